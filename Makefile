@@ -1,0 +1,103 @@
+# Haven: the README's two commands and their set-up.
+#   make run   install what is missing, build, and serve the map at http://127.0.0.1:8080
+#   make test  the same set-up, then every test suite (Rust, client unit tests, browser tests)
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# Debian packages Haven needs: the database, the browser for the browser tests, GDAL as an OGC
+# client in the tests, fonts for the map's labels.
+DEB_PACKAGES := postgresql-15 postgresql-15-postgis-3 postgresql-contrib chromium gdal-bin \
+                fonts-noto-core ca-certificates
+CARGO ?= cargo
+NPM ?= npm
+HAVEN := target/release/haven
+TEST_DATA := target/test-data
+E2E_DATA := target/e2e-data
+
+.PHONY: help setup deps node-deps client server run test test-rust test-client test-browser lint \
+        fmt stop-test-clusters clean
+
+help:
+	@echo "make run    install what is missing, build, serve http://127.0.0.1:8080"
+	@echo "make test   install what is missing, then run every test suite"
+
+## Set-up ----------------------------------------------------------------------------------
+
+setup: deps node-deps
+
+# Installs the Debian packages that are missing: with apt-get as root, with sudo otherwise,
+# and says which packages to install when neither works.
+deps:
+	@missing=""; \
+	for pkg in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' "$$pkg" 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$pkg"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then apt_get="apt-get"; \
+	  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then apt_get="sudo apt-get"; \
+	  else echo "error: please install these Debian packages (as root: apt-get install$$missing)" >&2; exit 1; fi; \
+	  $$apt_get update -qq && DEBIAN_FRONTEND=noninteractive $$apt_get install -y -qq --no-install-recommends $$missing; \
+	fi; \
+	for tool in $(CARGO) node $(NPM); do \
+	  command -v $$tool >/dev/null || { echo "error: $$tool is required (Rust via rustup, Node.js 20.19+)" >&2; exit 1; }; \
+	done
+
+node-deps: map-client/node_modules/.installed tests/browser/node_modules/.installed
+
+# npm packages from the committed lock files, installed again only when a lock file changes.
+%/node_modules/.installed: %/package-lock.json
+	cd $* && $(NPM) ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## Build -----------------------------------------------------------------------------------
+
+client: node-deps
+	cd map-client && $(NPM) run build
+
+server:
+	$(CARGO) build --release --locked --bin haven
+
+## Run -------------------------------------------------------------------------------------
+
+run: setup client server
+	$(HAVEN) serve
+
+## Test ------------------------------------------------------------------------------------
+
+test: setup
+	@status=0; \
+	$(MAKE) --no-print-directory lint test-rust test-client test-browser || status=$$?; \
+	$(MAKE) --no-print-directory stop-test-clusters; \
+	exit $$status
+
+lint:
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --locked --all-targets -- -D warnings
+	cd map-client && $(NPM) run lint && $(NPM) run typecheck
+	cd tests/browser && $(NPM) run typecheck
+
+test-rust:
+	$(CARGO) test --locked --workspace
+
+test-client: node-deps
+	cd map-client && $(NPM) test
+
+test-browser: client server
+	mkdir -p target/screenshots
+	cd tests/browser && HAVEN_BIN="$(CURDIR)/$(HAVEN)" HAVEN_E2E_DATA="$(CURDIR)/$(E2E_DATA)" npx playwright test
+
+# The test suites' private clusters keep running between runs for speed; stop them at the end.
+stop-test-clusters:
+	@for dir in $(TEST_DATA) $(E2E_DATA) target/test-readyz; do \
+	  if [ -f "$$dir/pg/postmaster.pid" ] && [ -x $(HAVEN) ]; then $(HAVEN) admin stop-cluster --data-dir "$$dir" || true; fi; \
+	done
+
+fmt:
+	$(CARGO) fmt --all
+
+clean: stop-test-clusters
+	$(CARGO) clean
+	rm -rf map-client/dist map-client/node_modules tests/browser/node_modules

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { formatMapView, parseMapView, parseUrlState, serializeUrlState } from './url';
+
+const BASE = 'https://haven.example/';
+
+describe('parseUrlState', () => {
+  it('reads view, language and areas', () => {
+    expect(parseUrlState(`${BASE}?lang=de&area=housing,health#map=6.5/51.1657/10.4515`)).toEqual({
+      view: { zoom: 6.5, lat: 51.1657, lon: 10.4515 },
+      lang: 'de',
+      areas: ['housing', 'health'],
+    });
+  });
+
+  it('returns empty state for a bare URL', () => {
+    expect(parseUrlState(BASE)).toEqual({ areas: [] });
+  });
+
+  it('accepts repeated area parameters, dedupes and lowercases', () => {
+    expect(parseUrlState(`${BASE}?area=work&area=Housing,work,,&area=social-rights`).areas).toEqual([
+      'work',
+      'housing',
+      'social-rights',
+    ]);
+  });
+
+  it('drops malformed area slugs', () => {
+    expect(parseUrlState(`${BASE}?area=ok,not%20ok,-bad,also_bad,fine-2`).areas).toEqual(['ok', 'fine-2']);
+  });
+
+  it('ignores unsupported languages', () => {
+    expect(parseUrlState(`${BASE}?lang=it`).lang).toBeUndefined();
+    expect(parseUrlState(`${BASE}?lang=FR`).lang).toBe('fr');
+  });
+
+  it('finds the map entry among other fragment entries', () => {
+    expect(parseUrlState(`${BASE}#layers=c&map=3/-33.9/18.4`).view).toEqual({ zoom: 3, lat: -33.9, lon: 18.4 });
+  });
+
+  it('accepts an encoded slash', () => {
+    expect(parseUrlState(`${BASE}#map=3%2F10%2F20`).view).toEqual({ zoom: 3, lat: 10, lon: 20 });
+  });
+});
+
+describe('parseMapView', () => {
+  it.each([
+    ['', 'empty'],
+    ['5/50', 'too few parts'],
+    ['5/50/10/1', 'too many parts'],
+    ['x/50/10', 'not a number'],
+    ['5/50/1e3', 'exponent'],
+    ['5/NaN/10', 'NaN'],
+    ['5/Infinity/10', 'Infinity'],
+    ['-1/50/10', 'zoom below 0'],
+    ['25/50/10', 'zoom above 24'],
+    ['5/90.5/10', 'latitude above 90'],
+    ['5/-91/10', 'latitude below -90'],
+  ])('rejects %j (%s)', (value) => {
+    expect(parseMapView(value)).toBeUndefined();
+  });
+
+  it('wraps longitude into [-180, 180)', () => {
+    expect(parseMapView('2/0/190')?.lon).toBe(-170);
+    expect(parseMapView('2/0/-540')?.lon).toBe(-180);
+    expect(parseMapView('2/0/180')?.lon).toBe(-180);
+  });
+});
+
+describe('formatMapView', () => {
+  it('uses fewer decimals at low zoom', () => {
+    expect(formatMapView({ zoom: 2, lat: 51.123456, lon: 10.987654 })).toBe('2/51.1/11');
+    expect(formatMapView({ zoom: 16, lat: 51.123456, lon: 10.987654 })).toBe('16/51.1235/10.9877');
+  });
+
+  it('rounds zoom to two decimals and trims zeros', () => {
+    expect(formatMapView({ zoom: 5.256, lat: 50, lon: 8.5 })).toBe('5.26/50/8.5');
+  });
+
+  it('never prints negative zero', () => {
+    expect(formatMapView({ zoom: 1, lat: -0.0001, lon: -0.0001 })).toBe('1/0/0');
+  });
+});
+
+describe('serializeUrlState', () => {
+  it('writes view, language and areas', () => {
+    const url = serializeUrlState(
+      { view: { zoom: 6.5, lat: 51.1657, lon: 10.4517 }, lang: 'es', areas: ['housing', 'health'] },
+      BASE,
+    );
+    expect(url.href).toBe(`${BASE}?lang=es&area=housing,health#map=6.5/51.166/10.452`);
+  });
+
+  it('keeps foreign parameters and fragment entries, replaces its own', () => {
+    const url = serializeUrlState(
+      { view: { zoom: 3, lat: 1, lon: 2 }, areas: [] },
+      `${BASE}?utm=x&lang=de&area=work#map=9/9/9&layers=c`,
+    );
+    expect(url.href).toBe(`${BASE}?utm=x#map=3/1/2&layers=c`);
+  });
+
+  it('removes the fragment when there is nothing to keep', () => {
+    expect(serializeUrlState({ areas: [] }, `${BASE}#map=1/2/3`).href).toBe(BASE);
+  });
+
+  it('round-trips', () => {
+    const state = { view: { zoom: 12, lat: 53.5511, lon: 9.9937 }, lang: 'fr', areas: ['sea-rescue-safe-passage'] } as const;
+    expect(parseUrlState(serializeUrlState(state, BASE))).toEqual(state);
+  });
+});

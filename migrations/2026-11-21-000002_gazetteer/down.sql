@@ -1,0 +1,4 @@
+DROP TABLE IF EXISTS place_names;
+DROP TABLE IF EXISTS places;
+DROP TABLE IF EXISTS regions;
+DROP TABLE IF EXISTS countries;

@@ -1,0 +1,11 @@
+DROP TABLE IF EXISTS practice_sources;
+DROP TABLE IF EXISTS practice_policy_areas;
+DROP TABLE IF EXISTS practice_slug_redirects;
+DROP TABLE IF EXISTS practices;
+DROP TABLE IF EXISTS safe_harbour_demands;
+DROP TABLE IF EXISTS demands;
+DROP TABLE IF EXISTS memberships;
+DROP TABLE IF EXISTS networks;
+DROP TABLE IF EXISTS city_slug_redirects;
+DROP TABLE IF EXISTS cities;
+DROP TABLE IF EXISTS policy_areas;

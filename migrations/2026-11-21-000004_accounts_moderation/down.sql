@@ -1,0 +1,8 @@
+DROP TABLE IF EXISTS revisions;
+DROP TABLE IF EXISTS submissions;
+DROP TABLE IF EXISTS city_editors;
+DROP TABLE IF EXISTS rate_limits;
+DROP TABLE IF EXISTS outbox;
+DROP TABLE IF EXISTS user_tokens;
+DROP TABLE IF EXISTS sessions;
+DROP TABLE IF EXISTS users;

@@ -1,0 +1,114 @@
+//! The application state and the router with its middleware.
+
+use std::any::Any;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use axum::response::{IntoResponse, Response};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::config::Config;
+use crate::db::{DbConn, DbPool};
+use crate::error::{AppResult, Problem};
+
+/// Shared state of every request: settings and the connection pools.
+pub struct App {
+    /// Settings read at start.
+    pub config: Config,
+    primary: DbPool,
+    replica: Option<DbPool>,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("config", &self.config)
+            .field("primary", &self.primary.status())
+            .field("replica", &self.replica.as_ref().map(DbPool::status))
+            .finish()
+    }
+}
+
+/// The state handlers receive.
+pub type AppState = Arc<App>;
+
+impl App {
+    /// State over a primary pool and an optional read replica.
+    #[must_use]
+    pub fn new(config: Config, primary: DbPool, replica: Option<DbPool>) -> Self {
+        Self {
+            config,
+            primary,
+            replica,
+        }
+    }
+
+    /// A connection for reads: the replica when there is one, else the primary.
+    ///
+    /// # Errors
+    /// 503 when no connection can be had in time.
+    pub async fn db_read(&self) -> AppResult<DbConn> {
+        let pool = self.replica.as_ref().unwrap_or(&self.primary);
+        Ok(pool.get().await?)
+    }
+
+    /// A connection to the primary, for writes and reads that must see them.
+    ///
+    /// # Errors
+    /// 503 when no connection can be had in time.
+    pub async fn db_write(&self) -> AppResult<DbConn> {
+        Ok(self.primary.get().await?)
+    }
+}
+
+/// The whole HTTP application: API routes, the map client's static files and middleware.
+pub fn app(state: AppState) -> Router {
+    let body_limit = state.config.body_limit;
+    with_middleware(crate::api::router(state), body_limit)
+}
+
+/// Wraps `router` in Haven's middleware: tracing, panic recovery, compression and the body
+/// size limit. Public so that tests can check the middleware on routes of their own.
+pub fn with_middleware(router: Router, body_limit: usize) -> Router {
+    router
+        .layer(RequestBodyLimitLayer::new(body_limit))
+        .layer(CompressionLayer::new())
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request<Body>| {
+                    tracing::info_span!(
+                        "request",
+                        method = %request.method(),
+                        uri = %request.uri(),
+                    )
+                })
+                .on_response(
+                    |response: &Response, latency: Duration, _span: &tracing::Span| {
+                        tracing::debug!(status = response.status().as_u16(), ?latency, "response");
+                    },
+                ),
+        )
+}
+
+/// A panic in a handler becomes a 500 problem document instead of a dropped connection.
+fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
+    let message = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("unknown panic");
+    tracing::error!(panic = message, "handler panicked");
+    Problem::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "An internal error occurred; it has been logged.",
+        None,
+    )
+    .into_response()
+}

@@ -1,0 +1,94 @@
+//! Settings, read once from flags and the environment.
+//!
+//! Every setting has a flag and an environment variable of the same meaning (flags win), so
+//! the same binary runs from a terminal, a Makefile or a service manager without a config file.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Where the database comes from and how the server reaches it.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DatabaseArgs {
+    /// PostgreSQL connection string. Without it, Haven runs a private cluster under
+    /// `<data-dir>/pg` and stops it on exit.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+
+    /// Optional read replica used for GET requests.
+    #[arg(long, env = "DATABASE_REPLICA_URL", hide_env_values = true)]
+    pub database_replica_url: Option<String>,
+
+    /// Directory of the private PostgreSQL cluster (used only without `DATABASE_URL`).
+    #[arg(long, env = "HAVEN_DATA_DIR", default_value = ".data")]
+    pub data_dir: PathBuf,
+
+    /// Connections per pool.
+    #[arg(long, env = "HAVEN_POOL_SIZE", default_value_t = 16)]
+    pub pool_size: usize,
+}
+
+/// Settings of the HTTP server.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "HAVEN_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// Directory of the built map client, served at `/`.
+    #[arg(long, env = "HAVEN_STATIC_DIR", default_value = "map-client/dist")]
+    pub static_dir: PathBuf,
+
+    /// Directory of the bundled dataset imported into an empty database.
+    #[arg(long, env = "HAVEN_IMPORT_DIR", default_value = "data")]
+    pub import_dir: PathBuf,
+
+    /// Do not import the bundled dataset into an empty database.
+    #[arg(long, env = "HAVEN_NO_IMPORT")]
+    pub no_import: bool,
+
+    /// Public base URL used in links (e.g. `https://haven.example.org`); defaults to the
+    /// request's own host.
+    #[arg(long, env = "HAVEN_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// Style URL of an external basemap; Haven's own offline style is the default.
+    #[arg(long, env = "HAVEN_BASEMAP_STYLE_URL")]
+    pub basemap_style_url: Option<String>,
+
+    /// Largest accepted request body in bytes.
+    #[arg(long, env = "HAVEN_BODY_LIMIT", default_value_t = 1024 * 1024)]
+    pub body_limit: usize,
+}
+
+/// Runtime settings the request handlers read.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub static_dir: PathBuf,
+    pub public_url: Option<String>,
+    pub basemap_style_url: Option<String>,
+    pub body_limit: usize,
+}
+
+impl Config {
+    /// Settings for the HTTP server from its arguments.
+    #[must_use]
+    pub fn from_serve_args(args: &ServeArgs) -> Self {
+        Self {
+            static_dir: args.static_dir.clone(),
+            public_url: args.public_url.clone(),
+            basemap_style_url: args.basemap_style_url.clone(),
+            body_limit: args.body_limit,
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            static_dir: PathBuf::from("map-client/dist"),
+            public_url: None,
+            basemap_style_url: None,
+            body_limit: 1024 * 1024,
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! Haven: an open map platform of welcoming cities.
+//!
+//! The library holds everything the `haven` binary does, so that the integration tests can
+//! drive the very same router (`app`) and the very same embedded PostgreSQL cluster.
+
+pub mod api;
+pub mod app;
+pub mod config;
+pub mod db;
+pub mod error;
+
+pub use app::{App, AppState, app};

@@ -1,0 +1,205 @@
+//! The `haven` command line: serve the map, migrate, import, export, administer.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use haven::config::{Config, DatabaseArgs, ServeArgs};
+use haven::db::{self, Database};
+use tracing_subscriber::EnvFilter;
+
+/// Haven: an open map platform of welcoming cities.
+///
+/// Without DATABASE_URL every command runs a private PostgreSQL cluster under `--data-dir`
+/// (default `.data`) and stops it when done.
+#[derive(Debug, Parser)]
+#[command(name = "haven", version, about, long_about = None)]
+struct Cli {
+    /// Log as JSON lines (for log collectors) instead of text.
+    #[arg(long, global = true, env = "HAVEN_LOG_JSON")]
+    log_json: bool,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Migrate the database, import the bundled data if it is empty, and serve the map and
+    /// the API until Ctrl-C or SIGTERM.
+    Serve {
+        #[command(flatten)]
+        serve: ServeArgs,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Apply pending migrations (or revert them all with `--revert-all`).
+    Migrate {
+        /// Revert every migration, newest first (drops all of Haven's data).
+        #[arg(long)]
+        revert_all: bool,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Administrative tasks.
+    Admin {
+        #[command(subcommand)]
+        task: AdminTask,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AdminTask {
+    /// Stop the private PostgreSQL cluster under `--data-dir` if it is running.
+    StopCluster {
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing(cli.log_json);
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command)) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Serve { serve, database } => serve_command(&serve, &database).await,
+        Command::Migrate {
+            revert_all,
+            database,
+        } => {
+            let db = Database::open(&database).await?;
+            let result = if revert_all {
+                db::migrate::revert_all(&db.url)
+                    .await
+                    .map(|versions| ("reverted", versions))
+            } else {
+                db::migrate::run_pending(&db.url)
+                    .await
+                    .map(|versions| ("applied", versions))
+            };
+            db.close();
+            let (verb, versions) = result?;
+            println!("{} migrations {verb}", versions.len());
+            for version in versions {
+                println!("  {version}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Admin {
+            task: AdminTask::StopCluster { database },
+        } => {
+            let root = database.data_dir.clone();
+            if root.join("pg").join("PG_VERSION").exists() {
+                let cluster =
+                    tokio::task::spawn_blocking(move || db::EmbeddedCluster::start(&root))
+                        .await??;
+                cluster.stop()?;
+                println!(
+                    "stopped the private cluster under {}",
+                    database.data_dir.display()
+                );
+            } else {
+                println!("no private cluster under {}", database.data_dir.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+async fn serve_command(serve: &ServeArgs, database: &DatabaseArgs) -> anyhow::Result<ExitCode> {
+    let db = Database::open(database).await?;
+    let result = serve_with(serve, database, &db).await;
+    db.close();
+    result.map(|()| ExitCode::SUCCESS)
+}
+
+async fn serve_with(
+    serve: &ServeArgs,
+    database: &DatabaseArgs,
+    db: &Database,
+) -> anyhow::Result<()> {
+    let applied = db::migrate::run_pending(&db.url)
+        .await
+        .context("migrating the database")?;
+    if !applied.is_empty() {
+        tracing::info!(count = applied.len(), "applied migrations");
+    }
+    let primary = db::pool::build(&db.url, database.pool_size)?;
+    let replica = match &db.replica_url {
+        Some(url) => Some(db::pool::build(url, database.pool_size)?),
+        None => None,
+    };
+    if !serve.static_dir.join("index.html").exists() {
+        tracing::warn!(dir = %serve.static_dir.display(), "the map client is not built (run `make run`); only the API is served");
+    }
+    let state = Arc::new(haven::App::new(
+        Config::from_serve_args(serve),
+        primary,
+        replica,
+    ));
+    let listener = tokio::net::TcpListener::bind(serve.listen)
+        .await
+        .with_context(|| format!("listening on {}", serve.listen))?;
+    tracing::info!("Haven is serving at http://{}", listener.local_addr()?);
+    axum::serve(listener, haven::app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    tracing::info!("shut down");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::warn!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+fn init_tracing(json: bool) {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("haven=info,tower_http=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}

@@ -1,0 +1,146 @@
+//! Probes, the fallback, panics and static files.
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::routing::get;
+use haven::config::Config;
+use haven::db::{self, EmbeddedCluster};
+
+use crate::support::{TestApp, TestResponse, target_dir};
+
+#[tokio::test]
+async fn healthz_answers_ok() {
+    let app = TestApp::new().await;
+    let response = app.get("/healthz").await;
+    assert_eq!(response.status, StatusCode::OK);
+    assert_eq!(response.text(), "ok");
+}
+
+#[tokio::test]
+async fn readyz_answers_when_the_database_does() {
+    let app = TestApp::new().await;
+    let response = app.get("/readyz").await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+}
+
+#[tokio::test]
+async fn unknown_routes_are_404_problem_documents() {
+    let app = TestApp::new().await;
+    for path in ["/nowhere", "/api/v1/nothing-here", "/a/b/c.json"] {
+        let problem = app.get(path).await.problem(StatusCode::NOT_FOUND);
+        assert_eq!(problem["title"], "Not Found");
+    }
+}
+
+#[tokio::test]
+async fn a_panicking_handler_gives_a_500_problem_document() {
+    async fn boom() -> &'static str {
+        panic!("boom")
+    }
+    let router = haven::app::with_middleware(Router::new().route("/boom", get(boom)), 1024);
+    let response = tower::ServiceExt::oneshot(
+        router,
+        axum::http::Request::get("/boom")
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    let response = TestResponse::read(response).await;
+    let problem = response.problem(StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(
+        !problem["detail"].as_str().unwrap().contains("boom"),
+        "panic text leaked"
+    );
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_refused() {
+    let router = haven::app::with_middleware(
+        Router::new().route(
+            "/echo",
+            axum::routing::post(|body: String| async move { body }),
+        ),
+        16,
+    );
+    let request = axum::http::Request::post("/echo")
+        .header("content-type", "text/plain")
+        .body(axum::body::Body::from("x".repeat(100)))
+        .unwrap();
+    let response = tower::ServiceExt::oneshot(router, request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn static_files_of_the_client_are_served_at_the_root() {
+    let dir = target_dir().join("test-static");
+    std::fs::create_dir_all(dir.join("assets")).unwrap();
+    std::fs::write(
+        dir.join("index.html"),
+        "<!doctype html><title>Haven</title>",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("assets/app.js"),
+        "console.log('haven')".repeat(100),
+    )
+    .unwrap();
+    let database_url = crate::support::fresh_database().await;
+    let config = Config {
+        static_dir: dir,
+        ..Config::default()
+    };
+    let app = TestApp::over(database_url, config);
+
+    let index = app.get("/").await;
+    assert_eq!(index.status, StatusCode::OK);
+    assert!(index.content_type().starts_with("text/html"));
+    assert!(index.text().contains("<title>Haven</title>"));
+
+    let request = axum::http::Request::get("/assets/app.js")
+        .header("accept-encoding", "gzip")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let script = app.request(request).await;
+    assert_eq!(script.status, StatusCode::OK);
+    assert_eq!(script.headers.get("content-encoding").unwrap(), "gzip");
+}
+
+/// Takes the database away and brings it back: `/readyz` follows, `/healthz` does not care.
+#[tokio::test]
+async fn readyz_is_503_while_the_database_is_down() {
+    let root = target_dir().join("test-readyz");
+    let cluster = tokio::task::spawn_blocking(move || EmbeddedCluster::start(&root))
+        .await
+        .unwrap()
+        .unwrap();
+    cluster.ensure_database("haven").await.unwrap();
+    let url = cluster.connection_string("haven");
+    db::migrate::run_pending(&url).await.unwrap();
+    let app = TestApp::over(url, Config::default());
+    assert_eq!(app.get("/readyz").await.status, StatusCode::OK);
+
+    let cluster = tokio::task::spawn_blocking(move || {
+        cluster.stop().unwrap();
+        cluster
+    })
+    .await
+    .unwrap();
+    let problem = app
+        .get("/readyz")
+        .await
+        .problem(StatusCode::SERVICE_UNAVAILABLE);
+    assert!(problem["detail"].as_str().unwrap().contains("database"));
+    assert_eq!(app.get("/healthz").await.status, StatusCode::OK);
+
+    let cluster = tokio::task::spawn_blocking(move || {
+        cluster.restart().unwrap();
+        cluster
+    })
+    .await
+    .unwrap();
+    assert_eq!(app.get("/readyz").await.status, StatusCode::OK);
+    tokio::task::spawn_blocking(move || cluster.stop().unwrap())
+        .await
+        .unwrap();
+}

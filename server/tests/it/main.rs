@@ -1,0 +1,9 @@
+//! The integration-test binary of the server: every suite drives the real router against a
+//! real PostgreSQL + PostGIS (the private cluster under `target/test-data`), each test in a
+//! database of its own cloned from a migrated template.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+mod health;
+mod migrations;

@@ -1,0 +1,70 @@
+/**
+ * Browser tests for Haven, run in Debian's Chromium (`/usr/bin/chromium`): no browser is
+ * ever downloaded. WebGL runs on SwiftShader (software) through ANGLE, so MapLibre renders
+ * headless on machines without a GPU.
+ *
+ * - `HAVEN_URL`: where Haven runs (default http://127.0.0.1:18080).
+ * - `HAVEN_BIN`: a built `haven` binary; when set, Playwright starts it on 127.0.0.1:18080
+ *   with data in `HAVEN_E2E_DATA` (default ../../target/e2e-data) and the built client from
+ *   ../../map-client/dist, and waits for /readyz. Without it, a server must already run.
+ */
+import { defineConfig, devices } from '@playwright/test';
+
+const baseURL = process.env.HAVEN_URL ?? 'http://127.0.0.1:18080';
+const havenBin = process.env.HAVEN_BIN;
+const dataDir = process.env.HAVEN_E2E_DATA ?? '../../target/e2e-data';
+
+export const CHROMIUM_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-gl=angle',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+];
+
+export default defineConfig({
+  testDir: '.',
+  testMatch: '**/*.spec.ts',
+  fullyParallel: true,
+  forbidOnly: Boolean(process.env.CI),
+  retries: 0,
+  workers: process.env.CI ? 1 : 2,
+  reporter: 'list',
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  use: {
+    baseURL,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+  },
+  projects: [
+    {
+      name: 'desktop-chromium',
+      use: {
+        ...devices['Desktop Chrome'],
+        viewport: { width: 1280, height: 800 },
+        launchOptions: { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS },
+      },
+    },
+  ],
+  ...(havenBin
+    ? {
+        webServer: {
+          command: `${havenBin} serve --listen 127.0.0.1:18080 --data-dir ${dataDir} --static-dir ../../map-client/dist --import-dir ../../data`,
+          url: 'http://127.0.0.1:18080/readyz',
+          timeout: 300_000,
+          reuseExistingServer: false,
+          // SIGTERM lets Haven stop its private PostgreSQL cluster cleanly.
+          gracefulShutdown: { signal: 'SIGTERM', timeout: 30_000 },
+          stdout: 'pipe',
+          stderr: 'pipe',
+        },
+      }
+    : {}),
+});
