@@ -99,3 +99,27 @@ async fn writes_bump_the_data_version_and_notify() {
         "a statement that changed no row bumped the version"
     );
 }
+
+#[tokio::test]
+async fn the_sample_data_set_satisfies_every_constraint() {
+    let app = crate::support::TestApp::with_sample().await;
+    let (client, connection) = tokio_postgres::connect(&app.database_url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    let cities: i64 = client
+        .query_one("SELECT count(*) FROM cities", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(cities, 4);
+    let error = client
+        .batch_execute("INSERT INTO memberships (city_id, network_id, status) SELECT c.id, n.id, 'maybe' FROM cities c, networks n LIMIT 1")
+        .await
+        .unwrap_err();
+    let constraint = error
+        .as_db_error()
+        .and_then(|db| db.constraint())
+        .unwrap_or_default();
+    assert_eq!(constraint, "memberships_status_check", "{error:?}");
+}

@@ -100,7 +100,6 @@ pub async fn empty_database() -> String {
 /// The router of a Haven over a fresh database.
 pub struct TestApp {
     pub router: Router,
-    #[allow(dead_code, reason = "read by suites that seed data")]
     pub database_url: String,
 }
 
@@ -181,5 +180,27 @@ impl TestResponse {
                 .is_some_and(|detail| !detail.is_empty())
         );
         problem
+    }
+}
+
+/// Loads the small known data set of `fixtures/sample.sql` (4 cities in DE, PL and IT, 4
+/// networks, 3 practices, the 12 policy areas and the 8 demands) into `database_url`.
+pub async fn seed_sample(database_url: &str) {
+    let (client, connection) = tokio_postgres::connect(database_url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    client
+        .batch_execute(include_str!("fixtures/sample.sql"))
+        .await
+        .unwrap();
+}
+
+impl TestApp {
+    /// A Haven over a fresh database holding the sample data set.
+    pub async fn with_sample() -> Self {
+        let app = Self::new().await;
+        seed_sample(&app.database_url).await;
+        app
     }
 }
