@@ -14,13 +14,15 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
-use crate::db::{DbConn, DbPool};
+use crate::db::{DataVersion, DbConn, DbPool};
 use crate::error::{AppResult, Problem};
 
 /// Shared state of every request: settings and the connection pools.
 pub struct App {
     /// Settings read at start.
     pub config: Config,
+    /// The latest data version, kept current by LISTEN/NOTIFY.
+    pub data_version: Arc<DataVersion>,
     primary: DbPool,
     replica: Option<DbPool>,
 }
@@ -29,6 +31,7 @@ impl std::fmt::Debug for App {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("App")
             .field("config", &self.config)
+            .field("data_version", &self.data_version.get())
             .field("primary", &self.primary.status())
             .field("replica", &self.replica.as_ref().map(DbPool::status))
             .finish()
@@ -41,9 +44,15 @@ pub type AppState = Arc<App>;
 impl App {
     /// State over a primary pool and an optional read replica.
     #[must_use]
-    pub fn new(config: Config, primary: DbPool, replica: Option<DbPool>) -> Self {
+    pub fn new(
+        config: Config,
+        primary: DbPool,
+        replica: Option<DbPool>,
+        data_version: Arc<DataVersion>,
+    ) -> Self {
         Self {
             config,
+            data_version,
             primary,
             replica,
         }

@@ -149,10 +149,12 @@ async fn serve_with(
     if !serve.static_dir.join("index.html").exists() {
         tracing::warn!(dir = %serve.static_dir.display(), "the map client is not built (run `make run`); only the API is served");
     }
+    let data_version = db::DataVersion::listen(&db.url).await;
     let state = Arc::new(haven::App::new(
         Config::from_serve_args(serve),
         primary,
         replica,
+        data_version,
     ));
     let listener = tokio::net::TcpListener::bind(serve.listen)
         .await

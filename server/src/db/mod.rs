@@ -1,10 +1,12 @@
 //! The database: connection pools, the private cluster, migrations and the data version.
 
 pub mod cluster;
+pub mod data_version;
 pub mod migrate;
 pub mod pool;
 
 pub use cluster::EmbeddedCluster;
+pub use data_version::DataVersion;
 pub use pool::{DbConn, DbPool};
 
 use crate::config::DatabaseArgs;

@@ -90,7 +90,7 @@ async fn static_files_of_the_client_are_served_at_the_root() {
         static_dir: dir,
         ..Config::default()
     };
-    let app = TestApp::over(database_url, config);
+    let app = TestApp::over(database_url, config).await;
 
     let index = app.get("/").await;
     assert_eq!(index.status, StatusCode::OK);
@@ -117,7 +117,7 @@ async fn readyz_is_503_while_the_database_is_down() {
     cluster.ensure_database("haven").await.unwrap();
     let url = cluster.connection_string("haven");
     db::migrate::run_pending(&url).await.unwrap();
-    let app = TestApp::over(url, Config::default());
+    let app = TestApp::over(url, Config::default()).await;
     assert_eq!(app.get("/readyz").await.status, StatusCode::OK);
 
     let cluster = tokio::task::spawn_blocking(move || {

@@ -123,3 +123,26 @@ async fn the_sample_data_set_satisfies_every_constraint() {
         .unwrap_or_default();
     assert_eq!(constraint, "memberships_status_check", "{error:?}");
 }
+
+/// The in-memory data version follows writes made by anyone, through NOTIFY.
+#[tokio::test]
+async fn the_data_version_listener_follows_notifications() {
+    let url = crate::support::fresh_database().await;
+    let version = haven::db::DataVersion::listen(&url).await;
+    let start = version.get();
+    assert!(start >= 1);
+    let mut changes = version.subscribe();
+    let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    client
+        .batch_execute("INSERT INTO countries (iso2, name) VALUES ('XK', 'Kosovo')")
+        .await
+        .unwrap();
+    tokio::time::timeout(std::time::Duration::from_secs(5), changes.changed())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(version.get(), start + 1);
+}

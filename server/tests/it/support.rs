@@ -107,13 +107,14 @@ impl TestApp {
     /// A Haven over a fresh, migrated, empty database.
     pub async fn new() -> Self {
         let database_url = fresh_database().await;
-        Self::over(database_url, Config::default())
+        Self::over(database_url, Config::default()).await
     }
 
     /// A Haven over `database_url` with `config`.
-    pub fn over(database_url: String, config: Config) -> Self {
+    pub async fn over(database_url: String, config: Config) -> Self {
         let pool = db::pool::build(&database_url, 4).unwrap();
-        let state = Arc::new(haven::App::new(config, pool, None));
+        let data_version = db::DataVersion::listen(&database_url).await;
+        let state = Arc::new(haven::App::new(config, pool, None, data_version));
         Self {
             router: haven::app(state),
             database_url,
