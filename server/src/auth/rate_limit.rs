@@ -83,6 +83,14 @@ pub async fn record(conn: &mut AsyncPgConnection, bucket: &str, limit: Limit) ->
     .bind::<BigInt, _>(limit.window_secs)
     .execute(conn)
     .await?;
+    // Old windows of this bucket are no use any more (the primary key makes this cheap).
+    diesel::sql_query(
+        "DELETE FROM rate_limits WHERE bucket = $1 AND window_start < now() - make_interval(secs => $2 * 2)",
+    )
+    .bind::<Text, _>(bucket)
+    .bind::<BigInt, _>(limit.window_secs)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 

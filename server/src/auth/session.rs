@@ -197,6 +197,10 @@ pub async fn create(
 ) -> AppResult<(String, String)> {
     let token = random_token();
     let csrf = random_token();
+    diesel::sql_query("DELETE FROM sessions WHERE user_id = $1 AND expires_at <= now()")
+        .bind::<BigInt, _>(user_id)
+        .execute(conn)
+        .await?;
     diesel::sql_query(
         "INSERT INTO sessions (id, user_id, csrf_token, user_agent, expires_at)
          VALUES ($1, $2, $3, $4, now() + make_interval(days => $5::int))",

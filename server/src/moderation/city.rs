@@ -70,7 +70,7 @@ pub fn check_fields(fields: &Map<String, Value>, prefix: &str, extra: &[&str]) -
                 }
             }
             "population" if !nullable => {
-                if !value.as_i64().is_some_and(|n| n >= 0) {
+                if value.as_i64().is_none_or(|n| n < 0) {
                     return Err(unprocessable(&field, "must be a whole number ≥ 0"));
                 }
             }

@@ -101,9 +101,9 @@ pub async fn check_fields(
                 "is required",
             ));
         };
-        if !fields
+        if fields
             .get("title")
-            .is_some_and(|title| title.get(lang).is_some())
+            .is_none_or(|title| title.get(lang).is_none())
         {
             return Err(unprocessable(
                 format!("{prefix}title"),
