@@ -55,6 +55,11 @@ pub struct ServeArgs {
     #[arg(long, env = "HAVEN_BASEMAP_STYLE_URL")]
     pub basemap_style_url: Option<String>,
 
+    /// Trust the last hop of `X-Forwarded-For` / `X-Forwarded-Proto` (set this only behind a
+    /// proxy that writes them); otherwise rate limits key on the socket's address.
+    #[arg(long, env = "HAVEN_TRUST_FORWARDED_FOR")]
+    pub trust_forwarded_for: bool,
+
     /// Largest accepted request body in bytes.
     #[arg(long, env = "HAVEN_BODY_LIMIT", default_value_t = 1024 * 1024)]
     pub body_limit: usize,
@@ -67,6 +72,7 @@ pub struct Config {
     pub public_url: Option<String>,
     pub basemap_style_url: Option<String>,
     pub body_limit: usize,
+    pub trust_forwarded_for: bool,
 }
 
 impl Config {
@@ -78,6 +84,7 @@ impl Config {
             public_url: args.public_url.clone(),
             basemap_style_url: args.basemap_style_url.clone(),
             body_limit: args.body_limit,
+            trust_forwarded_for: args.trust_forwarded_for,
         }
     }
 }
@@ -89,6 +96,7 @@ impl Default for Config {
             public_url: None,
             basemap_style_url: None,
             body_limit: 1024 * 1024,
+            trust_forwarded_for: false,
         }
     }
 }

@@ -5,8 +5,10 @@
 
 pub mod api;
 pub mod app;
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod moderation;
 
 pub use app::{App, AppState, app};

@@ -56,6 +56,19 @@ enum AdminTask {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// Create a moderator account (or make an existing account one). The password is asked
+    /// for on a terminal, or read from HAVEN_ADMIN_PASSWORD.
+    CreateModerator {
+        /// The moderator's e-mail address.
+        email: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// List outgoing mail that has not been sent.
+    Outbox {
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
 }
 
 fn main() -> ExitCode {
@@ -120,7 +133,85 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Admin {
+            task: AdminTask::CreateModerator { email, database },
+        } => {
+            let password = admin_password()?;
+            with_connection(&database, async |conn| {
+                let id = haven::auth::account::create_moderator(conn, &email, password).await?;
+                println!("moderator {email} (account {id}) is ready");
+                Ok(())
+            })
+            .await
+        }
+        Command::Admin {
+            task: AdminTask::Outbox { database },
+        } => {
+            with_connection(&database, async |conn| {
+                let mail = haven::auth::outbox::pending(conn).await?;
+                println!("{} unsent message(s)", mail.len());
+                for message in mail {
+                    println!(
+                        "\n#{} {} to {}\nSubject: {}\n\n{}",
+                        message["id"],
+                        message["created_at"].as_str().unwrap_or(""),
+                        message["to"].as_str().unwrap_or(""),
+                        message["subject"].as_str().unwrap_or(""),
+                        message["body"].as_str().unwrap_or("")
+                    );
+                }
+                Ok(())
+            })
+            .await
+        }
     }
+}
+
+/// The new moderator's password: HAVEN_ADMIN_PASSWORD, else asked for on the terminal
+/// (echoed off by `stty` where available).
+fn admin_password() -> anyhow::Result<String> {
+    use std::io::{BufRead, IsTerminal, Write};
+    if let Ok(password) = std::env::var("HAVEN_ADMIN_PASSWORD") {
+        return Ok(password);
+    }
+    let stdin = std::io::stdin();
+    anyhow::ensure!(
+        stdin.is_terminal(),
+        "set HAVEN_ADMIN_PASSWORD or run on a terminal to be asked for the password"
+    );
+    print!("Password (at least 10 characters): ");
+    std::io::stdout().flush()?;
+    let hidden = std::process::Command::new("stty")
+        .arg("-echo")
+        .status()
+        .is_ok_and(|s| s.success());
+    let mut line = String::new();
+    let read = stdin.lock().read_line(&mut line);
+    if hidden {
+        let _ = std::process::Command::new("stty").arg("echo").status();
+        println!();
+    }
+    read?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+/// Runs `task` on a migrated database connection, then closes the database.
+async fn with_connection(
+    database: &DatabaseArgs,
+    task: impl AsyncFnOnce(&mut diesel_async::AsyncPgConnection) -> haven::error::AppResult<()>,
+) -> anyhow::Result<ExitCode> {
+    use diesel_async::AsyncConnection;
+    let db = Database::open(database).await?;
+    let result = async {
+        db::migrate::run_pending(&db.url).await?;
+        let mut conn = diesel_async::AsyncPgConnection::establish(&db.url).await?;
+        task(&mut conn)
+            .await
+            .map_err(|error| anyhow::anyhow!("{error}"))
+    }
+    .await;
+    db.close();
+    result.map(|()| ExitCode::SUCCESS)
 }
 
 async fn serve_command(serve: &ServeArgs, database: &DatabaseArgs) -> anyhow::Result<ExitCode> {
@@ -160,7 +251,8 @@ async fn serve_with(
         .await
         .with_context(|| format!("listening on {}", serve.listen))?;
     tracing::info!("Haven is serving at http://{}", listener.local_addr()?);
-    axum::serve(listener, haven::app(state))
+    let app = haven::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     tracing::info!("shut down");

@@ -1,11 +1,18 @@
 //! HTTP routes: one module per resource. `router` lists every route.
 
+pub mod auth;
+pub mod city_edits;
+pub mod editors;
 pub mod health;
+pub mod me;
+pub mod moderation;
+pub mod revisions;
+pub mod submissions;
 
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::routing::{get, patch, post};
 use tower_http::services::ServeDir;
 
 use crate::app::AppState;
@@ -20,6 +27,66 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/api/v1/auth/register", post(auth::register))
+        .route("/api/v1/auth/confirm", post(auth::confirm))
+        .route("/api/v1/auth/login", post(auth::login))
+        .route("/api/v1/auth/logout", post(auth::logout))
+        .route("/api/v1/auth/password-reset", post(auth::password_reset))
+        .route(
+            "/api/v1/auth/password-reset/confirm",
+            post(auth::password_reset_confirm),
+        )
+        .route("/api/v1/me", get(me::me))
+        .route("/api/v1/submissions", post(submissions::create))
+        .route("/api/v1/submissions/{reference}", get(submissions::show))
+        .route(
+            "/api/v1/editors/claims",
+            post(editors::claim).get(editors::mine),
+        )
+        .route("/api/v1/moderation/submissions", get(moderation::queue))
+        .route(
+            "/api/v1/moderation/submissions/{id}/approve",
+            post(moderation::approve),
+        )
+        .route(
+            "/api/v1/moderation/submissions/{id}/reject",
+            post(moderation::reject),
+        )
+        .route("/api/v1/moderation/claims", get(moderation::claims))
+        .route(
+            "/api/v1/moderation/claims/{id}/verify",
+            post(moderation::verify_claim),
+        )
+        .route(
+            "/api/v1/moderation/claims/{id}/withdraw",
+            post(moderation::withdraw_claim),
+        )
+        .route(
+            "/api/v1/moderation/revisions",
+            get(moderation::revisions_to_review),
+        )
+        .route(
+            "/api/v1/moderation/revisions/{id}/reviewed",
+            post(moderation::mark_reviewed),
+        )
+        .route(
+            "/api/v1/moderation/revisions/{id}/revert",
+            post(moderation::revert),
+        )
+        .route("/api/v1/cities/{slug}", patch(city_edits::update_city))
+        .route(
+            "/api/v1/cities/{slug}/practices",
+            post(city_edits::create_practice),
+        )
+        .route("/api/v1/cities/{slug}/revisions", get(revisions::of_city))
+        .route(
+            "/api/v1/practices/{slug}",
+            patch(city_edits::update_practice),
+        )
+        .route(
+            "/api/v1/practices/{slug}/revisions",
+            get(revisions::of_practice),
+        )
         .fallback_service(static_files)
         .with_state(state)
 }

@@ -5,5 +5,8 @@
 
 mod support;
 
+mod auth;
 mod health;
 mod migrations;
+mod moderation;
+mod submissions;

@@ -1,0 +1,200 @@
+//! Direct writes of verified city editors (and moderators): published at once, recorded as
+//! revisions with `needs_review` so moderators follow up.
+//!
+//! Bodies are the fields to change plus an optional `reason` (why, shown in the history).
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use serde_json::{Map, Value, json};
+
+use crate::app::AppState;
+use crate::auth::{CurrentUser, User};
+use crate::error::{AppError, AppResult};
+use crate::moderation::input::{JsonBody, object, text};
+use crate::moderation::revision::{self, Change, Entity};
+use crate::moderation::{city, editor, practice};
+
+/// Splits `reason` off the body; returns the fields and the reason.
+fn fields_and_reason(body: &Value) -> AppResult<(Map<String, Value>, Option<String>)> {
+    let mut fields = object("body", body)?.clone();
+    let reason = match fields.remove("reason") {
+        Some(Value::String(reason)) => {
+            text("reason", &reason, 2000)?;
+            Some(reason)
+        }
+        Some(Value::Null) | None => None,
+        Some(_) => {
+            return Err(crate::moderation::input::unprocessable(
+                "reason",
+                "must be text",
+            ));
+        }
+    };
+    Ok((fields, reason))
+}
+
+async fn record(
+    conn: &mut AsyncPgConnection,
+    user: &User,
+    entity: Entity,
+    action: &'static str,
+    before: Option<Value>,
+    after: Option<Value>,
+    reason: Option<String>,
+) -> AppResult<i64> {
+    revision::record(
+        conn,
+        Change {
+            entity,
+            action,
+            before,
+            after,
+            author_id: Some(user.id),
+            submission_id: None,
+            reverts_id: None,
+            reason,
+            needs_review: !user.is_moderator(),
+        },
+    )
+    .await
+}
+
+/// `PATCH /api/v1/cities/{slug}` `{name?, official_name?, names?, kind?, population?, website?,
+/// wikidata?, summary?, takeaways?, lon?, lat?, reason?}` → `{city, revision_id}`
+/// (`revision_id` null when nothing changed).
+pub async fn update_city(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    Path(slug): Path<String>,
+    JsonBody(body): JsonBody<Value>,
+) -> AppResult<Json<Value>> {
+    let (fields, reason) = fields_and_reason(&body)?;
+    city::check_fields(&fields, "", &[])?;
+    let mut conn = state.db_write().await?;
+    let id = city::id_by_slug(&mut conn, &slug).await?;
+    editor::may_edit(&mut conn, &session.user, id).await?;
+    let user = session.user;
+    let (after, revision_id) = conn
+        .transaction::<_, AppError, _>(async move |conn| {
+            let before = city::snapshot(conn, id)
+                .await?
+                .ok_or_else(|| crate::error::not_found("There is no such city."))?;
+            let after = city::apply_changes(conn, id, &before, &fields).await?;
+            if after == before {
+                return Ok((before, None));
+            }
+            city::write(conn, id, &after).await?;
+            let after = city::snapshot(conn, id).await?.unwrap_or(after);
+            let revision_id = record(
+                conn,
+                &user,
+                Entity::City(id),
+                "update",
+                Some(before),
+                Some(after.clone()),
+                reason,
+            )
+            .await?;
+            Ok((after, Some(revision_id)))
+        })
+        .await?;
+    Ok(Json(json!({ "city": after, "revision_id": revision_id })))
+}
+
+/// `POST /api/v1/cities/{slug}/practices` `{original_lang, title, summary?, body?,
+/// transferability?, organisation?, contact?, started?, ended?, status?, policy_areas?,
+/// sources, lon?, lat?, reason?}` → 201 `{practice, revision_id}`.
+pub async fn create_practice(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    Path(slug): Path<String>,
+    JsonBody(body): JsonBody<Value>,
+) -> AppResult<(StatusCode, Json<Value>)> {
+    let (fields, reason) = fields_and_reason(&body)?;
+    let mut conn = state.db_write().await?;
+    let city_id = city::id_by_slug(&mut conn, &slug).await?;
+    editor::may_edit(&mut conn, &session.user, city_id).await?;
+    practice::check_fields(&mut conn, &fields, "", true, &[]).await?;
+    if !fields.get("sources").is_some_and(Value::is_array) {
+        return Err(crate::moderation::input::unprocessable(
+            "sources",
+            "give at least one source",
+        ));
+    }
+    let user = session.user;
+    let fields = Value::Object(fields);
+    let (after, revision_id) = conn
+        .transaction::<_, AppError, _>(async move |conn| {
+            let id = practice::create(conn, city_id, &fields, &[]).await?;
+            let after = practice::snapshot(conn, id).await?;
+            let revision_id = record(
+                conn,
+                &user,
+                Entity::Practice(id),
+                "create",
+                None,
+                after.clone(),
+                reason,
+            )
+            .await?;
+            Ok((after, revision_id))
+        })
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "practice": after, "revision_id": revision_id })),
+    ))
+}
+
+/// `PATCH /api/v1/practices/{slug}` (fields as above, all optional) → `{practice, revision_id}`.
+pub async fn update_practice(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    Path(slug): Path<String>,
+    JsonBody(body): JsonBody<Value>,
+) -> AppResult<Json<Value>> {
+    let (fields, reason) = fields_and_reason(&body)?;
+    let mut conn = state.db_write().await?;
+    let (id, city_id) = practice::find(&mut conn, &slug).await?;
+    editor::may_edit(&mut conn, &session.user, city_id).await?;
+    practice::check_fields(&mut conn, &fields, "", false, &[]).await?;
+    let user = session.user;
+    let (after, revision_id) = conn
+        .transaction::<_, AppError, _>(async move |conn| {
+            let before = practice::snapshot(conn, id)
+                .await?
+                .ok_or_else(|| crate::error::not_found("There is no such practice."))?;
+            let after = crate::moderation::merged(&before, &fields);
+            if after == before {
+                return Ok((before, None));
+            }
+            if after["title"]
+                .get(after["original_lang"].as_str().unwrap_or(""))
+                .is_none()
+            {
+                return Err(crate::moderation::input::unprocessable(
+                    "title",
+                    "needs a title in the original language",
+                ));
+            }
+            practice::write(conn, id, &before, &after).await?;
+            let after = practice::snapshot(conn, id).await?.unwrap_or(after);
+            let revision_id = record(
+                conn,
+                &user,
+                Entity::Practice(id),
+                "update",
+                Some(before),
+                Some(after.clone()),
+                reason,
+            )
+            .await?;
+            Ok((after, Some(revision_id)))
+        })
+        .await?;
+    Ok(Json(
+        json!({ "practice": after, "revision_id": revision_id }),
+    ))
+}

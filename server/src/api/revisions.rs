@@ -1,0 +1,64 @@
+//! Public revision history of cities and practices: who, when, what (before/after), why.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use diesel::sql_types::{BigInt, Text};
+use diesel_async::RunQueryDsl;
+use serde_json::{Value, json};
+
+use crate::app::AppState;
+use crate::auth::rows::JsonRow;
+use crate::error::{AppResult, not_found};
+use crate::moderation::{city, first, practice, revision};
+
+/// `GET /api/v1/cities/{slug}/revisions` → `{city: {slug, name}, last_changed_at, revisions}`.
+pub async fn of_city(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> AppResult<Json<Value>> {
+    let mut conn = state.db_read().await?;
+    let id = city::id_by_slug(&mut conn, &slug).await?;
+    let rows: Vec<JsonRow> = diesel::sql_query(
+        "SELECT jsonb_build_object('slug', slug, 'name', name, 'last_changed_at', updated_at) AS value
+           FROM cities WHERE id = $1",
+    )
+    .bind::<BigInt, _>(id)
+    .load(&mut conn)
+    .await?;
+    let mut head = first(rows).ok_or_else(|| not_found("There is no such city."))?;
+    let last_changed_at = head["last_changed_at"].take();
+    if let Value::Object(map) = &mut head {
+        map.remove("last_changed_at");
+    }
+    let revisions = revision::of_city(&mut conn, id).await?;
+    Ok(Json(
+        json!({ "city": head, "last_changed_at": last_changed_at, "revisions": revisions }),
+    ))
+}
+
+/// `GET /api/v1/practices/{slug}/revisions` → `{practice: {slug, city}, last_changed_at,
+/// revisions}`.
+pub async fn of_practice(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> AppResult<Json<Value>> {
+    let mut conn = state.db_read().await?;
+    let (id, _) = practice::find(&mut conn, &slug).await?;
+    let rows: Vec<JsonRow> = diesel::sql_query(
+        "SELECT jsonb_build_object('slug', p.slug, 'city', c.slug, 'last_changed_at', p.updated_at) AS value
+           FROM practices p JOIN cities c ON c.id = p.city_id WHERE p.slug = $1 OR p.id = $2",
+    )
+    .bind::<Text, _>(&slug)
+    .bind::<BigInt, _>(id)
+    .load(&mut conn)
+    .await?;
+    let mut head = first(rows).ok_or_else(|| not_found("There is no such practice."))?;
+    let last_changed_at = head["last_changed_at"].take();
+    if let Value::Object(map) = &mut head {
+        map.remove("last_changed_at");
+    }
+    let revisions = revision::of_practice(&mut conn, id).await?;
+    Ok(Json(
+        json!({ "practice": head, "last_changed_at": last_changed_at, "revisions": revisions }),
+    ))
+}

@@ -1,0 +1,346 @@
+//! Accounts: registration, e-mail confirmation, login and password reset.
+//!
+//! No answer tells whether an e-mail address has an account: registration and reset requests
+//! answer the same either way, and the difference only shows in the mail the owner of the
+//! address receives.
+
+use diesel::QueryableByName;
+use diesel::sql_types::{BigInt, Nullable, Text};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+
+use crate::auth::token::{hash_token, random_token};
+use crate::auth::{outbox, password};
+use crate::error::{AppError, AppResult, bad_request};
+use crate::moderation::input::{email as check_email, text, unprocessable};
+
+/// Hours a confirmation link stays valid.
+const CONFIRM_HOURS: i64 = 72;
+/// Hours a password-reset link stays valid.
+const RESET_HOURS: i64 = 1;
+
+/// Languages mail is written in.
+const MAIL_LANGS: [&str; 4] = ["de", "en", "fr", "es"];
+
+/// What a registration asks for.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Registration {
+    pub email: String,
+    pub password: String,
+    pub display_name: String,
+    #[serde(default)]
+    pub lang: Option<String>,
+}
+
+/// Checks a new password.
+///
+/// # Errors
+/// 422 naming `password`.
+pub fn check_password(value: &str) -> AppResult<()> {
+    let length = value.chars().count();
+    if length < password::MIN_LENGTH {
+        return Err(unprocessable(
+            "password",
+            format!("must be at least {} characters", password::MIN_LENGTH),
+        ));
+    }
+    if length > password::MAX_LENGTH {
+        return Err(unprocessable(
+            "password",
+            format!("must be at most {} characters", password::MAX_LENGTH),
+        ));
+    }
+    Ok(())
+}
+
+#[derive(QueryableByName)]
+struct Credentials {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = Text)]
+    email: String,
+    #[diesel(sql_type = Text)]
+    password_hash: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    preferred_lang: Option<String>,
+}
+
+async fn find_by_email(
+    conn: &mut AsyncPgConnection,
+    email: &str,
+) -> AppResult<Option<Credentials>> {
+    let rows: Vec<Credentials> = diesel::sql_query(
+        "SELECT id, email, password_hash, preferred_lang FROM users WHERE lower(email) = lower($1)",
+    )
+    .bind::<Text, _>(email)
+    .load(conn)
+    .await?;
+    Ok(rows.into_iter().next())
+}
+
+/// Registers an account and mails a confirmation link; for an address that already has an
+/// account, mails its owner a notice instead. Same outcome for the caller either way.
+///
+/// # Errors
+/// 422 for invalid input; database errors.
+pub async fn register(
+    conn: &mut AsyncPgConnection,
+    input: Registration,
+    base_url: &str,
+) -> AppResult<()> {
+    check_email("email", &input.email)?;
+    check_password(&input.password)?;
+    text("display_name", &input.display_name, 100)?;
+    let lang = input
+        .lang
+        .filter(|lang| MAIL_LANGS.contains(&lang.as_str()));
+    let hash = password::hash(input.password).await?;
+    let base_url = base_url.to_owned();
+    conn.transaction::<_, AppError, _>(async move |conn| {
+        if let Some(existing) = find_by_email(conn, &input.email).await? {
+            let (subject, body) = mail(
+                existing.preferred_lang.as_deref(),
+                Mail::AlreadyRegistered,
+                &base_url,
+            );
+            outbox::enqueue(conn, &existing.email, &subject, &body).await?;
+            return Ok(());
+        }
+        let id: crate::auth::rows::IdRow = diesel::sql_query(
+            "INSERT INTO users (email, display_name, password_hash, preferred_lang)
+             VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind::<Text, _>(&input.email)
+        .bind::<Text, _>(&input.display_name)
+        .bind::<Text, _>(&hash)
+        .bind::<Nullable<Text>, _>(lang.as_deref())
+        .get_result(conn)
+        .await
+        .map_err(crate::moderation::input::refusal)?;
+        let token = issue_token(conn, id.id, "confirm_email", CONFIRM_HOURS).await?;
+        let link = format!("{base_url}/confirm-email?token={token}");
+        let (subject, body) = mail(lang.as_deref(), Mail::Confirm, &link);
+        outbox::enqueue(conn, &input.email, &subject, &body).await
+    })
+    .await
+}
+
+async fn issue_token(
+    conn: &mut AsyncPgConnection,
+    user_id: i64,
+    purpose: &str,
+    hours: i64,
+) -> AppResult<String> {
+    let token = random_token();
+    diesel::sql_query(
+        "INSERT INTO user_tokens (token_hash, user_id, purpose, expires_at)
+         VALUES ($1, $2, $3, now() + make_interval(hours => $4::int))",
+    )
+    .bind::<Text, _>(hash_token(&token))
+    .bind::<BigInt, _>(user_id)
+    .bind::<Text, _>(purpose)
+    .bind::<BigInt, _>(hours)
+    .execute(conn)
+    .await?;
+    Ok(token)
+}
+
+/// Spends a one-time token of `purpose`; returns its account.
+async fn spend_token(conn: &mut AsyncPgConnection, token: &str, purpose: &str) -> AppResult<i64> {
+    let rows: Vec<crate::auth::rows::IdRow> = diesel::sql_query(
+        "UPDATE user_tokens SET used_at = now()
+          WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now()
+          RETURNING user_id AS id",
+    )
+    .bind::<Text, _>(hash_token(token))
+    .bind::<Text, _>(purpose)
+    .load(conn)
+    .await?;
+    rows.into_iter()
+        .next()
+        .map(|row| row.id)
+        .ok_or_else(|| bad_request("token", "This link is invalid, used or expired."))
+}
+
+/// Confirms the e-mail address of the token's account.
+///
+/// # Errors
+/// 400 naming `token` when it is invalid, used or expired.
+pub async fn confirm(conn: &mut AsyncPgConnection, token: String) -> AppResult<()> {
+    conn.transaction::<_, AppError, _>(async move |conn| {
+        let user_id = spend_token(conn, &token, "confirm_email").await?;
+        diesel::sql_query("UPDATE users SET email_confirmed_at = coalesce(email_confirmed_at, now()) WHERE id = $1")
+            .bind::<BigInt, _>(user_id)
+            .execute(conn)
+            .await?;
+        Ok(())
+    })
+    .await
+}
+
+/// The account whose password matches, or `None` (unknown address or wrong password alike).
+///
+/// # Errors
+/// Database errors.
+pub async fn authenticate(
+    conn: &mut AsyncPgConnection,
+    email: &str,
+    secret: String,
+) -> AppResult<Option<i64>> {
+    let account = find_by_email(conn, email).await?;
+    let (id, hash) = match account {
+        Some(account) => (Some(account.id), Some(account.password_hash)),
+        None => (None, None),
+    };
+    Ok(if password::verify(secret, hash).await? {
+        id
+    } else {
+        None
+    })
+}
+
+/// Mails a reset link when the address has an account; silent otherwise.
+///
+/// # Errors
+/// Database errors.
+pub async fn request_reset(
+    conn: &mut AsyncPgConnection,
+    email: String,
+    base_url: &str,
+) -> AppResult<()> {
+    check_email("email", &email)?;
+    let base_url = base_url.to_owned();
+    conn.transaction::<_, AppError, _>(async move |conn| {
+        let Some(account) = find_by_email(conn, &email).await? else {
+            return Ok(());
+        };
+        let token = issue_token(conn, account.id, "reset_password", RESET_HOURS).await?;
+        let link = format!("{base_url}/reset-password?token={token}");
+        let (subject, body) = mail(account.preferred_lang.as_deref(), Mail::Reset, &link);
+        outbox::enqueue(conn, &account.email, &subject, &body).await
+    })
+    .await
+}
+
+/// Sets a new password with a reset token, confirms the address (the link proved it) and
+/// ends every session of the account.
+///
+/// # Errors
+/// 400 naming `token`, 422 naming `password`.
+pub async fn reset(
+    conn: &mut AsyncPgConnection,
+    token: String,
+    new_password: String,
+) -> AppResult<()> {
+    check_password(&new_password)?;
+    let hash = password::hash(new_password).await?;
+    conn.transaction::<_, AppError, _>(async move |conn| {
+        let user_id = spend_token(conn, &token, "reset_password").await?;
+        diesel::sql_query(
+            "UPDATE users SET password_hash = $1, email_confirmed_at = coalesce(email_confirmed_at, now())
+              WHERE id = $2",
+        )
+        .bind::<Text, _>(&hash)
+        .bind::<BigInt, _>(user_id)
+        .execute(conn)
+        .await?;
+        diesel::sql_query("DELETE FROM sessions WHERE user_id = $1")
+            .bind::<BigInt, _>(user_id)
+            .execute(conn)
+            .await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Creates a moderator account, or makes an existing account a confirmed moderator with
+/// `new_password`. For `haven admin create-moderator`.
+///
+/// # Errors
+/// 422 for an invalid address or password; database errors.
+pub async fn create_moderator(
+    conn: &mut AsyncPgConnection,
+    email: &str,
+    new_password: String,
+) -> AppResult<i64> {
+    check_email("email", email)?;
+    check_password(&new_password)?;
+    let hash = password::hash(new_password).await?;
+    let row: crate::auth::rows::IdRow = diesel::sql_query(
+        "INSERT INTO users (email, display_name, password_hash, role, email_confirmed_at)
+         VALUES ($1, split_part($1, '@', 1), $2, 'moderator', now())
+         ON CONFLICT (lower(email)) DO UPDATE
+            SET password_hash = EXCLUDED.password_hash,
+                role = CASE WHEN users.role = 'admin' THEN 'admin' ELSE 'moderator' END,
+                email_confirmed_at = coalesce(users.email_confirmed_at, now())
+         RETURNING id",
+    )
+    .bind::<Text, _>(email)
+    .bind::<Text, _>(&hash)
+    .get_result(conn)
+    .await
+    .map_err(crate::moderation::input::refusal)?;
+    Ok(row.id)
+}
+
+#[derive(Clone, Copy)]
+enum Mail {
+    Confirm,
+    AlreadyRegistered,
+    Reset,
+}
+
+/// Subject and body of a message in the account's language (English by default).
+fn mail(lang: Option<&str>, kind: Mail, link: &str) -> (String, String) {
+    let (subject, text) = match (lang.unwrap_or("en"), kind) {
+        ("de", Mail::Confirm) => (
+            "Haven: E-Mail-Adresse bestätigen",
+            "Bitte bestätigen Sie Ihre Adresse mit diesem Link (72 Stunden gültig):",
+        ),
+        ("fr", Mail::Confirm) => (
+            "Haven : confirmez votre adresse",
+            "Veuillez confirmer votre adresse avec ce lien (valable 72 heures) :",
+        ),
+        ("es", Mail::Confirm) => (
+            "Haven: confirme su dirección",
+            "Confirme su dirección con este enlace (válido 72 horas):",
+        ),
+        (_, Mail::Confirm) => (
+            "Haven: confirm your e-mail address",
+            "Please confirm your address with this link (valid for 72 hours):",
+        ),
+        ("de", Mail::AlreadyRegistered) => (
+            "Haven: Konto besteht bereits",
+            "Jemand wollte mit dieser Adresse ein Konto anlegen; es besteht schon. Passwort vergessen? Hier anmelden oder zurücksetzen:",
+        ),
+        ("fr", Mail::AlreadyRegistered) => (
+            "Haven : le compte existe déjà",
+            "Quelqu'un a voulu créer un compte avec cette adresse ; il existe déjà. Mot de passe oublié ? Connectez-vous ou réinitialisez-le ici :",
+        ),
+        ("es", Mail::AlreadyRegistered) => (
+            "Haven: la cuenta ya existe",
+            "Alguien quiso crear una cuenta con esta dirección; ya existe. ¿Olvidó la contraseña? Inicie sesión o restablézcala aquí:",
+        ),
+        (_, Mail::AlreadyRegistered) => (
+            "Haven: account already exists",
+            "Someone tried to create an account with this address; it already exists. Forgot your password? Sign in or reset it here:",
+        ),
+        ("de", Mail::Reset) => (
+            "Haven: Passwort zurücksetzen",
+            "Mit diesem Link setzen Sie ein neues Passwort (1 Stunde gültig):",
+        ),
+        ("fr", Mail::Reset) => (
+            "Haven : réinitialiser le mot de passe",
+            "Ce lien permet de choisir un nouveau mot de passe (valable 1 heure) :",
+        ),
+        ("es", Mail::Reset) => (
+            "Haven: restablecer la contraseña",
+            "Con este enlace elige una nueva contraseña (válido 1 hora):",
+        ),
+        (_, Mail::Reset) => (
+            "Haven: reset your password",
+            "Use this link to choose a new password (valid for 1 hour):",
+        ),
+    };
+    (subject.to_owned(), format!("{text}\n\n{link}\n"))
+}

@@ -1,0 +1,271 @@
+//! Cities as moderation writes them: checking proposed fields, creating a city (from a
+//! gazetteer place or a point), changing one (a rename moves the slug and keeps the old one
+//! as a redirect), and the JSON snapshot revisions keep.
+
+use diesel::sql_types::{BigInt, Jsonb, Text};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde_json::{Map, Value};
+
+use crate::auth::rows::{IdRow, JsonRow};
+use crate::error::{AppError, AppResult, not_found};
+use crate::moderation::input::{lang_map, refusal, text, unprocessable, web_url};
+use crate::moderation::{first, slug};
+
+/// Fields of a city that submissions and editors may set.
+pub const FIELDS: [&str; 11] = [
+    "name",
+    "official_name",
+    "names",
+    "kind",
+    "population",
+    "website",
+    "wikidata",
+    "summary",
+    "takeaways",
+    "lon",
+    "lat",
+];
+const KINDS: [&str; 5] = [
+    "municipality",
+    "district",
+    "municipal_association",
+    "state",
+    "borough",
+];
+
+/// Checks the city fields in `fields` (`prefix` names them in errors, e.g. `payload.`);
+/// `extra` lists further keys the caller handles.
+///
+/// # Errors
+/// 422 naming the first field at fault.
+pub fn check_fields(fields: &Map<String, Value>, prefix: &str, extra: &[&str]) -> AppResult<()> {
+    for (key, value) in fields {
+        let field = format!("{prefix}{key}");
+        let nullable = value.is_null();
+        match key.as_str() {
+            "name" => text(
+                &field,
+                value
+                    .as_str()
+                    .ok_or_else(|| unprocessable(&field, "must be text"))?,
+                200,
+            )?,
+            "official_name" if !nullable => {
+                text(
+                    &field,
+                    value
+                        .as_str()
+                        .ok_or_else(|| unprocessable(&field, "must be text"))?,
+                    300,
+                )?;
+            }
+            "names" => lang_map(&field, value, 200)?,
+            "summary" | "takeaways" => lang_map(&field, value, 5000)?,
+            "kind" => {
+                if !value.as_str().is_some_and(|kind| KINDS.contains(&kind)) {
+                    return Err(unprocessable(
+                        &field,
+                        format!("must be one of {}", KINDS.join(", ")),
+                    ));
+                }
+            }
+            "population" if !nullable => {
+                if value.as_i64().is_none_or(|n| n < 0) {
+                    return Err(unprocessable(&field, "must be a whole number ≥ 0"));
+                }
+            }
+            "website" if !nullable => web_url(&field, value.as_str().unwrap_or(""))?,
+            "wikidata" if !nullable => {
+                let ok = value.as_str().is_some_and(|q| {
+                    q.len() > 1
+                        && q.len() <= 20
+                        && q.starts_with('Q')
+                        && q[1..].bytes().all(|b| b.is_ascii_digit())
+                });
+                if !ok {
+                    return Err(unprocessable(&field, "must be a Wikidata id like Q365"));
+                }
+            }
+            "lon" | "lat" => {
+                let limit = if key == "lon" { 180.0 } else { 90.0 };
+                if !value
+                    .as_f64()
+                    .is_some_and(|x| (-limit..=limit).contains(&x))
+                {
+                    return Err(unprocessable(
+                        &field,
+                        format!("must be a number between -{limit} and {limit}"),
+                    ));
+                }
+            }
+            "official_name" | "population" | "website" | "wikidata" => {}
+            other if extra.contains(&other) => {}
+            _ => return Err(unprocessable(&field, "is not a field that can be set")),
+        }
+    }
+    if fields.contains_key("lon") != fields.contains_key("lat") {
+        return Err(unprocessable(
+            format!("{prefix}lat"),
+            "lon and lat go together",
+        ));
+    }
+    Ok(())
+}
+
+/// The published state of a city as revisions record it.
+///
+/// # Errors
+/// Database errors.
+pub async fn snapshot(conn: &mut AsyncPgConnection, id: i64) -> AppResult<Option<Value>> {
+    let rows: Vec<JsonRow> = diesel::sql_query(
+        "SELECT jsonb_build_object('slug', slug, 'name', name, 'official_name', official_name,
+                'names', names, 'country', country, 'kind', kind, 'population', population,
+                'website', website, 'wikidata', wikidata, 'summary', summary, 'takeaways', takeaways,
+                'lon', ST_X(geom), 'lat', ST_Y(geom), 'published', published) AS value
+           FROM cities WHERE id = $1",
+    )
+    .bind::<BigInt, _>(id)
+    .load(conn)
+    .await?;
+    Ok(first(rows))
+}
+
+/// The id of the city with `slug` (or a former slug of it).
+///
+/// # Errors
+/// 404 when there is none.
+pub async fn id_by_slug(conn: &mut AsyncPgConnection, slug: &str) -> AppResult<i64> {
+    let rows: Vec<IdRow> = diesel::sql_query(
+        "SELECT id FROM cities WHERE slug = $1
+         UNION ALL SELECT city_id AS id FROM city_slug_redirects WHERE slug = $1 LIMIT 1",
+    )
+    .bind::<Text, _>(slug)
+    .load(conn)
+    .await?;
+    rows.into_iter()
+        .next()
+        .map(|row| row.id)
+        .ok_or_else(|| not_found(format!("There is no city '{slug}'.")))
+}
+
+/// Creates a city from a proposal (`name` and either `place_id` or `country`, `lon`, `lat`,
+/// plus any of [`FIELDS`]); the gazetteer place fills in codes, region and location.
+///
+/// # Errors
+/// 422/409 when the database refuses (unknown country, a city with the same code exists).
+pub async fn create(conn: &mut AsyncPgConnection, proposal: &Value) -> AppResult<i64> {
+    let name = proposal["name"].as_str().unwrap_or("");
+    let suffixes = match proposal["place_id"].as_i64() {
+        Some(place) => slug::suffixes(conn, "places", place).await?,
+        None => proposal["country"]
+            .as_str()
+            .map(|c| vec![c.to_ascii_lowercase()])
+            .unwrap_or_default(),
+    };
+    let slug = slug::city_slug(conn, name, &suffixes, None).await?;
+    let row: IdRow = diesel::sql_query(
+        "INSERT INTO cities (slug, name, official_name, names, country, region_id, district_id, place_id,
+                             kind, ags, geonameid, population, geom, website, wikidata, summary, takeaways)
+         SELECT $2, $1->>'name', $1->>'official_name', coalesce($1->'names', '{}'),
+                coalesce(p.country, upper($1->>'country')), p.region_id, p.district_id, p.id,
+                coalesce($1->>'kind', 'municipality'), p.ags, p.geonameid,
+                coalesce(($1->>'population')::bigint, p.population),
+                coalesce(ST_SetSRID(ST_MakePoint(($1->>'lon')::float8, ($1->>'lat')::float8), 4326), p.geom),
+                $1->>'website', $1->>'wikidata', coalesce($1->'summary', '{}'), coalesce($1->'takeaways', '{}')
+           FROM (SELECT 1) AS one LEFT JOIN places p ON p.id = ($1->>'place_id')::bigint
+         RETURNING id",
+    )
+    .bind::<Jsonb, _>(proposal)
+    .bind::<Text, _>(&slug)
+    .get_result(conn)
+    .await
+    .map_err(refusal)?;
+    Ok(row.id)
+}
+
+/// Whether a gazetteer place exists and is not listed as a city yet.
+///
+/// # Errors
+/// 422 naming `field` when the place is unknown, 409 when it is listed already.
+pub async fn check_place(
+    conn: &mut AsyncPgConnection,
+    place_id: i64,
+    field: &str,
+) -> AppResult<()> {
+    let rows: Vec<JsonRow> = diesel::sql_query(
+        "SELECT jsonb_build_object('listed', (SELECT slug FROM cities WHERE place_id = p.id LIMIT 1)) AS value
+           FROM places p WHERE p.id = $1",
+    )
+    .bind::<BigInt, _>(place_id)
+    .load(conn)
+    .await?;
+    match first(rows) {
+        None => Err(unprocessable(
+            field,
+            "There is no such place in the gazetteer.",
+        )),
+        Some(found) if found["listed"].is_string() => Err(AppError::Conflict {
+            field: Some(field.to_owned()),
+            detail: format!(
+                "This place is listed already as '{}'.",
+                found["listed"].as_str().unwrap_or("")
+            ),
+        }),
+        Some(_) => Ok(()),
+    }
+}
+
+/// A city's state after `changes`: a new name brings a new slug.
+///
+/// # Errors
+/// Database errors.
+pub async fn apply_changes(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    before: &Value,
+    changes: &Map<String, Value>,
+) -> AppResult<Value> {
+    let mut after = crate::moderation::merged(before, changes);
+    if let Some(name) = changes.get("name").and_then(Value::as_str)
+        && Some(name) != before["name"].as_str()
+    {
+        let base = slug::slugify(conn, name).await?;
+        if Some(base.as_str()) != before["slug"].as_str() {
+            let suffixes = slug::suffixes(conn, "cities", id).await?;
+            after["slug"] = Value::String(slug::city_slug(conn, name, &suffixes, Some(id)).await?);
+        }
+    }
+    Ok(after)
+}
+
+/// Writes a snapshot back to the city (a changed slug leaves the old one as a redirect).
+///
+/// # Errors
+/// 422/409 when the database refuses.
+pub async fn write(conn: &mut AsyncPgConnection, id: i64, state: &Value) -> AppResult<()> {
+    diesel::sql_query(
+        "WITH old AS (SELECT slug FROM cities WHERE id = $2),
+              moved AS (INSERT INTO city_slug_redirects (slug, city_id)
+                        SELECT old.slug, $2 FROM old WHERE old.slug <> $1->>'slug'
+                        ON CONFLICT (slug) DO UPDATE SET city_id = EXCLUDED.city_id)
+         UPDATE cities SET slug = $1->>'slug', name = $1->>'name', official_name = $1->>'official_name',
+                names = coalesce($1->'names', '{}'), kind = $1->>'kind',
+                population = ($1->>'population')::bigint, website = $1->>'website',
+                wikidata = $1->>'wikidata', summary = coalesce($1->'summary', '{}'),
+                takeaways = coalesce($1->'takeaways', '{}'),
+                geom = ST_SetSRID(ST_MakePoint(($1->>'lon')::float8, ($1->>'lat')::float8), 4326),
+                published = ($1->>'published')::boolean
+          WHERE id = $2",
+    )
+    .bind::<Jsonb, _>(state)
+    .bind::<BigInt, _>(id)
+    .execute(conn)
+    .await
+    .map_err(refusal)?;
+    diesel::sql_query("DELETE FROM city_slug_redirects WHERE slug = $1->>'slug' AND city_id = $2")
+        .bind::<Jsonb, _>(state)
+        .bind::<BigInt, _>(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

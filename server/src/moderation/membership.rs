@@ -1,0 +1,119 @@
+//! Memberships (city × network) as submissions propose them: the submitted state replaces
+//! the published one whole, so approval publishes exactly what was sent.
+
+use diesel::sql_types::{BigInt, Jsonb};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde_json::{Map, Value};
+
+use crate::auth::rows::{IdRow, JsonRow};
+use crate::error::AppResult;
+use crate::moderation::first;
+use crate::moderation::input::{partial_date, refusal, text, unprocessable, web_url};
+
+const STATUSES: [&str; 4] = ["declared", "member", "founding_member", "left"];
+
+/// Checks a proposed membership: `city` and `network` slugs that exist, a `status`, and
+/// optional `role`, `since`, `until`, `evidence_url`, `note`.
+///
+/// # Errors
+/// 422 naming the field.
+pub async fn check(
+    conn: &mut AsyncPgConnection,
+    fields: &Map<String, Value>,
+    prefix: &str,
+) -> AppResult<()> {
+    for (key, value) in fields {
+        let field = format!("{prefix}{key}");
+        if value.is_null() && !matches!(key.as_str(), "city" | "network" | "status") {
+            continue;
+        }
+        let as_text = value
+            .as_str()
+            .ok_or_else(|| unprocessable(&field, "must be text"));
+        match key.as_str() {
+            "city" | "network" => {}
+            "status" => {
+                if !STATUSES.contains(&as_text?) {
+                    return Err(unprocessable(
+                        &field,
+                        format!("must be one of {}", STATUSES.join(", ")),
+                    ));
+                }
+            }
+            "role" => text(&field, as_text?, 200)?,
+            "note" => text(&field, as_text?, 2000)?,
+            "since" | "until" => partial_date(&field, as_text?)?,
+            "evidence_url" => web_url(&field, as_text?)?,
+            _ => return Err(unprocessable(&field, "is not a field of a membership")),
+        }
+    }
+    if !fields.get("status").is_some_and(Value::is_string) {
+        return Err(unprocessable(format!("{prefix}status"), "is required"));
+    }
+    if fields.get("status").and_then(Value::as_str) == Some("left")
+        && fields.get("until").is_none_or(Value::is_null)
+        && fields.get("note").is_none_or(Value::is_null)
+    {
+        return Err(unprocessable(
+            format!("{prefix}until"),
+            "a membership that was left needs `until` or a `note`",
+        ));
+    }
+    crate::moderation::demand::check_exists(conn, fields, prefix, "city", "cities").await?;
+    crate::moderation::demand::check_exists(conn, fields, prefix, "network", "networks").await
+}
+
+/// The membership of the city and network a proposal names, if one exists.
+///
+/// # Errors
+/// Database errors.
+pub async fn find(conn: &mut AsyncPgConnection, proposal: &Value) -> AppResult<Option<i64>> {
+    let rows: Vec<IdRow> = diesel::sql_query(
+        "SELECT m.id FROM memberships m JOIN cities c ON c.id = m.city_id JOIN networks n ON n.id = m.network_id
+          WHERE c.slug = $1->>'city' AND n.slug = $1->>'network'",
+    )
+    .bind::<Jsonb, _>(proposal)
+    .load(conn)
+    .await?;
+    Ok(rows.into_iter().next().map(|row| row.id))
+}
+
+/// The published state of a membership.
+///
+/// # Errors
+/// Database errors.
+pub async fn snapshot(conn: &mut AsyncPgConnection, id: i64) -> AppResult<Option<Value>> {
+    let rows: Vec<JsonRow> = diesel::sql_query(
+        "SELECT jsonb_build_object('city', c.slug, 'network', n.slug, 'status', m.status, 'role', m.role,
+                'since', m.since, 'until', m.until, 'evidence_url', m.evidence_url, 'note', m.note,
+                'published', m.published) AS value
+           FROM memberships m JOIN cities c ON c.id = m.city_id JOIN networks n ON n.id = m.network_id
+          WHERE m.id = $1",
+    )
+    .bind::<BigInt, _>(id)
+    .load(conn)
+    .await?;
+    Ok(first(rows))
+}
+
+/// Writes a membership state (creating the row when the pair has none); returns its id.
+///
+/// # Errors
+/// 422/409 when the database refuses.
+pub async fn write(conn: &mut AsyncPgConnection, state: &Value) -> AppResult<i64> {
+    let row: IdRow = diesel::sql_query(
+        "INSERT INTO memberships (city_id, network_id, status, role, since, until, evidence_url, note, published)
+         VALUES ((SELECT id FROM cities WHERE slug = $1->>'city'), (SELECT id FROM networks WHERE slug = $1->>'network'),
+                 $1->>'status', $1->>'role', $1->>'since', $1->>'until', $1->>'evidence_url', $1->>'note',
+                 coalesce(($1->>'published')::boolean, true))
+         ON CONFLICT (city_id, network_id) DO UPDATE SET status = EXCLUDED.status, role = EXCLUDED.role,
+                since = EXCLUDED.since, until = EXCLUDED.until, evidence_url = EXCLUDED.evidence_url,
+                note = EXCLUDED.note, published = EXCLUDED.published
+         RETURNING id",
+    )
+    .bind::<Jsonb, _>(state)
+    .get_result(conn)
+    .await
+    .map_err(refusal)?;
+    Ok(row.id)
+}

@@ -1,0 +1,39 @@
+//! Moderation: what the public proposes (submissions), what moderators decide, what verified
+//! city editors write directly, and the revision history that records every published change.
+//!
+//! Every write to published data goes through [`revision::publish`]-style helpers in one
+//! transaction with its revision row, so that nothing published changes without a record of
+//! who, when, what (before/after) and why. Snapshots of an entity are JSON built in SQL; the
+//! same JSON shape is what a revert writes back.
+
+pub mod city;
+pub mod demand;
+pub mod editor;
+pub mod input;
+pub mod membership;
+pub mod practice;
+pub mod revision;
+pub mod slug;
+pub mod submission;
+
+use serde_json::Value;
+
+use crate::auth::rows::JsonRow;
+
+/// The first row's JSON, if any.
+#[must_use]
+pub fn first(rows: Vec<JsonRow>) -> Option<Value> {
+    rows.into_iter().next().map(|row| row.value)
+}
+
+/// `base` with the keys of `changes` replaced (a JSON merge of one level).
+#[must_use]
+pub fn merged(base: &Value, changes: &serde_json::Map<String, Value>) -> Value {
+    let mut out = base.clone();
+    if let Value::Object(map) = &mut out {
+        for (key, value) in changes {
+            map.insert(key.clone(), value.clone());
+        }
+    }
+    out
+}
