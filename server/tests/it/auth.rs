@@ -259,7 +259,7 @@ async fn the_cookie_is_httponly_lax_and_secure_behind_https() {
         public_url: Some("https://haven.example.org".to_owned()),
         ..Config::default()
     };
-    let https = TestApp::over(app.database_url.clone(), config);
+    let https = TestApp::over(app.database_url.clone(), config).await;
     let response = send(
         &https,
         "POST",
@@ -462,8 +462,9 @@ async fn forwarded_for_counts_only_when_trusted() {
             trust_forwarded_for: true,
             ..Config::default()
         },
-    );
-    let plain = TestApp::over(database_url, Config::default());
+    )
+    .await;
+    let plain = TestApp::over(database_url, Config::default()).await;
     for n in 0..20u8 {
         let body = json!({ "email": format!("x{n}@example.org"), "password": "wrong password!" });
         let mut req = request(

@@ -283,7 +283,8 @@ async fn submissions_are_rate_limited_per_client() {
             trust_forwarded_for: true,
             ..Config::default()
         },
-    );
+    )
+    .await;
     let mut req = request(
         "POST",
         "/api/v1/submissions",
