@@ -5,7 +5,7 @@
  * Keeping the three in one place is what makes the map and the list show the same results.
  */
 
-import type { ExpressionSpecification, FilterSpecification } from 'maplibre-gl';
+import type { ExpressionSpecification } from 'maplibre-gl';
 
 export interface Filters {
   /** Policy-area slugs, any-of. */
@@ -86,7 +86,7 @@ function anyFlag(prefix: 'area' | 'net', slugs: readonly string[]): ExpressionSp
  * is not in the tiles at all. Both are exact once the filtered tiles from the server arrive
  * (`filteredTileTemplate`): this expression is the instant first step, never the only one.
  */
-export function featureFilter(filters: Filters, layer: 'cities' | 'practices'): FilterSpecification | null {
+export function featureFilter(filters: Filters, layer: 'cities' | 'practices'): ExpressionSpecification | null {
   const single: ExpressionSpecification[] = [];
   const cluster: ExpressionSpecification[] = [];
   if (filters.areas.length > 0) {
