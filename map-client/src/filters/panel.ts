@@ -75,7 +75,9 @@ export class FilterPanel {
     });
     replaceChildren(
       this.form,
-      h(
+      options.areas.length === 0
+        ? null
+        : h(
         'fieldset',
         { class: 'filter-areas' },
         h('legend', {}, t('filters.areas')),

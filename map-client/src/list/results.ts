@@ -114,7 +114,7 @@ export class ResultsList {
         {},
         h('th', { scope: 'row' }, this.link(context, 'city', city.slug, city.name)),
         h('td', {}, countryName(city.country, lang, city.countryName)),
-        h('td', {}, h('span', { class: 'dot', style: `background:${CATEGORY_COLORS[category]}`, 'aria-hidden': 'true' }), t(`category.${category}`)),
+        h('td', {}, h('span', { class: 'dot', style: `background:${CATEGORY_COLORS[category]}`, 'aria-hidden': 'true' }), h('span', { title: t(`category.${category}`) }, t(`categoryShort.${category}`))),
         h('td', { class: 'num' }, city.practiceCount),
       );
     });

@@ -101,6 +101,8 @@ export class HavenMap {
     this.map.on('error', (event) => {
       const sourceId = (event as { sourceId?: unknown }).sourceId;
       if (sourceId === CITIES || sourceId === PRACTICES) options.onTileError();
+      // Anything else is a bug (an invalid layer, a broken style) and must not pass silently.
+      else console.error(event.error);
     });
   }
 

@@ -93,6 +93,7 @@ export function defaultTileTemplates(root: string): TileTemplates {
 
 function layers(fontStack: readonly string[] | null): LayerSpecification[] {
   const cityRadius: ExpressionSpecification = ['interpolate', ['linear'], ['zoom'], 3, 4, 8, 6, 12, 9];
+  const clusterRing: ExpressionSpecification = ['interpolate', ['linear'], ['coalesce', ['get', 'count'], 2], 2, 13, 50, 22];
   const practiceRings: CircleLayerSpecification = {
     id: LAYER.practices,
     type: 'circle',
@@ -100,11 +101,17 @@ function layers(fontStack: readonly string[] | null): LayerSpecification[] {
     'source-layer': PRACTICES,
     paint: {
       'circle-color': 'rgba(0,0,0,0)',
+      // A zoom expression must be the outermost one; clusters grow with their count instead.
       'circle-radius': [
-        'case',
-        IS_CLUSTER,
-        ['interpolate', ['linear'], ['coalesce', ['get', 'count'], 2], 2, 13, 50, 22],
-        ['interpolate', ['linear'], ['zoom'], 3, 8, 8, 10, 12, 14],
+        'interpolate',
+        ['linear'],
+        ['zoom'],
+        3,
+        ['case', IS_CLUSTER, clusterRing, 8],
+        8,
+        ['case', IS_CLUSTER, clusterRing, 10],
+        12,
+        ['case', IS_CLUSTER, clusterRing, 14],
       ],
       'circle-stroke-color': COLORS.practice,
       'circle-stroke-width': 2.5,
