@@ -234,7 +234,7 @@ export class App {
   }
 
   private choosePlace(place: Place): void {
-    this.map?.flyTo(place.lon, place.lat, CITY_ZOOM);
+    this.map?.flyTo(place.lon, place.lat, CITY_ZOOM, this.panelPadding());
     if (place.citySlug !== null) {
       this.open({ kind: 'city', slug: place.citySlug });
       return;
@@ -365,7 +365,7 @@ export class App {
             city,
           ),
         );
-        if (fly) this.map?.flyTo(city.lon, city.lat, CITY_ZOOM);
+        if (fly) this.map?.flyTo(city.lon, city.lat, CITY_ZOOM, this.panelPadding());
       } else {
         const practice = await this.api.practice(selection.slug, lang, controller.signal);
         if (controller.signal.aborted) return;
@@ -389,7 +389,7 @@ export class App {
           ),
           { titleLang: practice.title.lang === 'und' ? undefined : practice.title.lang },
         );
-        if (fly) this.map?.flyTo(practice.lon, practice.lat, CITY_ZOOM);
+        if (fly) this.map?.flyTo(practice.lon, practice.lat, CITY_ZOOM, this.panelPadding());
       }
     } catch (error) {
       if (isAbort(error)) return;
@@ -429,6 +429,12 @@ export class App {
       this.map?.resize();
     });
     this.applyMode();
+  }
+
+  /** The part of the map a panel covers: the right side on a desk, the bottom on a phone. */
+  private panelPadding(): { right?: number; bottom?: number } {
+    const map = byId('map');
+    return this.isPhone() ? { bottom: Math.round(map.clientHeight * 0.6) } : { right: byId('detail').offsetWidth || 400 };
   }
 
   private isPhone(): boolean {

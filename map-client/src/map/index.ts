@@ -115,8 +115,14 @@ export class HavenMap {
     this.map.jumpTo({ center: [view.lon, view.lat], zoom: view.zoom });
   }
 
-  flyTo(lon: number, lat: number, zoom = 10): void {
-    this.map.flyTo({ center: [lon, lat], zoom: Math.max(zoom, this.map.getZoom()), essential: true });
+  /** Flies to a place; `padding` keeps it clear of a panel that covers part of the map. */
+  flyTo(lon: number, lat: number, zoom = 10, padding: { right?: number; bottom?: number } = {}): void {
+    this.map.flyTo({
+      center: [lon, lat],
+      zoom: Math.max(zoom, this.map.getZoom()),
+      padding: { top: 0, left: 0, right: padding.right ?? 0, bottom: padding.bottom ?? 0 },
+      essential: true,
+    });
   }
 
   /** Shows only what the filters select: at once by expression, exactly by filtered tiles. */
