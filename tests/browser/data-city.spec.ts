@@ -80,9 +80,19 @@ for (const query of ['Köln', 'koln']) {
     await expect(page.locator('#detail-title')).toHaveText('Köln');
     await expect(page).toHaveURL(/[?&]city=koeln/);
     await waitForMapIdle(page);
-    const center = await page.evaluate(() => window.__havenMap?.getCenter());
-    expect(center?.lng).toBeCloseTo(6.95, 0);
-    expect(center?.lat).toBeCloseTo(50.94, 0);
+    // Köln is in view and not under the panel.
+    const spot = await page.evaluate(() => {
+      const map = window.__havenMap;
+      const panel = document.getElementById('detail')?.getBoundingClientRect();
+      const canvas = map?.getCanvas().getBoundingClientRect();
+      const point = map?.project([6.95, 50.94]);
+      return { point, panelLeft: panel?.left ?? 0, canvasLeft: canvas?.left ?? 0, height: canvas?.height ?? 0, zoom: map?.getZoom() ?? 0 };
+    });
+    expect(spot.zoom).toBeGreaterThanOrEqual(8);
+    expect(spot.point?.x ?? -1).toBeGreaterThan(0);
+    expect(spot.canvasLeft + (spot.point?.x ?? 0)).toBeLessThan(spot.panelLeft);
+    expect(spot.point?.y ?? -1).toBeGreaterThan(0);
+    expect(spot.point?.y ?? 0).toBeLessThan(spot.height);
   });
 }
 

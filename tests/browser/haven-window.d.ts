@@ -17,6 +17,7 @@ interface HavenMapForTests {
   getBounds(): { getWest(): number; getSouth(): number; getEast(): number; getNorth(): number };
   getZoom(): number;
   getCenter(): { lng: number; lat: number };
+  project(lngLat: [number, number]): { x: number; y: number };
 }
 
 interface Window {

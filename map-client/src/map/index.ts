@@ -120,7 +120,8 @@ export class HavenMap {
     this.map.flyTo({
       center: [lon, lat],
       zoom: Math.max(zoom, this.map.getZoom()),
-      padding: { top: 0, left: 0, right: padding.right ?? 0, bottom: padding.bottom ?? 0 },
+      // An offset, not camera padding: padding would stay on after the panel closes.
+      offset: [-(padding.right ?? 0) / 2, -(padding.bottom ?? 0) / 2],
       essential: true,
     });
   }
