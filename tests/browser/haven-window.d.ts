@@ -1,4 +1,10 @@
 /** What the browser tests use of the page's `window.__havenMap` (a MapLibre `Map`). */
+interface HavenRenderedFeature {
+  properties: Record<string, unknown>;
+  geometry: { type: string; coordinates: unknown };
+  layer: { id: string };
+}
+
 interface HavenMapForTests {
   loaded(): boolean;
   areTilesLoaded(): boolean;
@@ -6,6 +12,12 @@ interface HavenMapForTests {
   getCanvas(): HTMLCanvasElement;
   once(type: 'render' | 'idle', listener: () => void): unknown;
   triggerRepaint(): void;
+  getLayer(id: string): unknown;
+  queryRenderedFeatures(options?: { layers?: string[] }): HavenRenderedFeature[];
+  getBounds(): { getWest(): number; getSouth(): number; getEast(): number; getNorth(): number };
+  getZoom(): number;
+  getCenter(): { lng: number; lat: number };
+  project(lngLat: [number, number]): { x: number; y: number };
 }
 
 interface Window {

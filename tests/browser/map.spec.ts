@@ -1,23 +1,12 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
+import { hasDataApi, screenshot, seriousViolations, waitForMapIdle, watchProblems } from './support';
 
-const SCREENSHOT = fileURLToPath(new URL('../../target/screenshots/map-desk.png', import.meta.url));
+// This spec needs no data: on a server without the data API it checks that the page still
+// draws a map (with the fallback style) and says the data is missing instead of failing.
 
-test('the map page renders a MapLibre map, cleanly and accessibly', async ({ page }) => {
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('requestfailed', (request) =>
-    problems.push(`request failed: ${request.url()} (${request.failure()?.errorText ?? 'unknown'})`),
-  );
-  page.on('response', (response) => {
-    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
-  });
+test('the map page renders a MapLibre map, cleanly and accessibly', async ({ page, request }) => {
+  const withData = await hasDataApi(request);
+  const problems = watchProblems(page, { allowMissingData: !withData });
 
   await page.goto('/');
 
@@ -27,15 +16,7 @@ test('the map page renders a MapLibre map, cleanly and accessibly', async ({ pag
 
   // The map has loaded its style and sources and stopped moving: MapLibre's `idle` state.
   // On timeout, say what went wrong on the page rather than only that we waited.
-  await page
-    .waitForFunction(
-      () => {
-        const map = window.__havenMap;
-        return map !== undefined && map.loaded() && map.areTilesLoaded() && !map.isMoving();
-      },
-      null,
-      { timeout: 30_000 },
-    )
+  await waitForMapIdle(page)
     .catch((error: unknown) => {
       throw new Error(`map never became idle; page problems: ${JSON.stringify(problems, null, 2)}`, { cause: error });
     });
@@ -73,14 +54,11 @@ test('the map page renders a MapLibre map, cleanly and accessibly', async ({ pag
   expect(pixel[3], `centre pixel ${pixel.join(',')}`).toBe(255);
   expect(pixel.slice(0, 3).reduce((a, b) => a + b, 0), `centre pixel ${pixel.join(',')}`).toBeGreaterThan(0);
 
-  const axe = await new AxeBuilder({ page }).analyze();
-  const serious = axe.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.id} (${violation.impact}): ${violation.help} — ${violation.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(serious, 'serious or critical accessibility violations').toEqual([]);
+  // Without the data API the page must say so, not show an empty map silently.
+  if (!withData) await expect(page.getByRole('alert')).toBeVisible();
 
-  mkdirSync(dirname(SCREENSHOT), { recursive: true });
-  await page.screenshot({ path: SCREENSHOT });
+  expect(await seriousViolations(page), 'serious or critical accessibility violations').toEqual([]);
+  await screenshot(page, withData ? 'desk-map' : 'desk-map-without-data');
 
   expect(problems, 'console errors and failed requests').toEqual([]);
 });

@@ -36,19 +36,34 @@ export default defineConfig({
   retries: 0,
   workers: process.env.CI ? 1 : 2,
   reporter: 'list',
-  timeout: 60_000,
+  // SwiftShader renders WebGL on the CPU, and axe walks long tables: generous, not tight.
+  timeout: 120_000,
   expect: { timeout: 15_000 },
   use: {
     baseURL,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
   },
+  // Specs named `*phone.spec.ts` run on a 375 px phone, every other spec on a desk.
+  // `data-*.spec.ts` need Haven with the data API, tiles and imported data; the others do not.
   projects: [
     {
       name: 'desktop-chromium',
+      testIgnore: /phone\.spec\.ts$/,
       use: {
         ...devices['Desktop Chrome'],
         viewport: { width: 1280, height: 800 },
+        launchOptions: { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS },
+      },
+    },
+    {
+      name: 'phone-chromium',
+      testMatch: /phone\.spec\.ts$/,
+      use: {
+        viewport: { width: 375, height: 740 },
+        deviceScaleFactor: 2,
+        isMobile: true,
+        hasTouch: true,
         launchOptions: { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS },
       },
     },

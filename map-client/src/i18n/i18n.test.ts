@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DICTIONARIES, LANGUAGES, isLanguage, negotiateLanguage, translator } from './index';
+import { DICTIONARIES, LANGUAGES, interpolate, isLanguage, negotiateLanguage, translator } from './index';
 
 describe('dictionaries', () => {
   const reference = Object.keys(DICTIONARIES.en).sort();
@@ -11,6 +11,14 @@ describe('dictionaries', () => {
   it.each(LANGUAGES)('%s has no empty strings', (language) => {
     for (const [key, value] of Object.entries(DICTIONARIES[language])) {
       expect(value.trim(), `${language}:${key}`).not.toBe('');
+    }
+  });
+
+  it.each(LANGUAGES)('%s uses the same placeholders as English', (language) => {
+    const placeholders = (text: string): string[] => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? '').sort();
+    for (const [key, value] of Object.entries(DICTIONARIES.en)) {
+      const translated = DICTIONARIES[language][key as keyof typeof DICTIONARIES.en];
+      expect(placeholders(translated), `${language}:${key}`).toEqual(placeholders(value));
     }
   });
 
@@ -42,5 +50,10 @@ describe('language negotiation', () => {
 
   it('translates', () => {
     expect(translator('de')('app.tagline')).toBe('Karte der solidarischen Städte');
+  });
+
+  it('fills placeholders and leaves unknown ones visible', () => {
+    expect(translator('en')('filters.matching', { cities: 3, practices: 1 })).toBe('Matching — cities: 3, practices: 1');
+    expect(interpolate('{a} and {b}', { a: 'x' })).toBe('x and {b}');
   });
 });

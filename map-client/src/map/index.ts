@@ -1,15 +1,19 @@
 /**
- * Creating the MapLibre map.
+ * The MapLibre map: its style, its data layers, and the few things the app asks of it
+ * (apply filters, highlight the open city or practice, fly somewhere, report clicks).
  *
  * maplibre-gl 6 loads its worker from a separate file. Vite copies that file into dist as a
  * hashed asset (`?url` import) and `setWorkerUrl` points MapLibre at it, so the map works
  * from Haven's own origin with nothing fetched from a CDN.
  */
 
+import type { ExpressionSpecification, MapGeoJSONFeature, MapMouseEvent, StyleSpecification, VectorTileSource } from 'maplibre-gl';
 import { Map as MapLibreMap, NavigationControl, ScaleControl, setWorkerUrl } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
-import type { MapView } from '../state/url';
+import { type Filters, featureFilter, filteredTileTemplate } from '../filters/filters';
+import type { MapView, Selection } from '../state/url';
+import { CITIES, DATA_LAYERS, LAYER, PRACTICES, type TileTemplates, selectedFilter, withHavenLayers } from './layers';
 import { havenStyle } from './style';
 
 setWorkerUrl(workerUrl);
@@ -17,27 +21,167 @@ setWorkerUrl(workerUrl);
 /** Europe, where most Safe Harbour cities are. */
 export const DEFAULT_VIEW: MapView = { zoom: 3.5, lat: 50.5, lon: 10 };
 
-export interface CreateMapOptions {
+/** How long to wait for `/style.json` before drawing with the fallback style. */
+const STYLE_TIMEOUT_MS = 4000;
+
+function isStyle(value: unknown): value is StyleSpecification {
+  if (typeof value !== 'object' || value === null) return false;
+  const style = value as Partial<StyleSpecification>;
+  return style.version === 8 && typeof style.sources === 'object' && Array.isArray(style.layers);
+}
+
+/** Haven's own style when the server has one, else the in-code fallback. */
+export async function loadBaseStyle(root: string): Promise<{ style: StyleSpecification; fromServer: boolean }> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => {
+    controller.abort();
+  }, STYLE_TIMEOUT_MS);
+  try {
+    const response = await fetch(`${root}style.json`, { signal: controller.signal, headers: { accept: 'application/json' } });
+    if (response.ok) {
+      const style: unknown = await response.json();
+      if (isStyle(style)) return { style, fromServer: true };
+    }
+  } catch {
+    // Unreachable or not JSON: the fallback below still shows the data layers.
+  } finally {
+    clearTimeout(timer);
+  }
+  return { style: havenStyle(), fromServer: false };
+}
+
+/** What the person clicked on the map. */
+export type MapPick = { readonly kind: 'city' | 'practice'; readonly slug: string } | { readonly kind: 'cluster'; readonly lon: number; readonly lat: number };
+
+export interface HavenMapOptions {
   readonly container: HTMLElement;
   readonly view: MapView;
+  readonly style: StyleSpecification;
+  /** The site root (`http://host/`), for tile URLs in a style that gives none. */
+  readonly root: string;
+  readonly onPick: (pick: MapPick) => void;
+  readonly onMove: (view: MapView) => void;
+  /** A data layer's tiles failed to load. */
+  readonly onTileError: () => void;
 }
 
-export function createMap({ container, view }: CreateMapOptions): MapLibreMap {
-  const map = new MapLibreMap({
-    container,
-    style: havenStyle(),
-    center: [view.lon, view.lat],
-    zoom: view.zoom,
-    maxZoom: 20,
-    attributionControl: { compact: true },
-  });
-  map.addControl(new NavigationControl({ visualizePitch: false }), 'top-right');
-  map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');
-  return map;
-}
+/** The map and Haven's operations on it. */
+export class HavenMap {
+  readonly map: MapLibreMap;
+  private readonly templates: TileTemplates;
+  private filters: Filters | null = null;
 
-/** The current camera as a `MapView`. */
-export function currentView(map: MapLibreMap): MapView {
-  const { lng, lat } = map.getCenter();
-  return { zoom: map.getZoom(), lat, lon: lng };
+  constructor(options: HavenMapOptions) {
+    const { style, templates } = withHavenLayers(options.style, options.root);
+    this.templates = templates;
+    this.map = new MapLibreMap({
+      container: options.container,
+      style,
+      center: [options.view.lon, options.view.lat],
+      zoom: options.view.zoom,
+      maxZoom: 20,
+      attributionControl: { compact: true },
+    });
+    this.map.addControl(new NavigationControl({ visualizePitch: false }), 'top-right');
+    this.map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');
+    this.map.on('moveend', () => {
+      options.onMove(this.view());
+    });
+    this.map.on('click', (event) => {
+      const pick = this.pickAt(event);
+      if (pick) options.onPick(pick);
+    });
+    const pointer = (on: boolean) => () => {
+      this.map.getCanvas().style.cursor = on ? 'pointer' : '';
+    };
+    for (const id of [LAYER.cities, LAYER.cityClusters, LAYER.practices]) {
+      this.map.on('mouseenter', id, pointer(true));
+      this.map.on('mouseleave', id, pointer(false));
+    }
+    this.map.on('error', (event) => {
+      const sourceId = (event as { sourceId?: unknown }).sourceId;
+      if (sourceId === CITIES || sourceId === PRACTICES) options.onTileError();
+      // Anything else is a bug (an invalid layer, a broken style) and must not pass silently.
+      else console.error(event.error);
+    });
+  }
+
+  view(): MapView {
+    const { lng, lat } = this.map.getCenter();
+    return { zoom: this.map.getZoom(), lat, lon: lng };
+  }
+
+  jumpTo(view: MapView): void {
+    this.map.jumpTo({ center: [view.lon, view.lat], zoom: view.zoom });
+  }
+
+  /** Flies to a place; `padding` keeps it clear of a panel that covers part of the map. */
+  flyTo(lon: number, lat: number, zoom = 10, padding: { right?: number; bottom?: number } = {}): void {
+    this.map.flyTo({
+      center: [lon, lat],
+      zoom: Math.max(zoom, this.map.getZoom()),
+      // An offset, not camera padding: padding would stay on after the panel closes.
+      offset: [-(padding.right ?? 0) / 2, -(padding.bottom ?? 0) / 2],
+      essential: true,
+    });
+  }
+
+  /** Shows only what the filters select: at once by expression, exactly by filtered tiles. */
+  applyFilters(filters: Filters): void {
+    this.filters = filters;
+    const apply = (): void => {
+      for (const layer of DATA_LAYERS) {
+        if (!this.map.getLayer(layer.id)) continue;
+        const expression = featureFilter(filters, layer.source);
+        const filter: ExpressionSpecification = expression ? ['all', layer.base, expression] : layer.base;
+        this.map.setFilter(layer.id, filter);
+      }
+      for (const [id, template] of [
+        [CITIES, this.templates.cities],
+        [PRACTICES, this.templates.practices],
+      ] as const) {
+        const source = this.map.getSource<VectorTileSource>(id);
+        const tiles = filteredTileTemplate(template, filters);
+        if (source && source.tiles[0] !== tiles) source.setTiles([tiles]);
+      }
+    };
+    if (this.map.isStyleLoaded()) apply();
+    else
+      void this.map.once('load').then(() => {
+        if (this.filters === filters) apply();
+      });
+  }
+
+  /** Rings the open city or practice. */
+  select(selection: Selection | null): void {
+    const apply = (): void => {
+      const city = selection?.kind === 'city' ? selection.slug : null;
+      const practice = selection?.kind === 'practice' ? selection.slug : null;
+      this.map.setFilter(LAYER.selectedCity, selectedFilter(city));
+      this.map.setFilter(LAYER.selectedPractice, selectedFilter(practice));
+    };
+    if (this.map.isStyleLoaded()) apply();
+    else void this.map.once('load').then(apply);
+  }
+
+  resize(): void {
+    this.map.resize();
+  }
+
+  private pickAt(event: MapMouseEvent): MapPick | null {
+    const layers = [LAYER.cities, LAYER.cityClusters, LAYER.practices].filter((id) => this.map.getLayer(id));
+    const box: [[number, number], [number, number]] = [
+      [event.point.x - 6, event.point.y - 6],
+      [event.point.x + 6, event.point.y + 6],
+    ];
+    const features: MapGeoJSONFeature[] = this.map.queryRenderedFeatures(box, { layers });
+    const city = features.find((f) => f.layer.id === LAYER.cities);
+    const practice = features.find((f) => f.layer.id === LAYER.practices && f.properties.cluster !== true);
+    const cluster = features.find((f) => f.properties.cluster === true);
+    const slug = (f: MapGeoJSONFeature): string | null => (typeof f.properties.slug === 'string' ? f.properties.slug : null);
+    if (city && slug(city) !== null) return { kind: 'city', slug: slug(city) ?? '' };
+    if (practice && slug(practice) !== null) return { kind: 'practice', slug: slug(practice) ?? '' };
+    if (cluster) return { kind: 'cluster', lon: event.lngLat.lng, lat: event.lngLat.lat };
+    return null;
+  }
 }

@@ -1,22 +1,15 @@
 /**
- * The map style, built in code so the client needs no external style, tile or font URL.
- *
- * For now it draws a background, a graticule (a reference grid every 10°, generated here)
- * and an empty `cities` GeoJSON source that the app fills from the Haven API. The vector
- * basemap served by Haven (`/tiles/basemap`) will be added as a source when it exists.
+ * The fallback base style, built in code, for when Haven's `/style.json` is not available:
+ * a background and a graticule (a reference grid every 10°, generated here), so the data
+ * layers (`layers.ts`) still have something to sit on. It needs no external URL.
  */
 
 import type { StyleSpecification } from 'maplibre-gl';
-import type { Feature, FeatureCollection, LineString, Point } from 'geojson';
-
-export const CITIES_SOURCE = 'cities';
-export const CITIES_LAYER = 'cities-circle';
+import type { Feature, FeatureCollection, LineString } from 'geojson';
 
 export const COLORS = {
   background: '#e8eef0',
   graticule: '#c5d2d6',
-  city: '#0b6e4f',
-  cityOutline: '#ffffff',
 } as const;
 
 /** Meridians and parallels every `step` degrees, as GeoJSON lines. */
@@ -35,18 +28,13 @@ export function graticule(step = 10): FeatureCollection<LineString> {
   return { type: 'FeatureCollection', features };
 }
 
-export function emptyCollection(): FeatureCollection<Point> {
-  return { type: 'FeatureCollection', features: [] };
-}
-
-/** The complete style of Haven's map. */
+/** The fallback base style. */
 export function havenStyle(): StyleSpecification {
   return {
     version: 8,
     name: 'Haven',
     sources: {
       graticule: { type: 'geojson', data: graticule() },
-      [CITIES_SOURCE]: { type: 'geojson', data: emptyCollection() },
     },
     layers: [
       { id: 'background', type: 'background', paint: { 'background-color': COLORS.background } },
@@ -55,17 +43,6 @@ export function havenStyle(): StyleSpecification {
         type: 'line',
         source: 'graticule',
         paint: { 'line-color': COLORS.graticule, 'line-width': 1 },
-      },
-      {
-        id: CITIES_LAYER,
-        type: 'circle',
-        source: CITIES_SOURCE,
-        paint: {
-          'circle-color': COLORS.city,
-          'circle-radius': ['interpolate', ['linear'], ['zoom'], 3, 3, 10, 7],
-          'circle-stroke-color': COLORS.cityOutline,
-          'circle-stroke-width': 1,
-        },
       },
     ],
   };

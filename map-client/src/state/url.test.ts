@@ -2,18 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { formatMapView, parseMapView, parseUrlState, serializeUrlState } from './url';
 
 const BASE = 'https://haven.example/';
+const NONE = { areas: [], networks: [], countries: [], region: null } as const;
 
 describe('parseUrlState', () => {
   it('reads view, language and areas', () => {
     expect(parseUrlState(`${BASE}?lang=de&area=housing,health#map=6.5/51.1657/10.4515`)).toEqual({
       view: { zoom: 6.5, lat: 51.1657, lon: 10.4515 },
       lang: 'de',
+      ...NONE,
       areas: ['housing', 'health'],
     });
   });
 
   it('returns empty state for a bare URL', () => {
-    expect(parseUrlState(BASE)).toEqual({ areas: [] });
+    expect(parseUrlState(BASE)).toEqual(NONE);
   });
 
   it('accepts repeated area parameters, dedupes and lowercases', () => {
@@ -84,7 +86,7 @@ describe('formatMapView', () => {
 describe('serializeUrlState', () => {
   it('writes view, language and areas', () => {
     const url = serializeUrlState(
-      { view: { zoom: 6.5, lat: 51.1657, lon: 10.4517 }, lang: 'es', areas: ['housing', 'health'] },
+      { view: { zoom: 6.5, lat: 51.1657, lon: 10.4517 }, lang: 'es', ...NONE, areas: ['housing', 'health'] },
       BASE,
     );
     expect(url.href).toBe(`${BASE}?lang=es&area=housing,health#map=6.5/51.166/10.452`);
@@ -92,18 +94,67 @@ describe('serializeUrlState', () => {
 
   it('keeps foreign parameters and fragment entries, replaces its own', () => {
     const url = serializeUrlState(
-      { view: { zoom: 3, lat: 1, lon: 2 }, areas: [] },
+      { view: { zoom: 3, lat: 1, lon: 2 }, ...NONE },
       `${BASE}?utm=x&lang=de&area=work#map=9/9/9&layers=c`,
     );
     expect(url.href).toBe(`${BASE}?utm=x#map=3/1/2&layers=c`);
   });
 
   it('removes the fragment when there is nothing to keep', () => {
-    expect(serializeUrlState({ areas: [] }, `${BASE}#map=1/2/3`).href).toBe(BASE);
+    expect(serializeUrlState(NONE, `${BASE}#map=1/2/3`).href).toBe(BASE);
   });
 
   it('round-trips', () => {
-    const state = { view: { zoom: 12, lat: 53.5511, lon: 9.9937 }, lang: 'fr', areas: ['sea-rescue-safe-passage'] } as const;
+    const state = { view: { zoom: 12, lat: 53.5511, lon: 9.9937 }, lang: 'fr', ...NONE, areas: ['sea-rescue-safe-passage'] } as const;
     expect(parseUrlState(serializeUrlState(state, BASE))).toEqual(state);
+  });
+
+  it('round-trips every part of the view', () => {
+    const state = {
+      view: { zoom: 7, lat: 51, lon: 7 },
+      lang: 'de',
+      areas: ['housing', 'work'],
+      networks: ['iash'],
+      countries: ['DE', 'IT'],
+      region: 'DE-05',
+      selection: { kind: 'practice', slug: 'gdansk-immigrants-council' },
+      mode: 'list',
+    } as const;
+    const url = serializeUrlState(state, BASE);
+    expect(url.href).toBe(
+      `${BASE}?lang=de&area=housing,work&network=iash&country=DE,IT&region=DE-05&practice=gdansk-immigrants-council&show=list#map=7/51/7`,
+    );
+    expect(parseUrlState(url)).toEqual(state);
+  });
+
+  it('does not write the default mode', () => {
+    expect(serializeUrlState({ ...NONE, mode: 'map' }, BASE).href).toBe(BASE);
+  });
+});
+
+describe('filters and selection in the URL', () => {
+  it('normalises countries to upper case and drops malformed ones', () => {
+    expect(parseUrlState(`${BASE}?country=de,ITA,pl,1x`).countries).toEqual(['DE', 'PL']);
+  });
+
+  it('reads networks like areas', () => {
+    expect(parseUrlState(`${BASE}?network=iash,Bad%20Slug,eurocities&network=iash`).networks).toEqual(['iash', 'eurocities']);
+  });
+
+  it('accepts plain region codes and rejects odd ones', () => {
+    expect(parseUrlState(`${BASE}?region=DE-05`).region).toBe('DE-05');
+    expect(parseUrlState(`${BASE}?region=05315`).region).toBe('05315');
+    expect(parseUrlState(`${BASE}?region=%3Cscript%3E`).region).toBeNull();
+  });
+
+  it('reads one selection, a city before a practice', () => {
+    expect(parseUrlState(`${BASE}?city=koeln`).selection).toEqual({ kind: 'city', slug: 'koeln' });
+    expect(parseUrlState(`${BASE}?practice=palermo-charter&city=palermo`).selection).toEqual({ kind: 'city', slug: 'palermo' });
+    expect(parseUrlState(`${BASE}?city=K%C3%B6ln`).selection).toBeUndefined();
+  });
+
+  it('reads the mode', () => {
+    expect(parseUrlState(`${BASE}?show=list`).mode).toBe('list');
+    expect(parseUrlState(`${BASE}?show=table`).mode).toBeUndefined();
   });
 });

@@ -3,13 +3,17 @@
  *
  * - the map view lives in the fragment as `#map=zoom/lat/lon` (the OpenStreetMap
  *   convention), so panning never reloads the page nor reaches the server;
- * - choices that change what is shown live in the query: `?lang=de&area=housing,health`.
+ * - choices that change what is shown live in the query: the language (`lang=de`), the
+ *   filters (`area=housing,health&network=iash&country=DE,IT&region=DE-05`), the open city
+ *   or practice (`city=koeln` / `practice=gdansk-immigrants-council`) and, on a phone, the
+ *   list instead of the map (`show=list`).
  *
  * Parsing is lenient: a malformed or out-of-range part is dropped, never an error, because
  * URLs are typed, truncated and shared by people. Serialising keeps every query parameter
  * and fragment entry it does not own.
  */
 
+import type { Filters } from '../filters/filters';
 import { type Language, isLanguage } from '../i18n';
 
 /** A camera position: zoom level and centre in WGS 84 degrees. */
@@ -19,12 +23,21 @@ export interface MapView {
   readonly lon: number;
 }
 
+/** The city or practice whose panel is open. */
+export interface Selection {
+  readonly kind: 'city' | 'practice';
+  readonly slug: string;
+}
+
+/** Which half of the app a phone shows; a desk shows both side by side. */
+export type Mode = 'map' | 'list';
+
 /** The state encoded in a URL. */
-export interface UrlState {
+export interface UrlState extends Filters {
   readonly view?: MapView;
   readonly lang?: Language;
-  /** Selected policy-area slugs, in the order given, without duplicates. */
-  readonly areas: readonly string[];
+  readonly selection?: Selection;
+  readonly mode?: Mode;
 }
 
 export const MIN_ZOOM = 0;
@@ -32,6 +45,11 @@ export const MAX_ZOOM = 24;
 
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)$/;
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const COUNTRY = /^[A-Z]{2}$/;
+const REGION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/;
+
+/** Query parameters this module owns; every other parameter is kept as it is. */
+const OWN_PARAMETERS = ['lang', 'area', 'network', 'country', 'region', 'city', 'practice', 'show'] as const;
 
 function parseNumber(text: string | undefined): number | undefined {
   if (text === undefined || !NUMBER.test(text)) return undefined;
@@ -81,15 +99,27 @@ function fragmentEntries(hash: string): [string, string][] {
   });
 }
 
-function parseAreas(values: readonly string[]): string[] {
-  const areas: string[] = [];
+/** Comma lists, possibly repeated, normalised and checked, without duplicates, in order. */
+function parseList(values: readonly string[], normalise: (raw: string) => string, valid: RegExp): string[] {
+  const result: string[] = [];
   for (const value of values) {
     for (const raw of value.split(',')) {
-      const slug = raw.trim().toLowerCase();
-      if (SLUG.test(slug) && !areas.includes(slug)) areas.push(slug);
+      const item = normalise(raw.trim());
+      if (valid.test(item) && !result.includes(item)) result.push(item);
     }
   }
-  return areas;
+  return result;
+}
+
+const slugs = (values: readonly string[]): string[] => parseList(values, (s) => s.toLowerCase(), SLUG);
+const countries = (values: readonly string[]): string[] => parseList(values, (s) => s.toUpperCase(), COUNTRY);
+
+function parseSelection(params: URLSearchParams): Selection | undefined {
+  for (const kind of ['city', 'practice'] as const) {
+    const slug = params.get(kind)?.trim().toLowerCase();
+    if (slug !== undefined && SLUG.test(slug)) return { kind, slug };
+  }
+  return undefined;
 }
 
 /** Reads the state from a URL (absolute string or `URL`). */
@@ -97,26 +127,42 @@ export function parseUrlState(input: string | URL): UrlState {
   const url = new URL(input);
   const mapEntry = fragmentEntries(url.hash).find(([key]) => key === 'map');
   const view = mapEntry ? parseMapView(decodeURIComponent(mapEntry[1])) : undefined;
-  const lang = url.searchParams.get('lang')?.toLowerCase();
+  const params = url.searchParams;
+  const lang = params.get('lang')?.toLowerCase();
+  const region = params.get('region')?.trim();
+  const selection = parseSelection(params);
+  const show = params.get('show');
   return {
     ...(view ? { view } : {}),
     ...(lang !== undefined && isLanguage(lang) ? { lang } : {}),
-    areas: parseAreas(url.searchParams.getAll('area')),
+    areas: slugs(params.getAll('area')),
+    networks: slugs(params.getAll('network')),
+    countries: countries(params.getAll('country')),
+    region: region !== undefined && REGION.test(region) ? region : null,
+    ...(selection ? { selection } : {}),
+    ...(show === 'list' || show === 'map' ? { mode: show } : {}),
   };
 }
 
 /**
- * Writes the state into a copy of `base`, replacing the parts Haven owns (`lang`, `area`,
- * `#map`) and keeping everything else. Absent state removes its part.
+ * Writes the state into a copy of `base`, replacing the parts Haven owns (the parameters in
+ * `OWN_PARAMETERS` and `#map`) and keeping everything else. Absent state removes its part;
+ * the default mode (`map`) is not written.
  */
 export function serializeUrlState(state: UrlState, base: string | URL): URL {
   const url = new URL(base);
 
-  url.searchParams.delete('lang');
-  url.searchParams.delete('area');
+  for (const key of OWN_PARAMETERS) url.searchParams.delete(key);
+  const set = (key: string, values: readonly string[]): void => {
+    if (values.length > 0) url.searchParams.set(key, values.join(','));
+  };
   if (state.lang) url.searchParams.set('lang', state.lang);
-  const areas = parseAreas(state.areas);
-  if (areas.length > 0) url.searchParams.set('area', areas.join(','));
+  set('area', slugs(state.areas));
+  set('network', slugs(state.networks));
+  set('country', countries(state.countries));
+  if (state.region !== null && REGION.test(state.region)) url.searchParams.set('region', state.region);
+  if (state.selection) url.searchParams.set(state.selection.kind, state.selection.slug);
+  if (state.mode === 'list') url.searchParams.set('show', 'list');
   // URLSearchParams escapes the comma; a literal comma is valid in a query and easier to read.
   url.search = url.searchParams.toString().replace(/%2C/gi, ',');
 

@@ -1,0 +1,347 @@
+/**
+ * Run-time checks that turn the API's JSON into the client's types.
+ *
+ * Required fields must be there with the right type, otherwise `ShapeError` names the path
+ * (`features[3].properties.slug`); optional ones (`null` or missing) become `null`. Unknown
+ * fields are ignored, so the server may add fields without breaking the client.
+ */
+
+import type {
+  CityDetail,
+  CitySummary,
+  Demand,
+  LocalisedText,
+  Membership,
+  Network,
+  Page,
+  Place,
+  PolicyArea,
+  PracticeDetail,
+  PracticeRef,
+  PracticeSummary,
+  Region,
+  SafeHarbour,
+  Source,
+} from './types';
+
+/** The server's answer does not have the agreed shape. */
+export class ShapeError extends Error {
+  constructor(
+    readonly path: string,
+    expected: string,
+  ) {
+    super(`unexpected API response: ${path} should be ${expected}`);
+    this.name = 'ShapeError';
+  }
+}
+
+type Json = unknown;
+type Obj = Readonly<Record<string, Json>>;
+
+function isObject(value: Json): value is Obj {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function object(value: Json, path: string): Obj {
+  if (!isObject(value)) throw new ShapeError(path, 'an object');
+  return value;
+}
+
+function array(value: Json, path: string): readonly Json[] {
+  if (!Array.isArray(value)) throw new ShapeError(path, 'an array');
+  return value as readonly Json[];
+}
+
+function string(o: Obj, key: string, path: string): string {
+  const value = o[key];
+  if (typeof value !== 'string') throw new ShapeError(`${path}.${key}`, 'a string');
+  return value;
+}
+
+/** Strings and numbers both become strings: ids and dates may come either way. */
+function optString(o: Obj, key: string, path: string): string | null {
+  const value = o[key];
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return String(value);
+  throw new ShapeError(`${path}.${key}`, 'a string or null');
+}
+
+function number(o: Obj, key: string, path: string): number {
+  const value = o[key];
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new ShapeError(`${path}.${key}`, 'a number');
+  return value;
+}
+
+function optNumber(o: Obj, key: string, path: string): number | null {
+  const value = o[key];
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)) return Number(value);
+  throw new ShapeError(`${path}.${key}`, 'a number or null');
+}
+
+function optBoolean(o: Obj, key: string, path: string): boolean | null {
+  const value = o[key];
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'boolean') throw new ShapeError(`${path}.${key}`, 'a boolean or null');
+  return value;
+}
+
+function strings(o: Obj, key: string, path: string): readonly string[] {
+  const value = o[key];
+  if (value === undefined || value === null) return [];
+  return array(value, `${path}.${key}`).map((item, i) => {
+    if (typeof item !== 'string') throw new ShapeError(`${path}.${key}[${i}]`, 'a string');
+    return item;
+  });
+}
+
+function list<T>(value: Json, path: string, item: (v: Json, p: string) => T): readonly T[] {
+  return array(value, path).map((v, i) => item(v, `${path}[${i}]`));
+}
+
+function optList<T>(o: Obj, key: string, path: string, item: (v: Json, p: string) => T): readonly T[] {
+  const value = o[key];
+  if (value === undefined || value === null) return [];
+  return list(value, `${path}.${key}`, item);
+}
+
+/** `{key}` with `{key}_lang` beside it, as the contract sends localised content. */
+function localised(o: Obj, key: string, path: string): LocalisedText | null {
+  const text = optString(o, key, path);
+  if (text === null || text === '') return null;
+  return { text, lang: optString(o, `${key}_lang`, path) ?? 'und' };
+}
+
+function requiredLocalised(o: Obj, key: string, path: string): LocalisedText {
+  const text = localised(o, key, path);
+  if (!text) throw new ShapeError(`${path}.${key}`, 'a non-empty string');
+  return text;
+}
+
+/** A Point feature's coordinates. */
+function point(feature: Obj, path: string): { lon: number; lat: number } {
+  const geometry = object(feature.geometry, `${path}.geometry`);
+  if (geometry.type !== 'Point') throw new ShapeError(`${path}.geometry.type`, '"Point"');
+  const coordinates = array(geometry.coordinates, `${path}.geometry.coordinates`);
+  const [lon, lat] = coordinates;
+  if (typeof lon !== 'number' || typeof lat !== 'number') {
+    throw new ShapeError(`${path}.geometry.coordinates`, '[lon, lat]');
+  }
+  return { lon, lat };
+}
+
+/**
+ * The region of a city: the contract gives the detail an object `{code, name, ...}`; a plain
+ * string (a name or code) is accepted too and then serves as both.
+ */
+function region(o: Obj, path: string): Region | null {
+  const value = o.region;
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'string') return value === '' ? null : { code: value, name: value };
+  const r = object(value, `${path}.region`);
+  const code = optString(r, 'code', `${path}.region`) ?? optString(r, 'id', `${path}.region`);
+  const name = optString(r, 'name', `${path}.region`) ?? code;
+  return code !== null && name !== null ? { code, name } : null;
+}
+
+function safeHarbour(o: Obj, path: string): SafeHarbour | null {
+  const value = o.safe_harbour;
+  if (value === undefined || value === null || value === false) return null;
+  if (value === true) return { status: 'declared', since: null };
+  const s = object(value, `${path}.safe_harbour`);
+  return { status: optString(s, 'status', `${path}.safe_harbour`) ?? 'declared', since: optString(s, 'since', `${path}.safe_harbour`) };
+}
+
+function citySummary(value: Json, path: string): CitySummary {
+  const feature = object(value, path);
+  const p = object(feature.properties, `${path}.properties`);
+  const at = `${path}.properties`;
+  return {
+    slug: string(p, 'slug', at),
+    name: string(p, 'name', at),
+    kind: optString(p, 'kind', at),
+    country: string(p, 'country', at),
+    countryName: optString(p, 'country_name', at) ?? string(p, 'country', at),
+    region: region(p, at),
+    population: optNumber(p, 'population', at),
+    networks: strings(p, 'networks', at),
+    safeHarbour: safeHarbour(p, at),
+    allianceMember: optBoolean(p, 'alliance_member', at) ?? false,
+    policyAreas: strings(p, 'policy_areas', at),
+    practiceCount: optNumber(p, 'practice_count', at) ?? 0,
+    ...point(feature, path),
+  };
+}
+
+function membership(value: Json, path: string): Membership {
+  const m = object(value, path);
+  const network = string(m, 'network', path);
+  return {
+    network,
+    networkName: optString(m, 'network_name', path) ?? network,
+    status: optString(m, 'status', path),
+    role: optString(m, 'role', path),
+    since: optString(m, 'since', path),
+    until: optString(m, 'until', path),
+    evidenceUrl: optString(m, 'evidence_url', path),
+    verifiedOn: optString(m, 'verified_on', path),
+  };
+}
+
+function demand(value: Json, path: string): Demand {
+  const d = object(value, path);
+  return {
+    key: string(d, 'key', path),
+    label: optString(d, 'label', path) ?? string(d, 'key', path),
+    position: optNumber(d, 'position', path) ?? 0,
+    decided: optBoolean(d, 'decided', path),
+    fulfilled: optBoolean(d, 'fulfilled', path),
+    asOf: optString(d, 'as_of', path),
+    evidenceUrl: optString(d, 'evidence_url', path),
+  };
+}
+
+function practiceRef(value: Json, path: string): PracticeRef {
+  const r = object(value, path);
+  return { slug: string(r, 'slug', path), title: requiredLocalised(r, 'title', path), policyAreas: strings(r, 'policy_areas', path) };
+}
+
+function practiceSummary(value: Json, path: string): PracticeSummary {
+  const feature = object(value, path);
+  const at = `${path}.properties`;
+  const p = object(feature.properties, at);
+  const city = object(p.city, `${at}.city`);
+  return {
+    slug: string(p, 'slug', at),
+    title: requiredLocalised(p, 'title', at),
+    summary: localised(p, 'summary', at),
+    city: { slug: string(city, 'slug', `${at}.city`), name: string(city, 'name', `${at}.city`) },
+    country: optString(p, 'country', at) ?? '',
+    policyAreas: strings(p, 'policy_areas', at),
+    status: optString(p, 'status', at),
+    started: optNumber(p, 'started', at),
+    ended: optNumber(p, 'ended', at),
+    organisation: optString(p, 'organisation', at),
+    ...point(feature, path),
+  };
+}
+
+function source(value: Json, path: string): Source {
+  const s = object(value, path);
+  return { url: string(s, 'url', path), title: optString(s, 'title', path), accessedOn: optString(s, 'accessed_on', path) };
+}
+
+function page<T>(value: Json, item: (v: Json, p: string) => T): Page<T> {
+  const collection = object(value, '$');
+  if (collection.type !== 'FeatureCollection') throw new ShapeError('$.type', '"FeatureCollection"');
+  const links = optList(collection, 'links', '$', (v, p) => object(v, p));
+  const next = links.find((l) => l.rel === 'next');
+  return {
+    items: list(collection.features, '$.features', item),
+    numberMatched: optNumber(collection, 'numberMatched', '$'),
+    next: next ? string(next, 'href', '$.links[next]') : null,
+  };
+}
+
+export function parsePolicyAreas(value: Json): readonly PolicyArea[] {
+  return list(value, '$', (v, path) => {
+    const a = object(v, path);
+    return {
+      slug: string(a, 'slug', path),
+      label: string(a, 'label', path),
+      description: optString(a, 'description', path) ?? '',
+      position: optNumber(a, 'position', path) ?? 0,
+      practiceCount: optNumber(a, 'practice_count', path) ?? 0,
+    };
+  });
+}
+
+export function parseNetworks(value: Json): readonly Network[] {
+  return list(value, '$', (v, path) => {
+    const n = object(v, path);
+    return {
+      slug: string(n, 'slug', path),
+      name: string(n, 'name', path),
+      kind: optString(n, 'kind', path),
+      scope: optString(n, 'scope', path),
+      founded: optString(n, 'founded', path),
+      website: optString(n, 'website', path),
+      memberCount: optNumber(n, 'member_count', path) ?? 0,
+      isSafeHarbourCampaign: optBoolean(n, 'is_safe_harbour_campaign', path) ?? false,
+    };
+  });
+}
+
+export function parseCityPage(value: Json): Page<CitySummary> {
+  return page(value, citySummary);
+}
+
+export function parsePracticePage(value: Json): Page<PracticeSummary> {
+  return page(value, practiceSummary);
+}
+
+export function parseCity(value: Json): CityDetail {
+  const summary = citySummary(value, '$');
+  const p = object(object(value, '$').properties, '$.properties');
+  const at = '$.properties';
+  return {
+    ...summary,
+    officialName: optString(p, 'official_name', at),
+    district: isObject(p.district) ? optString(p.district, 'name', `${at}.district`) : optString(p, 'district', at),
+    website: optString(p, 'website', at),
+    wikidata: optString(p, 'wikidata', at),
+    memberships: optList(p, 'memberships', at, membership),
+    demands: [...optList(p, 'demands', at, demand)].sort((a, b) => a.position - b.position),
+    practices: optList(p, 'practices', at, practiceRef),
+    updatedAt: optString(p, 'updated_at', at),
+  };
+}
+
+export function parsePractice(value: Json): PracticeDetail {
+  const summary = practiceSummary(value, '$');
+  const at = '$.properties';
+  const p = object(object(value, '$').properties, at);
+  return {
+    ...summary,
+    originalLang: optString(p, 'original_lang', at),
+    titleOriginal: optString(p, 'title_original', at),
+    body: localised(p, 'body', at),
+    transferability: optString(p, 'transferability', at),
+    contact: optString(p, 'contact', at),
+    sources: optList(p, 'sources', at, source),
+    confidence: optString(p, 'confidence', at),
+    updatedAt: optString(p, 'updated_at', at),
+  };
+}
+
+export function parsePlaces(value: Json): readonly Place[] {
+  return list(value, '$', (v, path) => {
+    const p = object(v, path);
+    return {
+      id: optString(p, 'id', path) ?? `${string(p, 'name', path)}@${number(p, 'lon', path)},${number(p, 'lat', path)}`,
+      name: string(p, 'name', path),
+      country: optString(p, 'country', path) ?? '',
+      region: optString(p, 'region', path),
+      district: optString(p, 'district', path),
+      population: optNumber(p, 'population', path),
+      lon: number(p, 'lon', path),
+      lat: number(p, 'lat', path),
+      citySlug: optString(p, 'city_slug', path),
+    };
+  });
+}
+
+/** An RFC 9457 problem document, as far as it can be read. */
+export interface Problem {
+  readonly title: string | null;
+  readonly detail: string | null;
+  readonly field: string | null;
+}
+
+export function parseProblem(value: Json): Problem {
+  if (!isObject(value)) return { title: null, detail: null, field: null };
+  const text = (key: string): string | null => (typeof value[key] === 'string' ? value[key] : null);
+  return { title: text('title'), detail: text('detail'), field: text('field') };
+}

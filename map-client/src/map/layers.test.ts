@@ -1,0 +1,48 @@
+import { validateStyleMin } from '@maplibre/maplibre-gl-style-spec';
+import type { StyleSpecification } from 'maplibre-gl';
+import { describe, expect, it } from 'vitest';
+import { CITIES, LAYER, PRACTICES, withHavenLayers } from './layers';
+import { havenStyle } from './style';
+
+const ROOT = 'http://haven.test/';
+
+describe('withHavenLayers', () => {
+  it('gives the fallback style valid data layers on the contract tile URLs', () => {
+    const { style, templates } = withHavenLayers(havenStyle(), ROOT);
+    expect(validateStyleMin(style)).toEqual([]);
+    expect(templates).toEqual({
+      cities: 'http://haven.test/tiles/cities/{z}/{x}/{y}.mvt',
+      practices: 'http://haven.test/tiles/practices/{z}/{x}/{y}.mvt',
+    });
+    const ids = style.layers.map((l) => l.id);
+    expect(ids).toContain(LAYER.cities);
+    expect(ids).toContain(LAYER.practices);
+    // Without glyphs there are no text layers (they would fail to load fonts).
+    expect(ids).not.toContain(LAYER.cityClusterCounts);
+  });
+
+  it("replaces a server style's own layers on the data sources and keeps its tile URLs", () => {
+    const server: StyleSpecification = {
+      version: 8,
+      glyphs: '/fonts/{fontstack}/{range}.pbf',
+      sources: {
+        basemap: { type: 'vector', tiles: ['/tiles/basemap/{z}/{x}/{y}.mvt'] },
+        [CITIES]: { type: 'vector', tiles: ['/tiles/cities/{z}/{x}/{y}.mvt?v=3'] },
+        [PRACTICES]: { type: 'vector', url: '/tiles/practices.json' },
+      },
+      layers: [
+        { id: 'land', type: 'fill', source: 'basemap', 'source-layer': 'land' },
+        { id: 'labels', type: 'symbol', source: 'basemap', 'source-layer': 'place_labels', layout: { 'text-field': ['get', 'name'], 'text-font': ['Noto Sans Bold'] } },
+        { id: 'server-cities', type: 'circle', source: CITIES, 'source-layer': 'cities' },
+      ],
+    };
+    const { style, templates } = withHavenLayers(server, ROOT);
+    expect(validateStyleMin(style)).toEqual([]);
+    expect(style.layers.map((l) => l.id)).not.toContain('server-cities');
+    expect(style.layers[0]?.id).toBe('land');
+    expect(templates.cities).toBe('http://haven.test/tiles/cities/{z}/{x}/{y}.mvt?v=3');
+    expect(templates.practices).toBe('http://haven.test/tiles/practices/{z}/{x}/{y}.mvt');
+    const counts = style.layers.find((l) => l.id === LAYER.cityClusterCounts);
+    expect(counts?.type === 'symbol' ? counts.layout?.['text-font'] : null).toEqual(['Noto Sans Bold']);
+  });
+});

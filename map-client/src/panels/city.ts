@@ -1,0 +1,103 @@
+/**
+ * A city's panel: where it is, its network memberships with dates and evidence, the eight
+ * Safe Harbour demands (decided / fulfilled / unknown, as of), and its practices.
+ */
+
+import { type CityDetail, type Demand, type PolicyArea, cityCategory } from '../api/types';
+import type { Language, Translate } from '../i18n';
+import { countryName, formatDate, formatNumber } from '../i18n/format';
+import { CATEGORY_COLORS } from '../map/layers';
+import { type Child, externalLink, h } from '../ui/dom';
+import { fact, permalink } from './detail';
+
+export interface CityPanelContext {
+  readonly t: Translate;
+  readonly lang: Language;
+  readonly areas: readonly PolicyArea[];
+  readonly permalink: string;
+  readonly practiceHref: (slug: string) => string;
+  readonly openPractice: (slug: string) => void;
+}
+
+function answer(t: Translate, value: boolean | null): HTMLElement {
+  const key = value === null ? 'value.unknown' : value ? 'value.yes' : 'value.no';
+  return h('span', { class: `answer answer-${value === null ? 'unknown' : String(value)}` }, t(key));
+}
+
+function demandsTable(context: CityPanelContext, demands: readonly Demand[]): HTMLElement {
+  const { t, lang } = context;
+  if (demands.length === 0) return h('p', {}, t('city.noDemands'));
+  return h(
+    'table',
+    { class: 'demands' },
+    h('caption', {}, t('city.demandsCaption')),
+    h(
+      'thead',
+      {},
+      h('tr', {}, h('th', { scope: 'col' }, t('city.demand')), h('th', { scope: 'col' }, t('city.decided')), h('th', { scope: 'col' }, t('city.fulfilled')), h('th', { scope: 'col' }, t('city.asOf'))),
+    ),
+    h(
+      'tbody',
+      {},
+      ...demands.map((d) =>
+        h(
+          'tr',
+          { 'data-demand': d.key },
+          h('th', { scope: 'row' }, d.evidenceUrl ? externalLink(d.evidenceUrl, d.label) : d.label),
+          h('td', {}, answer(t, d.decided)),
+          h('td', {}, answer(t, d.fulfilled)),
+          h('td', {}, d.asOf ? formatDate(d.asOf, lang) : '–'),
+        ),
+      ),
+    ),
+  );
+}
+
+/** The panel body for a city. */
+export function cityBody(context: CityPanelContext, city: CityDetail): Child[] {
+  const { t, lang } = context;
+  const category = cityCategory(city);
+  const memberships = city.memberships.map((m) => {
+    const dates = [m.since ? t('city.since', { date: formatDate(m.since, lang) }) : null, m.until ? t('city.until', { date: formatDate(m.until, lang) }) : null]
+      .filter((x): x is string => x !== null)
+      .join(', ');
+    const details = [m.role, dates].filter((x): x is string => x !== null && x !== '').join(' · ');
+    return h(
+      'li',
+      { 'data-network': m.network },
+      h('strong', {}, m.networkName),
+      details === '' ? null : h('span', { class: 'membership-details' }, ` — ${details}`),
+      m.evidenceUrl ? h('span', {}, ' (', externalLink(m.evidenceUrl, t('city.evidence')), ')') : null,
+      m.verifiedOn ? h('span', { class: 'muted' }, ` ${t('city.verified', { date: formatDate(m.verifiedOn, lang) })}`) : null,
+    );
+  });
+  const areaLabel = (slug: string): string => context.areas.find((a) => a.slug === slug)?.label ?? slug;
+  const practices = city.practices.map((p) => {
+    const link = h('a', { href: context.practiceHref(p.slug), lang: p.title.lang === 'und' ? undefined : p.title.lang }, p.title.text);
+    link.addEventListener('click', (event) => {
+      if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+      event.preventDefault();
+      context.openPractice(p.slug);
+    });
+    return h('li', {}, link, p.policyAreas.length > 0 ? h('span', { class: 'muted' }, ` — ${p.policyAreas.map(areaLabel).join(', ')}`) : null);
+  });
+  return [
+    h('p', { class: 'category' }, h('span', { class: 'dot', style: `background:${CATEGORY_COLORS[category]}`, 'aria-hidden': 'true' }), t(`category.${category}`)),
+    h(
+      'dl',
+      { class: 'facts' },
+      ...fact(t('city.country'), countryName(city.country, lang, city.countryName)),
+      ...fact(t('city.region'), city.region?.name),
+      ...fact(t('city.population'), city.population === null ? null : formatNumber(city.population, lang)),
+      ...fact(t('city.website'), city.website ? externalLink(city.website, city.website.replace(/^https?:\/\//, '')) : null),
+    ),
+    h('h3', {}, t('city.networks')),
+    memberships.length > 0 ? h('ul', { class: 'memberships' }, ...memberships) : h('p', {}, t('city.noNetworks')),
+    h('h3', {}, t('city.demands')),
+    demandsTable(context, city.demands),
+    h('h3', {}, t('city.practices')),
+    practices.length > 0 ? h('ul', { class: 'practices' }, ...practices) : h('p', {}, t('city.noPractices')),
+    city.updatedAt ? h('p', { class: 'muted' }, t('panel.updated', { date: formatDate(city.updatedAt, lang) })) : null,
+    permalink(t, context.permalink),
+  ];
+}

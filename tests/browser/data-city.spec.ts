@@ -1,0 +1,115 @@
+/**
+ * Needs Haven with the data API, tiles and the imported bundled data.
+ * City and practice panels, and the place search.
+ */
+import { expect, test } from '@playwright/test';
+import { requireDataApi, screenshot, seriousViolations, waitForMapIdle, watchProblems } from './support';
+
+interface CityDetail {
+  properties: {
+    name: string;
+    memberships: { network: string; network_name: string }[];
+    demands: { key: string }[];
+    practices: { slug: string; title: string }[];
+  };
+}
+
+test.beforeEach(async ({ request }) => {
+  await requireDataApi(request);
+});
+
+test('opening a city shows its memberships, the eight demands and its practices', async ({ page, request }) => {
+  const problems = watchProblems(page);
+  const city = ((await (await request.get('/api/v1/cities/koeln?lang=en')).json()) as CityDetail).properties;
+
+  await page.goto('/?lang=en&city=koeln');
+  const panel = page.locator('#detail');
+  await expect(panel.locator('#detail-title')).toHaveText(city.name);
+
+  const memberships = panel.locator('.memberships > li');
+  await expect(memberships).toHaveCount(city.memberships.length);
+  for (const m of city.memberships) await expect(panel.locator(`[data-network="${m.network}"]`)).toContainText(m.network_name);
+
+  const demands = panel.getByRole('table').locator('tbody tr');
+  await expect(demands).toHaveCount(8);
+  expect(city.demands).toHaveLength(8);
+  await expect(panel.getByRole('columnheader', { name: 'Decided' })).toBeVisible();
+  await expect(panel.getByRole('columnheader', { name: 'As of' })).toBeVisible();
+
+  await expect(panel.locator('.practices > li')).toHaveCount(city.practices.length);
+  await expect(panel.getByRole('textbox', { name: 'Permanent link' })).toHaveValue(/\?city=koeln$/);
+  await waitForMapIdle(page);
+  expect(await seriousViolations(page)).toEqual([]);
+  await screenshot(page, 'desk-city');
+
+  // A practice of the city opens in the same panel, with sources and their dates.
+  const first = city.practices[0];
+  if (first) {
+    await panel.getByRole('link', { name: first.title }).click();
+    await expect(page).toHaveURL(new RegExp(`[?&]practice=${first.slug}`));
+    await expect(panel.getByRole('heading', { name: 'Sources' })).toBeVisible();
+    await expect(panel.locator('.sources > li').first()).toContainText('accessed');
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'desk-practice');
+    await page.goBack();
+    await expect(panel.locator('#detail-title')).toHaveText(city.name);
+  }
+
+  await page.keyboard.press('Escape');
+  await expect(panel).toBeHidden();
+  await expect(page).not.toHaveURL(/[?&]city=/);
+  expect(problems).toEqual([]);
+});
+
+test('a practice not in the interface language says which language it is shown in', async ({ page, request }) => {
+  await page.goto('/?lang=es&practice=gdansk-immigrants-council');
+  const response = await request.get('/api/v1/practices/gdansk-immigrants-council?lang=es');
+  test.skip(response.status() !== 200, 'the bundled data has no gdansk-immigrants-council');
+  const body = (await response.json()) as { properties: { title_lang: string } };
+  test.skip(body.properties.title_lang === 'es', 'the practice has a Spanish title');
+  await expect(page.locator('#detail .language-note').first()).toContainText('Se muestra en');
+});
+
+for (const query of ['Köln', 'koln']) {
+  test(`searching "${query}" flies to Köln and opens it`, async ({ page }) => {
+    await page.goto('/?lang=en');
+    const box = page.getByRole('combobox', { name: 'Search a place' });
+    await box.fill(query);
+    await expect(page.getByRole('option').first()).toContainText('Köln');
+    await box.press('Enter');
+    await expect(page.locator('#detail-title')).toHaveText('Köln');
+    await expect(page).toHaveURL(/[?&]city=koeln/);
+    await waitForMapIdle(page);
+    // Köln is in view and not under the panel.
+    const spot = await page.evaluate(() => {
+      const map = window.__havenMap;
+      const panel = document.getElementById('detail')?.getBoundingClientRect();
+      const canvas = map?.getCanvas().getBoundingClientRect();
+      const point = map?.project([6.95, 50.94]);
+      return { point, panelLeft: panel?.left ?? 0, canvasLeft: canvas?.left ?? 0, height: canvas?.height ?? 0, zoom: map?.getZoom() ?? 0 };
+    });
+    expect(spot.zoom).toBeGreaterThanOrEqual(8);
+    expect(spot.point?.x ?? -1).toBeGreaterThan(0);
+    expect(spot.canvasLeft + (spot.point?.x ?? 0)).toBeLessThan(spot.panelLeft);
+    expect(spot.point?.y ?? -1).toBeGreaterThan(0);
+    expect(spot.point?.y ?? 0).toBeLessThan(spot.height);
+  });
+}
+
+test('searching a place that is not listed says so and offers to suggest it', async ({ page, request }) => {
+  const places = (await (await request.get('/api/v1/places?q=Dinslaken')).json()) as { name: string; city_slug: string | null }[];
+  const dinslaken = places.find((p) => p.name === 'Dinslaken');
+  expect(dinslaken, 'the gazetteer knows Dinslaken').toBeTruthy();
+  await page.goto('/?lang=en');
+  await page.getByRole('combobox', { name: 'Search a place' }).fill('Dinslaken');
+  await page.getByRole('option', { name: /Dinslaken/ }).first().click();
+  if (dinslaken?.city_slug) {
+    await expect(page.locator('#detail-title')).toHaveText('Dinslaken');
+    return;
+  }
+  await expect(page.locator('#detail')).toContainText('Dinslaken is not listed on Haven yet.');
+  await page.getByRole('button', { name: 'Suggest it' }).click();
+  await expect(page.locator('#detail-title')).toHaveText('Suggest Dinslaken');
+  expect(await seriousViolations(page)).toEqual([]);
+  await screenshot(page, 'desk-suggest');
+});
