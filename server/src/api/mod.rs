@@ -1,6 +1,7 @@
 //! HTTP routes: one module per resource. `router` lists every route.
 
 pub mod health;
+pub mod params;
 
 use axum::Router;
 use axum::http::StatusCode;
