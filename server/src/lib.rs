@@ -8,5 +8,7 @@ pub mod app;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod model;
+pub mod ogc;
 
 pub use app::{App, AppState, app};

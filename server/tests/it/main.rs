@@ -5,5 +5,6 @@
 
 mod support;
 
+mod api_cities;
 mod health;
 mod migrations;
