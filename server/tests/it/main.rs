@@ -5,6 +5,11 @@
 
 mod support;
 
+mod api_caching;
 mod api_cities;
+mod api_directory;
+mod api_openapi;
+mod api_params;
+mod api_practices;
 mod health;
 mod migrations;
