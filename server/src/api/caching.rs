@@ -96,7 +96,6 @@ pub async fn revalidate(State(state): State<AppState>, request: Request, next: N
 }
 
 /// CORS for the public reads: any origin may GET them and read their cache headers.
-#[must_use]
 pub fn cors() -> CorsLayer {
     CorsLayer::new()
         .allow_origin(Any)

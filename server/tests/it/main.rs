@@ -13,3 +13,4 @@ mod api_params;
 mod api_practices;
 mod health;
 mod migrations;
+mod ogc;
