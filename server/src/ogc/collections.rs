@@ -1,5 +1,6 @@
 //! The collections `cities` and `practices`: descriptions, extents and queryables.
 
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use diesel::sql_types::{Array, Double, Nullable, Text};
@@ -183,9 +184,10 @@ pub async fn list(
 pub async fn show(
     State(state): State<AppState>,
     base: BaseUrl,
-    Path(collection): Path<String>,
+    collection: Result<Path<String>, PathRejection>,
     params: QueryParams,
 ) -> AppResult<Response> {
+    let collection = collection.map(|Path(id)| id).unwrap_or_default();
     check_format(&params)?;
     let kind = Kind::parse(&collection)?;
     let extents = extents(&state).await?;
@@ -216,9 +218,10 @@ struct Vocabulary {
 pub async fn queryables(
     State(state): State<AppState>,
     base: BaseUrl,
-    Path(collection): Path<String>,
+    collection: Result<Path<String>, PathRejection>,
     params: QueryParams,
 ) -> AppResult<Response> {
+    let collection = collection.map(|Path(id)| id).unwrap_or_default();
     check_format(&params)?;
     let kind = Kind::parse(&collection)?;
     let mut conn = state.db_read().await?;

@@ -1,5 +1,6 @@
 //! The features of a collection, paged, and one feature.
 
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::response::Response;
 
@@ -27,9 +28,10 @@ use crate::model::{Lookup, city, practice};
 pub async fn list(
     State(state): State<AppState>,
     base: BaseUrl,
-    Path(collection): Path<String>,
+    collection: Result<Path<String>, PathRejection>,
     params: QueryParams,
 ) -> AppResult<Response> {
+    let collection = collection.map(|Path(id)| id).unwrap_or_default();
     let kind = Kind::parse(&collection)?;
     check_format(&params)?;
     let query = CollectionQuery::from_params(&params, OverLimit::Clamp)?;
@@ -66,9 +68,12 @@ pub async fn list(
 pub async fn show(
     State(state): State<AppState>,
     base: BaseUrl,
-    Path((collection, feature)): Path<(String, String)>,
+    path: Result<Path<(String, String)>, PathRejection>,
     params: QueryParams,
 ) -> AppResult<Response> {
+    let Ok(Path((collection, feature))) = path else {
+        return Err(not_found("There is no such feature."));
+    };
     let kind = Kind::parse(&collection)?;
     check_format(&params)?;
     let lang = Lang::from_params(&params)?;
