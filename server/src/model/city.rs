@@ -36,9 +36,11 @@ const COMMON_PROPERTIES: &str = "'slug', c.slug,
     'alliance_member', EXISTS (SELECT 1 FROM memberships m JOIN networks n ON n.id = m.network_id
         WHERE m.city_id = c.id AND m.published AND m.status <> 'left'
           AND n.slug = 'buendnis-staedte-sicherer-haefen'),
-    'policy_areas', coalesce((SELECT json_agg(pa.slug ORDER BY pa.position) FROM policy_areas pa
-        WHERE EXISTS (SELECT 1 FROM practices p JOIN practice_policy_areas ppa ON ppa.practice_id = p.id
-                      WHERE p.city_id = c.id AND p.published AND ppa.policy_area = pa.slug)), '[]'::json),
+    'policy_areas', coalesce((SELECT json_agg(a.slug ORDER BY a.position) FROM (
+        SELECT DISTINCT pa.slug, pa.position FROM practices p
+        JOIN practice_policy_areas ppa ON ppa.practice_id = p.id
+        JOIN policy_areas pa ON pa.slug = ppa.policy_area
+        WHERE p.city_id = c.id AND p.published) a), '[]'::json),
     'practice_count', (SELECT count(*) FROM practices p WHERE p.city_id = c.id AND p.published)";
 
 /// Full text on a city: its own names and summary, an alternate name of its place, the
