@@ -6,7 +6,14 @@
 //! it). A matching `If-None-Match` is answered 304 before the handler runs, without touching
 //! the database. `Cache-Control` lets browsers and CDNs keep answers for a minute; a change of
 //! the data changes every tag at once, on every instance (the version rides on NOTIFY).
+//!
+//! The same tag also keys a small in-memory cache of answers: repeated requests (the map's
+//! default view, a popular filter) are served without the database until the data changes.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
@@ -58,14 +65,66 @@ fn matches(if_none_match: &str, tag: &str) -> bool {
     })
 }
 
-/// Middleware: 304 for a current `If-None-Match`, else the handler's answer with `ETag` and
-/// `Cache-Control` when it is a 200.
-pub async fn revalidate(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// Most answers and bytes kept in memory (the cache starts over beyond), and the largest
+/// body read (far above any answer: collections stop at 1000 features).
+const CACHE_ENTRIES: usize = 1024;
+const CACHE_TOTAL_BYTES: usize = 64 * 1024 * 1024;
+const CACHE_BODY_BYTES: usize = 64 * 1024 * 1024;
+
+/// Answers of the current data version by ETag (one per router, so per database).
+#[derive(Debug, Default)]
+pub struct AnswerCache {
+    inner: Mutex<CacheInner>,
+}
+
+#[derive(Debug, Default)]
+struct CacheInner {
+    version: i64,
+    bytes: usize,
+    answers: HashMap<String, (HeaderValue, Bytes)>,
+}
+
+impl AnswerCache {
+    fn get(&self, version: i64, tag: &str) -> Option<(HeaderValue, Bytes)> {
+        let inner = self.inner.lock().ok()?;
+        (inner.version == version)
+            .then(|| inner.answers.get(tag).cloned())
+            .flatten()
+    }
+
+    fn put(&self, version: i64, tag: String, content_type: HeaderValue, body: Bytes) {
+        let Ok(mut inner) = self.inner.lock() else {
+            return;
+        };
+        if inner.version != version
+            || inner.answers.len() >= CACHE_ENTRIES
+            || inner.bytes + body.len() > CACHE_TOTAL_BYTES
+        {
+            inner.version = version;
+            inner.answers.clear();
+            inner.bytes = 0;
+        }
+        inner.bytes += body.len();
+        inner.answers.insert(tag, (content_type, body));
+    }
+}
+
+/// The state of [`revalidate`].
+pub type CacheState = (AppState, Arc<AnswerCache>);
+
+/// Middleware: 304 for a current `If-None-Match`, else the cached or the handler's answer
+/// with `ETag` and `Cache-Control` when it is a 200.
+pub async fn revalidate(
+    State((state, cache)): State<CacheState>,
+    request: Request,
+    next: Next,
+) -> Response {
     if request.method() != Method::GET && request.method() != Method::HEAD {
         return next.run(request).await;
     }
+    let version = state.data_version.get();
     let tag = etag_for(
-        state.data_version.get(),
+        version,
         request.headers(),
         request.uri().path(),
         request.uri().query(),
@@ -80,8 +139,15 @@ pub async fn revalidate(State(state): State<AppState>, request: Request, next: N
         .is_some_and(|value| matches(value, &tag));
     let mut response = if fresh {
         StatusCode::NOT_MODIFIED.into_response()
+    } else if let Some((content_type, body)) = cache.get(version, &tag) {
+        let mut response = Response::new(Body::from(body));
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, content_type);
+        response
     } else {
-        next.run(request).await
+        let response = next.run(request).await;
+        keep(&cache, version, &tag, response).await
     };
     if response.status() == StatusCode::OK || response.status() == StatusCode::NOT_MODIFIED {
         let headers = response.headers_mut();
@@ -93,6 +159,27 @@ pub async fn revalidate(State(state): State<AppState>, request: Request, next: N
         headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
     }
     response
+}
+
+/// Stores a 200 answer in `cache` (reading its body) and gives it back.
+async fn keep(cache: &AnswerCache, version: i64, tag: &str, response: Response) -> Response {
+    let Some(content_type) = response.headers().get(header::CONTENT_TYPE).cloned() else {
+        return response;
+    };
+    if response.status() != StatusCode::OK || response.headers().len() > 1 {
+        return response; // Only plain answers (redirects and problems are not kept).
+    }
+    let (parts, body) = response.into_parts();
+    match axum::body::to_bytes(body, CACHE_BODY_BYTES).await {
+        Ok(bytes) => {
+            cache.put(version, tag.to_owned(), content_type, bytes.clone());
+            Response::from_parts(parts, Body::from(bytes))
+        }
+        Err(error) => {
+            tracing::warn!(%error, "answer too large to keep");
+            crate::error::AppError::Internal(anyhow::anyhow!("answer too large")).into_response()
+        }
+    }
 }
 
 /// CORS for the public reads: any origin may GET them and read their cache headers.

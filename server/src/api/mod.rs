@@ -70,7 +70,7 @@ fn public_reads(state: &AppState) -> Router<AppState> {
         .route("/api/v1/places", get(places::search))
         .merge(crate::ogc::routes())
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
+            (state.clone(), std::sync::Arc::default()),
             caching::revalidate,
         ))
         .layer(caching::cors())
