@@ -8,5 +8,7 @@ pub mod app;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod export;
+pub mod import;
 
 pub use app::{App, AppState, app};
