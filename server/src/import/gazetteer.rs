@@ -221,6 +221,14 @@ pub async fn stage_regions(ctx: &Ctx<'_>) -> anyhow::Result<()> {
 /// # Errors
 /// On a database error.
 pub async fn upsert_regions(ctx: &Ctx<'_>) -> anyhow::Result<Written> {
+    upsert_regions_where(ctx, "true").await
+}
+
+/// Writes the staged regions that match `filter` (an SQL condition on the stage `s`).
+///
+/// # Errors
+/// On a database error.
+pub async fn upsert_regions_where(ctx: &Ctx<'_>, filter: &str) -> anyhow::Result<Written> {
     let geom = stage::multipolygon("s.geom");
     let label = stage::geometry("s.label_point");
     stage::upsert(
@@ -231,6 +239,7 @@ pub async fn upsert_regions(ctx: &Ctx<'_>) -> anyhow::Result<Written> {
                     coalesce({label}, ST_PointOnSurface({geom})), {geom}
              FROM stage_regions s
              LEFT JOIN regions p ON p.country = s.country AND p.level = s.parent_level AND p.code = s.parent_code
+             WHERE {filter}
              ON CONFLICT (country, level, code) DO UPDATE SET name = EXCLUDED.name,
                  designation = EXCLUDED.designation, parent_id = EXCLUDED.parent_id, nuts = EXCLUDED.nuts,
                  label_point = EXCLUDED.label_point, geom = EXCLUDED.geom

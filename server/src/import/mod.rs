@@ -140,7 +140,7 @@ pub async fn data_version(client: &Client) -> anyhow::Result<i64> {
 pub async fn run(client: &Client, dir: &Path, options: &Options) -> anyhow::Result<Report> {
     anyhow::ensure!(dir.is_dir(), "{} is not a directory", dir.display());
     let units = if dir.join(MANIFEST).exists() {
-        snapshot::units()
+        snapshot::units(dir)?
     } else {
         bundled::units()
     };

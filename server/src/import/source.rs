@@ -55,6 +55,11 @@ impl CsvTable {
         self.columns.contains_key(column)
     }
 
+    /// The column names, in no particular order.
+    pub fn column_names(&self) -> impl Iterator<Item = &str> {
+        self.columns.keys().map(String::as_str)
+    }
+
     /// A view of `row` that reads cells by column name.
     #[must_use]
     pub fn cells<'a>(&'a self, row: &'a CsvRow) -> Cells<'a> {
