@@ -158,7 +158,8 @@ pub struct Feature {
     /// 1-based position of the feature in the collection (GeoJSON has no useful lines).
     pub index: u64,
     pub properties: serde_json::Map<String, serde_json::Value>,
-    /// The geometry as GeoJSON text (`None` when null).
+    /// The geometry as GeoJSON text (`None` when null or, as PostGIS writes a null geometry
+    /// of a record, `{"type": null}`).
     pub geometry: Option<String>,
 }
 
@@ -197,7 +198,7 @@ pub fn read_features(path: &Path) -> anyhow::Result<Vec<Feature>> {
             };
             let geometry = feature
                 .get("geometry")
-                .filter(|geometry| !geometry.is_null())
+                .filter(|geometry| geometry.get("type").is_some_and(serde_json::Value::is_string))
                 .map(ToString::to_string);
             Feature {
                 index,
