@@ -198,7 +198,11 @@ pub fn read_features(path: &Path) -> anyhow::Result<Vec<Feature>> {
             };
             let geometry = feature
                 .get("geometry")
-                .filter(|geometry| geometry.get("type").is_some_and(serde_json::Value::is_string))
+                .filter(|geometry| {
+                    geometry
+                        .get("type")
+                        .is_some_and(serde_json::Value::is_string)
+                })
                 .map(ToString::to_string);
             Feature {
                 index,

@@ -6,4 +6,5 @@
 mod support;
 
 mod health;
+mod import;
 mod migrations;
