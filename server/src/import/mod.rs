@@ -182,7 +182,9 @@ pub async fn run(client: &Client, dir: &Path, options: &Options) -> anyhow::Resu
             problems: Problems::new(unit.file),
             progress: progress.clone(),
         };
+        let started = std::time::Instant::now();
         let outcome = (unit.load)(&mut ctx).await;
+        tracing::debug!(file = unit.file, seconds = started.elapsed().as_secs_f64(), "loaded");
         let Ctx { mut problems, .. } = ctx;
         let mut file_report = FileReport {
             file: unit.file.to_owned(),
