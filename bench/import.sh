@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 HAVEN=${1:-target/release/haven}
 [ -x "$HAVEN" ] || cargo build --release --bin haven
 DIR=$(mktemp -d /tmp/haven-import-bench.XXXXXX)
+chmod 755 "$DIR" # the private cluster runs as `postgres` when this runs as root
 trap '"$HAVEN" admin stop-cluster --data-dir "$DIR" >/dev/null 2>&1 || true; rm -rf "$DIR"' EXIT
 # Start and migrate the cluster first, so that only the import is timed.
 "$HAVEN" migrate --data-dir "$DIR" >/dev/null 2>&1

@@ -695,13 +695,14 @@ async fn load_geonames(ctx: &mut Ctx<'_>, file: &str) -> anyhow::Result<Counts> 
             "CREATE INDEX ON stage_places (geonameid);
              CREATE INDEX ON stage_place_names (geonameid, name);
              ANALYZE stage_places; ANALYZE stage_place_names;
-             -- German places: state and district from the VG5000 polygons.
-             UPDATE stage_places s SET region_code = r.code FROM regions r
-              WHERE s.country = 'DE' AND r.country = 'DE' AND r.level = 'state'
-                AND ST_Intersects(r.geom, ST_GeomFromEWKT(s.geom));
-             UPDATE stage_places s SET district_code = r.code FROM regions r
-              WHERE s.country = 'DE' AND r.country = 'DE' AND r.level = 'district'
-                AND ST_Intersects(r.geom, ST_GeomFromEWKT(s.geom));",
+             -- German places: state and district from the VG5000 polygons (a correlated
+             -- subquery per point, so that the spatial index on regions is used).
+             UPDATE stage_places s SET
+                 region_code = (SELECT r.code FROM regions r WHERE r.country = 'DE' AND r.level = 'state'
+                                AND ST_Intersects(r.geom, ST_GeomFromEWKT(s.geom)) ORDER BY r.code LIMIT 1),
+                 district_code = (SELECT r.code FROM regions r WHERE r.country = 'DE' AND r.level = 'district'
+                                  AND ST_Intersects(r.geom, ST_GeomFromEWKT(s.geom)) ORDER BY r.code LIMIT 1)
+              WHERE s.country = 'DE';",
         )
         .await?;
     let merged = ctx

@@ -184,7 +184,11 @@ pub async fn run(client: &Client, dir: &Path, options: &Options) -> anyhow::Resu
         };
         let started = std::time::Instant::now();
         let outcome = (unit.load)(&mut ctx).await;
-        tracing::debug!(file = unit.file, seconds = started.elapsed().as_secs_f64(), "loaded");
+        tracing::debug!(
+            file = unit.file,
+            seconds = started.elapsed().as_secs_f64(),
+            "loaded"
+        );
         let Ctx { mut problems, .. } = ctx;
         let mut file_report = FileReport {
             file: unit.file.to_owned(),
