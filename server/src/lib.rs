@@ -8,5 +8,6 @@ pub mod app;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod tiles;
 
 pub use app::{App, AppState, app};

@@ -1,6 +1,9 @@
 //! HTTP routes: one module per resource. `router` lists every route.
 
+pub mod fonts;
 pub mod health;
+pub mod style;
+pub mod tiles;
 
 use axum::Router;
 use axum::http::StatusCode;
@@ -17,11 +20,20 @@ pub fn router(state: AppState) -> Router {
     let static_files = ServeDir::new(&state.config.static_dir)
         .append_index_html_on_directories(true)
         .not_found_service(axum::routing::any(not_found).with_state(()));
-    Router::new()
+    let bench_static = state.config.bench_static_bytes.is_some();
+    let router = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .fallback_service(static_files)
-        .with_state(state)
+        .route("/style.json", get(style::style))
+        .route("/fonts/{fontstack}/{range}", get(fonts::glyphs))
+        .route("/tiles/{file}", get(tiles::tilejson))
+        .route("/tiles/{layer}/{z}/{x}/{y}", get(tiles::tile));
+    let router = if bench_static {
+        router.route("/__bench/static", get(tiles::bench_static))
+    } else {
+        router
+    };
+    router.fallback_service(static_files).with_state(state)
 }
 
 /// The answer to any path Haven does not know.

@@ -7,3 +7,4 @@ mod support;
 
 mod health;
 mod migrations;
+mod tiles;
