@@ -132,18 +132,18 @@ area_keys AS (
     FROM policy_areas
 ),
 candidate AS (
-    SELECT p.id, p.geom FROM bounds, practices p
+    SELECT p.id, p.slug, p.title, p.original_lang, p.city_id, p.geom FROM bounds, practices p
     WHERE p.geom && bounds.query_env AND p.published
     UNION ALL
-    SELECT p.id, c.geom FROM bounds, cities c JOIN practices p ON p.city_id = c.id
+    SELECT p.id, p.slug, p.title, p.original_lang, p.city_id, c.geom
+    FROM bounds, cities c JOIN practices p ON p.city_id = c.id
     WHERE c.geom && bounds.query_env AND p.geom IS NULL AND p.published
 ),
 practice AS (
     SELECT p.id, p.slug, coalesce(p.title ->> 'en', p.title ->> p.original_lang) AS title,
-           c.slug AS city_slug, ST_Transform(k.geom, 3857) AS geom,
+           c.slug AS city_slug, ST_Transform(p.geom, 3857) AS geom,
            coalesce(a.slugs, '{}') AS areas
-    FROM candidate k
-    JOIN practices p ON p.id = k.id
+    FROM candidate p
     JOIN cities c ON c.id = p.city_id
     LEFT JOIN LATERAL (
         SELECT array_agg(ppa.policy_area::text) AS slugs
