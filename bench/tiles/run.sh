@@ -58,7 +58,7 @@ wait_for() {
 }
 
 start_haven() { # port, cache bytes
-  HAVEN_TILE_CACHE_BYTES=$2 HAVEN_BENCH_STATIC_BYTES=${STATIC_BYTES:-1} RUST_LOG=warn DATABASE_URL= \
+  HAVEN_TILE_CACHE_BYTES=$2 HAVEN_BENCH_STATIC_BYTES=${STATIC_BYTES:-1} RUST_LOG=warn env -u DATABASE_URL -u DATABASE_REPLICA_URL \
     "$HAVEN" serve --data-dir "$DATA" --listen "127.0.0.1:$1" --no-import --pool-size "$POOL" \
     --static-dir "$DATA/no-client" >"$DATA/haven-$1.log" 2>&1 &
   PIDS+=($!)

@@ -54,9 +54,21 @@ impl LayerQuery {
     ///
     /// # Errors
     /// When the query fails.
+    ///
+    /// Runs in a read-only transaction that forces the generic plan: planning the layer's
+    /// statement costs more than executing it for most tiles, and PostgreSQL would otherwise
+    /// plan it anew for every set of parameters.
     pub async fn run(self, conn: &mut AsyncPgConnection) -> QueryResult<Vec<u8>> {
-        let row: MvtRow = self.get_result(conn).await?;
-        Ok(row.mvt)
+        conn.build_transaction()
+            .read_only()
+            .run(async |conn| {
+                diesel::sql_query("SET LOCAL plan_cache_mode = force_generic_plan")
+                    .execute(conn)
+                    .await?;
+                let row: MvtRow = self.get_result(conn).await?;
+                Ok(row.mvt)
+            })
+            .await
     }
 }
 
