@@ -67,14 +67,14 @@ start_haven() { # port, cache bytes
 
 # The first Haven starts the private cluster and migrates it.
 start_haven 18080 268435456
-SOCKET="$DATA/run"
-[ -S "$SOCKET/.s.PGSQL.5432" ] || SOCKET=$(ls -d /tmp/haven-* | head -1)
+# The cluster's socket directory is line 5 of postmaster.pid.
+SOCKET=$(sed -n 5p "$DATA/pg/postmaster.pid")
 PSQL=(psql -X -q -v ON_ERROR_STOP=1 "host=$SOCKET port=5432 user=postgres dbname=haven")
 
 if [ "$("${PSQL[@]}" -Atc "SELECT count(*) FROM practices")" -lt 100000 ]; then
   echo "Loading the sample fixture and 100,000 generated practices" >&2
   "${PSQL[@]}" -f server/tests/it/fixtures/sample.sql
-  "${PSQL[@]}" -f bench/tiles/generate.sql
+  "${PSQL[@]}" -f bench/tiles/generate.sql >/dev/null
   "${PSQL[@]}" -c "UPDATE practices p SET geom = c.geom FROM cities c WHERE c.id = p.city_id AND p.geom IS NULL; ANALYZE practices;"
 fi
 
