@@ -23,6 +23,10 @@ pub struct App {
     pub config: Config,
     /// The latest data version, kept current by LISTEN/NOTIFY.
     pub data_version: Arc<DataVersion>,
+    /// Vector tiles: the cache of rendered tiles.
+    pub tiles: crate::tiles::TileService,
+    /// Glyphs of the map's labels, rendered on first use.
+    pub glyphs: Arc<crate::tiles::glyphs::Glyphs>,
     primary: DbPool,
     replica: Option<DbPool>,
 }
@@ -51,6 +55,8 @@ impl App {
         data_version: Arc<DataVersion>,
     ) -> Self {
         Self {
+            tiles: crate::tiles::TileService::new(config.tile_cache_bytes),
+            glyphs: Arc::default(),
             config,
             data_version,
             primary,

@@ -63,7 +63,18 @@ pub struct ServeArgs {
     /// Largest accepted request body in bytes.
     #[arg(long, env = "HAVEN_BODY_LIMIT", default_value_t = 1024 * 1024)]
     pub body_limit: usize,
+
+    /// Bytes of rendered tiles kept in memory; 0 turns the tile cache off.
+    #[arg(long, env = "HAVEN_TILE_CACHE_BYTES", default_value_t = DEFAULT_TILE_CACHE_BYTES)]
+    pub tile_cache_bytes: usize,
+
+    /// Benchmarks only: serve a constant body of this many bytes at `/__bench/static`.
+    #[arg(long, env = "HAVEN_BENCH_STATIC_BYTES", hide = true)]
+    pub bench_static_bytes: Option<usize>,
 }
+
+/// Default size of the tile cache: 256 MiB.
+pub const DEFAULT_TILE_CACHE_BYTES: usize = 256 * 1024 * 1024;
 
 /// Runtime settings the request handlers read.
 #[derive(Debug, Clone)]
@@ -73,6 +84,8 @@ pub struct Config {
     pub basemap_style_url: Option<String>,
     pub body_limit: usize,
     pub trust_forwarded_for: bool,
+    pub tile_cache_bytes: usize,
+    pub bench_static_bytes: Option<usize>,
 }
 
 impl Config {
@@ -85,6 +98,8 @@ impl Config {
             basemap_style_url: args.basemap_style_url.clone(),
             body_limit: args.body_limit,
             trust_forwarded_for: args.trust_forwarded_for,
+            tile_cache_bytes: args.tile_cache_bytes,
+            bench_static_bytes: args.bench_static_bytes,
         }
     }
 }
@@ -97,6 +112,8 @@ impl Default for Config {
             basemap_style_url: None,
             body_limit: 1024 * 1024,
             trust_forwarded_for: false,
+            tile_cache_bytes: DEFAULT_TILE_CACHE_BYTES,
+            bench_static_bytes: None,
         }
     }
 }

@@ -14,5 +14,6 @@ pub mod import;
 pub mod model;
 pub mod moderation;
 pub mod ogc;
+pub mod tiles;
 
 pub use app::{App, AppState, app};

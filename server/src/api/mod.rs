@@ -6,6 +6,7 @@ pub mod cities;
 pub mod city_edits;
 pub mod document;
 pub mod editors;
+pub mod fonts;
 pub mod health;
 pub mod me;
 pub mod moderation;
@@ -16,7 +17,9 @@ pub mod places;
 pub mod policy_areas;
 pub mod practices;
 pub mod revisions;
+pub mod style;
 pub mod submissions;
+pub mod tiles;
 
 use axum::Router;
 use axum::http::StatusCode;
@@ -33,7 +36,8 @@ pub fn router(state: AppState) -> Router {
     let static_files = ServeDir::new(&state.config.static_dir)
         .append_index_html_on_directories(true)
         .not_found_service(axum::routing::any(not_found).with_state(()));
-    Router::new()
+    let bench_static = state.config.bench_static_bytes.is_some();
+    let router = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/api/v1/auth/register", post(auth::register))
@@ -96,9 +100,17 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/practices/{slug}/revisions",
             get(revisions::of_practice),
         )
-        .merge(public_reads(&state))
-        .fallback_service(static_files)
-        .with_state(state)
+        .route("/style.json", get(style::style))
+        .route("/fonts/{fontstack}/{range}", get(fonts::glyphs))
+        .route("/tiles/{file}", get(tiles::tilejson))
+        .route("/tiles/{layer}/{z}/{x}/{y}", get(tiles::tile))
+        .merge(public_reads(&state));
+    let router = if bench_static {
+        router.route("/__bench/static", get(tiles::bench_static))
+    } else {
+        router
+    };
+    router.fallback_service(static_files).with_state(state)
 }
 
 /// Every route path, for the test that checks each is in the OpenAPI document (and that

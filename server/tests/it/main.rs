@@ -18,3 +18,4 @@ mod migrations;
 mod moderation;
 mod ogc;
 mod submissions;
+mod tiles;

@@ -101,6 +101,8 @@ pub async fn empty_database() -> String {
 pub struct TestApp {
     pub router: Router,
     pub database_url: String,
+    /// The data version this instance has seen (through LISTEN/NOTIFY).
+    pub data_version: Arc<db::DataVersion>,
 }
 
 impl TestApp {
@@ -114,10 +116,16 @@ impl TestApp {
     pub async fn over(database_url: String, config: Config) -> Self {
         let pool = db::pool::build(&database_url, 4).unwrap();
         let data_version = db::DataVersion::listen(&database_url).await;
-        let state = Arc::new(haven::App::new(config, pool, None, data_version));
+        let state = Arc::new(haven::App::new(
+            config,
+            pool,
+            None,
+            Arc::clone(&data_version),
+        ));
         Self {
             router: haven::app(state),
             database_url,
+            data_version,
         }
     }
 
@@ -206,6 +214,21 @@ impl TestApp {
                 .unwrap();
         tokio::spawn(connection);
         client.batch_execute(sql).await.unwrap();
+        // Caches follow the data version, which reaches this instance by NOTIFY a moment
+        // later: wait for it, as a reader on another instance eventually would.
+        let version: i64 = client
+            .query_one("SELECT version FROM data_version", &[])
+            .await
+            .unwrap()
+            .get(0);
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+        while self.data_version.get() < version {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the data version never reached {version}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
     }
 
     /// A Haven over a fresh database holding the sample data set.

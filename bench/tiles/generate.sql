@@ -1,0 +1,33 @@
+-- A generated data set for the tile tests and benchmark: 2,000 cities and 100,000 practices
+-- spread over Europe (half at their own point, half at their city's), each practice in one to
+-- three policy areas, each city in one or two networks. Needs the policy areas, networks and
+-- countries of the sample fixture (or of the bundled data). Deterministic (setseed).
+SELECT setseed(0.42);
+
+INSERT INTO cities (slug, name, country, kind, population, geom)
+SELECT 'gen-city-' || i, 'Generated City ' || i,
+       (ARRAY['DE', 'PL', 'IT'])[1 + i % 3], 'municipality', (random() * 1000000)::bigint,
+       ST_SetSRID(ST_MakePoint(-10 + random() * 40, 36 + random() * 24), 4326)
+FROM generate_series(1, 2000) AS i;
+
+INSERT INTO memberships (city_id, network_id, status)
+SELECT c.id, n.id, 'member'
+FROM cities c
+JOIN LATERAL (SELECT id FROM networks ORDER BY id OFFSET (c.id % 4) LIMIT 1 + (c.id % 2)) n ON true
+WHERE c.slug LIKE 'gen-city-%';
+
+INSERT INTO practices (slug, city_id, geom, original_lang, title, status)
+SELECT 'gen-practice-' || i,
+       (SELECT id FROM cities WHERE slug = 'gen-city-' || (1 + i % 2000)),
+       CASE WHEN i % 2 = 0 THEN ST_SetSRID(ST_MakePoint(-10 + random() * 40, 36 + random() * 24), 4326) END,
+       'en', jsonb_build_object('en', 'Generated practice ' || i), 'active'
+FROM generate_series(1, 100000) AS i;
+
+INSERT INTO practice_policy_areas (practice_id, policy_area)
+SELECT DISTINCT p.id, pa.slug
+FROM practices p
+CROSS JOIN LATERAL generate_series(0, p.id % 3) AS k
+JOIN policy_areas pa ON pa.position = 1 + (p.id * 7 + k * 5) % 12
+WHERE p.slug LIKE 'gen-practice-%';
+
+ANALYZE cities; ANALYZE practices; ANALYZE practice_policy_areas; ANALYZE memberships;

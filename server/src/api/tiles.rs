@@ -1,0 +1,128 @@
+//! `GET /tiles/{layer}.json` (TileJSON) and `GET /tiles/{layer}/{z}/{x}/{y}.mvt`.
+//!
+//! Tiles answer gzipped when the client accepts it (the cache holds both forms, so nothing
+//! is compressed per request), with a strong ETag per representation, 304 for a matching
+//! `If-None-Match`, and `Cache-Control: no-cache` so that browsers and CDNs keep tiles but
+//! revalidate them: a data change shows at once. An empty tile is 204.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+
+use crate::app::AppState;
+use crate::error::{AppResult, not_found};
+use crate::tiles::{self, Layer, TileCoord, TileFilter};
+
+/// The media type of Mapbox Vector Tiles.
+pub const MVT: &str = "application/vnd.mapbox-vector-tile";
+/// How clients and CDNs may keep a tile: store it, but revalidate before use.
+const CACHE_CONTROL: &str = "public, no-cache";
+
+/// `GET /tiles/{layer}.json`: the TileJSON 3.0.0 document of a layer.
+pub async fn tilejson(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> AppResult<Response> {
+    let Some(name) = file.strip_suffix(".json") else {
+        return Err(not_found("Tile documents are at /tiles/{layer}.json."));
+    };
+    let layer = Layer::parse(name)?;
+    let filter = TileFilter::parse(&query)?;
+    let base = tiles::base_url(&state, &headers);
+    let mut conn = state.db_read().await?;
+    let document = tiles::tilejson::document(&mut conn, layer, &base, &filter).await?;
+    Ok(axum::Json(document).into_response())
+}
+
+/// `GET /tiles/{layer}/{z}/{x}/{y}.mvt`: one vector tile.
+pub async fn tile(
+    State(state): State<AppState>,
+    Path((layer, z, x, y)): Path<(String, String, String, String)>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> AppResult<Response> {
+    let layer = Layer::parse(&layer)?;
+    let coord = TileCoord::parse(&z, &x, &y)?;
+    let filter = TileFilter::parse(&query)?;
+    let tile = tiles::tile(&state, layer, coord, &filter).await?;
+
+    let mut response_headers = HeaderMap::new();
+    response_headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(CACHE_CONTROL),
+    );
+    response_headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if tile.raw.is_empty() {
+        return Ok((StatusCode::NO_CONTENT, response_headers).into_response());
+    }
+    let gzip = accepts_gzip(&headers);
+    let etag = if gzip {
+        format!("{}-gz\"", tile.etag.trim_end_matches('"'))
+    } else {
+        tile.etag.clone()
+    };
+    if let Ok(value) = HeaderValue::from_str(&etag) {
+        response_headers.insert(header::ETAG, value);
+    }
+    if if_none_match(&headers, &etag) {
+        return Ok((StatusCode::NOT_MODIFIED, response_headers).into_response());
+    }
+    response_headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(MVT));
+    let body = if gzip {
+        response_headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        tile.gzip.clone()
+    } else {
+        tile.raw.clone()
+    };
+    Ok((response_headers, body).into_response())
+}
+
+/// `GET /__bench/static`: a constant body of the configured size, the ceiling of the tile
+/// benchmark (registered only with the `bench_static_bytes` setting).
+pub async fn bench_static(State(state): State<AppState>) -> Response {
+    let size = state.config.bench_static_bytes.unwrap_or(0);
+    let body = Bytes::from(vec![b'x'; size]);
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(MVT)),
+            (header::CONTENT_ENCODING, HeaderValue::from_static("gzip")),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// Whether `Accept-Encoding` allows gzip (any q other than 0).
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .any(|item| {
+            let mut parts = item.split(';').map(str::trim);
+            let coding = parts.next().unwrap_or("");
+            let zero = parts.any(|p| {
+                p.strip_prefix("q=")
+                    .and_then(|q| q.parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            (coding.eq_ignore_ascii_case("gzip") || coding == "*") && !zero
+        })
+}
+
+/// Whether `If-None-Match` names `etag` (or is `*`).
+fn if_none_match(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(str::trim)
+        .any(|tag| tag == "*" || tag.trim_start_matches("W/") == etag)
+}

@@ -1,0 +1,256 @@
+//! Vector tiles from PostGIS: the layers, their cache and the documents that describe them.
+//!
+//! Every tile is one prepared statement per layer ([`sql`], [`query`]) that lets PostGIS build
+//! the whole Mapbox Vector Tile; points are aggregated at low zoom so no tile grows with the
+//! data. Rendered tiles are kept in a byte-bounded cache ([`cache`]) that the data version
+//! empties on every change, on every instance. [`glyphs`] renders the label font of the
+//! offline style ([`style`]) from a font installed on the system.
+
+pub mod cache;
+pub mod filter;
+pub mod glyphs;
+pub mod query;
+pub mod sql;
+pub mod style;
+pub mod tilejson;
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use sha2::{Digest, Sha256};
+
+pub use cache::{RenderedTile, TileCache, TileKey};
+pub use filter::TileFilter;
+
+use crate::app::App;
+use crate::error::{AppError, AppResult, bad_request};
+
+/// Highest zoom level served.
+pub const MAX_ZOOM: u8 = 22;
+
+/// A tile layer Haven serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Layer {
+    /// Welcoming cities (points, clustered at low zoom).
+    Cities,
+    /// Local practices (points, clustered at low zoom).
+    Practices,
+    /// The offline basemap: land, boundaries, place labels.
+    Basemap,
+}
+
+impl Layer {
+    /// Every layer.
+    pub const ALL: [Self; 3] = [Self::Cities, Self::Practices, Self::Basemap];
+
+    /// The layer's name in URLs.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Cities => "cities",
+            Self::Practices => "practices",
+            Self::Basemap => "basemap",
+        }
+    }
+
+    /// The layer named `name`.
+    ///
+    /// # Errors
+    /// 404 for an unknown layer.
+    pub fn parse(name: &str) -> AppResult<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|layer| layer.name() == name)
+            .ok_or_else(|| {
+                crate::error::not_found(format!(
+                    "There is no tile layer `{name}`; the layers are cities, practices and basemap."
+                ))
+            })
+    }
+
+    fn sql(self) -> &'static str {
+        match self {
+            Self::Cities => sql::CITIES,
+            Self::Practices => sql::PRACTICES,
+            Self::Basemap => sql::BASEMAP,
+        }
+    }
+
+    /// Whether the API filters apply (the basemap ignores them).
+    #[must_use]
+    pub fn is_filtered(self) -> bool {
+        self != Self::Basemap
+    }
+}
+
+/// A tile address, valid by construction: `z <= 22` and `x`, `y` inside the grid of `z`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TileCoord {
+    pub z: u8,
+    pub x: u32,
+    pub y: u32,
+}
+
+impl TileCoord {
+    /// Parses the path segments `z`, `x` and `y` (the last with or without `.mvt`).
+    ///
+    /// # Errors
+    /// 400 naming the segment at fault.
+    pub fn parse(z: &str, x: &str, y: &str) -> AppResult<Self> {
+        let z: u8 = z.parse().ok().filter(|z| *z <= MAX_ZOOM).ok_or_else(|| {
+            bad_request(
+                "z",
+                format!("z must be a whole number from 0 to {MAX_ZOOM}."),
+            )
+        })?;
+        let size = 1u64 << z;
+        let axis = |field: &str, value: &str| -> AppResult<u32> {
+            value
+                .parse::<u64>()
+                .ok()
+                .filter(|v| *v < size)
+                .and_then(|v| u32::try_from(v).ok())
+                .ok_or_else(|| {
+                    bad_request(
+                        field,
+                        format!(
+                            "{field} must be a whole number from 0 to {} at zoom {z}.",
+                            size - 1
+                        ),
+                    )
+                })
+        };
+        let y = y.strip_suffix(".mvt").unwrap_or(y);
+        Ok(Self {
+            z,
+            x: axis("x", x)?,
+            y: axis("y", y)?,
+        })
+    }
+}
+
+/// The tile machinery of one instance: its cache.
+#[derive(Debug)]
+pub struct TileService {
+    cache: TileCache,
+}
+
+impl TileService {
+    /// Tiles with a cache of `cache_bytes` bytes (0 disables the cache).
+    #[must_use]
+    pub fn new(cache_bytes: usize) -> Self {
+        Self {
+            cache: TileCache::new(cache_bytes),
+        }
+    }
+
+    /// The cache (for tests and metrics).
+    #[must_use]
+    pub fn cache(&self) -> &TileCache {
+        &self.cache
+    }
+}
+
+/// The tile of `layer` at `coord` with `filter`: from the cache when current, else rendered
+/// by PostGIS and cached.
+///
+/// # Errors
+/// 503 when the database is unavailable, 500 when the query fails.
+pub async fn tile(
+    app: &App,
+    layer: Layer,
+    coord: TileCoord,
+    filter: &TileFilter,
+) -> AppResult<Arc<RenderedTile>> {
+    let filter = if layer.is_filtered() {
+        filter.clone()
+    } else {
+        TileFilter::default()
+    };
+    let key = TileKey {
+        layer,
+        z: coord.z,
+        x: coord.x,
+        y: coord.y,
+        filter: filter.query_string(),
+    };
+    let version = app.data_version.get();
+    if let Some(hit) = app.tiles.cache().get(&key, version) {
+        return Ok(hit);
+    }
+    let mut conn = app.db_read().await?;
+    let mvt = query::LayerQuery::new(layer.sql(), coord.z, coord.x, coord.y, &filter)
+        .run(&mut conn)
+        .await?;
+    drop(conn);
+    let rendered = Arc::new(render(mvt)?);
+    app.tiles
+        .cache()
+        .insert(key, version, Arc::clone(&rendered));
+    Ok(rendered)
+}
+
+/// Wraps tile bytes with their gzip form and strong validator.
+fn render(mvt: Vec<u8>) -> AppResult<RenderedTile> {
+    let gzip = if mvt.is_empty() {
+        Vec::new()
+    } else {
+        let mut encoder = flate2::write::GzEncoder::new(
+            Vec::with_capacity(mvt.len() / 2),
+            flate2::Compression::fast(),
+        );
+        encoder
+            .write_all(&mvt)
+            .and_then(|()| encoder.finish())
+            .map_err(|error| AppError::Internal(error.into()))?
+    };
+    let digest = Sha256::digest(&mvt);
+    let mut etag = String::with_capacity(34);
+    etag.push('"');
+    for byte in &digest[..12] {
+        let _ = write!(etag, "{byte:02x}");
+    }
+    etag.push('"');
+    Ok(RenderedTile {
+        raw: Bytes::from(mvt),
+        gzip: Bytes::from(gzip),
+        etag,
+    })
+}
+
+/// The public base URL of this server for links in documents: the `public_url` setting, or
+/// the request's `Host` (and `X-Forwarded-Proto`).
+#[must_use]
+pub fn base_url(app: &App, headers: &http::HeaderMap) -> String {
+    if let Some(url) = &app.config.public_url {
+        return url.trim_end_matches('/').to_owned();
+    }
+    let host = headers
+        .get(http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_graphic()))
+        .unwrap_or("localhost");
+    let scheme = headers
+        .get("x-forwarded-proto")
+        .and_then(|h| h.to_str().ok())
+        .filter(|p| *p == "https")
+        .unwrap_or("http");
+    format!("{scheme}://{host}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coordinates_must_lie_in_the_grid() {
+        assert!(TileCoord::parse("0", "0", "0.mvt").is_ok());
+        assert!(TileCoord::parse("3", "7", "7").is_ok());
+        assert!(TileCoord::parse("3", "8", "0").is_err());
+        assert!(TileCoord::parse("23", "0", "0").is_err());
+        assert!(TileCoord::parse("-1", "0", "0").is_err());
+        assert!(TileCoord::parse("22", "4194303", "4194304").is_err());
+    }
+}

@@ -1,0 +1,292 @@
+//! The SQL of every tile layer, kept in one place.
+//!
+//! Each layer is one statement, prepared once per connection and reused: PostGIS builds the
+//! whole tile (`ST_AsMVT`), so the server only moves bytes. The point layers share their
+//! parameters: `$1` z, `$2` x, `$3` y, then the filters `$4` policy areas (`text[]`, any-of),
+//! `$5` networks (`text[]`), `$6` countries (`text[]`), `$7` region (code or id); a NULL
+//! filter is no filter. The basemap takes only `$1`..`$3`.
+//!
+//! Below zoom [`CLUSTER_BELOW_ZOOM`] the point layers aggregate in SQL: points are grouped
+//! by a grid of [`CLUSTER_CELLS`]² cells per tile, so a tile holds at most that many
+//! features however large the data set. A cell holding one point yields the point itself.
+//! Properties travel as one `jsonb` column whose keys `ST_AsMVT` expands into attributes,
+//! which lets the per-area and per-network flags follow the `policy_areas` and `networks`
+//! tables without changing the statement.
+//!
+//! Every tile selects rows by its envelope widened by the buffer (64 of 4096 units) and
+//! clipped to the world, in WGS 84, so that the GiST indexes on the 4326 geometries apply (a
+//! widened envelope that is not clipped would wrap around the antimeridian). Tiles have an
+//! extent of 4096 and a buffer of 64.
+
+/// Zoom levels below this one carry clusters instead of single points.
+pub const CLUSTER_BELOW_ZOOM: u8 = 6;
+/// Grid cells per tile side used for clustering (16 px cells on a 512 px tile).
+pub const CLUSTER_CELLS: u32 = 32;
+/// Feature ids of clusters start here (`1125899906842624` in the SQL), above any row id, so that they never clash.
+pub const CLUSTER_ID_BASE: i64 = 1 << 50;
+
+/// Cities (`cities` source layer): one point per published city with its Safe Harbour
+/// status, networks and the policy areas its practices cover.
+pub const CITIES: &str = r"
+WITH bounds AS (
+    SELECT ST_TileEnvelope($1, $2, $3) AS env,
+           ST_Transform(ST_ClipByBox2D(ST_TileEnvelope($1, $2, $3, margin => 0.015625), ST_TileEnvelope(0, 0, 0)), 4326) AS query_env,
+           40075016.685578488 / (32.0 * 2.0 ^ $1) AS cell
+),
+area_keys AS (
+    SELECT coalesce(jsonb_object_agg('area_' || replace(slug, '-', '_'), 0), '{}') AS zeros
+    FROM policy_areas
+),
+city AS (
+    SELECT c.id, c.slug, c.name, c.kind, c.country,
+           ST_Transform(c.geom, 3857) AS geom,
+           coalesce(n.slugs, '{}') AS networks,
+           coalesce(n.safe_harbour, false) AS safe_harbour,
+           coalesce('buendnis-staedte-sicherer-haefen' = ANY (n.slugs), false) AS alliance,
+           coalesce(a.slugs, '{}') AS areas,
+           coalesce(a.practices, 0) AS practice_count
+    FROM bounds, cities c
+    LEFT JOIN LATERAL (
+        SELECT array_agg(nw.slug::text) AS slugs, bool_or(nw.is_safe_harbour_campaign) AS safe_harbour
+        FROM memberships m JOIN networks nw ON nw.id = m.network_id
+        WHERE m.city_id = c.id AND m.published AND m.status <> 'left'
+    ) n ON true
+    LEFT JOIN LATERAL (
+        SELECT count(DISTINCT p.id) AS practices,
+               array_agg(DISTINCT ppa.policy_area::text) FILTER (WHERE ppa.policy_area IS NOT NULL) AS slugs
+        FROM practices p LEFT JOIN practice_policy_areas ppa ON ppa.practice_id = p.id
+        WHERE p.city_id = c.id AND p.published
+    ) a ON true
+    WHERE c.published AND c.geom && bounds.query_env
+      AND ($4::text[] IS NULL OR a.slugs && $4::text[])
+      AND ($5::text[] IS NULL OR n.slugs && $5::text[])
+      AND ($6::text[] IS NULL OR c.country = ANY ($6::text[]))
+      AND ($7::text IS NULL OR EXISTS (
+          SELECT 1 FROM regions r
+          WHERE r.id IN (c.region_id, c.district_id) AND (r.code = $7::text OR r.id::text = $7::text)))
+),
+cell AS (
+    SELECT city.*,
+           floor((ST_X(geom) + 20037508.342789244) / bounds.cell)::bigint AS gx,
+           floor((20037508.342789244 - ST_Y(geom)) / bounds.cell)::bigint AS gy
+    FROM city, bounds
+    WHERE $1 < 6 AND city.geom && bounds.env
+),
+grouped AS (
+    SELECT gx, gy, count(*) AS n, min(id) AS first_id,
+           count(*) FILTER (WHERE safe_harbour) AS safe_harbours,
+           sum(practice_count) AS practices,
+           ST_Centroid(ST_Collect(geom)) AS geom
+    FROM cell GROUP BY gx, gy
+),
+cell_areas AS (
+    SELECT gx, gy, jsonb_object_agg('area_' || replace(area, '-', '_'), n) AS counts
+    FROM (SELECT gx, gy, area, count(*) AS n FROM cell, unnest(areas) AS area GROUP BY 1, 2, 3) s
+    GROUP BY gx, gy
+),
+single AS (
+    SELECT city.* FROM city WHERE $1 >= 6
+    UNION ALL
+    SELECT city.* FROM grouped JOIN city ON city.id = grouped.first_id WHERE grouped.n = 1
+),
+features AS (
+    SELECT s.id, s.geom,
+           jsonb_build_object(
+               'slug', s.slug, 'name', s.name, 'kind', s.kind, 'country', s.country,
+               'safe_harbour', s.safe_harbour, 'alliance', s.alliance,
+               'practice_count', s.practice_count, 'cluster', false,
+               'category', CASE WHEN s.safe_harbour AND s.alliance THEN 'safe_harbour_alliance'
+                                WHEN s.safe_harbour THEN 'safe_harbour'
+                                ELSE 'network_member' END)
+           || (SELECT coalesce(jsonb_object_agg('area_' || replace(pa.slug, '-', '_'), pa.slug = ANY (s.areas)), '{}')
+               FROM policy_areas pa)
+           || (SELECT coalesce(jsonb_object_agg('net_' || replace(nw.slug, '-', '_'), nw.slug = ANY (s.networks)), '{}')
+               FROM networks nw) AS props
+    FROM single s
+    UNION ALL
+    SELECT 1125899906842624 + g.gy * 32 * (2 ^ $1)::bigint + g.gx, g.geom,
+           jsonb_build_object('cluster', true, 'count', g.n, 'safe_harbour_count', g.safe_harbours,
+                              'practice_count', g.practices)
+           || area_keys.zeros || coalesce(ca.counts, '{}')
+    FROM area_keys, grouped g LEFT JOIN cell_areas ca USING (gx, gy)
+    WHERE g.n > 1
+)
+SELECT coalesce(ST_AsMVT(t, 'cities', 4096, 'geom', 'id'), ''::bytea) AS mvt
+FROM (
+    SELECT f.id, ST_AsMVTGeom(f.geom, bounds.env, 4096, 64, true) AS geom, f.props
+    FROM features f, bounds
+) t
+WHERE t.geom IS NOT NULL
+";
+
+/// Practices (`practices` source layer): one point per published practice, at its own
+/// location or else its city's.
+pub const PRACTICES: &str = r"
+WITH bounds AS (
+    SELECT ST_TileEnvelope($1, $2, $3) AS env,
+           ST_Transform(ST_ClipByBox2D(ST_TileEnvelope($1, $2, $3, margin => 0.015625), ST_TileEnvelope(0, 0, 0)), 4326) AS query_env,
+           40075016.685578488 / (32.0 * 2.0 ^ $1) AS cell
+),
+area_keys AS (
+    SELECT coalesce(jsonb_object_agg('area_' || replace(slug, '-', '_'), 0), '{}') AS zeros
+    FROM policy_areas
+),
+candidate AS (
+    SELECT p.id, p.slug, p.title, p.original_lang, p.city_id, p.geom FROM bounds, practices p
+    WHERE p.geom && bounds.query_env AND p.published
+    UNION ALL
+    SELECT p.id, p.slug, p.title, p.original_lang, p.city_id, c.geom
+    FROM bounds, cities c JOIN practices p ON p.city_id = c.id
+    WHERE c.geom && bounds.query_env AND p.geom IS NULL AND p.published
+),
+practice AS (
+    SELECT p.id, p.slug, coalesce(p.title ->> 'en', p.title ->> p.original_lang) AS title,
+           c.slug AS city_slug, ST_Transform(p.geom, 3857) AS geom,
+           coalesce(a.slugs, '{}') AS areas
+    FROM candidate p
+    JOIN cities c ON c.id = p.city_id
+    LEFT JOIN LATERAL (
+        SELECT array_agg(ppa.policy_area::text) AS slugs
+        FROM practice_policy_areas ppa WHERE ppa.practice_id = p.id
+    ) a ON true
+    WHERE c.published
+      AND ($4::text[] IS NULL OR a.slugs && $4::text[])
+      AND ($5::text[] IS NULL OR EXISTS (
+          SELECT 1 FROM memberships m JOIN networks nw ON nw.id = m.network_id
+          WHERE m.city_id = c.id AND m.published AND m.status <> 'left' AND nw.slug = ANY ($5::text[])))
+      AND ($6::text[] IS NULL OR c.country = ANY ($6::text[]))
+      AND ($7::text IS NULL OR EXISTS (
+          SELECT 1 FROM regions r
+          WHERE r.id IN (c.region_id, c.district_id) AND (r.code = $7::text OR r.id::text = $7::text)))
+),
+cell AS (
+    SELECT practice.*,
+           floor((ST_X(geom) + 20037508.342789244) / bounds.cell)::bigint AS gx,
+           floor((20037508.342789244 - ST_Y(geom)) / bounds.cell)::bigint AS gy
+    FROM practice, bounds
+    WHERE $1 < 6 AND practice.geom && bounds.env
+),
+grouped AS (
+    SELECT gx, gy, count(*) AS n, min(id) AS first_id, ST_Centroid(ST_Collect(geom)) AS geom
+    FROM cell GROUP BY gx, gy
+),
+cell_areas AS (
+    SELECT gx, gy, jsonb_object_agg('area_' || replace(area, '-', '_'), n) AS counts
+    FROM (SELECT gx, gy, area, count(*) AS n FROM cell, unnest(areas) AS area GROUP BY 1, 2, 3) s
+    GROUP BY gx, gy
+),
+single AS (
+    SELECT practice.* FROM practice WHERE $1 >= 6
+    UNION ALL
+    SELECT practice.* FROM grouped JOIN practice ON practice.id = grouped.first_id WHERE grouped.n = 1
+),
+features AS (
+    SELECT s.id, s.geom,
+           jsonb_build_object('slug', s.slug, 'title', s.title, 'city_slug', s.city_slug, 'cluster', false)
+           || (SELECT coalesce(jsonb_object_agg('area_' || replace(pa.slug, '-', '_'), pa.slug = ANY (s.areas)), '{}')
+               FROM policy_areas pa) AS props
+    FROM single s
+    UNION ALL
+    SELECT 1125899906842624 + g.gy * 32 * (2 ^ $1)::bigint + g.gx, g.geom,
+           jsonb_build_object('cluster', true, 'count', g.n) || area_keys.zeros || coalesce(ca.counts, '{}')
+    FROM area_keys, grouped g LEFT JOIN cell_areas ca USING (gx, gy)
+    WHERE g.n > 1
+)
+SELECT coalesce(ST_AsMVT(t, 'practices', 4096, 'geom', 'id'), ''::bytea) AS mvt
+FROM (
+    SELECT f.id, ST_AsMVTGeom(f.geom, bounds.env, 4096, 64, true) AS geom, f.props
+    FROM features f, bounds
+) t
+WHERE t.geom IS NOT NULL
+";
+
+/// The basemap: land, countries and their borders, German states, districts and
+/// municipalities, and place labels, each from its zoom on. Polygons are clipped to the tile
+/// (plus buffer) before they are simplified to half a pixel, so a tile costs what it shows,
+/// not what its countries weigh. The source layers are concatenated (an MVT tile is a
+/// sequence of layers).
+pub const BASEMAP: &str = r"
+WITH bounds AS (
+    SELECT ST_TileEnvelope($1, $2, $3) AS env,
+           ST_Transform(ST_ClipByBox2D(ST_TileEnvelope($1, $2, $3, margin => 0.015625), ST_TileEnvelope(0, 0, 0)), 4326) AS query_env,
+           ST_Expand(ST_TileEnvelope($1, $2, $3), 40075016.685578488 / (2.0 ^ $1) * 0.015625) AS clip_env,
+           40075016.685578488 / (512.0 * 2.0 ^ $1) AS px
+),
+country AS (
+    SELECT co.iso2::text AS iso2, co.name,
+           ST_SimplifyPreserveTopology(
+               ST_ClipByBox2D(ST_Transform(ST_ClipByBox2D(co.geom, bounds.query_env), 3857), bounds.clip_env),
+               bounds.px) AS geom
+    FROM countries co, bounds
+    WHERE co.geom && bounds.query_env
+),
+land AS (
+    SELECT ST_AsMVT(t, 'land', 4096, 'geom') AS mvt FROM (
+        SELECT ST_AsMVTGeom(ST_Union(country.geom), bounds.env, 4096, 64, true) AS geom
+        FROM country, bounds GROUP BY bounds.env
+    ) t WHERE t.geom IS NOT NULL
+),
+countries AS (
+    SELECT ST_AsMVT(t, 'countries', 4096, 'geom') AS mvt FROM (
+        SELECT iso2, name, ST_AsMVTGeom(country.geom, bounds.env, 4096, 64, true) AS geom
+        FROM country, bounds
+    ) t WHERE t.geom IS NOT NULL
+),
+country_borders AS (
+    SELECT ST_AsMVT(t, 'country_borders', 4096, 'geom') AS mvt FROM (
+        SELECT iso2, ST_AsMVTGeom(ST_Boundary(country.geom), bounds.env, 4096, 64, true) AS geom
+        FROM country, bounds
+    ) t WHERE t.geom IS NOT NULL
+),
+states AS (
+    SELECT ST_AsMVT(t, 'states', 4096, 'geom') AS mvt FROM (
+        SELECT r.code, r.name, r.country::text AS country,
+               ST_AsMVTGeom(ST_SimplifyPreserveTopology(
+                   ST_ClipByBox2D(ST_Transform(ST_ClipByBox2D(r.geom, bounds.query_env), 3857), bounds.clip_env),
+                   bounds.px), bounds.env, 4096, 64, true) AS geom
+        FROM regions r, bounds
+        WHERE $1 >= 3 AND r.level IN ('state', 'admin1') AND r.geom && bounds.query_env
+    ) t WHERE t.geom IS NOT NULL
+),
+districts AS (
+    SELECT ST_AsMVT(t, 'districts', 4096, 'geom') AS mvt FROM (
+        SELECT r.code, r.name, r.designation,
+               ST_AsMVTGeom(ST_SimplifyPreserveTopology(
+                   ST_ClipByBox2D(ST_Transform(ST_ClipByBox2D(r.geom, bounds.query_env), 3857), bounds.clip_env),
+                   bounds.px), bounds.env, 4096, 64, true) AS geom
+        FROM regions r, bounds
+        WHERE $1 >= 6 AND r.level = 'district' AND r.geom && bounds.query_env
+    ) t WHERE t.geom IS NOT NULL
+),
+municipalities AS (
+    SELECT ST_AsMVT(t, 'municipalities', 4096, 'geom', 'id') AS mvt FROM (
+        SELECT pl.id, pl.name, pl.ags,
+               ST_AsMVTGeom(ST_SimplifyPreserveTopology(
+                   ST_ClipByBox2D(ST_Transform(ST_ClipByBox2D(pl.boundary, bounds.query_env), 3857), bounds.clip_env),
+                   bounds.px), bounds.env, 4096, 64, true) AS geom
+        FROM places pl, bounds
+        WHERE $1 >= 8 AND pl.boundary && bounds.query_env
+    ) t WHERE t.geom IS NOT NULL
+),
+place_labels AS (
+    SELECT ST_AsMVT(t, 'place_labels', 4096, 'geom', 'id') AS mvt FROM (
+        SELECT pl.id, pl.name, pl.country::text AS country, pl.population,
+               CASE WHEN pl.population >= 1000000 THEN 1 WHEN pl.population >= 300000 THEN 2
+                    WHEN pl.population >= 100000 THEN 3 WHEN pl.population >= 20000 THEN 4
+                    ELSE 5 END AS rank,
+               ST_AsMVTGeom(ST_Transform(pl.geom, 3857), bounds.env, 4096, 64, true) AS geom
+        FROM places pl, bounds
+        WHERE $1 >= 2 AND pl.geom && bounds.query_env
+          AND coalesce(pl.population, 0) >= CASE
+              WHEN $1 <= 3 THEN 2000000 WHEN $1 = 4 THEN 700000 WHEN $1 = 5 THEN 250000
+              WHEN $1 = 6 THEN 100000 WHEN $1 = 7 THEN 40000 WHEN $1 = 8 THEN 15000
+              WHEN $1 = 9 THEN 5000 WHEN $1 = 10 THEN 2000 ELSE 0 END
+        ORDER BY pl.population DESC NULLS LAST
+        LIMIT 300
+    ) t WHERE t.geom IS NOT NULL
+)
+SELECT coalesce((SELECT mvt FROM land), '') || coalesce((SELECT mvt FROM countries), '')
+    || coalesce((SELECT mvt FROM country_borders), '') || coalesce((SELECT mvt FROM states), '')
+    || coalesce((SELECT mvt FROM districts), '') || coalesce((SELECT mvt FROM municipalities), '')
+    || coalesce((SELECT mvt FROM place_labels), '') AS mvt
+";

@@ -1,0 +1,121 @@
+//! Haven's own MapLibre style: the offline basemap, cities and practices, all served by
+//! Haven (tiles, glyphs), so the map works without the internet.
+//!
+//! With the `basemap_style_url` setting the basemap layers are left out and the external
+//! style's URL is named in `metadata`, for the client to load it and add Haven's sources on
+//! top.
+
+use serde_json::{Value, json};
+
+use super::glyphs::DEFAULT_FONT;
+
+/// Category colours of the cities layer (shared with the legend of the client).
+const SAFE_HARBOUR_ALLIANCE: &str = "#0b6e4f";
+const SAFE_HARBOUR: &str = "#2a9d8f";
+const NETWORK_MEMBER: &str = "#e9a23b";
+
+/// The style document with every URL under `base`.
+#[must_use]
+pub fn document(base: &str, basemap_style_url: Option<&str>) -> Value {
+    let mut sources = serde_json::Map::new();
+    for layer in ["cities", "practices"] {
+        sources.insert(
+            layer.to_owned(),
+            json!({"type": "vector", "url": format!("{base}/tiles/{layer}.json")}),
+        );
+    }
+    let mut layers = Vec::new();
+    if basemap_style_url.is_none() {
+        sources.insert(
+            "basemap".to_owned(),
+            json!({"type": "vector", "url": format!("{base}/tiles/basemap.json")}),
+        );
+        layers.extend(basemap_layers());
+    } else {
+        layers.push(json!({"id": "background", "type": "background", "paint": {"background-color": "rgba(0,0,0,0)"}}));
+    }
+    layers.extend(point_layers());
+    let mut metadata = json!({"haven:version": env!("CARGO_PKG_VERSION")});
+    if let Some(url) = basemap_style_url {
+        metadata["haven:basemap_style_url"] = json!(url);
+    }
+    json!({
+        "version": 8,
+        "name": "Haven",
+        "metadata": metadata,
+        "center": [10.0, 51.0],
+        "zoom": 4,
+        "sources": sources,
+        "glyphs": format!("{base}/fonts/{{fontstack}}/{{range}}.pbf"),
+        "layers": layers,
+    })
+}
+
+fn basemap_layers() -> Vec<Value> {
+    vec![
+        json!({"id": "background", "type": "background", "paint": {"background-color": "#cfe3ef"}}),
+        json!({"id": "land", "type": "fill", "source": "basemap", "source-layer": "land",
+               "paint": {"fill-color": "#f4f1ea"}}),
+        json!({"id": "germany", "type": "fill", "source": "basemap", "source-layer": "countries",
+               "filter": ["==", ["get", "iso2"], "DE"], "paint": {"fill-color": "#fbf9f4"}}),
+        json!({"id": "municipalities", "type": "line", "source": "basemap", "source-layer": "municipalities",
+               "minzoom": 8, "paint": {"line-color": "#d8d2c4", "line-width": 0.5}}),
+        json!({"id": "districts", "type": "line", "source": "basemap", "source-layer": "districts",
+               "minzoom": 6, "paint": {"line-color": "#c4bba8", "line-width": 0.8}}),
+        json!({"id": "states", "type": "line", "source": "basemap", "source-layer": "states",
+               "minzoom": 3, "paint": {"line-color": "#a99f8a", "line-width": 1, "line-dasharray": [3, 2]}}),
+        json!({"id": "country-borders", "type": "line", "source": "basemap", "source-layer": "country_borders",
+               "paint": {"line-color": "#8c8273", "line-width": ["interpolate", ["linear"], ["zoom"], 0, 0.5, 8, 1.5]}}),
+        json!({"id": "place-labels", "type": "symbol", "source": "basemap", "source-layer": "place_labels",
+               "layout": {
+                   "text-field": ["get", "name"],
+                   "text-font": [DEFAULT_FONT],
+                   "text-size": ["interpolate", ["linear"], ["zoom"], 3, ["-", 14, ["get", "rank"]], 10, ["-", 18, ["get", "rank"]]],
+                   "symbol-sort-key": ["get", "rank"],
+                   "text-max-width": 8
+               },
+               "paint": {"text-color": "#5b5447", "text-halo-color": "#ffffff", "text-halo-width": 1.2}}),
+    ]
+}
+
+fn point_layers() -> Vec<Value> {
+    let category_colour = json!([
+        "match",
+        ["get", "category"],
+        "safe_harbour_alliance",
+        SAFE_HARBOUR_ALLIANCE,
+        "safe_harbour",
+        SAFE_HARBOUR,
+        NETWORK_MEMBER
+    ]);
+    vec![
+        json!({"id": "practices", "type": "circle", "source": "practices", "source-layer": "practices",
+               "minzoom": 6, "filter": ["!", ["get", "cluster"]],
+               "paint": {"circle-radius": 3, "circle-color": "#6a4c93", "circle-stroke-color": "#ffffff", "circle-stroke-width": 1}}),
+        json!({"id": "city-clusters", "type": "circle", "source": "cities", "source-layer": "cities",
+        "filter": ["==", ["get", "cluster"], true],
+        "paint": {
+            "circle-color": SAFE_HARBOUR,
+            "circle-opacity": 0.85,
+            "circle-radius": ["interpolate", ["linear"], ["get", "count"], 2, 8, 50, 16, 500, 26],
+            "circle-stroke-color": "#ffffff", "circle-stroke-width": 1.5
+        }}),
+        json!({"id": "city-cluster-counts", "type": "symbol", "source": "cities", "source-layer": "cities",
+               "filter": ["==", ["get", "cluster"], true],
+               "layout": {"text-field": ["to-string", ["get", "count"]], "text-font": [DEFAULT_FONT], "text-size": 12,
+                          "text-allow-overlap": true},
+               "paint": {"text-color": "#ffffff"}}),
+        json!({"id": "cities", "type": "circle", "source": "cities", "source-layer": "cities",
+        "filter": ["!=", ["get", "cluster"], true],
+        "paint": {
+            "circle-color": category_colour,
+            "circle-radius": ["interpolate", ["linear"], ["zoom"], 3, 4, 10, 8],
+            "circle-stroke-color": "#ffffff", "circle-stroke-width": 1.5
+        }}),
+        json!({"id": "city-labels", "type": "symbol", "source": "cities", "source-layer": "cities",
+               "minzoom": 6, "filter": ["!=", ["get", "cluster"], true],
+               "layout": {"text-field": ["get", "name"], "text-font": [DEFAULT_FONT], "text-size": 13,
+                          "text-offset": [0, 1.2], "text-anchor": "top", "text-optional": true},
+               "paint": {"text-color": "#1d3c34", "text-halo-color": "#ffffff", "text-halo-width": 1.5}}),
+    ]
+}

@@ -1,0 +1,659 @@
+//! Vector tiles, TileJSON, style and glyphs: tiles are decoded and their features,
+//! properties, ids and filter effects checked; the aggregation bound is checked on a
+//! generated 100,000-practice data set; invalidation is checked across two instances.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use haven::config::Config;
+use mvt_reader::Reader;
+use mvt_reader::feature::Value;
+
+use crate::support::{TestApp, TestResponse};
+
+/// A decoded feature: its id and properties.
+#[derive(Debug, Clone)]
+struct Feature {
+    id: Option<u64>,
+    props: HashMap<String, Value>,
+}
+
+impl Feature {
+    fn str(&self, key: &str) -> Option<&str> {
+        match self.props.get(key) {
+            Some(Value::String(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    fn bool(&self, key: &str) -> Option<bool> {
+        match self.props.get(key) {
+            Some(Value::Bool(b)) => Some(*b),
+            _ => None,
+        }
+    }
+
+    fn number(&self, key: &str) -> Option<i64> {
+        match self.props.get(key) {
+            Some(Value::Int(n) | Value::SInt(n)) => Some(*n),
+            Some(Value::UInt(n)) => i64::try_from(*n).ok(),
+            Some(Value::Double(n)) => Some(*n as i64),
+            Some(Value::Float(n)) => Some(*n as i64),
+            _ => None,
+        }
+    }
+}
+
+/// Every layer of a tile with its features.
+fn decode(bytes: &[u8]) -> HashMap<String, Vec<Feature>> {
+    let reader = Reader::new(bytes.to_vec()).expect("a valid MVT");
+    let names = reader.get_layer_names().unwrap();
+    names
+        .into_iter()
+        .enumerate()
+        .map(|(index, name)| {
+            let features = reader
+                .get_features(index)
+                .unwrap()
+                .into_iter()
+                .map(|f| Feature {
+                    id: f.id,
+                    props: f.properties.unwrap_or_default(),
+                })
+                .collect();
+            (name, features)
+        })
+        .collect()
+}
+
+/// The tile of zoom `z` holding the point (lon, lat).
+fn tile_of(lon: f64, lat: f64, z: u8) -> (u8, u32, u32) {
+    let n = f64::from(1u32 << z);
+    let x = ((lon + 180.0) / 360.0 * n).floor() as u32;
+    let lat = lat.to_radians();
+    let y = ((1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / std::f64::consts::PI) / 2.0 * n).floor()
+        as u32;
+    (z, x, y)
+}
+
+async fn tile(app: &TestApp, layer: &str, (z, x, y): (u8, u32, u32), query: &str) -> TestResponse {
+    let query = if query.is_empty() {
+        String::new()
+    } else {
+        format!("?{query}")
+    };
+    app.get(&format!("/tiles/{layer}/{z}/{x}/{y}.mvt{query}"))
+        .await
+}
+
+/// The features of `layer` in a tile (none for a 204).
+async fn features(app: &TestApp, layer: &str, at: (u8, u32, u32), query: &str) -> Vec<Feature> {
+    let response = tile(app, layer, at, query).await;
+    match response.status {
+        StatusCode::NO_CONTENT => Vec::new(),
+        StatusCode::OK => {
+            assert_eq!(
+                response.content_type(),
+                "application/vnd.mapbox-vector-tile"
+            );
+            decode(&response.body).remove(layer).unwrap_or_default()
+        }
+        other => panic!("unexpected status {other}: {}", response.text()),
+    }
+}
+
+async fn sql(app: &TestApp, statements: &str) {
+    let (client, connection) = tokio_postgres::connect(&app.database_url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    client.batch_execute(statements).await.unwrap();
+}
+
+async fn city_id(app: &TestApp, slug: &str) -> u64 {
+    let (client, connection) = tokio_postgres::connect(&app.database_url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    let row = client
+        .query_one("SELECT id FROM cities WHERE slug = $1", &[&slug])
+        .await
+        .unwrap();
+    u64::try_from(row.get::<_, i64>(0)).unwrap()
+}
+
+const KOELN: (f64, f64) = (6.95, 50.94);
+const POTSDAM: (f64, f64) = (13.06, 52.40);
+const GDANSK: (f64, f64) = (18.65, 54.35);
+
+#[tokio::test]
+async fn a_city_tile_carries_the_contract_properties_and_the_city_id() {
+    let app = TestApp::with_sample().await;
+    let found = features(&app, "cities", tile_of(KOELN.0, KOELN.1, 8), "").await;
+    let koeln = found
+        .iter()
+        .find(|f| f.str("slug") == Some("koeln"))
+        .expect("Köln in its tile");
+    assert_eq!(koeln.id, Some(city_id(&app, "koeln").await));
+    assert_eq!(koeln.str("name"), Some("Köln"));
+    assert_eq!(koeln.str("kind"), Some("municipality"));
+    assert_eq!(koeln.str("country"), Some("DE"));
+    assert_eq!(koeln.bool("safe_harbour"), Some(true));
+    assert_eq!(koeln.bool("alliance"), Some(true));
+    assert_eq!(koeln.str("category"), Some("safe_harbour_alliance"));
+    assert_eq!(koeln.bool("cluster"), Some(false));
+    assert_eq!(koeln.number("practice_count"), Some(1));
+    assert_eq!(koeln.bool("area_housing"), Some(true));
+    assert_eq!(koeln.bool("area_reception"), Some(true));
+    assert_eq!(koeln.bool("area_sea_rescue_safe_passage"), Some(false));
+    assert_eq!(
+        koeln.bool("net_buendnis_staedte_sicherer_haefen"),
+        Some(true)
+    );
+    assert_eq!(koeln.bool("net_seebruecke_safe_harbour"), Some(true));
+    assert_eq!(koeln.bool("net_iash"), Some(false));
+
+    let gdansk = features(&app, "cities", tile_of(GDANSK.0, GDANSK.1, 8), "").await;
+    let gdansk = gdansk
+        .iter()
+        .find(|f| f.str("slug") == Some("gdansk"))
+        .unwrap();
+    assert_eq!(gdansk.str("category"), Some("network_member"));
+    assert_eq!(gdansk.bool("safe_harbour"), Some(false));
+    assert_eq!(gdansk.bool("net_intercultural_cities"), Some(true));
+}
+
+#[tokio::test]
+async fn practices_carry_slug_title_city_and_area_flags() {
+    let app = TestApp::with_sample().await;
+    let found = features(&app, "practices", tile_of(GDANSK.0, GDANSK.1, 10), "").await;
+    assert_eq!(found.len(), 1);
+    let practice = &found[0];
+    assert_eq!(practice.str("slug"), Some("gdansk-immigrants-council"));
+    assert_eq!(practice.str("title"), Some("Immigrants' Council of Gdańsk"));
+    assert_eq!(practice.str("city_slug"), Some("gdansk"));
+    assert_eq!(practice.bool("area_political_participation"), Some(true));
+    assert_eq!(practice.bool("area_housing"), Some(false));
+    assert!(practice.id.is_some());
+}
+
+#[tokio::test]
+async fn filters_select_features_in_sql() {
+    let app = TestApp::with_sample().await;
+    let at = |(lon, lat): (f64, f64)| tile_of(lon, lat, 7);
+    let slugs = |found: Vec<Feature>| -> Vec<String> {
+        found
+            .iter()
+            .filter_map(|f| f.str("slug").map(str::to_owned))
+            .collect()
+    };
+    // policy_area: Köln's practice is about housing, Potsdam has none.
+    assert_eq!(
+        slugs(features(&app, "cities", at(KOELN), "policy_area=housing").await),
+        ["koeln"]
+    );
+    assert!(
+        features(&app, "cities", at(POTSDAM), "policy_area=housing")
+            .await
+            .is_empty()
+    );
+    assert_eq!(
+        slugs(features(&app, "cities", at(POTSDAM), "").await),
+        ["potsdam"],
+        "without a filter Potsdam is there"
+    );
+    // network: Potsdam is in IASH, Köln is not.
+    assert_eq!(
+        slugs(features(&app, "cities", at(POTSDAM), "network=iash").await),
+        ["potsdam"]
+    );
+    assert!(
+        features(&app, "cities", at(KOELN), "network=iash")
+            .await
+            .is_empty()
+    );
+    // country and region.
+    assert!(
+        features(&app, "cities", at(KOELN), "country=PL")
+            .await
+            .is_empty()
+    );
+    assert_eq!(
+        slugs(features(&app, "cities", at(KOELN), "country=de,pl").await),
+        ["koeln"]
+    );
+    assert_eq!(
+        slugs(features(&app, "cities", at(KOELN), "region=05").await),
+        ["koeln"]
+    );
+    assert!(
+        features(&app, "cities", at(KOELN), "region=12")
+            .await
+            .is_empty()
+    );
+    // The practices layer takes the same filters.
+    assert_eq!(
+        slugs(features(&app, "practices", at(KOELN), "policy_area=reception,work").await),
+        ["koeln-welcome-housing"]
+    );
+    assert!(
+        features(&app, "practices", at(KOELN), "policy_area=work")
+            .await
+            .is_empty()
+    );
+    assert!(
+        features(&app, "practices", at(KOELN), "network=iash")
+            .await
+            .is_empty()
+    );
+    // A malformed filter is a 400 naming it.
+    let problem = tile(&app, "cities", at(KOELN), "policy_area=Not%20A%20Slug")
+        .await
+        .problem(StatusCode::BAD_REQUEST);
+    assert_eq!(problem["field"], "policy_area");
+}
+
+#[tokio::test]
+async fn low_zoom_tiles_cluster_nearby_points_with_counts() {
+    let app = TestApp::with_sample().await;
+    // Three more cities next to Köln: at zoom 3 they share Köln's cell.
+    sql(
+        &app,
+        "INSERT INTO cities (slug, name, country, geom) VALUES
+           ('k1', 'K1', 'DE', ST_SetSRID(ST_MakePoint(6.96, 50.95), 4326)),
+           ('k2', 'K2', 'DE', ST_SetSRID(ST_MakePoint(6.97, 50.93), 4326)),
+           ('k3', 'K3', 'DE', ST_SetSRID(ST_MakePoint(6.94, 50.96), 4326));",
+    )
+    .await;
+    let found = features(&app, "cities", tile_of(KOELN.0, KOELN.1, 3), "").await;
+    let cluster = found
+        .iter()
+        .find(|f| f.bool("cluster") == Some(true))
+        .expect("a cluster around Köln");
+    assert_eq!(cluster.number("count"), Some(4));
+    assert_eq!(cluster.number("area_housing"), Some(1));
+    assert_eq!(cluster.number("area_work"), Some(0));
+    assert_eq!(cluster.number("safe_harbour_count"), Some(1));
+    assert!(
+        cluster.id.unwrap() >= 1 << 50,
+        "cluster ids never clash with city ids"
+    );
+    // A city alone in its cell stays a plain city.
+    let potsdam = found
+        .iter()
+        .find(|f| f.str("slug") == Some("potsdam"))
+        .unwrap();
+    assert_eq!(potsdam.bool("cluster"), Some(false));
+    // From zoom 6 on there are no clusters.
+    let found = features(&app, "cities", tile_of(KOELN.0, KOELN.1, 6), "").await;
+    assert_eq!(found.len(), 4);
+    assert!(found.iter().all(|f| f.bool("cluster") == Some(false)));
+}
+
+#[tokio::test]
+async fn bad_addresses_are_400_and_empty_tiles_204() {
+    let app = TestApp::with_sample().await;
+    let problem = app
+        .get("/tiles/cities/23/0/0.mvt")
+        .await
+        .problem(StatusCode::BAD_REQUEST);
+    assert_eq!(problem["field"], "z");
+    let problem = app
+        .get("/tiles/cities/2/4/0.mvt")
+        .await
+        .problem(StatusCode::BAD_REQUEST);
+    assert_eq!(problem["field"], "x");
+    let problem = app
+        .get("/tiles/cities/2/0/-1.mvt")
+        .await
+        .problem(StatusCode::BAD_REQUEST);
+    assert_eq!(problem["field"], "y");
+    app.get("/tiles/nope/0/0/0.mvt")
+        .await
+        .problem(StatusCode::NOT_FOUND);
+    // The middle of the Pacific has no city.
+    let empty = tile(&app, "cities", tile_of(-150.0, 0.0, 10), "").await;
+    assert_eq!(empty.status, StatusCode::NO_CONTENT);
+    assert!(empty.body.is_empty());
+}
+
+#[tokio::test]
+async fn tiles_are_gzipped_on_request_with_strong_etags_and_304() {
+    let app = TestApp::with_sample().await;
+    let path = {
+        let (z, x, y) = tile_of(KOELN.0, KOELN.1, 8);
+        format!("/tiles/cities/{z}/{x}/{y}.mvt")
+    };
+    let plain = app.get(&path).await;
+    assert_eq!(plain.status, StatusCode::OK);
+    assert!(plain.headers.get("content-encoding").is_none());
+    let gzipped = app
+        .request(
+            Request::get(&path)
+                .header("accept-encoding", "gzip, br")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(gzipped.status, StatusCode::OK);
+    assert_eq!(gzipped.headers["content-encoding"], "gzip");
+    let mut inflated = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::GzDecoder::new(&gzipped.body[..]),
+        &mut inflated,
+    )
+    .unwrap();
+    assert_eq!(inflated, plain.body.to_vec());
+
+    let etag = gzipped.headers["etag"].to_str().unwrap().to_owned();
+    assert!(
+        etag.starts_with('"') && !etag.starts_with("W/"),
+        "strong: {etag}"
+    );
+    assert_ne!(
+        etag,
+        plain.headers["etag"].to_str().unwrap(),
+        "one tag per representation"
+    );
+    assert!(
+        plain.headers["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("no-cache")
+    );
+    assert_eq!(plain.headers["vary"], "accept-encoding");
+
+    let revalidated = app
+        .request(
+            Request::get(&path)
+                .header("accept-encoding", "gzip")
+                .header("if-none-match", &etag)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(revalidated.status, StatusCode::NOT_MODIFIED);
+    assert!(revalidated.body.is_empty());
+}
+
+#[tokio::test]
+async fn tilejson_describes_layers_and_keeps_filters() {
+    let app = TestApp::with_sample().await;
+    let doc = app
+        .request(
+            Request::get("/tiles/cities.json?country=pl,de&policy_area=housing")
+                .header("host", "maps.example.org")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .json();
+    assert_eq!(doc["tilejson"], "3.0.0");
+    assert_eq!(
+        doc["tiles"][0],
+        "http://maps.example.org/tiles/cities/{z}/{x}/{y}.mvt?policy_area=housing&country=DE,PL"
+    );
+    assert_eq!(doc["minzoom"], 0);
+    assert_eq!(doc["maxzoom"], 22);
+    assert_eq!(doc["bounds"].as_array().unwrap().len(), 4);
+    let layer = &doc["vector_layers"][0];
+    assert_eq!(layer["id"], "cities");
+    assert_eq!(layer["fields"]["slug"], "String");
+    assert_eq!(layer["fields"]["safe_harbour"], "Boolean");
+    assert!(layer["fields"]["area_sea_rescue_safe_passage"].is_string());
+    assert_eq!(layer["fields"]["net_iash"], "Boolean");
+
+    let basemap = app.get("/tiles/basemap.json").await.json();
+    let ids: Vec<&str> = basemap["vector_layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "land",
+            "countries",
+            "country_borders",
+            "states",
+            "districts",
+            "municipalities",
+            "place_labels"
+        ]
+    );
+    app.get("/tiles/nope.json")
+        .await
+        .problem(StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_basemap_has_land_borders_boundaries_and_labels() {
+    let app = TestApp::with_sample().await;
+    sql(
+        &app,
+        "UPDATE regions SET geom = ST_Multi(ST_MakeEnvelope(5.9, 50.3, 9.5, 52.5, 4326)) WHERE code = '05';
+         UPDATE regions SET geom = ST_Multi(ST_MakeEnvelope(6.7, 50.8, 7.2, 51.1, 4326)) WHERE code = '05315';
+         UPDATE places SET boundary = ST_Multi(ST_MakeEnvelope(6.77, 50.83, 7.16, 51.08, 4326)) WHERE ags = '05315000';",
+    )
+    .await;
+    let response = tile(&app, "basemap", (0, 0, 0), "").await;
+    assert_eq!(response.status, StatusCode::OK);
+    let layers = decode(&response.body);
+    assert_eq!(layers["land"].len(), 1);
+    assert_eq!(layers["countries"].len(), 3);
+    assert!(
+        layers["country_borders"]
+            .iter()
+            .any(|f| f.str("iso2") == Some("DE"))
+    );
+    assert!(!layers.contains_key("districts"), "no districts at zoom 0");
+
+    let layers = decode(
+        &tile(&app, "basemap", tile_of(KOELN.0, KOELN.1, 9), "")
+            .await
+            .body,
+    );
+    assert!(
+        layers["states"]
+            .iter()
+            .any(|f| f.str("name") == Some("Nordrhein-Westfalen"))
+    );
+    assert!(
+        layers["districts"]
+            .iter()
+            .any(|f| f.str("code") == Some("05315"))
+    );
+    assert!(
+        layers["municipalities"]
+            .iter()
+            .any(|f| f.str("ags") == Some("05315000"))
+    );
+    let labels = &layers["place_labels"];
+    let koeln = labels
+        .iter()
+        .find(|f| f.str("name") == Some("Köln"))
+        .unwrap();
+    assert_eq!(koeln.number("rank"), Some(1));
+    // Small places are left out at low zoom.
+    let layers = decode(
+        &tile(&app, "basemap", tile_of(KOELN.0, KOELN.1, 4), "")
+            .await
+            .body,
+    );
+    let names: Vec<_> = layers["place_labels"]
+        .iter()
+        .filter_map(|f| f.str("name"))
+        .collect();
+    assert!(names.contains(&"Köln"));
+    assert!(!names.contains(&"Dinslaken"));
+}
+
+#[tokio::test]
+async fn style_and_glyphs_are_served_by_haven() {
+    let app = TestApp::with_sample().await;
+    let style = app
+        .request(
+            Request::get("/style.json")
+                .header("host", "localhost:8080")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .json();
+    assert_eq!(style["version"], 8);
+    assert_eq!(
+        style["glyphs"],
+        "http://localhost:8080/fonts/{fontstack}/{range}.pbf"
+    );
+    for source in ["basemap", "cities", "practices"] {
+        assert_eq!(
+            style["sources"][source]["url"],
+            format!("http://localhost:8080/tiles/{source}.json")
+        );
+    }
+    let text = style.to_string();
+    assert!(
+        !text.contains("https://"),
+        "no external URL in the offline style"
+    );
+
+    let glyphs = app.get("/fonts/Noto%20Sans%20Regular/0-255.pbf").await;
+    assert_eq!(glyphs.status, StatusCode::OK, "{}", glyphs.text());
+    assert_eq!(glyphs.content_type(), "application/x-protobuf");
+    assert!(glyphs.body.len() > 10_000, "a range of 24 px glyphs");
+    // The stack's name and the range are in the message.
+    let body = &glyphs.body[..];
+    assert!(body.windows(17).any(|w| w == b"Noto Sans Regular"));
+    assert!(body.windows(5).any(|w| w == b"0-255"));
+    let problem = app
+        .get("/fonts/Noto%20Sans%20Regular/1-300.pbf")
+        .await
+        .problem(StatusCode::BAD_REQUEST);
+    assert_eq!(problem["field"], "range");
+}
+
+#[tokio::test]
+async fn a_change_shows_on_every_instance_at_once() {
+    let first = TestApp::with_sample().await;
+    let second = TestApp::over(first.database_url.clone(), Config::default()).await;
+    let at = tile_of(POTSDAM.0, POTSDAM.1, 9);
+    for app in [&first, &second] {
+        let found = features(app, "cities", at, "").await;
+        assert_eq!(found[0].str("name"), Some("Potsdam"));
+        // Cached now: a second request is served from memory.
+        assert_eq!(
+            features(app, "cities", at, "").await[0].str("name"),
+            Some("Potsdam")
+        );
+    }
+    sql(
+        &first,
+        "UPDATE cities SET name = 'Potsdam (Havel)' WHERE slug = 'potsdam'",
+    )
+    .await;
+    // A new practice of Potsdam: the city's flags change too.
+    sql(
+        &first,
+        "INSERT INTO practices (slug, city_id, original_lang, title)
+           VALUES ('potsdam-new', (SELECT id FROM cities WHERE slug = 'potsdam'), 'en', '{\"en\": \"New\"}');
+         INSERT INTO practice_policy_areas VALUES ((SELECT id FROM practices WHERE slug = 'potsdam-new'), 'work');",
+    )
+    .await;
+    for app in [&first, &second] {
+        let mut seen = None;
+        for _ in 0..100 {
+            let found = features(app, "cities", at, "").await;
+            if found[0].bool("area_work") == Some(true) {
+                seen = Some(found[0].clone());
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let potsdam = seen.expect("the change reaches every instance");
+        assert_eq!(potsdam.str("name"), Some("Potsdam (Havel)"));
+        assert_eq!(potsdam.number("practice_count"), Some(1));
+    }
+}
+
+#[tokio::test]
+async fn no_tile_exceeds_500_kb_at_z0_to_z4_with_100000_practices() {
+    let app = TestApp::with_sample().await;
+    sql(&app, include_str!("../../../bench/tiles/generate.sql")).await;
+    for layer in ["practices", "cities"] {
+        let mut total_at_z0 = 0;
+        for z in 0..=4u8 {
+            let mut largest = 0;
+            let mut counted = 0;
+            for x in 0..(1u32 << z) {
+                for y in 0..(1u32 << z) {
+                    let response = tile(&app, layer, (z, x, y), "").await;
+                    if response.status == StatusCode::NO_CONTENT {
+                        continue;
+                    }
+                    assert_eq!(response.status, StatusCode::OK);
+                    largest = largest.max(response.body.len());
+                    let found = decode(&response.body).remove(layer).unwrap();
+                    assert!(found.len() <= 32 * 32, "at most one feature per grid cell");
+                    for feature in &found {
+                        assert!(feature.id.is_some());
+                        counted += if feature.bool("cluster") == Some(true) {
+                            feature.number("count").unwrap()
+                        } else {
+                            1
+                        };
+                    }
+                }
+            }
+            assert!(
+                largest < 500 * 1024,
+                "{layer} z{z}: largest tile {largest} bytes"
+            );
+            if z == 0 {
+                total_at_z0 = counted;
+            }
+            assert_eq!(
+                counted, total_at_z0,
+                "{layer} z{z}: every point counted once"
+            );
+        }
+        let expected = if layer == "practices" { 100_003 } else { 2_004 };
+        assert_eq!(total_at_z0, expected, "{layer}");
+    }
+    // Filters apply to clusters too: per-area counts match the filtered totals.
+    let all = decode(&tile(&app, "practices", (0, 0, 0), "").await.body)
+        .remove("practices")
+        .unwrap();
+    let filtered = decode(
+        &tile(&app, "practices", (0, 0, 0), "policy_area=work")
+            .await
+            .body,
+    )
+    .remove("practices")
+    .unwrap();
+    let sum = |features: &[Feature], key: &str| -> i64 {
+        features
+            .iter()
+            .map(|f| match f.props.get(key) {
+                Some(Value::Bool(b)) => i64::from(*b),
+                _ => f.number(key).unwrap_or(0),
+            })
+            .sum()
+    };
+    let count = |features: &[Feature]| -> i64 {
+        features
+            .iter()
+            .map(|f| {
+                if f.bool("cluster") == Some(true) {
+                    f.number("count").unwrap()
+                } else {
+                    1
+                }
+            })
+            .sum()
+    };
+    assert_eq!(count(&filtered), sum(&all, "area_work"));
+    assert!(count(&filtered) < count(&all));
+}
