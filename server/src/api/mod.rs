@@ -156,6 +156,10 @@ pub const ROUTES: &[&str] = &[
     "/api/v1/cities/{slug}/practices",
     "/api/v1/cities/{slug}/revisions",
     "/api/v1/practices/{slug}/revisions",
+    "/style.json",
+    "/fonts/{fontstack}/{range}",
+    "/tiles/{file}",
+    "/tiles/{layer}/{z}/{x}/{y}",
 ];
 
 /// Public, cacheable reads: strong ETag and 304, Cache-Control, CORS open for GET.

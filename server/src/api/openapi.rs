@@ -73,6 +73,10 @@ use super::document;
         super::city_edits::update_practice,
         super::revisions::of_city,
         super::revisions::of_practice,
+        super::style::style,
+        super::fonts::glyphs,
+        super::tiles::tilejson,
+        super::tiles::tile,
     ),
     components(schemas(crate::error::Problem)),
     modifiers(&SessionSecurity),
@@ -87,6 +91,7 @@ use super::document;
         (name = "editors", description = "City editor claims and direct edits of verified editors"),
         (name = "moderation", description = "Moderators: submission queue, claims, revision review"),
         (name = "revisions", description = "Public change history"),
+        (name = "tiles", description = "Vector tiles, TileJSON, the map style and its glyphs"),
         (name = "meta", description = "This document and its reference page"),
         (name = "health", description = "Probes"),
     )

@@ -2,17 +2,20 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use serde_json::Value;
 
+use super::document::BaseUrl;
 use crate::app::AppState;
 use crate::tiles;
 
-/// The map style (see [`tiles::style`]).
-pub async fn style(State(state): State<AppState>, headers: HeaderMap) -> Json<Value> {
-    let base = tiles::base_url(&state, &headers);
+/// The map style (see [`tiles::style`]): Haven's tile layers and glyphs, and the offline
+/// basemap unless a basemap style URL is configured.
+#[utoipa::path(get, path = "/style.json", tag = "tiles",
+    responses((status = 200, description = "MapLibre style (version 8) with URLs to this server",
+               body = Object, content_type = "application/json")))]
+pub async fn style(State(state): State<AppState>, base: BaseUrl) -> Json<Value> {
     Json(tiles::style::document(
-        &base,
+        &base.0,
         state.config.basemap_style_url.as_deref(),
     ))
 }

@@ -5,50 +5,99 @@
 //! `If-None-Match`, and `Cache-Control: no-cache` so that browsers and CDNs keep tiles but
 //! revalidate them: a data change shows at once. An empty tile is 204.
 
-use std::collections::HashMap;
-
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 
+use super::document::BaseUrl;
+use super::params::QueryParams;
 use crate::app::AppState;
 use crate::error::{AppResult, not_found};
-use crate::tiles::{self, Layer, TileCoord, TileFilter};
+use crate::tiles::{self, Layer, TileCoord};
 
 /// The media type of Mapbox Vector Tiles.
 pub const MVT: &str = "application/vnd.mapbox-vector-tile";
 /// How clients and CDNs may keep a tile: store it, but revalidate before use.
 const CACHE_CONTROL: &str = "public, no-cache";
 
-/// `GET /tiles/{layer}.json`: the TileJSON 3.0.0 document of a layer.
+/// The filter parameters of the tile layers, as the OpenAPI document describes them (parsed
+/// by [`tiles::filter::parse`], the collections' own rules).
+#[derive(Debug, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TileFilterParams {
+    /// Policy area slugs, comma-separated; any of them matches. An unknown slug is a 400
+    /// listing the valid ones. Ignored by the basemap.
+    #[param(example = "housing,health")]
+    pub policy_area: Option<String>,
+    /// Network slugs, comma-separated; any of them matches.
+    pub network: Option<String>,
+    /// ISO 3166-1 alpha-2 country codes, comma-separated.
+    pub country: Option<String>,
+    /// A region: its code (`05`), `<country>-<code>` (`DE-05`) or its id.
+    pub region: Option<String>,
+}
+
+/// `GET /tiles/{layer}.json`: the TileJSON 3.0.0 document of a layer, whose tile URLs keep
+/// the filters given.
+#[utoipa::path(get, path = "/tiles/{file}", tag = "tiles",
+    params(("file" = String, Path, description = "`{layer}.json`: `cities.json`, `practices.json` or `basemap.json`"),
+           TileFilterParams),
+    responses(
+        (status = 200, description = "TileJSON 3.0.0 with `vector_layers` and every attribute",
+         body = Object, content_type = "application/json"),
+        (status = 400, description = "Bad or unknown filter value (named in `field`)",
+         body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such layer", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+    ))]
 pub async fn tilejson(
     State(state): State<AppState>,
     Path(file): Path<String>,
-    Query(query): Query<HashMap<String, String>>,
-    headers: HeaderMap,
+    params: QueryParams,
+    base: BaseUrl,
 ) -> AppResult<Response> {
     let Some(name) = file.strip_suffix(".json") else {
         return Err(not_found("Tile documents are at /tiles/{layer}.json."));
     };
     let layer = Layer::parse(name)?;
-    let filter = TileFilter::parse(&query)?;
-    let base = tiles::base_url(&state, &headers);
+    let filters = tiles::filter::parse(&params)?;
     let mut conn = state.db_read().await?;
-    let document = tiles::tilejson::document(&mut conn, layer, &base, &filter).await?;
+    if layer.is_filtered() {
+        filters.check(&mut conn).await?;
+    }
+    let document = tiles::tilejson::document(&mut conn, layer, &base.0, &filters).await?;
     Ok(axum::Json(document).into_response())
 }
 
 /// `GET /tiles/{layer}/{z}/{x}/{y}.mvt`: one vector tile.
+#[utoipa::path(get, path = "/tiles/{layer}/{z}/{x}/{y}", tag = "tiles",
+    params(("layer" = String, Path, description = "`cities`, `practices` or `basemap`"),
+           ("z" = u8, Path, description = "Zoom, 0 to 22"),
+           ("x" = u32, Path, description = "Column, 0 to 2^z - 1"),
+           ("y" = String, Path, description = "Row, 0 to 2^z - 1, with or without `.mvt`"),
+           ("Accept-Encoding" = Option<String>, Header, description = "`gzip` gives the tile gzipped"),
+           ("If-None-Match" = Option<String>, Header, description = "An ETag of this tile: 304 while it is current"),
+           TileFilterParams),
+    responses(
+        (status = 200, description = "A Mapbox Vector Tile (gzipped when accepted), strong ETag, `Cache-Control: public, no-cache`",
+         content_type = "application/vnd.mapbox-vector-tile"),
+        (status = 204, description = "An empty tile: nothing there"),
+        (status = 304, description = "Not modified since the ETag given in If-None-Match"),
+        (status = 400, description = "Bad z, x, y or filter value (named in `field`)",
+         body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such layer", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+    ))]
 pub async fn tile(
     State(state): State<AppState>,
     Path((layer, z, x, y)): Path<(String, String, String, String)>,
-    Query(query): Query<HashMap<String, String>>,
+    params: QueryParams,
     headers: HeaderMap,
 ) -> AppResult<Response> {
     let layer = Layer::parse(&layer)?;
     let coord = TileCoord::parse(&z, &x, &y)?;
-    let filter = TileFilter::parse(&query)?;
+    let filter = tiles::filter::parse(&params)?;
     let tile = tiles::tile(&state, layer, coord, &filter).await?;
 
     let mut response_headers = HeaderMap::new();
@@ -83,7 +132,8 @@ pub async fn tile(
 }
 
 /// `GET /__bench/static`: a constant body of the configured size, the ceiling of the tile
-/// benchmark (registered only with the `bench_static_bytes` setting).
+/// benchmark (registered only with the `bench_static_bytes` setting; not part of the public
+/// API, so not in the OpenAPI document).
 pub async fn bench_static(State(state): State<AppState>) -> Response {
     let size = state.config.bench_static_bytes.unwrap_or(0);
     let body = Bytes::from(vec![b'x'; size]);

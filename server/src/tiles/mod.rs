@@ -22,8 +22,8 @@ use bytes::Bytes;
 use sha2::{Digest, Sha256};
 
 pub use cache::{RenderedTile, TileCache, TileKey};
-pub use filter::TileFilter;
 
+use crate::api::params::Filters;
 use crate::app::App;
 use crate::error::{AppError, AppResult, bad_request};
 
@@ -72,8 +72,8 @@ impl Layer {
 
     fn sql(self) -> &'static str {
         match self {
-            Self::Cities => sql::CITIES,
-            Self::Practices => sql::PRACTICES,
+            Self::Cities => sql::CITIES.as_str(),
+            Self::Practices => sql::PRACTICES.as_str(),
             Self::Basemap => sql::BASEMAP,
         }
     }
@@ -153,34 +153,39 @@ impl TileService {
     }
 }
 
-/// The tile of `layer` at `coord` with `filter`: from the cache when current, else rendered
-/// by PostGIS and cached.
+/// The tile of `layer` at `coord` with `filter` (normalised by [`filter::parse`]): from the
+/// cache when current, else rendered by PostGIS and cached.
+///
+/// The filters' values are checked against the database only on a miss: a cached tile's
+/// filters were checked when it was rendered, and any change empties the cache.
 ///
 /// # Errors
-/// 503 when the database is unavailable, 500 when the query fails.
+/// 400 naming the filter for an unknown value, 503 when the database is unavailable, 500
+/// when the query fails.
 pub async fn tile(
     app: &App,
     layer: Layer,
     coord: TileCoord,
-    filter: &TileFilter,
+    filter: &Filters,
 ) -> AppResult<Arc<RenderedTile>> {
     let filter = if layer.is_filtered() {
         filter.clone()
     } else {
-        TileFilter::default()
+        Filters::default()
     };
     let key = TileKey {
         layer,
         z: coord.z,
         x: coord.x,
         y: coord.y,
-        filter: filter.query_string(),
+        filter: filter::query_string(&filter),
     };
     let version = app.data_version.get();
     if let Some(hit) = app.tiles.cache().get(&key, version) {
         return Ok(hit);
     }
     let mut conn = app.db_read().await?;
+    filter.check(&mut conn).await?;
     let mvt = query::LayerQuery::new(layer.sql(), coord.z, coord.x, coord.y, &filter)
         .run(&mut conn)
         .await?;
@@ -218,26 +223,6 @@ fn render(mvt: Vec<u8>) -> AppResult<RenderedTile> {
         gzip: Bytes::from(gzip),
         etag,
     })
-}
-
-/// The public base URL of this server for links in documents: the `public_url` setting, or
-/// the request's `Host` (and `X-Forwarded-Proto`).
-#[must_use]
-pub fn base_url(app: &App, headers: &http::HeaderMap) -> String {
-    if let Some(url) = &app.config.public_url {
-        return url.trim_end_matches('/').to_owned();
-    }
-    let host = headers
-        .get(http::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_graphic()))
-        .unwrap_or("localhost");
-    let scheme = headers
-        .get("x-forwarded-proto")
-        .and_then(|h| h.to_str().ok())
-        .filter(|p| *p == "https")
-        .unwrap_or("http");
-    format!("{scheme}://{host}")
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use diesel::sql_types::{Array, Binary, Integer, Nullable, Text, Untyped};
 use diesel::{QueryResult, QueryableByName};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use super::filter::TileFilter;
+use crate::api::params::Filters;
 
 /// One execution of a layer's statement.
 #[derive(Debug)]
@@ -36,17 +36,18 @@ struct MvtRow {
 impl LayerQuery {
     /// The statement `sql` for tile z/x/y with `filter`.
     #[must_use]
-    pub fn new(sql: &'static str, z: u8, x: u32, y: u32, filter: &TileFilter) -> Self {
+    pub fn new(sql: &'static str, z: u8, x: u32, y: u32, filter: &Filters) -> Self {
+        let binds = filter.binds();
         Self {
             sql,
             z: i32::from(z),
             // x and y are below 2^22 (z is at most 22), so they fit.
             x: i32::try_from(x).unwrap_or(i32::MAX),
             y: i32::try_from(y).unwrap_or(i32::MAX),
-            policy_areas: TileFilter::bind(&filter.policy_areas),
-            networks: TileFilter::bind(&filter.networks),
-            countries: TileFilter::bind(&filter.countries),
-            region: filter.region.clone(),
+            policy_areas: binds.policy_areas,
+            networks: binds.networks,
+            countries: binds.countries,
+            region: binds.region,
         }
     }
 

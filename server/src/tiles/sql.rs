@@ -4,7 +4,9 @@
 //! whole tile (`ST_AsMVT`), so the server only moves bytes. The point layers share their
 //! parameters: `$1` z, `$2` x, `$3` y, then the filters `$4` policy areas (`text[]`, any-of),
 //! `$5` networks (`text[]`), `$6` countries (`text[]`), `$7` region (code or id); a NULL
-//! filter is no filter. The basemap takes only `$1`..`$3`.
+//! filter is no filter. The basemap takes only `$1`..`$3`. The network, country and region
+//! predicates are the collections' own ([`collection::CITY_FILTERS`]), so a tile shows exactly
+//! what `GET /api/v1/cities` lists for the same filters.
 //!
 //! Below zoom [`CLUSTER_BELOW_ZOOM`] the point layers aggregate in SQL: points are grouped
 //! by a grid of [`CLUSTER_CELLS`]² cells per tile, so a tile holds at most that many
@@ -18,6 +20,27 @@
 //! widened envelope that is not clipped would wrap around the antimeridian). Tiles have an
 //! extent of 4096 and a buffer of 64.
 
+use std::sync::LazyLock;
+
+use crate::model::collection;
+
+/// [`collection::CITY_FILTERS`] (binds `$2` networks, `$3` countries, `$4` region) renumbered
+/// to the tile layout (`$5`, `$6`, `$7`); highest first, so no number is replaced twice.
+fn city_filters() -> String {
+    collection::CITY_FILTERS
+        .replace("$4", "$7")
+        .replace("$3", "$6")
+        .replace("$2", "$5")
+}
+
+/// The cities statement with the shared filters in place.
+pub static CITIES: LazyLock<String> =
+    LazyLock::new(|| CITIES_TEMPLATE.replace("/*CITY_FILTERS*/", &city_filters()));
+
+/// The practices statement with the shared filters in place.
+pub static PRACTICES: LazyLock<String> =
+    LazyLock::new(|| PRACTICES_TEMPLATE.replace("/*CITY_FILTERS*/", &city_filters()));
+
 /// Zoom levels below this one carry clusters instead of single points.
 pub const CLUSTER_BELOW_ZOOM: u8 = 6;
 /// Grid cells per tile side used for clustering (16 px cells on a 512 px tile).
@@ -27,7 +50,7 @@ pub const CLUSTER_ID_BASE: i64 = 1 << 50;
 
 /// Cities (`cities` source layer): one point per published city with its Safe Harbour
 /// status, networks and the policy areas its practices cover.
-pub const CITIES: &str = r"
+const CITIES_TEMPLATE: &str = r"
 WITH bounds AS (
     SELECT ST_TileEnvelope($1, $2, $3) AS env,
            ST_Transform(ST_ClipByBox2D(ST_TileEnvelope($1, $2, $3, margin => 0.015625), ST_TileEnvelope(0, 0, 0)), 4326) AS query_env,
@@ -59,11 +82,7 @@ city AS (
     ) a ON true
     WHERE c.published AND c.geom && bounds.query_env
       AND ($4::text[] IS NULL OR a.slugs && $4::text[])
-      AND ($5::text[] IS NULL OR n.slugs && $5::text[])
-      AND ($6::text[] IS NULL OR c.country = ANY ($6::text[]))
-      AND ($7::text IS NULL OR EXISTS (
-          SELECT 1 FROM regions r
-          WHERE r.id IN (c.region_id, c.district_id) AND (r.code = $7::text OR r.id::text = $7::text)))
+      AND /*CITY_FILTERS*/
 ),
 cell AS (
     SELECT city.*,
@@ -121,7 +140,7 @@ WHERE t.geom IS NOT NULL
 
 /// Practices (`practices` source layer): one point per published practice, at its own
 /// location or else its city's.
-pub const PRACTICES: &str = r"
+const PRACTICES_TEMPLATE: &str = r"
 WITH bounds AS (
     SELECT ST_TileEnvelope($1, $2, $3) AS env,
            ST_Transform(ST_ClipByBox2D(ST_TileEnvelope($1, $2, $3, margin => 0.015625), ST_TileEnvelope(0, 0, 0)), 4326) AS query_env,
@@ -151,13 +170,7 @@ practice AS (
     ) a ON true
     WHERE c.published
       AND ($4::text[] IS NULL OR a.slugs && $4::text[])
-      AND ($5::text[] IS NULL OR EXISTS (
-          SELECT 1 FROM memberships m JOIN networks nw ON nw.id = m.network_id
-          WHERE m.city_id = c.id AND m.published AND m.status <> 'left' AND nw.slug = ANY ($5::text[])))
-      AND ($6::text[] IS NULL OR c.country = ANY ($6::text[]))
-      AND ($7::text IS NULL OR EXISTS (
-          SELECT 1 FROM regions r
-          WHERE r.id IN (c.region_id, c.district_id) AND (r.code = $7::text OR r.id::text = $7::text)))
+      AND /*CITY_FILTERS*/
 ),
 cell AS (
     SELECT practice.*,

@@ -9,7 +9,8 @@ use diesel::sql_types::Text;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde_json::{Map, Value, json};
 
-use super::{Layer, MAX_ZOOM, TileFilter, sql};
+use super::{Layer, MAX_ZOOM, filter, sql};
+use crate::api::params::Filters;
 
 #[derive(QueryableByName)]
 struct Slug {
@@ -23,7 +24,7 @@ pub fn flag_name(prefix: &str, slug: &str) -> String {
     format!("{prefix}_{}", slug.replace('-', "_"))
 }
 
-/// The TileJSON document of `layer`, with tile URLs under `base` that keep `filter`.
+/// The TileJSON document of `layer`, with tile URLs under `base` that keep `filters`.
 ///
 /// # Errors
 /// When the policy areas or networks cannot be read.
@@ -31,10 +32,10 @@ pub async fn document(
     conn: &mut AsyncPgConnection,
     layer: Layer,
     base: &str,
-    filter: &TileFilter,
+    filters: &Filters,
 ) -> diesel::QueryResult<Value> {
     let query = if layer.is_filtered() {
-        filter.query_string()
+        filter::query_string(filters)
     } else {
         String::new()
     };

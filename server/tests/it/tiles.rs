@@ -256,6 +256,49 @@ async fn filters_select_features_in_sql() {
 }
 
 #[tokio::test]
+async fn unknown_filter_values_are_400_naming_the_filter() {
+    let app = TestApp::with_sample().await;
+    let problem = tile(
+        &app,
+        "cities",
+        (0, 0, 0),
+        "policy_area=housing,no-such-area",
+    )
+    .await
+    .problem(StatusCode::BAD_REQUEST);
+    assert_eq!(problem["field"], "policy_area");
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(detail.contains("no-such-area"), "{detail}");
+    assert!(
+        detail.contains("housing"),
+        "lists the valid slugs: {detail}"
+    );
+    // The same on the TileJSON document, and for the other filters.
+    let problem = app
+        .get("/tiles/practices.json?policy_area=no-such-area")
+        .await
+        .problem(StatusCode::BAD_REQUEST);
+    assert_eq!(problem["field"], "policy_area");
+    let problem = tile(&app, "practices", (0, 0, 0), "network=no-such-network")
+        .await
+        .problem(StatusCode::BAD_REQUEST);
+    assert_eq!(problem["field"], "network");
+    // Known values still answer, and the basemap ignores the filters.
+    assert_eq!(
+        tile(&app, "cities", (0, 0, 0), "policy_area=housing")
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_ne!(
+        tile(&app, "basemap", (0, 0, 0), "policy_area=no-such-area")
+            .await
+            .status,
+        StatusCode::BAD_REQUEST
+    );
+}
+
+#[tokio::test]
 async fn low_zoom_tiles_cluster_nearby_points_with_counts() {
     let app = TestApp::with_sample().await;
     // Three more cities next to Köln: at zoom 3 they share Köln's cell.
