@@ -235,7 +235,7 @@ country AS (
 ),
 land AS (
     SELECT ST_AsMVT(t, 'land', 4096, 'geom') AS mvt FROM (
-        SELECT ST_AsMVTGeom(ST_Union(country.geom), bounds.env, 4096, 64, true) AS geom
+        SELECT ST_AsMVTGeom(ST_Union(ST_MakeValid(country.geom), bounds.px / 8), bounds.env, 4096, 64, true) AS geom
         FROM country, bounds GROUP BY bounds.env
     ) t WHERE t.geom IS NOT NULL
 ),
