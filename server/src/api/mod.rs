@@ -13,7 +13,7 @@ use axum::Router;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, patch, post};
-use tower_http::services::ServeDir;
+use tower_http::services::{ServeDir, ServeFile};
 
 use crate::app::AppState;
 use crate::error::Problem;
@@ -24,9 +24,15 @@ pub fn router(state: AppState) -> Router {
     let static_files = ServeDir::new(&state.config.static_dir)
         .append_index_html_on_directories(true)
         .not_found_service(axum::routing::any(not_found).with_state(()));
+    // Pages the mailed links open (`/confirm-email?token=…`, `/reset-password?token=…`): the
+    // map client, which reads its view from the path.
+    let client_page =
+        axum::routing::get_service(ServeFile::new(state.config.static_dir.join("index.html")));
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/confirm-email", client_page.clone())
+        .route("/reset-password", client_page)
         .route("/api/v1/auth/register", post(auth::register))
         .route("/api/v1/auth/confirm", post(auth::confirm))
         .route("/api/v1/auth/login", post(auth::login))

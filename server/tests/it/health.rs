@@ -104,6 +104,17 @@ async fn static_files_of_the_client_are_served_at_the_root() {
     let script = app.request(request).await;
     assert_eq!(script.status, StatusCode::OK);
     assert_eq!(script.headers.get("content-encoding").unwrap(), "gzip");
+
+    // The pages mailed links open are the client too, whatever their query.
+    for path in ["/confirm-email?token=abc", "/reset-password?token=abc"] {
+        let page = app.get(path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert!(page.text().contains("<title>Haven</title>"), "{path}");
+    }
+    assert_eq!(
+        app.get("/confirm-email/x").await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 /// Takes the database away and brings it back: `/readyz` follows, `/healthz` does not care.
