@@ -1,11 +1,20 @@
 //! HTTP routes: one module per resource. `router` lists every route.
 
 pub mod auth;
+pub mod caching;
+pub mod cities;
 pub mod city_edits;
+pub mod document;
 pub mod editors;
 pub mod health;
 pub mod me;
 pub mod moderation;
+pub mod networks;
+pub mod openapi;
+pub mod params;
+pub mod places;
+pub mod policy_areas;
+pub mod practices;
 pub mod revisions;
 pub mod submissions;
 
@@ -93,8 +102,51 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/practices/{slug}/revisions",
             get(revisions::of_practice),
         )
+        .merge(public_reads(&state))
         .fallback_service(static_files)
         .with_state(state)
+}
+
+/// Every route path, for the test that checks each is in the OpenAPI document.
+pub const ROUTES: &[&str] = &[
+    "/healthz",
+    "/readyz",
+    "/api/openapi.json",
+    "/api/docs",
+    "/api/v1/policy-areas",
+    "/api/v1/networks",
+    "/api/v1/cities",
+    "/api/v1/cities/{slug}",
+    "/api/v1/practices",
+    "/api/v1/practices/{slug}",
+    "/api/v1/places",
+    "/ogc",
+    "/ogc/conformance",
+    "/ogc/collections",
+    "/ogc/collections/{collection}",
+    "/ogc/collections/{collection}/queryables",
+    "/ogc/collections/{collection}/items",
+    "/ogc/collections/{collection}/items/{feature}",
+];
+
+/// Public, cacheable reads: strong ETag and 304, Cache-Control, CORS open for GET.
+fn public_reads(state: &AppState) -> Router<AppState> {
+    Router::new()
+        .route("/api/openapi.json", get(openapi::openapi_json))
+        .route("/api/docs", get(openapi::docs))
+        .route("/api/v1/policy-areas", get(policy_areas::list))
+        .route("/api/v1/networks", get(networks::list))
+        .route("/api/v1/cities", get(cities::list))
+        .route("/api/v1/cities/{slug}", get(cities::show))
+        .route("/api/v1/practices", get(practices::list))
+        .route("/api/v1/practices/{slug}", get(practices::show))
+        .route("/api/v1/places", get(places::search))
+        .merge(crate::ogc::routes())
+        .layer(axum::middleware::from_fn_with_state(
+            (state.clone(), std::sync::Arc::default()),
+            caching::revalidate,
+        ))
+        .layer(caching::cors())
 }
 
 /// The answer to any path Haven does not know.

@@ -5,8 +5,15 @@
 
 mod support;
 
+mod api_caching;
+mod api_cities;
+mod api_directory;
+mod api_openapi;
+mod api_params;
+mod api_practices;
 mod auth;
 mod health;
 mod migrations;
 mod moderation;
+mod ogc;
 mod submissions;

@@ -198,6 +198,16 @@ pub async fn seed_sample(database_url: &str) {
 }
 
 impl TestApp {
+    /// Runs `sql` (several statements allowed) on this app's database.
+    pub async fn execute(&self, sql: &str) {
+        let (client, connection) =
+            tokio_postgres::connect(&self.database_url, tokio_postgres::NoTls)
+                .await
+                .unwrap();
+        tokio::spawn(connection);
+        client.batch_execute(sql).await.unwrap();
+    }
+
     /// A Haven over a fresh database holding the sample data set.
     pub async fn with_sample() -> Self {
         let app = Self::new().await;

@@ -1,0 +1,1 @@
+DROP FUNCTION haven_pick_lang(jsonb, text, text);

@@ -1,0 +1,82 @@
+//! `GET /api/v1/cities` and `GET /api/v1/cities/{slug}`.
+
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::response::Response;
+
+use super::document::{self, BaseUrl};
+use super::params::{CollectionQuery, Lang, OverLimit, QueryParams, is_slug};
+use crate::app::AppState;
+use crate::error::{AppResult, not_found};
+use crate::model::Lookup;
+use crate::model::city::{self, CityDetailProperties, CityProperties};
+use crate::model::collection::{FeatureCollectionDoc, FeatureDoc};
+
+/// The listed cities (with a membership, demand record or practice) matching the filters.
+#[utoipa::path(get, path = "/api/v1/cities", tag = "cities",
+    params(super::params::CollectionParams),
+    responses(
+        (status = 200, description = "A page of cities, by slug or by distance from `near`",
+         body = FeatureCollectionDoc<CityProperties>, content_type = "application/geo+json"),
+        (status = 304, description = "Not modified since the ETag given in If-None-Match"),
+        (status = 400, description = "Bad parameter (named in `field`)", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+    ))]
+pub async fn list(
+    State(state): State<AppState>,
+    base: BaseUrl,
+    params: QueryParams,
+) -> AppResult<Response> {
+    let query = CollectionQuery::from_params(&params, OverLimit::Refuse)?;
+    let mut conn = state.db_read().await?;
+    query.filters.check(&mut conn).await?;
+    let links = base.page_links("/api/v1/cities", &params, &query.page);
+    Ok(document::geojson(
+        city::list(&mut conn, &query, &links).await?,
+    ))
+}
+
+/// One city with everything its page needs; an old slug answers 301 to the new one.
+#[utoipa::path(get, path = "/api/v1/cities/{slug}", tag = "cities",
+    params(("slug" = String, Path, description = "The city's slug, e.g. `koeln`"),
+           super::params::LangParams),
+    responses(
+        (status = 200, description = "The city", body = FeatureDoc<CityDetailProperties>,
+         content_type = "application/geo+json"),
+        (status = 301, description = "An old slug: `Location` has the current address"),
+        (status = 304, description = "Not modified since the ETag given in If-None-Match"),
+        (status = 400, description = "Bad `lang`", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 404, description = "No published city has this slug", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+    ))]
+pub async fn show(
+    State(state): State<AppState>,
+    base: BaseUrl,
+    slug: Result<Path<String>, PathRejection>,
+    params: QueryParams,
+) -> AppResult<Response> {
+    let lang = Lang::from_params(&params)?;
+    let Ok(Path(slug)) = slug else {
+        return Err(not_found("No city has this address."));
+    };
+    if !is_slug(&slug) {
+        return Err(not_found("No city has this address."));
+    }
+    let self_params = params.without("offset");
+    let links = city::detail_links(
+        base.href(&format!("/api/v1/cities/{slug}"), &self_params),
+        base.href(
+            &format!("/ogc/collections/cities/items/{slug}"),
+            &QueryParams::default(),
+        ),
+    );
+    let mut conn = state.db_read().await?;
+    match city::find(&mut conn, &slug, lang, &links).await? {
+        Lookup::Found(body) => Ok(document::geojson(body)),
+        Lookup::Moved(to) => Ok(document::moved(
+            &base.href(&format!("/api/v1/cities/{to}"), &params),
+        )),
+        Lookup::Missing => Err(not_found(format!("No city has the slug `{slug}`."))),
+    }
+}

@@ -1,0 +1,46 @@
+//! `GET /api/v1/places?q=`: the gazetteer search.
+
+use axum::extract::State;
+use axum::response::Response;
+
+use super::document;
+use super::params::{OverLimit, Page, QueryParams, q_param};
+use crate::app::AppState;
+use crate::error::{AppResult, bad_request};
+use crate::model::place::{self, PlaceDoc};
+
+/// Default number of places.
+pub const DEFAULT_LIMIT: i64 = 10;
+/// Most places per answer.
+pub const MAX_LIMIT: i64 = 50;
+
+/// The parameters of the place search, for the OpenAPI document.
+#[derive(Debug, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PlaceParams {
+    /// Start of the name (case and accents ignored; `Koeln` finds Köln, so does `Cologne`);
+    /// 1 to 200 characters.
+    #[param(example = "koln")]
+    pub q: String,
+    /// Places to return, 1 to 50 (default 10).
+    pub limit: Option<i64>,
+}
+
+/// Places whose name starts with `q`, most populous first.
+#[utoipa::path(get, path = "/api/v1/places", tag = "gazetteer",
+    params(PlaceParams),
+    responses(
+        (status = 200, description = "Matching places, most populous first", body = Vec<PlaceDoc>),
+        (status = 304, description = "Not modified since the ETag given in If-None-Match"),
+        (status = 400, description = "Missing or bad parameter", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+    ))]
+pub async fn search(State(state): State<AppState>, params: QueryParams) -> AppResult<Response> {
+    let q = q_param(&params)?
+        .ok_or_else(|| bad_request("q", "`q` (the start of a name) is required."))?;
+    let page = Page::from_params(&params, DEFAULT_LIMIT, MAX_LIMIT, OverLimit::Refuse)?;
+    let mut conn = state.db_read().await?;
+    Ok(document::json(
+        place::search(&mut conn, &q, page.limit).await?,
+    ))
+}

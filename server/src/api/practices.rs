@@ -1,0 +1,90 @@
+//! `GET /api/v1/practices` and `GET /api/v1/practices/{slug}`.
+
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::response::Response;
+
+use super::document::{self, BaseUrl, GEO_JSON};
+use super::params::{CollectionQuery, Lang, OverLimit, QueryParams, is_slug};
+use crate::app::AppState;
+use crate::error::{AppResult, not_found};
+use crate::model::Lookup;
+use crate::model::collection::{FeatureCollectionDoc, FeatureDoc, Link};
+use crate::model::practice::{self, PracticeDetailProperties, PracticeProperties};
+
+/// The published practices matching the filters, at their own point or their city's.
+#[utoipa::path(get, path = "/api/v1/practices", tag = "practices",
+    params(super::params::CollectionParams),
+    responses(
+        (status = 200, description = "A page of practices, by slug or by distance from `near`",
+         body = FeatureCollectionDoc<PracticeProperties>, content_type = "application/geo+json"),
+        (status = 304, description = "Not modified since the ETag given in If-None-Match"),
+        (status = 400, description = "Bad parameter (named in `field`)", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+    ))]
+pub async fn list(
+    State(state): State<AppState>,
+    base: BaseUrl,
+    params: QueryParams,
+) -> AppResult<Response> {
+    let query = CollectionQuery::from_params(&params, OverLimit::Refuse)?;
+    let mut conn = state.db_read().await?;
+    query.filters.check(&mut conn).await?;
+    let links = base.page_links("/api/v1/practices", &params, &query.page);
+    Ok(document::geojson(
+        practice::list(&mut conn, &query, &links).await?,
+    ))
+}
+
+/// One practice in full; an old slug answers 301 to the new one.
+#[utoipa::path(get, path = "/api/v1/practices/{slug}", tag = "practices",
+    params(("slug" = String, Path, description = "The practice's slug"),
+           super::params::LangParams),
+    responses(
+        (status = 200, description = "The practice", body = FeatureDoc<PracticeDetailProperties>,
+         content_type = "application/geo+json"),
+        (status = 301, description = "An old slug: `Location` has the current address"),
+        (status = 304, description = "Not modified since the ETag given in If-None-Match"),
+        (status = 400, description = "Bad `lang`", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 404, description = "No published practice has this slug", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+    ))]
+pub async fn show(
+    State(state): State<AppState>,
+    base: BaseUrl,
+    slug: Result<Path<String>, PathRejection>,
+    params: QueryParams,
+) -> AppResult<Response> {
+    let lang = Lang::from_params(&params)?;
+    let Ok(Path(slug)) = slug else {
+        return Err(not_found("No practice has this address."));
+    };
+    if !is_slug(&slug) {
+        return Err(not_found("No practice has this address."));
+    }
+    let links = vec![
+        Link::new(
+            "self",
+            GEO_JSON,
+            base.href(&format!("/api/v1/practices/{slug}"), &params),
+        ),
+        Link::new(
+            "alternate",
+            GEO_JSON,
+            base.href(
+                &format!("/ogc/collections/practices/items/{slug}"),
+                &QueryParams::default(),
+            ),
+        )
+        .titled("OGC API - Features"),
+    ];
+    let mut conn = state.db_read().await?;
+    match practice::find(&mut conn, &slug, lang, &links).await? {
+        Lookup::Found(body) => Ok(document::geojson(body)),
+        Lookup::Moved(to) => Ok(document::moved(
+            &base.href(&format!("/api/v1/practices/{to}"), &params),
+        )),
+        Lookup::Missing => Err(not_found(format!("No practice has the slug `{slug}`."))),
+    }
+}

@@ -1,0 +1,325 @@
+//! Cities: the listed cities as GeoJSON, one city with everything its page needs, and the
+//! extent for OGC.
+
+use std::sync::LazyLock;
+
+use diesel::OptionalExtension;
+use diesel::sql_types::Text;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde::{Deserialize, Serialize};
+
+use super::collection::{
+    CITY_FILTERS, CITY_LISTED, DISTANCE, ENVELOPE, INPUT_CTE, Link, PageLinks, SPATIAL_FILTERS,
+};
+use super::{JsonText, Lookup, Redirect};
+use crate::api::params::{CollectionQuery, Lang};
+use crate::error::AppResult;
+
+/// Slug of the alliance "Bündnis Städte Sicherer Häfen" (`alliance_member`).
+pub const ALLIANCE_NETWORK: &str = "buendnis-staedte-sicherer-haefen";
+
+/// Properties of a city in the collection and on its page (alias `c` city, `co` country;
+/// `$13` lang), except `region` which the page gives in full.
+const COMMON_PROPERTIES: &str = "'slug', c.slug,
+    'name', c.name,
+    'kind', c.kind,
+    'country', c.country,
+    'country_name', coalesce(co.names ->> $13::text, co.names ->> 'en', co.name),
+    'population', c.population,
+    'networks', coalesce((SELECT json_agg(n.slug ORDER BY n.slug) FROM memberships m
+        JOIN networks n ON n.id = m.network_id
+        WHERE m.city_id = c.id AND m.published AND m.status <> 'left'), '[]'::json),
+    'safe_harbour', (SELECT json_build_object('status', m.status, 'since', m.since) FROM memberships m
+        JOIN networks n ON n.id = m.network_id
+        WHERE m.city_id = c.id AND m.published AND m.status <> 'left' AND n.is_safe_harbour_campaign
+        LIMIT 1),
+    'alliance_member', EXISTS (SELECT 1 FROM memberships m JOIN networks n ON n.id = m.network_id
+        WHERE m.city_id = c.id AND m.published AND m.status <> 'left'
+          AND n.slug = 'buendnis-staedte-sicherer-haefen'),
+    'policy_areas', coalesce((SELECT json_agg(a.slug ORDER BY a.position) FROM (
+        SELECT DISTINCT pa.slug, pa.position FROM practices p
+        JOIN practice_policy_areas ppa ON ppa.practice_id = p.id
+        JOIN policy_areas pa ON pa.slug = ppa.policy_area
+        WHERE p.city_id = c.id AND p.published) a), '[]'::json),
+    'practice_count', (SELECT count(*) FROM practices p WHERE p.city_id = c.id AND p.published)";
+
+/// Full text on a city: its own names and summary, an alternate name of its place, the
+/// titles and summaries of its practices, or a name prefix.
+const CITY_Q: &str = "($5::text IS NULL
+    OR c.search @@ input.tsq
+    OR starts_with(haven_fold(c.name), input.fold)
+    OR starts_with(haven_fold_de(c.name), input.fold_de)
+    OR EXISTS (SELECT 1 FROM place_names pn WHERE pn.place_id = c.place_id AND starts_with(pn.name_key, input.fold))
+    OR EXISTS (SELECT 1 FROM practices p WHERE p.city_id = c.id AND p.published AND p.search @@ input.tsq))";
+
+fn list_sql(with_distance: bool) -> String {
+    let spatial = SPATIAL_FILTERS.replace("{point}", "c.geom");
+    let distance = DISTANCE.replace("{point}", "c.geom");
+    let distance_property = if with_distance {
+        ", 'distance_km', round((m.distance_m / 1000.0)::numeric, 2)"
+    } else {
+        ""
+    };
+    format!(
+        "WITH {INPUT_CTE},
+        matched AS (
+            SELECT c.id, c.slug, {distance} AS distance_m
+            FROM cities c, input
+            WHERE c.published AND {CITY_LISTED}
+              AND {CITY_FILTERS}
+              AND ($1::text[] IS NULL OR EXISTS (
+                  SELECT 1 FROM practices p JOIN practice_policy_areas ppa ON ppa.practice_id = p.id
+                  WHERE p.city_id = c.id AND p.published AND ppa.policy_area = ANY($1::text[])))
+              AND {CITY_Q}
+              AND {spatial}
+        ),
+        page AS (SELECT * FROM matched ORDER BY distance_m, slug LIMIT $14 OFFSET $15),
+        features AS (
+            SELECT m.slug, m.distance_m, json_build_object(
+                'type', 'Feature',
+                'id', c.slug,
+                'geometry', ST_AsGeoJSON(c.geom, 5)::json,
+                'properties', json_build_object({COMMON_PROPERTIES},
+                    'region', (SELECT r.name FROM regions r WHERE r.id = c.region_id){distance_property})
+            ) AS feature
+            FROM page m JOIN cities c ON c.id = m.id JOIN countries co ON co.iso2 = c.country
+        )
+        {ENVELOPE}"
+    )
+}
+
+static LIST: LazyLock<String> = LazyLock::new(|| list_sql(false));
+static LIST_NEAR: LazyLock<String> = LazyLock::new(|| list_sql(true));
+
+/// The listed cities matching `query`, as a FeatureCollection page.
+///
+/// # Errors
+/// When the query fails.
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    query: &CollectionQuery,
+    links: &PageLinks,
+) -> AppResult<String> {
+    let sql = if query.search.near.is_some() {
+        &LIST_NEAR
+    } else {
+        &LIST
+    };
+    super::collection::run(conn, sql, query, links).await
+}
+
+/// One city: `$1` slug, `$2` lang, `$3` links (JSON array).
+static DETAIL: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT json_build_object(
+            'type', 'Feature',
+            'id', c.slug,
+            'geometry', ST_AsGeoJSON(c.geom, 5)::json,
+            'properties', json_build_object({properties},
+                'official_name', c.official_name,
+                'region', (SELECT json_build_object('name', r.name, 'code', r.code, 'level', r.level)
+                           FROM regions r WHERE r.id = c.region_id),
+                'district', (SELECT json_build_object('name', r.name, 'code', r.code, 'level', r.level)
+                             FROM regions r WHERE r.id = c.district_id),
+                'ags', c.ags,
+                'geonameid', c.geonameid,
+                'wikidata', c.wikidata,
+                'website', c.website,
+                'summary', c.summary ->> haven_pick_lang(c.summary, $13::text, NULL),
+                'summary_lang', haven_pick_lang(c.summary, $13::text, NULL),
+                'memberships', coalesce((SELECT json_agg(json_build_object(
+                        'network', n.slug, 'network_name', n.name, 'status', m.status, 'role', m.role,
+                        'since', m.since, 'until', m.until, 'evidence_url', m.evidence_url,
+                        'verified_on', m.verified_on) ORDER BY m.since NULLS LAST, n.slug)
+                    FROM memberships m JOIN networks n ON n.id = m.network_id
+                    WHERE m.city_id = c.id AND m.published), '[]'::json),
+                'demands', (SELECT json_agg(json_build_object(
+                        'key', d.key, 'label', d.labels ->> $13::text, 'position', d.position,
+                        'decided', s.decided, 'fulfilled', s.fulfilled, 'as_of', s.as_of,
+                        'evidence_url', s.evidence_url) ORDER BY d.position)
+                    FROM demands d LEFT JOIN safe_harbour_demands s ON s.demand_key = d.key AND s.city_id = c.id),
+                'practices', coalesce((SELECT json_agg(json_build_object(
+                        'slug', p.slug,
+                        'title', p.title ->> haven_pick_lang(p.title, $13::text, p.original_lang),
+                        'title_lang', haven_pick_lang(p.title, $13::text, p.original_lang),
+                        'policy_areas', coalesce((SELECT json_agg(pa.slug ORDER BY pa.position)
+                            FROM practice_policy_areas ppa JOIN policy_areas pa ON pa.slug = ppa.policy_area
+                            WHERE ppa.practice_id = p.id), '[]'::json)) ORDER BY p.slug)
+                    FROM practices p WHERE p.city_id = c.id AND p.published), '[]'::json),
+                'updated_at', c.updated_at,
+                'links', $14::json)
+        )::text AS json
+        FROM cities c JOIN countries co ON co.iso2 = c.country
+        WHERE c.slug = $1::text AND c.published",
+        properties = COMMON_PROPERTIES
+    )
+    // The detail statement has no collection binds: renumber lang and links.
+    .replace("$13::text", "$2::text")
+    .replace("$14::json", "$3::json")
+});
+
+/// The document links of a city page, given its self and OGC hrefs.
+#[must_use]
+pub fn detail_links(self_href: String, ogc_href: String) -> Vec<Link> {
+    vec![
+        Link::new("self", "application/geo+json", self_href),
+        Link::new("alternate", "application/geo+json", ogc_href).titled("OGC API - Features"),
+    ]
+}
+
+/// One published city by slug, or where an old slug moved to.
+///
+/// # Errors
+/// When the query fails.
+pub async fn find(
+    conn: &mut AsyncPgConnection,
+    slug: &str,
+    lang: Lang,
+    links: &[Link],
+) -> AppResult<Lookup> {
+    let links = serde_json::to_string(links)
+        .map_err(|error| crate::error::AppError::Internal(error.into()))?;
+    let found: Option<JsonText> = diesel::sql_query(DETAIL.as_str())
+        .bind::<Text, _>(slug)
+        .bind::<Text, _>(lang.code())
+        .bind::<Text, _>(links)
+        .get_result(conn)
+        .await
+        .optional()?;
+    if let Some(found) = found {
+        return Ok(Lookup::Found(found.json));
+    }
+    let moved: Option<Redirect> = diesel::sql_query(
+        "SELECT c.slug::text AS slug FROM city_slug_redirects r JOIN cities c ON c.id = r.city_id
+         WHERE r.slug = $1::text AND c.published",
+    )
+    .bind::<Text, _>(slug)
+    .get_result(conn)
+    .await
+    .optional()?;
+    Ok(moved.map_or(Lookup::Missing, |moved| Lookup::Moved(moved.slug)))
+}
+
+/// Safe Harbour status of a city.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SafeHarbour {
+    /// Membership status in the Seebrücke campaign (`declared`, `member`, ...).
+    pub status: String,
+    /// Partial date (`2018`, `2018-09`, `2018-09-14`).
+    pub since: Option<String>,
+}
+
+/// Properties of a city in `GET /api/v1/cities`.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CityProperties {
+    pub slug: String,
+    pub name: String,
+    /// `municipality`, `district`, `municipal_association`, `state` or `borough`.
+    pub kind: String,
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+    /// Country name in `lang`.
+    pub country_name: String,
+    /// Name of the state or first-level region.
+    pub region: Option<String>,
+    pub population: Option<i64>,
+    /// Slugs of the networks it is a member of (not counting memberships it left).
+    pub networks: Vec<String>,
+    /// Its Safe Harbour declaration, if any.
+    pub safe_harbour: Option<SafeHarbour>,
+    /// Member of the alliance "Bündnis Städte Sicherer Häfen".
+    pub alliance_member: bool,
+    /// Policy areas covered by its practices.
+    pub policy_areas: Vec<String>,
+    pub practice_count: i64,
+    /// Distance from `near`, only with `near`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub distance_km: Option<f64>,
+}
+
+/// A region of a city.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegionRef {
+    pub name: String,
+    /// AGS for German states and districts, GeoNames admin1 code elsewhere.
+    pub code: String,
+    /// `state`, `district` or `admin1`.
+    pub level: String,
+}
+
+/// A city's membership of a network.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MembershipDoc {
+    pub network: String,
+    pub network_name: String,
+    /// `declared`, `member`, `founding_member` or `left`.
+    pub status: String,
+    pub role: Option<String>,
+    pub since: Option<String>,
+    pub until: Option<String>,
+    pub evidence_url: Option<String>,
+    pub verified_on: Option<String>,
+}
+
+/// One of Seebrücke's eight demands and where the city stands (null = unknown).
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DemandDoc {
+    pub key: String,
+    /// Label in `lang`.
+    pub label: String,
+    pub position: i32,
+    pub decided: Option<bool>,
+    pub fulfilled: Option<bool>,
+    pub as_of: Option<String>,
+    pub evidence_url: Option<String>,
+}
+
+/// A practice of a city, in short.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PracticeRef {
+    pub slug: String,
+    pub title: String,
+    /// Language of `title`: `lang`, else `en`, else the original.
+    pub title_lang: String,
+    pub policy_areas: Vec<String>,
+}
+
+/// Properties of `GET /api/v1/cities/{slug}`.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CityDetailProperties {
+    pub slug: String,
+    pub name: String,
+    pub kind: String,
+    pub country: String,
+    pub country_name: String,
+    pub region: Option<RegionRef>,
+    pub district: Option<RegionRef>,
+    pub population: Option<i64>,
+    pub networks: Vec<String>,
+    pub safe_harbour: Option<SafeHarbour>,
+    pub alliance_member: bool,
+    pub policy_areas: Vec<String>,
+    pub practice_count: i64,
+    pub official_name: Option<String>,
+    /// German AGS.
+    pub ags: Option<String>,
+    pub geonameid: Option<i64>,
+    pub wikidata: Option<String>,
+    pub website: Option<String>,
+    /// Featured profile in `summary_lang`.
+    pub summary: Option<String>,
+    pub summary_lang: Option<String>,
+    pub memberships: Vec<MembershipDoc>,
+    /// Always all eight.
+    pub demands: Vec<DemandDoc>,
+    pub practices: Vec<PracticeRef>,
+    pub updated_at: String,
+    pub links: Vec<Link>,
+}

@@ -1,0 +1,191 @@
+//! The parts every collection query shares: the bind layout of [`CollectionQuery`], the
+//! SQL predicates of the filters and the FeatureCollection envelope with its page links.
+//!
+//! Each collection is ONE fixed statement (two when `near` adds `distance_km`) with nullable
+//! binds, `($1::text[] IS NULL OR ...)`; no value is ever spliced into SQL text. The fragments
+//! below are composed once at start into those fixed statements.
+//!
+//! Bind layout: `$1` policy areas, `$2` networks, `$3` countries, `$4` region, `$5` q,
+//! `$6..$9` bbox, `$10, $11` near lon/lat, `$12` radius in metres, `$13` lang, `$14` limit,
+//! `$15` offset, `$16` links without `next`, `$17` links with `next` (both JSON arrays).
+
+use diesel::pg::Pg;
+use diesel::query_builder::BoxedSqlQuery;
+use diesel::sql_types::{Array, BigInt, Double, Nullable, Text};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde::{Deserialize, Serialize};
+
+use super::JsonText;
+use crate::api::params::CollectionQuery;
+use crate::error::AppResult;
+
+/// The query's derived inputs, computed once: the combined full-text query (German, English
+/// and simple configurations, accents dropped), the folded prefixes and the `near` point.
+pub const INPUT_CTE: &str = "input AS (
+    SELECT (websearch_to_tsquery('german', haven_unaccent($5::text))
+            || websearch_to_tsquery('english', haven_unaccent($5::text))
+            || websearch_to_tsquery('simple', haven_unaccent($5::text))) AS tsq,
+           haven_fold($5::text) AS fold,
+           haven_fold_de($5::text) AS fold_de,
+           ST_SetSRID(ST_MakePoint($10::float8, $11::float8), 4326)::geography AS here
+)";
+
+/// A city is listed when it has a published membership, a demand record or a published
+/// practice (alias `c`).
+pub const CITY_LISTED: &str =
+    "(EXISTS (SELECT 1 FROM memberships m WHERE m.city_id = c.id AND m.published)
+     OR EXISTS (SELECT 1 FROM safe_harbour_demands d WHERE d.city_id = c.id)
+     OR EXISTS (SELECT 1 FROM practices p WHERE p.city_id = c.id AND p.published))";
+
+/// `network`, `country` and `region` on the city `c`.
+pub const CITY_FILTERS: &str = "($3::text[] IS NULL OR c.country = ANY($3::text[]))
+    AND ($2::text[] IS NULL OR EXISTS (
+        SELECT 1 FROM memberships m JOIN networks n ON n.id = m.network_id
+        WHERE m.city_id = c.id AND m.published AND m.status <> 'left' AND n.slug = ANY($2::text[])))
+    AND ($4::text IS NULL OR EXISTS (
+        SELECT 1 FROM regions r WHERE r.id IN (c.region_id, c.district_id)
+          AND (r.code = $4::text OR r.country || '-' || r.code = $4::text OR r.id::text = $4::text)))";
+
+/// `bbox` and `near` on the point expression `{point}`.
+pub const SPATIAL_FILTERS: &str = "($6::float8 IS NULL OR {point} && ST_MakeEnvelope($6::float8, $7::float8, $8::float8, $9::float8, 4326))
+    AND ($10::float8 IS NULL OR ST_DWithin(({point})::geography, input.here, $12::float8))";
+
+/// The distance from `near` in metres (NULL without `near`).
+pub const DISTANCE: &str = "ST_Distance(({point})::geography, input.here)";
+
+/// Wraps `matched` (rows with `id`, `slug`, `distance_m`) and `features` (rows with
+/// `feature`, `slug`, `distance_m`) into a FeatureCollection with `numberMatched`,
+/// `numberReturned` and the page links.
+pub const ENVELOPE: &str = "SELECT json_build_object(
+    'type', 'FeatureCollection',
+    'numberMatched', (SELECT count(*) FROM matched),
+    'numberReturned', (SELECT count(*) FROM features),
+    'links', CASE WHEN (SELECT count(*) FROM matched) > $15::bigint + $14::bigint
+                  THEN $17::json ELSE $16::json END,
+    'features', coalesce((SELECT json_agg(feature ORDER BY distance_m, slug) FROM features), '[]'::json)
+)::text AS json";
+
+/// A link of a document.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Link {
+    /// `self`, `next`, `alternate`, `collection`, ...
+    pub rel: String,
+    /// Media type of the target.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub media_type: Option<String>,
+    /// Absolute URL.
+    pub href: String,
+    /// Human-readable title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+}
+
+impl Link {
+    /// A link to `href` of `media_type`.
+    #[must_use]
+    pub fn new(rel: &str, media_type: &str, href: String) -> Self {
+        Self {
+            rel: rel.to_owned(),
+            media_type: Some(media_type.to_owned()),
+            href,
+            title: None,
+        }
+    }
+
+    /// The same link with a title.
+    #[must_use]
+    pub fn titled(mut self, title: &str) -> Self {
+        self.title = Some(title.to_owned());
+        self
+    }
+}
+
+/// The links of a page: always these, plus `next` when more features match.
+#[derive(Debug, Clone)]
+pub struct PageLinks {
+    pub always: Vec<Link>,
+    pub next: Link,
+}
+
+/// A GeoJSON FeatureCollection page (RFC 7946 with OGC API - Features members).
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct FeatureCollectionDoc<P> {
+    /// Always `FeatureCollection`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Features matching the query, over all pages.
+    pub number_matched: i64,
+    /// Features in this page.
+    pub number_returned: i64,
+    /// `self`, and `next` when more features match.
+    pub links: Vec<Link>,
+    pub features: Vec<FeatureDoc<P>>,
+}
+
+/// A GeoJSON Feature whose `id` is the slug and whose geometry is a point.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FeatureDoc<P> {
+    /// Always `Feature`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The slug.
+    pub id: String,
+    pub geometry: PointDoc,
+    pub properties: P,
+}
+
+/// A GeoJSON Point, `[lon, lat]` with 5 decimals.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PointDoc {
+    /// Always `Point`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub coordinates: [f64; 2],
+}
+
+/// Runs a collection statement with the binds of `query`.
+///
+/// # Errors
+/// When the query fails (a 500: every input was validated before).
+pub async fn run(
+    conn: &mut AsyncPgConnection,
+    sql: &str,
+    query: &CollectionQuery,
+    links: &PageLinks,
+) -> AppResult<String> {
+    let statement: BoxedSqlQuery<'_, Pg, _> = diesel::sql_query(sql).into_boxed();
+    let filters = query.filters.binds();
+    let bbox = query.search.bbox;
+    let near = query.search.near;
+    let mut with_next = links.always.clone();
+    with_next.push(links.next.clone());
+    let row: JsonText = statement
+        .bind::<Nullable<Array<Text>>, _>(filters.policy_areas)
+        .bind::<Nullable<Array<Text>>, _>(filters.networks)
+        .bind::<Nullable<Array<Text>>, _>(filters.countries)
+        .bind::<Nullable<Text>, _>(filters.region)
+        .bind::<Nullable<Text>, _>(query.search.q.clone())
+        .bind::<Nullable<Double>, _>(bbox.map(|b| b.min_lon))
+        .bind::<Nullable<Double>, _>(bbox.map(|b| b.min_lat))
+        .bind::<Nullable<Double>, _>(bbox.map(|b| b.max_lon))
+        .bind::<Nullable<Double>, _>(bbox.map(|b| b.max_lat))
+        .bind::<Nullable<Double>, _>(near.map(|n| n.lon))
+        .bind::<Nullable<Double>, _>(near.map(|n| n.lat))
+        .bind::<Nullable<Double>, _>(near.map(|n| n.radius_km * 1000.0))
+        .bind::<Text, _>(query.lang.code())
+        .bind::<BigInt, _>(query.page.limit)
+        .bind::<BigInt, _>(query.page.offset)
+        .bind::<Text, _>(to_json(&links.always)?)
+        .bind::<Text, _>(to_json(&with_next)?)
+        .get_result(conn)
+        .await?;
+    Ok(row.json)
+}
+
+fn to_json(links: &[Link]) -> AppResult<String> {
+    serde_json::to_string(links).map_err(|error| crate::error::AppError::Internal(error.into()))
+}

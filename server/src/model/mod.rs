@@ -1,0 +1,42 @@
+//! Read models: one file per entity, each holding the fixed SQL that builds its JSON or
+//! GeoJSON inside PostgreSQL (`json_build_object`, `json_agg`, `ST_AsGeoJSON(geom, 5)`).
+//!
+//! Building the documents in the database keeps one round trip per request and lets the
+//! handlers stream the bytes out without decoding and re-encoding rows; the structs here that
+//! derive `ToSchema` document those shapes for OpenAPI and are checked against the real
+//! responses by the integration tests.
+
+pub mod city;
+pub mod collection;
+pub mod network;
+pub mod place;
+pub mod policy_area;
+pub mod practice;
+
+use diesel::QueryableByName;
+use diesel::sql_types::Text;
+
+/// A JSON document built by PostgreSQL, as text.
+#[derive(Debug, QueryableByName)]
+pub struct JsonText {
+    #[diesel(sql_type = Text)]
+    pub json: String,
+}
+
+/// A slug a renamed entity answered to before; see `city_slug_redirects`.
+#[derive(Debug, QueryableByName)]
+pub struct Redirect {
+    #[diesel(sql_type = Text)]
+    pub slug: String,
+}
+
+/// What looking up one entity by slug gives.
+#[derive(Debug)]
+pub enum Lookup {
+    /// The document (a GeoJSON Feature).
+    Found(String),
+    /// The slug is an old one: the current slug.
+    Moved(String),
+    /// No published entity has this slug.
+    Missing,
+}

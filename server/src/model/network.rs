@@ -1,0 +1,58 @@
+//! City networks: alliances, campaigns and programmes cities are members of.
+
+use diesel::sql_types::Text;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde::{Deserialize, Serialize};
+
+use super::JsonText;
+use crate::api::params::Lang;
+use crate::error::AppResult;
+
+/// A network with its number of member cities.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkDoc {
+    pub slug: String,
+    pub name: String,
+    /// E.g. `municipal alliance`.
+    pub kind: String,
+    /// Geographic scope, e.g. `DE` or `Europe`.
+    pub scope: Option<String>,
+    /// Partial date of founding.
+    pub founded: Option<String>,
+    pub website: Option<String>,
+    /// Published cities with a membership that was not left.
+    pub member_count: i64,
+    /// The Seebrücke declaration campaign: its members are Safe Harbours.
+    pub is_safe_harbour_campaign: bool,
+    /// Description in `description_lang`.
+    pub description: Option<String>,
+    pub description_lang: Option<String>,
+}
+
+/// Every network by name, as a JSON array.
+///
+/// # Errors
+/// When the query fails.
+pub async fn list(conn: &mut AsyncPgConnection, lang: Lang) -> AppResult<String> {
+    let row: JsonText = diesel::sql_query(
+        "SELECT coalesce(json_agg(json_build_object(
+            'slug', n.slug,
+            'name', n.name,
+            'kind', n.kind,
+            'scope', n.scope,
+            'founded', n.founded,
+            'website', n.website,
+            'member_count', (SELECT count(*) FROM memberships m JOIN cities c ON c.id = m.city_id
+                WHERE m.network_id = n.id AND m.published AND m.status <> 'left' AND c.published),
+            'is_safe_harbour_campaign', n.is_safe_harbour_campaign,
+            'description', n.description ->> haven_pick_lang(n.description, $1::text, NULL),
+            'description_lang', haven_pick_lang(n.description, $1::text, NULL)
+         ) ORDER BY n.name, n.slug), '[]'::json)::text AS json
+         FROM networks n",
+    )
+    .bind::<Text, _>(lang.code())
+    .get_result(conn)
+    .await?;
+    Ok(row.json)
+}

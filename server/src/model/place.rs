@@ -1,0 +1,76 @@
+//! Places of the gazetteer: the search behind the registration form and the map's search box.
+
+use diesel::sql_types::{BigInt, Text};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde::{Deserialize, Serialize};
+
+use super::JsonText;
+use crate::error::AppResult;
+
+/// A place found by name.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlaceDoc {
+    pub id: i64,
+    pub name: String,
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+    /// Name of the state or first-level region.
+    pub region: Option<String>,
+    /// Name of the district (Germany).
+    pub district: Option<String>,
+    pub population: Option<i64>,
+    pub lon: f64,
+    pub lat: f64,
+    pub ags: Option<String>,
+    pub geonameid: Option<i64>,
+    /// The listed city at this place, if any.
+    pub city_slug: Option<String>,
+}
+
+/// Places whose name, German transliteration or alternate name starts with `q` (case and
+/// accents ignored: `koln`, `Koeln`, `Köln` and `Cologne` find Köln), most populous first.
+///
+/// The prefixes are LIKE patterns with `\`, `%` and `_` escaped, so that the
+/// `text_pattern_ops` indexes serve them.
+///
+/// # Errors
+/// When the query fails.
+pub async fn search(conn: &mut AsyncPgConnection, q: &str, limit: i64) -> AppResult<String> {
+    let row: JsonText = diesel::sql_query(
+        "WITH input AS (
+            SELECT replace(replace(replace(haven_fold($1::text), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%' AS fold,
+                   replace(replace(replace(haven_fold_de($1::text), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%' AS fold_de
+        ),
+        hits AS (
+            SELECT p.id FROM places p, input WHERE p.name_key LIKE input.fold
+            UNION SELECT p.id FROM places p, input WHERE p.name_key_de LIKE input.fold_de
+            UNION SELECT pn.place_id FROM place_names pn, input WHERE pn.name_key LIKE input.fold
+        ),
+        ranked AS (
+            SELECT p.* FROM places p JOIN hits h ON h.id = p.id
+            ORDER BY p.population DESC NULLS LAST, p.name, p.id
+            LIMIT $2
+        )
+        SELECT coalesce(json_agg(json_build_object(
+            'id', p.id,
+            'name', p.name,
+            'country', p.country,
+            'region', (SELECT r.name FROM regions r WHERE r.id = p.region_id),
+            'district', (SELECT r.name FROM regions r WHERE r.id = p.district_id),
+            'population', p.population,
+            'lon', round(ST_X(p.geom)::numeric, 5),
+            'lat', round(ST_Y(p.geom)::numeric, 5),
+            'ags', p.ags,
+            'geonameid', p.geonameid,
+            'city_slug', (SELECT c.slug FROM cities c WHERE c.place_id = p.id AND c.published
+                          ORDER BY c.id LIMIT 1)
+         ) ORDER BY p.population DESC NULLS LAST, p.name, p.id), '[]'::json)::text AS json
+         FROM ranked p",
+    )
+    .bind::<Text, _>(q)
+    .bind::<BigInt, _>(limit)
+    .get_result(conn)
+    .await?;
+    Ok(row.json)
+}

@@ -1,0 +1,233 @@
+//! Practices: local refugee-policy practices as GeoJSON (at their own point or their
+//! city's), and one practice in full.
+
+use std::sync::LazyLock;
+
+use diesel::OptionalExtension;
+use diesel::sql_types::Text;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde::{Deserialize, Serialize};
+
+use super::collection::{
+    CITY_FILTERS, DISTANCE, ENVELOPE, INPUT_CTE, Link, PageLinks, SPATIAL_FILTERS,
+};
+use super::{JsonText, Lookup, Redirect};
+use crate::api::params::{CollectionQuery, Lang};
+use crate::error::AppResult;
+
+/// The point of a practice: its own location, else its city's.
+const POINT: &str = "coalesce(p.geom, c.geom)";
+
+/// Properties of a practice (alias `p` practice, `c` its city; `$13` lang).
+const PROPERTIES: &str = "'slug', p.slug,
+    'title', p.title ->> haven_pick_lang(p.title, $13::text, p.original_lang),
+    'title_lang', haven_pick_lang(p.title, $13::text, p.original_lang),
+    'summary', p.summary ->> haven_pick_lang(p.summary, $13::text, p.original_lang),
+    'summary_lang', haven_pick_lang(p.summary, $13::text, p.original_lang),
+    'city', json_build_object('slug', c.slug, 'name', c.name),
+    'country', c.country,
+    'policy_areas', coalesce((SELECT json_agg(pa.slug ORDER BY pa.position)
+        FROM practice_policy_areas ppa JOIN policy_areas pa ON pa.slug = ppa.policy_area
+        WHERE ppa.practice_id = p.id), '[]'::json),
+    'status', p.status,
+    'started', p.started,
+    'ended', p.ended,
+    'organisation', p.organisation";
+
+/// Full text on a practice: its titles, summaries and organisation, or a prefix of its
+/// city's name or its original title.
+const PRACTICE_Q: &str = "($5::text IS NULL
+    OR p.search @@ input.tsq
+    OR starts_with(haven_fold(c.name), input.fold)
+    OR starts_with(haven_fold_de(c.name), input.fold_de)
+    OR starts_with(haven_fold(p.title ->> p.original_lang), input.fold))";
+
+fn list_sql(with_distance: bool) -> String {
+    let spatial = SPATIAL_FILTERS.replace("{point}", POINT);
+    let distance = DISTANCE.replace("{point}", POINT);
+    let distance_property = if with_distance {
+        ", 'distance_km', round((m.distance_m / 1000.0)::numeric, 2)"
+    } else {
+        ""
+    };
+    format!(
+        "WITH {INPUT_CTE},
+        matched AS (
+            SELECT p.id, p.slug, {distance} AS distance_m
+            FROM practices p JOIN cities c ON c.id = p.city_id, input
+            WHERE p.published AND c.published
+              AND {CITY_FILTERS}
+              AND ($1::text[] IS NULL OR EXISTS (
+                  SELECT 1 FROM practice_policy_areas ppa
+                  WHERE ppa.practice_id = p.id AND ppa.policy_area = ANY($1::text[])))
+              AND {PRACTICE_Q}
+              AND {spatial}
+        ),
+        page AS (SELECT * FROM matched ORDER BY distance_m, slug LIMIT $14 OFFSET $15),
+        features AS (
+            SELECT m.slug, m.distance_m, json_build_object(
+                'type', 'Feature',
+                'id', p.slug,
+                'geometry', ST_AsGeoJSON({POINT}, 5)::json,
+                'properties', json_build_object({PROPERTIES}{distance_property})
+            ) AS feature
+            FROM page m JOIN practices p ON p.id = m.id JOIN cities c ON c.id = p.city_id
+        )
+        {ENVELOPE}"
+    )
+}
+
+static LIST: LazyLock<String> = LazyLock::new(|| list_sql(false));
+static LIST_NEAR: LazyLock<String> = LazyLock::new(|| list_sql(true));
+
+/// The published practices matching `query`, as a FeatureCollection page.
+///
+/// # Errors
+/// When the query fails.
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    query: &CollectionQuery,
+    links: &PageLinks,
+) -> AppResult<String> {
+    let sql = if query.search.near.is_some() {
+        &LIST_NEAR
+    } else {
+        &LIST
+    };
+    super::collection::run(conn, sql, query, links).await
+}
+
+/// One practice: `$1` slug, `$2` lang, `$3` links.
+static DETAIL: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT json_build_object(
+            'type', 'Feature',
+            'id', p.slug,
+            'geometry', ST_AsGeoJSON({POINT}, 5)::json,
+            'properties', json_build_object({PROPERTIES},
+                'original_lang', p.original_lang,
+                'title_original', p.title ->> p.original_lang,
+                'body', p.body ->> haven_pick_lang(p.body, $13::text, p.original_lang),
+                'body_lang', haven_pick_lang(p.body, $13::text, p.original_lang),
+                'transferability', p.transferability ->> haven_pick_lang(p.transferability, $13::text, p.original_lang),
+                'transferability_lang', haven_pick_lang(p.transferability, $13::text, p.original_lang),
+                'contact', p.contact,
+                'sources', coalesce((SELECT json_agg(json_build_object(
+                        'url', s.url, 'title', s.title, 'accessed_on', s.accessed_on) ORDER BY s.position)
+                    FROM practice_sources s WHERE s.practice_id = p.id), '[]'::json),
+                'confidence', p.confidence,
+                'updated_at', p.updated_at,
+                'links', $14::json)
+        )::text AS json
+        FROM practices p JOIN cities c ON c.id = p.city_id
+        WHERE p.slug = $1::text AND p.published AND c.published"
+    )
+    .replace("$13::text", "$2::text")
+    .replace("$14::json", "$3::json")
+});
+
+/// One published practice by slug, or where an old slug moved to.
+///
+/// # Errors
+/// When the query fails.
+pub async fn find(
+    conn: &mut AsyncPgConnection,
+    slug: &str,
+    lang: Lang,
+    links: &[Link],
+) -> AppResult<Lookup> {
+    let links = serde_json::to_string(links)
+        .map_err(|error| crate::error::AppError::Internal(error.into()))?;
+    let found: Option<JsonText> = diesel::sql_query(DETAIL.as_str())
+        .bind::<Text, _>(slug)
+        .bind::<Text, _>(lang.code())
+        .bind::<Text, _>(links)
+        .get_result(conn)
+        .await
+        .optional()?;
+    if let Some(found) = found {
+        return Ok(Lookup::Found(found.json));
+    }
+    let moved: Option<Redirect> = diesel::sql_query(
+        "SELECT p.slug::text AS slug FROM practice_slug_redirects r
+         JOIN practices p ON p.id = r.practice_id JOIN cities c ON c.id = p.city_id
+         WHERE r.slug = $1::text AND p.published AND c.published",
+    )
+    .bind::<Text, _>(slug)
+    .get_result(conn)
+    .await
+    .optional()?;
+    Ok(moved.map_or(Lookup::Missing, |moved| Lookup::Moved(moved.slug)))
+}
+
+/// The city of a practice.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CityRef {
+    pub slug: String,
+    pub name: String,
+}
+
+/// Properties of a practice in `GET /api/v1/practices`.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PracticeProperties {
+    pub slug: String,
+    /// Title in `title_lang`: `lang`, else `en`, else the original.
+    pub title: String,
+    pub title_lang: String,
+    pub summary: Option<String>,
+    pub summary_lang: Option<String>,
+    pub city: CityRef,
+    pub country: String,
+    pub policy_areas: Vec<String>,
+    /// `planned`, `active`, `ended` or `unknown`.
+    pub status: String,
+    pub started: Option<i32>,
+    pub ended: Option<i32>,
+    pub organisation: Option<String>,
+    /// Distance from `near`, only with `near`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub distance_km: Option<f64>,
+}
+
+/// A source of a practice.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SourceDoc {
+    pub url: String,
+    pub title: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub accessed_on: Option<String>,
+}
+
+/// Properties of `GET /api/v1/practices/{slug}`.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PracticeDetailProperties {
+    pub slug: String,
+    pub title: String,
+    pub title_lang: String,
+    pub summary: Option<String>,
+    pub summary_lang: Option<String>,
+    pub city: CityRef,
+    pub country: String,
+    pub policy_areas: Vec<String>,
+    pub status: String,
+    pub started: Option<i32>,
+    pub ended: Option<i32>,
+    pub organisation: Option<String>,
+    /// Language the practice was documented in.
+    pub original_lang: String,
+    pub title_original: String,
+    pub body: Option<String>,
+    pub body_lang: Option<String>,
+    pub transferability: Option<String>,
+    pub transferability_lang: Option<String>,
+    pub contact: Option<String>,
+    pub sources: Vec<SourceDoc>,
+    /// `high`, `medium` or `low`.
+    pub confidence: Option<String>,
+    pub updated_at: String,
+    pub links: Vec<Link>,
+}

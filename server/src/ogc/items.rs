@@ -1,0 +1,105 @@
+//! The features of a collection, paged, and one feature.
+
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::response::Response;
+
+use super::check_format;
+use super::collections::Kind;
+use crate::api::document::{self, BaseUrl, JSON};
+use crate::api::params::{CollectionQuery, Lang, OverLimit, QueryParams};
+use crate::app::AppState;
+use crate::error::{AppResult, not_found};
+use crate::model::collection::{FeatureCollectionDoc, FeatureDoc, Link};
+use crate::model::{Lookup, city, practice};
+
+/// A page of features: the API's filters plus `bbox`, `limit` (default 100; above 1000 is
+/// lowered to 1000) and `offset`.
+#[utoipa::path(get, path = "/ogc/collections/{collection}/items", tag = "ogc",
+    params(("collection" = String, Path, description = "`cities` or `practices`"),
+           crate::api::params::CollectionParams,
+           ("f" = Option<String>, Query, description = "json")),
+    responses((status = 200, description = "A page of features",
+               body = FeatureCollectionDoc<serde_json::Value>, content_type = "application/geo+json"),
+              (status = 400, description = "Bad parameter (named in `field`)", body = crate::error::Problem,
+               content_type = "application/problem+json"),
+              (status = 404, description = "No such collection", body = crate::error::Problem,
+               content_type = "application/problem+json")))]
+pub async fn list(
+    State(state): State<AppState>,
+    base: BaseUrl,
+    collection: Result<Path<String>, PathRejection>,
+    params: QueryParams,
+) -> AppResult<Response> {
+    let collection = collection.map(|Path(id)| id).unwrap_or_default();
+    let kind = Kind::parse(&collection)?;
+    check_format(&params)?;
+    let query = CollectionQuery::from_params(&params, OverLimit::Clamp)?;
+    let mut conn = state.db_read().await?;
+    query.filters.check(&mut conn).await?;
+    let path = format!("/ogc/collections/{}/items", kind.id());
+    let mut links = base.page_links(&path, &params, &query.page);
+    links.always.push(Link::new(
+        "collection",
+        JSON,
+        base.href(
+            &format!("/ogc/collections/{}", kind.id()),
+            &QueryParams::default(),
+        ),
+    ));
+    let body = match kind {
+        Kind::Cities => city::list(&mut conn, &query, &links).await?,
+        Kind::Practices => practice::list(&mut conn, &query, &links).await?,
+    };
+    Ok(document::geojson(body))
+}
+
+/// One feature by its id (the slug).
+#[utoipa::path(get, path = "/ogc/collections/{collection}/items/{feature}", tag = "ogc",
+    params(("collection" = String, Path, description = "`cities` or `practices`"),
+           ("feature" = String, Path, description = "The slug"),
+           crate::api::params::LangParams,
+           ("f" = Option<String>, Query, description = "json")),
+    responses((status = 200, description = "The feature", body = FeatureDoc<serde_json::Value>,
+               content_type = "application/geo+json"),
+              (status = 301, description = "An old slug: `Location` has the current address"),
+              (status = 404, description = "No such collection or feature", body = crate::error::Problem,
+               content_type = "application/problem+json")))]
+pub async fn show(
+    State(state): State<AppState>,
+    base: BaseUrl,
+    path: Result<Path<(String, String)>, PathRejection>,
+    params: QueryParams,
+) -> AppResult<Response> {
+    let Ok(Path((collection, feature))) = path else {
+        return Err(not_found("There is no such feature."));
+    };
+    let kind = Kind::parse(&collection)?;
+    check_format(&params)?;
+    let lang = Lang::from_params(&params)?;
+    if !crate::api::params::is_slug(&feature) {
+        return Err(not_found("There is no such feature."));
+    }
+    let none = QueryParams::default();
+    let collection_path = format!("/ogc/collections/{}", kind.id());
+    let links = vec![
+        Link::new(
+            "self",
+            document::GEO_JSON,
+            base.href(&format!("{collection_path}/items/{feature}"), &params),
+        ),
+        Link::new("collection", JSON, base.href(&collection_path, &none)),
+    ];
+    let mut conn = state.db_read().await?;
+    let found = match kind {
+        Kind::Cities => city::find(&mut conn, &feature, lang, &links).await?,
+        Kind::Practices => practice::find(&mut conn, &feature, lang, &links).await?,
+    };
+    match found {
+        Lookup::Found(body) => Ok(document::geojson(body)),
+        Lookup::Moved(to) => Ok(document::moved(
+            &base.href(&format!("{collection_path}/items/{to}"), &params),
+        )),
+        Lookup::Missing => Err(not_found("There is no such feature.")),
+    }
+}

@@ -1,0 +1,327 @@
+//! `GET /api/v1/cities` and `/api/v1/cities/{slug}`: shapes, every filter alone and
+//! combined, ordering by distance, paging, languages and slug redirects.
+
+use axum::http::StatusCode;
+use haven::model::city::{CityDetailProperties, CityProperties};
+use haven::model::collection::{FeatureCollectionDoc, FeatureDoc};
+use serde_json::Value;
+
+use crate::support::TestApp;
+
+/// The slugs of a FeatureCollection answer, in order (asserting a 200 GeoJSON answer whose
+/// shape is the documented one).
+pub async fn slugs(app: &TestApp, path: &str) -> Vec<String> {
+    let response = app.get(path).await;
+    assert_eq!(
+        response.status,
+        StatusCode::OK,
+        "{path}: {}",
+        response.text()
+    );
+    assert_eq!(response.content_type(), "application/geo+json");
+    let json = response.json();
+    json["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|feature| feature["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn lists_the_listed_cities_with_the_documented_shape() {
+    let app = TestApp::with_sample().await;
+    let response = app.get("/api/v1/cities").await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+    assert_eq!(response.content_type(), "application/geo+json");
+    let doc: FeatureCollectionDoc<CityProperties> = serde_json::from_slice(&response.body).unwrap();
+    assert_eq!(doc.kind, "FeatureCollection");
+    assert_eq!(doc.number_matched, 4);
+    assert_eq!(doc.number_returned, 4);
+    let ids: Vec<&str> = doc.features.iter().map(|f| f.id.as_str()).collect();
+    assert_eq!(ids, ["gdansk", "koeln", "palermo", "potsdam"]);
+    assert_eq!(doc.links.len(), 1);
+    assert_eq!(doc.links[0].rel, "self");
+
+    let koeln = &doc.features[1];
+    assert_eq!(koeln.geometry.kind, "Point");
+    assert_eq!(koeln.geometry.coordinates, [6.95, 50.94]);
+    let p = &koeln.properties;
+    assert_eq!(p.name, "Köln");
+    assert_eq!(p.country, "DE");
+    assert_eq!(p.country_name, "Germany");
+    assert_eq!(p.region.as_deref(), Some("Nordrhein-Westfalen"));
+    assert_eq!(p.population, Some(1_085_664));
+    assert_eq!(
+        p.networks,
+        [
+            "buendnis-staedte-sicherer-haefen",
+            "seebruecke-safe-harbour"
+        ]
+    );
+    let safe_harbour = p.safe_harbour.as_ref().unwrap();
+    assert_eq!(
+        (safe_harbour.status.as_str(), safe_harbour.since.as_deref()),
+        ("declared", Some("2018-09"))
+    );
+    assert!(p.alliance_member);
+    assert_eq!(p.policy_areas, ["reception", "housing"]);
+    assert_eq!(p.practice_count, 1);
+    assert_eq!(p.distance_km, None);
+
+    let gdansk = &doc.features[0].properties;
+    assert!(gdansk.safe_harbour.is_none());
+    assert!(!gdansk.alliance_member);
+    assert_eq!(gdansk.networks, ["intercultural-cities"]);
+}
+
+#[tokio::test]
+async fn unlisted_and_unpublished_cities_are_left_out() {
+    let app = TestApp::with_sample().await;
+    app.execute(
+        "INSERT INTO cities (slug, name, country, geom) VALUES
+            ('dinslaken', 'Dinslaken', 'DE', ST_SetSRID(ST_MakePoint(6.73, 51.56), 4326));
+         UPDATE cities SET published = false WHERE slug = 'palermo';",
+    )
+    .await;
+    assert_eq!(
+        slugs(&app, "/api/v1/cities").await,
+        ["gdansk", "koeln", "potsdam"]
+    );
+    assert_eq!(
+        app.get("/api/v1/cities/palermo").await.status,
+        StatusCode::NOT_FOUND
+    );
+    // Unlisted but published: its page exists.
+    assert_eq!(
+        app.get("/api/v1/cities/dinslaken").await.status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn each_filter_alone() {
+    let app = TestApp::with_sample().await;
+    let cases: &[(&str, &[&str])] = &[
+        ("policy_area=housing", &["koeln"]),
+        (
+            "policy_area=housing,political-participation",
+            &["gdansk", "koeln"],
+        ),
+        ("policy_area=health", &[]),
+        ("network=iash", &["palermo", "potsdam"]),
+        (
+            "network=iash,intercultural-cities",
+            &["gdansk", "palermo", "potsdam"],
+        ),
+        ("network=seebruecke-safe-harbour", &["koeln", "potsdam"]),
+        ("country=DE", &["koeln", "potsdam"]),
+        ("country=pl,IT", &["gdansk", "palermo"]),
+        ("region=05", &["koeln"]),
+        ("region=DE-12", &["potsdam"]),
+        ("q=koln", &["koeln"]),
+        ("q=Koeln", &["koeln"]),
+        ("q=K%C3%B6ln", &["koeln"]),
+        ("q=Cologne", &["koeln"]),
+        ("q=gdansk", &["gdansk"]),
+        // Practice titles and summaries, stemmed: "flats" finds "flat"
+        ("q=flat", &["koeln"]),
+        ("q=Immigranten", &["gdansk"]),
+        ("q=human%20right", &["palermo"]),
+        ("q=nothing-like-this", &[]),
+        ("bbox=5,45,15,55", &["koeln", "potsdam"]),
+        ("bbox=13,38,14,39", &["palermo"]),
+    ];
+    for (query, expected) in cases {
+        assert_eq!(
+            slugs(&app, &format!("/api/v1/cities?{query}")).await,
+            *expected,
+            "{query}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn filters_combine() {
+    let app = TestApp::with_sample().await;
+    let cases: &[(&str, &[&str])] = &[
+        ("network=iash&country=DE", &["potsdam"]),
+        (
+            "network=iash&country=IT&policy_area=social-inclusion",
+            &["palermo"],
+        ),
+        ("network=iash&policy_area=housing", &[]),
+        ("country=DE&bbox=5,45,8,55", &["koeln"]),
+        ("country=DE&q=potsdam", &["potsdam"]),
+        (
+            "network=seebruecke-safe-harbour&near=13.4,52.5&radius_km=100",
+            &["potsdam"],
+        ),
+        ("region=15&network=iash", &["palermo"]),
+    ];
+    for (query, expected) in cases {
+        assert_eq!(
+            slugs(&app, &format!("/api/v1/cities?{query}")).await,
+            *expected,
+            "{query}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn near_orders_by_distance_and_says_it() {
+    let app = TestApp::with_sample().await;
+    // Berlin: Potsdam (~30 km), then Gdańsk, Köln, Palermo.
+    let response = app
+        .get("/api/v1/cities?near=13.40,52.52&radius_km=20000")
+        .await;
+    let json = response.json();
+    let features = json["features"].as_array().unwrap();
+    let order: Vec<&str> = features.iter().map(|f| f["id"].as_str().unwrap()).collect();
+    assert_eq!(order, ["potsdam", "gdansk", "koeln", "palermo"]);
+    let distances: Vec<f64> = features
+        .iter()
+        .map(|f| f["properties"]["distance_km"].as_f64().unwrap())
+        .collect();
+    assert!(distances.windows(2).all(|w| w[0] <= w[1]), "{distances:?}");
+    assert!((20.0..40.0).contains(&distances[0]), "{distances:?}");
+    // Default radius 50 km.
+    assert_eq!(
+        slugs(&app, "/api/v1/cities?near=13.40,52.52").await,
+        ["potsdam"]
+    );
+    assert_eq!(
+        slugs(&app, "/api/v1/cities?near=13.40,52.52&radius_km=10").await,
+        Vec::<String>::new()
+    );
+}
+
+#[tokio::test]
+async fn pages_follow_next_links() {
+    let app = TestApp::with_sample().await;
+    let first = app
+        .get("/api/v1/cities?limit=3&country=DE,PL,IT")
+        .await
+        .json();
+    assert_eq!(first["numberMatched"], 4);
+    assert_eq!(first["numberReturned"], 3);
+    let next = first["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|link| link["rel"] == "next")
+        .expect("a next link")["href"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let path = next
+        .strip_prefix("http://localhost")
+        .unwrap_or(&next)
+        .to_owned();
+    assert!(
+        path.contains("offset=3") && path.contains("country=DE%2CPL%2CIT"),
+        "{path}"
+    );
+    let second = app.get(&path).await.json();
+    assert_eq!(second["numberReturned"], 1);
+    assert_eq!(second["features"][0]["id"], "potsdam");
+    assert!(
+        second["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|link| link["rel"] != "next")
+    );
+}
+
+#[tokio::test]
+async fn one_city_has_everything_its_page_needs() {
+    let app = TestApp::with_sample().await;
+    let response = app.get("/api/v1/cities/koeln?lang=de").await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+    assert_eq!(response.content_type(), "application/geo+json");
+    let doc: FeatureDoc<CityDetailProperties> = serde_json::from_slice(&response.body).unwrap();
+    let p = &doc.properties;
+    assert_eq!(doc.id, "koeln");
+    assert_eq!(p.country_name, "Deutschland");
+    let region = p.region.as_ref().unwrap();
+    assert_eq!(
+        (region.name.as_str(), region.code.as_str()),
+        ("Nordrhein-Westfalen", "05")
+    );
+    assert_eq!(p.ags.as_deref(), Some("05315000"));
+    assert_eq!(p.memberships.len(), 2);
+    assert_eq!(p.memberships[0].network, "seebruecke-safe-harbour");
+    assert_eq!(
+        p.memberships[0].evidence_url.as_deref(),
+        Some("https://example.org/koeln-safe-harbour")
+    );
+    assert_eq!(p.demands.len(), 8);
+    assert_eq!(p.demands[0].key, "public_solidarity_declaration");
+    assert_eq!(p.demands[0].label, "Öffentliche Solidaritätserklärung");
+    assert_eq!(p.demands[0].decided, Some(true));
+    assert_eq!(p.demands[2].decided, Some(true));
+    assert_eq!(p.demands[2].fulfilled, None);
+    assert_eq!(p.demands[1].decided, None);
+    assert_eq!(p.practices.len(), 1);
+    assert_eq!(p.practices[0].title, "Auszugsmanagement für Geflüchtete");
+    assert_eq!(p.practices[0].title_lang, "de");
+    assert_eq!(p.practices[0].policy_areas, ["reception", "housing"]);
+    assert!(
+        p.links
+            .iter()
+            .any(|link| link.rel == "self" && link.href.ends_with("/api/v1/cities/koeln?lang=de"))
+    );
+}
+
+#[tokio::test]
+async fn titles_fall_back_to_english_then_the_original() {
+    let app = TestApp::with_sample().await;
+    let gdansk = app.get("/api/v1/cities/gdansk?lang=fr").await.json();
+    let practice = &gdansk["properties"]["practices"][0];
+    assert_eq!(practice["title_lang"], "en");
+    assert_eq!(practice["title"], "Immigrants' Council of Gdańsk");
+    app.execute("UPDATE practices SET title = '{\"pl\": \"Rada Imigrantów\"}' WHERE slug = 'gdansk-immigrants-council'").await;
+    let gdansk = app.get("/api/v1/cities/gdansk?lang=fr").await.json();
+    let practice = &gdansk["properties"]["practices"][0];
+    assert_eq!(practice["title_lang"], "pl");
+    assert_eq!(practice["title"], "Rada Imigrantów");
+}
+
+#[tokio::test]
+async fn an_old_slug_moves_permanently() {
+    let app = TestApp::with_sample().await;
+    app.execute(
+        "INSERT INTO city_slug_redirects (slug, city_id) SELECT 'koln', id FROM cities WHERE slug = 'koeln'",
+    )
+    .await;
+    let response = app.get("/api/v1/cities/koln?lang=de").await;
+    assert_eq!(response.status, StatusCode::MOVED_PERMANENTLY);
+    let location = response.headers["location"].to_str().unwrap();
+    assert!(
+        location.ends_with("/api/v1/cities/koeln?lang=de"),
+        "{location}"
+    );
+}
+
+#[tokio::test]
+async fn unknown_and_malformed_slugs_are_404_problems() {
+    let app = TestApp::with_sample().await;
+    for path in [
+        "/api/v1/cities/nowhere",
+        "/api/v1/cities/K%C3%B6ln",
+        "/api/v1/cities/%FF",
+        "/api/v1/cities/a..b",
+    ] {
+        let problem = app.get(path).await.problem(StatusCode::NOT_FOUND);
+        assert!(problem["detail"].is_string(), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn an_empty_database_gives_an_empty_collection() {
+    let app = TestApp::new().await;
+    let json: Value = app.get("/api/v1/cities").await.json();
+    assert_eq!(json["numberMatched"], 0);
+    assert_eq!(json["features"], serde_json::json!([]));
+}

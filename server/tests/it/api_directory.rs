@@ -1,0 +1,106 @@
+//! Policy areas, networks and the gazetteer search.
+
+use axum::http::StatusCode;
+use haven::model::network::NetworkDoc;
+use haven::model::place::PlaceDoc;
+use haven::model::policy_area::PolicyAreaDoc;
+
+use crate::support::TestApp;
+
+#[tokio::test]
+async fn policy_areas_in_order_with_labels_in_the_language_and_counts() {
+    let app = TestApp::with_sample().await;
+    let response = app.get("/api/v1/policy-areas?lang=fr").await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+    assert_eq!(response.content_type(), "application/json");
+    let areas: Vec<PolicyAreaDoc> = serde_json::from_slice(&response.body).unwrap();
+    assert_eq!(areas.len(), 12);
+    assert_eq!(areas[0].slug, "reception");
+    assert_eq!(areas[0].label, "Accueil");
+    assert_eq!(areas[0].practice_count, 1);
+    assert_eq!(areas[3].slug, "health");
+    assert_eq!(areas[3].practice_count, 0);
+    let english: Vec<PolicyAreaDoc> = app
+        .get("/api/v1/policy-areas")
+        .await
+        .json()
+        .as_array()
+        .map(|a| serde_json::from_value(serde_json::Value::Array(a.clone())).unwrap())
+        .unwrap();
+    assert_eq!(english[0].label, "Reception");
+}
+
+#[tokio::test]
+async fn networks_with_member_counts() {
+    let app = TestApp::with_sample().await;
+    let response = app.get("/api/v1/networks").await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+    let networks: Vec<NetworkDoc> = serde_json::from_slice(&response.body).unwrap();
+    let count = |slug: &str| {
+        networks
+            .iter()
+            .find(|n| n.slug == slug)
+            .unwrap()
+            .member_count
+    };
+    assert_eq!(count("seebruecke-safe-harbour"), 2);
+    assert_eq!(count("iash"), 2);
+    assert_eq!(count("intercultural-cities"), 1);
+    let campaign = networks
+        .iter()
+        .find(|n| n.is_safe_harbour_campaign)
+        .unwrap();
+    assert_eq!(campaign.slug, "seebruecke-safe-harbour");
+    assert_eq!(campaign.founded.as_deref(), Some("2018"));
+}
+
+async fn place_names(app: &TestApp, q: &str) -> Vec<String> {
+    let response = app.get(&format!("/api/v1/places?q={q}")).await;
+    assert_eq!(response.status, StatusCode::OK, "{q}: {}", response.text());
+    let places: Vec<PlaceDoc> = serde_json::from_slice(&response.body).unwrap();
+    places.into_iter().map(|place| place.name).collect()
+}
+
+#[tokio::test]
+async fn places_by_prefix_ignoring_case_and_accents() {
+    let app = TestApp::with_sample().await;
+    for q in ["koln", "Koeln", "K%C3%B6ln", "K%C3%96LN", "Cologne", "k"] {
+        assert_eq!(place_names(&app, q).await, ["Köln"], "{q}");
+    }
+    assert_eq!(place_names(&app, "Danzig").await, ["Gdańsk"]);
+    assert_eq!(place_names(&app, "gdansk").await, ["Gdańsk"]);
+    assert_eq!(place_names(&app, "%25").await, Vec::<String>::new());
+    assert_eq!(place_names(&app, "_").await, Vec::<String>::new());
+    let response = app.get("/api/v1/places?q=k%C3%B6").await;
+    let places: Vec<PlaceDoc> = serde_json::from_slice(&response.body).unwrap();
+    assert_eq!(places[0].city_slug.as_deref(), Some("koeln"));
+    assert_eq!(places[0].ags.as_deref(), Some("05315000"));
+    assert_eq!((places[0].lon, places[0].lat), (6.95, 50.94));
+    assert_eq!(places[0].region.as_deref(), Some("Nordrhein-Westfalen"));
+    assert_eq!(places[0].district.as_deref(), Some("Köln"));
+}
+
+#[tokio::test]
+async fn places_are_ranked_by_population_and_limited() {
+    let app = TestApp::with_sample().await;
+    app.execute(
+        "INSERT INTO places (source, geonameid, name, country, population, geom) VALUES
+           ('geonames', 1, 'Pomorze', 'PL', 100, ST_SetSRID(ST_MakePoint(18, 54), 4326)),
+           ('geonames', 2, 'Potsdamer Dorf', 'DE', NULL, ST_SetSRID(ST_MakePoint(13, 52), 4326))",
+    )
+    .await;
+    assert_eq!(
+        place_names(&app, "po").await,
+        ["Potsdam", "Pomorze", "Potsdamer Dorf"]
+    );
+    let response = app.get("/api/v1/places?q=po&limit=2").await;
+    assert_eq!(response.json().as_array().unwrap().len(), 2);
+    app.get("/api/v1/places?q=po&limit=51")
+        .await
+        .problem(StatusCode::BAD_REQUEST);
+    let problem = app
+        .get("/api/v1/places")
+        .await
+        .problem(StatusCode::BAD_REQUEST);
+    assert_eq!(problem["field"], "q");
+}

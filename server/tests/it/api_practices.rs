@@ -1,0 +1,156 @@
+//! `GET /api/v1/practices` and `/api/v1/practices/{slug}`.
+
+use axum::http::StatusCode;
+use haven::model::collection::{FeatureCollectionDoc, FeatureDoc};
+use haven::model::practice::{PracticeDetailProperties, PracticeProperties};
+
+use crate::api_cities::slugs;
+use crate::support::TestApp;
+
+#[tokio::test]
+async fn lists_published_practices_with_the_documented_shape() {
+    let app = TestApp::with_sample().await;
+    let response = app.get("/api/v1/practices").await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+    let doc: FeatureCollectionDoc<PracticeProperties> =
+        serde_json::from_slice(&response.body).unwrap();
+    assert_eq!(doc.number_matched, 3);
+    let gdansk = &doc.features[0];
+    assert_eq!(gdansk.id, "gdansk-immigrants-council");
+    assert_eq!(gdansk.geometry.coordinates, [18.65, 54.35]);
+    let p = &gdansk.properties;
+    assert_eq!(
+        (p.title.as_str(), p.title_lang.as_str()),
+        ("Immigrants' Council of Gdańsk", "en")
+    );
+    assert_eq!(p.summary_lang.as_deref(), Some("en"));
+    assert_eq!(
+        (p.city.slug.as_str(), p.city.name.as_str()),
+        ("gdansk", "Gdańsk")
+    );
+    assert_eq!(p.country, "PL");
+    assert_eq!(p.policy_areas, ["political-participation"]);
+    assert_eq!((p.status.as_str(), p.started), ("active", Some(2016)));
+    assert_eq!(p.organisation.as_deref(), Some("City of Gdańsk"));
+
+    app.execute("UPDATE practices SET published = false WHERE slug = 'palermo-charter'")
+        .await;
+    assert_eq!(
+        slugs(&app, "/api/v1/practices").await,
+        ["gdansk-immigrants-council", "koeln-welcome-housing"]
+    );
+    assert_eq!(
+        app.get("/api/v1/practices/palermo-charter").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn filters_alone_and_combined() {
+    let app = TestApp::with_sample().await;
+    let cases: &[(&str, &[&str])] = &[
+        ("policy_area=housing", &["koeln-welcome-housing"]),
+        (
+            "policy_area=residence-security,political-participation",
+            &["gdansk-immigrants-council", "palermo-charter"],
+        ),
+        ("network=iash", &["palermo-charter"]),
+        ("country=DE", &["koeln-welcome-housing"]),
+        ("region=82", &["gdansk-immigrants-council"]),
+        ("q=Wohnungen", &["koeln-welcome-housing"]),
+        ("q=Unterkunft", &["koeln-welcome-housing"]),
+        ("q=charter", &["palermo-charter"]),
+        ("q=carta", &["palermo-charter"]),
+        ("q=palermo", &["palermo-charter"]),
+        ("bbox=18,54,19,55", &["gdansk-immigrants-council"]),
+        (
+            "country=DE,PL&policy_area=housing",
+            &["koeln-welcome-housing"],
+        ),
+        ("country=IT&policy_area=housing", &[]),
+        (
+            "network=seebruecke-safe-harbour&q=refugees",
+            &["koeln-welcome-housing"],
+        ),
+    ];
+    for (query, expected) in cases {
+        assert_eq!(
+            slugs(&app, &format!("/api/v1/practices?{query}")).await,
+            *expected,
+            "{query}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_own_location_counts_for_bbox_and_near() {
+    let app = TestApp::with_sample().await;
+    app.execute("UPDATE practices SET geom = ST_SetSRID(ST_MakePoint(7.0, 51.0), 4326) WHERE slug = 'koeln-welcome-housing'").await;
+    let json = app
+        .get("/api/v1/practices?near=6.95,50.94&radius_km=5000")
+        .await
+        .json();
+    let first = &json["features"][0];
+    assert_eq!(first["id"], "koeln-welcome-housing");
+    assert_eq!(first["geometry"]["coordinates"][0].as_f64(), Some(7.0));
+    assert_eq!(first["geometry"]["coordinates"][1].as_f64(), Some(51.0));
+    assert!(first["properties"]["distance_km"].as_f64().unwrap() > 5.0);
+    let order: Vec<&str> = json["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "koeln-welcome-housing",
+            "gdansk-immigrants-council",
+            "palermo-charter"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn one_practice_in_full() {
+    let app = TestApp::with_sample().await;
+    let response = app.get("/api/v1/practices/palermo-charter?lang=de").await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+    let doc: FeatureDoc<PracticeDetailProperties> = serde_json::from_slice(&response.body).unwrap();
+    let p = &doc.properties;
+    assert_eq!(
+        (p.title.as_str(), p.title_lang.as_str()),
+        ("Charter of Palermo", "en")
+    );
+    assert_eq!(
+        (p.original_lang.as_str(), p.title_original.as_str()),
+        ("it", "Carta di Palermo")
+    );
+    assert_eq!(p.sources.len(), 2);
+    assert_eq!(p.sources[0].url, "https://example.org/palermo-charter");
+    assert_eq!(p.sources[0].accessed_on.as_deref(), Some("2026-11-01"));
+    assert_eq!(p.body, None);
+    let german = app
+        .get("/api/v1/practices/koeln-welcome-housing?lang=de")
+        .await
+        .json();
+    assert_eq!(german["properties"]["title_lang"], "de");
+    assert_eq!(german["properties"]["summary_lang"], "de");
+}
+
+#[tokio::test]
+async fn an_old_practice_slug_moves_permanently() {
+    let app = TestApp::with_sample().await;
+    app.execute("INSERT INTO practice_slug_redirects (slug, practice_id) SELECT 'carta', id FROM practices WHERE slug = 'palermo-charter'").await;
+    let response = app.get("/api/v1/practices/carta").await;
+    assert_eq!(response.status, StatusCode::MOVED_PERMANENTLY);
+    assert!(
+        response.headers["location"]
+            .to_str()
+            .unwrap()
+            .ends_with("/api/v1/practices/palermo-charter")
+    );
+    app.get("/api/v1/practices/nothing")
+        .await
+        .problem(StatusCode::NOT_FOUND);
+}
