@@ -96,7 +96,8 @@ export class App {
       this.open({ kind, slug }, { fly: true });
     });
     this.detail = new DetailPanel(byId('detail'), () => {
-      this.open(null);
+      // Closing a page about a city or practice returns to its panel.
+      this.open(this.page !== null ? this.state.selection : null);
     });
     this.search = new SearchBox(byId('search', HTMLFormElement), this.api, (place) => {
       this.choosePlace(place);
@@ -118,15 +119,19 @@ export class App {
       },
       () => undefined,
     );
-    if (this.page) {
+    // Pages that need no reference data show at once; the others once it is loaded, so a
+    // form is never rendered twice under someone typing into it.
+    if (this.page && !App.NEEDS_REFERENCE.includes(this.page.name)) {
       await signedIn;
       this.showPage();
     }
     const { style } = await loadBaseStyle(siteRoot());
     this.createMap(style);
     await this.loadReference();
-    if (this.page) this.showPage();
-    else if (this.state.selection) this.open(this.state.selection, { fly: this.state.view === null, history: 'none' });
+    await signedIn;
+    if (this.page) {
+      if (App.NEEDS_REFERENCE.includes(this.page.name)) this.showPage();
+    } else if (this.state.selection) this.open(this.state.selection, { fly: this.state.view === null, history: 'none' });
   }
 
   // ---- state changes -----------------------------------------------------------------
@@ -503,6 +508,9 @@ export class App {
       },
     };
   }
+
+  /** Pages whose forms list the cities or policy areas. */
+  private static readonly NEEDS_REFERENCE: readonly PageName[] = ['suggest-practice', 'editor'];
 
   private static readonly VIEWS: Readonly<Record<PageName, (context: ViewContext) => View>> = {
     signin: signInView,
