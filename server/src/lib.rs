@@ -9,6 +9,8 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod export;
+pub mod import;
 pub mod model;
 pub mod moderation;
 pub mod ogc;

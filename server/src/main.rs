@@ -42,6 +42,20 @@ enum Command {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// Load a data directory (the bundled `data/` or an export) into the database.
+    Import {
+        #[command(flatten)]
+        import: haven::import::cli::ImportArgs,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Write every published table to a directory (CSV or GeoJSON + CSV).
+    Export {
+        #[command(flatten)]
+        export: haven::export::ExportArgs,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
     /// Administrative tasks.
     Admin {
         #[command(subcommand)]
@@ -114,6 +128,12 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                 println!("  {version}");
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Import { import, database } => {
+            haven::import::cli::import_command(&import, &database).await
+        }
+        Command::Export { export, database } => {
+            haven::export::export_command(&export, &database).await
         }
         Command::Admin {
             task: AdminTask::StopCluster { database },
@@ -232,6 +252,7 @@ async fn serve_with(
     if !applied.is_empty() {
         tracing::info!(count = applied.len(), "applied migrations");
     }
+    haven::import::cli::import_if_empty(serve, &db.url).await?;
     let primary = db::pool::build(&db.url, database.pool_size)?;
     let replica = match &db.replica_url {
         Some(url) => Some(db::pool::build(url, database.pool_size)?),

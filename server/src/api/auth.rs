@@ -4,8 +4,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::app::AppState;
 use crate::auth::account::{self, Registration};
@@ -29,8 +29,31 @@ fn base_url(config: &Config, headers: &HeaderMap) -> String {
     )
 }
 
+/// The outcome of an account step that has nothing else to say.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Status {
+    /// `check_your_mail`, `confirmed` or `password_changed`.
+    #[schema(example = "check_your_mail")]
+    pub status: &'static str,
+}
+
 /// `POST /api/v1/auth/register` `{email, password, display_name, lang?}` → 202
 /// `{"status": "check_your_mail"}`, whether or not the address has an account already.
+#[utoipa::path(post, path = "/api/v1/auth/register", tag = "accounts",
+    request_body = Registration,
+    security((), ("session" = [], "csrf" = [])),
+    responses(
+        (status = 202, description = "Mail sent (the same answer when the address has an account)",
+         body = Status),
+        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 422, description = "Bad e-mail address, weak password, bad `display_name` or `lang` (named in `field`)", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 429, description = "Too many account mails from this client; `Retry-After` says when to retry", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+    ))]
 pub async fn register(
     State(state): State<AppState>,
     _origin: MaybeUser,
@@ -48,30 +71,45 @@ pub async fn register(
     account::register(&mut conn, input, &base_url(&state.config, &headers)).await?;
     Ok((
         StatusCode::ACCEPTED,
-        Json(json!({ "status": "check_your_mail" })),
+        Json(Status {
+            status: "check_your_mail",
+        }),
     ))
 }
 
 /// A one-time token from a mailed link.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TokenBody {
     pub token: String,
 }
 
 /// `POST /api/v1/auth/confirm` `{token}` → 200 `{"status": "confirmed"}`; 400 naming `token`.
+#[utoipa::path(post, path = "/api/v1/auth/confirm", tag = "accounts",
+    request_body = TokenBody,
+    security((), ("session" = [], "csrf" = [])),
+    responses(
+        (status = 200, description = "The address is confirmed: `{\"status\": \"confirmed\"}`",
+         body = Status),
+        (status = 400, description = "Malformed JSON, or an unknown, used or expired `token`", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+    ))]
 pub async fn confirm(
     State(state): State<AppState>,
     _origin: MaybeUser,
     JsonBody(body): JsonBody<TokenBody>,
-) -> AppResult<Json<serde_json::Value>> {
+) -> AppResult<Json<Status>> {
     let mut conn = state.db_write().await?;
     account::confirm(&mut conn, body.token).await?;
-    Ok(Json(json!({ "status": "confirmed" })))
+    Ok(Json(Status {
+        status: "confirmed",
+    }))
 }
 
 /// Login credentials.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Credentials {
     pub email: String,
@@ -81,6 +119,22 @@ pub struct Credentials {
 /// `POST /api/v1/auth/login` `{email, password}` → 200 with the `/api/v1/me` document and the
 /// session cookie; 401 for a wrong address or password alike; 429 with `Retry-After` after
 /// too many failures for the account or from the client.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "accounts",
+    request_body = Credentials,
+    security((), ("session" = [], "csrf" = [])),
+    responses(
+        (status = 200, description = "Signed in: `Set-Cookie` carries the `haven_session` cookie; \
+            the body is the account with the session's `csrf_token`", body = super::me::Me,
+         headers(("Set-Cookie" = String, description = "The session cookie"))),
+        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 401, description = "Wrong e-mail address or password (the same answer for both)", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 429, description = "Too many failures for this account or from this client; `Retry-After` says when to retry", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+    ))]
 pub async fn login(
     State(state): State<AppState>,
     _origin: MaybeUser,
@@ -113,6 +167,17 @@ pub async fn login(
 }
 
 /// `POST /api/v1/auth/logout` (session + CSRF token) → 204 and a cleared cookie.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "accounts",
+    security(("session" = [], "csrf" = [])),
+    params(("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
+    responses(
+        (status = 204, description = "Signed out; `Set-Cookie` clears the cookie",
+         headers(("Set-Cookie" = String, description = "The cleared session cookie"))),
+        (status = 401, description = "No valid session", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+    ))]
 pub async fn logout(
     State(state): State<AppState>,
     _user: CurrentUser,
@@ -125,13 +190,26 @@ pub async fn logout(
 }
 
 /// A reset request.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResetRequest {
     pub email: String,
 }
 
 /// `POST /api/v1/auth/password-reset` `{email}` → 202 `{"status": "check_your_mail"}` always.
+#[utoipa::path(post, path = "/api/v1/auth/password-reset", tag = "accounts",
+    request_body = ResetRequest,
+    security((), ("session" = [], "csrf" = [])),
+    responses(
+        (status = 202, description = "A reset link is mailed if the address has an account \
+            (the same answer either way)", body = Status),
+        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 429, description = "Too many account mails from this client; `Retry-After` says when to retry", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+    ))]
 pub async fn password_reset(
     State(state): State<AppState>,
     _origin: MaybeUser,
@@ -149,12 +227,14 @@ pub async fn password_reset(
     account::request_reset(&mut conn, body.email, &base_url(&state.config, &headers)).await?;
     Ok((
         StatusCode::ACCEPTED,
-        Json(json!({ "status": "check_your_mail" })),
+        Json(Status {
+            status: "check_your_mail",
+        }),
     ))
 }
 
 /// A new password with its reset token.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewPassword {
     pub token: String,
@@ -163,12 +243,27 @@ pub struct NewPassword {
 
 /// `POST /api/v1/auth/password-reset/confirm` `{token, password}` → 200
 /// `{"status": "password_changed"}`; every session of the account ends.
+#[utoipa::path(post, path = "/api/v1/auth/password-reset/confirm", tag = "accounts",
+    request_body = NewPassword,
+    security((), ("session" = [], "csrf" = [])),
+    responses(
+        (status = 200, description = "The password is changed and every session of the account \
+            has ended: `{\"status\": \"password_changed\"}`", body = Status),
+        (status = 400, description = "Malformed JSON, or an unknown, used or expired `token`", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 422, description = "The new `password` is too weak", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+    ))]
 pub async fn password_reset_confirm(
     State(state): State<AppState>,
     _origin: MaybeUser,
     JsonBody(body): JsonBody<NewPassword>,
-) -> AppResult<Json<serde_json::Value>> {
+) -> AppResult<Json<Status>> {
     let mut conn = state.db_write().await?;
     account::reset(&mut conn, body.token, body.password).await?;
-    Ok(Json(json!({ "status": "password_changed" })))
+    Ok(Json(Status {
+        status: "password_changed",
+    }))
 }

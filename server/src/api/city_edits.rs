@@ -64,6 +64,25 @@ async fn record(
 /// `PATCH /api/v1/cities/{slug}` `{name?, official_name?, names?, kind?, population?, website?,
 /// wikidata?, summary?, takeaways?, lon?, lat?, reason?}` → `{city, revision_id}`
 /// (`revision_id` null when nothing changed).
+#[utoipa::path(patch, path = "/api/v1/cities/{slug}", tag = "editors",
+    request_body(content = Object, description = "The fields to change (`name`, `official_name`, `names`, `kind`, `population`, `website`, \
+        `wikidata`, `summary`, `takeaways`, `lon`, `lat`) and an optional `reason`"),
+    security(("session" = [], "csrf" = [])),
+    params(("slug" = String, Path, description = "The city's slug"),
+           ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
+    responses(
+        (status = 200, description = "`{city, revision_id}`; `revision_id` is null when nothing changed", body = Object),
+        (status = 400, description = "Malformed JSON, or a body that is not an object", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 401, description = "No valid session", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 403, description = "Not a verified editor of this city nor a moderator, a missing `X-CSRF-Token` or a foreign `Origin`", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 404, description = "No city has this slug", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 422, description = "A bad field (named in `field`)", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+    ))]
 pub async fn update_city(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
@@ -106,6 +125,28 @@ pub async fn update_city(
 /// `POST /api/v1/cities/{slug}/practices` `{original_lang, title, summary?, body?,
 /// transferability?, organisation?, contact?, started?, ended?, status?, policy_areas?,
 /// sources, lon?, lat?, reason?}` → 201 `{practice, revision_id}`.
+#[utoipa::path(post, path = "/api/v1/cities/{slug}/practices", tag = "editors",
+    request_body(content = Object, description = "The practice (`original_lang`, `title`, `sources` required; `summary`, `body`, \
+        `transferability`, `organisation`, `contact`, `started`, `ended`, `status`, \
+        `policy_areas`, `lon`, `lat`) and an optional `reason`"),
+    security(("session" = [], "csrf" = [])),
+    params(("slug" = String, Path, description = "The city's slug"),
+           ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
+    responses(
+        (status = 201, description = "`{practice, revision_id}`: published at once", body = Object),
+        (status = 400, description = "Malformed JSON, or a body that is not an object", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 401, description = "No valid session", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 403, description = "Not a verified editor of this city nor a moderator, a missing `X-CSRF-Token` or a foreign `Origin`", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 404, description = "No city has this slug", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 409, description = "The practice clashes with an existing one", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 422, description = "A missing or bad field (named in `field`)", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+    ))]
 pub async fn create_practice(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
@@ -149,6 +190,26 @@ pub async fn create_practice(
 }
 
 /// `PATCH /api/v1/practices/{slug}` (fields as above, all optional) → `{practice, revision_id}`.
+#[utoipa::path(patch, path = "/api/v1/practices/{slug}", tag = "editors",
+    request_body(content = Object, description = "The practice fields to change (as for creation, all optional) and an optional `reason`"),
+    security(("session" = [], "csrf" = [])),
+    params(("slug" = String, Path, description = "The practice's slug"),
+           ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
+    responses(
+        (status = 200, description = "`{practice, revision_id}`; `revision_id` is null when nothing changed", body = Object),
+        (status = 400, description = "Malformed JSON, or a body that is not an object", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 401, description = "No valid session", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 403, description = "Not a verified editor of this city nor a moderator, a missing `X-CSRF-Token` or a foreign `Origin`", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 404, description = "No practice has this slug", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 409, description = "The change clashes with an existing practice", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 422, description = "A bad field (named in `field`)", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+    ))]
 pub async fn update_practice(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,

@@ -12,6 +12,26 @@ use crate::moderation::editor::{self, ClaimRequest};
 use crate::moderation::input::JsonBody;
 
 /// `POST /api/v1/editors/claims` `{city | place_id, role_title?, evidence?}` → 201 claim.
+#[utoipa::path(post, path = "/api/v1/editors/claims", tag = "editors",
+    request_body = ClaimRequest,
+    security(("session" = [], "csrf" = [])),
+    params(("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
+    responses(
+        (status = 201, description = "The claim, pending: `{id, status, city, place, role_title, \
+            evidence, reason, decided_at, created_at, user}`", body = Object),
+        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 401, description = "No valid session", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 403, description = "Unconfirmed e-mail address, a missing `X-CSRF-Token` or a foreign `Origin`", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 404, description = "No such city or place", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 409, description = "The account already claims this place", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 422, description = "Neither or both of `city` and `place_id`, or a bad text (named in `field`)", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+    ))]
 pub async fn claim(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
@@ -25,6 +45,14 @@ pub async fn claim(
 }
 
 /// `GET /api/v1/editors/claims` → `{claims: [...]}` of the signed-in account.
+#[utoipa::path(get, path = "/api/v1/editors/claims", tag = "editors",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "`{claims: [...]}` of the signed-in account, newest first",
+         body = Object),
+        (status = 401, description = "No valid session", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+    ))]
 pub async fn mine(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,

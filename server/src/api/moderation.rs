@@ -6,6 +6,7 @@ use axum::extract::{Path, Query, State};
 use diesel_async::AsyncConnection;
 use serde::Deserialize;
 use serde_json::{Value, json};
+use utoipa::{IntoParams, ToSchema};
 
 use crate::app::AppState;
 use crate::auth::CurrentUser;
@@ -14,14 +15,30 @@ use crate::moderation::input::{JsonBody, text};
 use crate::moderation::{editor, revision, submission};
 
 /// Filters of the lists.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Submissions: pending (default), published or rejected; claims: pending (default),
+    /// verified, rejected or withdrawn.
     pub status: Option<String>,
+    /// Submissions at most, 1 to 1000 (default 100).
     pub limit: Option<i64>,
 }
 
 /// `GET /api/v1/moderation/submissions?status=pending|published|rejected&limit=100` →
 /// `{submissions: [...]}` each with `diff: {before, after}`.
+#[utoipa::path(get, path = "/api/v1/moderation/submissions", tag = "moderation",
+    security(("session" = [])),
+    params(ListQuery),
+    responses(
+        (status = 200, description = "`{submissions: [...]}`, each with `diff: {before, after}`", body = Object),
+        (status = 400, description = "Bad `status` or `limit`", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 401, description = "No valid session", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 403, description = "Not a moderator", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+    ))]
 pub async fn queue(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
@@ -46,17 +63,40 @@ pub async fn queue(
 }
 
 /// An optional note or a required reason.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Decision {
+    /// Why (1 to 2000 characters): required to reject and to withdraw a claim, optional to
+    /// revert; shown to the submitter or in the history.
     #[serde(default)]
     pub reason: Option<String>,
+    /// A moderator's note on an approval (1 to 2000 characters).
     #[serde(default)]
     pub note: Option<String>,
 }
 
 /// `POST /api/v1/moderation/submissions/{id}/approve` `{note?}` → `{submission, revision_id,
 /// entity: {type, id, slug}}`.
+#[utoipa::path(post, path = "/api/v1/moderation/submissions/{id}/approve", tag = "moderation",
+    request_body = Decision,
+    security(("session" = [], "csrf" = [])),
+    params(("id" = i64, Path, description = "The submission's id"),
+           ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
+    responses(
+        (status = 200, description = "`{submission, revision_id, entity: {type, id, slug}}`: the change is published", body = Object),
+        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 401, description = "No valid session", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 403, description = "Not a moderator, a missing `X-CSRF-Token` or a foreign `Origin`", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 404, description = "No such submission", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 409, description = "The submission is decided already, or its target changed or is gone", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 422, description = "A bad `note`, or the proposal no longer fits the data (named in `field`)", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+    ))]
 pub async fn approve(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
@@ -80,6 +120,26 @@ fn required_reason(decision: Decision) -> AppResult<String> {
 }
 
 /// `POST /api/v1/moderation/submissions/{id}/reject` `{reason}` → the submission.
+#[utoipa::path(post, path = "/api/v1/moderation/submissions/{id}/reject", tag = "moderation",
+    request_body = Decision,
+    security(("session" = [], "csrf" = [])),
+    params(("id" = i64, Path, description = "The submission's id"),
+           ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
+    responses(
+        (status = 200, description = "The rejected submission", body = Object),
+        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 401, description = "No valid session", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 403, description = "Not a moderator, a missing `X-CSRF-Token` or a foreign `Origin`", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 404, description = "No such submission", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 409, description = "The submission is decided already", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 422, description = "A missing or bad `reason`", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+    ))]
 pub async fn reject(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
@@ -95,6 +155,18 @@ pub async fn reject(
 }
 
 /// `GET /api/v1/moderation/claims?status=pending|verified|rejected|withdrawn` → `{claims}`.
+#[utoipa::path(get, path = "/api/v1/moderation/claims", tag = "moderation",
+    security(("session" = [])),
+    params(ListQuery),
+    responses(
+        (status = 200, description = "`{claims: [...]}` with the given status", body = Object),
+        (status = 400, description = "Bad `status`", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 401, description = "No valid session", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 403, description = "Not a moderator", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+    ))]
 pub async fn claims(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
@@ -115,6 +187,21 @@ pub async fn claims(
 }
 
 /// `POST /api/v1/moderation/claims/{id}/verify` → the claim (a claimed place is listed now).
+#[utoipa::path(post, path = "/api/v1/moderation/claims/{id}/verify", tag = "moderation",
+    security(("session" = [], "csrf" = [])),
+    params(("id" = i64, Path, description = "The claim's id"),
+           ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
+    responses(
+        (status = 200, description = "The verified claim (a claimed gazetteer place is listed as a city now)", body = Object),
+        (status = 401, description = "No valid session", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 403, description = "Not a moderator, a missing `X-CSRF-Token` or a foreign `Origin`", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 404, description = "No such claim, or its place is gone", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 409, description = "The claim is decided already", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+    ))]
 pub async fn verify_claim(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
@@ -126,6 +213,26 @@ pub async fn verify_claim(
 }
 
 /// `POST /api/v1/moderation/claims/{id}/withdraw` `{reason}` → the claim.
+#[utoipa::path(post, path = "/api/v1/moderation/claims/{id}/withdraw", tag = "moderation",
+    request_body = Decision,
+    security(("session" = [], "csrf" = [])),
+    params(("id" = i64, Path, description = "The claim's id"),
+           ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
+    responses(
+        (status = 200, description = "The withdrawn claim", body = Object),
+        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 401, description = "No valid session", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 403, description = "Not a moderator, a missing `X-CSRF-Token` or a foreign `Origin`", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 404, description = "No such claim", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 409, description = "The claim is withdrawn or rejected already", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 422, description = "A missing or bad `reason`", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+    ))]
 pub async fn withdraw_claim(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
@@ -141,6 +248,15 @@ pub async fn withdraw_claim(
 }
 
 /// `GET /api/v1/moderation/revisions` → `{revisions}` editors published that await review.
+#[utoipa::path(get, path = "/api/v1/moderation/revisions", tag = "moderation",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "`{revisions: [...]}` editors published that await review", body = Object),
+        (status = 401, description = "No valid session", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 403, description = "Not a moderator", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+    ))]
 pub async fn revisions_to_review(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
@@ -153,6 +269,19 @@ pub async fn revisions_to_review(
 }
 
 /// `POST /api/v1/moderation/revisions/{id}/reviewed` → `{id, needs_review: false}`.
+#[utoipa::path(post, path = "/api/v1/moderation/revisions/{id}/reviewed", tag = "moderation",
+    security(("session" = [], "csrf" = [])),
+    params(("id" = i64, Path, description = "The revision's id"),
+           ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
+    responses(
+        (status = 200, description = "`{id, needs_review: false}`", body = Object),
+        (status = 401, description = "No valid session", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 403, description = "Not a moderator, a missing `X-CSRF-Token` or a foreign `Origin`", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 404, description = "No such revision", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+    ))]
 pub async fn mark_reviewed(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
@@ -165,6 +294,26 @@ pub async fn mark_reviewed(
 }
 
 /// `POST /api/v1/moderation/revisions/{id}/revert` `{reason?}` → `{revision_id}` of the revert.
+#[utoipa::path(post, path = "/api/v1/moderation/revisions/{id}/revert", tag = "moderation",
+    request_body = Decision,
+    security(("session" = [], "csrf" = [])),
+    params(("id" = i64, Path, description = "The revision's id"),
+           ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
+    responses(
+        (status = 200, description = "`{revision_id}` of the revision that reverts it", body = Object),
+        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 401, description = "No valid session", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 403, description = "Not a moderator, a missing `X-CSRF-Token` or a foreign `Origin`", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 404, description = "No such revision", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 409, description = "The entity changed since, or the revision cannot be reverted", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 422, description = "A bad `reason`", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+    ))]
 pub async fn revert(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,

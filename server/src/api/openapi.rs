@@ -7,9 +7,10 @@ use std::sync::LazyLock;
 
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use utoipa::OpenApi;
 use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::openapi::{RefOr, Required};
+use utoipa::{Modify, OpenApi};
 
 use super::document;
 
@@ -21,7 +22,11 @@ use super::document;
         description = "Welcoming cities, city networks and local refugee-policy practices. \
             Collections are GeoJSON (RFC 7946) with `numberMatched`, `numberReturned` and \
             `next` links; errors are RFC 9457 problem documents naming the `field` at fault. \
-            Answers carry a strong ETag (If-None-Match gives 304) and Cache-Control.",
+            Answers carry a strong ETag (If-None-Match gives 304) and Cache-Control. \
+            Accounts sign in with `POST /api/v1/auth/login`, which sets the `haven_session` \
+            cookie (HttpOnly, SameSite=Lax) and answers the session's CSRF token; every write \
+            made with that cookie must send the token in `X-CSRF-Token`, and a browser's \
+            `Origin`, when sent, must be Haven's own (else 403).",
         license(name = "AGPL-3.0-or-later"),
     ),
     paths(
@@ -43,19 +48,75 @@ use super::document;
         crate::ogc::collections::queryables,
         crate::ogc::items::list,
         crate::ogc::items::show,
+        super::auth::register,
+        super::auth::confirm,
+        super::auth::login,
+        super::auth::logout,
+        super::auth::password_reset,
+        super::auth::password_reset_confirm,
+        super::me::me,
+        super::submissions::create,
+        super::submissions::show,
+        super::editors::claim,
+        super::editors::mine,
+        super::moderation::queue,
+        super::moderation::approve,
+        super::moderation::reject,
+        super::moderation::claims,
+        super::moderation::verify_claim,
+        super::moderation::withdraw_claim,
+        super::moderation::revisions_to_review,
+        super::moderation::mark_reviewed,
+        super::moderation::revert,
+        super::city_edits::update_city,
+        super::city_edits::create_practice,
+        super::city_edits::update_practice,
+        super::revisions::of_city,
+        super::revisions::of_practice,
     ),
     components(schemas(crate::error::Problem)),
+    modifiers(&SessionSecurity),
     tags(
         (name = "directory", description = "Policy areas and networks"),
         (name = "cities", description = "Welcoming cities"),
         (name = "practices", description = "Local practices"),
         (name = "gazetteer", description = "Place search"),
         (name = "ogc", description = "OGC API - Features"),
+        (name = "accounts", description = "Registration, sign-in, password reset and the signed-in account"),
+        (name = "submissions", description = "Proposals anyone can send, reviewed by moderators"),
+        (name = "editors", description = "City editor claims and direct edits of verified editors"),
+        (name = "moderation", description = "Moderators: submission queue, claims, revision review"),
+        (name = "revisions", description = "Public change history"),
         (name = "meta", description = "This document and its reference page"),
         (name = "health", description = "Probes"),
     )
 )]
 pub struct ApiDoc;
+
+/// The two halves of a signed-in request: the `haven_session` cookie (`session`) and, on
+/// writes, the session's CSRF token in `X-CSRF-Token` (`csrf`).
+struct SessionSecurity;
+
+impl Modify for SessionSecurity {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        let components = api.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::auth::session::COOKIE,
+                "Session cookie set by `POST /api/v1/auth/login` (HttpOnly, SameSite=Lax).",
+            ))),
+        );
+        components.add_security_scheme(
+            "csrf",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "X-CSRF-Token",
+                "The session's `csrf_token` (from login or `GET /api/v1/me`), required on \
+                 every write made with the session cookie.",
+            ))),
+        );
+    }
+}
 
 /// The document, serialised once.
 pub static DOCUMENT: LazyLock<String> = LazyLock::new(|| {

@@ -12,6 +12,14 @@ use crate::error::{AppResult, not_found};
 use crate::moderation::{city, first, practice, revision};
 
 /// `GET /api/v1/cities/{slug}/revisions` → `{city: {slug, name}, last_changed_at, revisions}`.
+#[utoipa::path(get, path = "/api/v1/cities/{slug}/revisions", tag = "revisions",
+    params(("slug" = String, Path, description = "The city's slug, e.g. `koeln`")),
+    responses(
+        (status = 200, description = "`{city: {slug, name}, last_changed_at, revisions}`: who changed \
+            what (before/after), when and why, newest first", body = Object),
+        (status = 404, description = "No city has this slug", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+    ))]
 pub async fn of_city(
     State(state): State<AppState>,
     Path(slug): Path<String>,
@@ -38,6 +46,14 @@ pub async fn of_city(
 
 /// `GET /api/v1/practices/{slug}/revisions` → `{practice: {slug, city}, last_changed_at,
 /// revisions}`.
+#[utoipa::path(get, path = "/api/v1/practices/{slug}/revisions", tag = "revisions",
+    params(("slug" = String, Path, description = "The practice's slug")),
+    responses(
+        (status = 200, description = "`{practice: {slug, city}, last_changed_at, revisions}`, newest \
+            first", body = Object),
+        (status = 404, description = "No practice has this slug", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+    ))]
 pub async fn of_practice(
     State(state): State<AppState>,
     Path(slug): Path<String>,

@@ -4,7 +4,9 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
 
 use crate::app::AppState;
 use crate::auth::rate_limit::{self, SUBMISSIONS_PER_CLIENT};
@@ -13,14 +15,37 @@ use crate::error::AppResult;
 use crate::moderation::input::JsonBody;
 use crate::moderation::submission::{self, Proposal};
 
+/// What a submitter keeps to follow the proposal.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Receipt {
+    /// Give it to `GET /api/v1/submissions/{reference}`.
+    pub reference: String,
+    /// Always `pending`.
+    pub status: &'static str,
+}
+
 /// `POST /api/v1/submissions` → 201 `{reference, status: "pending"}`. A filled-in honeypot
 /// (`website`) gets the same-looking answer, but nothing is stored.
+#[utoipa::path(post, path = "/api/v1/submissions", tag = "submissions",
+    request_body = crate::moderation::submission::Proposal,
+    security((), ("session" = [], "csrf" = [])),
+    responses(
+        (status = 201, description = "Stored for review (a signed-in submitter is recorded)", body = Receipt),
+        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 422, description = "A bad `kind`, `target`, `source_urls` or `payload.<field>` (named in `field`)", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+        (status = 429, description = "Too many submissions from this client; `Retry-After` says when to retry", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+    ))]
 pub async fn create(
     State(state): State<AppState>,
     MaybeUser(session): MaybeUser,
     ClientAddr(client): ClientAddr,
     JsonBody(proposal): JsonBody<Proposal>,
-) -> AppResult<(StatusCode, Json<Value>)> {
+) -> AppResult<(StatusCode, Json<Receipt>)> {
     let mut conn = state.db_write().await?;
     let bucket = format!("submission:{client}");
     rate_limit::check(&mut conn, &bucket, SUBMISSIONS_PER_CLIENT).await?;
@@ -29,7 +54,10 @@ pub async fn create(
         tracing::info!(%client, "honeypot filled in; submission dropped");
         return Ok((
             StatusCode::CREATED,
-            Json(json!({ "reference": submission::new_reference(), "status": "pending" })),
+            Json(Receipt {
+                reference: submission::new_reference(),
+                status: "pending",
+            }),
         ));
     }
     let checked = submission::check(&mut conn, proposal).await?;
@@ -38,12 +66,23 @@ pub async fn create(
     let reference = submission::store(&mut conn, checked, submitter).await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "reference": reference, "status": "pending" })),
+        Json(Receipt {
+            reference,
+            status: "pending",
+        }),
     ))
 }
 
 /// `GET /api/v1/submissions/{reference}` → `{reference, kind, status, reason, created_at,
 /// reviewed_at}`.
+#[utoipa::path(get, path = "/api/v1/submissions/{reference}", tag = "submissions",
+    params(("reference" = String, Path, description = "The reference `POST /api/v1/submissions` answered")),
+    responses(
+        (status = 200, description = "`{reference, kind, status, reason, created_at, reviewed_at}`",
+         body = Object),
+        (status = 404, description = "No submission has this reference", body = crate::error::Problem,
+         content_type = "application/problem+json"),
+    ))]
 pub async fn show(
     State(state): State<AppState>,
     Path(reference): Path<String>,

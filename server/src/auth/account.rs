@@ -22,12 +22,15 @@ const RESET_HOURS: i64 = 1;
 const MAIL_LANGS: [&str; 4] = ["de", "en", "fr", "es"];
 
 /// What a registration asks for.
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Registration {
     pub email: String,
+    /// 10 to 256 characters.
     pub password: String,
+    /// 1 to 100 characters, shown next to the account's edits.
     pub display_name: String,
+    /// Language of mail: de, en (default), fr or es.
     #[serde(default)]
     pub lang: Option<String>,
 }

@@ -21,7 +21,7 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 pub const LIFETIME_DAYS: i64 = 30;
 
 /// An account as handlers see it.
-#[derive(Debug, Clone, Serialize, QueryableByName)]
+#[derive(Debug, Clone, Serialize, QueryableByName, utoipa::ToSchema)]
 pub struct User {
     #[diesel(sql_type = BigInt)]
     pub id: i64,
@@ -29,6 +29,7 @@ pub struct User {
     pub email: String,
     #[diesel(sql_type = Nullable<Text>)]
     pub display_name: Option<String>,
+    /// `user`, `moderator` or `admin`.
     #[diesel(sql_type = Text)]
     pub role: String,
     #[diesel(sql_type = Bool)]

@@ -15,11 +15,13 @@ use crate::moderation::revision::{self, Change, Entity};
 use crate::moderation::{city, first};
 
 /// A claim as it arrives: `city` (a slug) or `place_id` (from the gazetteer).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClaimRequest {
+    /// The slug of a listed city.
     #[serde(default)]
     pub city: Option<String>,
+    /// A gazetteer place (`GET /api/v1/places`) not listed yet.
     #[serde(default)]
     pub place_id: Option<i64>,
     #[serde(default)]

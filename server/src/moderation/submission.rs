@@ -20,22 +20,29 @@ use crate::moderation::{city, demand, first, membership, practice};
 pub const KINDS: [&str; 5] = ["city", "membership", "demand", "practice", "correction"];
 
 /// The entity a correction is about.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Target {
+    /// `city` or `practice`.
     #[serde(rename = "type")]
     pub kind: String,
     pub slug: String,
 }
 
 /// A proposal as it arrives.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Proposal {
+    /// `city`, `membership`, `demand`, `practice` or `correction`.
     pub kind: String,
+    /// What a `correction` corrects.
     #[serde(default)]
     pub target: Option<Target>,
+    /// The proposed fields: a new city, membership, demand or practice, or the changed
+    /// fields of the target; errors name them as `payload.<field>`.
+    #[schema(value_type = Object)]
     pub payload: Value,
+    /// 1 to 10 http(s) URLs backing the proposal.
     #[serde(default)]
     pub source_urls: Vec<String>,
     #[serde(default)]

@@ -1,8 +1,102 @@
 //! The OpenAPI document and the reference page.
 
-use axum::http::StatusCode;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
 
 use crate::support::TestApp;
+
+/// The answer of `api::not_found`, the fallback for paths no route matches.
+const FALLBACK_DETAIL: &str = "There is nothing at this address.";
+
+/// Every path given to `.route(..)` or `.route_service(..)` anywhere in the server's source:
+/// the routes registered on the router, read where they are written (axum cannot list them).
+fn routes_in_source() -> BTreeSet<String> {
+    fn walk(dir: &Path, found: &mut BTreeSet<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, found);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let source = std::fs::read_to_string(&path).unwrap();
+                for call in [".nest(", ".nest_service("] {
+                    assert!(
+                        !source.contains(call),
+                        "{}: nested routers are not seen by this test; list their full paths \
+                         or teach routes_in_source about them",
+                        path.display()
+                    );
+                }
+                for call in [".route(", ".route_service("] {
+                    for (at, _) in source.match_indices(call) {
+                        let rest = source[at + call.len()..].trim_start();
+                        let literal = rest
+                            .strip_prefix('"')
+                            .and_then(|rest| rest.split('"').next())
+                            .unwrap_or_else(|| {
+                                panic!(
+                                    "{}: a route whose path is not a string literal",
+                                    path.display()
+                                )
+                            });
+                        found.insert(literal.to_owned());
+                    }
+                }
+            }
+        }
+    }
+    let mut found = BTreeSet::new();
+    walk(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut found,
+    );
+    found
+}
+
+#[test]
+fn every_registered_route_is_in_routes() {
+    let registered = routes_in_source();
+    let listed: BTreeSet<String> = haven::api::ROUTES.iter().map(|r| (*r).to_owned()).collect();
+    assert_eq!(
+        listed.len(),
+        haven::api::ROUTES.len(),
+        "ROUTES has duplicates"
+    );
+    assert!(
+        registered.len() >= 30,
+        "the scan finds the routes: {registered:?}"
+    );
+    let missing: Vec<_> = registered.difference(&listed).collect();
+    assert!(
+        missing.is_empty(),
+        "routed but not in api::ROUTES: {missing:?}"
+    );
+    let stale: Vec<_> = listed.difference(&registered).collect();
+    assert!(stale.is_empty(), "in api::ROUTES but not routed: {stale:?}");
+}
+
+/// A documented path with its parameters filled in with sample values.
+fn concrete(path: &str) -> String {
+    let concrete = path
+        .replace("{slug}", "koeln")
+        .replace("{collection}", "cities")
+        .replace("{feature}", "koeln")
+        .replace("{id}", "1")
+        .replace("{reference}", "no-such-reference");
+    let concrete = concrete.replace(
+        "/api/v1/practices/koeln",
+        "/api/v1/practices/palermo-charter",
+    );
+    if concrete == "/api/v1/places" {
+        "/api/v1/places?q=k".to_owned()
+    } else {
+        concrete
+    }
+}
+
+const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
 
 #[tokio::test]
 async fn every_route_is_documented_and_every_documented_route_exists() {
@@ -12,38 +106,99 @@ async fn every_route_is_documented_and_every_documented_route_exists() {
     let document = response.json();
     let paths = document["paths"].as_object().unwrap();
     for route in haven::api::ROUTES {
-        let operation = &paths
+        let item = paths
             .get(*route)
-            .unwrap_or_else(|| panic!("{route} is missing from the OpenAPI document"))["get"];
+            .unwrap_or_else(|| panic!("{route} is missing from the OpenAPI document"));
         assert!(
-            operation["responses"]["200"].is_object(),
-            "{route} documents its 200"
+            METHODS.iter().any(|m| item[*m].is_object()),
+            "{route} documents an operation"
         );
     }
-    for path in paths.keys() {
+    for (path, item) in paths {
         assert!(
             haven::api::ROUTES.contains(&path.as_str()),
             "{path} is documented but not in ROUTES"
         );
-        let concrete = path
-            .replace("{slug}", "koeln")
-            .replace("{collection}", "cities")
-            .replace("{feature}", "koeln");
-        let concrete = if concrete == "/api/v1/practices/koeln" {
-            "/api/v1/practices/palermo-charter".to_owned()
-        } else if concrete == "/api/v1/places" {
-            "/api/v1/places?q=k".to_owned()
-        } else {
-            concrete
-        };
-        let answer = app.get(&concrete).await;
+        let url = concrete(path);
+        let documented: BTreeSet<String> = METHODS
+            .iter()
+            .filter(|m| item[**m].is_object())
+            .map(|m| m.to_uppercase())
+            .collect();
+        for method in &documented {
+            let operation = &item[method.to_lowercase()];
+            // No cookie and an empty body: public reads succeed, the rest is refused early
+            // (401, or 400 for the body), before anything is written.
+            let answer = app
+                .request(
+                    Request::builder()
+                        .method(method.as_str())
+                        .uri(&url)
+                        .body(Body::empty())
+                        .unwrap(),
+                )
+                .await;
+            let fallback =
+                answer.status == StatusCode::NOT_FOUND && answer.text().contains(FALLBACK_DETAIL);
+            assert!(
+                !fallback && answer.status != StatusCode::METHOD_NOT_ALLOWED,
+                "{method} {url} is documented but not routed: {} {}",
+                answer.status,
+                answer.text()
+            );
+            let status = answer.status.as_u16().to_string();
+            assert!(
+                operation["responses"][&status].is_object(),
+                "{method} {path} answered {status}, which it does not document: {}",
+                answer.text()
+            );
+            let public = operation.get("security").is_none();
+            if method == "GET" && public && !path.contains("{reference}") {
+                assert_eq!(answer.status, StatusCode::OK, "{url}: {}", answer.text());
+            }
+            if !answer.status.is_success() && answer.status != StatusCode::NOT_MODIFIED {
+                assert!(
+                    operation["responses"][&status]["content"]["application/problem+json"]
+                        .is_object(),
+                    "{method} {path} documents its {status} as a problem document"
+                );
+            }
+        }
+        // An unknown method lists the routed methods in `Allow`: they are the documented ones.
+        let probe = app
+            .request(
+                Request::builder()
+                    .method("PROBE")
+                    .uri(&url)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(probe.status, StatusCode::METHOD_NOT_ALLOWED, "PROBE {url}");
+        let allowed: BTreeSet<String> = probe.headers[header::ALLOW]
+            .to_str()
+            .unwrap()
+            .split(',')
+            .map(|m| m.trim().to_owned())
+            .filter(|m| m != "HEAD")
+            .collect();
         assert_eq!(
-            answer.status,
-            StatusCode::OK,
-            "{concrete} is routed: {}",
-            answer.text()
+            allowed, documented,
+            "methods routed on {path} vs documented"
         );
     }
+    // Signed-in routes name the cookie session, writes the CSRF header too.
+    let schemes = &document["components"]["securitySchemes"];
+    assert_eq!(schemes["session"]["in"], "cookie");
+    assert_eq!(schemes["session"]["name"], "haven_session");
+    assert_eq!(schemes["csrf"]["in"], "header");
+    assert_eq!(schemes["csrf"]["name"], "X-CSRF-Token");
+    let revert = &paths["/api/v1/moderation/revisions/{id}/revert"]["post"];
+    assert_eq!(revert["security"][0]["csrf"], serde_json::json!([]));
+    assert!(revert["requestBody"]["content"]["application/json"].is_object());
+    assert!(revert["responses"]["403"]["content"]["application/problem+json"].is_object());
+    let login = &paths["/api/v1/auth/login"]["post"];
+    assert!(login["responses"]["429"]["content"]["application/problem+json"].is_object());
     // Parameters and problems are documented.
     let cities = &paths["/api/v1/cities"]["get"];
     let names: Vec<&str> = cities["parameters"]

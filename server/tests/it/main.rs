@@ -13,6 +13,7 @@ mod api_params;
 mod api_practices;
 mod auth;
 mod health;
+mod import;
 mod migrations;
 mod moderation;
 mod ogc;

@@ -1,0 +1,33 @@
+//! The bundled dataset (`data/`): which file is loaded by which loader, in dependency order.
+
+use super::{Unit, catalogue, directory, gazetteer, unit};
+
+/// The loaders of the bundled dataset, in the order they must run.
+#[must_use]
+pub fn units() -> Vec<Unit> {
+    vec![
+        unit!("geonames_countries.csv", gazetteer::load_countries),
+        unit!("de_states_vg5000_2021.geojson", gazetteer::load_states),
+        unit!("de_districts_vg5000_2021.csv", gazetteer::load_districts),
+        unit!("geonames_admin1.csv", gazetteer::load_admin1),
+        unit!(
+            "de_municipalities_vg5000_2021.csv",
+            gazetteer::load_municipalities
+        ),
+        unit!(
+            "geonames_cities_europe_pop500.csv",
+            gazetteer::load_geonames_europe
+        ),
+        unit!(
+            "geonames_cities_nonEurope_pop15000.csv",
+            gazetteer::load_geonames_world
+        ),
+        unit!("policy_areas.csv", catalogue::load_policy_areas),
+        unit!("safe_harbour_demands.csv", catalogue::load_demands),
+        unit!("networks.csv", catalogue::load_networks),
+        unit!("safe_harbours_de.csv", directory::load_safe_harbours),
+        unit!("safe_harbour_states_de.csv", directory::load_states),
+        unit!("network_memberships.csv", directory::load_memberships),
+        unit!("practices.csv", directory::load_practices),
+    ]
+}
