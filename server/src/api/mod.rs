@@ -32,16 +32,13 @@ use crate::error::Problem;
 pub fn router(state: AppState) -> Router {
     let static_files = ServeDir::new(&state.config.static_dir)
         .append_index_html_on_directories(true)
-        .not_found_service(axum::routing::any(not_found).with_state(()));
-    // Pages the mailed links open (`/confirm-email?token=…`, `/reset-password?token=…`): the
-    // map client, which reads its view from the path.
-    let client_page =
-        axum::routing::get_service(ServeFile::new(state.config.static_dir.join("index.html")));
+        .fallback(
+            axum::routing::any(client_page_or_not_found)
+                .with_state(state.config.static_dir.join("index.html")),
+        );
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .route("/confirm-email", client_page.clone())
-        .route("/reset-password", client_page)
         .route("/api/v1/auth/register", post(auth::register))
         .route("/api/v1/auth/confirm", post(auth::confirm))
         .route("/api/v1/auth/login", post(auth::login))
@@ -170,6 +167,22 @@ fn public_reads(state: &AppState) -> Router<AppState> {
             caching::revalidate,
         ))
         .layer(caching::cors())
+}
+
+/// Paths the map client answers itself: the pages the links in mails open
+/// (`/confirm-email?token=…`, `/reset-password?token=…`).
+pub const CLIENT_PAGES: [&str; 2] = ["/confirm-email", "/reset-password"];
+
+/// The client's `index.html` for its own pages, else the 404 problem document.
+async fn client_page_or_not_found(
+    axum::extract::State(index): axum::extract::State<std::path::PathBuf>,
+    request: axum::extract::Request,
+) -> axum::response::Response {
+    if CLIENT_PAGES.contains(&request.uri().path()) {
+        let Ok(page) = tower::ServiceExt::oneshot(ServeFile::new(index), request).await;
+        return page.into_response();
+    }
+    not_found().await.into_response()
 }
 
 /// The answer to any path Haven does not know.
