@@ -155,3 +155,30 @@ async fn readyz_is_503_while_the_database_is_down() {
         .await
         .unwrap();
 }
+
+/// `haven admin …` beside a running server reuses its cluster and must leave it running.
+#[tokio::test]
+async fn closing_a_database_leaves_a_cluster_it_did_not_start_running() {
+    let root = target_dir().join("test-shared-cluster");
+    let owner = tokio::task::spawn_blocking({
+        let root = root.clone();
+        move || EmbeddedCluster::start(&root)
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    owner.ensure_database("haven").await.unwrap();
+    let args = haven::config::DatabaseArgs {
+        database_url: None,
+        database_replica_url: None,
+        data_dir: root,
+        pool_size: 1,
+    };
+    let guest = db::Database::open(&args).await.unwrap();
+    guest.close();
+    owner.ensure_database("haven").await.unwrap();
+    let url = owner.connection_string("haven");
+    db::migrate::run_pending(&url).await.unwrap();
+    let app = TestApp::over(url, Config::default()).await;
+    assert_eq!(app.get("/readyz").await.status, StatusCode::OK);
+}
