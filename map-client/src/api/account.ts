@@ -10,7 +10,7 @@
  * the expected shape.
  */
 
-import { ApiError, type Fetch } from './client';
+import { ApiError, type Fetch, markWritten } from './client';
 import { parseProblem } from './parse';
 
 type Obj = Readonly<Record<string, unknown>>;
@@ -37,6 +37,29 @@ export function num(o: Obj, key: string): number | null {
 export function list(o: Obj, key: string): readonly unknown[] {
   const value = o[key];
   return Array.isArray(value) ? (value as unknown[]) : [];
+}
+
+/**
+ * Whether this browser signed in (the session cookie itself is HttpOnly, out of reach): kept
+ * in localStorage so other tabs and reloads know to ask `/me`.
+ */
+const SESSION_HINT = 'haven.signedIn';
+
+function hasSessionHint(): boolean {
+  try {
+    return localStorage.getItem(SESSION_HINT) === '1';
+  } catch {
+    return true;
+  }
+}
+
+function setSessionHint(on: boolean): void {
+  try {
+    if (on) localStorage.setItem(SESSION_HINT, '1');
+    else localStorage.removeItem(SESSION_HINT);
+  } catch {
+    // No storage: `me()` asks the server every time.
+  }
 }
 
 export interface User {
@@ -213,12 +236,16 @@ export class AccountApi {
       if (Number.isFinite(retry) && retry > 0) Object.assign(error, { retryAfter: retry });
       throw error;
     }
+    // Moderation and editor writes change what the map shows.
+    if (method !== 'GET' && /^(moderation|cities|practices)\//.test(path)) markWritten();
     if (response.status === 204) return null;
     return response.json().catch(() => null);
   }
 
   /** The signed-in account, or null without a session. */
   async me(): Promise<Me | null> {
+    // Visitors who never signed in here are not asked (no 401 on every page view).
+    if (!hasSessionHint()) return null;
     try {
       const me = parseMe(await this.send('GET', 'me'));
       this.csrf = me.csrfToken;
@@ -226,6 +253,7 @@ export class AccountApi {
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) {
         this.csrf = null;
+        setSessionHint(false);
         return null;
       }
       throw error;
@@ -235,12 +263,17 @@ export class AccountApi {
   async login(email: string, password: string): Promise<Me> {
     const me = parseMe(await this.send('POST', 'auth/login', { email, password }));
     this.csrf = me.csrfToken;
+    setSessionHint(true);
     return me;
   }
 
   async logout(): Promise<void> {
-    await this.send('POST', 'auth/logout');
-    this.csrf = null;
+    try {
+      await this.send('POST', 'auth/logout');
+    } finally {
+      this.csrf = null;
+      setSessionHint(false);
+    }
   }
 
   async register(input: { email: string; password: string; display_name: string; lang: string }): Promise<void> {

@@ -57,6 +57,8 @@ function claimForm(context: ViewContext): HTMLElement {
         ...(form.value('evidence') !== '' ? { evidence: form.value('evidence') } : {}),
       });
       context.setMe(await context.account.me());
+      // Shows the new claim in the list above.
+      context.go({ name: 'editor', params: {} }, null);
     },
   );
   return h('section', { class: 'dash-section', 'aria-labelledby': 'claim-heading' }, h('h3', { id: 'claim-heading' }, t('editor.claimHeading')), h('p', {}, t('editor.claimIntro')), form.element);

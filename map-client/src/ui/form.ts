@@ -46,7 +46,7 @@ export class Form {
   ) {
     counter += 1;
     this.prefix = `f${String(counter)}-${name}`;
-    this.message = h('div', { class: 'form-message', id: `${this.prefix}-message`, tabindex: '-1', role: 'alert' });
+    this.message = h('div', { class: 'form-message', id: `${this.prefix}--status`, tabindex: '-1', role: 'alert' });
     this.element = h('form', { class: 'haven-form', novalidate: true, 'data-form': name }, this.message);
   }
 
