@@ -5,7 +5,15 @@
  */
 
 import type { StyleSpecification } from 'maplibre-gl';
+import { AccountApi, type Me, isModerator } from './api/account';
 import { ApiError, HavenApi, isAbort } from './api/client';
+import { confirmEmailView, forgotPasswordView, resetPasswordView, signInView, signUpView } from './account/pages';
+import { editorView } from './editor/dashboard';
+import { moderationView } from './moderation/console';
+import { historyView } from './moderation/history';
+import { addCityView, correctionView, statusView, suggestPracticeView } from './suggest/forms';
+import type { View, ViewContext } from './views/context';
+import { type Page, type PageName, parsePage, writePage } from './views/page';
 import type { CitySummary, Network, Place, PolicyArea, PracticeSummary } from './api/types';
 import { type Filters, NO_FILTERS, hasFilters, sameFilters } from './filters/filters';
 import { type FilterOptions, FilterPanel } from './filters/panel';
@@ -48,6 +56,11 @@ const CITY_ZOOM = 9;
 export class App {
   private state: State;
   private readonly api = new HavenApi(new URL('api/v1/', siteRoot()));
+  private readonly account = new AccountApi(new URL('api/v1/', siteRoot()));
+  /** The signed-in account (null when signed out or not known yet). */
+  private me: Me | null = null;
+  /** The page over the map (a form, a dashboard), if one is open. */
+  private page: Page | null = null;
   private t: Translate;
   private map: HavenMap | null = null;
   private areas: readonly PolicyArea[] = [];
@@ -74,6 +87,7 @@ export class App {
       mode: initial.mode ?? 'map',
       view: initial.view ?? null,
     };
+    this.page = parsePage(window.location.href, siteRoot());
     this.t = translator(this.state.lang);
     this.filterPanel = new FilterPanel(byId('filters'), (filters) => {
       this.setFilters(filters);
@@ -82,7 +96,8 @@ export class App {
       this.open({ kind, slug }, { fly: true });
     });
     this.detail = new DetailPanel(byId('detail'), () => {
-      this.open(null);
+      // Closing a page about a city or practice returns to its panel.
+      this.open(this.page !== null ? this.state.selection : null);
     });
     this.search = new SearchBox(byId('search', HTMLFormElement), this.api, (place) => {
       this.choosePlace(place);
@@ -96,10 +111,27 @@ export class App {
     window.addEventListener('popstate', () => {
       this.fromUrl();
     });
+    this.renderAccountNav();
+    const signedIn = this.account.me().then(
+      (me) => {
+        this.me = me;
+        this.renderAccountNav();
+      },
+      () => undefined,
+    );
+    // Pages that need no reference data show at once; the others once it is loaded, so a
+    // form is never rendered twice under someone typing into it.
+    if (this.page && !App.NEEDS_REFERENCE.includes(this.page.name)) {
+      await signedIn;
+      this.showPage();
+    }
     const { style } = await loadBaseStyle(siteRoot());
     this.createMap(style);
     await this.loadReference();
-    if (this.state.selection) this.open(this.state.selection, { fly: this.state.view === null, history: 'none' });
+    await signedIn;
+    if (this.page) {
+      if (App.NEEDS_REFERENCE.includes(this.page.name)) this.showPage();
+    } else if (this.state.selection) this.open(this.state.selection, { fly: this.state.view === null, history: 'none' });
   }
 
   // ---- state changes -----------------------------------------------------------------
@@ -119,8 +151,10 @@ export class App {
     this.t = translator(lang);
     this.writeUrl('replace');
     this.renderChrome();
+    this.renderAccountNav();
     void this.loadReference().then(() => {
-      if (this.state.selection) this.open(this.state.selection, { fly: false, history: 'none' });
+      if (this.page) this.showPage();
+      else if (this.state.selection) this.open(this.state.selection, { fly: false, history: 'none' });
     });
   }
 
@@ -134,7 +168,9 @@ export class App {
 
   /** Opens a city or practice panel (or closes it with `null`). */
   private open(selection: Selection | null, options: { fly?: boolean; history?: 'push' | 'replace' | 'none' } = {}): void {
-    const same = selection?.kind === this.state.selection?.kind && selection?.slug === this.state.selection?.slug;
+    const same = this.page === null && selection?.kind === this.state.selection?.kind && selection?.slug === this.state.selection?.slug;
+    this.page = null;
+    document.body.classList.remove('page-open', 'page-wide');
     this.state = { ...this.state, selection };
     if (!same || options.history !== undefined) {
       const history = options.history ?? 'push';
@@ -162,6 +198,21 @@ export class App {
       this.applyMode();
     }
     if (next.view) this.map?.jumpTo(next.view);
+    const page = parsePage(window.location.href, siteRoot());
+    if (page !== null) {
+      this.page = page;
+      this.state = { ...this.state, selection: next.selection ?? null };
+      this.showPage();
+      return;
+    }
+    if (this.page !== null) {
+      this.page = null;
+      document.body.classList.remove('page-open', 'page-wide');
+      this.state = { ...this.state, selection: next.selection ?? null };
+      if (this.state.selection) this.open(this.state.selection, { fly: false, history: 'none' });
+      else this.detail.hide();
+      return;
+    }
     const selection = next.selection ?? null;
     if (selection?.slug !== this.state.selection?.slug || selection?.kind !== this.state.selection?.kind) {
       this.open(selection, { fly: false, history: 'none' });
@@ -169,28 +220,32 @@ export class App {
   }
 
   private writeUrl(how: 'push' | 'replace'): void {
-    const url = serializeUrlState(
-      {
-        lang: this.state.lang,
-        ...this.state.filters,
-        ...(this.state.selection ? { selection: this.state.selection } : {}),
-        mode: this.state.mode,
-        ...(this.state.view ? { view: this.state.view } : {}),
-      },
-      window.location.href,
-    );
+    const url = this.urlFor(this.page, this.state.selection);
     if (url.href === window.location.href) return;
     if (how === 'push') window.history.pushState(null, '', url);
     else window.history.replaceState(window.history.state, '', url);
   }
 
+  /** The URL of this view with another page and selection. */
+  private urlFor(page: Page | null, selection: Selection | null): URL {
+    const url = serializeUrlState(
+      {
+        lang: this.state.lang,
+        ...this.state.filters,
+        ...(selection ? { selection } : {}),
+        mode: this.state.mode,
+        ...(this.state.view ? { view: this.state.view } : {}),
+      },
+      window.location.href,
+    );
+    return writePage(url, page, siteRoot());
+  }
+
   /** A link that opens a city or practice in this view (used for list rows and panel links). */
   private href(kind: 'city' | 'practice', slug: string): string {
-    return serializeUrlState(
-      { lang: this.state.lang, ...this.state.filters, selection: { kind, slug }, mode: this.state.mode, ...(this.state.view ? { view: this.state.view } : {}) },
-      window.location.href,
-    ).href;
+    return this.urlFor(null, { kind, slug }).href;
   }
+
 
   /** The permanent link of a city or practice: just what it is, nothing of this view. */
   private permalink(kind: 'city' | 'practice', slug: string): string {
@@ -351,19 +406,22 @@ export class App {
           t,
           kindLabel,
           city.name,
-          cityBody(
-            {
-              t,
-              lang,
-              areas: this.areas,
-              permalink: this.permalink('city', city.slug),
-              practiceHref: (slug) => this.href('practice', slug),
-              openPractice: (slug) => {
-                this.open({ kind: 'practice', slug }, { fly: true });
+          [
+            ...cityBody(
+              {
+                t,
+                lang,
+                areas: this.areas,
+                permalink: this.permalink('city', city.slug),
+                practiceHref: (slug) => this.href('practice', slug),
+                openPractice: (slug) => {
+                  this.open({ kind: 'practice', slug }, { fly: true });
+                },
               },
-            },
-            city,
-          ),
+              city,
+            ),
+            this.panelActions('city', city.slug),
+          ],
         );
         if (fly) this.map?.flyTo(city.lon, city.lat, CITY_ZOOM, this.panelPadding());
       } else {
@@ -374,19 +432,22 @@ export class App {
           t,
           kindLabel,
           practice.title.text,
-          practiceBody(
-            {
-              t,
-              lang,
-              areas: this.areas,
-              permalink: this.permalink('practice', practice.slug),
-              cityHref: (slug) => this.href('city', slug),
-              openCity: (slug) => {
-                this.open({ kind: 'city', slug }, { fly: true });
+          [
+            ...practiceBody(
+              {
+                t,
+                lang,
+                areas: this.areas,
+                permalink: this.permalink('practice', practice.slug),
+                cityHref: (slug) => this.href('city', slug),
+                openCity: (slug) => {
+                  this.open({ kind: 'city', slug }, { fly: true });
+                },
               },
-            },
-            practice,
-          ),
+              practice,
+            ),
+            this.panelActions('practice', practice.slug),
+          ],
           { titleLang: practice.title.lang === 'und' ? undefined : practice.title.lang },
         );
         if (fly) this.map?.flyTo(practice.lon, practice.lat, CITY_ZOOM, this.panelPadding());
@@ -402,10 +463,139 @@ export class App {
     const { t } = this;
     const suggest = h('button', { type: 'button', class: 'suggest' }, t('place.suggest'));
     suggest.addEventListener('click', () => {
-      this.detail.show(t, t('place.suggest'), t('suggest.heading', { name: place.name }), [h('p', {}, t('suggest.intro')), h('p', {}, t('suggest.soon'))]);
+      this.goPage({ name: 'add-city', params: { place: place.id, name: place.name } }, null);
     });
     const where = [place.district, place.region, countryName(place.country, this.state.lang, place.country)].filter((x): x is string => x !== null && x !== '').join(', ');
     this.detail.show(t, t('search.notListed'), place.name, [h('p', { class: 'muted' }, where), h('p', { class: 'not-listed' }, t('place.notListed', { name: place.name })), suggest]);
+  }
+
+  // ---- pages over the map (forms, dashboards) ---------------------------------------------
+
+  /** Opens a page (or closes it with `null`, showing `selection` if any). */
+  private goPage(page: Page | null, selection: Selection | null = this.state.selection): void {
+    if (page === null) {
+      this.open(selection, { history: 'push', fly: false });
+      return;
+    }
+    this.page = page;
+    this.state = { ...this.state, selection };
+    this.writeUrl('push');
+    this.showPage();
+  }
+
+  private viewContext(page: Page): ViewContext {
+    return {
+      t: this.t,
+      lang: this.state.lang,
+      account: this.account,
+      api: this.api,
+      me: this.me,
+      cities: this.allCities,
+      areas: this.areas,
+      selection: this.state.selection,
+      params: page.params,
+      go: (next, selection) => {
+        this.goPage(next, selection === undefined ? this.state.selection : selection);
+      },
+      href: (next, selection) => this.urlFor(next, selection === undefined ? this.state.selection : selection).href,
+      setMe: (me) => {
+        this.me = me;
+        this.renderAccountNav();
+      },
+      dataChanged: () => {
+        this.map?.refreshData();
+        void this.loadReference();
+      },
+    };
+  }
+
+  /** Pages whose forms list the cities or policy areas. */
+  private static readonly NEEDS_REFERENCE: readonly PageName[] = ['suggest-practice', 'editor'];
+
+  private static readonly VIEWS: Readonly<Record<PageName, (context: ViewContext) => View>> = {
+    signin: signInView,
+    signup: signUpView,
+    'forgot-password': forgotPasswordView,
+    'reset-password': resetPasswordView,
+    'confirm-email': confirmEmailView,
+    'add-city': addCityView,
+    'suggest-practice': suggestPracticeView,
+    'suggest-correction': correctionView,
+    status: statusView,
+    editor: editorView,
+    moderation: moderationView,
+    history: historyView,
+  };
+
+  /** Under a city or practice: suggest a correction (or a practice), and the history. */
+  private panelActions(kind: 'city' | 'practice', slug: string): HTMLElement {
+    const { t } = this;
+    const selection: Selection = { kind, slug };
+    const link = (name: PageName, label: string): HTMLElement => {
+      const page: Page = { name, params: {} };
+      const a = h('a', { href: this.urlFor(page, selection).href, 'data-page': name }, label);
+      a.addEventListener('click', (event) => {
+        if (event.ctrlKey || event.metaKey || event.shiftKey) return;
+        event.preventDefault();
+        this.goPage(page, selection);
+      });
+      return h('li', {}, a);
+    };
+    return h(
+      'ul',
+      { class: 'panel-actions' },
+      link('suggest-correction', t('suggest.correction')),
+      kind === 'city' ? link('suggest-practice', t('suggest.practice')) : null,
+      link('history', t('history.title')),
+    );
+  }
+
+  /** Renders the open page in the panel. */
+  private showPage(): void {
+    const page = this.page;
+    if (page === null) return;
+    this.detailController?.abort();
+    this.map?.select(this.state.selection);
+    const view = App.VIEWS[page.name](this.viewContext(page));
+    document.title = `${view.title} – ${this.t('app.name')}`;
+    document.body.classList.add('page-open');
+    document.body.classList.toggle('page-wide', view.wide === true);
+    this.detail.show(this.t, view.kind, view.title, view.body);
+    byId('detail').dataset.page = page.name;
+  }
+
+  /** Header links: add your city, and sign in / the account's pages / sign out. */
+  private renderAccountNav(): void {
+    const { t } = this;
+    const nav = byId('account-nav');
+    nav.setAttribute('aria-label', t('nav.label'));
+    const link = (name: PageName, label: string): HTMLElement => {
+      const page: Page = { name, params: {} };
+      const a = h('a', { href: this.urlFor(page, null).href, 'data-page': name }, label);
+      a.addEventListener('click', (event) => {
+        if (event.ctrlKey || event.metaKey || event.shiftKey) return;
+        event.preventDefault();
+        this.goPage(page, null);
+      });
+      return h('li', {}, a);
+    };
+    const items: HTMLElement[] = [link('add-city', t('nav.addCity'))];
+    if (this.me === null) items.push(link('signin', t('account.signIn')));
+    else {
+      items.push(link('editor', t('nav.myCity')));
+      if (isModerator(this.me.user)) items.push(link('moderation', t('moderation.title')));
+      const out = h('button', { type: 'button', class: 'link-button', 'data-action': 'signout' }, t('account.signOut'));
+      out.addEventListener('click', () => {
+        void this.account.logout().finally(() => {
+          this.me = null;
+          this.renderAccountNav();
+          if (this.page) this.showPage();
+          this.status.notice(t('account.signedOut'));
+        });
+      });
+      items.push(h('li', {}, out));
+    }
+    nav.replaceChildren(h('ul', {}, ...items));
   }
 
   // ---- chrome -------------------------------------------------------------------------

@@ -52,6 +52,31 @@ export function isAbort(error: unknown): boolean {
   return error instanceof DOMException && error.name === 'AbortError';
 }
 
+/** How long public reads may come from the browser's cache (the server says max-age 60). */
+const CACHE_WINDOW_MS = 130_000;
+const WROTE_KEY = 'haven.wrote';
+
+/**
+ * Notes that this browser just changed published data, so that its next reads revalidate
+ * instead of showing cached answers from before the change (in this tab and after a reload).
+ */
+export function markWritten(): void {
+  try {
+    sessionStorage.setItem(WROTE_KEY, String(Date.now()));
+  } catch {
+    // No storage (private mode, tests): reads may be up to a minute old.
+  }
+}
+
+function cacheMode(): RequestCache {
+  try {
+    const wrote = Number(sessionStorage.getItem(WROTE_KEY) ?? '0');
+    return Date.now() - wrote < CACHE_WINDOW_MS ? 'no-cache' : 'default';
+  } catch {
+    return 'default';
+  }
+}
+
 /** Large enough for every city in one or two pages; the contract's maximum. */
 const PAGE_SIZE = 1000;
 /** A safety stop against a server whose `next` links never end. */
@@ -82,7 +107,8 @@ export class HavenApi {
   private async get(url: string, signal?: AbortSignal): Promise<unknown> {
     let response: Response;
     try {
-      response = await this.fetcher(url, { headers: { accept: 'application/json, application/geo+json' }, ...(signal ? { signal } : {}) });
+      const cache = cacheMode();
+      response = await this.fetcher(url, { headers: { accept: 'application/json, application/geo+json' }, ...(cache === 'default' ? {} : { cache }), ...(signal ? { signal } : {}) });
     } catch (error) {
       if (isAbort(error)) throw error;
       throw new ApiError(error instanceof Error ? error.message : 'network error', 0, url);

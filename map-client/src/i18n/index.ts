@@ -7,6 +7,8 @@
  * texts comes translated from the API; only the chrome of the app lives here.
  */
 
+import { accountsDe, accountsEn, accountsEs, accountsFr } from './accounts';
+
 export const LANGUAGES = ['de', 'en', 'fr', 'es'] as const;
 
 /** A language Haven is translated into. */
@@ -78,7 +80,7 @@ const en = {
   'panel.loading': "Loading…",
   'panel.notFound': "This entry is not on Haven (any more).",
   'panel.error': "This entry could not be loaded: {reason}",
-  'panel.updated': "Last updated {date}",
+  'panel.updated': "Last changed on {date}",
   'city.kind': "City",
   'city.country': "Country",
   'city.region': "Region",
@@ -135,6 +137,7 @@ const en = {
   'status.tiles': "Some map layers could not be loaded; the list still shows every result.",
   'status.retry': "Try again",
   'status.dismiss': "Dismiss",
+  ...accountsEn,
 } as const;
 
 /** Identifier of a user-interface string. */
@@ -207,7 +210,7 @@ const de: Dictionary = {
   'panel.loading': "Wird geladen …",
   'panel.notFound': "Dieser Eintrag ist nicht (mehr) auf Haven.",
   'panel.error': "Dieser Eintrag konnte nicht geladen werden: {reason}",
-  'panel.updated': "Zuletzt aktualisiert am {date}",
+  'panel.updated': "Zuletzt geändert am {date}",
   'city.kind': "Stadt",
   'city.country': "Land",
   'city.region': "Region",
@@ -264,6 +267,7 @@ const de: Dictionary = {
   'status.tiles': "Einige Kartenebenen konnten nicht geladen werden; die Liste zeigt dennoch alle Ergebnisse.",
   'status.retry': "Erneut versuchen",
   'status.dismiss': "Ausblenden",
+  ...accountsDe,
 };
 
 const fr: Dictionary = {
@@ -330,7 +334,7 @@ const fr: Dictionary = {
   'panel.loading': "Chargement…",
   'panel.notFound': "Cette fiche n’est pas (plus) sur Haven.",
   'panel.error': "Cette fiche n’a pas pu être chargée : {reason}",
-  'panel.updated': "Dernière mise à jour le {date}",
+  'panel.updated': "Dernière modification le {date}",
   'city.kind': "Ville",
   'city.country': "Pays",
   'city.region': "Région",
@@ -387,6 +391,7 @@ const fr: Dictionary = {
   'status.tiles': "Certaines couches de la carte n’ont pas pu être chargées ; la liste montre tout de même tous les résultats.",
   'status.retry': "Réessayer",
   'status.dismiss': "Masquer",
+  ...accountsFr,
 };
 
 const es: Dictionary = {
@@ -453,7 +458,7 @@ const es: Dictionary = {
   'panel.loading': "Cargando…",
   'panel.notFound': "Esta entrada no está (ya) en Haven.",
   'panel.error': "No se pudo cargar esta entrada: {reason}",
-  'panel.updated': "Última actualización: {date}",
+  'panel.updated': "Último cambio: {date}",
   'city.kind': "Ciudad",
   'city.country': "País",
   'city.region': "Región",
@@ -510,6 +515,7 @@ const es: Dictionary = {
   'status.tiles': "Algunas capas del mapa no se pudieron cargar; la lista sigue mostrando todos los resultados.",
   'status.retry': "Reintentar",
   'status.dismiss': "Ocultar",
+  ...accountsEs,
 };
 
 export const DICTIONARIES: Readonly<Record<Language, Dictionary>> = { de, en, fr, es };

@@ -141,7 +141,7 @@ export class HavenMap {
         [PRACTICES, this.templates.practices],
       ] as const) {
         const source = this.map.getSource<VectorTileSource>(id);
-        const tiles = filteredTileTemplate(template, filters);
+        const tiles = this.fresh(filteredTileTemplate(template, filters));
         if (source && source.tiles[0] !== tiles) source.setTiles([tiles]);
       }
     };
@@ -151,6 +151,20 @@ export class HavenMap {
         if (this.filters === filters) apply();
       });
   }
+
+  /** Published data changed (an approval, an editor's edit): fetch the data tiles again. */
+  refreshData(): void {
+    this.generation += 1;
+    if (this.filters) this.applyFilters(this.filters);
+  }
+
+  /** Tile URLs carry a generation after a change so no cached tile is shown. */
+  private fresh(template: string): string {
+    if (this.generation === 0) return template;
+    return `${template}${template.includes('?') ? '&' : '?'}r=${String(this.generation)}`;
+  }
+
+  private generation = 0;
 
   /** Rings the open city or practice. */
   select(selection: Selection | null): void {

@@ -44,6 +44,17 @@ export class StatusBar {
     this.root.hidden = false;
   }
 
+  /** A passing message ("Signed out.") that needs no action. */
+  notice(message: string): void {
+    this.root.className = 'status status-notice';
+    this.root.setAttribute('role', 'status');
+    replaceChildren(this.root, h('span', {}, message));
+    this.root.hidden = false;
+    setTimeout(() => {
+      if (this.root.classList.contains('status-notice')) this.clear();
+    }, 4000);
+  }
+
   clear(): void {
     this.root.hidden = true;
     replaceChildren(this.root);

@@ -25,7 +25,7 @@ use axum::Router;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, patch, post};
-use tower_http::services::ServeDir;
+use tower_http::services::{ServeDir, ServeFile};
 
 use crate::app::AppState;
 use crate::error::Problem;
@@ -35,7 +35,10 @@ use crate::error::Problem;
 pub fn router(state: AppState) -> Router {
     let static_files = ServeDir::new(&state.config.static_dir)
         .append_index_html_on_directories(true)
-        .not_found_service(axum::routing::any(not_found).with_state(()));
+        .fallback(
+            axum::routing::any(client_page_or_not_found)
+                .with_state(state.config.static_dir.join("index.html")),
+        );
     let bench_static = state.config.bench_static_bytes.is_some();
     let router = Router::new()
         .route("/healthz", get(health::healthz))
@@ -180,6 +183,22 @@ fn public_reads(state: &AppState) -> Router<AppState> {
             caching::revalidate,
         ))
         .layer(caching::cors())
+}
+
+/// Paths the map client answers itself: the pages the links in mails open
+/// (`/confirm-email?token=…`, `/reset-password?token=…`).
+pub const CLIENT_PAGES: [&str; 2] = ["/confirm-email", "/reset-password"];
+
+/// The client's `index.html` for its own pages, else the 404 problem document.
+async fn client_page_or_not_found(
+    axum::extract::State(index): axum::extract::State<std::path::PathBuf>,
+    request: axum::extract::Request,
+) -> axum::response::Response {
+    if CLIENT_PAGES.contains(&request.uri().path()) {
+        let Ok(page) = tower::ServiceExt::oneshot(ServeFile::new(index), request).await;
+        return page.into_response();
+    }
+    not_found().await.into_response()
 }
 
 /// The answer to any path Haven does not know.

@@ -46,12 +46,10 @@ impl Database {
         })
     }
 
-    /// Stops the private cluster, if this process started one.
+    /// Stops the private cluster, if this process started one: a cluster another process
+    /// runs (the server, while `haven admin …` works beside it) keeps running. Dropping the
+    /// cluster does exactly that.
     pub fn close(self) {
-        if let Some(cluster) = self.cluster
-            && let Err(error) = cluster.stop()
-        {
-            tracing::warn!(%error, "could not stop the private PostgreSQL cluster");
-        }
+        drop(self.cluster);
     }
 }

@@ -104,6 +104,17 @@ async fn static_files_of_the_client_are_served_at_the_root() {
     let script = app.request(request).await;
     assert_eq!(script.status, StatusCode::OK);
     assert_eq!(script.headers.get("content-encoding").unwrap(), "gzip");
+
+    // The pages mailed links open are the client too, whatever their query.
+    for path in ["/confirm-email?token=abc", "/reset-password?token=abc"] {
+        let page = app.get(path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert!(page.text().contains("<title>Haven</title>"), "{path}");
+    }
+    assert_eq!(
+        app.get("/confirm-email/x").await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 /// Takes the database away and brings it back: `/readyz` follows, `/healthz` does not care.
@@ -143,4 +154,31 @@ async fn readyz_is_503_while_the_database_is_down() {
     tokio::task::spawn_blocking(move || cluster.stop().unwrap())
         .await
         .unwrap();
+}
+
+/// `haven admin …` beside a running server reuses its cluster and must leave it running.
+#[tokio::test]
+async fn closing_a_database_leaves_a_cluster_it_did_not_start_running() {
+    let root = target_dir().join("test-shared-cluster");
+    let owner = tokio::task::spawn_blocking({
+        let root = root.clone();
+        move || EmbeddedCluster::start(&root)
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    owner.ensure_database("haven").await.unwrap();
+    let args = haven::config::DatabaseArgs {
+        database_url: None,
+        database_replica_url: None,
+        data_dir: root,
+        pool_size: 1,
+    };
+    let guest = db::Database::open(&args).await.unwrap();
+    guest.close();
+    owner.ensure_database("haven").await.unwrap();
+    let url = owner.connection_string("haven");
+    db::migrate::run_pending(&url).await.unwrap();
+    let app = TestApp::over(url, Config::default()).await;
+    assert_eq!(app.get("/readyz").await.status, StatusCode::OK);
 }

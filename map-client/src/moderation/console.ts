@@ -1,0 +1,175 @@
+/**
+ * The moderator console: pending submissions with the published state beside what was
+ * proposed (approve, or reject with a reason the submitter sees), editor claims to verify
+ * or withdraw, and revisions editors published that await a look (mark reviewed or revert).
+ */
+
+import { type Claim, type QueuedSubmission, type Revision, isModerator } from '../api/account';
+import { formatDate } from '../i18n/format';
+import { externalLink, h } from '../ui/dom';
+import { Form, apiFieldError } from '../ui/form';
+import { type View, type ViewContext, pageLink } from '../views/context';
+import { diffRows, diffTable } from './diff';
+
+/** A decision: an optional or required text and a button, with errors shown by the field. */
+function decision(context: ViewContext, name: string, label: string, button: string, needsText: boolean, act: (text: string) => Promise<void>): HTMLElement {
+  const { t } = context;
+  const form = new Form(t, name);
+  form.field({ name: 'reason', label, type: 'text', required: needsText });
+  form.submitButton(button);
+  form.onSubmit(
+    () => (needsText && form.value('reason') === '' ? [{ field: 'reason', message: t('form.required') }] : []),
+    () => act(form.value('reason')),
+  );
+  return form.element;
+}
+
+function section(id: string, title: string, ...children: (HTMLElement | null)[]): HTMLElement {
+  return h('section', { class: 'dash-section', 'aria-labelledby': id }, h('h3', { id }, title), ...children);
+}
+
+function submissionCard(context: ViewContext, item: QueuedSubmission, reload: () => void): HTMLElement {
+  const { t, lang } = context;
+  const target = item.target ? `${item.target.type} ${item.target.slug ?? ''}` : null;
+  const approve = h('button', { type: 'button', class: 'primary', 'data-action': 'approve' }, t('moderation.approve'));
+  const status = h('p', { class: 'form-message', role: 'alert', hidden: true });
+  approve.addEventListener('click', () => {
+    approve.disabled = true;
+    context.account.approve(item.id, '').then(
+      () => {
+        context.dataChanged();
+        reload();
+      },
+      (error: unknown) => {
+        approve.disabled = false;
+        status.textContent = apiFieldError(t, error).message;
+        status.hidden = false;
+      },
+    );
+  });
+  return h(
+    'article',
+    { class: 'queue-item', 'data-submission': item.reference, 'data-kind': item.kind },
+    h('h4', {}, t(`kind.${item.kind === 'city' || item.kind === 'practice' || item.kind === 'correction' || item.kind === 'membership' ? item.kind : 'demand'}`), ' · ', h('code', {}, item.reference)),
+    h(
+      'dl',
+      { class: 'facts' },
+      target ? h('dt', {}, t('moderation.target')) : null,
+      target ? h('dd', {}, target) : null,
+      h('dt', {}, t('moderation.by')),
+      h('dd', {}, item.submitter ?? t('moderation.anonymous')),
+      item.createdAt ? h('dt', {}, t('status.sent')) : null,
+      item.createdAt ? h('dd', {}, formatDate(item.createdAt, lang)) : null,
+      item.message ? h('dt', {}, t('suggest.message')) : null,
+      item.message ? h('dd', { class: 'value' }, item.message) : null,
+      h('dt', {}, t('suggest.sources')),
+      h('dd', {}, h('ul', {}, ...item.sourceUrls.map((url) => h('li', {}, externalLink(url, url))))),
+    ),
+    diffTable(t, diffRows(item.before, item.after), item.before ? t('moderation.diff') : t('moderation.new')),
+    h('div', { class: 'decisions' }, approve, status, decision(context, `reject-${String(item.id)}`, t('moderation.rejectReason'), t('moderation.reject'), true, async (reason) => {
+      await context.account.reject(item.id, reason);
+      reload();
+    })),
+  );
+}
+
+function claimCard(context: ViewContext, claim: Claim, reload: () => void): HTMLElement {
+  const { t } = context;
+  const verify = h('button', { type: 'button', class: 'primary', 'data-action': 'verify' }, t('moderation.verify'));
+  const status = h('p', { class: 'form-message', role: 'alert', hidden: true });
+  verify.addEventListener('click', () => {
+    verify.disabled = true;
+    context.account.verifyClaim(claim.id).then(
+      () => {
+        context.dataChanged();
+        reload();
+      },
+      (error: unknown) => {
+        verify.disabled = false;
+        status.textContent = apiFieldError(t, error).message;
+        status.hidden = false;
+      },
+    );
+  });
+  const place = claim.city ? claim.city.name : claim.place ? `${claim.place.name} (${claim.place.country}) – ${t('search.notListed')}` : '?';
+  return h(
+    'article',
+    { class: 'queue-item', 'data-claim': claim.id },
+    h('h4', {}, place),
+    h(
+      'dl',
+      { class: 'facts' },
+      h('dt', {}, t('moderation.by')),
+      h('dd', {}, `${claim.user?.displayName ?? ''} <${claim.user?.email ?? ''}>`),
+      claim.roleTitle ? h('dt', {}, t('editor.roleTitle')) : null,
+      claim.roleTitle ? h('dd', {}, claim.roleTitle) : null,
+      claim.evidence ? h('dt', {}, t('editor.evidence')) : null,
+      claim.evidence ? h('dd', { class: 'value' }, claim.evidence) : null,
+    ),
+    h('div', { class: 'decisions' }, verify, status, decision(context, `withdraw-${String(claim.id)}`, t('moderation.withdrawReason'), t('moderation.withdraw'), true, async (reason) => {
+      await context.account.withdrawClaim(claim.id, reason);
+      reload();
+    })),
+  );
+}
+
+function revisionCard(context: ViewContext, revision: Revision, reload: () => void): HTMLElement {
+  const { t, lang } = context;
+  const reviewed = h('button', { type: 'button', 'data-action': 'reviewed' }, t('moderation.reviewed'));
+  reviewed.addEventListener('click', () => {
+    reviewed.disabled = true;
+    void context.account.markReviewed(revision.id).then(reload, () => {
+      reviewed.disabled = false;
+    });
+  });
+  const name = typeof revision.after.name === 'string' ? revision.after.name : typeof revision.after.slug === 'string' ? revision.after.slug : `${revision.entityType} ${String(revision.entityId ?? '')}`;
+  return h(
+    'article',
+    { class: 'queue-item', 'data-revision': revision.id },
+    h('h4', {}, `${t(`action.${revision.action === 'create' || revision.action === 'revert' ? revision.action : 'update'}`)} · ${revision.entityType} · `, name),
+    h('p', { class: 'muted' }, revision.author ?? '', revision.createdAt ? ` · ${formatDate(revision.createdAt, lang)}` : '', revision.reason ? ` · ${revision.reason}` : ''),
+    diffTable(t, revision.changes, t('moderation.diff')),
+    h('div', { class: 'decisions' }, reviewed, decision(context, `revert-${String(revision.id)}`, t('moderation.revertReason'), t('moderation.revert'), false, async (reason) => {
+      await context.account.revert(revision.id, reason);
+      context.dataChanged();
+      reload();
+    })),
+  );
+}
+
+export function moderationView(context: ViewContext): View {
+  const { t } = context;
+  if (!isModerator(context.me?.user)) {
+    return { kind: t('moderation.kind'), title: t('moderation.title'), body: [h('p', {}, t('moderation.only')), context.me ? null : h('p', {}, pageLink(context, 'signin', t('account.signIn')))] };
+  }
+  const queue = h('div', { 'data-list': 'submissions' }, h('p', { class: 'muted' }, t('panel.loading')));
+  const claims = h('div', { 'data-list': 'claims' }, h('p', { class: 'muted' }, t('panel.loading')));
+  const revisions = h('div', { 'data-list': 'revisions' }, h('p', { class: 'muted' }, t('panel.loading')));
+  const fill = <T>(root: HTMLElement, load: () => Promise<readonly T[]>, card: (item: T, reload: () => void) => HTMLElement): void => {
+    const reload = (): void => {
+      fill(root, load, card);
+    };
+    load().then(
+      (items) => {
+        root.dataset.count = String(items.length);
+        root.replaceChildren(...(items.length === 0 ? [h('p', { class: 'muted' }, t('moderation.empty'))] : items.map((item) => card(item, reload))));
+      },
+      (error: unknown) => {
+        root.replaceChildren(h('p', { class: 'panel-error', role: 'alert' }, apiFieldError(t, error).message));
+      },
+    );
+  };
+  fill(queue, () => context.account.queue(), (item, reload) => submissionCard(context, item, reload));
+  fill(claims, () => context.account.pendingClaims(), (item, reload) => claimCard(context, item, reload));
+  fill(revisions, () => context.account.revisionsToReview(), (item, reload) => revisionCard(context, item, reload));
+  return {
+    kind: t('moderation.kind'),
+    title: t('moderation.title'),
+    wide: true,
+    body: [
+      section('mod-submissions', t('moderation.submissions'), queue),
+      section('mod-claims', t('moderation.claims'), claims),
+      section('mod-revisions', t('moderation.revisions'), revisions),
+    ],
+  };
+}
