@@ -74,8 +74,11 @@ test('a town registers itself: sign up, confirm, claim, verify, add a practice',
   const slug = new URL((await show.getAttribute('href')) ?? '', page.url()).searchParams.get('practice') ?? '';
   expect(slug).not.toBe('');
 
-  // It is in the list, in its panel (with "last changed" and the history), and on the map.
-  await page.goto(`/?practice=${slug}&lang=en#map=12/51.634/6.697`);
+  // It is in the list, in its panel (with "last changed" and the history), and on the map,
+  // viewed at its own position (the town's point).
+  const published = (await (await request.get(`/api/v1/practices/${slug}`)).json()) as { geometry: { coordinates: [number, number] } };
+  const [lon, lat] = published.geometry.coordinates;
+  await page.goto(`/?practice=${slug}&lang=en#map=12/${String(lat)}/${String(lon)}`);
   await expect(page.locator('#detail-title')).toHaveText('Welcome desk in the town hall');
   await expect(page.locator('#detail')).toContainText('Last changed on');
   await waitForResults(page);

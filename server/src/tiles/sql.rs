@@ -6,7 +6,8 @@
 //! `$5` networks (`text[]`), `$6` countries (`text[]`), `$7` region (code or id); a NULL
 //! filter is no filter. The basemap takes only `$1`..`$3`. The network, country and region
 //! predicates are the collections' own ([`collection::CITY_FILTERS`]), so a tile shows exactly
-//! what `GET /api/v1/cities` lists for the same filters.
+//! what `GET /api/v1/cities` lists for the same filters, and only the cities it lists at all
+//! ([`collection::CITY_LISTED`]).
 //!
 //! Below zoom [`CLUSTER_BELOW_ZOOM`] the point layers aggregate in SQL: points are grouped
 //! by a grid of [`CLUSTER_CELLS`]² cells per tile, so a tile holds at most that many
@@ -34,8 +35,11 @@ fn city_filters() -> String {
 }
 
 /// The cities statement with the shared filters in place.
-pub static CITIES: LazyLock<String> =
-    LazyLock::new(|| CITIES_TEMPLATE.replace("/*CITY_FILTERS*/", &city_filters()));
+pub static CITIES: LazyLock<String> = LazyLock::new(|| {
+    CITIES_TEMPLATE
+        .replace("/*CITY_FILTERS*/", &city_filters())
+        .replace("/*CITY_LISTED*/", collection::CITY_LISTED)
+});
 
 /// The practices statement with the shared filters in place.
 pub static PRACTICES: LazyLock<String> =
@@ -81,6 +85,7 @@ city AS (
         WHERE p.city_id = c.id AND p.published
     ) a ON true
     WHERE c.published AND c.geom && bounds.query_env
+      AND /*CITY_LISTED*/
       AND ($4::text[] IS NULL OR a.slugs && $4::text[])
       AND /*CITY_FILTERS*/
 ),

@@ -180,6 +180,35 @@ async fn practices_carry_slug_title_city_and_area_flags() {
 }
 
 #[tokio::test]
+async fn cities_the_api_does_not_list_are_not_drawn() {
+    let app = TestApp::with_sample().await;
+    // A published city with no membership, demand or practice: reachable by its permalink,
+    // but neither in `GET /api/v1/cities` nor on the map.
+    app.execute(
+        "INSERT INTO cities (slug, name, country, kind, geom)
+         VALUES ('bare-town', 'Bare Town', 'DE', 'municipality',
+                 ST_SetSRID(ST_MakePoint(6.97, 50.93), 4326))",
+    )
+    .await;
+    let listed = app
+        .get("/api/v1/cities?bbox=6.9,50.9,7.0,51.0")
+        .await
+        .json();
+    let listed: Vec<&str> = listed["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["properties"]["slug"].as_str())
+        .collect();
+    assert_eq!(listed, ["koeln"]);
+    for z in [4, 8, 12] {
+        let drawn = features(&app, "cities", tile_of(6.97, 50.93, z), "").await;
+        let slugs: Vec<&str> = drawn.iter().filter_map(|f| f.str("slug")).collect();
+        assert!(!slugs.contains(&"bare-town"), "z{z}: {slugs:?}");
+    }
+}
+
+#[tokio::test]
 async fn filters_select_features_in_sql() {
     let app = TestApp::with_sample().await;
     let at = |(lon, lat): (f64, f64)| tile_of(lon, lat, 7);
@@ -301,13 +330,16 @@ async fn unknown_filter_values_are_400_naming_the_filter() {
 #[tokio::test]
 async fn low_zoom_tiles_cluster_nearby_points_with_counts() {
     let app = TestApp::with_sample().await;
-    // Three more cities next to Köln: at zoom 3 they share Köln's cell.
+    // Three more listed cities next to Köln: at zoom 3 they share Köln's cell.
     sql(
         &app,
         "INSERT INTO cities (slug, name, country, geom) VALUES
            ('k1', 'K1', 'DE', ST_SetSRID(ST_MakePoint(6.96, 50.95), 4326)),
            ('k2', 'K2', 'DE', ST_SetSRID(ST_MakePoint(6.97, 50.93), 4326)),
-           ('k3', 'K3', 'DE', ST_SetSRID(ST_MakePoint(6.94, 50.96), 4326));",
+           ('k3', 'K3', 'DE', ST_SetSRID(ST_MakePoint(6.94, 50.96), 4326));
+         INSERT INTO memberships (city_id, network_id, status)
+           SELECT c.id, n.id, 'member' FROM cities c, networks n
+           WHERE c.slug IN ('k1', 'k2', 'k3') AND n.slug = 'intercultural-cities';",
     )
     .await;
     let found = features(&app, "cities", tile_of(KOELN.0, KOELN.1, 3), "").await;
