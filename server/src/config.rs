@@ -68,6 +68,19 @@ pub struct ServeArgs {
     #[arg(long, env = "HAVEN_TILE_CACHE_BYTES", default_value_t = DEFAULT_TILE_CACHE_BYTES)]
     pub tile_cache_bytes: usize,
 
+    /// SMTP relay for outgoing mail (`smtp://user:pass@host:587?tls=required`,
+    /// `smtps://host`); without it mail waits in the outbox (`haven admin outbox`).
+    #[arg(long, env = "HAVEN_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+
+    /// Sender of outgoing mail.
+    #[arg(
+        long,
+        env = "HAVEN_MAIL_FROM",
+        default_value = "Haven <haven@localhost>"
+    )]
+    pub mail_from: String,
+
     /// Benchmarks only: serve a constant body of this many bytes at `/__bench/static`.
     #[arg(long, env = "HAVEN_BENCH_STATIC_BYTES", hide = true)]
     pub bench_static_bytes: Option<usize>,

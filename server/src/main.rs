@@ -179,6 +179,12 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
                         message["subject"].as_str().unwrap_or(""),
                         message["body"].as_str().unwrap_or("")
                     );
+                    if let Some(error) = message["last_error"].as_str() {
+                        println!(
+                            "(not sent after {} attempt(s): {error})",
+                            message["attempts"]
+                        );
+                    }
                 }
                 Ok(())
             })
@@ -234,6 +240,9 @@ async fn with_connection(
     result.map(|()| ExitCode::SUCCESS)
 }
 
+/// How often the outbox is sent when SMTP is configured.
+const MAIL_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
 async fn serve_command(serve: &ServeArgs, database: &DatabaseArgs) -> anyhow::Result<ExitCode> {
     let db = Database::open(database).await?;
     let result = serve_with(serve, database, &db).await;
@@ -260,6 +269,12 @@ async fn serve_with(
     };
     if !serve.static_dir.join("index.html").exists() {
         tracing::warn!(dir = %serve.static_dir.display(), "the map client is not built (run `make run`); only the API is served");
+    }
+    if let Some(url) = &serve.smtp_url {
+        let mailer = haven::auth::mail::Mailer::new(url, &serve.mail_from)?;
+        tokio::spawn(haven::auth::mail::run(primary.clone(), mailer, MAIL_EVERY));
+    } else {
+        tracing::info!("no HAVEN_SMTP_URL: mail stays in the outbox (haven admin outbox)");
     }
     let data_version = db::DataVersion::listen(&db.url).await;
     let state = Arc::new(haven::App::new(

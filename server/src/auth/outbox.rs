@@ -1,6 +1,6 @@
 //! Outgoing mail: written to the `outbox` table in the same transaction as what caused it,
-//! so nothing is sent for a change that did not happen. `haven admin outbox` lists what has
-//! not been sent.
+//! so nothing is sent for a change that did not happen. [`super::mail`] sends it by SMTP
+//! when configured; `haven admin outbox` lists what has not been sent.
 
 use diesel::sql_types::Text;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -27,14 +27,15 @@ pub async fn enqueue(
     Ok(())
 }
 
-/// Messages not sent yet, oldest first, as `{id, to, subject, body, created_at}`.
+/// Messages not sent yet, oldest first, as
+/// `{id, to, subject, body, created_at, attempts, last_error}`.
 ///
 /// # Errors
 /// Database errors.
 pub async fn pending(conn: &mut AsyncPgConnection) -> AppResult<Vec<serde_json::Value>> {
     let rows: Vec<JsonRow> = diesel::sql_query(
         "SELECT jsonb_build_object('id', id, 'to', to_address, 'subject', subject, 'body', body,
-                'created_at', created_at) AS value
+                'created_at', created_at, 'attempts', attempts, 'last_error', last_error) AS value
            FROM outbox WHERE sent_at IS NULL ORDER BY created_at, id",
     )
     .load(conn)

@@ -14,6 +14,7 @@ mod api_practices;
 mod auth;
 mod health;
 mod import;
+mod mail;
 mod migrations;
 mod moderation;
 mod ogc;
