@@ -8,25 +8,15 @@
  *   with data in `HAVEN_E2E_DATA` (default ../../target/e2e-data) and the built client from
  *   ../../map-client/dist, and waits for /readyz. Without it, a server must already run.
  */
+import { readFileSync } from 'node:fs';
 import { defineConfig, devices } from '@playwright/test';
 
 const baseURL = process.env.HAVEN_URL ?? 'http://127.0.0.1:18080';
 const havenBin = process.env.HAVEN_BIN;
 const dataDir = process.env.HAVEN_E2E_DATA ?? '../../target/e2e-data';
 
-export const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-gl=angle',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-];
+/** Chromium's flags, shared with the browser benchmark (bench/browser). */
+export const CHROMIUM_ARGS = JSON.parse(readFileSync(new URL('./chromium-args.json', import.meta.url), 'utf8')) as string[];
 
 export default defineConfig({
   testDir: '.',
