@@ -240,12 +240,28 @@ async fn with_connection(
     result.map(|()| ExitCode::SUCCESS)
 }
 
+/// The SMTP mailer when `HAVEN_SMTP_URL` is set, checked before anything starts.
+fn mailer(serve: &ServeArgs) -> anyhow::Result<Option<haven::auth::mail::Mailer>> {
+    let Some(url) = &serve.smtp_url else {
+        return Ok(None);
+    };
+    // Links in mail carry tokens: they must not follow a request's `Host` header, which
+    // anyone can set (a password-reset link pointing elsewhere).
+    if serve.public_url.is_none() {
+        anyhow::bail!(
+            "HAVEN_SMTP_URL needs HAVEN_PUBLIC_URL: links in mail must use the public address, not a request's Host header"
+        );
+    }
+    haven::auth::mail::Mailer::new(url, &serve.mail_from).map(Some)
+}
+
 /// How often the outbox is sent when SMTP is configured.
 const MAIL_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
 
 async fn serve_command(serve: &ServeArgs, database: &DatabaseArgs) -> anyhow::Result<ExitCode> {
+    let mailer = mailer(serve)?;
     let db = Database::open(database).await?;
-    let result = serve_with(serve, database, &db).await;
+    let result = serve_with(serve, database, &db, mailer).await;
     db.close();
     result.map(|()| ExitCode::SUCCESS)
 }
@@ -254,6 +270,7 @@ async fn serve_with(
     serve: &ServeArgs,
     database: &DatabaseArgs,
     db: &Database,
+    mailer: Option<haven::auth::mail::Mailer>,
 ) -> anyhow::Result<()> {
     let applied = db::migrate::run_pending(&db.url)
         .await
@@ -270,8 +287,7 @@ async fn serve_with(
     if !serve.static_dir.join("index.html").exists() {
         tracing::warn!(dir = %serve.static_dir.display(), "the map client is not built (run `make run`); only the API is served");
     }
-    if let Some(url) = &serve.smtp_url {
-        let mailer = haven::auth::mail::Mailer::new(url, &serve.mail_from)?;
+    if let Some(mailer) = mailer {
         tokio::spawn(haven::auth::mail::run(primary.clone(), mailer, MAIL_EVERY));
     } else {
         tracing::info!("no HAVEN_SMTP_URL: mail stays in the outbox (haven admin outbox)");

@@ -7,27 +7,13 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::api::document::BaseUrl;
 use crate::app::AppState;
 use crate::auth::account::{self, Registration};
 use crate::auth::rate_limit::{self, ACCOUNT_MAIL_PER_CLIENT, LOGIN_PER_ACCOUNT, LOGIN_PER_CLIENT};
 use crate::auth::{ClientAddr, CurrentUser, MaybeUser, session};
-use crate::config::Config;
 use crate::error::{AppError, AppResult};
 use crate::moderation::input::JsonBody;
-
-/// Where links in mail point: the public URL, else the request's own host.
-fn base_url(config: &Config, headers: &HeaderMap) -> String {
-    config.public_url.clone().map_or_else(
-        || {
-            let host = headers
-                .get(header::HOST)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("localhost");
-            format!("http://{host}")
-        },
-        |url| url.trim_end_matches('/').to_owned(),
-    )
-}
 
 /// The outcome of an account step that has nothing else to say.
 #[derive(Debug, Serialize, ToSchema)]
@@ -58,7 +44,7 @@ pub async fn register(
     State(state): State<AppState>,
     _origin: MaybeUser,
     ClientAddr(client): ClientAddr,
-    headers: HeaderMap,
+    base: BaseUrl,
     JsonBody(input): JsonBody<Registration>,
 ) -> AppResult<impl IntoResponse> {
     let mut conn = state.db_write().await?;
@@ -68,7 +54,7 @@ pub async fn register(
         ACCOUNT_MAIL_PER_CLIENT,
     )
     .await?;
-    account::register(&mut conn, input, &base_url(&state.config, &headers)).await?;
+    account::register(&mut conn, input, &base.0).await?;
     Ok((
         StatusCode::ACCEPTED,
         Json(Status {
@@ -214,7 +200,7 @@ pub async fn password_reset(
     State(state): State<AppState>,
     _origin: MaybeUser,
     ClientAddr(client): ClientAddr,
-    headers: HeaderMap,
+    base: BaseUrl,
     JsonBody(body): JsonBody<ResetRequest>,
 ) -> AppResult<impl IntoResponse> {
     let mut conn = state.db_write().await?;
@@ -224,7 +210,7 @@ pub async fn password_reset(
         ACCOUNT_MAIL_PER_CLIENT,
     )
     .await?;
-    account::request_reset(&mut conn, body.email, &base_url(&state.config, &headers)).await?;
+    account::request_reset(&mut conn, body.email, &base.0).await?;
     Ok((
         StatusCode::ACCEPTED,
         Json(Status {

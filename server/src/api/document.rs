@@ -52,7 +52,9 @@ pub fn moved(location: &str) -> Response {
     }
 }
 
-/// The base of absolute links, without a trailing slash (`https://haven.example.org`).
+/// The base of absolute links, without a trailing slash (`https://haven.example.org`): the
+/// configured public URL, else the request's own (checked) `Host`, `https` only when a
+/// trusted proxy says so (`HAVEN_TRUST_FORWARDED_FOR`).
 #[derive(Debug, Clone)]
 pub struct BaseUrl(pub String);
 
@@ -106,7 +108,7 @@ impl FromRequestParts<AppState> for BaseUrl {
             })
             .unwrap_or("localhost");
         let scheme = match header("x-forwarded-proto") {
-            Some("https") => "https",
+            Some("https") if state.config.trust_forwarded_for => "https",
             _ => "http",
         };
         Ok(Self(format!("{scheme}://{host}")))

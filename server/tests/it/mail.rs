@@ -173,3 +173,50 @@ fn unusable_settings_are_refused_by_name() {
     let error = Mailer::new("smtp://127.0.0.1:25", "not an address").unwrap_err();
     assert!(error.to_string().contains("HAVEN_MAIL_FROM"), "{error}");
 }
+
+#[tokio::test]
+async fn links_in_mail_follow_the_public_url_not_the_host_header() {
+    let database = crate::support::fresh_database().await;
+    let config = haven::config::Config {
+        public_url: Some("https://haven.example.org/".to_owned()),
+        ..haven::config::Config::default()
+    };
+    let app = TestApp::over(database, config).await;
+    let mut request = crate::auth::request(
+        "POST",
+        "/api/v1/auth/register",
+        Some(json!({ "email": "eve@example.org", "password": PASSWORD, "display_name": "Eve" })),
+        None,
+        [10, 0, 0, 9],
+    );
+    request
+        .headers_mut()
+        .insert("host", "attacker.example".parse().unwrap());
+    request
+        .headers_mut()
+        .insert("x-forwarded-proto", "http".parse().unwrap());
+    let response = app.request(request).await;
+    assert!(response.status.is_success(), "{}", response.text());
+    let mail = outbox(&app).await;
+    let body = mail[0]["body"].as_str().unwrap();
+    assert!(
+        body.contains("https://haven.example.org/confirm-email?token="),
+        "{body}"
+    );
+    assert!(!body.contains("attacker"), "{body}");
+}
+
+#[test]
+fn serve_refuses_smtp_without_a_public_url_before_touching_anything() {
+    let data_dir = crate::support::target_dir().join("tmp/mail-refused");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_haven"))
+        .args(["serve", "--smtp-url", "smtp://127.0.0.1:25", "--data-dir"])
+        .arg(&data_dir)
+        .env_remove("HAVEN_PUBLIC_URL")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("HAVEN_PUBLIC_URL"), "{stderr}");
+    assert!(!data_dir.exists(), "no cluster was started");
+}
