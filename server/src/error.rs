@@ -16,6 +16,15 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 /// The result type of handlers.
 pub type AppResult<T> = Result<T, AppError>;
 
+/// The 401 answer of every route that needs a signed-in session, for the OpenAPI document.
+#[derive(Debug, utoipa::IntoResponses)]
+#[response(
+    status = 401,
+    description = "No valid session",
+    content_type = "application/problem+json"
+)]
+pub struct NoSession(pub Problem);
+
 /// An RFC 9457 problem document.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Problem {

@@ -159,8 +159,7 @@ pub async fn login(
     responses(
         (status = 204, description = "Signed out; `Set-Cookie` clears the cookie",
          headers(("Set-Cookie" = String, description = "The cleared session cookie"))),
-        (status = 401, description = "No valid session", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        crate::error::NoSession,
         (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`", body = crate::error::Problem,
          content_type = "application/problem+json"),
     ))]

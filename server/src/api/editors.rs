@@ -21,8 +21,7 @@ use crate::moderation::input::JsonBody;
             evidence, reason, decided_at, created_at, user}`", body = Object),
         (status = 400, description = "Malformed JSON or an unknown field (named in `field`)", body = crate::error::Problem,
          content_type = "application/problem+json"),
-        (status = 401, description = "No valid session", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        crate::error::NoSession,
         (status = 403, description = "Unconfirmed e-mail address, a missing `X-CSRF-Token` or a foreign `Origin`", body = crate::error::Problem,
          content_type = "application/problem+json"),
         (status = 404, description = "No such city or place", body = crate::error::Problem,
@@ -50,8 +49,7 @@ pub async fn claim(
     responses(
         (status = 200, description = "`{claims: [...]}` of the signed-in account, newest first",
          body = Object),
-        (status = 401, description = "No valid session", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        crate::error::NoSession,
     ))]
 pub async fn mine(
     State(state): State<AppState>,

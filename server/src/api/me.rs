@@ -41,8 +41,7 @@ pub async fn document(conn: &mut AsyncPgConnection, session: &Session) -> AppRes
     security(("session" = [])),
     responses(
         (status = 200, description = "The signed-in account, its CSRF token and its claims", body = Me),
-        (status = 401, description = "No valid session", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        crate::error::NoSession,
     ))]
 pub async fn me(
     State(state): State<AppState>,
