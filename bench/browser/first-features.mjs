@@ -89,11 +89,23 @@ async function measure(browser, which) {
   await page.goto(url);
   await page.waitForFunction(() => window.__firstFeaturesAt !== undefined, null, { timeout: 60_000 });
   const ms = await page.evaluate(() => window.__firstFeaturesAt);
-  const transferred = await page.evaluate(() =>
-    performance.getEntriesByType('resource').reduce((sum, entry) => sum + entry.transferSize, 0),
-  );
+  // Where the time went: the page's own scripts, the style, the first data (tile or GeoJSON).
+  const phases = await page.evaluate(() => {
+    const resources = performance.getEntriesByType('resource');
+    const end = (test) => {
+      const hit = resources.filter((r) => test(r.name)).map((r) => r.responseEnd);
+      return hit.length > 0 ? Math.round(Math.min(...hit)) : null;
+    };
+    const [navigation] = performance.getEntriesByType('navigation');
+    return {
+      transferred: resources.reduce((sum, entry) => sum + entry.transferSize, 0),
+      domReady: Math.round(navigation?.domContentLoadedEventEnd ?? 0),
+      style: end((name) => name.endsWith('/style.json')),
+      firstData: end((name) => name.includes('/tiles/cities/') || name.includes('/api/v1/cities')),
+    };
+  });
   await context.close();
-  return { ms, transferred };
+  return { ms, ...phases };
 }
 
 const quantile = (values, q) => {
@@ -122,9 +134,12 @@ const row = (which) => {
 };
 const haven = row('haven');
 const peer = row('peer');
-console.log(`\n| page | runs | p50 ms | p90 ms | max ms | transferred KB (median) |`);
-console.log(`|---|---:|---:|---:|---:|---:|`);
-for (const [name, r] of [['Haven client (vector tiles)', haven], ['peer: MapLibre + GeoJSON', peer]]) {
-  console.log(`| ${name} | ${runs} | ${r.p50.toFixed(0)} | ${r.p90.toFixed(0)} | ${r.max.toFixed(0)} | ${r.kb.toFixed(0)} |`);
+console.log(`\n| page | runs | p50 ms | p90 ms | max ms | DOM ready p50 | style p50 | first data p50 | transferred KB (median) |`);
+console.log(`|---|---:|---:|---:|---:|---:|---:|---:|---:|`);
+for (const [name, which, r] of [['Haven client (vector tiles)', 'haven', haven], ['peer: MapLibre + GeoJSON', 'peer', peer]]) {
+  const median = (key) => quantile(results[which].map((x) => x[key] ?? NaN), 0.5).toFixed(0);
+  console.log(
+    `| ${name} | ${runs} | ${r.p50.toFixed(0)} | ${r.p90.toFixed(0)} | ${r.max.toFixed(0)} | ${median('domReady')} | ${median('style')} | ${median('firstData')} | ${r.kb.toFixed(0)} |`,
+  );
 }
 console.log(`\nHaven p50 / peer p50 = ${(haven.p50 / peer.p50).toFixed(2)}; goal: Haven p90 under 1500 ms: ${haven.p90 < 1500 ? 'met' : 'NOT met'}`);
