@@ -13,6 +13,9 @@ DEB_PACKAGES := postgresql-15 postgresql-15-postgis-3 postgresql-contrib chromiu
 CARGO ?= cargo
 NPM ?= npm
 HAVEN := target/release/haven
+# The browser tests run the debug build that `cargo test` has just made (its dependencies are
+# optimised, see Cargo.toml), so `make test` does not compile everything a second time.
+TEST_HAVEN := target/debug/haven
 TEST_DATA := target/test-data
 E2E_DATA := target/e2e-data
 
@@ -85,14 +88,15 @@ test-rust:
 test-client: node-deps
 	cd map-client && $(NPM) test
 
-test-browser: client server
+test-browser: client
+	$(CARGO) build --locked --bin haven
 	mkdir -p target/screenshots
-	cd tests/browser && HAVEN_BIN="$(CURDIR)/$(HAVEN)" HAVEN_E2E_DATA="$(CURDIR)/$(E2E_DATA)" npx playwright test
+	cd tests/browser && HAVEN_BIN="$(CURDIR)/$(TEST_HAVEN)" HAVEN_E2E_DATA="$(CURDIR)/$(E2E_DATA)" npx playwright test
 
 # The test suites' private clusters keep running between runs for speed; stop them at the end.
 stop-test-clusters:
 	@for dir in $(TEST_DATA) $(E2E_DATA) target/test-readyz; do \
-	  if [ -f "$$dir/pg/postmaster.pid" ] && [ -x $(HAVEN) ]; then $(HAVEN) admin stop-cluster --data-dir "$$dir" || true; fi; \
+	  if [ -f "$$dir/pg/postmaster.pid" ] && [ -x $(TEST_HAVEN) ]; then $(TEST_HAVEN) admin stop-cluster --data-dir "$$dir" || true; fi; \
 	done
 
 fmt:
