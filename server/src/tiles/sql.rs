@@ -16,6 +16,16 @@
 //! which lets the per-area and per-network flags follow the `policy_areas` and `networks`
 //! tables without changing the statement.
 //!
+//! The practices layer reads tables that triggers keep exact inside every writing
+//! transaction (migration `000031_tile_points`): `tile_points` (one row per drawn practice
+//! with its Web Mercator point, zoom-5 cluster cell, filter columns and ready-made
+//! properties) and `tile_cells` (per zoom 0–5 and cell: count, first id, coordinate sums,
+//! per-area counts). A tile from zoom 6 on is one GiST index scan; an unfiltered cluster
+//! tile reads its at most 32² cells; a filtered one groups its points by their stored cell
+//! (cells nest: the cell at zoom z is the zoom-5 cell shifted right by 5 − z). The cities
+//! layer still computes its rows per tile (a per-city summary belongs to the API's
+//! `city_stats`).
+//!
 //! Every tile selects rows by its envelope widened by the buffer (64 of 4096 units) and
 //! clipped to the world, in WGS 84, so that the GiST indexes on the 4326 geometries apply (a
 //! widened envelope that is not clipped would wrap around the antimeridian). Tiles have an
