@@ -9,6 +9,7 @@
 pub mod cache;
 pub mod filter;
 pub mod glyphs;
+pub mod occupancy;
 pub mod query;
 pub mod sql;
 pub mod style;
@@ -70,10 +71,15 @@ impl Layer {
             })
     }
 
-    fn sql(self) -> &'static str {
+    /// The statement of the layer's tiles at zoom `z`, `filtered` or not: practices read
+    /// their precomputed points, or below [`sql::CLUSTER_BELOW_ZOOM`] their precomputed cells
+    /// (when unfiltered) or their points grouped by cell.
+    fn sql(self, z: u8, filtered: bool) -> &'static str {
         match self {
             Self::Cities => sql::CITIES.as_str(),
-            Self::Practices => sql::PRACTICES.as_str(),
+            Self::Practices if z >= sql::CLUSTER_BELOW_ZOOM => sql::PRACTICE_POINTS.as_str(),
+            Self::Practices if filtered => sql::PRACTICE_CLUSTERS_FILTERED.as_str(),
+            Self::Practices => sql::PRACTICE_CLUSTERS.as_str(),
             Self::Basemap => sql::BASEMAP,
         }
     }
@@ -131,10 +137,12 @@ impl TileCoord {
     }
 }
 
-/// The tile machinery of one instance: its cache.
+/// The tile machinery of one instance: its cache and which tiles are empty anyway.
 #[derive(Debug)]
 pub struct TileService {
     cache: TileCache,
+    occupancy: occupancy::Occupancy,
+    empty: Arc<RenderedTile>,
 }
 
 impl TileService {
@@ -143,6 +151,12 @@ impl TileService {
     pub fn new(cache_bytes: usize) -> Self {
         Self {
             cache: TileCache::new(cache_bytes),
+            occupancy: occupancy::Occupancy::default(),
+            empty: Arc::new(RenderedTile {
+                raw: Bytes::new(),
+                gzip: Bytes::new(),
+                etag: empty_etag(),
+            }),
         }
     }
 
@@ -184,17 +198,57 @@ pub async fn tile(
     if let Some(hit) = app.tiles.cache().get(&key, version) {
         return Ok(hit);
     }
+    let empty = || Ok(Arc::clone(&app.tiles.empty));
+    let known = app.tiles.occupancy.known(version, layer, coord);
+    if known == Some(false) && filter.is_empty() {
+        return empty();
+    }
     let mut conn = app.db_read().await?;
     filter.check(&mut conn).await?;
-    let mvt = query::LayerQuery::new(layer.sql(), coord.z, coord.x, coord.y, &filter)
-        .run(&mut conn)
-        .await?;
+    let occupied = match known {
+        Some(occupied) => occupied,
+        None => {
+            app.tiles
+                .occupancy
+                .may_hold(&mut conn, version, layer, coord)
+                .await?
+        }
+    };
+    if !occupied {
+        return empty();
+    }
+    let statement = layer.sql(coord.z, !filter.is_empty());
+    let query = query::LayerQuery::new(statement, coord.z, coord.x, coord.y, &filter);
+    // The practices' statements are plain index scans over precomputed rows: planning them
+    // is cheap, so they skip the read-only transaction that forces generic plans.
+    let mvt = if layer == Layer::Practices {
+        query.run_plain(&mut conn).await?
+    } else {
+        query.run(&mut conn).await?
+    };
     drop(conn);
     let rendered = Arc::new(render(mvt)?);
     app.tiles
         .cache()
         .insert(key, version, Arc::clone(&rendered));
     Ok(rendered)
+}
+
+/// The validator of the empty tile, as [`render`] makes it.
+fn empty_etag() -> String {
+    etag_of(&[])
+}
+
+/// A strong validator of tile bytes.
+fn etag_of(mvt: &[u8]) -> String {
+    let digest = Sha256::digest(mvt);
+    let mut etag = String::with_capacity(34);
+    etag.push('"');
+    for byte in &digest[..12] {
+        let _ = write!(etag, "{byte:02x}");
+    }
+    etag.push('"');
+    etag
 }
 
 /// Wraps tile bytes with their gzip form and strong validator.
@@ -211,13 +265,7 @@ fn render(mvt: Vec<u8>) -> AppResult<RenderedTile> {
             .and_then(|()| encoder.finish())
             .map_err(|error| AppError::Internal(error.into()))?
     };
-    let digest = Sha256::digest(&mvt);
-    let mut etag = String::with_capacity(34);
-    etag.push('"');
-    for byte in &digest[..12] {
-        let _ = write!(etag, "{byte:02x}");
-    }
-    etag.push('"');
+    let etag = etag_of(&mvt);
     Ok(RenderedTile {
         raw: Bytes::from(mvt),
         gzip: Bytes::from(gzip),

@@ -73,6 +73,18 @@ impl LayerQuery {
     }
 }
 
+impl LayerQuery {
+    /// The tile's bytes, from the statement as is (custom or generic plan, as PostgreSQL
+    /// chooses), for statements whose planning is cheap.
+    ///
+    /// # Errors
+    /// When the query fails.
+    pub async fn run_plain(self, conn: &mut AsyncPgConnection) -> QueryResult<Vec<u8>> {
+        let row: MvtRow = self.get_result(conn).await?;
+        Ok(row.mvt)
+    }
+}
+
 impl QueryId for LayerQuery {
     type QueryId = ();
     const HAS_STATIC_QUERY_ID: bool = false;

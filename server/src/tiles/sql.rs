@@ -16,6 +16,16 @@
 //! which lets the per-area and per-network flags follow the `policy_areas` and `networks`
 //! tables without changing the statement.
 //!
+//! The practices layer reads tables that triggers keep exact inside every writing
+//! transaction (migration `000031_tile_points`): `tile_points` (one row per drawn practice
+//! with its Web Mercator point, zoom-5 cluster cell, filter columns and ready-made
+//! properties) and `tile_cells` (per zoom 0–5 and cell: count, first id, coordinate sums,
+//! per-area counts). A tile from zoom 6 on is one GiST index scan; an unfiltered cluster
+//! tile reads its at most 32² cells; a filtered one groups its points by their stored cell
+//! (cells nest: the cell at zoom z is the zoom-5 cell shifted right by 5 − z). The cities
+//! layer still computes its rows per tile (a per-city summary belongs to the API's
+//! `city_stats`).
+//!
 //! Every tile selects rows by its envelope widened by the buffer (64 of 4096 units) and
 //! clipped to the world, in WGS 84, so that the GiST indexes on the 4326 geometries apply (a
 //! widened envelope that is not clipped would wrap around the antimeridian). Tiles have an
@@ -40,10 +50,6 @@ pub static CITIES: LazyLock<String> = LazyLock::new(|| {
         .replace("/*CITY_FILTERS*/", &city_filters())
         .replace("/*CITY_LISTED*/", collection::CITY_LISTED)
 });
-
-/// The practices statement with the shared filters in place.
-pub static PRACTICES: LazyLock<String> =
-    LazyLock::new(|| PRACTICES_TEMPLATE.replace("/*CITY_FILTERS*/", &city_filters()));
 
 /// Zoom levels below this one carry clusters instead of single points.
 pub const CLUSTER_BELOW_ZOOM: u8 = 6;
@@ -143,72 +149,61 @@ FROM (
 WHERE t.geom IS NOT NULL
 ";
 
-/// Practices (`practices` source layer): one point per published practice, at its own
-/// location or else its city's.
-const PRACTICES_TEMPLATE: &str = r"
+/// The filters of the practices statements on a `tile_points` row `tp`: the same predicates
+/// as [`collection::CITY_FILTERS`], on the city's country, region, district and networks that
+/// the row carries (`region` is the CTE [`REGION`]).
+const POINT_FILTERS: &str = "($4::text[] IS NULL OR tp.areas && $4::text[])
+      AND ($5::text[] IS NULL OR tp.networks && $5::text[])
+      AND ($6::text[] IS NULL OR tp.country = ANY ($6::text[]))
+      AND ($7::text IS NULL OR tp.region_id = ANY (region.ids) OR tp.district_id = ANY (region.ids))";
+
+/// The regions matching the `region` filter `$7`, resolved once per tile.
+const REGION: &str = "region AS (
+    SELECT array_agg(r.id) AS ids FROM regions r
+    WHERE $7::text IS NOT NULL AND (r.code = $7::text OR r.country || '-' || r.code = $7::text OR r.id::text = $7::text)
+)";
+
+/// Practices at z >= [`CLUSTER_BELOW_ZOOM`] (`practices` source layer): one point per
+/// published practice, at its own location or else its city's, read from the precomputed
+/// `tile_points` (migration `000031_tile_points`) with one GiST index scan; the properties
+/// are stored ready-made.
+pub static PRACTICE_POINTS: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        r"
 WITH bounds AS (
     SELECT ST_TileEnvelope($1, $2, $3) AS env,
-           ST_Transform(ST_ClipByBox2D(ST_TileEnvelope($1, $2, $3, margin => 0.015625), ST_TileEnvelope(0, 0, 0)), 4326) AS query_env,
-           40075016.685578488 / (32.0 * 2.0 ^ $1) AS cell
+           ST_TileEnvelope($1, $2, $3, margin => 0.015625) AS query_env
 ),
+{REGION}
+SELECT coalesce(ST_AsMVT(t, 'practices', 4096, 'geom', 'id'), ''::bytea) AS mvt
+FROM (
+    SELECT tp.practice_id AS id, ST_AsMVTGeom(tp.geom, bounds.env, 4096, 64, true) AS geom, tp.props
+    FROM bounds, region, tile_points tp
+    WHERE tp.geom && bounds.query_env
+      AND {POINT_FILTERS}
+) t
+WHERE t.geom IS NOT NULL
+"
+    )
+});
+
+/// The features of a clustered tile from its `cell` rows (`gx`, `gy` at the tile's zoom, `n`,
+/// `first_id`, `x`, `y` the centroid, `area_counts`): a cell of one point is that point.
+const CLUSTER_FEATURES: &str = r"
 area_keys AS (
     SELECT coalesce(jsonb_object_agg('area_' || replace(slug, '-', '_'), 0), '{}') AS zeros
     FROM policy_areas
 ),
-candidate AS (
-    SELECT p.id, p.slug, p.title, p.original_lang, p.city_id, p.geom FROM bounds, practices p
-    WHERE p.geom && bounds.query_env AND p.published
-    UNION ALL
-    SELECT p.id, p.slug, p.title, p.original_lang, p.city_id, c.geom
-    FROM bounds, cities c JOIN practices p ON p.city_id = c.id
-    WHERE c.geom && bounds.query_env AND p.geom IS NULL AND p.published
-),
-practice AS (
-    SELECT p.id, p.slug, coalesce(p.title ->> 'en', p.title ->> p.original_lang) AS title,
-           c.slug AS city_slug, ST_Transform(p.geom, 3857) AS geom,
-           coalesce(a.slugs, '{}') AS areas
-    FROM candidate p
-    JOIN cities c ON c.id = p.city_id
-    LEFT JOIN LATERAL (
-        SELECT array_agg(ppa.policy_area::text) AS slugs
-        FROM practice_policy_areas ppa WHERE ppa.practice_id = p.id
-    ) a ON true
-    WHERE c.published
-      AND ($4::text[] IS NULL OR a.slugs && $4::text[])
-      AND /*CITY_FILTERS*/
-),
-cell AS (
-    SELECT practice.*,
-           floor((ST_X(geom) + 20037508.342789244) / bounds.cell)::bigint AS gx,
-           floor((20037508.342789244 - ST_Y(geom)) / bounds.cell)::bigint AS gy
-    FROM practice, bounds
-    WHERE $1 < 6 AND practice.geom && bounds.env
-),
-grouped AS (
-    SELECT gx, gy, count(*) AS n, min(id) AS first_id, ST_Centroid(ST_Collect(geom)) AS geom
-    FROM cell GROUP BY gx, gy
-),
-cell_areas AS (
-    SELECT gx, gy, jsonb_object_agg('area_' || replace(area, '-', '_'), n) AS counts
-    FROM (SELECT gx, gy, area, count(*) AS n FROM cell, unnest(areas) AS area GROUP BY 1, 2, 3) s
-    GROUP BY gx, gy
-),
-single AS (
-    SELECT practice.* FROM practice WHERE $1 >= 6
-    UNION ALL
-    SELECT practice.* FROM grouped JOIN practice ON practice.id = grouped.first_id WHERE grouped.n = 1
-),
 features AS (
-    SELECT s.id, s.geom,
-           jsonb_build_object('slug', s.slug, 'title', s.title, 'city_slug', s.city_slug, 'cluster', false)
-           || (SELECT coalesce(jsonb_object_agg('area_' || replace(pa.slug, '-', '_'), pa.slug = ANY (s.areas)), '{}')
-               FROM policy_areas pa) AS props
-    FROM single s
+    SELECT tp.practice_id AS id, tp.geom, tp.props
+    FROM cell JOIN tile_points tp ON tp.practice_id = cell.first_id
+    WHERE cell.n = 1
     UNION ALL
-    SELECT 1125899906842624 + g.gy * 32 * (2 ^ $1)::bigint + g.gx, g.geom,
-           jsonb_build_object('cluster', true, 'count', g.n) || area_keys.zeros || coalesce(ca.counts, '{}')
-    FROM area_keys, grouped g LEFT JOIN cell_areas ca USING (gx, gy)
-    WHERE g.n > 1
+    SELECT 1125899906842624 + cell.gy::bigint * 32 * (2 ^ $1)::bigint + cell.gx,
+           ST_SetSRID(ST_MakePoint(cell.x, cell.y), 3857),
+           jsonb_build_object('cluster', true, 'count', cell.n) || area_keys.zeros || cell.area_counts
+    FROM area_keys, cell
+    WHERE cell.n > 1
 )
 SELECT coalesce(ST_AsMVT(t, 'practices', 4096, 'geom', 'id'), ''::bytea) AS mvt
 FROM (
@@ -217,6 +212,53 @@ FROM (
 ) t
 WHERE t.geom IS NOT NULL
 ";
+
+/// Practices below [`CLUSTER_BELOW_ZOOM`] without filters: the tile's (at most 32²) cells
+/// of the precomputed `tile_cells`, kept per zoom by the triggers.
+pub static PRACTICE_CLUSTERS: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        r"
+WITH bounds AS (SELECT ST_TileEnvelope($1, $2, $3) AS env),
+cell AS (
+    SELECT gx, gy, n, first_id, sum_x / n AS x, sum_y / n AS y, area_counts
+    FROM tile_cells
+    WHERE z = $1 AND gx BETWEEN $2 * 32 AND $2 * 32 + 31 AND gy BETWEEN $3 * 32 AND $3 * 32 + 31
+),
+{CLUSTER_FEATURES}"
+    )
+});
+
+/// Practices below [`CLUSTER_BELOW_ZOOM`] with filters: the tile's points (by their stored
+/// zoom-5 cell, which nests in the cell of every lower zoom) that pass the filters, grouped
+/// by cell.
+pub static PRACTICE_CLUSTERS_FILTERED: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        r"
+WITH bounds AS (SELECT ST_TileEnvelope($1, $2, $3) AS env),
+{REGION},
+point AS (
+    SELECT tp.practice_id, tp.geom, tp.areas, tp.gx >> (5 - $1) AS gx, tp.gy >> (5 - $1) AS gy
+    FROM region, tile_points tp
+    WHERE tp.gx BETWEEN ($2 * 32) << (5 - $1) AND ((($2 + 1) * 32) << (5 - $1)) - 1
+      AND tp.gy BETWEEN ($3 * 32) << (5 - $1) AND ((($3 + 1) * 32) << (5 - $1)) - 1
+      AND {POINT_FILTERS}
+),
+counts AS (
+    SELECT gx, gy, jsonb_object_agg('area_' || replace(area, '-', '_'), n) AS area_counts
+    FROM (SELECT gx, gy, area, count(*) AS n FROM point, unnest(areas) AS area GROUP BY 1, 2, 3) s
+    GROUP BY gx, gy
+),
+cell AS (
+    SELECT g.*, coalesce(counts.area_counts, '{{}}') AS area_counts
+    FROM (
+        SELECT gx, gy, count(*) AS n, min(practice_id) AS first_id,
+               avg(ST_X(geom)) AS x, avg(ST_Y(geom)) AS y
+        FROM point GROUP BY gx, gy
+    ) g LEFT JOIN counts USING (gx, gy)
+),
+{CLUSTER_FEATURES}"
+    )
+});
 
 /// The basemap: land, countries and their borders, German states, districts and
 /// municipalities, and place labels, each from its zoom on. Polygons are clipped to the tile

@@ -731,4 +731,280 @@ async fn no_tile_exceeds_500_kb_at_z0_to_z4_with_100000_practices() {
     };
     assert_eq!(count(&filtered), sum(&all, "area_work"));
     assert!(count(&filtered) < count(&all));
+    // The bulk inserts kept the precomputed points and cells exact.
+    assert_precomputed_exact(&app.database_url).await;
+}
+
+/// Runs `statements` through `apps[0]`, then waits until every other instance has seen the
+/// new data version too.
+async fn write(apps: &[&TestApp], statements: &str) {
+    apps[0].execute(statements).await;
+    let version = apps[0].data_version.get();
+    for app in &apps[1..] {
+        for _ in 0..2000 {
+            if app.data_version.get() >= version {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        assert!(
+            app.data_version.get() >= version,
+            "the version reaches every instance"
+        );
+    }
+}
+
+/// The slugs of the practices in a tile.
+async fn practice_slugs(app: &TestApp, at: (u8, u32, u32), query: &str) -> Vec<String> {
+    features(app, "practices", at, query)
+        .await
+        .iter()
+        .filter_map(|f| f.str("slug").map(str::to_owned))
+        .collect()
+}
+
+/// The practice `slug` in its tile of zoom 9 at (lon, lat).
+async fn practice_at(app: &TestApp, (lon, lat): (f64, f64), slug: &str) -> Option<Feature> {
+    features(app, "practices", tile_of(lon, lat, 9), "")
+        .await
+        .into_iter()
+        .find(|f| f.str("slug") == Some(slug))
+}
+
+/// Practices counted in the world tile (clusters by their count), and `area`'s count.
+async fn world_counts(app: &TestApp, area: &str) -> (i64, i64) {
+    let found = features(app, "practices", (0, 0, 0), "").await;
+    let mut total = 0;
+    let mut in_area = 0;
+    for f in &found {
+        if f.bool("cluster") == Some(true) {
+            total += f.number("count").unwrap();
+            in_area += f.number(area).unwrap();
+        } else {
+            total += 1;
+            in_area += i64::from(f.bool(area).unwrap());
+        }
+    }
+    (total, in_area)
+}
+
+/// Asserts that `tile_points` and `tile_cells` equal what the source tables give from
+/// scratch (coordinate sums within rounding).
+async fn assert_precomputed_exact(database_url: &str) {
+    let (client, connection) = tokio_postgres::connect(database_url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    let differing: i64 = client
+        .query_one(
+            "SELECT count(*) FROM (
+               (SELECT * FROM tile_points EXCEPT SELECT * FROM tile_points_source)
+               UNION ALL
+               (SELECT * FROM tile_points_source EXCEPT SELECT * FROM tile_points)) d",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(differing, 0, "tile_points differ from tile_points_source");
+    let bad_cells: i64 = client
+        .query_one(
+            "WITH scratch AS (
+               SELECT z, s.gx >> (5 - z) AS gx, s.gy >> (5 - z) AS gy, count(*) AS n,
+                      min(s.practice_id) AS first_id, sum(ST_X(s.geom)) AS sum_x, sum(ST_Y(s.geom)) AS sum_y
+               FROM tile_points_source s, generate_series(0, 5) AS z GROUP BY 1, 2, 3
+             ),
+             scratch_areas AS (
+               SELECT z, gx, gy, jsonb_object_agg('area_' || replace(area, '-', '_'), n) AS counts
+               FROM (SELECT z, s.gx >> (5 - z) AS gx, s.gy >> (5 - z) AS gy, area, count(*) AS n
+                     FROM tile_points_source s, generate_series(0, 5) AS z, unnest(s.areas) AS area
+                     GROUP BY 1, 2, 3, 4) a
+               GROUP BY 1, 2, 3
+             )
+             SELECT count(*) FROM scratch s
+             LEFT JOIN scratch_areas a USING (z, gx, gy)
+             FULL JOIN tile_cells t ON t.z = s.z AND t.gx = s.gx AND t.gy = s.gy
+             WHERE t.z IS NULL OR s.z IS NULL OR t.n <> s.n OR t.first_id <> s.first_id
+                OR abs(t.sum_x - s.sum_x) > 1e-3 OR abs(t.sum_y - s.sum_y) > 1e-3
+                OR t.area_counts <> coalesce(a.counts, '{}')",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        bad_cells, 0,
+        "tile_cells differ from a computation from scratch"
+    );
+}
+
+#[tokio::test]
+async fn every_kind_of_write_shows_in_the_next_tile_with_and_without_cache() {
+    let warm = TestApp::with_sample().await;
+    let cold = TestApp::over(
+        warm.database_url.clone(),
+        Config {
+            tile_cache_bytes: 0,
+            ..Config::default()
+        },
+    )
+    .await;
+    let apps = [&warm, &cold];
+    const OWN: (f64, f64) = (7.5, 51.5);
+    const MOVED: (f64, f64) = (-20.0, 30.0);
+    const KOELN_MOVED: (f64, f64) = (8.5, 49.5);
+    for app in apps {
+        // Everything read once, so the warm instance holds it in its cache.
+        assert!(practice_at(app, OWN, "koeln-new").await.is_none());
+        assert!(practice_at(app, MOVED, "koeln-new").await.is_none());
+        assert!(
+            tile(app, "practices", tile_of(MOVED.0, MOVED.1, 4), "")
+                .await
+                .status
+                == 204
+        );
+        assert!(
+            practice_slugs(app, tile_of(KOELN.0, KOELN.1, 8), "network=iash")
+                .await
+                .is_empty()
+        );
+        assert_eq!(world_counts(app, "area_work").await, (3, 0));
+    }
+
+    // A practice added, at its own point.
+    write(
+        &apps,
+        "INSERT INTO practices (slug, city_id, geom, original_lang, title)
+           VALUES ('koeln-new', (SELECT id FROM cities WHERE slug = 'koeln'),
+                   ST_SetSRID(ST_MakePoint(7.5, 51.5), 4326), 'en', '{\"en\": \"New\"}');
+         INSERT INTO practice_policy_areas VALUES ((SELECT id FROM practices WHERE slug = 'koeln-new'), 'work');",
+    )
+    .await;
+    for app in apps {
+        let new = practice_at(app, OWN, "koeln-new").await.expect("added");
+        assert_eq!(new.str("city_slug"), Some("koeln"));
+        assert_eq!(new.bool("area_work"), Some(true));
+        assert_eq!(world_counts(app, "area_work").await, (4, 1));
+    }
+
+    // Moved into a tile that was empty.
+    write(
+        &apps,
+        "UPDATE practices SET geom = ST_SetSRID(ST_MakePoint(-20.0, 30.0), 4326) WHERE slug = 'koeln-new'",
+    )
+    .await;
+    for app in apps {
+        assert!(practice_at(app, OWN, "koeln-new").await.is_none());
+        assert!(practice_at(app, MOVED, "koeln-new").await.is_some());
+        let low = features(app, "practices", tile_of(MOVED.0, MOVED.1, 4), "").await;
+        assert_eq!(low.len(), 1, "the low-zoom tile holds it now");
+    }
+
+    // Its policy area changed: flags, filters and cluster counts follow.
+    write(
+        &apps,
+        "UPDATE practice_policy_areas SET policy_area = 'housing'
+           WHERE practice_id = (SELECT id FROM practices WHERE slug = 'koeln-new')",
+    )
+    .await;
+    for app in apps {
+        let moved = practice_at(app, MOVED, "koeln-new").await.unwrap();
+        assert_eq!(moved.bool("area_work"), Some(false));
+        assert_eq!(moved.bool("area_housing"), Some(true));
+        let at = tile_of(MOVED.0, MOVED.1, 9);
+        assert!(practice_slugs(app, at, "policy_area=work").await.is_empty());
+        assert_eq!(
+            practice_slugs(app, at, "policy_area=housing").await,
+            ["koeln-new"]
+        );
+        assert_eq!(world_counts(app, "area_work").await, (4, 0));
+        assert_eq!(world_counts(app, "area_housing").await, (4, 2));
+    }
+
+    // Its city joins a network: the network filter finds the city's practices.
+    write(
+        &apps,
+        "INSERT INTO memberships (city_id, network_id, status)
+           SELECT c.id, n.id, 'member' FROM cities c, networks n
+           WHERE c.slug = 'koeln' AND n.slug = 'iash'",
+    )
+    .await;
+    for app in apps {
+        assert_eq!(
+            practice_slugs(app, tile_of(KOELN.0, KOELN.1, 8), "network=iash").await,
+            ["koeln-welcome-housing"]
+        );
+        assert_eq!(
+            practice_slugs(app, tile_of(MOVED.0, MOVED.1, 9), "network=iash").await,
+            ["koeln-new"]
+        );
+    }
+
+    // The city moves: its practices without a point of their own move with it.
+    write(
+        &apps,
+        "UPDATE cities SET geom = ST_SetSRID(ST_MakePoint(8.5, 49.5), 4326) WHERE slug = 'koeln'",
+    )
+    .await;
+    for app in apps {
+        assert!(
+            practice_at(app, KOELN, "koeln-welcome-housing")
+                .await
+                .is_none()
+        );
+        assert!(
+            practice_at(app, KOELN_MOVED, "koeln-welcome-housing")
+                .await
+                .is_some()
+        );
+        assert!(
+            practice_at(app, MOVED, "koeln-new").await.is_some(),
+            "its own point stays"
+        );
+    }
+
+    // Unpublished: gone from points and clusters.
+    write(
+        &apps,
+        "UPDATE practices SET published = false WHERE slug = 'koeln-new'",
+    )
+    .await;
+    for app in apps {
+        assert!(practice_at(app, MOVED, "koeln-new").await.is_none());
+        assert_eq!(
+            tile(app, "practices", tile_of(MOVED.0, MOVED.1, 4), "")
+                .await
+                .status,
+            StatusCode::NO_CONTENT
+        );
+        assert_eq!(world_counts(app, "area_housing").await, (3, 1));
+    }
+    assert_precomputed_exact(&warm.database_url).await;
+}
+
+#[tokio::test]
+async fn the_precomputed_tile_points_equal_a_computation_from_scratch_after_an_import() {
+    let data = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../data");
+    let url = crate::support::fresh_database().await;
+    let client = haven::import::connect(&url).await.unwrap();
+    let report = haven::import::run(&client, &data, &haven::import::Options::default())
+        .await
+        .unwrap();
+    assert_eq!(report.rejected(), 0);
+    let rows: i64 = client
+        .query_one("SELECT count(*) FROM tile_points", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert!(rows > 50, "the bundled practices are tile points ({rows})");
+    assert_precomputed_exact(&url).await;
+    // A second import changes nothing, and a network renamed moves its filter.
+    haven::import::run(&client, &data, &haven::import::Options::default())
+        .await
+        .unwrap();
+    client
+        .batch_execute("UPDATE networks SET slug = 'iash-renamed' WHERE slug = 'iash'")
+        .await
+        .unwrap();
+    assert_precomputed_exact(&url).await;
 }

@@ -1,0 +1,217 @@
+//! Which tiles can hold a point at all, known without asking PostGIS to build them.
+//!
+//! Most tiles of the world are empty (204), and an unfiltered empty tile is empty for every
+//! filter. The occupancy is the set of tiles of zoom 0 to [`CELL_ZOOM`] whose envelope, widened
+//! by the buffer, may hold a published city or practice; a tile of a higher zoom lies inside
+//! one of them. It is loaded from the database with the data version it belongs to (one
+//! statement, one snapshot) and loaded again when the instance learns of a newer version, so
+//! it is never older than the tile cache would be: right after a write, on every instance.
+//! It errs on the side of "occupied" (neighbouring tiles count too), never the other way.
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use diesel::QueryableByName;
+use diesel::sql_types::{Array, BigInt, Integer};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use super::{Layer, TileCoord};
+
+/// The zoom whose tiles are the finest occupancy cells: the zoom-5 cluster cells of
+/// `tile_points` (32 per tile side, so 1024 per world side, as many as tiles at zoom 10).
+pub const CELL_ZOOM: u8 = 10;
+
+/// Occupied cells (`gx * 1024 + gy` at [`CELL_ZOOM`]) of practices and of published cities,
+/// with the data version they were read at.
+const LOAD: &str = "
+SELECT (SELECT version FROM data_version) AS version,
+       ARRAY(SELECT gx * 1024 + gy FROM tile_cells WHERE z = 5) AS practices,
+       ARRAY(SELECT DISTINCT tile_cell_x(g) * 1024 + tile_cell_y(g)
+             FROM (SELECT ST_Transform(geom, 3857) AS g FROM cities
+                   WHERE published AND ST_Y(geom) BETWEEN -85.0511287798066 AND 85.0511287798066) c
+       ) AS cities";
+
+#[derive(QueryableByName)]
+struct Loaded {
+    #[diesel(sql_type = BigInt)]
+    version: i64,
+    #[diesel(sql_type = Array<Integer>)]
+    practices: Vec<i32>,
+    #[diesel(sql_type = Array<Integer>)]
+    cities: Vec<i32>,
+}
+
+/// The tiles (of zoom 0 to [`CELL_ZOOM`]) that may hold points, per point layer.
+#[derive(Debug, Default)]
+struct Snapshot {
+    version: i64,
+    practices: HashSet<u64>,
+    cities: HashSet<u64>,
+}
+
+/// Key of tile z/x/y in a set.
+fn key(z: u8, x: u32, y: u32) -> u64 {
+    (u64::from(z) << 48) | (u64::from(x) << 24) | u64::from(y)
+}
+
+/// Every tile of zoom 0 to [`CELL_ZOOM`] whose buffered envelope may reach the cell `cell`.
+fn mark(set: &mut HashSet<u64>, cell: i32) {
+    let Ok(cell) = u32::try_from(cell) else {
+        return;
+    };
+    let (gx, gy) = (cell / 1024, cell % 1024);
+    for z in 0..=CELL_ZOOM {
+        let shift = CELL_ZOOM - z;
+        let cells = 1u32 << shift;
+        let tiles = 1u32 << z;
+        // The buffer is 1/64 of a tile; one cell more absorbs rounding at the edges.
+        let margin = (cells >> 6).max(1) + 1;
+        let around = |c: u32| -> [Option<u32>; 3] {
+            let tile = c >> shift;
+            let offset = c & (cells - 1);
+            [
+                (offset < margin && tile > 0).then(|| tile - 1),
+                Some(tile),
+                (offset + margin >= cells && tile + 1 < tiles).then(|| tile + 1),
+            ]
+        };
+        for x in around(gx).into_iter().flatten() {
+            for y in around(gy).into_iter().flatten() {
+                set.insert(key(z, x, y));
+            }
+        }
+    }
+}
+
+impl Snapshot {
+    fn from(loaded: Loaded) -> Self {
+        let mut snapshot = Self {
+            version: loaded.version,
+            ..Self::default()
+        };
+        for cell in loaded.practices {
+            mark(&mut snapshot.practices, cell);
+        }
+        for cell in loaded.cities {
+            mark(&mut snapshot.cities, cell);
+        }
+        snapshot
+    }
+
+    fn may_hold(&self, layer: Layer, coord: TileCoord) -> bool {
+        let set = match layer {
+            Layer::Practices => &self.practices,
+            Layer::Cities => &self.cities,
+            Layer::Basemap => return true,
+        };
+        let (z, x, y) = if coord.z > CELL_ZOOM {
+            let shift = coord.z - CELL_ZOOM;
+            (CELL_ZOOM, coord.x >> shift, coord.y >> shift)
+        } else {
+            (coord.z, coord.x, coord.y)
+        };
+        set.contains(&key(z, x, y))
+    }
+}
+
+/// The occupancy of one instance, replaced when the data version moves on.
+#[derive(Debug, Default)]
+pub struct Occupancy {
+    current: Mutex<Option<Arc<Snapshot>>>,
+}
+
+impl Occupancy {
+    /// Whether the unfiltered tile `coord` of `layer` may hold a feature at data version
+    /// `version` (or later); `false` means it is empty for every filter. The basemap always
+    /// may.
+    ///
+    /// # Errors
+    /// When the occupancy has to be loaded and the query fails.
+    pub async fn may_hold(
+        &self,
+        conn: &mut AsyncPgConnection,
+        version: i64,
+        layer: Layer,
+        coord: TileCoord,
+    ) -> diesel::QueryResult<bool> {
+        if layer == Layer::Basemap {
+            return Ok(true);
+        }
+        if let Some(snapshot) = self.fresh(version) {
+            return Ok(snapshot.may_hold(layer, coord));
+        }
+        let loaded: Loaded = diesel::sql_query(LOAD).get_result(conn).await?;
+        let snapshot = Arc::new(Snapshot::from(loaded));
+        let answer = snapshot.may_hold(layer, coord);
+        let mut current = self.current.lock().unwrap_or_else(PoisonError::into_inner);
+        if current
+            .as_ref()
+            .is_none_or(|c| c.version < snapshot.version)
+        {
+            *current = Some(snapshot);
+        }
+        Ok(answer)
+    }
+
+    /// The snapshot when it is at least as new as `version`.
+    fn fresh(&self, version: i64) -> Option<Arc<Snapshot>> {
+        self.current
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_ref()
+            .filter(|snapshot| snapshot.version >= version)
+            .cloned()
+    }
+
+    /// The answer of a fresh snapshot, if there is one.
+    #[must_use]
+    pub fn known(&self, version: i64, layer: Layer, coord: TileCoord) -> Option<bool> {
+        if layer == Layer::Basemap {
+            return Some(true);
+        }
+        self.fresh(version).map(|s| s.may_hold(layer, coord))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn snapshot(cells: &[(u32, u32)]) -> Snapshot {
+        let mut s = Snapshot::default();
+        for (gx, gy) in cells {
+            mark(&mut s.practices, i32::try_from(gx * 1024 + gy).unwrap());
+        }
+        s
+    }
+
+    fn holds(s: &Snapshot, z: u8, x: u32, y: u32) -> bool {
+        s.may_hold(Layer::Practices, TileCoord { z, x, y })
+    }
+
+    #[test]
+    fn a_cell_occupies_its_tiles_at_every_zoom_and_their_buffered_neighbours() {
+        let s = snapshot(&[(530, 340)]);
+        assert!(holds(&s, 0, 0, 0));
+        assert!(holds(&s, 10, 530, 340));
+        assert!(holds(&s, 10, 531, 341), "neighbours of a zoom-10 cell");
+        assert!(!holds(&s, 10, 533, 340));
+        assert!(holds(&s, 14, 530 * 16 + 3, 340 * 16 + 15), "inside it");
+        assert!(!holds(&s, 14, 540 * 16, 340 * 16));
+        // 530 is in the middle of its zoom-5 tile (16), far from its edges.
+        assert!(holds(&s, 5, 16, 10));
+        assert!(!holds(&s, 5, 17, 10));
+        assert!(!holds(&s, 5, 15, 10));
+        assert!(!holds(&s, 1, 0, 0) && holds(&s, 1, 1, 0));
+        assert!(!holds(&s, 3, 0, 0));
+        assert!(s.may_hold(Layer::Basemap, TileCoord { z: 3, x: 0, y: 0 }));
+    }
+
+    #[test]
+    fn a_cell_at_a_tile_edge_occupies_the_tile_across() {
+        // Cell 512 starts the right half of the world: the left half's buffer reaches it.
+        let s = snapshot(&[(512, 100)]);
+        assert!(holds(&s, 1, 0, 0) && holds(&s, 1, 1, 0));
+        assert!(!holds(&s, 1, 0, 1));
+    }
+}
