@@ -10,10 +10,12 @@ BEGIN
     END LOOP;
 END $$;
 DROP TRIGGER city_stats_upd ON policy_areas;
+DROP TRIGGER city_stats_upd ON regions;
 DROP TRIGGER city_stats_upd ON networks;
 DROP TRIGGER city_stats_upd ON cities;
 DROP TRIGGER city_stats_ins ON cities;
 DROP FUNCTION city_stats_on_policy_areas();
+DROP FUNCTION city_stats_on_regions();
 DROP FUNCTION city_stats_on_safe_harbour_demands();
 DROP FUNCTION city_stats_on_practice_policy_areas();
 DROP FUNCTION city_stats_on_practices();

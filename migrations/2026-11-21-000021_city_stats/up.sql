@@ -8,33 +8,60 @@
 -- The summary computed from scratch: the one definition of every column. The triggers
 -- refresh `city_stats` from it, and tests compare the two.
 CREATE VIEW city_stats_fresh AS
-SELECT c.id AS city_id,
-       c.published AND (
-           EXISTS (SELECT 1 FROM memberships m WHERE m.city_id = c.id AND m.published)
-           OR EXISTS (SELECT 1 FROM safe_harbour_demands d WHERE d.city_id = c.id)
-           OR EXISTS (SELECT 1 FROM practices p WHERE p.city_id = c.id AND p.published)
-       ) AS listed,
-       ARRAY(SELECT n.slug::text FROM memberships m JOIN networks n ON n.id = m.network_id
-             WHERE m.city_id = c.id AND m.published AND m.status <> 'left'
-             ORDER BY n.slug) AS networks,
-       sh.status AS safe_harbour,
-       sh.since AS safe_harbour_since,
-       EXISTS (SELECT 1 FROM memberships m JOIN networks n ON n.id = m.network_id
-               WHERE m.city_id = c.id AND m.published AND m.status <> 'left'
-                 AND n.slug = 'buendnis-staedte-sicherer-haefen') AS alliance,
-       ARRAY(SELECT pa.slug::text FROM policy_areas pa
-             WHERE EXISTS (SELECT 1 FROM practices p
-                           JOIN practice_policy_areas ppa ON ppa.practice_id = p.id
-                           WHERE p.city_id = c.id AND p.published AND ppa.policy_area = pa.slug)
-             ORDER BY pa.position) AS areas,
-       (SELECT count(*) FROM practices p WHERE p.city_id = c.id AND p.published) AS practice_count
-FROM cities c
-LEFT JOIN LATERAL (
-    -- At most one: one campaign network, one membership per city and network.
-    SELECT m.status, m.since FROM memberships m JOIN networks n ON n.id = m.network_id
-    WHERE m.city_id = c.id AND m.published AND m.status <> 'left' AND n.is_safe_harbour_campaign
-    LIMIT 1
-) sh ON true;
+SELECT s.city_id, s.listed, s.networks, s.safe_harbour, s.safe_harbour_since, s.alliance,
+       s.areas, s.practice_count,
+       -- The city's GeoJSON Feature as `GET /api/v1/cities` lists it, but for the properties
+       -- that depend on the request (`country_name` by language, `distance_km`), which the
+       -- query splices in before the closing `}}`.
+       json_build_object(
+           'type', 'Feature',
+           'id', c.slug,
+           'geometry', ST_AsGeoJSON(c.geom, 5)::json,
+           'properties', json_build_object(
+               'slug', c.slug,
+               'name', c.name,
+               'kind', c.kind,
+               'country', c.country,
+               'region', r.name,
+               'population', c.population,
+               'networks', to_json(s.networks),
+               'safe_harbour', CASE WHEN s.safe_harbour IS NOT NULL
+                   THEN json_build_object('status', s.safe_harbour, 'since', s.safe_harbour_since) END,
+               'alliance_member', s.alliance,
+               'policy_areas', to_json(s.areas),
+               'practice_count', s.practice_count)
+       )::text AS feature
+FROM (
+    SELECT c.id AS city_id,
+           c.published AND (
+               EXISTS (SELECT 1 FROM memberships m WHERE m.city_id = c.id AND m.published)
+               OR EXISTS (SELECT 1 FROM safe_harbour_demands d WHERE d.city_id = c.id)
+               OR EXISTS (SELECT 1 FROM practices p WHERE p.city_id = c.id AND p.published)
+           ) AS listed,
+           ARRAY(SELECT n.slug::text FROM memberships m JOIN networks n ON n.id = m.network_id
+                 WHERE m.city_id = c.id AND m.published AND m.status <> 'left'
+                 ORDER BY n.slug) AS networks,
+           sh.status AS safe_harbour,
+           sh.since AS safe_harbour_since,
+           EXISTS (SELECT 1 FROM memberships m JOIN networks n ON n.id = m.network_id
+                   WHERE m.city_id = c.id AND m.published AND m.status <> 'left'
+                     AND n.slug = 'buendnis-staedte-sicherer-haefen') AS alliance,
+           ARRAY(SELECT pa.slug::text FROM policy_areas pa
+                 WHERE EXISTS (SELECT 1 FROM practices p
+                               JOIN practice_policy_areas ppa ON ppa.practice_id = p.id
+                               WHERE p.city_id = c.id AND p.published AND ppa.policy_area = pa.slug)
+                 ORDER BY pa.position) AS areas,
+           (SELECT count(*) FROM practices p WHERE p.city_id = c.id AND p.published) AS practice_count
+    FROM cities c
+    LEFT JOIN LATERAL (
+        -- At most one: one campaign network, one membership per city and network.
+        SELECT m.status, m.since FROM memberships m JOIN networks n ON n.id = m.network_id
+        WHERE m.city_id = c.id AND m.published AND m.status <> 'left' AND n.is_safe_harbour_campaign
+        LIMIT 1
+    ) sh ON true
+) s
+JOIN cities c ON c.id = s.city_id
+LEFT JOIN regions r ON r.id = c.region_id;
 
 CREATE TABLE city_stats (
     city_id            bigint PRIMARY KEY REFERENCES cities (id) ON DELETE CASCADE,
@@ -48,7 +75,9 @@ CREATE TABLE city_stats (
     alliance           boolean NOT NULL,
     -- Policy areas of its published practices, by the areas' position.
     areas              text[] NOT NULL,
-    practice_count     bigint NOT NULL
+    practice_count     bigint NOT NULL,
+    -- Its Feature as listed, without `country_name` and `distance_km` (see the view).
+    feature            text NOT NULL CHECK (right(feature, 2) = '}}')
 );
 CREATE INDEX city_stats_listed_idx ON city_stats (city_id) WHERE listed;
 CREATE INDEX city_stats_networks_idx ON city_stats USING gin (networks);
@@ -63,13 +92,13 @@ CREATE FUNCTION city_stats_refresh(ids bigint[]) RETURNS void LANGUAGE sql AS $$
         listed = EXCLUDED.listed, networks = EXCLUDED.networks,
         safe_harbour = EXCLUDED.safe_harbour, safe_harbour_since = EXCLUDED.safe_harbour_since,
         alliance = EXCLUDED.alliance, areas = EXCLUDED.areas,
-        practice_count = EXCLUDED.practice_count
+        practice_count = EXCLUDED.practice_count, feature = EXCLUDED.feature
     WHERE (s.listed, s.networks, s.safe_harbour, s.safe_harbour_since, s.alliance, s.areas,
-           s.practice_count)
+           s.practice_count, s.feature)
           IS DISTINCT FROM
           (EXCLUDED.listed, EXCLUDED.networks, EXCLUDED.safe_harbour,
            EXCLUDED.safe_harbour_since, EXCLUDED.alliance, EXCLUDED.areas,
-           EXCLUDED.practice_count);
+           EXCLUDED.practice_count, EXCLUDED.feature);
 $$;
 
 -- One function per source table: which cities a statement touched. Transition tables are
@@ -79,10 +108,13 @@ CREATE FUNCTION city_stats_on_cities() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
         PERFORM city_stats_refresh(ARRAY(SELECT id FROM new_rows));
-    ELSE -- UPDATE: only `published` (and the id) matter.
+    ELSE -- UPDATE: what the summary and the rendered feature show.
         PERFORM city_stats_refresh(ARRAY(
             SELECT n.id FROM new_rows n LEFT JOIN old_rows o ON o.id = n.id
-            WHERE o.id IS NULL OR n.published IS DISTINCT FROM o.published));
+            WHERE o.id IS NULL
+               OR (n.published, n.slug, n.name, n.kind, n.country, n.region_id, n.population)
+                  IS DISTINCT FROM (o.published, o.slug, o.name, o.kind, o.country, o.region_id, o.population)
+               OR NOT ST_Equals(n.geom, o.geom)));
     END IF;
     RETURN NULL;
 END $$;
@@ -172,6 +204,15 @@ BEGIN
     RETURN NULL;
 END $$;
 
+CREATE FUNCTION city_stats_on_regions() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    -- A renamed region shows in its cities' features.
+    PERFORM city_stats_refresh(ARRAY(
+        SELECT c.id FROM new_rows n JOIN old_rows o ON o.id = n.id JOIN cities c ON c.region_id = n.id
+        WHERE n.name IS DISTINCT FROM o.name));
+    RETURN NULL;
+END $$;
+
 -- PostgreSQL allows transition tables only on single-event triggers: one trigger per event.
 CREATE TRIGGER city_stats_ins AFTER INSERT ON cities REFERENCING NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION city_stats_on_cities();
@@ -180,6 +221,9 @@ CREATE TRIGGER city_stats_upd AFTER UPDATE ON cities REFERENCING NEW TABLE AS ne
 
 CREATE TRIGGER city_stats_upd AFTER UPDATE ON networks REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows
     FOR EACH STATEMENT EXECUTE FUNCTION city_stats_on_networks();
+
+CREATE TRIGGER city_stats_upd AFTER UPDATE ON regions REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION city_stats_on_regions();
 
 CREATE TRIGGER city_stats_upd AFTER UPDATE ON policy_areas REFERENCING NEW TABLE AS new_rows OLD TABLE AS old_rows
     FOR EACH STATEMENT EXECUTE FUNCTION city_stats_on_policy_areas();

@@ -46,7 +46,7 @@ fn list_sql(with_distance: bool) -> String {
     let spatial = SPATIAL_FILTERS.replace("{point}", "c.geom");
     let distance = DISTANCE.replace("{point}", "c.geom");
     let distance_property = if with_distance {
-        ", 'distance_km', round((m.distance_m / 1000.0)::numeric, 2)"
+        "|| ', \"distance_km\" : ' || round((m.distance_m / 1000.0)::numeric, 2)::text"
     } else {
         ""
     };
@@ -63,15 +63,15 @@ fn list_sql(with_distance: bool) -> String {
         ),
         page AS (SELECT * FROM matched ORDER BY distance_m, slug LIMIT $14 OFFSET $15),
         features AS (
-            SELECT m.slug, m.distance_m, json_build_object(
-                'type', 'Feature',
-                'id', c.slug,
-                'geometry', ST_AsGeoJSON(c.geom, 5)::json,
-                'properties', json_build_object({COMMON_PROPERTIES},
-                    'region', r.name{distance_property})
-            ) AS feature
-            FROM page m JOIN cities c ON c.id = m.id JOIN city_stats cs ON cs.city_id = c.id
-            JOIN countries co ON co.iso2 = c.country LEFT JOIN regions r ON r.id = c.region_id
+            -- The pre-rendered feature of `city_stats`, with the properties that depend on
+            -- the request spliced in before its closing `}}`.
+            SELECT m.slug, m.distance_m,
+                left(cs.feature, -2)
+                || ', \"country_name\" : '
+                || to_json(coalesce(co.names ->> $13::text, co.names ->> 'en', co.name))::text
+                {distance_property} || '}}}}' AS feature
+            FROM page m JOIN city_stats cs ON cs.city_id = m.id JOIN cities c ON c.id = m.id
+            JOIN countries co ON co.iso2 = c.country
         )
         {ENVELOPE}"
     )
