@@ -65,14 +65,20 @@ async fn the_backfill_and_the_sample_agree_with_a_full_recompute() {
     let koeln = listed(&app, "koeln").await.unwrap();
     assert_eq!(
         koeln["networks"],
-        serde_json::json!(["buendnis-staedte-sicherer-haefen", "seebruecke-safe-harbour"])
+        serde_json::json!([
+            "buendnis-staedte-sicherer-haefen",
+            "seebruecke-safe-harbour"
+        ])
     );
     assert_eq!(
         koeln["safe_harbour"],
         serde_json::json!({"status": "declared", "since": "2018-09"})
     );
     assert_eq!(koeln["alliance_member"], true);
-    assert_eq!(koeln["policy_areas"], serde_json::json!(["reception", "housing"]));
+    assert_eq!(
+        koeln["policy_areas"],
+        serde_json::json!(["reception", "housing"])
+    );
     assert_eq!(koeln["practice_count"], 1);
 }
 
@@ -90,7 +96,10 @@ async fn memberships_added_left_and_unpublished_show_at_once() {
     )
     .await;
     let bonn = listed(&app, "bonn").await.unwrap();
-    assert_eq!(bonn["networks"], serde_json::json!(["seebruecke-safe-harbour"]));
+    assert_eq!(
+        bonn["networks"],
+        serde_json::json!(["seebruecke-safe-harbour"])
+    );
     assert_eq!(
         bonn["safe_harbour"],
         serde_json::json!({"status": "declared", "since": "2019-03"})
@@ -126,7 +135,10 @@ async fn memberships_added_left_and_unpublished_show_at_once() {
            AND network_id = (SELECT id FROM networks WHERE slug = 'buendnis-staedte-sicherer-haefen');",
     )
     .await;
-    assert_eq!(listed(&app, "koeln").await.unwrap()["alliance_member"], false);
+    assert_eq!(
+        listed(&app, "koeln").await.unwrap()["alliance_member"],
+        false
+    );
 
     // Unpublishing Bonn's only membership unlists it.
     write(
@@ -137,7 +149,11 @@ async fn memberships_added_left_and_unpublished_show_at_once() {
     assert!(listed(&app, "bonn").await.is_none());
 
     // A renamed network shows under its new slug.
-    write(&app, "UPDATE networks SET slug = 'iash-eu' WHERE slug = 'iash';").await;
+    write(
+        &app,
+        "UPDATE networks SET slug = 'iash-eu' WHERE slug = 'iash';",
+    )
+    .await;
     assert_eq!(
         listed(&app, "palermo").await.unwrap()["networks"],
         serde_json::json!(["iash-eu"])
@@ -161,7 +177,10 @@ async fn practices_and_their_areas_show_at_once() {
     )
     .await;
     let potsdam = listed(&app, "potsdam").await.unwrap();
-    assert_eq!(potsdam["policy_areas"], serde_json::json!(["health", "work"]));
+    assert_eq!(
+        potsdam["policy_areas"],
+        serde_json::json!(["health", "work"])
+    );
     assert_eq!(potsdam["practice_count"], 1);
     assert_eq!(
         crate::api_cities::slugs(&app, "/api/v1/cities?policy_area=work").await,
@@ -203,7 +222,11 @@ async fn practices_and_their_areas_show_at_once() {
     assert_eq!(potsdam["practice_count"], 2);
 
     // Reordering the policy areas reorders every city's list.
-    write(&app, "UPDATE policy_areas SET position = 100 WHERE slug = 'reception';").await;
+    write(
+        &app,
+        "UPDATE policy_areas SET position = 100 WHERE slug = 'reception';",
+    )
+    .await;
     assert_eq!(
         listed(&app, "potsdam").await.unwrap()["policy_areas"],
         serde_json::json!(["health", "housing", "reception"])
@@ -229,11 +252,31 @@ async fn practices_and_their_areas_show_at_once() {
 #[tokio::test]
 async fn unpublished_cities_and_demand_records_show_at_once() {
     let app = TestApp::with_sample().await;
-    write(&app, "UPDATE cities SET published = false WHERE slug = 'potsdam';").await;
+    write(
+        &app,
+        "UPDATE cities SET published = false WHERE slug = 'potsdam';",
+    )
+    .await;
     assert!(listed(&app, "potsdam").await.is_none());
     assert_eq!(app.get("/api/v1/cities").await.json()["numberMatched"], 3);
-    write(&app, "UPDATE cities SET published = true WHERE slug = 'potsdam';").await;
+    write(
+        &app,
+        "UPDATE cities SET published = true WHERE slug = 'potsdam';",
+    )
+    .await;
     assert!(listed(&app, "potsdam").await.is_some());
+
+    // A renamed city and a renamed region show in the rendered feature.
+    write(
+        &app,
+        "UPDATE cities SET name = 'Potsdam (Havel)', population = 190000 WHERE slug = 'potsdam';
+         UPDATE regions SET name = 'Land Brandenburg' WHERE code = '12';",
+    )
+    .await;
+    let potsdam = listed(&app, "potsdam").await.unwrap();
+    assert_eq!(potsdam["name"], "Potsdam (Havel)");
+    assert_eq!(potsdam["population"], 190_000);
+    assert_eq!(potsdam["region"], "Land Brandenburg");
 
     // A demand record alone lists a city.
     write(&app, BONN).await;
@@ -258,8 +301,8 @@ async fn unpublished_cities_and_demand_records_show_at_once() {
 async fn a_bulk_import_gives_the_same_summary_as_a_full_recompute() {
     let url = fresh_database().await;
     let client = haven::import::connect(&url).await.unwrap();
-    let small = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/it/fixtures/import/small");
+    let small =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/it/fixtures/import/small");
     let report = haven::import::run(&client, &small, &haven::import::Options::default())
         .await
         .unwrap();
