@@ -1,70 +1,151 @@
 #!/usr/bin/env bash
-# API latency benchmark: builds Haven in release mode, serves it on a private cluster holding
-# the test fixture plus a generated data set (bench/api/generate.sql), and runs wrk at 16
-# connections against the whole city list and filtered queries. Prints p50/p99 and req/s.
+# API latency benchmark: builds Haven in release mode, imports the bundled data set (`data/`)
+# into a private cluster, and runs wrk at 16 connections against the whole city list,
+# filtered queries and the other read endpoints, both through the answer cache (repeated
+# requests) and on the database path (every request unique, bench/api/unique.lua).
 #
-#   bench/api/run.sh            # 15 s per endpoint
+# Every row has a same-run peer: the `/__bench/static` route of a second Haven on the same
+# machine returning a constant body of the row's response size (HAVEN_BENCH_STATIC_BYTES),
+# measured right after the row. The ratio (req/s of the row / req/s of its ceiling) is what to
+# compare between runs on this noisy shared machine. Prints a Markdown table.
+#
+#   bench/api/run.sh                      # bundled data, 10 s per row
 #   DURATION=30s bench/api/run.sh
+#   DATASET=generated bench/api/run.sh    # the test fixture + bench/api/generate.sql instead
+#   REIMPORT=1 bench/api/run.sh           # import again into an existing bench cluster
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
-DURATION=${DURATION:-15s}
+DURATION=${DURATION:-10s}
 PORT=${PORT:-18094}
-DATA_DIR=$ROOT/target/bench-api
+CEILING_PORT=$((PORT + 1))
+DATASET=${DATASET:-bundled}
+DATA_DIR=${BENCH_DATA:-$ROOT/target/bench-api-$DATASET}
 BASE=http://127.0.0.1:$PORT
+HAVEN=$ROOT/target/release/haven
+PIDS=()
 
-cargo build --release -p haven
-if curl -s -o /dev/null "$BASE/healthz"; then
-    echo "port $PORT is taken by another server; set PORT=..." >&2
-    exit 1
-fi
-rm -rf "$DATA_DIR"
-mkdir -p "$DATA_DIR"
+cleanup() {
+    # Ceiling instances first, the instance that started the cluster last.
+    for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
+        kill "${PIDS[$i]}" 2>/dev/null || true
+        wait "${PIDS[$i]}" 2>/dev/null || true
+    done
+}
+trap cleanup EXIT
 
-target/release/haven serve --data-dir "$DATA_DIR" --no-import --listen 127.0.0.1:$PORT \
-    --static-dir "$DATA_DIR" >"$DATA_DIR/haven.log" 2>&1 &
-HAVEN=$!
-trap 'kill $HAVEN 2>/dev/null; wait $HAVEN 2>/dev/null || true' EXIT
-for _ in $(seq 1 240); do
-    kill -0 $HAVEN 2>/dev/null || { cat "$DATA_DIR/haven.log"; exit 1; }
-    curl -fs "$BASE/readyz" >/dev/null 2>&1 && break
-    sleep 0.5
+command -v wrk >/dev/null || { echo "error: wrk is required" >&2; exit 1; }
+cargo build --release --locked --bin haven >&2
+for port in $PORT $CEILING_PORT; do
+    if curl -s -o /dev/null "http://127.0.0.1:$port/healthz"; then
+        echo "port $port is taken by another server; set PORT=..." >&2
+        exit 1
+    fi
 done
-curl -fs "$BASE/readyz" >/dev/null
+mkdir -p "$DATA_DIR"
+chmod 755 "$DATA_DIR" # the private cluster runs as `postgres` when this runs as root
 
-SOCKET_DIR=$DATA_DIR/run
-PSQL=(psql -q -v ON_ERROR_STOP=1 "host=$SOCKET_DIR port=5432 user=postgres dbname=haven")
-if [ "$(id -u)" = 0 ]; then PSQL=(runuser -u postgres -- "${PSQL[@]}"); fi
-"${PSQL[@]}" -f server/tests/it/fixtures/sample.sql
-"${PSQL[@]}" -f bench/api/generate.sql
-echo "cities listed: $(curl -fs "$BASE/api/v1/cities?limit=1" | grep -o '"numberMatched" : [0-9]*')"
-
-# run NAME URL [wrk args...]
-run() {
-    local name=$1 url=$2
-    shift 2
-    curl -fs -o /dev/null "$url"  # warm up, and fail early on an error
-    local out
-    out=$(wrk -t2 -c16 -d"$DURATION" --latency "$@" "$url")
-    local p50 p99 rps
-    p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
-    p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
-    rps=$(awk '$1 == "Requests/sec:" {print $2}' <<<"$out")
-    printf '| %s | `%s` | %s | %s | %s |\n' "$name" "${url#$BASE}" "$p50" "$p99" "$rps"
+wait_for() {
+    for _ in $(seq 1 600); do
+        curl -fs -o /dev/null "$1" && return 0
+        sleep 0.2
+    done
+    echo "error: $1 did not come up" >&2
+    exit 1
 }
 
-UNCACHED=(-s bench/api/unique.lua)
-echo "| query | path | p50 | p99 | req/s |"
-echo "|---|---|---|---|---|"
-echo "| **repeated requests (served from the answer cache after the first)** | | | | |"
-run "all cities (1000 per page)" "$BASE/api/v1/cities?limit=1000"
-run "cities filtered" "$BASE/api/v1/cities?country=DE&policy_area=housing,work&network=iash"
-echo "| **every request unique (database path, no answer cache)** | | | | |"
-run "all cities (1000 per page)" "$BASE/api/v1/cities?limit=1000" "${UNCACHED[@]}"
-run "cities, default page (100)" "$BASE/api/v1/cities" "${UNCACHED[@]}"
-run "cities filtered" "$BASE/api/v1/cities?country=DE&policy_area=housing,work&network=iash" "${UNCACHED[@]}"
-run "cities full text" "$BASE/api/v1/cities?q=benchstadt%2012" "${UNCACHED[@]}"
-run "cities near" "$BASE/api/v1/cities?near=10,50&radius_km=300&limit=1000" "${UNCACHED[@]}"
-run "practices filtered" "$BASE/api/v1/practices?policy_area=housing&country=IT" "${UNCACHED[@]}"
-run "places search" "$BASE/api/v1/places?q=ko" "${UNCACHED[@]}"
-run "city page" "$BASE/api/v1/cities/koeln" "${UNCACHED[@]}"
+# start_haven PORT [STATIC_BYTES]: a Haven on the bench cluster (the first one starts it).
+start_haven() {
+    HAVEN_BENCH_STATIC_BYTES=${2:-1} RUST_LOG=warn env -u DATABASE_URL -u DATABASE_REPLICA_URL \
+        "$HAVEN" serve --data-dir "$DATA_DIR" --no-import --listen "127.0.0.1:$1" \
+        --static-dir "$DATA_DIR/no-client" >"$DATA_DIR/haven-$1.log" 2>&1 &
+    PIDS+=($!)
+    wait_for "http://127.0.0.1:$1/readyz"
+}
+
+if [ "$DATASET" = bundled ] && { [ ! -e "$DATA_DIR/imported" ] || [ -n "${REIMPORT:-}" ]; }; then
+    echo "importing data/ (bundled data set)" >&2
+    env -u DATABASE_URL "$HAVEN" import --data-dir "$DATA_DIR" data >"$DATA_DIR/import.log" 2>&1 \
+        || { tail -20 "$DATA_DIR/import.log" >&2; exit 1; }
+    touch "$DATA_DIR/imported"
+fi
+start_haven "$PORT"
+SOCKET=$(sed -n 5p "$DATA_DIR/pg/postmaster.pid")
+PSQL=(psql -X -q -v ON_ERROR_STOP=1 "host=$SOCKET port=5432 user=postgres dbname=haven")
+if [ "$DATASET" = generated ] && [ ! -e "$DATA_DIR/imported" ]; then
+    "${PSQL[@]}" -f server/tests/it/fixtures/sample.sql
+    "${PSQL[@]}" -f bench/api/generate.sql
+    touch "$DATA_DIR/imported"
+fi
+"${PSQL[@]}" -c "ANALYZE"
+echo "data set: $DATASET; $("${PSQL[@]}" -At -c "SELECT (SELECT count(*) FROM city_stats WHERE listed) || ' listed cities, '
+    || (SELECT count(*) FROM practices) || ' practices, ' || (SELECT count(*) FROM memberships) || ' memberships, '
+    || (SELECT count(*) FROM places) || ' places'")" >&2
+
+if [ "$DATASET" = bundled ]; then
+    FILTERED="/api/v1/cities?country=DE&policy_area=housing,work"
+    FILTERED_NET="/api/v1/cities?country=DE&network=buendnis-staedte-sicherer-haefen&policy_area=housing,work,reception"
+    FULLTEXT="/api/v1/cities?q=hafen"
+    PRACTICES="/api/v1/practices?policy_area=housing"
+    CITY=$("${PSQL[@]}" -At -c "SELECT c.slug FROM cities c JOIN city_stats s ON s.city_id = c.id
+        WHERE s.listed ORDER BY s.practice_count DESC, c.population DESC NULLS LAST LIMIT 1")
+else
+    FILTERED="/api/v1/cities?country=DE&policy_area=housing,work"
+    FILTERED_NET="/api/v1/cities?country=DE&policy_area=housing,work&network=iash"
+    FULLTEXT="/api/v1/cities?q=benchstadt%2012"
+    PRACTICES="/api/v1/practices?policy_area=housing&country=IT"
+    CITY=koeln
+fi
+
+# wrk_stats URL [wrk args...] -> "p50 p99 req/s"
+wrk_stats() {
+    local url=$1
+    shift
+    wrk -t2 -c16 -d"$DURATION" --latency "$@" "$url" | awk '
+        $1 == "50%" { p50 = $2 } $1 == "99%" { p99 = $2 } $1 == "Requests/sec:" { rps = $2 }
+        $1 == "Non-2xx" { bad = $4 }
+        END { if (bad) print "error: " bad " non-2xx answers" > "/dev/stderr"; print p50, p99, rps }'
+}
+
+# stop_last: stops the Haven started last (a ceiling instance).
+stop_last() {
+    local pid=${PIDS[-1]}
+    kill "$pid"
+    wait "$pid" 2>/dev/null || true
+    unset 'PIDS[-1]'
+}
+
+# row NAME PATH [wrk args...]
+row() {
+    local name=$1 path=$2
+    shift 2
+    local bytes
+    bytes=$(curl -fs "$BASE$path" | wc -c) # warm up, and fail early on an error
+    read -r p50 p99 rps < <(wrk_stats "$BASE$path" "$@")
+    # The peer: a Haven answering a constant body of the same size at /__bench/static.
+    start_haven "$CEILING_PORT" "$bytes"
+    read -r cp50 cp99 crps < <(wrk_stats "http://127.0.0.1:$CEILING_PORT/__bench/static")
+    stop_last
+    local ratio
+    ratio=$(awk -v a="$rps" -v b="$crps" 'BEGIN { printf "%.0f %%", 100 * a / b }')
+    printf '| %s | `%s` | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
+        "$name" "$path" "$bytes" "$p50" "$p99" "$rps" "$cp50" "$cp99" "$crps" "$ratio"
+}
+
+UNIQUE=(-s bench/api/unique.lua)
+echo "| query | path | bytes | p50 | p99 | req/s | ceiling p50 | ceiling p99 | ceiling req/s | req/s of ceiling |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| **repeated requests (answer cache after the first)** | | | | | | | | | |"
+row "all cities (1000 per page)" "/api/v1/cities?limit=1000"
+row "cities filtered" "$FILTERED"
+echo "| **every request unique (database path, no answer cache)** | | | | | | | | | |"
+row "all cities (1000 per page)" "/api/v1/cities?limit=1000" "${UNIQUE[@]}"
+row "cities filtered" "$FILTERED" "${UNIQUE[@]}"
+row "cities filtered with network" "$FILTERED_NET" "${UNIQUE[@]}"
+row "cities, default page (100)" "/api/v1/cities" "${UNIQUE[@]}"
+row "cities full text" "$FULLTEXT" "${UNIQUE[@]}"
+row "cities near" "/api/v1/cities?near=10,50&radius_km=300&limit=1000" "${UNIQUE[@]}"
+row "practices filtered" "$PRACTICES" "${UNIQUE[@]}"
+row "places search" "/api/v1/places?q=ko" "${UNIQUE[@]}"
+row "city page" "/api/v1/cities/$CITY" "${UNIQUE[@]}"
+row "OGC cities items" "/ogc/collections/cities/items?limit=1000" "${UNIQUE[@]}"

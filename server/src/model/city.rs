@@ -9,7 +9,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::{Deserialize, Serialize};
 
 use super::collection::{
-    CITY_FILTERS, CITY_LISTED, DISTANCE, ENVELOPE, INPUT_CTE, Link, PageLinks, SPATIAL_FILTERS,
+    CITY_FILTERS, DISTANCE, ENVELOPE, INPUT_CTE, Link, PageLinks, SPATIAL_FILTERS,
 };
 use super::{JsonText, Lookup, Redirect};
 use crate::api::params::{CollectionQuery, Lang};
@@ -18,30 +18,20 @@ use crate::error::AppResult;
 /// Slug of the alliance "Bündnis Städte Sicherer Häfen" (`alliance_member`).
 pub const ALLIANCE_NETWORK: &str = "buendnis-staedte-sicherer-haefen";
 
-/// Properties of a city in the collection and on its page (alias `c` city, `co` country;
-/// `$13` lang), except `region` which the page gives in full.
+/// Properties of a city in the collection and on its page (alias `c` city, `co` country,
+/// `cs` its `city_stats` summary; `$13` lang), except `region` which the page gives in full.
 const COMMON_PROPERTIES: &str = "'slug', c.slug,
     'name', c.name,
     'kind', c.kind,
     'country', c.country,
     'country_name', coalesce(co.names ->> $13::text, co.names ->> 'en', co.name),
     'population', c.population,
-    'networks', coalesce((SELECT json_agg(n.slug ORDER BY n.slug) FROM memberships m
-        JOIN networks n ON n.id = m.network_id
-        WHERE m.city_id = c.id AND m.published AND m.status <> 'left'), '[]'::json),
-    'safe_harbour', (SELECT json_build_object('status', m.status, 'since', m.since) FROM memberships m
-        JOIN networks n ON n.id = m.network_id
-        WHERE m.city_id = c.id AND m.published AND m.status <> 'left' AND n.is_safe_harbour_campaign
-        LIMIT 1),
-    'alliance_member', EXISTS (SELECT 1 FROM memberships m JOIN networks n ON n.id = m.network_id
-        WHERE m.city_id = c.id AND m.published AND m.status <> 'left'
-          AND n.slug = 'buendnis-staedte-sicherer-haefen'),
-    'policy_areas', coalesce((SELECT json_agg(a.slug ORDER BY a.position) FROM (
-        SELECT DISTINCT pa.slug, pa.position FROM practices p
-        JOIN practice_policy_areas ppa ON ppa.practice_id = p.id
-        JOIN policy_areas pa ON pa.slug = ppa.policy_area
-        WHERE p.city_id = c.id AND p.published) a), '[]'::json),
-    'practice_count', (SELECT count(*) FROM practices p WHERE p.city_id = c.id AND p.published)";
+    'networks', to_json(cs.networks),
+    'safe_harbour', CASE WHEN cs.safe_harbour IS NOT NULL
+        THEN json_build_object('status', cs.safe_harbour, 'since', cs.safe_harbour_since) END,
+    'alliance_member', cs.alliance,
+    'policy_areas', to_json(cs.areas),
+    'practice_count', cs.practice_count";
 
 /// Full text on a city: its own names and summary, an alternate name of its place, the
 /// titles and summaries of its practices, or a name prefix.
@@ -56,7 +46,7 @@ fn list_sql(with_distance: bool) -> String {
     let spatial = SPATIAL_FILTERS.replace("{point}", "c.geom");
     let distance = DISTANCE.replace("{point}", "c.geom");
     let distance_property = if with_distance {
-        ", 'distance_km', round((m.distance_m / 1000.0)::numeric, 2)"
+        "|| ', \"distance_km\" : ' || round((m.distance_m / 1000.0)::numeric, 2)::text"
     } else {
         ""
     };
@@ -64,25 +54,24 @@ fn list_sql(with_distance: bool) -> String {
         "WITH {INPUT_CTE},
         matched AS (
             SELECT c.id, c.slug, {distance} AS distance_m
-            FROM cities c, input
-            WHERE c.published AND {CITY_LISTED}
+            FROM cities c JOIN city_stats cs ON cs.city_id = c.id, input
+            WHERE c.published AND cs.listed
               AND {CITY_FILTERS}
-              AND ($1::text[] IS NULL OR EXISTS (
-                  SELECT 1 FROM practices p JOIN practice_policy_areas ppa ON ppa.practice_id = p.id
-                  WHERE p.city_id = c.id AND p.published AND ppa.policy_area = ANY($1::text[])))
+              AND ($1::text[] IS NULL OR cs.areas && $1::text[])
               AND {CITY_Q}
               AND {spatial}
         ),
         page AS (SELECT * FROM matched ORDER BY distance_m, slug LIMIT $14 OFFSET $15),
         features AS (
-            SELECT m.slug, m.distance_m, json_build_object(
-                'type', 'Feature',
-                'id', c.slug,
-                'geometry', ST_AsGeoJSON(c.geom, 5)::json,
-                'properties', json_build_object({COMMON_PROPERTIES},
-                    'region', (SELECT r.name FROM regions r WHERE r.id = c.region_id){distance_property})
-            ) AS feature
-            FROM page m JOIN cities c ON c.id = m.id JOIN countries co ON co.iso2 = c.country
+            -- The pre-rendered feature of `city_stats`, with the properties that depend on
+            -- the request spliced in before its closing `}}`.
+            SELECT m.slug, m.distance_m,
+                left(cs.feature, -2)
+                || ', \"country_name\" : '
+                || to_json(coalesce(co.names ->> $13::text, co.names ->> 'en', co.name))::text
+                {distance_property} || '}}}}' AS feature
+            FROM page m JOIN city_stats cs ON cs.city_id = m.id JOIN cities c ON c.id = m.id
+            JOIN countries co ON co.iso2 = c.country
         )
         {ENVELOPE}"
     )
@@ -149,7 +138,7 @@ static DETAIL: LazyLock<String> = LazyLock::new(|| {
                 'updated_at', c.updated_at,
                 'links', $14::json)
         )::text AS json
-        FROM cities c JOIN countries co ON co.iso2 = c.country
+        FROM cities c JOIN city_stats cs ON cs.city_id = c.id JOIN countries co ON co.iso2 = c.country
         WHERE c.slug = $1::text AND c.published",
         properties = COMMON_PROPERTIES
     )

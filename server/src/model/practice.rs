@@ -70,7 +70,7 @@ fn list_sql(with_distance: bool) -> String {
                 'id', p.slug,
                 'geometry', ST_AsGeoJSON({POINT}, 5)::json,
                 'properties', json_build_object({PROPERTIES}{distance_property})
-            ) AS feature
+            )::text AS feature
             FROM page m JOIN practices p ON p.id = m.id JOIN cities c ON c.id = p.city_id
         )
         {ENVELOPE}"

@@ -261,6 +261,8 @@ async fn the_bundled_dataset_imports_completely() {
         }
     }
     assert_eq!(report.rejected(), 0, "{:?}", report.rejections);
+    // The per-city summary kept by triggers through the bulk import equals a full recompute.
+    crate::api_city_stats::assert_stats_exact(&app.database_url).await;
     let unplaced: Vec<&str> = report.warnings.iter().map(|w| w.message.as_str()).collect();
     assert_eq!(unplaced.len(), 3, "{unplaced:?}");
     let members = |network: &'static str| {

@@ -7,6 +7,7 @@ mod support;
 
 mod api_caching;
 mod api_cities;
+mod api_city_stats;
 mod api_directory;
 mod api_openapi;
 mod api_params;
