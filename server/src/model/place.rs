@@ -31,21 +31,22 @@ pub struct PlaceDoc {
 /// Places whose name, German transliteration or alternate name starts with `q` (case and
 /// accents ignored: `koln`, `Koeln`, `Köln` and `Cologne` find Köln), most populous first.
 ///
-/// The prefixes are LIKE patterns with `\`, `%` and `_` escaped, so that the
-/// `text_pattern_ops` indexes serve them.
+/// The prefixes are LIKE patterns with `\`, `%` and `_` escaped, written inline (not in a
+/// CTE) so that PostgreSQL folds the immutable `haven_fold` of the bound text into a constant
+/// when it plans the statement and the `text_pattern_ops` indexes serve them: a full name
+/// takes well under a millisecond instead of scanning all 128k places and 180k names.
 ///
 /// # Errors
 /// When the query fails.
 pub async fn search(conn: &mut AsyncPgConnection, q: &str, limit: i64) -> AppResult<String> {
     let row: JsonText = diesel::sql_query(
-        "WITH input AS (
-            SELECT replace(replace(replace(haven_fold($1::text), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%' AS fold,
-                   replace(replace(replace(haven_fold_de($1::text), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%' AS fold_de
-        ),
-        hits AS (
-            SELECT p.id FROM places p, input WHERE p.name_key LIKE input.fold
-            UNION SELECT p.id FROM places p, input WHERE p.name_key_de LIKE input.fold_de
-            UNION SELECT pn.place_id FROM place_names pn, input WHERE pn.name_key LIKE input.fold
+        "WITH hits AS (
+            SELECT p.id FROM places p
+             WHERE p.name_key LIKE replace(replace(replace(haven_fold($1::text), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'
+                OR p.name_key_de LIKE replace(replace(replace(haven_fold_de($1::text), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'
+            UNION
+            SELECT pn.place_id FROM place_names pn
+             WHERE pn.name_key LIKE replace(replace(replace(haven_fold($1::text), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'
         ),
         ranked AS (
             SELECT p.* FROM places p JOIN hits h ON h.id = p.id
