@@ -7,7 +7,7 @@
 //! filter is no filter. The basemap takes only `$1`..`$3`. The network, country and region
 //! predicates are the collections' own ([`collection::CITY_FILTERS`]), so a tile shows exactly
 //! what `GET /api/v1/cities` lists for the same filters, and only the cities it lists at all
-//! ([`collection::CITY_LISTED`]).
+//! (`city_stats.listed`, the same flag [`collection::CITY_LISTED`] reads).
 //!
 //! Below zoom [`CLUSTER_BELOW_ZOOM`] the point layers aggregate in SQL: points are grouped
 //! by a grid of [`CLUSTER_CELLS`]² cells per tile, so a tile holds at most that many
@@ -45,11 +45,8 @@ fn city_filters() -> String {
 }
 
 /// The cities statement with the shared filters in place.
-pub static CITIES: LazyLock<String> = LazyLock::new(|| {
-    CITIES_TEMPLATE
-        .replace("/*CITY_FILTERS*/", &city_filters())
-        .replace("/*CITY_LISTED*/", collection::CITY_LISTED)
-});
+pub static CITIES: LazyLock<String> =
+    LazyLock::new(|| CITIES_TEMPLATE.replace("/*CITY_FILTERS*/", &city_filters()));
 
 /// Zoom levels below this one carry clusters instead of single points.
 pub const CLUSTER_BELOW_ZOOM: u8 = 6;
@@ -58,8 +55,9 @@ pub const CLUSTER_CELLS: u32 = 32;
 /// Feature ids of clusters start here (`1125899906842624` in the SQL), above any row id, so that they never clash.
 pub const CLUSTER_ID_BASE: i64 = 1 << 50;
 
-/// Cities (`cities` source layer): one point per published city with its Safe Harbour
-/// status, networks and the policy areas its practices cover.
+/// Cities (`cities` source layer): one point per listed city with its Safe Harbour status,
+/// networks and the policy areas its practices cover, all read from the per-city summary
+/// `city_stats` (kept exact by triggers, migration 000021), so no per-city subqueries run.
 const CITIES_TEMPLATE: &str = r"
 WITH bounds AS (
     SELECT ST_TileEnvelope($1, $2, $3) AS env,
@@ -73,26 +71,15 @@ area_keys AS (
 city AS (
     SELECT c.id, c.slug, c.name, c.kind, c.country,
            ST_Transform(c.geom, 3857) AS geom,
-           coalesce(n.slugs, '{}') AS networks,
-           coalesce(n.safe_harbour, false) AS safe_harbour,
-           coalesce('buendnis-staedte-sicherer-haefen' = ANY (n.slugs), false) AS alliance,
-           coalesce(a.slugs, '{}') AS areas,
-           coalesce(a.practices, 0) AS practice_count
+           cs.networks,
+           cs.safe_harbour IS NOT NULL AS safe_harbour,
+           cs.alliance,
+           cs.areas,
+           cs.practice_count
     FROM bounds, cities c
-    LEFT JOIN LATERAL (
-        SELECT array_agg(nw.slug::text) AS slugs, bool_or(nw.is_safe_harbour_campaign) AS safe_harbour
-        FROM memberships m JOIN networks nw ON nw.id = m.network_id
-        WHERE m.city_id = c.id AND m.published AND m.status <> 'left'
-    ) n ON true
-    LEFT JOIN LATERAL (
-        SELECT count(DISTINCT p.id) AS practices,
-               array_agg(DISTINCT ppa.policy_area::text) FILTER (WHERE ppa.policy_area IS NOT NULL) AS slugs
-        FROM practices p LEFT JOIN practice_policy_areas ppa ON ppa.practice_id = p.id
-        WHERE p.city_id = c.id AND p.published
-    ) a ON true
-    WHERE c.published AND c.geom && bounds.query_env
-      AND /*CITY_LISTED*/
-      AND ($4::text[] IS NULL OR a.slugs && $4::text[])
+    JOIN city_stats cs ON cs.city_id = c.id AND cs.listed
+    WHERE c.geom && bounds.query_env
+      AND ($4::text[] IS NULL OR cs.areas && $4::text[])
       AND /*CITY_FILTERS*/
 ),
 cell AS (
