@@ -20,7 +20,7 @@ import { type FilterOptions, FilterPanel } from './filters/panel';
 import { DICTIONARIES, LANGUAGES, type Language, type Translate, negotiateLanguage, translator } from './i18n';
 import { countryName } from './i18n/format';
 import { ResultsList } from './list/results';
-import { DEFAULT_VIEW, HavenMap, type MapPick, loadBaseStyle } from './map';
+import { DEFAULT_VIEW, HavenMap, type MapPick, loadBaseStyle, warmUpMap } from './map';
 import { renderLegend } from './map/legend';
 import { cityBody } from './panels/city';
 import { DetailPanel } from './panels/detail';
@@ -45,6 +45,9 @@ interface State {
   readonly view: MapView | null;
 }
 
+
+/** Stands for the slug in a link template ({@link App.href}); never a valid slug. */
+const SLUG_MARK = '__HAVEN_SLUG__';
 /** The site root (`http://host/`), which the API, tiles and style hang under. */
 function siteRoot(): string {
   return new URL('./', document.baseURI).href;
@@ -108,6 +111,7 @@ export class App {
     this.setupChrome();
     this.renderChrome();
     this.status.loading(this.t);
+    warmUpMap();
     window.addEventListener('popstate', () => {
       this.fromUrl();
     });
@@ -241,10 +245,22 @@ export class App {
     return writePage(url, page, siteRoot());
   }
 
-  /** A link that opens a city or practice in this view (used for list rows and panel links). */
+  /**
+   * A link that opens a city or practice in this view (used for list rows and panel links).
+   * Built from one serialised URL per kind and view, with the slug put in its place: a list
+   * of 300 rows would otherwise parse and serialise 300 URLs.
+   */
   private href(kind: 'city' | 'practice', slug: string): string {
-    return this.urlFor(null, { kind, slug }).href;
+    const key = `${kind} ${window.location.href} ${JSON.stringify(this.state)}`;
+    let template = this.hrefTemplates.get(kind);
+    if (template?.key !== key) {
+      template = { key, parts: this.urlFor(null, { kind, slug: SLUG_MARK }).href.split(SLUG_MARK) };
+      this.hrefTemplates.set(kind, template);
+    }
+    return template.parts.join(encodeURIComponent(slug));
   }
+
+  private readonly hrefTemplates = new Map<'city' | 'practice', { key: string; parts: string[] }>();
 
 
   /** The permanent link of a city or practice: just what it is, nothing of this view. */

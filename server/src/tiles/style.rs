@@ -8,6 +8,7 @@
 use serde_json::{Value, json};
 
 use super::glyphs::DEFAULT_FONT;
+use super::{Layer, MAX_ZOOM, tilejson};
 
 /// Category colours of the cities layer (shared with the legend of the client).
 const SAFE_HARBOUR_ALLIANCE: &str = "#0b6e4f";
@@ -26,9 +27,17 @@ pub fn document(base: &str, basemap_style_url: Option<&str>) -> Value {
     }
     let mut layers = Vec::new();
     if basemap_style_url.is_none() {
+        // Inline, not a TileJSON URL: the first basemap tiles are requested without a round
+        // trip for `/tiles/basemap.json` first (it serves the same description).
         sources.insert(
             "basemap".to_owned(),
-            json!({"type": "vector", "url": format!("{base}/tiles/basemap.json")}),
+            json!({
+                "type": "vector",
+                "tiles": [format!("{base}/tiles/basemap/{{z}}/{{x}}/{{y}}.mvt")],
+                "minzoom": 0,
+                "maxzoom": MAX_ZOOM,
+                "attribution": tilejson::attribution(Layer::Basemap),
+            }),
         );
         layers.extend(basemap_layers());
     } else {

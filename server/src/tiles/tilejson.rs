@@ -121,7 +121,8 @@ pub async fn document(
     }))
 }
 
-fn attribution(layer: Layer) -> &'static str {
+/// The attribution a layer's tiles carry (also in the style's inline basemap source).
+pub(super) fn attribution(layer: Layer) -> &'static str {
     match layer {
         Layer::Basemap => {
             "Made with Natural Earth; © <a href=\"https://www.bkg.bund.de\">GeoBasis-DE / BKG</a> (2021), Daten verändert; GeoNames (CC BY 4.0)"

@@ -583,15 +583,27 @@ async fn style_and_glyphs_are_served_by_haven() {
         style["glyphs"],
         "http://localhost:8080/fonts/{fontstack}/{range}.pbf"
     );
-    for source in ["basemap", "cities", "practices"] {
+    for source in ["cities", "practices"] {
         assert_eq!(
             style["sources"][source]["url"],
             format!("http://localhost:8080/tiles/{source}.json")
         );
     }
-    let text = style.to_string();
+    // The basemap's tiles are inline (no TileJSON round trip before the first tile), with the
+    // same attribution as its TileJSON.
+    let basemap = &style["sources"]["basemap"];
+    assert_eq!(
+        basemap["tiles"][0],
+        "http://localhost:8080/tiles/basemap/{z}/{x}/{y}.mvt"
+    );
+    let tilejson = app.get("/tiles/basemap.json").await.json();
+    assert_eq!(basemap["attribution"], tilejson["attribution"]);
+    assert_eq!(basemap["maxzoom"], tilejson["maxzoom"]);
+    // Nothing the map loads comes from elsewhere (attribution links are only links).
+    let mut loaded = style.clone();
+    loaded["sources"]["basemap"]["attribution"] = serde_json::Value::Null;
     assert!(
-        !text.contains("https://"),
+        !loaded.to_string().contains("https://"),
         "no external URL in the offline style"
     );
 
