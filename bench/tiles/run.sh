@@ -3,7 +3,8 @@
 #
 #   bench/tiles/run.sh            (from the repository root; takes about 15 minutes)
 #
-# Data: the sample fixture plus a generated set of 2,000 cities and 100,000 practices
+# Data: the bundled data set (`haven import data/`) plus a generated set of 2,000 cities and
+# 100,000 practices
 # (bench/tiles/generate.sql), every practice with its own point so that Martin's table source
 # and Haven's `practices` layer serve the same 100,000 points. Both read the same database of
 # a private cluster that `haven serve --data-dir` starts, with equal pool sizes, gzip on both
@@ -21,7 +22,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
 BENCH_HOME=${HAVEN_BENCH_HOME:-$HOME/.local/haven-bench}
-DATA=${BENCH_DATA:-$ROOT/target/bench-tiles}
+DATA=${BENCH_DATA:-$ROOT/target/bench-tiles-bundled}
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
@@ -72,8 +73,8 @@ SOCKET=$(sed -n 5p "$DATA/pg/postmaster.pid")
 PSQL=(psql -X -q -v ON_ERROR_STOP=1 "host=$SOCKET port=5432 user=postgres dbname=haven")
 
 if [ "$("${PSQL[@]}" -Atc "SELECT count(*) FROM practices")" -lt 100000 ]; then
-  echo "Loading the sample fixture and 100,000 generated practices" >&2
-  "${PSQL[@]}" -f server/tests/it/fixtures/sample.sql
+  echo "Importing the bundled data and loading 100,000 generated practices" >&2
+  RUST_LOG=warn env -u DATABASE_URL "$HAVEN" import --data-dir "$DATA" data >&2
   "${PSQL[@]}" -f bench/tiles/generate.sql >/dev/null
   "${PSQL[@]}" -c "UPDATE practices p SET geom = c.geom FROM cities c WHERE c.id = p.city_id AND p.geom IS NULL; ANALYZE practices;"
 fi
