@@ -16,7 +16,7 @@
 #
 # Settings (environment): DURATION (default 10s), CONNECTIONS (32), THREADS (2), POOL (16),
 # HAVEN_BENCH_HOME (where Martin is installed, default ~/.local/haven-bench),
-# BENCH_DATA (the cluster and URL lists, default target/bench-tiles).
+# BENCH_DATA (the cluster and URL lists, default target/bench-tiles-bundled).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
