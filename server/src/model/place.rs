@@ -1,5 +1,7 @@
 //! Places of the gazetteer: the search behind the registration form and the map's search box.
 
+use std::sync::LazyLock;
+
 use diesel::sql_types::{BigInt, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::{Deserialize, Serialize};
@@ -28,25 +30,21 @@ pub struct PlaceDoc {
     pub city_slug: Option<String>,
 }
 
-/// Places whose name, German transliteration or alternate name starts with `q` (case and
-/// accents ignored: `koln`, `Koeln`, `Köln` and `Cologne` find Köln), most populous first.
-///
-/// The prefixes are LIKE patterns with `\`, `%` and `_` escaped, written inline (not in a
-/// CTE) so that PostgreSQL folds the immutable `haven_fold` of the bound text into a constant
-/// when it plans the statement and the `text_pattern_ops` indexes serve them: a full name
-/// takes well under a millisecond instead of scanning all 128k places and 180k names.
-///
-/// # Errors
-/// When the query fails.
-pub async fn search(conn: &mut AsyncPgConnection, q: &str, limit: i64) -> AppResult<String> {
-    let row: JsonText = diesel::sql_query(
+/// `fold` of the bound text as a LIKE prefix pattern (`\`, `%` and `_` escaped).
+fn like_prefix(fold: &str) -> String {
+    format!(r"replace(replace(replace({fold}($1::text), '\', '\\'), '%', '\%'), '_', '\_') || '%'")
+}
+
+/// The search statement: `$1` the text, `$2` the limit.
+static SEARCH: LazyLock<String> = LazyLock::new(|| {
+    format!(
         "WITH hits AS (
             SELECT p.id FROM places p
-             WHERE p.name_key LIKE replace(replace(replace(haven_fold($1::text), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'
-                OR p.name_key_de LIKE replace(replace(replace(haven_fold_de($1::text), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'
+             WHERE p.name_key LIKE {fold}
+                OR p.name_key_de LIKE {fold_de}
             UNION
             SELECT pn.place_id FROM place_names pn
-             WHERE pn.name_key LIKE replace(replace(replace(haven_fold($1::text), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'
+             WHERE pn.name_key LIKE {fold}
         ),
         ranked AS (
             SELECT p.* FROM places p JOIN hits h ON h.id = p.id
@@ -68,10 +66,26 @@ pub async fn search(conn: &mut AsyncPgConnection, q: &str, limit: i64) -> AppRes
                           ORDER BY c.id LIMIT 1)
          ) ORDER BY p.population DESC NULLS LAST, p.name, p.id), '[]'::json)::text AS json
          FROM ranked p",
+        fold = like_prefix("haven_fold"),
+        fold_de = like_prefix("haven_fold_de"),
     )
-    .bind::<Text, _>(q)
-    .bind::<BigInt, _>(limit)
-    .get_result(conn)
-    .await?;
+});
+
+/// Places whose name, German transliteration or alternate name starts with `q` (case and
+/// accents ignored: `koln`, `Koeln`, `Köln` and `Cologne` find Köln), most populous first.
+///
+/// The prefixes are LIKE patterns with `\`, `%` and `_` escaped, written inline (not in a
+/// CTE) so that PostgreSQL folds the immutable `haven_fold` of the bound text into a constant
+/// when it plans the statement and the `text_pattern_ops` indexes serve them: a full name
+/// takes well under a millisecond instead of scanning all 128k places and 180k names.
+///
+/// # Errors
+/// When the query fails.
+pub async fn search(conn: &mut AsyncPgConnection, q: &str, limit: i64) -> AppResult<String> {
+    let row: JsonText = diesel::sql_query(SEARCH.as_str())
+        .bind::<Text, _>(q)
+        .bind::<BigInt, _>(limit)
+        .get_result(conn)
+        .await?;
     Ok(row.json)
 }
