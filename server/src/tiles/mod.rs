@@ -72,14 +72,16 @@ impl Layer {
     }
 
     /// The statement of the layer's tiles at zoom `z`, `filtered` or not: practices read
-    /// their precomputed points, or below [`sql::CLUSTER_BELOW_ZOOM`] their precomputed cells
+    /// their precomputed points, or below [`sql::PRACTICE_CLUSTER_BELOW_ZOOM`] their precomputed cells
     /// (when unfiltered) or their points grouped by cell.
     fn sql(self, z: u8, filtered: bool) -> &'static str {
         match self {
             Self::Cities => sql::CITIES.as_str(),
-            Self::Practices if z >= sql::CLUSTER_BELOW_ZOOM => sql::PRACTICE_POINTS.as_str(),
+            Self::Practices if z >= sql::PRACTICE_CLUSTER_BELOW_ZOOM => {
+                sql::PRACTICE_POINTS.as_str()
+            }
             Self::Practices if filtered => sql::PRACTICE_CLUSTERS_FILTERED.as_str(),
-            Self::Practices => sql::PRACTICE_CLUSTERS.as_str(),
+            Self::Practices => sql::PRACTICE_CLUSTERS,
             Self::Basemap => sql::BASEMAP,
         }
     }

@@ -17,16 +17,19 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::{Layer, TileCoord};
 
-/// The zoom whose tiles are the finest occupancy cells: the zoom-5 cluster cells of
-/// `tile_points` (32 per tile side, so 1024 per world side, as many as tiles at zoom 10).
-pub const CELL_ZOOM: u8 = 10;
+/// The zoom whose tiles are the finest occupancy cells: the zoom-6 cluster cells of
+/// `tile_points` (32 per tile side, so 2048 per world side, as many as tiles at zoom 11).
+pub const CELL_ZOOM: u8 = 11;
 
-/// Occupied cells (`gx * 1024 + gy` at [`CELL_ZOOM`]) of practices and of published cities,
+/// Cells per side of the world at [`CELL_ZOOM`].
+const CELLS: u32 = 1 << CELL_ZOOM;
+
+/// Occupied cells (`gx * 2048 + gy` at [`CELL_ZOOM`]) of practices and of published cities,
 /// with the data version they were read at.
 const LOAD: &str = "
 SELECT (SELECT version FROM data_version) AS version,
-       ARRAY(SELECT gx * 1024 + gy FROM tile_cells WHERE z = 5) AS practices,
-       ARRAY(SELECT DISTINCT tile_cell_x(g) * 1024 + tile_cell_y(g)
+       ARRAY(SELECT gx * 2048 + gy FROM tile_cells WHERE z = 6) AS practices,
+       ARRAY(SELECT DISTINCT tile_cell_x(g) * 2048 + tile_cell_y(g)
              FROM (SELECT ST_Transform(geom, 3857) AS g FROM cities
                    WHERE published AND ST_Y(geom) BETWEEN -85.0511287798066 AND 85.0511287798066) c
        ) AS cities";
@@ -59,7 +62,7 @@ fn mark(set: &mut HashSet<u64>, cell: i32) {
     let Ok(cell) = u32::try_from(cell) else {
         return;
     };
-    let (gx, gy) = (cell / 1024, cell % 1024);
+    let (gx, gy) = (cell / CELLS, cell % CELLS);
     for z in 0..=CELL_ZOOM {
         let shift = CELL_ZOOM - z;
         let cells = 1u32 << shift;
@@ -180,7 +183,7 @@ mod tests {
     fn snapshot(cells: &[(u32, u32)]) -> Snapshot {
         let mut s = Snapshot::default();
         for (gx, gy) in cells {
-            mark(&mut s.practices, i32::try_from(gx * 1024 + gy).unwrap());
+            mark(&mut s.practices, i32::try_from(gx * CELLS + gy).unwrap());
         }
         s
     }
@@ -191,14 +194,14 @@ mod tests {
 
     #[test]
     fn a_cell_occupies_its_tiles_at_every_zoom_and_their_buffered_neighbours() {
-        let s = snapshot(&[(530, 340)]);
+        let s = snapshot(&[(1060, 680)]);
         assert!(holds(&s, 0, 0, 0));
-        assert!(holds(&s, 10, 530, 340));
-        assert!(holds(&s, 10, 531, 341), "neighbours of a zoom-10 cell");
-        assert!(!holds(&s, 10, 533, 340));
-        assert!(holds(&s, 14, 530 * 16 + 3, 340 * 16 + 15), "inside it");
-        assert!(!holds(&s, 14, 540 * 16, 340 * 16));
-        // 530 is in the middle of its zoom-5 tile (16), far from its edges.
+        assert!(holds(&s, 11, 1060, 680));
+        assert!(holds(&s, 11, 1061, 681), "neighbours of a zoom-11 cell");
+        assert!(!holds(&s, 11, 1063, 680));
+        assert!(holds(&s, 14, 1060 * 8 + 3, 680 * 8 + 7), "inside it");
+        assert!(!holds(&s, 14, 1070 * 8, 680 * 8));
+        // 1060 is in the middle of its zoom-5 tile (16), far from its edges.
         assert!(holds(&s, 5, 16, 10));
         assert!(!holds(&s, 5, 17, 10));
         assert!(!holds(&s, 5, 15, 10));
@@ -209,8 +212,8 @@ mod tests {
 
     #[test]
     fn a_cell_at_a_tile_edge_occupies_the_tile_across() {
-        // Cell 512 starts the right half of the world: the left half's buffer reaches it.
-        let s = snapshot(&[(512, 100)]);
+        // Cell 1024 starts the right half of the world: the left half's buffer reaches it.
+        let s = snapshot(&[(1024, 200)]);
         assert!(holds(&s, 1, 0, 0) && holds(&s, 1, 1, 0));
         assert!(!holds(&s, 1, 0, 1));
     }

@@ -9,27 +9,32 @@
 //! what `GET /api/v1/cities` lists for the same filters, and only the cities it lists at all
 //! (`city_stats.listed`, the same flag [`collection::CITY_LISTED`] reads).
 //!
-//! Below zoom [`CLUSTER_BELOW_ZOOM`] the point layers aggregate in SQL: points are grouped
-//! by a grid of [`CLUSTER_CELLS`]² cells per tile, so a tile holds at most that many
-//! features however large the data set. A cell holding one point yields the point itself.
-//! Properties travel as one `jsonb` column whose keys `ST_AsMVT` expands into attributes,
-//! which lets the per-area and per-network flags follow the `policy_areas` and `networks`
-//! tables without changing the statement.
+//! At low zoom the point layers aggregate in SQL (cities below [`CITY_CLUSTER_BELOW_ZOOM`],
+//! practices below [`PRACTICE_CLUSTER_BELOW_ZOOM`]): points are grouped by a grid of
+//! [`CLUSTER_CELLS`]² cells per tile, so a tile holds at most that many features however
+//! large the data set. A cell holding one point yields the point itself. Practices cluster one
+//! zoom further than cities: several practices often share their city's point, and a zoom-6
+//! tile of a dense region would otherwise carry thousands of them. Properties travel as one
+//! `jsonb` column whose keys `ST_AsMVT` expands into attributes, which lets the per-area and
+//! per-network flags follow the `policy_areas` and `networks` tables without changing the
+//! statement.
 //!
 //! The practices layer reads tables that triggers keep exact inside every writing
-//! transaction (migration `000031_tile_points`): `tile_points` (one row per drawn practice
-//! with its Web Mercator point, zoom-5 cluster cell, filter columns and ready-made
-//! properties) and `tile_cells` (per zoom 0–5 and cell: count, first id, coordinate sums,
-//! per-area counts). A tile from zoom 6 on is one GiST index scan; an unfiltered cluster
-//! tile reads its at most 32² cells; a filtered one groups its points by their stored cell
-//! (cells nest: the cell at zoom z is the zoom-5 cell shifted right by 5 − z). The cities
-//! layer still computes its rows per tile (a per-city summary belongs to the API's
-//! `city_stats`).
+//! transaction (migrations `000031_tile_points` and `000032_practice_clusters_z6`):
+//! `tile_points` (one row per drawn practice with its Web Mercator point, zoom-6 cluster cell,
+//! filter columns and ready-made properties) and `tile_cells` (per zoom 0–6 and cell: count,
+//! first id, coordinate sums, per-area counts, and the cell's ready-made tile feature). A tile
+//! from zoom 7 on is one GiST index scan; an unfiltered cluster tile is one index range scan of
+//! its at most 32² cells; a filtered one groups its points by their stored cell (cells nest:
+//! the cell at zoom z is the zoom-6 cell shifted right by 6 − z). The cities layer still
+//! computes its rows per tile (a per-city summary belongs to the API's `city_stats`).
 //!
 //! Every tile selects rows by its envelope widened by the buffer (64 of 4096 units) and
 //! clipped to the world, in WGS 84, so that the GiST indexes on the 4326 geometries apply (a
 //! widened envelope that is not clipped would wrap around the antimeridian). Tiles have an
-//! extent of 4096 and a buffer of 64.
+//! extent of 4096 and a buffer of 64. Rows whose geometry falls outside the buffered tile
+//! (`ST_AsMVTGeom` gives NULL) are left out by `ST_AsMVT` itself, so the statements do not
+//! filter on it, which would compute every tile geometry twice.
 
 use std::sync::LazyLock;
 
@@ -48,8 +53,11 @@ fn city_filters() -> String {
 pub static CITIES: LazyLock<String> =
     LazyLock::new(|| CITIES_TEMPLATE.replace("/*CITY_FILTERS*/", &city_filters()));
 
-/// Zoom levels below this one carry clusters instead of single points.
-pub const CLUSTER_BELOW_ZOOM: u8 = 6;
+/// Zoom levels below this one carry city clusters instead of single cities (the `6` of
+/// [`CITIES`]).
+pub const CITY_CLUSTER_BELOW_ZOOM: u8 = 6;
+/// Zoom levels below this one carry practice clusters: the zooms of `tile_cells`, 0 to 6.
+pub const PRACTICE_CLUSTER_BELOW_ZOOM: u8 = 7;
 /// Grid cells per tile side used for clustering (16 px cells on a 512 px tile).
 pub const CLUSTER_CELLS: u32 = 32;
 /// Feature ids of clusters start here (`1125899906842624` in the SQL), above any row id, so that they never clash.
@@ -133,7 +141,6 @@ FROM (
     SELECT f.id, ST_AsMVTGeom(f.geom, bounds.env, 4096, 64, true) AS geom, f.props
     FROM features f, bounds
 ) t
-WHERE t.geom IS NOT NULL
 ";
 
 /// The filters of the practices statements on a `tile_points` row `tp`: the same predicates
@@ -150,7 +157,7 @@ const REGION: &str = "region AS (
     WHERE $7::text IS NOT NULL AND (r.code = $7::text OR r.country || '-' || r.code = $7::text OR r.id::text = $7::text)
 )";
 
-/// Practices at z >= [`CLUSTER_BELOW_ZOOM`] (`practices` source layer): one point per
+/// Practices at z >= [`PRACTICE_CLUSTER_BELOW_ZOOM`] (`practices` source layer): one point per
 /// published practice, at its own location or else its city's, read from the precomputed
 /// `tile_points` (migration `000031_tile_points`) with one GiST index scan; the properties
 /// are stored ready-made.
@@ -169,7 +176,6 @@ FROM (
     WHERE tp.geom && bounds.query_env
       AND {POINT_FILTERS}
 ) t
-WHERE t.geom IS NOT NULL
 "
     )
 });
@@ -197,26 +203,21 @@ FROM (
     SELECT f.id, ST_AsMVTGeom(f.geom, bounds.env, 4096, 64, true) AS geom, f.props
     FROM features f, bounds
 ) t
-WHERE t.geom IS NOT NULL
 ";
 
-/// Practices below [`CLUSTER_BELOW_ZOOM`] without filters: the tile's (at most 32²) cells
-/// of the precomputed `tile_cells`, kept per zoom by the triggers.
-pub static PRACTICE_CLUSTERS: LazyLock<String> = LazyLock::new(|| {
-    format!(
-        r"
-WITH bounds AS (SELECT ST_TileEnvelope($1, $2, $3) AS env),
-cell AS (
-    SELECT gx, gy, n, first_id, sum_x / n AS x, sum_y / n AS y, area_counts
+/// Practices below [`PRACTICE_CLUSTER_BELOW_ZOOM`] without filters: the ready-made features
+/// of the tile's (at most 32²) cells of the precomputed `tile_cells`.
+pub const PRACTICE_CLUSTERS: &str = r"
+SELECT coalesce(ST_AsMVT(t, 'practices', 4096, 'geom', 'id'), ''::bytea) AS mvt
+FROM (
+    SELECT feature_id AS id, ST_AsMVTGeom(geom, ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom, props
     FROM tile_cells
     WHERE z = $1 AND gx BETWEEN $2 * 32 AND $2 * 32 + 31 AND gy BETWEEN $3 * 32 AND $3 * 32 + 31
-),
-{CLUSTER_FEATURES}"
-    )
-});
+) t
+";
 
-/// Practices below [`CLUSTER_BELOW_ZOOM`] with filters: the tile's points (by their stored
-/// zoom-5 cell, which nests in the cell of every lower zoom) that pass the filters, grouped
+/// Practices below [`PRACTICE_CLUSTER_BELOW_ZOOM`] with filters: the tile's points (by their
+/// stored zoom-6 cell, which nests in the cell of every lower zoom) that pass the filters, grouped
 /// by cell.
 pub static PRACTICE_CLUSTERS_FILTERED: LazyLock<String> = LazyLock::new(|| {
     format!(
@@ -224,10 +225,10 @@ pub static PRACTICE_CLUSTERS_FILTERED: LazyLock<String> = LazyLock::new(|| {
 WITH bounds AS (SELECT ST_TileEnvelope($1, $2, $3) AS env),
 {REGION},
 point AS (
-    SELECT tp.practice_id, tp.geom, tp.areas, tp.gx >> (5 - $1) AS gx, tp.gy >> (5 - $1) AS gy
+    SELECT tp.practice_id, tp.geom, tp.areas, tp.gx >> (6 - $1) AS gx, tp.gy >> (6 - $1) AS gy
     FROM region, tile_points tp
-    WHERE tp.gx BETWEEN ($2 * 32) << (5 - $1) AND ((($2 + 1) * 32) << (5 - $1)) - 1
-      AND tp.gy BETWEEN ($3 * 32) << (5 - $1) AND ((($3 + 1) * 32) << (5 - $1)) - 1
+    WHERE tp.gx BETWEEN ($2 * 32) << (6 - $1) AND ((($2 + 1) * 32) << (6 - $1)) - 1
+      AND tp.gy BETWEEN ($3 * 32) << (6 - $1) AND ((($3 + 1) * 32) << (6 - $1)) - 1
       AND {POINT_FILTERS}
 ),
 counts AS (
@@ -271,19 +272,19 @@ land AS (
     SELECT ST_AsMVT(t, 'land', 4096, 'geom') AS mvt FROM (
         SELECT ST_AsMVTGeom(ST_Union(ST_MakeValid(country.geom), bounds.px / 8), bounds.env, 4096, 64, true) AS geom
         FROM country, bounds GROUP BY bounds.env
-    ) t WHERE t.geom IS NOT NULL
+    ) t
 ),
 countries AS (
     SELECT ST_AsMVT(t, 'countries', 4096, 'geom') AS mvt FROM (
         SELECT iso2, name, ST_AsMVTGeom(country.geom, bounds.env, 4096, 64, true) AS geom
         FROM country, bounds
-    ) t WHERE t.geom IS NOT NULL
+    ) t
 ),
 country_borders AS (
     SELECT ST_AsMVT(t, 'country_borders', 4096, 'geom') AS mvt FROM (
         SELECT iso2, ST_AsMVTGeom(ST_Boundary(country.geom), bounds.env, 4096, 64, true) AS geom
         FROM country, bounds
-    ) t WHERE t.geom IS NOT NULL
+    ) t
 ),
 states AS (
     SELECT ST_AsMVT(t, 'states', 4096, 'geom') AS mvt FROM (
@@ -293,7 +294,7 @@ states AS (
                    bounds.px), bounds.env, 4096, 64, true) AS geom
         FROM regions r, bounds
         WHERE $1 >= 3 AND r.level IN ('state', 'admin1') AND r.geom && bounds.query_env
-    ) t WHERE t.geom IS NOT NULL
+    ) t
 ),
 districts AS (
     SELECT ST_AsMVT(t, 'districts', 4096, 'geom') AS mvt FROM (
@@ -303,7 +304,7 @@ districts AS (
                    bounds.px), bounds.env, 4096, 64, true) AS geom
         FROM regions r, bounds
         WHERE $1 >= 6 AND r.level = 'district' AND r.geom && bounds.query_env
-    ) t WHERE t.geom IS NOT NULL
+    ) t
 ),
 municipalities AS (
     SELECT ST_AsMVT(t, 'municipalities', 4096, 'geom', 'id') AS mvt FROM (
@@ -313,7 +314,7 @@ municipalities AS (
                    bounds.px), bounds.env, 4096, 64, true) AS geom
         FROM places pl, bounds
         WHERE $1 >= 8 AND pl.boundary && bounds.query_env
-    ) t WHERE t.geom IS NOT NULL
+    ) t
 ),
 place_labels AS (
     SELECT ST_AsMVT(t, 'place_labels', 4096, 'geom', 'id') AS mvt FROM (
@@ -330,7 +331,7 @@ place_labels AS (
               WHEN $1 = 9 THEN 5000 WHEN $1 = 10 THEN 2000 ELSE 0 END
         ORDER BY pl.population DESC NULLS LAST
         LIMIT 300
-    ) t WHERE t.geom IS NOT NULL
+    ) t
 )
 SELECT coalesce((SELECT mvt FROM land), '') || coalesce((SELECT mvt FROM countries), '')
     || coalesce((SELECT mvt FROM country_borders), '') || coalesce((SELECT mvt FROM states), '')

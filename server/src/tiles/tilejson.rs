@@ -99,7 +99,11 @@ pub async fn document(
                 "description": format!(
                     "{}; below zoom {} clusters (cluster = true) with counts",
                     if layer == Layer::Cities { "Welcoming cities" } else { "Local practices" },
-                    sql::CLUSTER_BELOW_ZOOM
+                    if layer == Layer::Cities {
+                        sql::CITY_CLUSTER_BELOW_ZOOM
+                    } else {
+                        sql::PRACTICE_CLUSTER_BELOW_ZOOM
+                    }
                 ),
                 "minzoom": 0,
                 "maxzoom": MAX_ZOOM,
