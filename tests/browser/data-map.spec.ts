@@ -10,6 +10,7 @@ import {
   inside,
   listedSlugs,
   mapBounds,
+  renderedCount,
   renderedFeatures,
   requireDataApi,
   screenshot,
@@ -56,6 +57,11 @@ test('the map draws the cities the API lists in view', async ({ page, request })
   const expected = sorted(all.filter((c) => inside(bounds, c)).map((c) => c.slug));
   const drawn = sorted(rendered.filter((c) => inside(bounds, c)).map((c) => c.slug));
   expect(drawn).toEqual(expected);
+
+  // The base map, which waits for the cities, follows: land, borders and place names.
+  for (const layer of ['land', 'country-borders', 'place-labels']) {
+    await expect.poll(() => renderedCount(page, layer), { message: `${layer} drawn` }).toBeGreaterThan(0);
+  }
 
   // Unfiltered, the list holds every city.
   expect(sorted(await listedSlugs(page, 'city'))).toEqual(sorted(all.map((c) => c.slug)));

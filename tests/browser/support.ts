@@ -100,6 +100,15 @@ export async function renderedFeatures(page: Page, layer: string): Promise<Locat
   }, layer);
 }
 
+/** How many features a layer (of any source, the base map's too) really drew. */
+export async function renderedCount(page: Page, layer: string): Promise<number> {
+  return page.evaluate((id) => {
+    const map = window.__havenMap;
+    if (!map?.getLayer(id)) return 0;
+    return map.queryRenderedFeatures({ layers: [id] }).length;
+  }, layer);
+}
+
 export interface Bounds {
   readonly west: number;
   readonly south: number;

@@ -7,7 +7,7 @@
  * from Haven's own origin with nothing fetched from a CDN.
  */
 
-import type { ExpressionSpecification, MapGeoJSONFeature, MapMouseEvent, StyleSpecification, VectorTileSource } from 'maplibre-gl';
+import type { ExpressionSpecification, MapGeoJSONFeature, MapMouseEvent, MapSourceDataEvent, StyleSpecification, VectorTileSource } from 'maplibre-gl';
 import { Map as MapLibreMap, NavigationControl, ScaleControl, prewarm, setWorkerUrl } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
@@ -29,6 +29,12 @@ export function warmUpMap(): void {
 
 /** Europe, where most Safe Harbour cities are. */
 export const DEFAULT_VIEW: MapView = { zoom: 3.5, lat: 50.5, lon: 10 };
+
+/**
+ * The longest the base map waits for the cities before it shows anyway (slow tiles, a view
+ * without cities); measured from the map's creation.
+ */
+const BASEMAP_WAIT_MS = 1500;
 
 /** How long to wait for `/style.json` before drawing with the fallback style. */
 const STYLE_TIMEOUT_MS = 4000;
@@ -81,7 +87,7 @@ export class HavenMap {
   private filters: Filters | null = null;
 
   constructor(options: HavenMapOptions) {
-    const { style, templates } = withHavenLayers(options.style, options.root);
+    const { style, templates, basemap } = withHavenLayers(options.style, options.root);
     this.templates = templates;
     this.map = new MapLibreMap({
       container: options.container,
@@ -91,6 +97,7 @@ export class HavenMap {
       maxZoom: 20,
       attributionControl: { compact: true },
     });
+    this.showBasemapAfterCities(basemap);
     this.map.addControl(new NavigationControl({ visualizePitch: false }), 'top-right');
     this.map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');
     this.map.on('moveend', () => {
@@ -112,6 +119,29 @@ export class HavenMap {
       if (sourceId === CITIES || sourceId === PRACTICES) options.onTileError();
       // Anything else is a bug (an invalid layer, a broken style) and must not pass silently.
       else console.error(event.error);
+    });
+  }
+
+  /**
+   * Shows the base map's `layers` (hidden by `withHavenLayers`) once the cities in view have
+   * loaded, failed to load, or `BASEMAP_WAIT_MS` passed, whichever comes first.
+   */
+  private showBasemapAfterCities(layers: readonly string[]): void {
+    let shown = false;
+    const show = (): void => {
+      if (shown) return;
+      shown = true;
+      clearTimeout(timer);
+      this.map.off('sourcedata', onData);
+      for (const id of layers) if (this.map.getLayer(id)) this.map.setLayoutProperty(id, 'visibility', 'visible');
+    };
+    const onData = (event: MapSourceDataEvent): void => {
+      if (event.sourceId === CITIES && event.isSourceLoaded) show();
+    };
+    const timer = setTimeout(show, BASEMAP_WAIT_MS);
+    this.map.on('sourcedata', onData);
+    this.map.on('error', (event) => {
+      if ((event as { sourceId?: unknown }).sourceId === CITIES) show();
     });
   }
 

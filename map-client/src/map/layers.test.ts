@@ -45,4 +45,26 @@ describe('withHavenLayers', () => {
     const counts = style.layers.find((l) => l.id === LAYER.cityClusterCounts);
     expect(counts?.type === 'symbol' ? counts.layout?.['text-font'] : null).toEqual(['Noto Sans Bold']);
   });
+
+  it('hides the base map until the data has loaded, and lists what to show then', () => {
+    const server: StyleSpecification = {
+      version: 8,
+      sources: { basemap: { type: 'vector', tiles: ['/tiles/basemap/{z}/{x}/{y}.mvt'] } },
+      layers: [
+        { id: 'background', type: 'background', paint: { 'background-color': '#cfe3ef' } },
+        { id: 'land', type: 'fill', source: 'basemap', 'source-layer': 'land' },
+        { id: 'off', type: 'line', source: 'basemap', 'source-layer': 'states', layout: { visibility: 'none' } },
+      ],
+    };
+    const { style, basemap } = withHavenLayers(server, ROOT);
+    expect(validateStyleMin(style)).toEqual([]);
+    // The background draws at once; a layer the style hides itself stays hidden.
+    expect(basemap).toEqual(['land']);
+    const visibility = (id: string) => style.layers.find((l) => l.id === id)?.layout?.visibility;
+    expect(visibility('background')).toBeUndefined();
+    expect(visibility('land')).toBe('none');
+    expect(visibility('off')).toBe('none');
+    expect(visibility(LAYER.cities)).toBeUndefined();
+    expect(visibility(LAYER.practices)).toBeUndefined();
+  });
 });

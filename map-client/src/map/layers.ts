@@ -234,17 +234,30 @@ function sourceTemplate(style: StyleSpecification, id: string, root: string): st
  * Returns `style` with Haven's data sources and layers: the style's own `cities` and
  * `practices` layers are dropped, the sources are declared with explicit tile templates (so
  * that filters can be appended to them) and Haven's layers go on top.
+ *
+ * Data first: the base map's layers (every layer on another source than Haven's data) start
+ * hidden and are listed in `basemap`, for the map to show once the cities have loaded. With
+ * software rendering (WebGL on the CPU) each frame the base map draws before the data blocks
+ * the page for hundreds of milliseconds and delays the cities behind it (bench/browser).
  */
-export function withHavenLayers(style: StyleSpecification, root: string): { style: StyleSpecification; templates: TileTemplates } {
+export function withHavenLayers(style: StyleSpecification, root: string): { style: StyleSpecification; templates: TileTemplates; basemap: string[] } {
   const defaults = defaultTileTemplates(root);
   const templates: TileTemplates = {
     cities: sourceTemplate(style, CITIES, root) ?? defaults.cities,
     practices: sourceTemplate(style, PRACTICES, root) ?? defaults.practices,
   };
   const own = new Set<string>([CITIES, PRACTICES]);
-  const kept = style.layers.filter((layer) => !('source' in layer) || typeof layer.source !== 'string' || !own.has(layer.source));
+  const basemap: string[] = [];
+  const kept = style.layers
+    .filter((layer) => !('source' in layer) || typeof layer.source !== 'string' || !own.has(layer.source))
+    .map((layer): LayerSpecification => {
+      if (!('source' in layer) || layer.layout?.visibility === 'none') return layer;
+      basemap.push(layer.id);
+      return { ...layer, layout: { ...layer.layout, visibility: 'none' } };
+    });
   return {
     templates,
+    basemap,
     style: {
       ...style,
       sources: {
