@@ -3,15 +3,18 @@
  * ever downloaded. WebGL runs on SwiftShader (software) through ANGLE, so MapLibre renders
  * headless on machines without a GPU.
  *
- * - `HAVEN_URL`: where Haven runs (default http://127.0.0.1:18080).
- * - `HAVEN_BIN`: a built `haven` binary; when set, Playwright starts it on 127.0.0.1:18080
+ * - `HAVEN_URL`: where Haven runs (default http://127.0.0.1:$HAVEN_E2E_PORT).
+ * - `HAVEN_E2E_PORT`: the port Playwright starts Haven on (default 18080), so that two
+ *   checkouts can run their browser tests side by side.
+ * - `HAVEN_BIN`: a built `haven` binary; when set, Playwright starts it on 127.0.0.1:$HAVEN_E2E_PORT
  *   with data in `HAVEN_E2E_DATA` (default ../../target/e2e-data) and the built client from
  *   ../../map-client/dist, and waits for /readyz. Without it, a server must already run.
  */
 import { readFileSync } from 'node:fs';
 import { defineConfig, devices } from '@playwright/test';
 
-const baseURL = process.env.HAVEN_URL ?? 'http://127.0.0.1:18080';
+const port = process.env.HAVEN_E2E_PORT ?? '18080';
+const baseURL = process.env.HAVEN_URL ?? `http://127.0.0.1:${port}`;
 const havenBin = process.env.HAVEN_BIN;
 const dataDir = process.env.HAVEN_E2E_DATA ?? '../../target/e2e-data';
 
@@ -61,8 +64,8 @@ export default defineConfig({
   ...(havenBin
     ? {
         webServer: {
-          command: `${havenBin} serve --listen 127.0.0.1:18080 --data-dir ${dataDir} --static-dir ../../map-client/dist --import-dir ../../data`,
-          url: 'http://127.0.0.1:18080/readyz',
+          command: `${havenBin} serve --listen 127.0.0.1:${port} --data-dir ${dataDir} --static-dir ../../map-client/dist --import-dir ../../data`,
+          url: `http://127.0.0.1:${port}/readyz`,
           timeout: 300_000,
           reuseExistingServer: false,
           // SIGTERM lets Haven stop its private PostgreSQL cluster cleanly.
