@@ -8,12 +8,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::api::document::BaseUrl;
+use crate::api::extract::JsonBody;
 use crate::app::AppState;
 use crate::auth::account::{self, Registration};
 use crate::auth::rate_limit::{self, ACCOUNT_MAIL_PER_CLIENT, LOGIN_PER_ACCOUNT, LOGIN_PER_CLIENT};
+use crate::auth::token::hash_token;
 use crate::auth::{ClientAddr, CurrentUser, MaybeUser, session};
+use crate::domain::{Email, Text};
 use crate::error::{AppError, AppResult};
-use crate::moderation::input::JsonBody;
 
 /// The outcome of an account step that has nothing else to say.
 #[derive(Debug, Serialize, ToSchema)]
@@ -67,7 +69,7 @@ pub async fn register(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TokenBody {
-    pub token: String,
+    pub token: Text<200>,
 }
 
 /// `POST /api/v1/auth/confirm` `{token}` → 200 `{"status": "confirmed"}`; 400 naming `token`.
@@ -88,7 +90,7 @@ pub async fn confirm(
     JsonBody(body): JsonBody<TokenBody>,
 ) -> AppResult<Json<Status>> {
     let mut conn = state.db_write().await?;
-    account::confirm(&mut conn, body.token).await?;
+    account::confirm(&mut conn, body.token.into_string()).await?;
     Ok(Json(Status {
         status: "confirmed",
     }))
@@ -98,7 +100,9 @@ pub async fn confirm(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Credentials {
-    pub email: String,
+    /// Any text up to 254 characters: an address without an account fails like a wrong
+    /// password.
+    pub email: Text<254>,
     pub password: String,
 }
 
@@ -129,7 +133,10 @@ pub async fn login(
     JsonBody(credentials): JsonBody<Credentials>,
 ) -> AppResult<Response> {
     let mut conn = state.db_write().await?;
-    let account_bucket = format!("login-account:{}", credentials.email.to_lowercase());
+    let account_bucket = format!(
+        "login-account:{}",
+        hash_token(&credentials.email.to_lowercase())
+    );
     let client_bucket = format!("login-client:{client}");
     rate_limit::check(&mut conn, &account_bucket, LOGIN_PER_ACCOUNT).await?;
     rate_limit::check(&mut conn, &client_bucket, LOGIN_PER_CLIENT).await?;
@@ -178,7 +185,7 @@ pub async fn logout(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResetRequest {
-    pub email: String,
+    pub email: Email,
 }
 
 /// `POST /api/v1/auth/password-reset` `{email}` → 202 `{"status": "check_your_mail"}` always.
@@ -222,7 +229,7 @@ pub async fn password_reset(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewPassword {
-    pub token: String,
+    pub token: Text<200>,
     pub password: String,
 }
 
@@ -247,7 +254,7 @@ pub async fn password_reset_confirm(
     JsonBody(body): JsonBody<NewPassword>,
 ) -> AppResult<Json<Status>> {
     let mut conn = state.db_write().await?;
-    account::reset(&mut conn, body.token, body.password).await?;
+    account::reset(&mut conn, body.token.into_string(), body.password).await?;
     Ok(Json(Status {
         status: "password_changed",
     }))

@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 
 use super::document::{self, BaseUrl};
-use super::params::{CollectionQuery, Lang, OverLimit, QueryParams, is_slug};
+use super::params::{CollectionQuery, Lang, OverLimit, QueryParams};
 use crate::app::AppState;
 use crate::error::{AppResult, not_found};
 use crate::model::Lookup;
@@ -60,7 +60,7 @@ pub async fn show(
     let Ok(Path(slug)) = slug else {
         return Err(not_found("No city has this address."));
     };
-    if !is_slug(&slug) {
+    if crate::api::extract::slug_in_path("slug", &slug)?.is_none() {
         return Err(not_found("No city has this address."));
     }
     let self_params = params.without("offset");

@@ -9,10 +9,11 @@ use axum::http::StatusCode;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde_json::{Map, Value, json};
 
+use crate::api::extract::{JsonBody, slug_or_404};
 use crate::app::AppState;
 use crate::auth::{CurrentUser, User};
 use crate::error::{AppError, AppResult};
-use crate::moderation::input::{JsonBody, object, text};
+use crate::moderation::input::{object, text};
 use crate::moderation::revision::{self, Change, Entity};
 use crate::moderation::{city, editor, practice};
 
@@ -72,7 +73,7 @@ async fn record(
            ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
     responses(
         (status = 200, description = "`{city, revision_id}`; `revision_id` is null when nothing changed", body = Object),
-        (status = 400, description = "Malformed JSON, or a body that is not an object", body = crate::error::Problem,
+        (status = 400, description = "Malformed JSON, a body that is not an object, or a slug with control characters", body = crate::error::Problem,
          content_type = "application/problem+json"),
         crate::error::NoSession,
         (status = 403, description = "Not a verified editor of this city nor a moderator, a missing `X-CSRF-Token` or a foreign `Origin`", body = crate::error::Problem,
@@ -88,6 +89,7 @@ pub async fn update_city(
     Path(slug): Path<String>,
     JsonBody(body): JsonBody<Value>,
 ) -> AppResult<Json<Value>> {
+    let slug = slug_or_404("slug", &slug, "city")?;
     let (fields, reason) = fields_and_reason(&body)?;
     city::check_fields(&fields, "", &[])?;
     let mut conn = state.db_write().await?;
@@ -133,7 +135,7 @@ pub async fn update_city(
            ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
     responses(
         (status = 201, description = "`{practice, revision_id}`: published at once", body = Object),
-        (status = 400, description = "Malformed JSON, or a body that is not an object", body = crate::error::Problem,
+        (status = 400, description = "Malformed JSON, a body that is not an object, or a slug with control characters", body = crate::error::Problem,
          content_type = "application/problem+json"),
         crate::error::NoSession,
         (status = 403, description = "Not a verified editor of this city nor a moderator, a missing `X-CSRF-Token` or a foreign `Origin`", body = crate::error::Problem,
@@ -151,6 +153,7 @@ pub async fn create_practice(
     Path(slug): Path<String>,
     JsonBody(body): JsonBody<Value>,
 ) -> AppResult<(StatusCode, Json<Value>)> {
+    let slug = slug_or_404("slug", &slug, "city")?;
     let (fields, reason) = fields_and_reason(&body)?;
     let mut conn = state.db_write().await?;
     let city_id = city::id_by_slug(&mut conn, &slug).await?;
@@ -195,7 +198,7 @@ pub async fn create_practice(
            ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
     responses(
         (status = 200, description = "`{practice, revision_id}`; `revision_id` is null when nothing changed", body = Object),
-        (status = 400, description = "Malformed JSON, or a body that is not an object", body = crate::error::Problem,
+        (status = 400, description = "Malformed JSON, a body that is not an object, or a slug with control characters", body = crate::error::Problem,
          content_type = "application/problem+json"),
         crate::error::NoSession,
         (status = 403, description = "Not a verified editor of this city nor a moderator, a missing `X-CSRF-Token` or a foreign `Origin`", body = crate::error::Problem,
@@ -213,6 +216,7 @@ pub async fn update_practice(
     Path(slug): Path<String>,
     JsonBody(body): JsonBody<Value>,
 ) -> AppResult<Json<Value>> {
+    let slug = slug_or_404("slug", &slug, "practice")?;
     let (fields, reason) = fields_and_reason(&body)?;
     let mut conn = state.db_write().await?;
     let (id, city_id) = practice::find(&mut conn, &slug).await?;

@@ -5,11 +5,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
+use crate::api::extract::JsonBody;
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::error::AppResult;
 use crate::moderation::editor::{self, ClaimRequest};
-use crate::moderation::input::JsonBody;
 
 /// `POST /api/v1/editors/claims` `{city | place_id, role_title?, evidence?}` → 201 claim.
 #[utoipa::path(post, path = "/api/v1/editors/claims", tag = "editors",

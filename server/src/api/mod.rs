@@ -6,6 +6,7 @@ pub mod cities;
 pub mod city_edits;
 pub mod document;
 pub mod editors;
+pub mod extract;
 pub mod fonts;
 pub mod health;
 pub mod me;

@@ -8,10 +8,11 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::api::extract::JsonBody;
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult, bad_request};
-use crate::moderation::input::{JsonBody, text};
+use crate::moderation::input::text;
 use crate::moderation::{editor, revision, submission};
 
 /// Filters of the lists.

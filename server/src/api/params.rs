@@ -12,6 +12,8 @@ use axum::http::request::Parts;
 use diesel::sql_types::{Array, Bool, Nullable, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
+pub use crate::domain::Lang;
+use crate::domain::Slug;
 use crate::error::{AppResult, bad_request};
 
 /// Most values one comma list may hold.
@@ -299,7 +301,7 @@ fn list(params: &QueryParams, name: &str) -> AppResult<Vec<String>> {
 fn slug_list(params: &QueryParams, name: &str) -> AppResult<Vec<String>> {
     let values = list(params, name)?;
     for value in &values {
-        if !is_slug(value) {
+        if !Slug::is_valid(value) {
             return Err(bad_request(
                 name,
                 format!(
@@ -309,19 +311,6 @@ fn slug_list(params: &QueryParams, name: &str) -> AppResult<Vec<String>> {
         }
     }
     Ok(values)
-}
-
-/// Whether `value` has the shape of a slug (the `slug` domain of the schema).
-#[must_use]
-pub fn is_slug(value: &str) -> bool {
-    value.len() <= 120
-        && !value.is_empty()
-        && value.split('-').all(|part| {
-            !part.is_empty()
-                && part
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        })
 }
 
 /// A bounding box `minLon,minLat,maxLon,maxLat` in WGS 84.
@@ -484,31 +473,7 @@ fn check_lon_lat(lon: f64, lat: f64, name: &str) -> AppResult<()> {
     Ok(())
 }
 
-/// A content and label language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    De,
-    #[default]
-    En,
-    Fr,
-    Es,
-}
-
 impl Lang {
-    /// Every supported language.
-    pub const ALL: [Self; 4] = [Self::De, Self::En, Self::Fr, Self::Es];
-
-    /// The ISO 639-1 code.
-    #[must_use]
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::De => "de",
-            Self::En => "en",
-            Self::Fr => "fr",
-            Self::Es => "es",
-        }
-    }
-
     /// Parses `lang` (default English).
     ///
     /// # Errors
@@ -518,7 +483,8 @@ impl Lang {
             return Ok(Self::En);
         };
         Self::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .find(|lang| lang.code().eq_ignore_ascii_case(raw))
             .ok_or_else(|| bad_request("lang", "`lang` is one of de, en, fr, es."))
     }
@@ -664,14 +630,5 @@ mod tests {
         assert_eq!(params.get("policy_area"), Some("a,b"));
         assert_eq!(params.get("q"), None);
         assert_eq!(params.to_query_string(), "policy_area=a%2Cb&q=+&x=1");
-    }
-
-    #[test]
-    fn slugs() {
-        assert!(is_slug("sea-rescue-safe-passage"));
-        assert!(!is_slug("Sea"));
-        assert!(!is_slug("a--b"));
-        assert!(!is_slug("-a"));
-        assert!(!is_slug(""));
     }
 }

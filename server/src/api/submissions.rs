@@ -8,11 +8,12 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
+use crate::api::extract::{JsonBody, in_path};
 use crate::app::AppState;
 use crate::auth::rate_limit::{self, SUBMISSIONS_PER_CLIENT};
 use crate::auth::{ClientAddr, MaybeUser};
+use crate::domain::Reference;
 use crate::error::AppResult;
-use crate::moderation::input::JsonBody;
 use crate::moderation::submission::{self, Proposal};
 
 /// What a submitter keeps to follow the proposal.
@@ -80,6 +81,8 @@ pub async fn create(
     responses(
         (status = 200, description = "`{reference, kind, status, reason, created_at, reviewed_at}`",
          body = Object),
+        (status = 400, description = "Not a reference (named in `field`)", body = crate::error::Problem,
+         content_type = "application/problem+json"),
         (status = 404, description = "No submission has this reference", body = crate::error::Problem,
          content_type = "application/problem+json"),
     ))]
@@ -87,6 +90,7 @@ pub async fn show(
     State(state): State<AppState>,
     Path(reference): Path<String>,
 ) -> AppResult<Json<Value>> {
+    let reference: Reference = in_path("reference", &reference)?;
     let mut conn = state.db_write().await?;
     Ok(Json(submission::status(&mut conn, &reference).await?))
 }

@@ -19,7 +19,6 @@ pub mod cli;
 mod directory;
 mod gazetteer;
 pub mod report;
-pub mod slug;
 mod snapshot;
 mod source;
 pub mod stage;

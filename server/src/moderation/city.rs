@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use crate::auth::rows::{IdRow, JsonRow};
 use crate::error::{AppError, AppResult, not_found};
-use crate::moderation::input::{lang_map, refusal, text, unprocessable, web_url};
+use crate::moderation::input::{lang_map, text, unprocessable, web_url};
 use crate::moderation::{first, slug};
 
 /// Fields of a city that submissions and editors may set.
@@ -156,7 +156,7 @@ pub async fn id_by_slug(conn: &mut AsyncPgConnection, slug: &str) -> AppResult<i
 pub async fn create(conn: &mut AsyncPgConnection, proposal: &Value) -> AppResult<i64> {
     let name = proposal["name"].as_str().unwrap_or("");
     let suffixes = match proposal["place_id"].as_i64() {
-        Some(place) => slug::suffixes(conn, "places", place).await?,
+        Some(place) => slug::suffixes(conn, slug::SuffixesOf::Place(place)).await?,
         None => proposal["country"]
             .as_str()
             .map(|c| vec![c.to_ascii_lowercase()])
@@ -178,8 +178,7 @@ pub async fn create(conn: &mut AsyncPgConnection, proposal: &Value) -> AppResult
     .bind::<Jsonb, _>(proposal)
     .bind::<Text, _>(&slug)
     .get_result(conn)
-    .await
-    .map_err(refusal)?;
+    .await?;
     Ok(row.id)
 }
 
@@ -229,9 +228,9 @@ pub async fn apply_changes(
     if let Some(name) = changes.get("name").and_then(Value::as_str)
         && Some(name) != before["name"].as_str()
     {
-        let base = slug::slugify(conn, name).await?;
+        let base = crate::domain::Slug::from_name_or(name, "city");
         if Some(base.as_str()) != before["slug"].as_str() {
-            let suffixes = slug::suffixes(conn, "cities", id).await?;
+            let suffixes = slug::suffixes(conn, slug::SuffixesOf::City(id)).await?;
             after["slug"] = Value::String(slug::city_slug(conn, name, &suffixes, Some(id)).await?);
         }
     }
@@ -260,8 +259,7 @@ pub async fn write(conn: &mut AsyncPgConnection, id: i64, state: &Value) -> AppR
     .bind::<Jsonb, _>(state)
     .bind::<BigInt, _>(id)
     .execute(conn)
-    .await
-    .map_err(refusal)?;
+    .await?;
     diesel::sql_query("DELETE FROM city_slug_redirects WHERE slug = $1->>'slug' AND city_id = $2")
         .bind::<Jsonb, _>(state)
         .bind::<BigInt, _>(id)

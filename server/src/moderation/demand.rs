@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use crate::auth::rows::{IdRow, JsonRow};
 use crate::error::AppResult;
 use crate::moderation::first;
-use crate::moderation::input::{partial_date, refusal, text, unprocessable, web_url};
+use crate::moderation::input::{partial_date, text, unprocessable, web_url};
 
 /// Checks a proposed demand status: `city` and `demand` that exist, `decided` and
 /// `fulfilled` as true, false or null, optional `as_of`, `evidence_url`, `note`.
@@ -130,8 +130,7 @@ pub async fn write(conn: &mut AsyncPgConnection, city_id: i64, state: &Value) ->
     .bind::<Jsonb, _>(state)
     .bind::<BigInt, _>(city_id)
     .get_result(conn)
-    .await
-    .map_err(refusal)?;
+    .await?;
     Ok(row.id)
 }
 

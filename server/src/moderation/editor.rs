@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use crate::auth::User;
 use crate::auth::rows::{IdRow, JsonRow};
 use crate::error::{AppError, AppResult, not_found};
-use crate::moderation::input::{refusal, text, unprocessable};
+use crate::moderation::input::{text, unprocessable};
 use crate::moderation::revision::{self, Change, Entity};
 use crate::moderation::{city, first};
 
@@ -93,9 +93,9 @@ pub async fn claim(
     .bind::<Nullable<Text>, _>(request.evidence.as_deref())
     .get_result(conn)
     .await
-    .map_err(|error| match refusal(error) {
-        AppError::Conflict { .. } => AppError::Conflict {
-            field: Some(if city_id.is_some() { "city" } else { "place_id" }.to_owned()),
+    .map_err(|error| match AppError::from(error) {
+        AppError::Conflict { field, .. } => AppError::Conflict {
+            field,
             detail: "You have claimed this already.".to_owned(),
         },
         other => other,
@@ -191,8 +191,7 @@ pub async fn verify(conn: &mut AsyncPgConnection, id: i64, moderator_id: i64) ->
         .bind::<BigInt, _>(city_id)
         .bind::<BigInt, _>(moderator_id)
         .execute(conn)
-        .await
-        .map_err(refusal)?;
+        .await?;
         Ok(())
     })
     .await?;

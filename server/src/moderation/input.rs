@@ -1,57 +1,18 @@
 //! Reading and checking what people send: JSON bodies whose errors name the field, text
-//! lengths, http(s) URLs, language maps, and database refusals mapped to 409/422.
+//! lengths, http(s) URLs, language maps.
 //!
 //! Text is stored exactly as given (it is escaped where rendered); only its length and, for
 //! URLs, its scheme are checked.
 
-use axum::extract::{FromRequest, Request};
-use bytes::Bytes;
-use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use crate::error::{AppError, AppResult, bad_request};
+use crate::domain::{self, Email, Parse, PartialDate, WebUrl};
+use crate::error::AppResult;
 
-/// A JSON request body; malformed JSON or a wrong field is a 400 naming the field.
-#[derive(Debug)]
-pub struct JsonBody<T>(pub T);
+pub use crate::error::unprocessable;
 
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
-    type Rejection = AppError;
-
-    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|error| bad_request("body", error.body_text()))?;
-        let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
-            b"{}"
-        } else {
-            &bytes
-        };
-        serde_json::from_slice(bytes).map(Self).map_err(|error| {
-            let message = error.to_string();
-            let field = message
-                .split('`')
-                .nth(1)
-                .filter(|_| message.contains("field"))
-                .unwrap_or("body")
-                .to_owned();
-            AppError::BadRequest {
-                field: Some(field),
-                detail: message,
-            }
-        })
-    }
-}
-
-/// A 422 naming the field.
-pub fn unprocessable(field: impl Into<String>, detail: impl Into<String>) -> AppError {
-    AppError::Unprocessable {
-        field: Some(field.into()),
-        detail: detail.into(),
-    }
-}
-
-/// Text of 1 to `max` characters (not only white space).
+/// Text of 1 to `max` characters (not only white space), line breaks allowed, no other
+/// control or bidi-override characters.
 ///
 /// # Errors
 /// 422 naming `field`.
@@ -65,7 +26,13 @@ pub fn text(field: &str, value: &str, max: usize) -> AppResult<()> {
             format!("must be at most {max} characters"),
         ));
     }
-    Ok(())
+    domain::clean(value, true).map_err(|invalid| unprocessable(field, invalid.0))
+}
+
+fn parsed<T: Parse>(field: &str, value: &str) -> AppResult<()> {
+    T::parse(value)
+        .map(drop)
+        .map_err(|invalid| unprocessable(field, invalid.0))
 }
 
 /// An absolute http(s) URL (no `javascript:`, `data:` and the like).
@@ -73,15 +40,7 @@ pub fn text(field: &str, value: &str, max: usize) -> AppResult<()> {
 /// # Errors
 /// 422 naming `field`.
 pub fn web_url(field: &str, value: &str) -> AppResult<()> {
-    let ok = value.len() <= 2048
-        && !value.chars().any(char::is_whitespace)
-        && url::Url::parse(value)
-            .is_ok_and(|url| matches!(url.scheme(), "http" | "https") && url.host().is_some());
-    if ok {
-        Ok(())
-    } else {
-        Err(unprocessable(field, "must be an http(s) URL"))
-    }
+    parsed::<WebUrl>(field, value)
 }
 
 /// An e-mail address as the `users` table accepts it.
@@ -89,16 +48,7 @@ pub fn web_url(field: &str, value: &str) -> AppResult<()> {
 /// # Errors
 /// 422 naming `field`.
 pub fn email(field: &str, value: &str) -> AppResult<()> {
-    let ok = value.len() <= 254
-        && !value.chars().any(char::is_whitespace)
-        && value.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty() && !domain.is_empty() && !domain.contains('@')
-        });
-    if ok {
-        Ok(())
-    } else {
-        Err(unprocessable(field, "must be an e-mail address"))
-    }
+    parsed::<Email>(field, value)
 }
 
 /// A partial ISO date: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
@@ -106,25 +56,7 @@ pub fn email(field: &str, value: &str) -> AppResult<()> {
 /// # Errors
 /// 422 naming `field`.
 pub fn partial_date(field: &str, value: &str) -> AppResult<()> {
-    let parts: Vec<&str> = value.split('-').collect();
-    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
-    let ok = match parts.as_slice() {
-        [y] => digits(y, 4),
-        [y, m] => digits(y, 4) && digits(m, 2) && ("01"..="12").contains(m),
-        [y, m, d] => {
-            digits(y, 4)
-                && digits(m, 2)
-                && ("01"..="12").contains(m)
-                && digits(d, 2)
-                && ("01"..="31").contains(d)
-        }
-        _ => false,
-    };
-    if ok {
-        Ok(())
-    } else {
-        Err(unprocessable(field, "must be YYYY, YYYY-MM or YYYY-MM-DD"))
-    }
+    parsed::<PartialDate>(field, value)
 }
 
 /// A two-letter language code.
@@ -167,46 +99,4 @@ pub fn object<'a>(field: &str, value: &'a Value) -> AppResult<&'a Map<String, Va
     value
         .as_object()
         .ok_or_else(|| unprocessable(field, "must be an object"))
-}
-
-/// Maps a database refusal of a write to 409 (already exists) or 422 (a rule of the schema),
-/// naming the field as well as the constraint allows; anything else stays internal.
-pub fn refusal(error: diesel::result::Error) -> AppError {
-    use diesel::result::{DatabaseErrorKind, Error};
-    match error {
-        Error::DatabaseError(kind, info) => {
-            let constraint = info.constraint_name().unwrap_or("");
-            let column = info.column_name().map(str::to_owned);
-            let field = column.or_else(|| field_of_constraint(constraint, info.message()));
-            match kind {
-                DatabaseErrorKind::UniqueViolation => AppError::Conflict {
-                    field,
-                    detail: "This already exists.".to_owned(),
-                },
-                DatabaseErrorKind::CheckViolation
-                | DatabaseErrorKind::NotNullViolation
-                | DatabaseErrorKind::ForeignKeyViolation => AppError::Unprocessable {
-                    field,
-                    detail: format!("The value breaks a rule of the data model ({constraint})."),
-                },
-                _ => AppError::Internal(anyhow::anyhow!("{}", info.message())),
-            }
-        }
-        other => other.into(),
-    }
-}
-
-fn field_of_constraint(constraint: &str, message: &str) -> Option<String> {
-    if constraint == "web_url_check" || message.contains("web_url") {
-        return Some("url".to_owned());
-    }
-    if constraint == "partial_date_check" {
-        return Some("date".to_owned());
-    }
-    // `<table>_<column>_check` / `_key` / `_fkey`
-    let trimmed = constraint
-        .trim_end_matches("_check")
-        .trim_end_matches("_fkey")
-        .trim_end_matches("_key");
-    trimmed.split_once('_').map(|(_, column)| column.to_owned())
 }

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use crate::auth::rows::{IdRow, JsonRow};
 use crate::error::AppResult;
 use crate::moderation::first;
-use crate::moderation::input::{partial_date, refusal, text, unprocessable, web_url};
+use crate::moderation::input::{partial_date, text, unprocessable, web_url};
 
 const STATUSES: [&str; 4] = ["declared", "member", "founding_member", "left"];
 
@@ -113,7 +113,6 @@ pub async fn write(conn: &mut AsyncPgConnection, state: &Value) -> AppResult<i64
     )
     .bind::<Jsonb, _>(state)
     .get_result(conn)
-    .await
-    .map_err(refusal)?;
+    .await?;
     Ok(row.id)
 }

@@ -7,9 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::auth::rows::{IdRow, JsonRow};
 use crate::error::{AppResult, not_found};
-use crate::moderation::input::{
-    is_lang, lang_map, partial_date, refusal, text, unprocessable, web_url,
-};
+use crate::moderation::input::{is_lang, lang_map, partial_date, text, unprocessable, web_url};
 use crate::moderation::{first, slug};
 
 const STATUSES: [&str; 4] = ["planned", "active", "ended", "unknown"];
@@ -263,8 +261,7 @@ pub async fn create(
     .bind::<Text, _>(lang)
     .bind::<Jsonb, _>(&fields["title"])
     .get_result(conn)
-    .await
-    .map_err(refusal)?;
+    .await?;
     let mut state = fields.clone();
     if let Value::Object(map) = &mut state {
         map.insert("slug".to_owned(), Value::String(slug));
@@ -308,8 +305,7 @@ pub async fn write(
     .bind::<Jsonb, _>(state)
     .bind::<BigInt, _>(id)
     .execute(conn)
-    .await
-    .map_err(refusal)?;
+    .await?;
     if before["policy_areas"] != state["policy_areas"] {
         diesel::sql_query("DELETE FROM practice_policy_areas WHERE practice_id = $1")
             .bind::<BigInt, _>(id)
@@ -322,8 +318,7 @@ pub async fn write(
         .bind::<BigInt, _>(id)
         .bind::<Jsonb, _>(&state["policy_areas"])
         .execute(conn)
-        .await
-        .map_err(refusal)?;
+        .await?;
     }
     if before["sources"] != state["sources"] {
         diesel::sql_query("DELETE FROM practice_sources WHERE practice_id = $1")
@@ -338,8 +333,7 @@ pub async fn write(
         .bind::<BigInt, _>(id)
         .bind::<Jsonb, _>(&state["sources"])
         .execute(conn)
-        .await
-        .map_err(refusal)?;
+        .await?;
     }
     Ok(())
 }

@@ -224,8 +224,7 @@ pub async fn store(
         .bind::<Nullable<BigInt>, _>(submitter.as_ref().map(|(id, _)| *id))
         .bind::<Nullable<Text>, _>(contact.as_deref())
         .execute(conn)
-        .await
-        .map_err(crate::moderation::input::refusal)?;
+        .await?;
         if stored == 1 {
             return Ok(reference);
         }

@@ -77,7 +77,7 @@ pub async fn show(
     let kind = Kind::parse(&collection)?;
     check_format(&params)?;
     let lang = Lang::from_params(&params)?;
-    if !crate::api::params::is_slug(&feature) {
+    if !crate::domain::Slug::is_valid(&feature) {
         return Err(not_found("There is no such feature."));
     }
     let none = QueryParams::default();
