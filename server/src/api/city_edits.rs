@@ -7,33 +7,44 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
-use serde_json::{Map, Value, json};
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
 
 use crate::api::extract::{JsonBody, slug_or_404};
 use crate::app::AppState;
 use crate::auth::{CurrentUser, User};
+use crate::domain::Multiline;
+use crate::domain::json::{self, JsonError};
+use crate::error::unprocessable;
 use crate::error::{AppError, AppResult};
-use crate::moderation::input::{object, text};
+use crate::moderation::payload::{CityPatch, PracticePatch, fields};
+use crate::moderation::proposal::check_practice;
 use crate::moderation::revision::{self, Change, Entity};
 use crate::moderation::{city, editor, practice};
 
-/// Splits `reason` off the body; returns the fields and the reason.
-fn fields_and_reason(body: &Value) -> AppResult<(Map<String, Value>, Option<String>)> {
-    let mut fields = object("body", body)?.clone();
-    let reason = match fields.remove("reason") {
-        Some(Value::String(reason)) => {
-            text("reason", &reason, 2000)?;
-            Some(reason)
-        }
-        Some(Value::Null) | None => None,
-        Some(_) => {
-            return Err(crate::moderation::input::unprocessable(
-                "reason",
-                "must be text",
-            ));
-        }
+/// Reads an editor's body: the fields of a patch `P` and an optional `reason`.
+///
+/// # Errors
+/// 422 naming the field at fault.
+fn read_edit<P: DeserializeOwned>(body: Value) -> AppResult<(P, Option<String>)> {
+    let Value::Object(mut fields) = body else {
+        return Err(unprocessable("body", "must be an object"));
     };
-    Ok((fields, reason))
+    let in_body = |error: JsonError| AppError::Unprocessable {
+        field: Some(error.field.unwrap_or_else(|| "body".to_owned())),
+        detail: error.detail,
+    };
+    let reason: Option<Multiline<2000>> = match fields.remove("reason") {
+        None => None,
+        Some(reason) => json::from_value(reason)
+            .map_err(|error| JsonError {
+                field: Some("reason".to_owned()),
+                ..error
+            })
+            .map_err(in_body)?,
+    };
+    let patch = json::from_value(Value::Object(fields)).map_err(in_body)?;
+    Ok((patch, reason.map(Multiline::into_string)))
 }
 
 async fn record(
@@ -90,8 +101,9 @@ pub async fn update_city(
     JsonBody(body): JsonBody<Value>,
 ) -> AppResult<Json<Value>> {
     let slug = slug_or_404("slug", &slug, "city")?;
-    let (fields, reason) = fields_and_reason(&body)?;
-    city::check_fields(&fields, "", &[])?;
+    let (patch, reason) = read_edit::<CityPatch>(body)?;
+    patch.check("")?;
+    let fields = fields(&patch);
     let mut conn = state.db_write().await?;
     let id = city::id_by_slug(&mut conn, &slug).await?;
     editor::may_edit(&mut conn, &session.user, id).await?;
@@ -154,17 +166,16 @@ pub async fn create_practice(
     JsonBody(body): JsonBody<Value>,
 ) -> AppResult<(StatusCode, Json<Value>)> {
     let slug = slug_or_404("slug", &slug, "city")?;
-    let (fields, reason) = fields_and_reason(&body)?;
+    let (patch, reason) = read_edit::<PracticePatch>(body)?;
     let mut conn = state.db_write().await?;
     let city_id = city::id_by_slug(&mut conn, &slug).await?;
     editor::may_edit(&mut conn, &session.user, city_id).await?;
-    practice::check_fields(&mut conn, &fields, "", true, &[]).await?;
-    if !fields.get("sources").is_some_and(Value::is_array) {
-        return Err(crate::moderation::input::unprocessable(
-            "sources",
-            "give at least one source",
-        ));
+    patch.check("", true)?;
+    check_practice(&mut conn, &patch, "").await?;
+    if patch.sources.is_none() {
+        return Err(unprocessable("sources", "give at least one source"));
     }
+    let fields = fields(&patch);
     let user = session.user;
     let fields = Value::Object(fields);
     let (after, revision_id) = conn
@@ -217,11 +228,13 @@ pub async fn update_practice(
     JsonBody(body): JsonBody<Value>,
 ) -> AppResult<Json<Value>> {
     let slug = slug_or_404("slug", &slug, "practice")?;
-    let (fields, reason) = fields_and_reason(&body)?;
+    let (patch, reason) = read_edit::<PracticePatch>(body)?;
     let mut conn = state.db_write().await?;
     let (id, city_id) = practice::find(&mut conn, &slug).await?;
     editor::may_edit(&mut conn, &session.user, city_id).await?;
-    practice::check_fields(&mut conn, &fields, "", false, &[]).await?;
+    patch.check("", false)?;
+    check_practice(&mut conn, &patch, "").await?;
+    let fields = fields(&patch);
     let user = session.user;
     let (after, revision_id) = conn
         .transaction::<_, AppError, _>(async move |conn| {
@@ -236,7 +249,7 @@ pub async fn update_practice(
                 .get(after["original_lang"].as_str().unwrap_or(""))
                 .is_none()
             {
-                return Err(crate::moderation::input::unprocessable(
+                return Err(unprocessable(
                     "title",
                     "needs a title in the original language",
                 ));

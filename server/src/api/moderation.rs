@@ -11,8 +11,8 @@ use utoipa::{IntoParams, ToSchema};
 use crate::api::extract::JsonBody;
 use crate::app::AppState;
 use crate::auth::CurrentUser;
-use crate::error::{AppError, AppResult, bad_request};
-use crate::moderation::input::text;
+use crate::domain::Multiline;
+use crate::error::{AppError, AppResult, bad_request, unprocessable};
 use crate::moderation::{editor, revision, submission};
 
 /// Filters of the lists.
@@ -69,10 +69,10 @@ pub struct Decision {
     /// Why (1 to 2000 characters): required to reject and to withdraw a claim, optional to
     /// revert; shown to the submitter or in the history.
     #[serde(default)]
-    pub reason: Option<String>,
+    pub reason: Option<Multiline<2000>>,
     /// A moderator's note on an approval (1 to 2000 characters).
     #[serde(default)]
-    pub note: Option<String>,
+    pub note: Option<Multiline<2000>>,
 }
 
 /// `POST /api/v1/moderation/submissions/{id}/approve` `{note?}` → `{submission, revision_id,
@@ -103,19 +103,17 @@ pub async fn approve(
     JsonBody(decision): JsonBody<Decision>,
 ) -> AppResult<Json<Value>> {
     session.user.require_moderator()?;
-    if let Some(note) = decision.note.as_deref() {
-        text("note", note, 2000)?;
-    }
+    let note = decision.note.map(Multiline::into_string);
     let mut conn = state.db_write().await?;
     Ok(Json(
-        submission::approve(&mut conn, id, session.user.id, decision.note).await?,
+        submission::approve(&mut conn, id, session.user.id, note).await?,
     ))
 }
 
-fn required_reason(decision: Decision) -> AppResult<String> {
-    let reason = decision.reason.unwrap_or_default();
-    text("reason", &reason, 2000)?;
-    Ok(reason)
+fn required_reason(decision: Decision) -> AppResult<Multiline<2000>> {
+    decision
+        .reason
+        .ok_or_else(|| unprocessable("reason", "must not be empty"))
 }
 
 /// `POST /api/v1/moderation/submissions/{id}/reject` `{reason}` → the submission.
@@ -148,7 +146,7 @@ pub async fn reject(
     let reason = required_reason(decision)?;
     let mut conn = state.db_write().await?;
     Ok(Json(
-        submission::reject(&mut conn, id, session.user.id, reason).await?,
+        submission::reject(&mut conn, id, session.user.id, reason.into_string()).await?,
     ))
 }
 
@@ -313,14 +311,12 @@ pub async fn revert(
     JsonBody(decision): JsonBody<Decision>,
 ) -> AppResult<Json<Value>> {
     session.user.require_moderator()?;
-    if let Some(reason) = decision.reason.as_deref() {
-        text("reason", reason, 2000)?;
-    }
+    let reason = decision.reason.map(Multiline::into_string);
     let moderator = session.user.id;
     let mut conn = state.db_write().await?;
     let revision_id = conn
         .transaction::<_, AppError, _>(async move |conn| {
-            revision::revert(conn, id, moderator, decision.reason).await
+            revision::revert(conn, id, moderator, reason).await
         })
         .await?;
     Ok(Json(json!({ "revision_id": revision_id })))

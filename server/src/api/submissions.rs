@@ -14,7 +14,8 @@ use crate::auth::rate_limit::{self, SUBMISSIONS_PER_CLIENT};
 use crate::auth::{ClientAddr, MaybeUser};
 use crate::domain::Reference;
 use crate::error::AppResult;
-use crate::moderation::submission::{self, Proposal};
+use crate::moderation::proposal::ProposalBody;
+use crate::moderation::submission;
 
 /// What a submitter keeps to follow the proposal.
 #[derive(Debug, Serialize, ToSchema)]
@@ -28,7 +29,7 @@ pub struct Receipt {
 /// `POST /api/v1/submissions` → 201 `{reference, status: "pending"}`. A filled-in honeypot
 /// (`website`) gets the same-looking answer, but nothing is stored.
 #[utoipa::path(post, path = "/api/v1/submissions", tag = "submissions",
-    request_body = crate::moderation::submission::Proposal,
+    request_body = ProposalBody,
     security((), ("session" = [], "csrf" = [])),
     responses(
         (status = 201, description = "Stored for review (a signed-in submitter is recorded)", body = Receipt),
@@ -45,7 +46,7 @@ pub async fn create(
     State(state): State<AppState>,
     MaybeUser(session): MaybeUser,
     ClientAddr(client): ClientAddr,
-    JsonBody(proposal): JsonBody<Proposal>,
+    JsonBody(proposal): JsonBody<ProposalBody>,
 ) -> AppResult<(StatusCode, Json<Receipt>)> {
     let mut conn = state.db_write().await?;
     let bucket = format!("submission:{client}");

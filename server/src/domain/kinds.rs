@@ -177,3 +177,28 @@ string_type!(LangCode, || string_schema(
     "ISO 639-1 language code, lower case"
 )
 .pattern(Some("^[a-z]{2}$")));
+
+/// The key of one of Seebrücke's eight demands (`public_solidarity_declaration`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DemandKey(String);
+
+impl Parse for DemandKey {
+    fn parse(value: &str) -> Result<Self, Invalid> {
+        if !value.is_empty()
+            && value.len() <= 64
+            && value.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+        {
+            Ok(Self(value.to_owned()))
+        } else {
+            Err(Invalid::new(
+                "must be a demand key: lowercase letters and underscores",
+            ))
+        }
+    }
+}
+
+string_type!(DemandKey, || string_schema(
+    "The key of a Safe Harbour demand"
+)
+.pattern(Some("^[a-z_]+$"))
+.max_length(Some(64)));

@@ -9,9 +9,10 @@
 pub mod city;
 pub mod demand;
 pub mod editor;
-pub mod input;
 pub mod membership;
+pub mod payload;
 pub mod practice;
+pub mod proposal;
 pub mod revision;
 pub mod slug;
 pub mod submission;
