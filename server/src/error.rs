@@ -18,12 +18,8 @@ pub type AppResult<T> = Result<T, AppError>;
 
 /// The 401 answer of every route that needs a signed-in session, for the OpenAPI document.
 #[derive(Debug, utoipa::IntoResponses)]
-#[response(
-    status = 401,
-    description = "No valid session",
-    content_type = "application/problem+json"
-)]
-pub struct NoSession(pub Problem);
+#[response(status = 401, description = "No valid session")]
+pub struct NoSession;
 
 /// An RFC 9457 problem document.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

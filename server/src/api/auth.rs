@@ -33,14 +33,10 @@ pub struct Status {
     responses(
         (status = 202, description = "Mail sent (the same answer when the address has an account)",
          body = Status),
-        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 422, description = "Bad e-mail address, weak password, bad `display_name` or `lang` (named in `field`)", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 429, description = "Too many account mails from this client; `Retry-After` says when to retry", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)"),
+        (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`"),
+        (status = 422, description = "Bad e-mail address, weak password, bad `display_name` or `lang` (named in `field`)"),
+        (status = 429, description = "Too many account mails from this client; `Retry-After` says when to retry"),
     ))]
 pub async fn register(
     State(state): State<AppState>,
@@ -79,10 +75,8 @@ pub struct TokenBody {
     responses(
         (status = 200, description = "The address is confirmed: `{\"status\": \"confirmed\"}`",
          body = Status),
-        (status = 400, description = "Malformed JSON, or an unknown, used or expired `token`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON, or an unknown, used or expired `token`"),
+        (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`"),
     ))]
 pub async fn confirm(
     State(state): State<AppState>,
@@ -116,14 +110,10 @@ pub struct Credentials {
         (status = 200, description = "Signed in: `Set-Cookie` carries the `haven_session` cookie; \
             the body is the account with the session's `csrf_token`", body = super::me::Me,
          headers(("Set-Cookie" = String, description = "The session cookie"))),
-        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 401, description = "Wrong e-mail address or password (the same answer for both)", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 429, description = "Too many failures for this account or from this client; `Retry-After` says when to retry", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)"),
+        (status = 401, description = "Wrong e-mail address or password (the same answer for both)"),
+        (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`"),
+        (status = 429, description = "Too many failures for this account or from this client; `Retry-After` says when to retry"),
     ))]
 pub async fn login(
     State(state): State<AppState>,
@@ -167,8 +157,7 @@ pub async fn login(
         (status = 204, description = "Signed out; `Set-Cookie` clears the cookie",
          headers(("Set-Cookie" = String, description = "The cleared session cookie"))),
         crate::error::NoSession,
-        (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`"),
     ))]
 pub async fn logout(
     State(state): State<AppState>,
@@ -195,12 +184,9 @@ pub struct ResetRequest {
     responses(
         (status = 202, description = "A reset link is mailed if the address has an account \
             (the same answer either way)", body = Status),
-        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 429, description = "Too many account mails from this client; `Retry-After` says when to retry", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)"),
+        (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`"),
+        (status = 429, description = "Too many account mails from this client; `Retry-After` says when to retry"),
     ))]
 pub async fn password_reset(
     State(state): State<AppState>,
@@ -241,12 +227,9 @@ pub struct NewPassword {
     responses(
         (status = 200, description = "The password is changed and every session of the account \
             has ended: `{\"status\": \"password_changed\"}`", body = Status),
-        (status = 400, description = "Malformed JSON, or an unknown, used or expired `token`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 422, description = "The new `password` is too weak", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON, or an unknown, used or expired `token`"),
+        (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`"),
+        (status = 422, description = "The new `password` is too weak"),
     ))]
 pub async fn password_reset_confirm(
     State(state): State<AppState>,

@@ -1,7 +1,8 @@
 //! The edge of the API: request bodies and path segments parsed into domain types, with
 //! errors that name the field.
 
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
 
@@ -27,6 +28,27 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
             &bytes
         };
         Ok(Self(domain::json::from_slice(bytes)?))
+    }
+}
+
+/// A query string read into `T`: a bad or unknown value is a 400 naming the parameter.
+#[derive(Debug)]
+pub struct QueryOf<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for QueryOf<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or("");
+        let deserializer =
+            serde_urlencoded::Deserializer::new(url::form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(deserializer)
+            .map(Self)
+            .map_err(|error| {
+                let field = error.path().to_string();
+                let detail = error.into_inner().to_string();
+                bad_request(if field == "." { "query" } else { &field }, detail)
+            })
     }
 }
 

@@ -2,63 +2,63 @@
 //! editor claims, revisions to review and revert.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use diesel_async::AsyncConnection;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::api::extract::JsonBody;
+use crate::api::extract::{JsonBody, QueryOf};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
-use crate::domain::Multiline;
+use crate::domain::{ClaimStatus, Multiline, SubmissionStatus};
 use crate::error::{AppError, AppResult, bad_request, unprocessable};
 use crate::moderation::{editor, revision, submission};
 
-/// Filters of the lists.
+/// Which submissions to list.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct ListQuery {
-    /// Submissions: pending (default), published or rejected; claims: pending (default),
-    /// verified, rejected or withdrawn.
-    pub status: Option<String>,
+pub struct SubmissionQuery {
+    /// pending (default), published or rejected.
+    pub status: Option<SubmissionStatus>,
     /// Submissions at most, 1 to 1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
+}
+
+/// Which claims to list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ClaimQuery {
+    /// pending (default), verified, rejected or withdrawn.
+    pub status: Option<ClaimStatus>,
 }
 
 /// `GET /api/v1/moderation/submissions?status=pending|published|rejected&limit=100` →
 /// `{submissions: [...]}` each with `diff: {before, after}`.
 #[utoipa::path(get, path = "/api/v1/moderation/submissions", tag = "moderation",
     security(("session" = [])),
-    params(ListQuery),
+    params(SubmissionQuery),
     responses(
         (status = 200, description = "`{submissions: [...]}`, each with `diff: {before, after}`", body = Object),
-        (status = 400, description = "Bad `status` or `limit`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "Bad `status` or `limit`"),
         crate::error::NoSession,
-        (status = 403, description = "Not a moderator", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 403, description = "Not a moderator"),
     ))]
 pub async fn queue(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
-    Query(query): Query<ListQuery>,
+    QueryOf(query): QueryOf<SubmissionQuery>,
 ) -> AppResult<Json<Value>> {
     session.user.require_moderator()?;
-    let status = query.status.unwrap_or_else(|| "pending".to_owned());
-    if !["pending", "published", "rejected", "approved"].contains(&status.as_str()) {
-        return Err(bad_request(
-            "status",
-            "must be pending, published or rejected",
-        ));
-    }
+    let status = query.status.unwrap_or_default().as_str();
     let limit = query.limit.unwrap_or(100);
     if !(1..=1000).contains(&limit) {
         return Err(bad_request("limit", "must be between 1 and 1000"));
     }
     let mut conn = state.db_write().await?;
     Ok(Json(
-        json!({ "submissions": submission::queue(&mut conn, &status, limit).await? }),
+        json!({ "submissions": submission::queue(&mut conn, status, limit).await? }),
     ))
 }
 
@@ -84,17 +84,12 @@ pub struct Decision {
            ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
     responses(
         (status = 200, description = "`{submission, revision_id, entity: {type, id, slug}}`: the change is published", body = Object),
-        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)"),
         crate::error::NoSession,
-        (status = 403, description = "Not a moderator, a missing `X-CSRF-Token` or a foreign `Origin`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 404, description = "No such submission", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 409, description = "The submission is decided already, or its target changed or is gone", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 422, description = "A bad `note`, or the proposal no longer fits the data (named in `field`)", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 403, description = "Not a moderator, a missing `X-CSRF-Token` or a foreign `Origin`"),
+        (status = 404, description = "No such submission"),
+        (status = 409, description = "The submission is decided already, or its target changed or is gone"),
+        (status = 422, description = "A bad `note`, or the proposal no longer fits the data (named in `field`)"),
     ))]
 pub async fn approve(
     State(state): State<AppState>,
@@ -124,17 +119,12 @@ fn required_reason(decision: Decision) -> AppResult<Multiline<2000>> {
            ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
     responses(
         (status = 200, description = "The rejected submission", body = Object),
-        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)"),
         crate::error::NoSession,
-        (status = 403, description = "Not a moderator, a missing `X-CSRF-Token` or a foreign `Origin`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 404, description = "No such submission", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 409, description = "The submission is decided already", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 422, description = "A missing or bad `reason`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 403, description = "Not a moderator, a missing `X-CSRF-Token` or a foreign `Origin`"),
+        (status = 404, description = "No such submission"),
+        (status = 409, description = "The submission is decided already"),
+        (status = 422, description = "A missing or bad `reason`"),
     ))]
 pub async fn reject(
     State(state): State<AppState>,
@@ -153,31 +143,23 @@ pub async fn reject(
 /// `GET /api/v1/moderation/claims?status=pending|verified|rejected|withdrawn` → `{claims}`.
 #[utoipa::path(get, path = "/api/v1/moderation/claims", tag = "moderation",
     security(("session" = [])),
-    params(ListQuery),
+    params(ClaimQuery),
     responses(
         (status = 200, description = "`{claims: [...]}` with the given status", body = Object),
-        (status = 400, description = "Bad `status`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "Bad `status`"),
         crate::error::NoSession,
-        (status = 403, description = "Not a moderator", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 403, description = "Not a moderator"),
     ))]
 pub async fn claims(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
-    Query(query): Query<ListQuery>,
+    QueryOf(query): QueryOf<ClaimQuery>,
 ) -> AppResult<Json<Value>> {
     session.user.require_moderator()?;
-    let status = query.status.unwrap_or_else(|| "pending".to_owned());
-    if !["pending", "verified", "rejected", "withdrawn"].contains(&status.as_str()) {
-        return Err(bad_request(
-            "status",
-            "must be pending, verified, rejected or withdrawn",
-        ));
-    }
+    let status = query.status.unwrap_or_default().as_str();
     let mut conn = state.db_write().await?;
     Ok(Json(
-        json!({ "claims": editor::with_status(&mut conn, &status).await? }),
+        json!({ "claims": editor::with_status(&mut conn, status).await? }),
     ))
 }
 
@@ -189,12 +171,9 @@ pub async fn claims(
     responses(
         (status = 200, description = "The verified claim (a claimed gazetteer place is listed as a city now)", body = Object),
         crate::error::NoSession,
-        (status = 403, description = "Not a moderator, a missing `X-CSRF-Token` or a foreign `Origin`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 404, description = "No such claim, or its place is gone", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 409, description = "The claim is decided already", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 403, description = "Not a moderator, a missing `X-CSRF-Token` or a foreign `Origin`"),
+        (status = 404, description = "No such claim, or its place is gone"),
+        (status = 409, description = "The claim is decided already"),
     ))]
 pub async fn verify_claim(
     State(state): State<AppState>,
@@ -214,17 +193,12 @@ pub async fn verify_claim(
            ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
     responses(
         (status = 200, description = "The withdrawn claim", body = Object),
-        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)"),
         crate::error::NoSession,
-        (status = 403, description = "Not a moderator, a missing `X-CSRF-Token` or a foreign `Origin`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 404, description = "No such claim", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 409, description = "The claim is withdrawn or rejected already", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 422, description = "A missing or bad `reason`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 403, description = "Not a moderator, a missing `X-CSRF-Token` or a foreign `Origin`"),
+        (status = 404, description = "No such claim"),
+        (status = 409, description = "The claim is withdrawn or rejected already"),
+        (status = 422, description = "A missing or bad `reason`"),
     ))]
 pub async fn withdraw_claim(
     State(state): State<AppState>,
@@ -246,8 +220,7 @@ pub async fn withdraw_claim(
     responses(
         (status = 200, description = "`{revisions: [...]}` editors published that await review", body = Object),
         crate::error::NoSession,
-        (status = 403, description = "Not a moderator", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 403, description = "Not a moderator"),
     ))]
 pub async fn revisions_to_review(
     State(state): State<AppState>,
@@ -268,10 +241,8 @@ pub async fn revisions_to_review(
     responses(
         (status = 200, description = "`{id, needs_review: false}`", body = Object),
         crate::error::NoSession,
-        (status = 403, description = "Not a moderator, a missing `X-CSRF-Token` or a foreign `Origin`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 404, description = "No such revision", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 403, description = "Not a moderator, a missing `X-CSRF-Token` or a foreign `Origin`"),
+        (status = 404, description = "No such revision"),
     ))]
 pub async fn mark_reviewed(
     State(state): State<AppState>,
@@ -292,17 +263,12 @@ pub async fn mark_reviewed(
            ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
     responses(
         (status = 200, description = "`{revision_id}` of the revision that reverts it", body = Object),
-        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)"),
         crate::error::NoSession,
-        (status = 403, description = "Not a moderator, a missing `X-CSRF-Token` or a foreign `Origin`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 404, description = "No such revision", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 409, description = "The entity changed since, or the revision cannot be reverted", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 422, description = "A bad `reason`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 403, description = "Not a moderator, a missing `X-CSRF-Token` or a foreign `Origin`"),
+        (status = 404, description = "No such revision"),
+        (status = 409, description = "The entity changed since, or the revision cannot be reverted"),
+        (status = 422, description = "A bad `reason`"),
     ))]
 pub async fn revert(
     State(state): State<AppState>,

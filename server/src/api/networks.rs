@@ -15,8 +15,7 @@ use crate::model::network::{self, NetworkDoc};
     responses(
         (status = 200, description = "Every network", body = Vec<NetworkDoc>),
         (status = 304, description = "Not modified since the ETag given in If-None-Match"),
-        (status = 400, description = "Bad parameter", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "Bad parameter"),
     ))]
 pub async fn list(State(state): State<AppState>, params: QueryParams) -> AppResult<Response> {
     let lang = Lang::from_params(&params)?;

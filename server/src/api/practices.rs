@@ -19,8 +19,7 @@ use crate::model::practice::{self, PracticeDetailProperties, PracticeProperties}
         (status = 200, description = "A page of practices, by slug or by distance from `near`",
          body = FeatureCollectionDoc<PracticeProperties>, content_type = "application/geo+json"),
         (status = 304, description = "Not modified since the ETag given in If-None-Match"),
-        (status = 400, description = "Bad parameter (named in `field`)", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "Bad parameter (named in `field`)"),
     ))]
 pub async fn list(
     State(state): State<AppState>,
@@ -45,10 +44,8 @@ pub async fn list(
          content_type = "application/geo+json"),
         (status = 301, description = "An old slug: `Location` has the current address"),
         (status = 304, description = "Not modified since the ETag given in If-None-Match"),
-        (status = 400, description = "Bad `lang`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 404, description = "No published practice has this slug", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "Bad `lang`"),
+        (status = 404, description = "No published practice has this slug"),
     ))]
 pub async fn show(
     State(state): State<AppState>,

@@ -18,10 +18,8 @@ use crate::moderation::{city, first, practice, revision};
     responses(
         (status = 200, description = "`{city: {slug, name}, last_changed_at, revisions}`: who changed \
             what (before/after), when and why, newest first", body = Object),
-        (status = 400, description = "A path segment with control characters (named in `field`)", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 404, description = "No city has this slug", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "A path segment with control characters (named in `field`)"),
+        (status = 404, description = "No city has this slug"),
     ))]
 pub async fn of_city(
     State(state): State<AppState>,
@@ -55,10 +53,8 @@ pub async fn of_city(
     responses(
         (status = 200, description = "`{practice: {slug, city}, last_changed_at, revisions}`, newest \
             first", body = Object),
-        (status = 400, description = "A path segment with control characters (named in `field`)", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 404, description = "No practice has this slug", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "A path segment with control characters (named in `field`)"),
+        (status = 404, description = "No practice has this slug"),
     ))]
 pub async fn of_practice(
     State(state): State<AppState>,

@@ -33,14 +33,10 @@ pub struct Receipt {
     security((), ("session" = [], "csrf" = [])),
     responses(
         (status = 201, description = "Stored for review (a signed-in submitter is recorded)", body = Receipt),
-        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 422, description = "A bad `kind`, `target`, `source_urls` or `payload.<field>` (named in `field`)", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 429, description = "Too many submissions from this client; `Retry-After` says when to retry", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)"),
+        (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`"),
+        (status = 422, description = "A bad `kind`, `target`, `source_urls` or `payload.<field>` (named in `field`)"),
+        (status = 429, description = "Too many submissions from this client; `Retry-After` says when to retry"),
     ))]
 pub async fn create(
     State(state): State<AppState>,
@@ -82,10 +78,8 @@ pub async fn create(
     responses(
         (status = 200, description = "`{reference, kind, status, reason, created_at, reviewed_at}`",
          body = Object),
-        (status = 400, description = "Not a reference (named in `field`)", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 404, description = "No submission has this reference", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "Not a reference (named in `field`)"),
+        (status = 404, description = "No submission has this reference"),
     ))]
 pub async fn show(
     State(state): State<AppState>,

@@ -148,10 +148,9 @@ fn describe(kind: Kind, bbox: Option<&Vec<f64>>, base: &BaseUrl) -> CollectionDo
 
 /// The collections with their extents.
 #[utoipa::path(get, path = "/ogc/collections", tag = "ogc",
-    params(("f" = Option<String>, Query, description = "json")),
+    params(("f" = Option<crate::ogc::Format>, Query, description = "The encoding: JSON only")),
     responses((status = 200, description = "The collections", body = CollectionsDoc),
-              (status = 400, description = "Unsupported `f`", body = crate::error::Problem,
-               content_type = "application/problem+json")))]
+              (status = 400, description = "Unsupported `f`")))]
 pub async fn list(
     State(state): State<AppState>,
     base: BaseUrl,
@@ -175,12 +174,10 @@ pub async fn list(
 /// One collection.
 #[utoipa::path(get, path = "/ogc/collections/{collection}", tag = "ogc",
     params(("collection" = String, Path, description = "`cities` or `practices`"),
-           ("f" = Option<String>, Query, description = "json")),
+           ("f" = Option<crate::ogc::Format>, Query, description = "The encoding: JSON only")),
     responses((status = 200, description = "The collection", body = CollectionDoc),
-              (status = 400, description = "Unsupported `f`", body = crate::error::Problem,
-               content_type = "application/problem+json"),
-              (status = 404, description = "No such collection", body = crate::error::Problem,
-               content_type = "application/problem+json")))]
+              (status = 400, description = "Unsupported `f`"),
+              (status = 404, description = "No such collection")))]
 pub async fn show(
     State(state): State<AppState>,
     base: BaseUrl,
@@ -213,8 +210,7 @@ struct Vocabulary {
     params(("collection" = String, Path, description = "`cities` or `practices`")),
     responses((status = 200, description = "JSON Schema of the queryables",
                content_type = "application/schema+json"),
-              (status = 404, description = "No such collection", body = crate::error::Problem,
-               content_type = "application/problem+json")))]
+              (status = 404, description = "No such collection")))]
 pub async fn queryables(
     State(state): State<AppState>,
     base: BaseUrl,

@@ -18,13 +18,11 @@ use crate::model::{Lookup, city, practice};
 #[utoipa::path(get, path = "/ogc/collections/{collection}/items", tag = "ogc",
     params(("collection" = String, Path, description = "`cities` or `practices`"),
            crate::api::params::CollectionParams,
-           ("f" = Option<String>, Query, description = "json")),
+           ("f" = Option<crate::ogc::Format>, Query, description = "The encoding: JSON only")),
     responses((status = 200, description = "A page of features",
                body = FeatureCollectionDoc<serde_json::Value>, content_type = "application/geo+json"),
-              (status = 400, description = "Bad parameter (named in `field`)", body = crate::error::Problem,
-               content_type = "application/problem+json"),
-              (status = 404, description = "No such collection", body = crate::error::Problem,
-               content_type = "application/problem+json")))]
+              (status = 400, description = "Bad parameter (named in `field`)"),
+              (status = 404, description = "No such collection")))]
 pub async fn list(
     State(state): State<AppState>,
     base: BaseUrl,
@@ -59,12 +57,11 @@ pub async fn list(
     params(("collection" = String, Path, description = "`cities` or `practices`"),
            ("feature" = String, Path, description = "The slug"),
            crate::api::params::LangParams,
-           ("f" = Option<String>, Query, description = "json")),
+           ("f" = Option<crate::ogc::Format>, Query, description = "The encoding: JSON only")),
     responses((status = 200, description = "The feature", body = FeatureDoc<serde_json::Value>,
                content_type = "application/geo+json"),
               (status = 301, description = "An old slug: `Location` has the current address"),
-              (status = 404, description = "No such collection or feature", body = crate::error::Problem,
-               content_type = "application/problem+json")))]
+              (status = 404, description = "No such collection or feature")))]
 pub async fn show(
     State(state): State<AppState>,
     base: BaseUrl,
