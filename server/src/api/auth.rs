@@ -7,13 +7,13 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::api::document::BaseUrl;
 use crate::api::extract::JsonBody;
 use crate::app::AppState;
 use crate::auth::account::{self, Registration};
 use crate::auth::rate_limit::{self, ACCOUNT_MAIL_PER_CLIENT, LOGIN_PER_ACCOUNT, LOGIN_PER_CLIENT};
 use crate::auth::token::hash_token;
 use crate::auth::{ClientAddr, CurrentUser, MaybeUser, session};
+use crate::document::BaseUrl;
 use crate::domain::{Email, Text};
 use crate::error::{AppError, AppResult};
 

@@ -4,17 +4,17 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::response::Response;
 
-use super::document::{self, BaseUrl};
-use super::params::{CollectionQuery, Lang, OverLimit, QueryParams};
 use crate::app::AppState;
+use crate::document::{self, BaseUrl};
 use crate::error::{AppResult, not_found};
 use crate::model::Lookup;
 use crate::model::city::{self, CityDetailProperties, CityProperties};
 use crate::model::collection::{FeatureCollectionDoc, FeatureDoc};
+use crate::query::{CollectionQuery, Lang, OverLimit, QueryParams};
 
 /// The listed cities (with a membership, demand record or practice) matching the filters.
 #[utoipa::path(get, path = "/api/v1/cities", tag = "cities",
-    params(super::params::CollectionParams),
+    params(crate::query::CollectionParams),
     responses(
         (status = 200, description = "A page of cities, by slug or by distance from `near`",
          body = FeatureCollectionDoc<CityProperties>, content_type = "application/geo+json"),
@@ -38,7 +38,7 @@ pub async fn list(
 /// One city with everything its page needs; an old slug answers 301 to the new one.
 #[utoipa::path(get, path = "/api/v1/cities/{slug}", tag = "cities",
     params(("slug" = String, Path, description = "The city's slug, e.g. `koeln`"),
-           super::params::LangParams),
+           crate::query::LangParams),
     responses(
         (status = 200, description = "The city", body = FeatureDoc<CityDetailProperties>,
          content_type = "application/geo+json"),

@@ -6,21 +6,19 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use crate::api::extract::{JsonBody, slug_or_404};
 use crate::app::AppState;
-use crate::auth::{CurrentUser, User};
+use crate::auth::CurrentUser;
 use crate::domain::Multiline;
 use crate::domain::json::{self, JsonError};
 use crate::error::unprocessable;
 use crate::error::{AppError, AppResult};
+use crate::moderation::known::check_practice;
 use crate::moderation::payload::{CityPatch, PracticePatch, fields};
-use crate::moderation::proposal::check_practice;
-use crate::moderation::revision::{self, Change, Entity};
-use crate::moderation::{city, editor, practice};
+use crate::moderation::{city, edit, editor, practice};
 
 /// Reads an editor's body: the fields of a patch `P` and an optional `reason`.
 ///
@@ -45,32 +43,6 @@ fn read_edit<P: DeserializeOwned>(body: Value) -> AppResult<(P, Option<String>)>
     };
     let patch = json::from_value(Value::Object(fields)).map_err(in_body)?;
     Ok((patch, reason.map(Multiline::into_string)))
-}
-
-async fn record(
-    conn: &mut AsyncPgConnection,
-    user: &User,
-    entity: Entity,
-    action: &'static str,
-    before: Option<Value>,
-    after: Option<Value>,
-    reason: Option<String>,
-) -> AppResult<i64> {
-    revision::record(
-        conn,
-        Change {
-            entity,
-            action,
-            before,
-            after,
-            author_id: Some(user.id),
-            submission_id: None,
-            reverts_id: None,
-            reason,
-            needs_review: !user.is_moderator(),
-        },
-    )
-    .await
 }
 
 /// `PATCH /api/v1/cities/{slug}` `{name?, official_name?, names?, kind?, population?, website?,
@@ -103,31 +75,8 @@ pub async fn update_city(
     let mut conn = state.db_write().await?;
     let id = city::id_by_slug(&mut conn, &slug).await?;
     editor::may_edit(&mut conn, &session.user, id).await?;
-    let user = session.user;
-    let (after, revision_id) = conn
-        .transaction::<_, AppError, _>(async move |conn| {
-            let before = city::snapshot(conn, id)
-                .await?
-                .ok_or_else(|| crate::error::not_found("There is no such city."))?;
-            let after = city::apply_changes(conn, id, &before, &fields).await?;
-            if after == before {
-                return Ok((before, None));
-            }
-            city::write(conn, id, &after).await?;
-            let after = city::snapshot(conn, id).await?.unwrap_or(after);
-            let revision_id = record(
-                conn,
-                &user,
-                Entity::City(id),
-                "update",
-                Some(before),
-                Some(after.clone()),
-                reason,
-            )
-            .await?;
-            Ok((after, Some(revision_id)))
-        })
-        .await?;
+    let (after, revision_id) =
+        edit::update_city(&mut conn, session.user, id, fields, reason).await?;
     Ok(Json(json!({ "city": after, "revision_id": revision_id })))
 }
 
@@ -167,25 +116,14 @@ pub async fn create_practice(
         return Err(unprocessable("sources", "give at least one source"));
     }
     let fields = fields(&patch);
-    let user = session.user;
-    let fields = Value::Object(fields);
-    let (after, revision_id) = conn
-        .transaction::<_, AppError, _>(async move |conn| {
-            let id = practice::create(conn, city_id, &fields, &[]).await?;
-            let after = practice::snapshot(conn, id).await?;
-            let revision_id = record(
-                conn,
-                &user,
-                Entity::Practice(id),
-                "create",
-                None,
-                after.clone(),
-                reason,
-            )
-            .await?;
-            Ok((after, revision_id))
-        })
-        .await?;
+    let (after, revision_id) = edit::create_practice(
+        &mut conn,
+        session.user,
+        city_id,
+        Value::Object(fields),
+        reason,
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({ "practice": after, "revision_id": revision_id })),
@@ -221,40 +159,8 @@ pub async fn update_practice(
     patch.check("", false)?;
     check_practice(&mut conn, &patch, "").await?;
     let fields = fields(&patch);
-    let user = session.user;
-    let (after, revision_id) = conn
-        .transaction::<_, AppError, _>(async move |conn| {
-            let before = practice::snapshot(conn, id)
-                .await?
-                .ok_or_else(|| crate::error::not_found("There is no such practice."))?;
-            let after = crate::moderation::merged(&before, &fields);
-            if after == before {
-                return Ok((before, None));
-            }
-            if after["title"]
-                .get(after["original_lang"].as_str().unwrap_or(""))
-                .is_none()
-            {
-                return Err(unprocessable(
-                    "title",
-                    "needs a title in the original language",
-                ));
-            }
-            practice::write(conn, id, &before, &after).await?;
-            let after = practice::snapshot(conn, id).await?.unwrap_or(after);
-            let revision_id = record(
-                conn,
-                &user,
-                Entity::Practice(id),
-                "update",
-                Some(before),
-                Some(after.clone()),
-                reason,
-            )
-            .await?;
-            Ok((after, Some(revision_id)))
-        })
-        .await?;
+    let (after, revision_id) =
+        edit::update_practice(&mut conn, session.user, id, fields, reason).await?;
     Ok(Json(
         json!({ "practice": after, "revision_id": revision_id }),
     ))

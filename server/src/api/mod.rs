@@ -2,10 +2,10 @@
 //! OpenAPI entry (utoipa-axum), so the document and the router cannot disagree.
 
 pub mod auth;
+pub mod base_url;
 pub mod caching;
 pub mod cities;
 pub mod city_edits;
-pub mod document;
 pub mod editors;
 pub mod extract;
 pub mod fonts;
@@ -14,7 +14,6 @@ pub mod me;
 pub mod moderation;
 pub mod networks;
 pub mod openapi;
-pub mod params;
 pub mod places;
 pub mod policy_areas;
 pub mod practices;

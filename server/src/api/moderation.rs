@@ -3,8 +3,7 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use diesel_async::AsyncConnection;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
 
@@ -12,8 +11,8 @@ use crate::api::extract::{JsonBody, QueryOf};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::domain::{ClaimStatus, Multiline, SubmissionStatus};
-use crate::error::{AppError, AppResult, bad_request, unprocessable};
-use crate::moderation::{editor, revision, submission};
+use crate::error::{AppResult, bad_request, unprocessable};
+use crate::moderation::{editor, queue, revision, submission};
 
 /// Which submissions to list.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -58,7 +57,7 @@ pub async fn queue(
     }
     let mut conn = state.db_write().await?;
     Ok(Json(
-        json!({ "submissions": submission::queue(&mut conn, status, limit).await? }),
+        json!({ "submissions": queue::queue(&mut conn, status, limit).await? }),
     ))
 }
 
@@ -239,7 +238,7 @@ pub async fn revisions_to_review(
     params(("id" = i64, Path, description = "The revision's id"),
            ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
     responses(
-        (status = 200, description = "`{id, needs_review: false}`", body = Object),
+        (status = 200, description = "The revision is reviewed", body = Reviewed),
         crate::error::NoSession,
         (status = 403, description = "Not a moderator, a missing `X-CSRF-Token` or a foreign `Origin`"),
         (status = 404, description = "No such revision"),
@@ -248,11 +247,30 @@ pub async fn mark_reviewed(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
     Path(id): Path<i64>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<Reviewed>> {
     session.user.require_moderator()?;
     let mut conn = state.db_write().await?;
     revision::mark_reviewed(&mut conn, id).await?;
-    Ok(Json(json!({ "id": id, "needs_review": false })))
+    Ok(Json(Reviewed {
+        id,
+        needs_review: false,
+    }))
+}
+
+/// A revision a moderator has looked at.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Reviewed {
+    /// The revision's id.
+    pub id: i64,
+    /// Always false now.
+    pub needs_review: bool,
+}
+
+/// The revision that reverts another.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Reverted {
+    /// The id of the new revision.
+    pub revision_id: i64,
 }
 
 /// `POST /api/v1/moderation/revisions/{id}/revert` `{reason?}` → `{revision_id}` of the revert.
@@ -262,7 +280,7 @@ pub async fn mark_reviewed(
     params(("id" = i64, Path, description = "The revision's id"),
            ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
     responses(
-        (status = 200, description = "`{revision_id}` of the revision that reverts it", body = Object),
+        (status = 200, description = "The revision that reverts it", body = Reverted),
         (status = 400, description = "Malformed JSON or an unknown field (named in `field`)"),
         crate::error::NoSession,
         (status = 403, description = "Not a moderator, a missing `X-CSRF-Token` or a foreign `Origin`"),
@@ -275,15 +293,11 @@ pub async fn revert(
     CurrentUser(session): CurrentUser,
     Path(id): Path<i64>,
     JsonBody(decision): JsonBody<Decision>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<Reverted>> {
     session.user.require_moderator()?;
     let reason = decision.reason.map(Multiline::into_string);
     let moderator = session.user.id;
     let mut conn = state.db_write().await?;
-    let revision_id = conn
-        .transaction::<_, AppError, _>(async move |conn| {
-            revision::revert(conn, id, moderator, reason).await
-        })
-        .await?;
-    Ok(Json(json!({ "revision_id": revision_id })))
+    let revision_id = revision::revert(&mut conn, id, moderator, reason).await?;
+    Ok(Json(Reverted { revision_id }))
 }

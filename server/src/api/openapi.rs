@@ -12,7 +12,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::openapi::{RefOr, Required};
 use utoipa::{Modify, OpenApi};
 
-use super::document;
+use crate::document;
 use crate::error::PROBLEM_JSON;
 
 /// The document's frame: its description, tags and security schemes; the operations are

@@ -3,11 +3,11 @@
 use axum::extract::State;
 use axum::response::Response;
 
-use super::document;
-use super::params::{OverLimit, Page, QueryParams, q_param};
 use crate::app::AppState;
+use crate::document;
 use crate::error::{AppResult, bad_request};
 use crate::model::place::{self, PlaceDoc};
+use crate::query::{OverLimit, Page, QueryParams, q_param};
 
 /// Default number of places.
 pub const DEFAULT_LIMIT: i64 = 10;

@@ -4,17 +4,17 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::response::Response;
 
-use super::document::{self, BaseUrl, GEO_JSON};
-use super::params::{CollectionQuery, Lang, OverLimit, QueryParams};
 use crate::app::AppState;
+use crate::document::{self, BaseUrl, GEO_JSON};
 use crate::error::{AppResult, not_found};
 use crate::model::Lookup;
 use crate::model::collection::{FeatureCollectionDoc, FeatureDoc, Link};
 use crate::model::practice::{self, PracticeDetailProperties, PracticeProperties};
+use crate::query::{CollectionQuery, Lang, OverLimit, QueryParams};
 
 /// The published practices matching the filters, at their own point or their city's.
 #[utoipa::path(get, path = "/api/v1/practices", tag = "practices",
-    params(super::params::CollectionParams),
+    params(crate::query::CollectionParams),
     responses(
         (status = 200, description = "A page of practices, by slug or by distance from `near`",
          body = FeatureCollectionDoc<PracticeProperties>, content_type = "application/geo+json"),
@@ -38,7 +38,7 @@ pub async fn list(
 /// One practice in full; an old slug answers 301 to the new one.
 #[utoipa::path(get, path = "/api/v1/practices/{slug}", tag = "practices",
     params(("slug" = String, Path, description = "The practice's slug"),
-           super::params::LangParams),
+           crate::query::LangParams),
     responses(
         (status = 200, description = "The practice", body = FeatureDoc<PracticeDetailProperties>,
          content_type = "application/geo+json"),

@@ -10,10 +10,10 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 
-use super::document::BaseUrl;
-use super::params::QueryParams;
 use crate::app::AppState;
+use crate::document::BaseUrl;
 use crate::error::{AppResult, not_found};
+use crate::query::QueryParams;
 use crate::tiles::{self, Layer, TileCoord};
 
 /// The media type of Mapbox Vector Tiles.
@@ -95,7 +95,16 @@ pub async fn tile(
     let layer = Layer::parse(&layer)?;
     let coord = TileCoord::parse(&z, &x, &y)?;
     let filter = tiles::filter::parse(&params)?;
-    let tile = tiles::tile(&state, layer, coord, &filter).await?;
+    let tile = state
+        .tiles
+        .tile(
+            state.data_version.get(),
+            state.db_read(),
+            layer,
+            coord,
+            &filter,
+        )
+        .await?;
 
     let mut response_headers = HeaderMap::new();
     response_headers.insert(

@@ -125,7 +125,7 @@ macro_rules! string_type {
 }
 pub(crate) use string_type;
 
-/// A string schema with a description, for [`string_type`].
+/// A string schema with a description, for the string types' OpenAPI schemas.
 #[must_use]
 pub fn string_schema(description: &str) -> utoipa::openapi::schema::ObjectBuilder {
     utoipa::openapi::schema::ObjectBuilder::new()

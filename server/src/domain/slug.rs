@@ -1,4 +1,4 @@
-//! Slugs (DESIGN.md "Identifiers"): lowercase ASCII letters and digits in words joined by
+//! Slugs: lowercase ASCII letters and digits in words joined by
 //! single hyphens, at most [`Slug::MAX`] characters: the rule of the schema's `slug` domain.
 //! [`Slug::from_name`] makes one from a name: German letters transliterated (Köln → `koeln`,
 //! Gießen → `giessen`), other accents dropped (Gdańsk → `gdansk`). Import and moderation

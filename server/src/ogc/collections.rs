@@ -9,11 +9,11 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::{check_format, json_doc};
-use crate::api::document::{BaseUrl, GEO_JSON, JSON};
-use crate::api::params::QueryParams;
 use crate::app::AppState;
+use crate::document::{BaseUrl, GEO_JSON, JSON};
 use crate::error::{AppResult, not_found};
 use crate::model::collection::{CITY_LISTED, Link};
+use crate::query::QueryParams;
 
 /// The coordinate reference system of every geometry (WGS 84 longitude, latitude).
 pub const CRS84: &str = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
@@ -245,7 +245,7 @@ pub async fn queryables(
         },
         "additionalProperties": true,
     });
-    Ok(crate::api::document::with_type(
+    Ok(crate::document::with_type(
         schema.to_string(),
         "application/schema+json",
     ))

@@ -6,18 +6,18 @@ use axum::response::Response;
 
 use super::check_format;
 use super::collections::Kind;
-use crate::api::document::{self, BaseUrl, JSON};
-use crate::api::params::{CollectionQuery, Lang, OverLimit, QueryParams};
 use crate::app::AppState;
+use crate::document::{self, BaseUrl, JSON};
 use crate::error::{AppResult, not_found};
 use crate::model::collection::{FeatureCollectionDoc, FeatureDoc, Link};
 use crate::model::{Lookup, city, practice};
+use crate::query::{CollectionQuery, Lang, OverLimit, QueryParams};
 
 /// A page of features: the API's filters plus `bbox`, `limit` (default 100; above 1000 is
 /// lowered to 1000) and `offset`.
 #[utoipa::path(get, path = "/ogc/collections/{collection}/items", tag = "ogc",
     params(("collection" = String, Path, description = "`cities` or `practices`"),
-           crate::api::params::CollectionParams,
+           crate::query::CollectionParams,
            ("f" = Option<crate::ogc::Format>, Query, description = "The encoding: JSON only")),
     responses((status = 200, description = "A page of features",
                body = FeatureCollectionDoc<serde_json::Value>, content_type = "application/geo+json"),
@@ -56,7 +56,7 @@ pub async fn list(
 #[utoipa::path(get, path = "/ogc/collections/{collection}/items/{feature}", tag = "ogc",
     params(("collection" = String, Path, description = "`cities` or `practices`"),
            ("feature" = String, Path, description = "The slug"),
-           crate::api::params::LangParams,
+           crate::query::LangParams,
            ("f" = Option<crate::ogc::Format>, Query, description = "The encoding: JSON only")),
     responses((status = 200, description = "The feature", body = FeatureDoc<serde_json::Value>,
                content_type = "application/geo+json"),

@@ -14,11 +14,11 @@ use serde::Serialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::api::document::{BaseUrl, JSON};
-use crate::api::params::QueryParams;
 use crate::app::AppState;
+use crate::document::{BaseUrl, JSON};
 use crate::error::{AppResult, bad_request};
 use crate::model::collection::Link;
+use crate::query::QueryParams;
 
 /// Conformance classes Haven implements.
 pub const CONFORMANCE: [&str; 4] = [
