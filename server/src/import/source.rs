@@ -152,6 +152,27 @@ impl<'a> Cells<'a> {
     }
 }
 
+/// The `|`-separated URLs of `column` (spaces around the bars allowed), each checked.
+///
+/// # Errors
+/// When one is not an http(s) URL.
+pub fn urls(cells: &Cells<'_>, column: &str) -> Result<Vec<String>, RowError> {
+    cells
+        .get(column)
+        .split('|')
+        .map(str::trim)
+        .filter(|url| !url.is_empty())
+        .map(|url| validate::web_url(column, url))
+        .collect()
+}
+
+/// A partial date, or nothing when the cell is not one (e.g. `2021/2022`).
+pub fn lenient_date(cells: &Cells<'_>, column: &str) -> Option<String> {
+    cells
+        .opt(column)
+        .and_then(|value| validate::partial_date(column, value).ok())
+}
+
 /// One feature of a GeoJSON FeatureCollection.
 #[derive(Debug)]
 pub struct Feature {
