@@ -180,9 +180,9 @@ export class App {
       const history = options.history ?? 'push';
       if (history !== 'none') this.writeUrl(history);
     }
-    this.map?.select(selection);
     this.detailController?.abort();
     if (selection === null) {
+      this.map?.select(null);
       this.detail.hide();
       document.title = this.t('app.name');
       return;
@@ -279,6 +279,7 @@ export class App {
       style,
       root: siteRoot(),
       view: this.state.view ?? DEFAULT_VIEW,
+      filters: this.state.filters,
       onPick: (pick) => {
         this.pick(pick);
       },
@@ -291,8 +292,6 @@ export class App {
       },
     });
     window.__havenMap = this.map.map;
-    this.map.applyFilters(this.state.filters);
-    this.map.select(this.state.selection);
   }
 
   private pick(pick: MapPick): void {
@@ -439,6 +438,7 @@ export class App {
             this.panelActions('city', city.slug),
           ],
         );
+        this.map?.select({ kind: 'city', lon: city.lon, lat: city.lat });
         if (fly) this.map?.flyTo(city.lon, city.lat, CITY_ZOOM, this.panelPadding());
       } else {
         const practice = await this.api.practice(selection.slug, lang, controller.signal);
@@ -466,6 +466,7 @@ export class App {
           ],
           { titleLang: practice.title.lang === 'und' ? undefined : practice.title.lang },
         );
+        this.map?.select({ kind: 'practice', lon: practice.lon, lat: practice.lat });
         if (fly) this.map?.flyTo(practice.lon, practice.lat, CITY_ZOOM, this.panelPadding());
       }
     } catch (error) {
@@ -571,7 +572,6 @@ export class App {
     const page = this.page;
     if (page === null) return;
     this.detailController?.abort();
-    this.map?.select(this.state.selection);
     const view = App.VIEWS[page.name](this.viewContext(page));
     document.title = `${view.title} – ${this.t('app.name')}`;
     document.body.classList.add('page-open');

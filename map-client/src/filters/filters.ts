@@ -1,11 +1,8 @@
 /**
- * What the person filters by, and how one set of filters reaches every consumer alike:
- * the API's query parameters (list and counts), the tile URLs (the server's clusters and the
- * region filter) and MapLibre filter expressions (instant feedback while new tiles load).
- * Keeping the three in one place is what makes the map and the list show the same results.
+ * What the person filters by, and how one set of filters reaches every consumer alike: the
+ * API's query parameters (list and counts) and the tile URLs (the server filters and counts
+ * the clusters). One spelling for both is what makes the map and the list agree.
  */
-
-import type { ExpressionSpecification } from 'maplibre-gl';
 
 export interface Filters {
   /** Policy-area slugs, any-of. */
@@ -64,57 +61,4 @@ export function filteredTileTemplate(template: string, filters: Filters): string
   const params = new URLSearchParams([...keep, ...filterParams(filters)]);
   const search = params.toString().replace(/%2C/gi, ',');
   return search === '' ? path : `${path}?${search}`;
-}
-
-/** The tile property of a policy area or network: `sea-rescue-safe-passage` → `area_sea_rescue_safe_passage`. */
-export function tileProperty(prefix: 'area' | 'net', slug: string): string {
-  return `${prefix}_${slug.replace(/-/g, '_')}`;
-}
-
-const IS_CLUSTER: ExpressionSpecification = ['==', ['get', 'cluster'], true];
-
-/** Any of the flags set; `to-boolean` reads both a feature's `true` and a cluster's count `> 0`. */
-function anyFlag(prefix: 'area' | 'net', slugs: readonly string[]): ExpressionSpecification {
-  return ['any', ...slugs.map((slug): ExpressionSpecification => ['to-boolean', ['get', tileProperty(prefix, slug)]])];
-}
-
-/**
- * A MapLibre filter for the `cities` or `practices` tile layer that shows what the filters
- * select, using the properties every tile feature carries (`area_*`, `net_*`, `country`).
- *
- * Clusters carry only per-area counts, so they are judged on areas alone; the region filter
- * is not in the tiles at all. Both are exact once the filtered tiles from the server arrive
- * (`filteredTileTemplate`): this expression is the instant first step, never the only one.
- */
-export function featureFilter(filters: Filters, layer: 'cities' | 'practices'): ExpressionSpecification | null {
-  const single: ExpressionSpecification[] = [];
-  const cluster: ExpressionSpecification[] = [];
-  if (filters.areas.length > 0) {
-    single.push(anyFlag('area', filters.areas));
-    cluster.push(anyFlag('area', filters.areas));
-  }
-  if (layer === 'cities') {
-    if (filters.networks.length > 0) single.push(anyFlag('net', filters.networks));
-    if (filters.countries.length > 0) single.push(['in', ['get', 'country'], ['literal', [...filters.countries]]]);
-  }
-  if (single.length === 0 && cluster.length === 0) return null;
-  return [
-    'any',
-    ['all', IS_CLUSTER, ...cluster],
-    ['all', ['!', IS_CLUSTER], ...single],
-  ];
-}
-
-/**
- * The same decision as `featureFilter` for one city or practice of the API's answer; used by
- * tests to check that expression and API agree, and to keep cached data consistent.
- */
-export function matches(
-  item: { readonly policyAreas: readonly string[]; readonly networks?: readonly string[]; readonly country: string },
-  filters: Filters,
-): boolean {
-  if (filters.areas.length > 0 && !filters.areas.some((a) => item.policyAreas.includes(a))) return false;
-  if (item.networks && filters.networks.length > 0 && !filters.networks.some((n) => item.networks?.includes(n))) return false;
-  if (filters.countries.length > 0 && !filters.countries.includes(item.country)) return false;
-  return true;
 }

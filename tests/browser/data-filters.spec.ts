@@ -1,0 +1,102 @@
+/**
+ * Needs Haven with the data API, tiles and the imported bundled data.
+ * What the map counts agrees with what the API matches, for a filter and a view: the clusters
+ * drawn at low zoom carry the filtered counts, however the filter was set.
+ */
+import { type APIRequestContext, type Page, expect, test } from '@playwright/test';
+import { LAYER, requireDataApi, screenshot, waitForMapIdle, waitForResults, watchProblems } from './support';
+
+/** Views at zoom 3 to 5 over Europe, where the bundled data has its cities. */
+const VIEWS = ['#map=3/50/12', '#map=4/53/10', '#map=5/51/9'] as const;
+
+/** Pixels around the edges in which no matching city may lie (a circle there is half drawn). */
+const EDGE_PX = 40;
+
+/**
+ * The sum of the counts of the city features the map drew: a cluster counts its cities, a
+ * city counts one. A feature in two tiles' buffers is counted once (by its id).
+ */
+async function drawnCount(page: Page): Promise<number> {
+  return page.evaluate(
+    (layers) => {
+      const map = window.__havenMap;
+      if (!map) throw new Error('no map');
+      const counts = new Map<string, number>();
+      for (const f of map.queryRenderedFeatures({ layers })) {
+        counts.set(String(f.id ?? f.properties.slug), f.properties.cluster === true ? Number(f.properties.count) : 1);
+      }
+      return [...counts.values()].reduce((sum, n) => sum + n, 0);
+    },
+    [LAYER.clusters, LAYER.cities],
+  );
+}
+
+interface Collection {
+  numberMatched: number;
+  features: { geometry: { coordinates: [number, number] } }[];
+}
+
+/** The API's numberMatched of cities for `query` in the map's current view, and where they are on screen. */
+async function matchedInView(page: Page, request: APIRequestContext, query: string): Promise<number> {
+  const bounds = await page.evaluate(() => {
+    const b = window.__havenMap?.getBounds();
+    if (!b) throw new Error('no map');
+    return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((n) => n.toFixed(5)).join(',');
+  });
+  const inView = (await (await request.get(`/api/v1/cities?${query}&bbox=${bounds}&limit=1`)).json()) as Collection;
+  // No matching city lies on the edge, where a half-drawn circle or a cluster reaching over
+  // the edge would make the comparison meaningless.
+  const all = (await (await request.get(`/api/v1/cities?${query}&limit=1000`)).json()) as Collection;
+  const onEdge = await page.evaluate(
+    ({ points, edge }) => {
+      const map = window.__havenMap;
+      if (!map) throw new Error('no map');
+      const { width, height } = map.getCanvas().getBoundingClientRect();
+      return points.filter((p) => {
+        const { x, y } = map.project(p);
+        const near = (v: number, max: number): boolean => Math.abs(v) < edge || Math.abs(v - max) < edge;
+        return (near(x, width) && y > -edge && y < height + edge) || (near(y, height) && x > -edge && x < width + edge);
+      });
+    },
+    { points: all.features.map((f) => f.geometry.coordinates), edge: EDGE_PX },
+  );
+  expect(onEdge, 'a matching city lies on the edge of the view; choose another view').toEqual([]);
+  return inView.numberMatched;
+}
+
+test.beforeEach(async ({ request }) => {
+  await requireDataApi(request);
+});
+
+test('opened with a filter, the clusters at zoom 3 to 5 count exactly the matching cities', async ({ page, request }) => {
+  const problems = watchProblems(page);
+  for (const view of VIEWS) {
+    await page.goto(`/?lang=en&area=housing${view}`);
+    await waitForResults(page);
+    await waitForMapIdle(page);
+    const matched = await matchedInView(page, request, 'policy_area=housing');
+    expect(matched, `${view}: some cities match`).toBeGreaterThan(0);
+    expect(await drawnCount(page), `${view}: drawn counts`).toBe(matched);
+  }
+  await screenshot(page, 'desk-filter-clusters');
+  expect(problems).toEqual([]);
+});
+
+test('ticking and unticking a filter redraws the clusters with its counts', async ({ page, request }) => {
+  const problems = watchProblems(page);
+  await page.goto(`/?lang=en${VIEWS[0]}`);
+  await waitForResults(page);
+  await waitForMapIdle(page);
+  expect(await drawnCount(page)).toBe(await matchedInView(page, request, 'lang=en'));
+
+  await page.getByRole('checkbox', { name: 'Housing', exact: true }).check();
+  await waitForResults(page);
+  await expect.poll(() => drawnCount(page), { message: 'filtered counts' }).toBe(await matchedInView(page, request, 'policy_area=housing'));
+  await waitForMapIdle(page);
+  expect(await drawnCount(page)).toBe(await matchedInView(page, request, 'policy_area=housing'));
+
+  await page.getByRole('checkbox', { name: 'Housing', exact: true }).uncheck();
+  await waitForResults(page);
+  await expect.poll(() => drawnCount(page), { message: 'unfiltered counts' }).toBe(await matchedInView(page, request, 'lang=en'));
+  expect(problems).toEqual([]);
+});
