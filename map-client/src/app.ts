@@ -37,12 +37,26 @@ declare global {
   }
 }
 
+/** Everything a view is, all of it in the URL: Back and Forward restore exactly this. */
 interface State {
   readonly lang: Language;
   readonly filters: Filters;
   readonly selection: Selection | null;
   readonly mode: Mode;
   readonly view: MapView | null;
+  /** The page over the map (a form, a dashboard), if one is open. */
+  readonly page: Page | null;
+}
+
+/** How a state change is kept in the browser history. */
+type History = 'push' | 'replace' | 'none';
+
+function samePage(a: Page | null, b: Page | null): boolean {
+  return a === b || (a !== null && b !== null && a.name === b.name && JSON.stringify(a.params) === JSON.stringify(b.params));
+}
+
+function sameSelection(a: Selection | null, b: Selection | null): boolean {
+  return a?.kind === b?.kind && a?.slug === b?.slug;
 }
 
 
@@ -62,8 +76,6 @@ export class App {
   private readonly account = new AccountApi(new URL('api/v1/', siteRoot()));
   /** The signed-in account (null when signed out or not known yet). */
   private me: Me | null = null;
-  /** The page over the map (a form, a dashboard), if one is open. */
-  private page: Page | null = null;
   private t: Translate;
   private map: HavenMap | null = null;
   private areas: readonly PolicyArea[] = [];
@@ -82,25 +94,18 @@ export class App {
   private readonly resultsRoot = byId('results');
 
   constructor() {
-    const initial = parseUrlState(window.location.href);
-    this.state = {
-      lang: initial.lang ?? negotiateLanguage(navigator.languages),
-      filters: { areas: initial.areas, networks: initial.networks, countries: initial.countries, region: initial.region },
-      selection: initial.selection ?? null,
-      mode: initial.mode ?? 'map',
-      view: initial.view ?? null,
-    };
-    this.page = parsePage(window.location.href, siteRoot());
+    this.state = App.stateFromUrl(negotiateLanguage(navigator.languages));
     this.t = translator(this.state.lang);
     this.filterPanel = new FilterPanel(byId('filters'), (filters) => {
-      this.setFilters(filters);
+      this.go({ filters }, 'push');
     });
     this.results = new ResultsList(this.resultsRoot, (kind, slug) => {
       this.open({ kind, slug }, { fly: true });
     });
     this.detail = new DetailPanel(byId('detail'), () => {
       // Closing a page about a city or practice returns to its panel.
-      this.open(this.page !== null ? this.state.selection : null);
+      if (this.state.page !== null) this.go({ page: null }, 'push');
+      else this.go({ selection: null }, 'push');
     });
     this.search = new SearchBox(byId('search', HTMLFormElement), this.api, (place) => {
       this.choosePlace(place);
@@ -125,7 +130,8 @@ export class App {
     );
     // Pages that need no reference data show at once; the others once it is loaded, so a
     // form is never rendered twice under someone typing into it.
-    if (this.page && !App.NEEDS_REFERENCE.includes(this.page.name)) {
+    const { page } = this.state;
+    if (page && !App.NEEDS_REFERENCE.includes(page.name)) {
       await signedIn;
       this.showPage();
     }
@@ -133,54 +139,74 @@ export class App {
     this.createMap(style);
     await this.loadReference();
     await signedIn;
-    if (this.page) {
-      if (App.NEEDS_REFERENCE.includes(this.page.name)) this.showPage();
-    } else if (this.state.selection) this.open(this.state.selection, { fly: this.state.view === null, history: 'none' });
+    if (page) {
+      if (App.NEEDS_REFERENCE.includes(page.name)) this.showPage();
+    } else this.showPanel({ fly: this.state.view === null });
   }
 
   // ---- state changes -----------------------------------------------------------------
 
-  private setFilters(filters: Filters): void {
-    if (sameFilters(filters, this.state.filters)) return;
-    this.state = { ...this.state, filters };
-    this.writeUrl('replace');
-    this.filterPanel.setFilters(filters);
-    this.map?.applyFilters(filters);
-    void this.loadResults();
+  /** The state a URL describes (`lang` falls back to `fallbackLang`). */
+  private static stateFromUrl(fallbackLang: Language): State {
+    const url = parseUrlState(window.location.href);
+    return {
+      lang: url.lang ?? fallbackLang,
+      filters: { areas: url.areas, networks: url.networks, countries: url.countries, region: url.region },
+      selection: url.selection ?? null,
+      mode: url.mode ?? 'map',
+      view: url.view ?? null,
+      page: parsePage(window.location.href, siteRoot()),
+    };
   }
 
-  private setLanguage(lang: Language): void {
-    if (lang === this.state.lang) return;
-    this.state = { ...this.state, lang };
-    this.t = translator(lang);
-    this.writeUrl('replace');
-    this.renderChrome();
-    this.renderAccountNav();
-    void this.loadReference().then(() => {
-      if (this.page) this.showPage();
-      else if (this.state.selection) this.open(this.state.selection, { fly: false, history: 'none' });
-    });
+  /**
+   * The one way the state changes: the new state is complete before anything reacts to it,
+   * the URL is written (`history`), then every part of the page is brought in line with what
+   * changed. Nothing a change sets off (a map move, a reload of the results) can write an
+   * older state into the address.
+   */
+  private go(change: Partial<State>, history: History, options: { fly?: boolean } = {}): void {
+    const previous = this.state;
+    this.state = { ...previous, ...change };
+    if (history !== 'none') this.writeUrl(history);
+    this.follow(previous, options);
   }
 
-  private setMode(mode: Mode): void {
-    if (mode === this.state.mode) return;
-    this.state = { ...this.state, mode };
-    this.writeUrl('push');
-    this.applyMode();
-    if (mode === 'list') this.resultsRoot.querySelector<HTMLElement>('#results-heading')?.focus();
-  }
-
-  /** Opens a city or practice panel (or closes it with `null`). */
-  private open(selection: Selection | null, options: { fly?: boolean; history?: 'push' | 'replace' | 'none' } = {}): void {
-    const same = this.page === null && selection?.kind === this.state.selection?.kind && selection?.slug === this.state.selection?.slug;
-    this.page = null;
-    document.body.classList.remove('page-open', 'page-wide');
-    this.state = { ...this.state, selection };
-    if (!same || options.history !== undefined) {
-      const history = options.history ?? 'push';
-      if (history !== 'none') this.writeUrl(history);
+  /** Brings the page in line with the state after `previous`. */
+  private follow(previous: State, options: { fly?: boolean } = {}): void {
+    const state = this.state;
+    if (state.lang !== previous.lang) {
+      this.t = translator(state.lang);
+      this.renderChrome();
+      this.renderAccountNav();
+      void this.loadReference().then(() => {
+        this.showPanel();
+      });
     }
+    if (!sameFilters(state.filters, previous.filters)) {
+      this.filterPanel.setFilters(state.filters);
+      this.map?.applyFilters(state.filters);
+      void this.loadResults();
+    }
+    if (state.mode !== previous.mode) {
+      this.applyMode();
+      if (state.mode === 'list') this.resultsRoot.querySelector<HTMLElement>('#results-heading')?.focus();
+    }
+    if (state.lang === previous.lang && (!samePage(state.page, previous.page) || !sameSelection(state.selection, previous.selection))) {
+      this.showPanel(options);
+    }
+  }
+
+  /** Shows what the state puts in the panel: a page, else a city or practice, else nothing. */
+  private showPanel(options: { fly?: boolean } = {}): void {
+    if (this.state.page !== null) {
+      this.showPage();
+      return;
+    }
+    document.body.classList.remove('page-open', 'page-wide');
+    delete byId('detail').dataset.page;
     this.detailController?.abort();
+    const { selection } = this.state;
     if (selection === null) {
       this.map?.select(null);
       this.detail.hide();
@@ -190,41 +216,23 @@ export class App {
     void this.loadDetail(selection, options.fly ?? false);
   }
 
+  /** Opens a city or practice panel (or closes it with `null`), as a new history entry. */
+  private open(selection: Selection | null, options: { fly?: boolean } = {}): void {
+    this.go({ selection, page: null }, 'push', options);
+  }
+
   /** Reads the state again from the URL (Back, Forward, an edited address). */
   private fromUrl(): void {
-    const next = parseUrlState(window.location.href);
-    const filters: Filters = { areas: next.areas, networks: next.networks, countries: next.countries, region: next.region };
-    if (next.lang && next.lang !== this.state.lang) this.setLanguage(next.lang);
-    this.setFilters(filters);
-    const mode = next.mode ?? 'map';
-    if (mode !== this.state.mode) {
-      this.state = { ...this.state, mode };
-      this.applyMode();
-    }
+    const previous = this.state;
+    const next = App.stateFromUrl(previous.lang);
+    // The view the URL holds, else the map's own (a URL without `#map` does not move it).
+    this.state = { ...next, view: next.view ?? previous.view };
     if (next.view) this.map?.jumpTo(next.view);
-    const page = parsePage(window.location.href, siteRoot());
-    if (page !== null) {
-      this.page = page;
-      this.state = { ...this.state, selection: next.selection ?? null };
-      this.showPage();
-      return;
-    }
-    if (this.page !== null) {
-      this.page = null;
-      document.body.classList.remove('page-open', 'page-wide');
-      this.state = { ...this.state, selection: next.selection ?? null };
-      if (this.state.selection) this.open(this.state.selection, { fly: false, history: 'none' });
-      else this.detail.hide();
-      return;
-    }
-    const selection = next.selection ?? null;
-    if (selection?.slug !== this.state.selection?.slug || selection?.kind !== this.state.selection?.kind) {
-      this.open(selection, { fly: false, history: 'none' });
-    }
+    this.follow(previous);
   }
 
   private writeUrl(how: 'push' | 'replace'): void {
-    const url = this.urlFor(this.page, this.state.selection);
+    const url = this.urlFor(this.state.page, this.state.selection);
     if (url.href === window.location.href) return;
     if (how === 'push') window.history.pushState(null, '', url);
     else window.history.replaceState(window.history.state, '', url);
@@ -415,7 +423,11 @@ export class App {
       if (selection.kind === 'city') {
         const city = await this.api.city(selection.slug, lang, controller.signal);
         if (controller.signal.aborted) return;
-        if (city.slug !== selection.slug) this.open({ kind: 'city', slug: city.slug }, { history: 'replace' });
+        // An old slug: the address names the city's current one, in place of the old.
+        if (city.slug !== selection.slug) {
+          this.state = { ...this.state, selection: { kind: 'city', slug: city.slug } };
+          this.writeUrl('replace');
+        }
         document.title = `${city.name} – ${t('app.name')}`;
         this.detail.show(
           t,
@@ -490,14 +502,7 @@ export class App {
 
   /** Opens a page (or closes it with `null`, showing `selection` if any). */
   private goPage(page: Page | null, selection: Selection | null = this.state.selection): void {
-    if (page === null) {
-      this.open(selection, { history: 'push', fly: false });
-      return;
-    }
-    this.page = page;
-    this.state = { ...this.state, selection };
-    this.writeUrl('push');
-    this.showPage();
+    this.go({ page, selection }, 'push');
   }
 
   private viewContext(page: Page): ViewContext {
@@ -569,7 +574,7 @@ export class App {
 
   /** Renders the open page in the panel. */
   private showPage(): void {
-    const page = this.page;
+    const { page } = this.state;
     if (page === null) return;
     this.detailController?.abort();
     const view = App.VIEWS[page.name](this.viewContext(page));
@@ -605,7 +610,7 @@ export class App {
         void this.account.logout().finally(() => {
           this.me = null;
           this.renderAccountNav();
-          if (this.page) this.showPage();
+          if (this.state.page) this.showPage();
           this.status.notice(t('account.signedOut'));
         });
       });
@@ -621,14 +626,14 @@ export class App {
     for (const lang of LANGUAGES) language.append(h('option', { value: lang, lang }, DICTIONARIES[lang]['language.name']));
     language.addEventListener('change', () => {
       const value = LANGUAGES.find((l) => l === language.value);
-      if (value) this.setLanguage(value);
+      if (value && value !== this.state.lang) this.go({ lang: value }, 'push');
     });
     byId('filters-toggle').addEventListener('click', () => {
       this.toggleFilters();
     });
     byId('skip-link').addEventListener('click', (event) => {
       event.preventDefault();
-      if (this.isPhone()) this.setMode('list');
+      if (this.isPhone() && this.state.mode !== 'list') this.go({ mode: 'list' }, 'push');
       this.resultsRoot.querySelector<HTMLElement>('#results-heading')?.focus();
     });
     window.matchMedia('(max-width: 720px)').addEventListener('change', () => {
@@ -681,7 +686,7 @@ export class App {
       ...(['map', 'list'] as const).map((mode) => {
         const button = h('button', { type: 'button', 'data-mode': mode, 'aria-pressed': String(mode === this.state.mode) }, t(mode === 'map' ? 'mode.map' : 'mode.list'));
         button.addEventListener('click', () => {
-          this.setMode(mode);
+          if (mode !== this.state.mode) this.go({ mode }, 'push');
         });
         return button;
       }),
