@@ -42,7 +42,7 @@ export interface SafeHarbour {
 }
 
 /** How a city is drawn and explained in the legend. */
-export type CityCategory = 'safe_harbour_alliance' | 'safe_harbour' | 'network_member';
+export type CityCategory = 'safe_harbour_alliance' | 'safe_harbour' | 'network_member' | 'no_network';
 
 export interface CitySummary {
   readonly slug: string;
@@ -159,8 +159,9 @@ export interface Results<T> {
 }
 
 /** Which category a city is drawn in, from its collection properties. */
-export function cityCategory(city: Pick<CitySummary, 'safeHarbour' | 'allianceMember'>): CityCategory {
+export function cityCategory(city: Pick<CitySummary, 'safeHarbour' | 'allianceMember' | 'networks'>): CityCategory {
   if (city.safeHarbour && city.allianceMember) return 'safe_harbour_alliance';
   if (city.safeHarbour) return 'safe_harbour';
-  return 'network_member';
+  // Listed for its practices (or a demand record) alone: it is no member of anything.
+  return city.networks.length > 0 ? 'network_member' : 'no_network';
 }

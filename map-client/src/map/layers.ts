@@ -39,6 +39,7 @@ export const CATEGORY_COLORS: Readonly<Record<CityCategory, string>> = {
   safe_harbour_alliance: '#00427a',
   safe_harbour: '#3b9ad9',
   network_member: '#e69f00',
+  no_network: '#cc79a7',
 };
 
 export const COLORS = {
@@ -51,7 +52,7 @@ export const COLORS = {
 } as const;
 
 /** The order in which categories are drawn and listed. */
-export const CATEGORIES: readonly CityCategory[] = ['safe_harbour_alliance', 'safe_harbour', 'network_member'];
+export const CATEGORIES: readonly CityCategory[] = ['safe_harbour_alliance', 'safe_harbour', 'network_member', 'no_network'];
 
 export const IS_CLUSTER: ExpressionSpecification = ['==', ['get', 'cluster'], true];
 export const NOT_CLUSTER: ExpressionSpecification = ['!', IS_CLUSTER];
@@ -127,7 +128,9 @@ function layers(fontStack: readonly string[] | null): LayerSpecification[] {
         CATEGORY_COLORS.safe_harbour_alliance,
         'safe_harbour',
         CATEGORY_COLORS.safe_harbour,
+        'network_member',
         CATEGORY_COLORS.network_member,
+        CATEGORY_COLORS.no_network,
       ],
       'circle-radius': cityRadius,
       'circle-stroke-color': COLORS.outline,

@@ -122,7 +122,8 @@ features AS (
                'practice_count', s.practice_count, 'cluster', false,
                'category', CASE WHEN s.safe_harbour AND s.alliance THEN 'safe_harbour_alliance'
                                 WHEN s.safe_harbour THEN 'safe_harbour'
-                                ELSE 'network_member' END)
+                                WHEN cardinality(s.networks) > 0 THEN 'network_member'
+                                ELSE 'no_network' END)
            || (SELECT coalesce(jsonb_object_agg('area_' || replace(pa.slug, '-', '_'), pa.slug = ANY (s.areas)), '{}')
                FROM policy_areas pa)
            || (SELECT coalesce(jsonb_object_agg('net_' || replace(nw.slug, '-', '_'), nw.slug = ANY (s.networks)), '{}')
