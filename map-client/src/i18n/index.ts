@@ -139,6 +139,8 @@ const en = {
   'status.tiles': "Some map layers could not be loaded; the list still shows every result.",
   'status.retry': "Try again",
   'status.dismiss': "Dismiss",
+  'form.textLang': "Language of your text",
+  'form.textLangHint': "The language you write in, even if it is not the one this page is shown in.",
   ...accountsEn,
 } as const;
 
@@ -271,6 +273,8 @@ const de: Dictionary = {
   'status.tiles': "Einige Kartenebenen konnten nicht geladen werden; die Liste zeigt dennoch alle Ergebnisse.",
   'status.retry': "Erneut versuchen",
   'status.dismiss': "Ausblenden",
+  'form.textLang': "Sprache Ihres Textes",
+  'form.textLangHint': "Die Sprache, in der Sie schreiben, auch wenn die Seite in einer anderen angezeigt wird.",
   ...accountsDe,
 };
 
@@ -397,6 +401,8 @@ const fr: Dictionary = {
   'status.tiles': "Certaines couches de la carte n’ont pas pu être chargées ; la liste montre tout de même tous les résultats.",
   'status.retry': "Réessayer",
   'status.dismiss': "Masquer",
+  'form.textLang': "Langue de votre texte",
+  'form.textLangHint': "La langue dans laquelle vous écrivez, même si la page s’affiche dans une autre.",
   ...accountsFr,
 };
 
@@ -523,6 +529,8 @@ const es: Dictionary = {
   'status.tiles': "Algunas capas del mapa no se pudieron cargar; la lista sigue mostrando todos los resultados.",
   'status.retry': "Reintentar",
   'status.dismiss': "Ocultar",
+  'form.textLang': "Idioma de su texto",
+  'form.textLangHint': "El idioma en el que escribe, aunque la página se muestre en otro.",
   ...accountsEs,
 };
 
