@@ -151,7 +151,7 @@ export class App {
     const url = parseUrlState(window.location.href);
     return {
       lang: url.lang ?? fallbackLang,
-      filters: { areas: url.areas, networks: url.networks, countries: url.countries, region: url.region },
+      filters: { areas: url.areas, areaMatch: url.areaMatch, networks: url.networks, countries: url.countries, region: url.region },
       selection: url.selection ?? null,
       mode: url.mode ?? 'map',
       view: url.view ?? null,

@@ -4,7 +4,7 @@
  * drawn at low zoom carry the filtered counts, however the filter was set.
  */
 import { type APIRequestContext, type Page, expect, test } from '@playwright/test';
-import { LAYER, requireDataApi, screenshot, waitForMapIdle, waitForResults, watchProblems } from './support';
+import { LAYER, requireDataApi, screenshot, seriousViolations, waitForMapIdle, waitForResults, watchProblems } from './support';
 
 /** Views at zoom 3 to 5 over Europe, where the bundled data has its cities. */
 const VIEWS = ['#map=3/50/12', '#map=4/53/10', '#map=5/51/9'] as const;
@@ -98,5 +98,46 @@ test('ticking and unticking a filter redraws the clusters with its counts', asyn
   await page.getByRole('checkbox', { name: 'Housing', exact: true }).uncheck();
   await waitForResults(page);
   await expect.poll(() => drawnCount(page), { message: 'unfiltered counts' }).toBe(await matchedInView(page, request, 'lang=en'));
+  expect(problems).toEqual([]);
+});
+
+test('two ticked areas say how they combine, and "all of them" narrows list, counts and map alike', async ({ page, request }) => {
+  const problems = watchProblems(page);
+  await page.goto(`/?lang=en&area=housing,reception${VIEWS[1]}`);
+  await waitForResults(page);
+  const any = page.getByRole('radio', { name: 'results in any of them' });
+  const all = page.getByRole('radio', { name: 'results in all of them' });
+  await expect(page.getByRole('group', { name: 'With several areas ticked, show' })).toBeVisible();
+  await expect(any).toBeChecked();
+
+  const counts = async (query: string): Promise<[number, number]> => {
+    const number = async (path: string): Promise<number> => ((await (await request.get(`/api/v1/${path}?${query}&limit=1`)).json()) as Collection).numberMatched;
+    return [await number('cities'), await number('practices')];
+  };
+  const [anyCities, anyPractices] = await counts('policy_area=housing,reception');
+  const [allCities, allPractices] = await counts('policy_area=housing,reception&policy_area_match=all');
+  expect(allPractices, 'all of two areas is narrower than any of them').toBeLessThan(anyPractices);
+  expect(allPractices).toBeGreaterThan(0);
+  await expect(page.locator('#filters-count')).toHaveText(`Matching — cities: ${anyCities}, practices: ${anyPractices}`);
+
+  await all.check();
+  await expect(page).toHaveURL(/[?&]area_match=all/);
+  await waitForResults(page);
+  await expect(page.locator('#filters-count')).toHaveText(`Matching — cities: ${allCities}, practices: ${allPractices}`);
+  await waitForMapIdle(page);
+  // The tiles take the same parameter: the clusters count what the API matches.
+  const query = 'policy_area=housing,reception&policy_area_match=all';
+  await expect.poll(() => drawnCount(page)).toBe(await matchedInView(page, request, query));
+  const tileRequests: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().includes('/tiles/cities/')) tileRequests.push(r.url());
+  });
+  await page.reload();
+  await waitForMapIdle(page);
+  expect(tileRequests.length).toBeGreaterThan(0);
+  for (const url of tileRequests) expect(url).toContain('policy_area=housing,reception&policy_area_match=all');
+  await expect(all).toBeChecked();
+  expect(await seriousViolations(page)).toEqual([]);
+  await screenshot(page, 'desk-filter-all-of');
   expect(problems).toEqual([]);
 });

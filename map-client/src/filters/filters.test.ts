@@ -24,6 +24,14 @@ describe('filter parameters', () => {
     expect(filterQuery(f)).toBe('policy_area=housing,work&network=iash&country=DE,IT&region=DE-05');
   });
 
+  it('asks for all of several areas with the same parameter as the API and the tiles', () => {
+    expect(filterQuery(filters({ areas: ['work', 'housing'], areaMatch: 'all' }))).toBe('policy_area=housing,work&policy_area_match=all');
+    // All of one area is any of it: one URL, one cached tile.
+    expect(filterQuery(filters({ areas: ['work'], areaMatch: 'all' }))).toBe('policy_area=work');
+    expect(filteredTileTemplate('http://h/t/{z}/{x}/{y}.mvt?policy_area_match=all', filters({ areas: ['work'] }))).toBe('http://h/t/{z}/{x}/{y}.mvt?policy_area=work');
+    expect(sameFilters(filters({ areas: ['a', 'b'] }), filters({ areas: ['a', 'b'], areaMatch: 'all' }))).toBe(false);
+  });
+
   it('is empty without filters', () => {
     expect(filterQuery(NO_FILTERS)).toBe('');
     expect(hasFilters(NO_FILTERS)).toBe(false);

@@ -50,6 +50,21 @@ export class FilterPanel {
       });
       return h('li', {}, box, h('label', { for: id, title: area.description }, area.label));
     });
+    const matchRadio = (value: 'any' | 'all', label: string): HTMLElement => {
+      const id = `area-match-${value}`;
+      const radio = h('input', { type: 'radio', id, name: 'area-match', value, checked: filters.areaMatch === value });
+      radio.addEventListener('change', () => {
+        if (radio.checked) this.change({ ...this.filters, areaMatch: value });
+      });
+      return h('li', {}, radio, h('label', { for: id }, label));
+    };
+    // Several ticked areas combine as the person says, in words, never silently.
+    const areaMatch = h(
+      'fieldset',
+      { class: 'area-match' },
+      h('legend', {}, t('filters.areaMatch')),
+      h('ul', {}, matchRadio('any', t('filters.areaMatchAny')), matchRadio('all', t('filters.areaMatchAll'))),
+    );
     const select = (
       id: string,
       label: string,
@@ -82,6 +97,7 @@ export class FilterPanel {
         { class: 'filter-areas' },
         h('legend', {}, t('filters.areas')),
         h('ul', {}, ...areaBoxes),
+        areaMatch,
       ),
       select(
         'filter-network',
@@ -123,6 +139,7 @@ export class FilterPanel {
       return;
     }
     for (const box of this.form.querySelectorAll<HTMLInputElement>('input[name="area"]')) box.checked = filters.areas.includes(box.value);
+    for (const radio of this.form.querySelectorAll<HTMLInputElement>('input[name="area-match"]')) radio.checked = radio.value === filters.areaMatch;
     const set = (id: string, value: string | null): void => {
       const element = this.form.querySelector<HTMLSelectElement>(`#${id}`);
       if (element) element.value = value ?? '';

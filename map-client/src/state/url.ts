@@ -4,7 +4,8 @@
  * - the map view lives in the fragment as `#map=zoom/lat/lon` (the OpenStreetMap
  *   convention), so panning never reloads the page nor reaches the server;
  * - choices that change what is shown live in the query: the language (`lang=de`), the
- *   filters (`area=housing,health&network=iash&country=DE,IT&region=DE-05`), the open city
+ *   filters (`area=housing,health&area_match=all&network=iash&country=DE,IT&region=DE-05`,
+ *   where `area_match=all` asks for all of the areas instead of any), the open city
  *   or practice (`city=koeln` / `practice=gdansk-immigrants-council`) and, on a phone, the
  *   list instead of the map (`show=list`).
  *
@@ -49,7 +50,7 @@ const COUNTRY = /^[A-Z]{2}$/;
 const REGION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/;
 
 /** Query parameters this module owns; every other parameter is kept as it is. */
-const OWN_PARAMETERS = ['lang', 'area', 'network', 'country', 'region', 'city', 'practice', 'show'] as const;
+const OWN_PARAMETERS = ['lang', 'area', 'area_match', 'network', 'country', 'region', 'city', 'practice', 'show'] as const;
 
 function parseNumber(text: string | undefined): number | undefined {
   if (text === undefined || !NUMBER.test(text)) return undefined;
@@ -136,6 +137,7 @@ export function parseUrlState(input: string | URL): UrlState {
     ...(view ? { view } : {}),
     ...(lang !== undefined && isLanguage(lang) ? { lang } : {}),
     areas: slugs(params.getAll('area')),
+    areaMatch: params.get('area_match') === 'all' ? 'all' : 'any',
     networks: slugs(params.getAll('network')),
     countries: countries(params.getAll('country')),
     region: region !== undefined && REGION.test(region) ? region : null,
@@ -158,6 +160,7 @@ export function serializeUrlState(state: UrlState, base: string | URL): URL {
   };
   if (state.lang) url.searchParams.set('lang', state.lang);
   set('area', slugs(state.areas));
+  if (state.areaMatch === 'all' && state.areas.length > 1) url.searchParams.set('area_match', 'all');
   set('network', slugs(state.networks));
   set('country', countries(state.countries));
   if (state.region !== null && REGION.test(state.region)) url.searchParams.set('region', state.region);

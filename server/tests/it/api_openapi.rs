@@ -221,6 +221,7 @@ async fn every_route_is_documented_and_every_documented_route_exists() {
         .collect();
     for name in [
         "policy_area",
+        "policy_area_match",
         "network",
         "country",
         "region",

@@ -284,6 +284,39 @@ async fn filters_select_features_in_sql() {
             .await
             .is_empty()
     );
+    // All of several areas, as the collections take it.
+    assert_eq!(
+        slugs(
+            features(
+                &app,
+                "practices",
+                at(KOELN),
+                "policy_area=reception,housing&policy_area_match=all"
+            )
+            .await
+        ),
+        ["koeln-welcome-housing"]
+    );
+    assert!(
+        features(
+            &app,
+            "practices",
+            at(KOELN),
+            "policy_area=reception,work&policy_area_match=all"
+        )
+        .await
+        .is_empty()
+    );
+    assert!(
+        features(
+            &app,
+            "cities",
+            at(KOELN),
+            "policy_area=reception,work&policy_area_match=all"
+        )
+        .await
+        .is_empty()
+    );
     assert!(
         features(&app, "practices", at(KOELN), "network=iash")
             .await
