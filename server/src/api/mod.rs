@@ -17,6 +17,7 @@ pub mod places;
 pub mod policy_areas;
 pub mod practices;
 pub mod revisions;
+pub mod search;
 pub mod style;
 pub mod submissions;
 pub mod tiles;
@@ -130,6 +131,7 @@ pub const ROUTES: &[&str] = &[
     "/api/v1/practices",
     "/api/v1/practices/{slug}",
     "/api/v1/places",
+    "/api/v1/search",
     "/ogc",
     "/ogc/conformance",
     "/ogc/collections",
@@ -177,6 +179,7 @@ fn public_reads(state: &AppState) -> Router<AppState> {
         .route("/api/v1/practices", get(practices::list))
         .route("/api/v1/practices/{slug}", get(practices::show))
         .route("/api/v1/places", get(places::search))
+        .route("/api/v1/search", get(search::search))
         .merge(crate::ogc::routes())
         .layer(axum::middleware::from_fn_with_state(
             (state.clone(), std::sync::Arc::default()),

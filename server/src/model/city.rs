@@ -35,7 +35,7 @@ const COMMON_PROPERTIES: &str = "'slug', c.slug,
 
 /// Full text on a city: its own names and summary, an alternate name of its place, the
 /// titles and summaries of its practices, or a name prefix.
-const CITY_Q: &str = "($5::text IS NULL
+pub const CITY_Q: &str = "($5::text IS NULL
     OR c.search @@ input.tsq
     OR starts_with(haven_fold(c.name), input.fold)
     OR starts_with(haven_fold_de(c.name), input.fold_de)

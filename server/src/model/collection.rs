@@ -21,11 +21,10 @@ use crate::api::params::CollectionQuery;
 use crate::error::AppResult;
 
 /// The query's derived inputs, computed once: the combined full-text query (German, English
-/// and simple configurations, accents dropped), the folded prefixes and the `near` point.
+/// and simple configurations, accents dropped, with the synonym list of migration
+/// `000300_search_synonyms` put in), the folded prefixes and the `near` point.
 pub const INPUT_CTE: &str = "input AS (
-    SELECT (websearch_to_tsquery('german', haven_unaccent($5::text))
-            || websearch_to_tsquery('english', haven_unaccent($5::text))
-            || websearch_to_tsquery('simple', haven_unaccent($5::text))) AS tsq,
+    SELECT haven_search_query($5::text) AS tsq,
            haven_fold($5::text) AS fold,
            haven_fold_de($5::text) AS fold_de,
            ST_SetSRID(ST_MakePoint($10::float8, $11::float8), 4326)::geography AS here

@@ -36,7 +36,7 @@ const PROPERTIES: &str = "'slug', p.slug,
 
 /// Full text on a practice: its titles, summaries and organisation, or a prefix of its
 /// city's name or its original title.
-const PRACTICE_Q: &str = "($5::text IS NULL
+pub const PRACTICE_Q: &str = "($5::text IS NULL
     OR p.search @@ input.tsq
     OR starts_with(haven_fold(c.name), input.fold)
     OR starts_with(haven_fold_de(c.name), input.fold_de)

@@ -101,8 +101,8 @@ fn concrete(path: &str) -> String {
         "/api/v1/practices/koeln",
         "/api/v1/practices/palermo-charter",
     );
-    if concrete == "/api/v1/places" {
-        "/api/v1/places?q=k".to_owned()
+    if concrete == "/api/v1/places" || concrete == "/api/v1/search" {
+        format!("{concrete}?q=k")
     } else {
         concrete
     }

@@ -19,5 +19,6 @@ mod mail;
 mod migrations;
 mod moderation;
 mod ogc;
+mod search;
 mod submissions;
 mod tiles;
