@@ -25,7 +25,7 @@ import { renderLegend } from './map/legend';
 import { cityBody } from './panels/city';
 import { DetailPanel } from './panels/detail';
 import { practiceBody } from './panels/practice';
-import { SearchBox } from './search/box';
+import { SearchBox, type SearchHit } from './search/box';
 import { type MapView, type Mode, type Selection, parseUrlState, serializeUrlState } from './state/url';
 import { byId, h } from './ui/dom';
 import { StatusBar, reason } from './ui/status';
@@ -107,8 +107,8 @@ export class App {
       if (this.state.page !== null) this.go({ page: null }, 'push');
       else this.go({ selection: null }, 'push');
     });
-    this.search = new SearchBox(byId('search', HTMLFormElement), this.api, (place) => {
-      this.choosePlace(place);
+    this.search = new SearchBox(byId('search', HTMLFormElement), this.api, (hit) => {
+      this.chooseHit(hit);
     });
   }
 
@@ -131,18 +131,26 @@ export class App {
     // Pages that need no reference data show at once; the others once it is loaded, so a
     // form is never rendered twice under someone typing into it.
     const { page } = this.state;
+    // The reference data, the style and an open panel's entry load side by side.
+    this.reference = this.loadReference();
     if (page && !App.NEEDS_REFERENCE.includes(page.name)) {
       await signedIn;
       this.showPage();
-    }
+    } else if (!page) this.showPanel({ fly: this.state.view === null });
     const { style } = await loadBaseStyle(siteRoot());
     this.createMap(style);
-    await this.loadReference();
+    await this.reference;
     await signedIn;
-    if (page) {
-      if (App.NEEDS_REFERENCE.includes(page.name)) this.showPage();
-    } else this.showPanel({ fly: this.state.view === null });
+    if (page && App.NEEDS_REFERENCE.includes(page.name)) this.showPage();
   }
+
+  /** The policy areas, networks and cities, once loaded (never rejects). */
+  private reference: Promise<void> = Promise.resolve();
+  private mapCreated: () => void = () => undefined;
+  /** Resolves once the map exists (declared after `mapCreated`, which it sets). */
+  private readonly mapReady = new Promise<void>((resolve) => {
+    this.mapCreated = resolve;
+  });
 
   // ---- state changes -----------------------------------------------------------------
 
@@ -179,7 +187,8 @@ export class App {
       this.t = translator(state.lang);
       this.renderChrome();
       this.renderAccountNav();
-      void this.loadReference().then(() => {
+      this.reference = this.loadReference();
+      void this.reference.then(() => {
         this.showPanel();
       });
     }
@@ -300,6 +309,14 @@ export class App {
       },
     });
     window.__havenMap = this.map.map;
+    this.mapCreated();
+  }
+
+  /** Flies to a city or practice once the map exists, clear of the panel. */
+  private flyTo(lon: number, lat: number): void {
+    void this.mapReady.then(() => {
+      this.map?.flyTo(lon, lat, CITY_ZOOM, this.panelPadding());
+    });
   }
 
   private pick(pick: MapPick): void {
@@ -309,6 +326,16 @@ export class App {
       return;
     }
     this.open({ kind: pick.kind, slug: pick.slug });
+  }
+
+  /** Opens what the search found: a place, a city, a practice, or a policy area as a filter. */
+  private chooseHit(hit: SearchHit): void {
+    if (hit.kind === 'place') this.choosePlace(hit.place);
+    else if (hit.kind === 'city' || hit.kind === 'practice') this.open({ kind: hit.kind, slug: hit.slug }, { fly: true });
+    else if (hit.kind === 'area') {
+      const { filters } = this.state;
+      if (!filters.areas.includes(hit.slug)) this.go({ filters: { ...filters, areas: [...filters.areas, hit.slug] } }, 'push');
+    }
   }
 
   private choosePlace(place: Place): void {
@@ -421,7 +448,7 @@ export class App {
     try {
       const lang = this.state.lang;
       if (selection.kind === 'city') {
-        const city = await this.api.city(selection.slug, lang, controller.signal);
+        const [city] = await Promise.all([this.api.city(selection.slug, lang, controller.signal), this.reference]);
         if (controller.signal.aborted) return;
         // An old slug: the address names the city's current one, in place of the old.
         if (city.slug !== selection.slug) {
@@ -450,10 +477,10 @@ export class App {
             this.panelActions('city', city.slug),
           ],
         );
-        this.map?.select({ kind: 'city', lon: city.lon, lat: city.lat });
-        if (fly) this.map?.flyTo(city.lon, city.lat, CITY_ZOOM, this.panelPadding());
+        void this.mapReady.then(() => this.map?.select({ kind: 'city', lon: city.lon, lat: city.lat }));
+        if (fly) this.flyTo(city.lon, city.lat);
       } else {
-        const practice = await this.api.practice(selection.slug, lang, controller.signal);
+        const [practice] = await Promise.all([this.api.practice(selection.slug, lang, controller.signal), this.reference]);
         if (controller.signal.aborted) return;
         document.title = `${practice.title.text} – ${t('app.name')}`;
         this.detail.show(
@@ -478,8 +505,8 @@ export class App {
           ],
           { titleLang: practice.title.lang === 'und' ? undefined : practice.title.lang },
         );
-        this.map?.select({ kind: 'practice', lon: practice.lon, lat: practice.lat });
-        if (fly) this.map?.flyTo(practice.lon, practice.lat, CITY_ZOOM, this.panelPadding());
+        void this.mapReady.then(() => this.map?.select({ kind: 'practice', lon: practice.lon, lat: practice.lat }));
+        if (fly) this.flyTo(practice.lon, practice.lat);
       }
     } catch (error) {
       if (isAbort(error)) return;
@@ -693,7 +720,7 @@ export class App {
     );
     renderLegend(byId('legend', HTMLDetailsElement), t);
     if (this.isPhone()) byId('legend', HTMLDetailsElement).open = false;
-    this.search.setLanguage(t);
+    this.search.setLanguage(t, this.state.lang);
     this.filterPanel.render(t, this.filterOptions(), this.state.filters);
     if (this.cities.length > 0 || this.practices.length > 0) this.renderResults();
     else this.results.update({ t, lang: this.state.lang, areas: this.areas, href: (kind, slug) => this.href(kind, slug) }, 'loading');

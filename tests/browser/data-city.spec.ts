@@ -73,7 +73,7 @@ test('a practice not in the interface language says which language it is shown i
 for (const query of ['Köln', 'koln']) {
   test(`searching "${query}" flies to Köln and opens it`, async ({ page }) => {
     await page.goto('/?lang=en');
-    const box = page.getByRole('combobox', { name: 'Search a place' });
+    const box = page.getByRole('combobox', { name: 'Search places, practices and topics' });
     await box.fill(query);
     await expect(page.getByRole('option').first()).toContainText('Köln');
     await box.press('Enter');
@@ -101,7 +101,7 @@ test('searching a place that is not listed says so and offers to suggest it', as
   const dinslaken = places.find((p) => p.name === 'Dinslaken');
   expect(dinslaken, 'the gazetteer knows Dinslaken').toBeTruthy();
   await page.goto('/?lang=en');
-  await page.getByRole('combobox', { name: 'Search a place' }).fill('Dinslaken');
+  await page.getByRole('combobox', { name: 'Search places, practices and topics' }).fill('Dinslaken');
   await page.getByRole('option', { name: /Dinslaken/ }).first().click();
   if (dinslaken?.city_slug) {
     await expect(page.locator('#detail-title')).toHaveText('Dinslaken');

@@ -17,6 +17,7 @@ import {
   parsePractice,
   parsePracticePage,
   parseProblem,
+  parseSearch,
 } from './parse';
 import type {
   CityDetail,
@@ -28,6 +29,7 @@ import type {
   PracticeDetail,
   PracticeSummary,
   Results,
+  SearchResult,
 } from './types';
 
 /** Why a request failed: `status` 0 means the server was not reached or answered nonsense. */
@@ -173,6 +175,11 @@ export class HavenApi {
 
   practice(slug: string, lang: Language, signal?: AbortSignal): Promise<PracticeDetail> {
     return this.parsed(this.url(`practices/${encodeURIComponent(slug)}`, [['lang', lang]]), parsePractice, signal);
+  }
+
+  /** Places, cities, practices and policy areas for the search box, grouped. */
+  search(query: string, lang: Language, limit = 5, signal?: AbortSignal): Promise<SearchResult> {
+    return this.parsed(this.url('search', [['q', query], ['lang', lang], ['limit', String(limit)]]), parseSearch, signal);
   }
 
   places(query: string, limit = 8, signal?: AbortSignal): Promise<readonly Place[]> {

@@ -59,6 +59,8 @@ export interface CitySummary {
   readonly practiceCount: number;
   readonly lon: number;
   readonly lat: number;
+  /** Kilometres from the `near` point of the request; null without one. */
+  readonly distanceKm: number | null;
 }
 
 export interface Membership {
@@ -113,6 +115,8 @@ export interface PracticeSummary {
   readonly organisation: string | null;
   readonly lon: number;
   readonly lat: number;
+  /** Kilometres from the `near` point of the request; null without one. */
+  readonly distanceKm: number | null;
 }
 
 export interface Source {
@@ -143,6 +147,19 @@ export interface Place {
   readonly lon: number;
   readonly lat: number;
   readonly citySlug: string | null;
+}
+
+/** What the search box finds for one text (`GET /api/v1/search`), grouped. */
+export interface SearchResult {
+  readonly q: string;
+  readonly places: readonly Place[];
+  readonly cities: readonly { readonly slug: string; readonly name: string; readonly country: string }[];
+  readonly citiesMatched: number;
+  readonly practices: readonly { readonly slug: string; readonly title: LocalisedText; readonly city: { readonly slug: string; readonly name: string } }[];
+  readonly practicesMatched: number;
+  readonly policyAreas: readonly { readonly slug: string; readonly label: string; readonly practiceCount: number }[];
+  /** Similar words that find something, when nothing is found. */
+  readonly suggestions: readonly string[];
 }
 
 /** One page of a GeoJSON collection. */
