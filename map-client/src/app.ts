@@ -26,7 +26,8 @@ import { cityBody } from './panels/city';
 import { DetailPanel } from './panels/detail';
 import { practiceBody } from './panels/practice';
 import { SearchBox, type SearchHit } from './search/box';
-import { type MapView, type Mode, type Selection, parseUrlState, serializeUrlState } from './state/url';
+import { type MapView, type Mode, type Near, type Selection, parseUrlState, serializeUrlState } from './state/url';
+import { loadNear, nearBody, nearTitle } from './near/panel';
 import { byId, h } from './ui/dom';
 import { StatusBar, reason } from './ui/status';
 
@@ -46,6 +47,8 @@ interface State {
   readonly view: MapView | null;
   /** The page over the map (a form, a dashboard), if one is open. */
   readonly page: Page | null;
+  /** The point whose surroundings are listed, if any (under an open city or practice). */
+  readonly near: Near | null;
 }
 
 /** How a state change is kept in the browser history. */
@@ -59,6 +62,10 @@ function sameSelection(a: Selection | null, b: Selection | null): boolean {
   return a?.kind === b?.kind && a?.slug === b?.slug;
 }
 
+function sameNear(a: Near | null, b: Near | null): boolean {
+  return a === b || (a !== null && b !== null && a.lon === b.lon && a.lat === b.lat && a.name === b.name && a.place === b.place);
+}
+
 
 /** Stands for the slug in a link template ({@link App.href}); never a valid slug. */
 const SLUG_MARK = '__HAVEN_SLUG__';
@@ -69,6 +76,8 @@ function siteRoot(): string {
 
 /** The zoom at which a single city is shown when the app flies to it. */
 const CITY_ZOOM = 9;
+/** The zoom at which the surroundings of a point are shown. */
+const NEAR_ZOOM = 8;
 
 export class App {
   private state: State;
@@ -105,7 +114,8 @@ export class App {
     this.detail = new DetailPanel(byId('detail'), () => {
       // Closing a page about a city or practice returns to its panel.
       if (this.state.page !== null) this.go({ page: null }, 'push');
-      else this.go({ selection: null }, 'push');
+      else if (this.state.selection !== null) this.go({ selection: null }, 'push');
+      else this.go({ near: null }, 'push');
     });
     this.search = new SearchBox(byId('search', HTMLFormElement), this.api, (hit) => {
       this.chooseHit(hit);
@@ -164,6 +174,7 @@ export class App {
       mode: url.mode ?? 'map',
       view: url.view ?? null,
       page: parsePage(window.location.href, siteRoot()),
+      near: url.near ?? null,
     };
   }
 
@@ -201,7 +212,14 @@ export class App {
       this.applyMode();
       if (state.mode === 'list') this.resultsRoot.querySelector<HTMLElement>('#results-heading')?.focus();
     }
-    if (state.lang === previous.lang && (!samePage(state.page, previous.page) || !sameSelection(state.selection, previous.selection))) {
+    const nearShown = state.page === null && state.selection === null && state.near !== null;
+    if (
+      state.lang === previous.lang &&
+      (!samePage(state.page, previous.page) ||
+        !sameSelection(state.selection, previous.selection) ||
+        !sameNear(state.near, previous.near) ||
+        (nearShown && !sameFilters(state.filters, previous.filters)))
+    ) {
       this.showPanel(options);
     }
   }
@@ -215,14 +233,94 @@ export class App {
     document.body.classList.remove('page-open', 'page-wide');
     delete byId('detail').dataset.page;
     this.detailController?.abort();
-    const { selection } = this.state;
-    if (selection === null) {
-      this.map?.select(null);
+    const { selection, near } = this.state;
+    void this.mapReady.then(() => {
+      this.map?.pin(near === null ? null : { ...near, label: this.t('near.pin', { name: near.name ?? this.t('near.here') }) });
+    });
+    if (selection === null) this.map?.select(null);
+    if (selection !== null) void this.loadDetail(selection, options.fly ?? false);
+    else if (near !== null) void this.loadNearPanel(near, options.fly ?? false);
+    else {
       this.detail.hide();
       document.title = this.t('app.name');
+    }
+  }
+
+  /** The panel of what is near a point, with the filters applied. */
+  private async loadNearPanel(near: Near, fly: boolean): Promise<void> {
+    const controller = new AbortController();
+    this.detailController = controller;
+    const { t } = this;
+    const title = nearTitle(t, near);
+    this.detail.show(t, t('near.kind'), title, [h('p', { class: 'muted' }, t('panel.loading'))], { focus: false });
+    if (fly) void this.mapReady.then(() => this.map?.flyTo(near.lon, near.lat, NEAR_ZOOM, this.panelPadding()));
+    const { filters, lang } = this.state;
+    const unlisted = near.place !== null;
+    try {
+      const [data] = await Promise.all([loadNear(this.api, near, filters, lang, unlisted, controller.signal), this.reference]);
+      if (controller.signal.aborted) return;
+      document.title = `${title} – ${t('app.name')}`;
+      const suggest = near.place !== null && near.name !== null ? this.suggestButton(near.place, near.name) : null;
+      this.detail.show(t, t('near.kind'), title, [
+        ...(suggest ? [h('p', { class: 'not-listed' }, t('place.notListed', { name: near.name ?? '' }))] : []),
+        ...nearBody(
+          {
+            t,
+            lang,
+            areas: this.areas,
+            permalink: this.urlFor(null, null).href,
+            href: (kind, slug) => this.href(kind, slug),
+            open: (kind, slug) => {
+              this.open({ kind, slug }, { fly: true });
+            },
+            suggest,
+          },
+          data,
+          filters,
+        ),
+      ]);
+    } catch (error) {
+      if (isAbort(error)) return;
+      this.detail.show(t, t('near.kind'), title, [h('p', { class: 'panel-error', role: 'alert' }, t('panel.error', { reason: reason(t, error) }))]);
+    }
+  }
+
+  /** "What is near {name}?": the near view of a city's point. */
+  private nearButton(near: Near): HTMLElement {
+    const button = h('button', { type: 'button', class: 'near-from' }, this.t('near.from', { name: near.name ?? this.t('near.here') }));
+    button.addEventListener('click', () => {
+      this.go({ near, selection: null, page: null }, 'push', { fly: true });
+    });
+    return h('p', {}, button);
+  }
+
+  /** "Suggest it": the form for adding a place that is not listed. */
+  private suggestButton(place: string, name: string): HTMLElement {
+    const suggest = h('button', { type: 'button', class: 'suggest' }, this.t('place.suggest'));
+    suggest.addEventListener('click', () => {
+      this.goPage({ name: 'add-city', params: { place, name } }, null);
+    });
+    return suggest;
+  }
+
+  /** Lists what is near the person's location, asked of the browser only now. */
+  private nearMe(): void {
+    if (typeof navigator.geolocation === 'undefined') {
+      this.status.notice(this.t('near.unavailable', { reason: '–' }));
       return;
     }
-    void this.loadDetail(selection, options.fly ?? false);
+    this.status.notice(this.t('near.locating'));
+    navigator.geolocation.getCurrentPosition(
+      (position) => {
+        this.status.clear();
+        const near: Near = { lon: position.coords.longitude, lat: position.coords.latitude, name: null, place: null };
+        this.go({ near, selection: null, page: null }, 'push', { fly: true });
+      },
+      (error) => {
+        this.status.notice(this.t('near.unavailable', { reason: error.message }));
+      },
+      { enableHighAccuracy: false, timeout: 15_000, maximumAge: 600_000 },
+    );
   }
 
   /** Opens a city or practice panel (or closes it with `null`), as a new history entry. */
@@ -256,6 +354,7 @@ export class App {
         ...(selection ? { selection } : {}),
         mode: this.state.mode,
         ...(this.state.view ? { view: this.state.view } : {}),
+        ...(this.state.near ? { near: this.state.near } : {}),
       },
       window.location.href,
     );
@@ -338,15 +437,16 @@ export class App {
     }
   }
 
+  /** A place from the search: its city when listed, else what is near it, with a pin. */
   private choosePlace(place: Place): void {
-    this.map?.flyTo(place.lon, place.lat, CITY_ZOOM, this.panelPadding());
     if (place.citySlug !== null) {
-      this.open({ kind: 'city', slug: place.citySlug });
+      this.open({ kind: 'city', slug: place.citySlug }, { fly: true });
       return;
     }
-    this.open(null);
-    this.showNotListed(place);
+    const near: Near = { lon: place.lon, lat: place.lat, name: place.name, place: place.id };
+    this.go({ near, selection: null, page: null }, 'push', { fly: true });
   }
+
 
   // ---- data ---------------------------------------------------------------------------
 
@@ -474,6 +574,7 @@ export class App {
               },
               city,
             ),
+            this.nearButton({ lon: city.lon, lat: city.lat, name: city.name, place: null }),
             this.panelActions('city', city.slug),
           ],
         );
@@ -513,16 +614,6 @@ export class App {
       const message = error instanceof ApiError && error.notFound ? t('panel.notFound') : t('panel.error', { reason: reason(t, error) });
       this.detail.show(t, kindLabel, known ?? selection.slug, [h('p', { class: 'panel-error', role: 'alert' }, message)]);
     }
-  }
-
-  private showNotListed(place: Place): void {
-    const { t } = this;
-    const suggest = h('button', { type: 'button', class: 'suggest' }, t('place.suggest'));
-    suggest.addEventListener('click', () => {
-      this.goPage({ name: 'add-city', params: { place: place.id, name: place.name } }, null);
-    });
-    const where = [place.district, place.region, countryName(place.country, this.state.lang, place.country)].filter((x): x is string => x !== null && x !== '').join(', ');
-    this.detail.show(t, t('search.notListed'), place.name, [h('p', { class: 'muted' }, where), h('p', { class: 'not-listed' }, t('place.notListed', { name: place.name })), suggest]);
   }
 
   // ---- pages over the map (forms, dashboards) ---------------------------------------------
@@ -658,6 +749,9 @@ export class App {
     byId('filters-toggle').addEventListener('click', () => {
       this.toggleFilters();
     });
+    byId('near-me').addEventListener('click', () => {
+      this.nearMe();
+    });
     byId('skip-link').addEventListener('click', (event) => {
       event.preventDefault();
       if (this.isPhone() && this.state.mode !== 'list') this.go({ mode: 'list' }, 'push');
@@ -707,6 +801,8 @@ export class App {
     byId('language-label').textContent = t('language.label');
     byId('language', HTMLSelectElement).value = this.state.lang;
     byId('filters-toggle').textContent = t('filters.toggle');
+    byId('near-me').textContent = t('near.me');
+    byId('near-me').title = t('near.meLabel');
     const modes = byId('mode-toggle');
     modes.setAttribute('aria-label', t('mode.label'));
     modes.replaceChildren(

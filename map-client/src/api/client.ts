@@ -84,6 +84,13 @@ const PAGE_SIZE = 1000;
 /** A safety stop against a server whose `next` links never end. */
 const MAX_PAGES = 50;
 
+/** Half the earth's circumference: `near` without a radius limit, the nearest first. */
+const ANYWHERE_KM = '20000';
+
+function nearParams(point: { lon: number; lat: number }, filters: Filters, lang: Language, limit: number): [string, string][] {
+  return [...filterParams(filters), ['near', `${point.lon.toFixed(5)},${point.lat.toFixed(5)}`], ['radius_km', ANYWHERE_KM], ['lang', lang], ['limit', String(limit)]];
+}
+
 export type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
 
 export class HavenApi {
@@ -167,6 +174,16 @@ export class HavenApi {
   practices(filters: Filters, lang: Language, signal?: AbortSignal): Promise<Results<PracticeSummary>> {
     const params: [string, string][] = [...filterParams(filters), ['lang', lang], ['limit', String(PAGE_SIZE)]];
     return this.all(this.url('practices', params), parsePracticePage, signal);
+  }
+
+  /** The `limit` nearest cities to a point matching `filters`, nearest first, with `distanceKm`. */
+  nearestCities(point: { lon: number; lat: number }, filters: Filters, lang: Language, limit: number, signal?: AbortSignal): Promise<readonly CitySummary[]> {
+    return this.parsed(this.url('cities', nearParams(point, filters, lang, limit)), parseCityPage, signal).then((page) => page.items);
+  }
+
+  /** The `limit` nearest practices to a point matching `filters`, nearest first, with `distanceKm`. */
+  nearestPractices(point: { lon: number; lat: number }, filters: Filters, lang: Language, limit: number, signal?: AbortSignal): Promise<readonly PracticeSummary[]> {
+    return this.parsed(this.url('practices', nearParams(point, filters, lang, limit)), parsePracticePage, signal).then((page) => page.items);
   }
 
   city(slug: string, lang: Language, signal?: AbortSignal): Promise<CityDetail> {

@@ -64,3 +64,11 @@ export function countryName(code: string, language: Language, fallback: string =
     return fallback;
   }
 }
+
+const kilometres = memo((language) => new Intl.NumberFormat(language, { style: 'unit', unit: 'kilometer', maximumFractionDigits: 1 }));
+const wholeKilometres = memo((language) => new Intl.NumberFormat(language, { style: 'unit', unit: 'kilometer', maximumFractionDigits: 0 }));
+
+/** A distance for people: "2.4 km" below 10 km, "37 km" above, in the interface language. */
+export function formatDistance(km: number, language: Language): string {
+  return (km < 10 ? kilometres : wholeKilometres)(language).format(km);
+}

@@ -8,12 +8,12 @@
  */
 
 import type { GeoJSONSource, MapGeoJSONFeature, MapMouseEvent, MapSourceDataEvent, StyleSpecification, VectorTileSource } from 'maplibre-gl';
-import { Map as MapLibreMap, NavigationControl, ScaleControl, prewarm, setWorkerUrl } from 'maplibre-gl';
+import { Map as MapLibreMap, Marker, NavigationControl, ScaleControl, prewarm, setWorkerUrl } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { type Filters, filteredTileTemplate } from '../filters/filters';
 import type { MapView } from '../state/url';
-import { CITIES, LAYER, PRACTICES, SELECTION, type TileTemplates, withHavenLayers } from './layers';
+import { CITIES, COLORS, LAYER, PRACTICES, SELECTION, type TileTemplates, withHavenLayers } from './layers';
 import { havenStyle } from './style';
 
 setWorkerUrl(workerUrl);
@@ -242,6 +242,24 @@ export class HavenMap {
     if (this.styleReady) apply();
     else void this.map.once('load').then(apply);
   }
+
+  /** Puts the pin of a searched place or the person's location (removes it with `null`). */
+  pin(point: { lon: number; lat: number; label: string } | null): void {
+    if (point === null) {
+      this.marker?.remove();
+      this.marker = null;
+      return;
+    }
+    if (!this.marker) {
+      this.marker = new Marker({ color: COLORS.pin });
+      this.marker.getElement().classList.add('haven-pin');
+      this.marker.getElement().setAttribute('role', 'img');
+    }
+    this.marker.getElement().setAttribute('aria-label', point.label);
+    this.marker.setLngLat([point.lon, point.lat]).addTo(this.map);
+  }
+
+  private marker: Marker | null = null;
 
   resize(): void {
     this.map.resize();

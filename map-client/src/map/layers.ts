@@ -49,6 +49,7 @@ export const COLORS = {
   outline: '#ffffff',
   selected: '#111111',
   label: '#14213d',
+  pin: '#a4161a',
 } as const;
 
 /** The order in which categories are drawn and listed. */

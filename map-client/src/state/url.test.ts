@@ -128,6 +128,16 @@ describe('serializeUrlState', () => {
     expect(parseUrlState(url)).toEqual(state);
   });
 
+  it('round-trips what is near a point, and drops a malformed one', () => {
+    const state = { ...NONE, near: { lon: 6.42196, lat: 51.38215, name: 'Kempen', place: '2891643' } } as const;
+    const url = serializeUrlState(state, BASE);
+    expect(url.href).toBe(`${BASE}?near=6.42196,51.38215&near_name=Kempen&near_place=2891643`);
+    expect(parseUrlState(url)).toEqual(state);
+    expect(parseUrlState(`${BASE}?near=6.4,95`).near).toBeUndefined();
+    expect(parseUrlState(`${BASE}?near=6.4`).near).toBeUndefined();
+    expect(parseUrlState(`${BASE}?near=6.4,51&near_place=x`).near).toEqual({ lon: 6.4, lat: 51, name: null, place: null });
+  });
+
   it('does not write the default mode', () => {
     expect(serializeUrlState({ ...NONE, mode: 'map' }, BASE).href).toBe(BASE);
   });
