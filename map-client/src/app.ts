@@ -463,6 +463,8 @@ export class App {
       this.areas = [...areas].sort((a, b) => a.position - b.position);
       this.networks = [...networks].sort((a, b) => a.name.localeCompare(b.name, lang));
       this.allCities = all.items;
+      const names = all.items.map((c) => c.name);
+      void this.mapReady.then(() => this.map?.hideBaseLabels(names));
       this.filterPanel.render(this.t, this.filterOptions(), this.state.filters);
       await this.loadResults();
     } catch (error) {
@@ -752,6 +754,15 @@ export class App {
     byId('near-me').addEventListener('click', () => {
       this.nearMe();
     });
+    byId('skip-map').addEventListener('click', (event) => {
+      event.preventDefault();
+      if (this.isPhone() && this.state.mode !== 'map') this.go({ mode: 'map' }, 'push');
+      byId('map').querySelector<HTMLElement>('canvas')?.focus();
+    });
+    this.filterPanel.onShowResults = () => {
+      this.toggleFilters(false);
+      if (this.state.mode !== 'list') this.go({ mode: 'list' }, 'push');
+    };
     byId('skip-link').addEventListener('click', (event) => {
       event.preventDefault();
       if (this.isPhone() && this.state.mode !== 'list') this.go({ mode: 'list' }, 'push');
@@ -789,6 +800,26 @@ export class App {
     requestAnimationFrame(() => this.map?.resize());
   }
 
+  /** Where to read more: what Haven is, its data and APIs (pages served by Haven itself). */
+  private renderSiteLinks(): void {
+    const { t } = this;
+    const { lang } = this.state;
+    const nav = byId('site-links');
+    nav.setAttribute('aria-label', t('links.label'));
+    const root = siteRoot();
+    const link = (path: string, label: string): HTMLElement => h('li', {}, h('a', { href: new URL(path, root).href }, label));
+    nav.replaceChildren(
+      h(
+        'ul',
+        {},
+        link(`${lang}/about`, t('links.about')),
+        link(`${lang}/data`, t('links.data')),
+        link('api/docs', t('links.api')),
+        link('ogc', t('links.ogc')),
+      ),
+    );
+  }
+
   /** Every interface string, in the current language. */
   private renderChrome(): void {
     const { t } = this;
@@ -798,6 +829,8 @@ export class App {
     byId('app-tagline').textContent = t('app.tagline');
     byId('map').setAttribute('aria-label', t('map.label'));
     byId('skip-link').textContent = t('skip.results');
+    byId('skip-map').textContent = t('skip.map');
+    this.renderSiteLinks();
     byId('language-label').textContent = t('language.label');
     byId('language', HTMLSelectElement).value = this.state.lang;
     byId('filters-toggle').textContent = t('filters.toggle');
@@ -815,7 +848,8 @@ export class App {
       }),
     );
     renderLegend(byId('legend', HTMLDetailsElement), t);
-    if (this.isPhone()) byId('legend', HTMLDetailsElement).open = false;
+    // Folded unless the screen has room for it beside the land of the opening view.
+    if (window.matchMedia('(max-width: 1100px), (max-height: 900px)').matches) byId('legend', HTMLDetailsElement).open = false;
     this.search.setLanguage(t, this.state.lang);
     this.filterPanel.render(t, this.filterOptions(), this.state.filters);
     if (this.cities.length > 0 || this.practices.length > 0) this.renderResults();

@@ -36,7 +36,17 @@ export class FilterPanel {
       event.preventDefault();
     });
     this.count = h('p', { class: 'filters-count', id: 'filters-count', role: 'status', 'aria-live': 'polite' });
+    this.show = h('button', { type: 'button', class: 'show-results' });
+    this.show.addEventListener('click', () => {
+      this.onShowResults();
+    });
   }
+
+  /** "Show N results", which the phone's filter sheet ends with (CSS shows it there only). */
+  private readonly show: HTMLButtonElement;
+  private counts: { readonly cities: number; readonly practices: number } | null = null;
+  /** Called by the "Show N results" button. */
+  onShowResults: () => void = () => undefined;
 
   render(t: Translate, options: FilterOptions, filters: Filters): void {
     this.t = t;
@@ -127,7 +137,9 @@ export class FilterPanel {
       h('h2', { id: 'filters-heading' }, t('filters.heading')),
       this.form,
       this.count,
+      this.show,
     );
+    this.setCounts(this.counts);
   }
 
   /** Shows new filters (from the URL or another control) without losing focus needlessly. */
@@ -155,6 +167,8 @@ export class FilterPanel {
     if (counts === null) this.count.textContent = '';
     else if (counts === 'loading') this.count.textContent = this.t('filters.loading');
     else this.count.textContent = this.t('filters.matching', counts);
+    if (counts !== 'loading') this.counts = counts;
+    this.show.textContent = this.counts === null ? this.t('filters.showList') : this.t('filters.showResults', this.counts);
   }
 
   private change(filters: Filters): void {

@@ -7,7 +7,7 @@
  * from Haven's own origin with nothing fetched from a CDN.
  */
 
-import type { GeoJSONSource, MapGeoJSONFeature, MapMouseEvent, MapSourceDataEvent, StyleSpecification, VectorTileSource } from 'maplibre-gl';
+import type { ExpressionSpecification, GeoJSONSource, MapGeoJSONFeature, MapMouseEvent, MapSourceDataEvent, StyleSpecification, VectorTileSource } from 'maplibre-gl';
 import { Map as MapLibreMap, Marker, NavigationControl, ScaleControl, prewarm, setWorkerUrl } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
@@ -242,6 +242,29 @@ export class HavenMap {
     if (this.styleReady) apply();
     else void this.map.once('load').then(apply);
   }
+
+  /**
+   * Hides the base map's labels of listed cities: Haven's own labels name them, so a name is
+   * never shown twice nor drawn through a marker ("Kre●ld / Krefeld").
+   */
+  hideBaseLabels(names: readonly string[]): void {
+    const apply = (): void => {
+      for (const layer of this.map.getStyle().layers) {
+        if (layer.type !== 'symbol' || !('source-layer' in layer) || layer['source-layer'] !== 'place_labels') continue;
+        // Haven's style writes its filters as expressions, which combine with this one.
+        const own = (this.baseFilters.get(layer.id) ?? layer.filter ?? null) as ExpressionSpecification | null;
+        this.baseFilters.set(layer.id, own);
+        const notListed: ExpressionSpecification = ['!', ['in', ['get', 'name'], ['literal', [...names]]]];
+        const filter: ExpressionSpecification = own === null ? notListed : ['all', own, notListed];
+        this.map.setFilter(layer.id, filter);
+      }
+    };
+    if (this.styleReady) apply();
+    else void this.map.once('load').then(apply);
+  }
+
+  /** The base map label layers' own filters, before `hideBaseLabels`. */
+  private readonly baseFilters = new Map<string, ExpressionSpecification | null>();
 
   /** Puts the pin of a searched place or the person's location (removes it with `null`). */
   pin(point: { lon: number; lat: number; label: string } | null): void {

@@ -178,7 +178,7 @@ function layers(fontStack: readonly string[] | null): LayerSpecification[] {
       source: CITIES,
       'source-layer': CITIES,
       filter: NOT_CLUSTER,
-      minzoom: 7,
+      minzoom: 6,
       layout: {
         'text-field': ['get', 'name'],
         'text-font': [...fontStack],
