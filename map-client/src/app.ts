@@ -205,8 +205,12 @@ export class App {
     }
     if (!sameFilters(state.filters, previous.filters)) {
       this.filterPanel.setFilters(state.filters);
-      this.map?.applyFilters(state.filters);
-      void this.loadResults();
+      // The list first: with software rendering each map frame blocks the page for hundreds
+      // of milliseconds, so the new tiles are asked for once the list has been painted.
+      const { filters } = state;
+      void this.loadResults().then(() => {
+        if (this.state.filters === filters) this.map?.applyFilters(filters);
+      });
     }
     if (state.mode !== previous.mode) {
       this.applyMode();
