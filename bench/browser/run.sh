@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Browser benchmark: time to first features on the map, Haven's client against a plain
-# MapLibre + GeoJSON page on the same server, in Debian's Chromium (see first-features.mjs).
+# Browser benchmark: time to first features on the map, and from a click to its answer (a
+# filter to the list and the map's counts, a city's panel), Haven's client against a plain
+# MapLibre + GeoJSON page on the same server, in Debian's Chromium (see first-features.mjs and
+# interactions.mjs).
 #
 #   bench/browser/run.sh            (from the repository root; RUNS=15 by default)
 #
@@ -29,4 +31,5 @@ curl -fs -o /dev/null "http://127.0.0.1:$PORT/readyz" || { echo "error: Haven di
 
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 node bench/browser/first-features.mjs "http://127.0.0.1:$PORT" "$RUNS"
+node bench/browser/interactions.mjs "http://127.0.0.1:$PORT" "$RUNS"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)" >&2

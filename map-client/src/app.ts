@@ -25,8 +25,9 @@ import { renderLegend } from './map/legend';
 import { cityBody } from './panels/city';
 import { DetailPanel } from './panels/detail';
 import { practiceBody } from './panels/practice';
-import { SearchBox } from './search/box';
-import { type MapView, type Mode, type Selection, parseUrlState, serializeUrlState } from './state/url';
+import { SearchBox, type SearchHit } from './search/box';
+import { type MapView, type Mode, type Near, type Selection, parseUrlState, serializeUrlState } from './state/url';
+import { loadNear, nearBody, nearTitle } from './near/panel';
 import { byId, h } from './ui/dom';
 import { StatusBar, reason } from './ui/status';
 
@@ -37,12 +38,32 @@ declare global {
   }
 }
 
+/** Everything a view is, all of it in the URL: Back and Forward restore exactly this. */
 interface State {
   readonly lang: Language;
   readonly filters: Filters;
   readonly selection: Selection | null;
   readonly mode: Mode;
   readonly view: MapView | null;
+  /** The page over the map (a form, a dashboard), if one is open. */
+  readonly page: Page | null;
+  /** The point whose surroundings are listed, if any (under an open city or practice). */
+  readonly near: Near | null;
+}
+
+/** How a state change is kept in the browser history. */
+type History = 'push' | 'replace' | 'none';
+
+function samePage(a: Page | null, b: Page | null): boolean {
+  return a === b || (a !== null && b !== null && a.name === b.name && JSON.stringify(a.params) === JSON.stringify(b.params));
+}
+
+function sameSelection(a: Selection | null, b: Selection | null): boolean {
+  return a?.kind === b?.kind && a?.slug === b?.slug;
+}
+
+function sameNear(a: Near | null, b: Near | null): boolean {
+  return a === b || (a !== null && b !== null && a.lon === b.lon && a.lat === b.lat && a.name === b.name && a.place === b.place);
 }
 
 
@@ -55,6 +76,8 @@ function siteRoot(): string {
 
 /** The zoom at which a single city is shown when the app flies to it. */
 const CITY_ZOOM = 9;
+/** The zoom at which the surroundings of a point are shown. */
+const NEAR_ZOOM = 8;
 
 export class App {
   private state: State;
@@ -62,8 +85,6 @@ export class App {
   private readonly account = new AccountApi(new URL('api/v1/', siteRoot()));
   /** The signed-in account (null when signed out or not known yet). */
   private me: Me | null = null;
-  /** The page over the map (a form, a dashboard), if one is open. */
-  private page: Page | null = null;
   private t: Translate;
   private map: HavenMap | null = null;
   private areas: readonly PolicyArea[] = [];
@@ -82,28 +103,22 @@ export class App {
   private readonly resultsRoot = byId('results');
 
   constructor() {
-    const initial = parseUrlState(window.location.href);
-    this.state = {
-      lang: initial.lang ?? negotiateLanguage(navigator.languages),
-      filters: { areas: initial.areas, networks: initial.networks, countries: initial.countries, region: initial.region },
-      selection: initial.selection ?? null,
-      mode: initial.mode ?? 'map',
-      view: initial.view ?? null,
-    };
-    this.page = parsePage(window.location.href, siteRoot());
+    this.state = App.stateFromUrl(negotiateLanguage(navigator.languages));
     this.t = translator(this.state.lang);
     this.filterPanel = new FilterPanel(byId('filters'), (filters) => {
-      this.setFilters(filters);
+      this.go({ filters }, 'push');
     });
     this.results = new ResultsList(this.resultsRoot, (kind, slug) => {
       this.open({ kind, slug }, { fly: true });
     });
     this.detail = new DetailPanel(byId('detail'), () => {
       // Closing a page about a city or practice returns to its panel.
-      this.open(this.page !== null ? this.state.selection : null);
+      if (this.state.page !== null) this.go({ page: null }, 'push');
+      else if (this.state.selection !== null) this.go({ selection: null }, 'push');
+      else this.go({ near: null }, 'push');
     });
-    this.search = new SearchBox(byId('search', HTMLFormElement), this.api, (place) => {
-      this.choosePlace(place);
+    this.search = new SearchBox(byId('search', HTMLFormElement), this.api, (hit) => {
+      this.chooseHit(hit);
     });
   }
 
@@ -125,106 +140,210 @@ export class App {
     );
     // Pages that need no reference data show at once; the others once it is loaded, so a
     // form is never rendered twice under someone typing into it.
-    if (this.page && !App.NEEDS_REFERENCE.includes(this.page.name)) {
+    const { page } = this.state;
+    // The reference data, the style and an open panel's entry load side by side.
+    this.reference = this.loadReference();
+    if (page && !App.NEEDS_REFERENCE.includes(page.name)) {
       await signedIn;
       this.showPage();
-    }
+    } else if (!page) this.showPanel({ fly: this.state.view === null });
     const { style } = await loadBaseStyle(siteRoot());
     this.createMap(style);
-    await this.loadReference();
+    await this.reference;
     await signedIn;
-    if (this.page) {
-      if (App.NEEDS_REFERENCE.includes(this.page.name)) this.showPage();
-    } else if (this.state.selection) this.open(this.state.selection, { fly: this.state.view === null, history: 'none' });
+    if (page && App.NEEDS_REFERENCE.includes(page.name)) this.showPage();
   }
+
+  /** The policy areas, networks and cities, once loaded (never rejects). */
+  private reference: Promise<void> = Promise.resolve();
+  private mapCreated: () => void = () => undefined;
+  /** Resolves once the map exists (declared after `mapCreated`, which it sets). */
+  private readonly mapReady = new Promise<void>((resolve) => {
+    this.mapCreated = resolve;
+  });
 
   // ---- state changes -----------------------------------------------------------------
 
-  private setFilters(filters: Filters): void {
-    if (sameFilters(filters, this.state.filters)) return;
-    this.state = { ...this.state, filters };
-    this.writeUrl('replace');
-    this.filterPanel.setFilters(filters);
-    this.map?.applyFilters(filters);
-    void this.loadResults();
+  /** The state a URL describes (`lang` falls back to `fallbackLang`). */
+  private static stateFromUrl(fallbackLang: Language): State {
+    const url = parseUrlState(window.location.href);
+    return {
+      lang: url.lang ?? fallbackLang,
+      filters: { areas: url.areas, areaMatch: url.areaMatch, networks: url.networks, countries: url.countries, region: url.region },
+      selection: url.selection ?? null,
+      mode: url.mode ?? 'map',
+      view: url.view ?? null,
+      page: parsePage(window.location.href, siteRoot()),
+      near: url.near ?? null,
+    };
   }
 
-  private setLanguage(lang: Language): void {
-    if (lang === this.state.lang) return;
-    this.state = { ...this.state, lang };
-    this.t = translator(lang);
-    this.writeUrl('replace');
-    this.renderChrome();
-    this.renderAccountNav();
-    void this.loadReference().then(() => {
-      if (this.page) this.showPage();
-      else if (this.state.selection) this.open(this.state.selection, { fly: false, history: 'none' });
-    });
+  /**
+   * The one way the state changes: the new state is complete before anything reacts to it,
+   * the URL is written (`history`), then every part of the page is brought in line with what
+   * changed. Nothing a change sets off (a map move, a reload of the results) can write an
+   * older state into the address.
+   */
+  private go(change: Partial<State>, history: History, options: { fly?: boolean } = {}): void {
+    const previous = this.state;
+    this.state = { ...previous, ...change };
+    if (history !== 'none') this.writeUrl(history);
+    this.follow(previous, options);
   }
 
-  private setMode(mode: Mode): void {
-    if (mode === this.state.mode) return;
-    this.state = { ...this.state, mode };
-    this.writeUrl('push');
-    this.applyMode();
-    if (mode === 'list') this.resultsRoot.querySelector<HTMLElement>('#results-heading')?.focus();
-  }
-
-  /** Opens a city or practice panel (or closes it with `null`). */
-  private open(selection: Selection | null, options: { fly?: boolean; history?: 'push' | 'replace' | 'none' } = {}): void {
-    const same = this.page === null && selection?.kind === this.state.selection?.kind && selection?.slug === this.state.selection?.slug;
-    this.page = null;
-    document.body.classList.remove('page-open', 'page-wide');
-    this.state = { ...this.state, selection };
-    if (!same || options.history !== undefined) {
-      const history = options.history ?? 'push';
-      if (history !== 'none') this.writeUrl(history);
+  /** Brings the page in line with the state after `previous`. */
+  private follow(previous: State, options: { fly?: boolean } = {}): void {
+    const state = this.state;
+    if (state.lang !== previous.lang) {
+      this.t = translator(state.lang);
+      this.renderChrome();
+      this.renderAccountNav();
+      this.reference = this.loadReference();
+      void this.reference.then(() => {
+        this.showPanel();
+      });
     }
-    this.map?.select(selection);
-    this.detailController?.abort();
-    if (selection === null) {
-      this.detail.hide();
-      document.title = this.t('app.name');
+    if (!sameFilters(state.filters, previous.filters)) {
+      this.filterPanel.setFilters(state.filters);
+      // The list first: with software rendering each map frame blocks the page for hundreds
+      // of milliseconds, so the new tiles are asked for once the list has been painted.
+      const { filters } = state;
+      void this.loadResults().then(() => {
+        if (this.state.filters === filters) this.map?.applyFilters(filters);
+      });
+    }
+    if (state.mode !== previous.mode) {
+      this.applyMode();
+      if (state.mode === 'list') this.resultsRoot.querySelector<HTMLElement>('#results-heading')?.focus();
+    }
+    const nearShown = state.page === null && state.selection === null && state.near !== null;
+    if (
+      state.lang === previous.lang &&
+      (!samePage(state.page, previous.page) ||
+        !sameSelection(state.selection, previous.selection) ||
+        !sameNear(state.near, previous.near) ||
+        (nearShown && !sameFilters(state.filters, previous.filters)))
+    ) {
+      this.showPanel(options);
+    }
+  }
+
+  /** Shows what the state puts in the panel: a page, else a city or practice, else nothing. */
+  private showPanel(options: { fly?: boolean } = {}): void {
+    if (this.state.page !== null) {
+      this.showPage();
       return;
     }
-    void this.loadDetail(selection, options.fly ?? false);
+    document.body.classList.remove('page-open', 'page-wide');
+    delete byId('detail').dataset.page;
+    this.detailController?.abort();
+    const { selection, near } = this.state;
+    void this.mapReady.then(() => {
+      this.map?.pin(near === null ? null : { ...near, label: this.t('near.pin', { name: near.name ?? this.t('near.here') }) });
+    });
+    if (selection === null) this.map?.select(null);
+    if (selection !== null) void this.loadDetail(selection, options.fly ?? false);
+    else if (near !== null) void this.loadNearPanel(near, options.fly ?? false);
+    else {
+      this.detail.hide();
+      document.title = this.t('app.name');
+    }
+  }
+
+  /** The panel of what is near a point, with the filters applied. */
+  private async loadNearPanel(near: Near, fly: boolean): Promise<void> {
+    const controller = new AbortController();
+    this.detailController = controller;
+    const { t } = this;
+    const title = nearTitle(t, near);
+    this.detail.show(t, t('near.kind'), title, [h('p', { class: 'muted' }, t('panel.loading'))], { focus: false });
+    if (fly) void this.mapReady.then(() => this.map?.flyTo(near.lon, near.lat, NEAR_ZOOM, this.panelPadding()));
+    const { filters, lang } = this.state;
+    const unlisted = near.place !== null;
+    try {
+      const [data] = await Promise.all([loadNear(this.api, near, filters, lang, unlisted, controller.signal), this.reference]);
+      if (controller.signal.aborted) return;
+      document.title = `${title} – ${t('app.name')}`;
+      const suggest = near.place !== null && near.name !== null ? this.suggestButton(near.place, near.name) : null;
+      this.detail.show(t, t('near.kind'), title, [
+        ...(suggest ? [h('p', { class: 'not-listed' }, t('place.notListed', { name: near.name ?? '' }))] : []),
+        ...nearBody(
+          {
+            t,
+            lang,
+            areas: this.areas,
+            permalink: this.urlFor(null, null).href,
+            href: (kind, slug) => this.href(kind, slug),
+            open: (kind, slug) => {
+              this.open({ kind, slug }, { fly: true });
+            },
+            suggest,
+          },
+          data,
+          filters,
+        ),
+      ]);
+    } catch (error) {
+      if (isAbort(error)) return;
+      this.detail.show(t, t('near.kind'), title, [h('p', { class: 'panel-error', role: 'alert' }, t('panel.error', { reason: reason(t, error) }))]);
+    }
+  }
+
+  /** "What is near {name}?": the near view of a city's point. */
+  private nearButton(near: Near): HTMLElement {
+    const button = h('button', { type: 'button', class: 'near-from' }, this.t('near.from', { name: near.name ?? this.t('near.here') }));
+    button.addEventListener('click', () => {
+      this.go({ near, selection: null, page: null }, 'push', { fly: true });
+    });
+    return h('p', {}, button);
+  }
+
+  /** "Suggest it": the form for adding a place that is not listed. */
+  private suggestButton(place: string, name: string): HTMLElement {
+    const suggest = h('button', { type: 'button', class: 'suggest' }, this.t('place.suggest'));
+    suggest.addEventListener('click', () => {
+      this.goPage({ name: 'add-city', params: { place, name } }, null);
+    });
+    return suggest;
+  }
+
+  /** Lists what is near the person's location, asked of the browser only now. */
+  private nearMe(): void {
+    if (typeof navigator.geolocation === 'undefined') {
+      this.status.notice(this.t('near.unavailable', { reason: '–' }));
+      return;
+    }
+    this.status.notice(this.t('near.locating'));
+    navigator.geolocation.getCurrentPosition(
+      (position) => {
+        this.status.clear();
+        const near: Near = { lon: position.coords.longitude, lat: position.coords.latitude, name: null, place: null };
+        this.go({ near, selection: null, page: null }, 'push', { fly: true });
+      },
+      (error) => {
+        this.status.notice(this.t('near.unavailable', { reason: error.message }));
+      },
+      { enableHighAccuracy: false, timeout: 15_000, maximumAge: 600_000 },
+    );
+  }
+
+  /** Opens a city or practice panel (or closes it with `null`), as a new history entry. */
+  private open(selection: Selection | null, options: { fly?: boolean } = {}): void {
+    this.go({ selection, page: null }, 'push', options);
   }
 
   /** Reads the state again from the URL (Back, Forward, an edited address). */
   private fromUrl(): void {
-    const next = parseUrlState(window.location.href);
-    const filters: Filters = { areas: next.areas, networks: next.networks, countries: next.countries, region: next.region };
-    if (next.lang && next.lang !== this.state.lang) this.setLanguage(next.lang);
-    this.setFilters(filters);
-    const mode = next.mode ?? 'map';
-    if (mode !== this.state.mode) {
-      this.state = { ...this.state, mode };
-      this.applyMode();
-    }
+    const previous = this.state;
+    const next = App.stateFromUrl(previous.lang);
+    // The view the URL holds, else the map's own (a URL without `#map` does not move it).
+    this.state = { ...next, view: next.view ?? previous.view };
     if (next.view) this.map?.jumpTo(next.view);
-    const page = parsePage(window.location.href, siteRoot());
-    if (page !== null) {
-      this.page = page;
-      this.state = { ...this.state, selection: next.selection ?? null };
-      this.showPage();
-      return;
-    }
-    if (this.page !== null) {
-      this.page = null;
-      document.body.classList.remove('page-open', 'page-wide');
-      this.state = { ...this.state, selection: next.selection ?? null };
-      if (this.state.selection) this.open(this.state.selection, { fly: false, history: 'none' });
-      else this.detail.hide();
-      return;
-    }
-    const selection = next.selection ?? null;
-    if (selection?.slug !== this.state.selection?.slug || selection?.kind !== this.state.selection?.kind) {
-      this.open(selection, { fly: false, history: 'none' });
-    }
+    this.follow(previous);
   }
 
   private writeUrl(how: 'push' | 'replace'): void {
-    const url = this.urlFor(this.page, this.state.selection);
+    const url = this.urlFor(this.state.page, this.state.selection);
     if (url.href === window.location.href) return;
     if (how === 'push') window.history.pushState(null, '', url);
     else window.history.replaceState(window.history.state, '', url);
@@ -239,6 +358,7 @@ export class App {
         ...(selection ? { selection } : {}),
         mode: this.state.mode,
         ...(this.state.view ? { view: this.state.view } : {}),
+        ...(this.state.near ? { near: this.state.near } : {}),
       },
       window.location.href,
     );
@@ -279,6 +399,7 @@ export class App {
       style,
       root: siteRoot(),
       view: this.state.view ?? DEFAULT_VIEW,
+      filters: this.state.filters,
       onPick: (pick) => {
         this.pick(pick);
       },
@@ -291,8 +412,14 @@ export class App {
       },
     });
     window.__havenMap = this.map.map;
-    this.map.applyFilters(this.state.filters);
-    this.map.select(this.state.selection);
+    this.mapCreated();
+  }
+
+  /** Flies to a city or practice once the map exists, clear of the panel. */
+  private flyTo(lon: number, lat: number): void {
+    void this.mapReady.then(() => {
+      this.map?.flyTo(lon, lat, CITY_ZOOM, this.panelPadding());
+    });
   }
 
   private pick(pick: MapPick): void {
@@ -304,15 +431,26 @@ export class App {
     this.open({ kind: pick.kind, slug: pick.slug });
   }
 
+  /** Opens what the search found: a place, a city, a practice, or a policy area as a filter. */
+  private chooseHit(hit: SearchHit): void {
+    if (hit.kind === 'place') this.choosePlace(hit.place);
+    else if (hit.kind === 'city' || hit.kind === 'practice') this.open({ kind: hit.kind, slug: hit.slug }, { fly: true });
+    else if (hit.kind === 'area') {
+      const { filters } = this.state;
+      if (!filters.areas.includes(hit.slug)) this.go({ filters: { ...filters, areas: [...filters.areas, hit.slug] } }, 'push');
+    }
+  }
+
+  /** A place from the search: its city when listed, else what is near it, with a pin. */
   private choosePlace(place: Place): void {
-    this.map?.flyTo(place.lon, place.lat, CITY_ZOOM, this.panelPadding());
     if (place.citySlug !== null) {
-      this.open({ kind: 'city', slug: place.citySlug });
+      this.open({ kind: 'city', slug: place.citySlug }, { fly: true });
       return;
     }
-    this.open(null);
-    this.showNotListed(place);
+    const near: Near = { lon: place.lon, lat: place.lat, name: place.name, place: place.id };
+    this.go({ near, selection: null, page: null }, 'push', { fly: true });
   }
+
 
   // ---- data ---------------------------------------------------------------------------
 
@@ -329,6 +467,8 @@ export class App {
       this.areas = [...areas].sort((a, b) => a.position - b.position);
       this.networks = [...networks].sort((a, b) => a.name.localeCompare(b.name, lang));
       this.allCities = all.items;
+      const names = all.items.map((c) => c.name);
+      void this.mapReady.then(() => this.map?.hideBaseLabels(names));
       this.filterPanel.render(this.t, this.filterOptions(), this.state.filters);
       await this.loadResults();
     } catch (error) {
@@ -414,9 +554,13 @@ export class App {
     try {
       const lang = this.state.lang;
       if (selection.kind === 'city') {
-        const city = await this.api.city(selection.slug, lang, controller.signal);
+        const [city] = await Promise.all([this.api.city(selection.slug, lang, controller.signal), this.reference]);
         if (controller.signal.aborted) return;
-        if (city.slug !== selection.slug) this.open({ kind: 'city', slug: city.slug }, { history: 'replace' });
+        // An old slug: the address names the city's current one, in place of the old.
+        if (city.slug !== selection.slug) {
+          this.state = { ...this.state, selection: { kind: 'city', slug: city.slug } };
+          this.writeUrl('replace');
+        }
         document.title = `${city.name} – ${t('app.name')}`;
         this.detail.show(
           t,
@@ -436,12 +580,14 @@ export class App {
               },
               city,
             ),
+            this.nearButton({ lon: city.lon, lat: city.lat, name: city.name, place: null }),
             this.panelActions('city', city.slug),
           ],
         );
-        if (fly) this.map?.flyTo(city.lon, city.lat, CITY_ZOOM, this.panelPadding());
+        void this.mapReady.then(() => this.map?.select({ kind: 'city', lon: city.lon, lat: city.lat }));
+        if (fly) this.flyTo(city.lon, city.lat);
       } else {
-        const practice = await this.api.practice(selection.slug, lang, controller.signal);
+        const [practice] = await Promise.all([this.api.practice(selection.slug, lang, controller.signal), this.reference]);
         if (controller.signal.aborted) return;
         document.title = `${practice.title.text} – ${t('app.name')}`;
         this.detail.show(
@@ -466,7 +612,8 @@ export class App {
           ],
           { titleLang: practice.title.lang === 'und' ? undefined : practice.title.lang },
         );
-        if (fly) this.map?.flyTo(practice.lon, practice.lat, CITY_ZOOM, this.panelPadding());
+        void this.mapReady.then(() => this.map?.select({ kind: 'practice', lon: practice.lon, lat: practice.lat }));
+        if (fly) this.flyTo(practice.lon, practice.lat);
       }
     } catch (error) {
       if (isAbort(error)) return;
@@ -475,28 +622,11 @@ export class App {
     }
   }
 
-  private showNotListed(place: Place): void {
-    const { t } = this;
-    const suggest = h('button', { type: 'button', class: 'suggest' }, t('place.suggest'));
-    suggest.addEventListener('click', () => {
-      this.goPage({ name: 'add-city', params: { place: place.id, name: place.name } }, null);
-    });
-    const where = [place.district, place.region, countryName(place.country, this.state.lang, place.country)].filter((x): x is string => x !== null && x !== '').join(', ');
-    this.detail.show(t, t('search.notListed'), place.name, [h('p', { class: 'muted' }, where), h('p', { class: 'not-listed' }, t('place.notListed', { name: place.name })), suggest]);
-  }
-
   // ---- pages over the map (forms, dashboards) ---------------------------------------------
 
   /** Opens a page (or closes it with `null`, showing `selection` if any). */
   private goPage(page: Page | null, selection: Selection | null = this.state.selection): void {
-    if (page === null) {
-      this.open(selection, { history: 'push', fly: false });
-      return;
-    }
-    this.page = page;
-    this.state = { ...this.state, selection };
-    this.writeUrl('push');
-    this.showPage();
+    this.go({ page, selection }, 'push');
   }
 
   private viewContext(page: Page): ViewContext {
@@ -568,10 +698,9 @@ export class App {
 
   /** Renders the open page in the panel. */
   private showPage(): void {
-    const page = this.page;
+    const { page } = this.state;
     if (page === null) return;
     this.detailController?.abort();
-    this.map?.select(this.state.selection);
     const view = App.VIEWS[page.name](this.viewContext(page));
     document.title = `${view.title} – ${this.t('app.name')}`;
     document.body.classList.add('page-open');
@@ -605,7 +734,7 @@ export class App {
         void this.account.logout().finally(() => {
           this.me = null;
           this.renderAccountNav();
-          if (this.page) this.showPage();
+          if (this.state.page) this.showPage();
           this.status.notice(t('account.signedOut'));
         });
       });
@@ -621,14 +750,26 @@ export class App {
     for (const lang of LANGUAGES) language.append(h('option', { value: lang, lang }, DICTIONARIES[lang]['language.name']));
     language.addEventListener('change', () => {
       const value = LANGUAGES.find((l) => l === language.value);
-      if (value) this.setLanguage(value);
+      if (value && value !== this.state.lang) this.go({ lang: value }, 'push');
     });
     byId('filters-toggle').addEventListener('click', () => {
       this.toggleFilters();
     });
+    byId('near-me').addEventListener('click', () => {
+      this.nearMe();
+    });
+    byId('skip-map').addEventListener('click', (event) => {
+      event.preventDefault();
+      if (this.isPhone() && this.state.mode !== 'map') this.go({ mode: 'map' }, 'push');
+      byId('map').querySelector<HTMLElement>('canvas')?.focus();
+    });
+    this.filterPanel.onShowResults = () => {
+      this.toggleFilters(false);
+      if (this.state.mode !== 'list') this.go({ mode: 'list' }, 'push');
+    };
     byId('skip-link').addEventListener('click', (event) => {
       event.preventDefault();
-      if (this.isPhone()) this.setMode('list');
+      if (this.isPhone() && this.state.mode !== 'list') this.go({ mode: 'list' }, 'push');
       this.resultsRoot.querySelector<HTMLElement>('#results-heading')?.focus();
     });
     window.matchMedia('(max-width: 720px)').addEventListener('change', () => {
@@ -663,6 +804,26 @@ export class App {
     requestAnimationFrame(() => this.map?.resize());
   }
 
+  /** Where to read more: what Haven is, its data and APIs (pages served by Haven itself). */
+  private renderSiteLinks(): void {
+    const { t } = this;
+    const { lang } = this.state;
+    const nav = byId('site-links');
+    nav.setAttribute('aria-label', t('links.label'));
+    const root = siteRoot();
+    const link = (path: string, label: string): HTMLElement => h('li', {}, h('a', { href: new URL(path, root).href }, label));
+    nav.replaceChildren(
+      h(
+        'ul',
+        {},
+        link(`${lang}/about`, t('links.about')),
+        link(`${lang}/data`, t('links.data')),
+        link('api/docs', t('links.api')),
+        link('ogc', t('links.ogc')),
+      ),
+    );
+  }
+
   /** Every interface string, in the current language. */
   private renderChrome(): void {
     const { t } = this;
@@ -672,23 +833,28 @@ export class App {
     byId('app-tagline').textContent = t('app.tagline');
     byId('map').setAttribute('aria-label', t('map.label'));
     byId('skip-link').textContent = t('skip.results');
+    byId('skip-map').textContent = t('skip.map');
+    this.renderSiteLinks();
     byId('language-label').textContent = t('language.label');
     byId('language', HTMLSelectElement).value = this.state.lang;
     byId('filters-toggle').textContent = t('filters.toggle');
+    byId('near-me').textContent = t('near.me');
+    byId('near-me').title = t('near.meLabel');
     const modes = byId('mode-toggle');
     modes.setAttribute('aria-label', t('mode.label'));
     modes.replaceChildren(
       ...(['map', 'list'] as const).map((mode) => {
         const button = h('button', { type: 'button', 'data-mode': mode, 'aria-pressed': String(mode === this.state.mode) }, t(mode === 'map' ? 'mode.map' : 'mode.list'));
         button.addEventListener('click', () => {
-          this.setMode(mode);
+          if (mode !== this.state.mode) this.go({ mode }, 'push');
         });
         return button;
       }),
     );
     renderLegend(byId('legend', HTMLDetailsElement), t);
-    if (this.isPhone()) byId('legend', HTMLDetailsElement).open = false;
-    this.search.setLanguage(t);
+    // Folded unless the screen has room for it beside the land of the opening view.
+    if (window.matchMedia('(max-width: 1100px), (max-height: 900px)').matches) byId('legend', HTMLDetailsElement).open = false;
+    this.search.setLanguage(t, this.state.lang);
     this.filterPanel.render(t, this.filterOptions(), this.state.filters);
     if (this.cities.length > 0 || this.practices.length > 0) this.renderResults();
     else this.results.update({ t, lang: this.state.lang, areas: this.areas, href: (kind, slug) => this.href(kind, slug) }, 'loading');

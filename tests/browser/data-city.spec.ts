@@ -73,7 +73,7 @@ test('a practice not in the interface language says which language it is shown i
 for (const query of ['Köln', 'koln']) {
   test(`searching "${query}" flies to Köln and opens it`, async ({ page }) => {
     await page.goto('/?lang=en');
-    const box = page.getByRole('combobox', { name: 'Search a place' });
+    const box = page.getByRole('combobox', { name: 'Search places, practices and topics' });
     await box.fill(query);
     await expect(page.getByRole('option').first()).toContainText('Köln');
     await box.press('Enter');
@@ -101,7 +101,7 @@ test('searching a place that is not listed says so and offers to suggest it', as
   const dinslaken = places.find((p) => p.name === 'Dinslaken');
   expect(dinslaken, 'the gazetteer knows Dinslaken').toBeTruthy();
   await page.goto('/?lang=en');
-  await page.getByRole('combobox', { name: 'Search a place' }).fill('Dinslaken');
+  await page.getByRole('combobox', { name: 'Search places, practices and topics' }).fill('Dinslaken');
   await page.getByRole('option', { name: /Dinslaken/ }).first().click();
   if (dinslaken?.city_slug) {
     await expect(page.locator('#detail-title')).toHaveText('Dinslaken');
@@ -112,4 +112,33 @@ test('searching a place that is not listed says so and offers to suggest it', as
   await expect(page.locator('#detail-title')).toHaveText('Suggest Dinslaken');
   expect(await seriousViolations(page)).toEqual([]);
   await screenshot(page, 'desk-suggest');
+});
+
+test('a city with no network membership is never called a member of other networks', async ({ page, request }) => {
+  const body = (await (await request.get('/api/v1/cities?limit=1000')).json()) as { features: { properties: { slug: string; networks: string[] } }[] };
+  const without = body.features.filter((f) => f.properties.networks.length === 0).map((f) => f.properties.slug);
+  expect(without, 'the bundled data lists cities for their practices alone').toContain('altena');
+
+  await page.goto('/?lang=en&city=altena#map=8/51.3/7.67');
+  const panel = page.locator('#detail');
+  await expect(panel.locator('#detail-title')).toHaveText('Altena');
+  await expect(panel.locator('.category')).toHaveText('Local practices; no network membership recorded');
+  await expect(panel).not.toContainText('Member of other city networks');
+  await expect(panel).toContainText('No network membership recorded.');
+  // The legend explains the category the map draws it in.
+  await expect(page.locator('#legend')).toContainText('Local practices; no network membership recorded');
+  await waitForMapIdle(page);
+  const drawn = await page.evaluate(() =>
+    window.__havenMap?.queryRenderedFeatures({ layers: ['haven-cities'] }).find((f) => f.properties.slug === 'altena')?.properties.category,
+  );
+  expect(drawn).toBe('no_network');
+
+  // In the list, every such city says so too.
+  await page.goto('/?lang=en');
+  const rows = page.locator('#results tbody tr');
+  await expect(rows.first()).toBeVisible();
+  const statuses = await rows.evaluateAll((trs) =>
+    trs.map((tr) => ({ slug: new URL((tr.querySelector('a') as HTMLAnchorElement).href).searchParams.get('city'), status: tr.querySelectorAll('td')[1]?.textContent })),
+  );
+  for (const slug of without) expect(statuses.find((s) => s.slug === slug)?.status, slug).toBe('No network');
 });

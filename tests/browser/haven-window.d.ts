@@ -1,5 +1,6 @@
 /** What the browser tests use of the page's `window.__havenMap` (a MapLibre `Map`). */
 interface HavenRenderedFeature {
+  id?: string | number;
   properties: Record<string, unknown>;
   geometry: { type: string; coordinates: unknown };
   layer: { id: string };

@@ -163,9 +163,10 @@ export async function listedSlugs(page: Page, kind: 'city' | 'practice'): Promis
   return hrefs.map((href) => new URL(href).searchParams.get(kind)).filter((slug): slug is string => slug !== null);
 }
 
-/** Serious and critical axe violations, readable. */
-export async function seriousViolations(page: Page): Promise<string[]> {
-  const axe = await new AxeBuilder({ page }).analyze();
+/** Serious and critical axe violations, readable; `include` limits the check to a part of the page. */
+export async function seriousViolations(page: Page, include?: string): Promise<string[]> {
+  const builder = new AxeBuilder({ page });
+  const axe = await (include === undefined ? builder : builder.include(include)).analyze();
   return axe.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);

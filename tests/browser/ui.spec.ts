@@ -12,7 +12,7 @@ test.describe('with a German browser', () => {
     await page.goto('/');
     await expect(page.locator('html')).toHaveAttribute('lang', 'de');
     await expect(page.locator('#app-tagline')).toHaveText('Karte der solidarischen Städte');
-    await expect(page.getByRole('combobox', { name: 'Ort suchen' })).toBeVisible();
+    await expect(page.getByRole('combobox', { name: 'Orte, Praktiken und Themen suchen' })).toBeVisible();
 
     await page.getByRole('combobox', { name: 'Sprache' }).selectOption('fr');
     await expect(page.locator('html')).toHaveAttribute('lang', 'fr');

@@ -17,6 +17,7 @@ import {
   parsePractice,
   parsePracticePage,
   parseProblem,
+  parseSearch,
 } from './parse';
 import type {
   CityDetail,
@@ -28,6 +29,7 @@ import type {
   PracticeDetail,
   PracticeSummary,
   Results,
+  SearchResult,
 } from './types';
 
 /** Why a request failed: `status` 0 means the server was not reached or answered nonsense. */
@@ -81,6 +83,13 @@ function cacheMode(): RequestCache {
 const PAGE_SIZE = 1000;
 /** A safety stop against a server whose `next` links never end. */
 const MAX_PAGES = 50;
+
+/** Half the earth's circumference: `near` without a radius limit, the nearest first. */
+const ANYWHERE_KM = '20000';
+
+function nearParams(point: { lon: number; lat: number }, filters: Filters, lang: Language, limit: number): [string, string][] {
+  return [...filterParams(filters), ['near', `${point.lon.toFixed(5)},${point.lat.toFixed(5)}`], ['radius_km', ANYWHERE_KM], ['lang', lang], ['limit', String(limit)]];
+}
 
 export type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -167,12 +176,27 @@ export class HavenApi {
     return this.all(this.url('practices', params), parsePracticePage, signal);
   }
 
+  /** The `limit` nearest cities to a point matching `filters`, nearest first, with `distanceKm`. */
+  nearestCities(point: { lon: number; lat: number }, filters: Filters, lang: Language, limit: number, signal?: AbortSignal): Promise<readonly CitySummary[]> {
+    return this.parsed(this.url('cities', nearParams(point, filters, lang, limit)), parseCityPage, signal).then((page) => page.items);
+  }
+
+  /** The `limit` nearest practices to a point matching `filters`, nearest first, with `distanceKm`. */
+  nearestPractices(point: { lon: number; lat: number }, filters: Filters, lang: Language, limit: number, signal?: AbortSignal): Promise<readonly PracticeSummary[]> {
+    return this.parsed(this.url('practices', nearParams(point, filters, lang, limit)), parsePracticePage, signal).then((page) => page.items);
+  }
+
   city(slug: string, lang: Language, signal?: AbortSignal): Promise<CityDetail> {
     return this.parsed(this.url(`cities/${encodeURIComponent(slug)}`, [['lang', lang]]), parseCity, signal);
   }
 
   practice(slug: string, lang: Language, signal?: AbortSignal): Promise<PracticeDetail> {
     return this.parsed(this.url(`practices/${encodeURIComponent(slug)}`, [['lang', lang]]), parsePractice, signal);
+  }
+
+  /** Places, cities, practices and policy areas for the search box, grouped. */
+  search(query: string, lang: Language, limit = 5, signal?: AbortSignal): Promise<SearchResult> {
+    return this.parsed(this.url('search', [['q', query], ['lang', lang], ['limit', String(limit)]]), parseSearch, signal);
   }
 
   places(query: string, limit = 8, signal?: AbortSignal): Promise<readonly Place[]> {

@@ -21,6 +21,7 @@ import type {
   PracticeSummary,
   Region,
   SafeHarbour,
+  SearchResult,
   Source,
 } from './types';
 
@@ -172,6 +173,7 @@ function citySummary(value: Json, path: string): CitySummary {
     policyAreas: strings(p, 'policy_areas', at),
     practiceCount: optNumber(p, 'practice_count', at) ?? 0,
     ...point(feature, path),
+    distanceKm: optNumber(p, 'distance_km', at),
   };
 }
 
@@ -225,6 +227,7 @@ function practiceSummary(value: Json, path: string): PracticeSummary {
     ended: optNumber(p, 'ended', at),
     organisation: optString(p, 'organisation', at),
     ...point(feature, path),
+    distanceKm: optNumber(p, 'distance_km', at),
   };
 }
 
@@ -316,8 +319,7 @@ export function parsePractice(value: Json): PracticeDetail {
   };
 }
 
-export function parsePlaces(value: Json): readonly Place[] {
-  return list(value, '$', (v, path) => {
+function place(v: Json, path: string): Place {
     const p = object(v, path);
     return {
       id: optString(p, 'id', path) ?? `${string(p, 'name', path)}@${number(p, 'lon', path)},${number(p, 'lat', path)}`,
@@ -330,7 +332,34 @@ export function parsePlaces(value: Json): readonly Place[] {
       lat: number(p, 'lat', path),
       citySlug: optString(p, 'city_slug', path),
     };
-  });
+}
+
+export function parsePlaces(value: Json): readonly Place[] {
+  return list(value, '$', place);
+}
+
+export function parseSearch(value: Json): SearchResult {
+  const o = object(value, '$');
+  const cityRef = (c: Obj, path: string): { slug: string; name: string } => ({ slug: string(c, 'slug', path), name: string(c, 'name', path) });
+  return {
+    q: optString(o, 'q', '$') ?? '',
+    places: optList(o, 'places', '$', place),
+    cities: optList(o, 'cities', '$', (v, path) => {
+      const c = object(v, path);
+      return { ...cityRef(c, path), country: optString(c, 'country', path) ?? '' };
+    }),
+    citiesMatched: optNumber(o, 'cities_matched', '$') ?? 0,
+    practices: optList(o, 'practices', '$', (v, path) => {
+      const p = object(v, path);
+      return { slug: string(p, 'slug', path), title: requiredLocalised(p, 'title', path), city: cityRef(object(p.city, `${path}.city`), `${path}.city`) };
+    }),
+    practicesMatched: optNumber(o, 'practices_matched', '$') ?? 0,
+    policyAreas: optList(o, 'policy_areas', '$', (v, path) => {
+      const a = object(v, path);
+      return { slug: string(a, 'slug', path), label: string(a, 'label', path), practiceCount: optNumber(a, 'practice_count', path) ?? 0 };
+    }),
+    suggestions: strings(o, 'suggestions', '$'),
+  };
 }
 
 /** An RFC 9457 problem document, as far as it can be read. */

@@ -42,7 +42,7 @@ export interface SafeHarbour {
 }
 
 /** How a city is drawn and explained in the legend. */
-export type CityCategory = 'safe_harbour_alliance' | 'safe_harbour' | 'network_member';
+export type CityCategory = 'safe_harbour_alliance' | 'safe_harbour' | 'network_member' | 'no_network';
 
 export interface CitySummary {
   readonly slug: string;
@@ -59,6 +59,8 @@ export interface CitySummary {
   readonly practiceCount: number;
   readonly lon: number;
   readonly lat: number;
+  /** Kilometres from the `near` point of the request; null without one. */
+  readonly distanceKm: number | null;
 }
 
 export interface Membership {
@@ -113,6 +115,8 @@ export interface PracticeSummary {
   readonly organisation: string | null;
   readonly lon: number;
   readonly lat: number;
+  /** Kilometres from the `near` point of the request; null without one. */
+  readonly distanceKm: number | null;
 }
 
 export interface Source {
@@ -145,6 +149,19 @@ export interface Place {
   readonly citySlug: string | null;
 }
 
+/** What the search box finds for one text (`GET /api/v1/search`), grouped. */
+export interface SearchResult {
+  readonly q: string;
+  readonly places: readonly Place[];
+  readonly cities: readonly { readonly slug: string; readonly name: string; readonly country: string }[];
+  readonly citiesMatched: number;
+  readonly practices: readonly { readonly slug: string; readonly title: LocalisedText; readonly city: { readonly slug: string; readonly name: string } }[];
+  readonly practicesMatched: number;
+  readonly policyAreas: readonly { readonly slug: string; readonly label: string; readonly practiceCount: number }[];
+  /** Similar words that find something, when nothing is found. */
+  readonly suggestions: readonly string[];
+}
+
 /** One page of a GeoJSON collection. */
 export interface Page<T> {
   readonly items: readonly T[];
@@ -159,8 +176,9 @@ export interface Results<T> {
 }
 
 /** Which category a city is drawn in, from its collection properties. */
-export function cityCategory(city: Pick<CitySummary, 'safeHarbour' | 'allianceMember'>): CityCategory {
+export function cityCategory(city: Pick<CitySummary, 'safeHarbour' | 'allianceMember' | 'networks'>): CityCategory {
   if (city.safeHarbour && city.allianceMember) return 'safe_harbour_alliance';
   if (city.safeHarbour) return 'safe_harbour';
-  return 'network_member';
+  // Listed for its practices (or a demand record) alone: it is no member of anything.
+  return city.networks.length > 0 ? 'network_member' : 'no_network';
 }

@@ -7,7 +7,7 @@
 import type { Claim } from '../api/account';
 import type { CityDetail } from '../api/types';
 import { h } from '../ui/dom';
-import { type FieldError, Form, checkSources, isWebUrl, required, sourceFields, sourceUrls } from '../ui/form';
+import { type FieldError, Form, checkSources, isWebUrl, required, sourceFields, sourceUrls, textLanguage, textLanguageField } from '../ui/form';
 import { type View, type ViewContext, pageLink, placeLabel, placePicker } from '../views/context';
 import { checkedAreas, cityOptions } from '../suggest/forms';
 
@@ -72,6 +72,7 @@ function cityForm(context: ViewContext, city: CityDetail): HTMLElement {
   form.field({ name: 'website', label: t('correction.website'), type: 'url', value: initial.website });
   form.field({ name: 'population', label: t('editor.population'), type: 'number', value: initial.population });
   form.field({ name: 'summary', label: t('correction.summary'), type: 'textarea', value: initial.summary });
+  textLanguageField(form, t, lang);
   form.field({ name: 'reason', label: t('editor.reason'), hint: t('editor.reasonHint') });
   form.submitButton(t('editor.save'));
   form.onSubmit(
@@ -86,7 +87,7 @@ function cityForm(context: ViewContext, city: CityDetail): HTMLElement {
       if (form.value('name') !== initial.name) fields.name = form.value('name');
       if (form.value('website') !== initial.website) fields.website = form.value('website') === '' ? null : form.value('website');
       if (form.value('population') !== initial.population) fields.population = form.value('population') === '' ? null : Number(form.value('population'));
-      if (form.value('summary') !== initial.summary.trim()) fields.summary = { [lang]: form.value('summary') };
+      if (form.value('summary') !== initial.summary.trim()) fields.summary = { [textLanguage(form, lang)]: form.value('summary') };
       if (form.value('reason') !== '') fields.reason = form.value('reason');
       await context.account.updateCity(city.slug, fields);
       form.say(t('editor.saved'), 'ok');
@@ -103,6 +104,7 @@ function practiceForm(context: ViewContext, city: CityDetail): HTMLElement {
   form.field({ name: 'summary', label: t('suggest.practiceSummary'), type: 'textarea' });
   form.field({ name: 'organisation', label: t('suggest.organisation') });
   form.field({ name: 'started', label: t('suggest.started'), type: 'number' });
+  textLanguageField(form, t, lang);
   const boxes = context.areas.map((area) => h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'payload.policy_areas', value: area.slug }), ' ', area.label));
   form.add(h('fieldset', { class: 'areas' }, h('legend', {}, t('filters.areas')), ...boxes));
   sourceFields(form, t);
@@ -116,10 +118,11 @@ function practiceForm(context: ViewContext, city: CityDetail): HTMLElement {
     },
     async () => {
       const areas = checkedAreas(form);
+      const written = textLanguage(form, lang);
       const slug = await context.account.createPractice(city.slug, {
-        original_lang: lang,
-        title: { [lang]: form.value('title') },
-        ...(form.value('summary') !== '' ? { summary: { [lang]: form.value('summary') } } : {}),
+        original_lang: written,
+        title: { [written]: form.value('title') },
+        ...(form.value('summary') !== '' ? { summary: { [written]: form.value('summary') } } : {}),
         ...(form.value('organisation') !== '' ? { organisation: form.value('organisation') } : {}),
         ...(form.value('started') !== '' ? { started: Number(form.value('started')) } : {}),
         ...(areas.length > 0 ? { policy_areas: areas } : {}),

@@ -1,18 +1,12 @@
-import { featureFilter as compileFilter } from '@maplibre/maplibre-gl-style-spec';
-import type { ExpressionSpecification } from 'maplibre-gl';
 import { describe, expect, it } from 'vitest';
-import { NOT_CLUSTER, IS_CLUSTER } from '../map/layers';
 import {
   type Filters,
   NO_FILTERS,
-  featureFilter,
   filterParams,
   filterQuery,
   filteredTileTemplate,
   hasFilters,
-  matches,
   sameFilters,
-  tileProperty,
   toggle,
 } from './filters';
 
@@ -28,6 +22,14 @@ describe('filter parameters', () => {
       ['region', 'DE-05'],
     ]);
     expect(filterQuery(f)).toBe('policy_area=housing,work&network=iash&country=DE,IT&region=DE-05');
+  });
+
+  it('asks for all of several areas with the same parameter as the API and the tiles', () => {
+    expect(filterQuery(filters({ areas: ['work', 'housing'], areaMatch: 'all' }))).toBe('policy_area=housing,work&policy_area_match=all');
+    // All of one area is any of it: one URL, one cached tile.
+    expect(filterQuery(filters({ areas: ['work'], areaMatch: 'all' }))).toBe('policy_area=work');
+    expect(filteredTileTemplate('http://h/t/{z}/{x}/{y}.mvt?policy_area_match=all', filters({ areas: ['work'] }))).toBe('http://h/t/{z}/{x}/{y}.mvt?policy_area=work');
+    expect(sameFilters(filters({ areas: ['a', 'b'] }), filters({ areas: ['a', 'b'], areaMatch: 'all' }))).toBe(false);
   });
 
   it('is empty without filters', () => {
@@ -60,73 +62,5 @@ describe('filteredTileTemplate', () => {
     expect(filteredTileTemplate(previous, filters({ countries: ['PL'] }))).toBe(`${template}?v=3&country=PL`);
     expect(filteredTileTemplate(previous, NO_FILTERS)).toBe(`${template}?v=3`);
     expect(filteredTileTemplate(template, NO_FILTERS)).toBe(template);
-  });
-});
-
-describe('featureFilter', () => {
-  /** Evaluates the expression like MapLibre does on one tile feature. */
-  function shown(expression: ExpressionSpecification | null, base: ExpressionSpecification, properties: Record<string, unknown>): boolean {
-    const compiled = compileFilter(expression ? ['all', base, expression] : base, 'test');
-    return compiled.filter({ zoom: 6 }, { type: 1, properties, geometry: [] } as never);
-  }
-
-  const koeln = { slug: 'koeln', cluster: false, country: 'DE', area_housing: true, area_reception: true, area_health: false, net_iash: false, net_eurocities: true };
-  const gdansk = { slug: 'gdansk', cluster: false, country: 'PL', area_housing: false, area_reception: false, area_health: false, net_iash: false, net_eurocities: false };
-  const cluster = { cluster: true, count: 12, area_housing: 3, area_health: 0 };
-
-  it('uses the tile property names of the contract', () => {
-    expect(tileProperty('area', 'sea-rescue-safe-passage')).toBe('area_sea_rescue_safe_passage');
-    expect(tileProperty('net', 'buendnis-staedte-sicherer-haefen')).toBe('net_buendnis_staedte_sicherer_haefen');
-  });
-
-  it('shows everything without filters', () => {
-    expect(featureFilter(NO_FILTERS, 'cities')).toBeNull();
-  });
-
-  it('selects features with any of the areas', () => {
-    const f = featureFilter(filters({ areas: ['health', 'housing'] }), 'cities');
-    expect(shown(f, NOT_CLUSTER, koeln)).toBe(true);
-    expect(shown(f, NOT_CLUSTER, gdansk)).toBe(false);
-  });
-
-  it('judges clusters by their per-area counts', () => {
-    expect(shown(featureFilter(filters({ areas: ['housing'] }), 'cities'), IS_CLUSTER, cluster)).toBe(true);
-    expect(shown(featureFilter(filters({ areas: ['health'] }), 'cities'), IS_CLUSTER, cluster)).toBe(false);
-    // Networks and countries are not in clusters: those are left to the filtered tiles.
-    expect(shown(featureFilter(filters({ countries: ['PL'] }), 'cities'), IS_CLUSTER, cluster)).toBe(true);
-  });
-
-  it('filters cities by network and country', () => {
-    expect(shown(featureFilter(filters({ networks: ['eurocities'] }), 'cities'), NOT_CLUSTER, koeln)).toBe(true);
-    expect(shown(featureFilter(filters({ networks: ['iash'] }), 'cities'), NOT_CLUSTER, koeln)).toBe(false);
-    expect(shown(featureFilter(filters({ countries: ['PL', 'IT'] }), 'cities'), NOT_CLUSTER, koeln)).toBe(false);
-    expect(shown(featureFilter(filters({ countries: ['PL', 'IT'] }), 'cities'), NOT_CLUSTER, gdansk)).toBe(true);
-  });
-
-  it('treats a missing flag as not set', () => {
-    expect(shown(featureFilter(filters({ areas: ['work'] }), 'cities'), NOT_CLUSTER, koeln)).toBe(false);
-  });
-
-  it('agrees with the same decision on API data', () => {
-    const cases: Filters[] = [
-      filters({ areas: ['housing'] }),
-      filters({ areas: ['health'] }),
-      filters({ networks: ['eurocities'] }),
-      filters({ countries: ['PL'] }),
-      filters({ areas: ['reception'], countries: ['DE'] }),
-    ];
-    const api = [
-      { tile: koeln, item: { policyAreas: ['housing', 'reception'], networks: ['eurocities'], country: 'DE' } },
-      { tile: gdansk, item: { policyAreas: [], networks: [], country: 'PL' } },
-    ];
-    for (const f of cases) {
-      for (const { tile, item } of api) expect(shown(featureFilter(f, 'cities'), NOT_CLUSTER, tile), JSON.stringify(f)).toBe(matches(item, f));
-    }
-  });
-
-  it('filters practices by area only (the rest comes with the tiles)', () => {
-    const practice = { slug: 'p', cluster: false, area_housing: true };
-    expect(shown(featureFilter(filters({ areas: ['housing'], countries: ['PL'] }), 'practices'), NOT_CLUSTER, practice)).toBe(true);
-    expect(featureFilter(filters({ countries: ['PL'] }), 'practices')).toBeNull();
   });
 });

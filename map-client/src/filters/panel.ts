@@ -36,7 +36,17 @@ export class FilterPanel {
       event.preventDefault();
     });
     this.count = h('p', { class: 'filters-count', id: 'filters-count', role: 'status', 'aria-live': 'polite' });
+    this.show = h('button', { type: 'button', class: 'show-results' });
+    this.show.addEventListener('click', () => {
+      this.onShowResults();
+    });
   }
+
+  /** "Show N results", which the phone's filter sheet ends with (CSS shows it there only). */
+  private readonly show: HTMLButtonElement;
+  private counts: { readonly cities: number; readonly practices: number } | null = null;
+  /** Called by the "Show N results" button. */
+  onShowResults: () => void = () => undefined;
 
   render(t: Translate, options: FilterOptions, filters: Filters): void {
     this.t = t;
@@ -50,6 +60,21 @@ export class FilterPanel {
       });
       return h('li', {}, box, h('label', { for: id, title: area.description }, area.label));
     });
+    const matchRadio = (value: 'any' | 'all', label: string): HTMLElement => {
+      const id = `area-match-${value}`;
+      const radio = h('input', { type: 'radio', id, name: 'area-match', value, checked: filters.areaMatch === value });
+      radio.addEventListener('change', () => {
+        if (radio.checked) this.change({ ...this.filters, areaMatch: value });
+      });
+      return h('li', {}, radio, h('label', { for: id }, label));
+    };
+    // Several ticked areas combine as the person says, in words, never silently.
+    const areaMatch = h(
+      'fieldset',
+      { class: 'area-match' },
+      h('legend', {}, t('filters.areaMatch')),
+      h('ul', {}, matchRadio('any', t('filters.areaMatchAny')), matchRadio('all', t('filters.areaMatchAll'))),
+    );
     const select = (
       id: string,
       label: string,
@@ -82,6 +107,7 @@ export class FilterPanel {
         { class: 'filter-areas' },
         h('legend', {}, t('filters.areas')),
         h('ul', {}, ...areaBoxes),
+        areaMatch,
       ),
       select(
         'filter-network',
@@ -111,7 +137,9 @@ export class FilterPanel {
       h('h2', { id: 'filters-heading' }, t('filters.heading')),
       this.form,
       this.count,
+      this.show,
     );
+    this.setCounts(this.counts);
   }
 
   /** Shows new filters (from the URL or another control) without losing focus needlessly. */
@@ -123,6 +151,7 @@ export class FilterPanel {
       return;
     }
     for (const box of this.form.querySelectorAll<HTMLInputElement>('input[name="area"]')) box.checked = filters.areas.includes(box.value);
+    for (const radio of this.form.querySelectorAll<HTMLInputElement>('input[name="area-match"]')) radio.checked = radio.value === filters.areaMatch;
     const set = (id: string, value: string | null): void => {
       const element = this.form.querySelector<HTMLSelectElement>(`#${id}`);
       if (element) element.value = value ?? '';
@@ -138,6 +167,8 @@ export class FilterPanel {
     if (counts === null) this.count.textContent = '';
     else if (counts === 'loading') this.count.textContent = this.t('filters.loading');
     else this.count.textContent = this.t('filters.matching', counts);
+    if (counts !== 'loading') this.counts = counts;
+    this.show.textContent = this.counts === null ? this.t('filters.showList') : this.t('filters.showResults', this.counts);
   }
 
   private change(filters: Filters): void {

@@ -43,6 +43,27 @@ export function formatDate(value: string, language: Language): string {
   return (day === undefined ? monthYear : dayMonthYear)(language).format(date);
 }
 
+/** How precise a partial date is: `2018`, `2018-09` or `2018-09-14`. */
+export function datePrecision(value: string): 'year' | 'month' | 'day' {
+  const match = PARTIAL_DATE.exec(value);
+  if (!match) return 'day';
+  return match[3] !== undefined ? 'day' : match[2] !== undefined ? 'month' : 'year';
+}
+
+const shortDay = memo((language) => new Intl.DateTimeFormat(language, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' }));
+const shortMonth = memo((language) => new Intl.DateTimeFormat(language, { year: 'numeric', month: 'short', timeZone: 'UTC' }));
+
+/** A partial date in a narrow column: "14 Feb 2020", "Feb 2020", "2020" (in the interface language). */
+export function formatShortDate(value: string, language: Language): string {
+  const match = PARTIAL_DATE.exec(value);
+  if (!match) return value;
+  const [, year, month, day] = match;
+  if (month === undefined) return year ?? value;
+  const date = new Date(Date.UTC(Number(year), Number(month) - 1, day === undefined ? 1 : Number(day)));
+  if (Number.isNaN(date.getTime())) return value;
+  return (day === undefined ? shortMonth : shortDay)(language).format(date);
+}
+
 export function formatNumber(value: number, language: Language): string {
   return numbers(language).format(value);
 }
@@ -63,4 +84,12 @@ export function countryName(code: string, language: Language, fallback: string =
   } catch {
     return fallback;
   }
+}
+
+const kilometres = memo((language) => new Intl.NumberFormat(language, { style: 'unit', unit: 'kilometer', maximumFractionDigits: 1 }));
+const wholeKilometres = memo((language) => new Intl.NumberFormat(language, { style: 'unit', unit: 'kilometer', maximumFractionDigits: 0 }));
+
+/** A distance for people: "2.4 km" below 10 km, "37 km" above, in the interface language. */
+export function formatDistance(km: number, language: Language): string {
+  return (km < 10 ? kilometres : wholeKilometres)(language).format(km);
 }

@@ -10,6 +10,7 @@ const city = (slug: string, name: string, extra: Partial<CitySummary> = {}): Cit
   countryName: 'Germany',
   region: null,
   population: null,
+  distanceKm: null,
   networks: [],
   safeHarbour: null,
   allianceMember: false,

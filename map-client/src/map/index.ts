@@ -7,13 +7,13 @@
  * from Haven's own origin with nothing fetched from a CDN.
  */
 
-import type { ExpressionSpecification, MapGeoJSONFeature, MapMouseEvent, MapSourceDataEvent, StyleSpecification, VectorTileSource } from 'maplibre-gl';
-import { Map as MapLibreMap, NavigationControl, ScaleControl, prewarm, setWorkerUrl } from 'maplibre-gl';
+import type { ExpressionSpecification, GeoJSONSource, MapGeoJSONFeature, MapMouseEvent, MapSourceDataEvent, StyleSpecification, VectorTileSource } from 'maplibre-gl';
+import { Map as MapLibreMap, Marker, NavigationControl, ScaleControl, prewarm, setWorkerUrl } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
-import { type Filters, featureFilter, filteredTileTemplate } from '../filters/filters';
-import type { MapView, Selection } from '../state/url';
-import { CITIES, DATA_LAYERS, LAYER, PRACTICES, type TileTemplates, selectedFilter, withHavenLayers } from './layers';
+import { type Filters, filteredTileTemplate } from '../filters/filters';
+import type { MapView } from '../state/url';
+import { CITIES, COLORS, LAYER, PRACTICES, SELECTION, type TileTemplates, withHavenLayers } from './layers';
 import { havenStyle } from './style';
 
 setWorkerUrl(workerUrl);
@@ -68,9 +68,18 @@ export async function loadBaseStyle(root: string): Promise<{ style: StyleSpecifi
 /** What the person clicked on the map. */
 export type MapPick = { readonly kind: 'city' | 'practice'; readonly slug: string } | { readonly kind: 'cluster'; readonly lon: number; readonly lat: number };
 
+/** What the map rings as open: a city or practice at its point. */
+export interface MapSelection {
+  readonly kind: 'city' | 'practice';
+  readonly lon: number;
+  readonly lat: number;
+}
+
 export interface HavenMapOptions {
   readonly container: HTMLElement;
   readonly view: MapView;
+  /** The filters the tiles are asked with from the first request on. */
+  readonly filters: Filters;
   readonly style: StyleSpecification;
   /** The site root (`http://host/`), for tile URLs in a style that gives none. */
   readonly root: string;
@@ -84,11 +93,15 @@ export interface HavenMapOptions {
 export class HavenMap {
   readonly map: MapLibreMap;
   private readonly templates: TileTemplates;
-  private filters: Filters | null = null;
+  private filters: Filters;
+  /** The tile URL each data source should have; set once its tiles have settled. */
+  private styleReady = false;
+  private readonly wantedTiles = new Map<typeof CITIES | typeof PRACTICES, string>();
 
   constructor(options: HavenMapOptions) {
-    const { style, templates, basemap } = withHavenLayers(options.style, options.root);
+    const { style, templates, basemap } = withHavenLayers(options.style, options.root, options.filters);
     this.templates = templates;
+    this.filters = options.filters;
     this.map = new MapLibreMap({
       container: options.container,
       style,
@@ -98,6 +111,14 @@ export class HavenMap {
       attributionControl: { compact: true },
     });
     this.showBasemapAfterCities(basemap);
+    // Not `isStyleLoaded()`: that is false whenever tiles load, and 'load' fires only once.
+    void this.map.once('load').then(() => {
+      this.styleReady = true;
+      this.flushTiles();
+    });
+    this.map.on('sourcedata', (event: MapSourceDataEvent) => {
+      if ((event.sourceId === CITIES || event.sourceId === PRACTICES) && event.isSourceLoaded) this.flushTiles();
+    });
     this.map.addControl(new NavigationControl({ visualizePitch: false }), 'top-right');
     this.map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');
     this.map.on('moveend', () => {
@@ -165,36 +186,38 @@ export class HavenMap {
     });
   }
 
-  /** Shows only what the filters select: at once by expression, exactly by filtered tiles. */
+  /**
+   * Shows only what the filters select, by the server's filtered tiles (exact, clusters
+   * counted for the filter): the old tiles stay drawn until the new ones replace them.
+   *
+   * A source's tile URL changes only while none of its tiles is loading. MapLibre 6 does not
+   * refetch a tile that is loading when `setTiles` is called (it re-parses the old data once
+   * that arrives), and a layer filter change re-parses tiles too, racing with fetches; both
+   * left clusters of the unfiltered tiles drawn over filtered data ("feature index out of
+   * bounds" on every query). So no layer filter follows the filters, and URLs wait for a
+   * settled source (`flushTiles`).
+   */
   applyFilters(filters: Filters): void {
     this.filters = filters;
-    const apply = (): void => {
-      for (const layer of DATA_LAYERS) {
-        if (!this.map.getLayer(layer.id)) continue;
-        const expression = featureFilter(filters, layer.source);
-        const filter: ExpressionSpecification = expression ? ['all', layer.base, expression] : layer.base;
-        this.map.setFilter(layer.id, filter);
-      }
-      for (const [id, template] of [
-        [CITIES, this.templates.cities],
-        [PRACTICES, this.templates.practices],
-      ] as const) {
-        const source = this.map.getSource<VectorTileSource>(id);
-        const tiles = this.fresh(filteredTileTemplate(template, filters));
-        if (source && source.tiles[0] !== tiles) source.setTiles([tiles]);
-      }
-    };
-    if (this.map.isStyleLoaded()) apply();
-    else
-      void this.map.once('load').then(() => {
-        if (this.filters === filters) apply();
-      });
+    this.wantedTiles.set(CITIES, this.fresh(filteredTileTemplate(this.templates.cities, filters)));
+    this.wantedTiles.set(PRACTICES, this.fresh(filteredTileTemplate(this.templates.practices, filters)));
+    this.flushTiles();
+  }
+
+  /** Gives each settled data source the tile URL it should have. */
+  private flushTiles(): void {
+    if (!this.styleReady) return;
+    for (const [id, tiles] of this.wantedTiles) {
+      const source = this.map.getSource<VectorTileSource>(id);
+      if (!source || source.tiles[0] === tiles || !this.map.isSourceLoaded(id)) continue;
+      source.setTiles([tiles]);
+    }
   }
 
   /** Published data changed (an approval, an editor's edit): fetch the data tiles again. */
   refreshData(): void {
     this.generation += 1;
-    if (this.filters) this.applyFilters(this.filters);
+    this.applyFilters(this.filters);
   }
 
   /** Tile URLs carry a generation after a change so no cached tile is shown. */
@@ -205,17 +228,61 @@ export class HavenMap {
 
   private generation = 0;
 
-  /** Rings the open city or practice. */
-  select(selection: Selection | null): void {
+  /** Rings the open city or practice at its point (nothing with `null`). */
+  select(selection: MapSelection | null): void {
     const apply = (): void => {
-      const city = selection?.kind === 'city' ? selection.slug : null;
-      const practice = selection?.kind === 'practice' ? selection.slug : null;
-      this.map.setFilter(LAYER.selectedCity, selectedFilter(city));
-      this.map.setFilter(LAYER.selectedPractice, selectedFilter(practice));
+      void this.map.getSource<GeoJSONSource>(SELECTION)?.setData({
+        type: 'FeatureCollection',
+        features:
+          selection === null
+            ? []
+            : [{ type: 'Feature', properties: { kind: selection.kind }, geometry: { type: 'Point', coordinates: [selection.lon, selection.lat] } }],
+      });
     };
-    if (this.map.isStyleLoaded()) apply();
+    if (this.styleReady) apply();
     else void this.map.once('load').then(apply);
   }
+
+  /**
+   * Hides the base map's labels of listed cities: Haven's own labels name them, so a name is
+   * never shown twice nor drawn through a marker ("Kre●ld / Krefeld").
+   */
+  hideBaseLabels(names: readonly string[]): void {
+    const apply = (): void => {
+      for (const layer of this.map.getStyle().layers) {
+        if (layer.type !== 'symbol' || !('source-layer' in layer) || layer['source-layer'] !== 'place_labels') continue;
+        // Haven's style writes its filters as expressions, which combine with this one.
+        const own = (this.baseFilters.get(layer.id) ?? layer.filter ?? null) as ExpressionSpecification | null;
+        this.baseFilters.set(layer.id, own);
+        const notListed: ExpressionSpecification = ['!', ['in', ['get', 'name'], ['literal', [...names]]]];
+        const filter: ExpressionSpecification = own === null ? notListed : ['all', own, notListed];
+        this.map.setFilter(layer.id, filter);
+      }
+    };
+    if (this.styleReady) apply();
+    else void this.map.once('load').then(apply);
+  }
+
+  /** The base map label layers' own filters, before `hideBaseLabels`. */
+  private readonly baseFilters = new Map<string, ExpressionSpecification | null>();
+
+  /** Puts the pin of a searched place or the person's location (removes it with `null`). */
+  pin(point: { lon: number; lat: number; label: string } | null): void {
+    if (point === null) {
+      this.marker?.remove();
+      this.marker = null;
+      return;
+    }
+    if (!this.marker) {
+      this.marker = new Marker({ color: COLORS.pin });
+      this.marker.getElement().classList.add('haven-pin');
+      this.marker.getElement().setAttribute('role', 'img');
+    }
+    this.marker.getElement().setAttribute('aria-label', point.label);
+    this.marker.setLngLat([point.lon, point.lat]).addTo(this.map);
+  }
+
+  private marker: Marker | null = null;
 
   resize(): void {
     this.map.resize();

@@ -11,12 +11,12 @@
 import type {
   CircleLayerSpecification,
   ExpressionSpecification,
-  FilterSpecification,
   LayerSpecification,
   StyleSpecification,
   SymbolLayerSpecification,
 } from 'maplibre-gl';
 import type { CityCategory } from '../api/types';
+import { type Filters, NO_FILTERS, filteredTileTemplate } from '../filters/filters';
 
 export const CITIES = 'cities';
 export const PRACTICES = 'practices';
@@ -28,15 +28,18 @@ export const LAYER = {
   cityClusterCounts: 'haven-city-cluster-counts',
   cities: 'haven-cities',
   cityLabels: 'haven-city-labels',
-  selectedCity: 'haven-selected-city',
-  selectedPractice: 'haven-selected-practice',
+  selected: 'haven-selected',
 } as const;
+
+/** The GeoJSON source of the ring around the open city or practice (one point, or none). */
+export const SELECTION = 'haven-selection';
 
 /** Colours of the city categories (Okabe–Ito based, distinguishable with colour blindness). */
 export const CATEGORY_COLORS: Readonly<Record<CityCategory, string>> = {
   safe_harbour_alliance: '#00427a',
   safe_harbour: '#3b9ad9',
   network_member: '#e69f00',
+  no_network: '#cc79a7',
 };
 
 export const COLORS = {
@@ -46,36 +49,17 @@ export const COLORS = {
   outline: '#ffffff',
   selected: '#111111',
   label: '#14213d',
+  pin: '#a4161a',
 } as const;
 
 /** The order in which categories are drawn and listed. */
-export const CATEGORIES: readonly CityCategory[] = ['safe_harbour_alliance', 'safe_harbour', 'network_member'];
+export const CATEGORIES: readonly CityCategory[] = ['safe_harbour_alliance', 'safe_harbour', 'network_member', 'no_network'];
 
 export const IS_CLUSTER: ExpressionSpecification = ['==', ['get', 'cluster'], true];
 export const NOT_CLUSTER: ExpressionSpecification = ['!', IS_CLUSTER];
 
-/** Whether a layer id is one of Haven's data layers, whose filter follows the filters. */
-export interface DataLayer {
-  readonly id: string;
-  readonly source: typeof CITIES | typeof PRACTICES;
-  /** The layer's own condition (cluster or not), combined with the filters' expression. */
-  readonly base: ExpressionSpecification;
-}
-
-export const DATA_LAYERS: readonly DataLayer[] = [
-  { id: LAYER.practices, source: PRACTICES, base: ['boolean', true] },
-  { id: LAYER.cityClusters, source: CITIES, base: IS_CLUSTER },
-  { id: LAYER.cityClusterCounts, source: CITIES, base: IS_CLUSTER },
-  { id: LAYER.cities, source: CITIES, base: NOT_CLUSTER },
-  { id: LAYER.cityLabels, source: CITIES, base: NOT_CLUSTER },
-];
-
-const NOTHING: FilterSpecification = ['==', ['get', 'slug'], '\u0000'];
-
-/** The slug filter of a highlight layer: one feature, or none. */
-export function selectedFilter(slug: string | null): FilterSpecification {
-  return slug === null ? NOTHING : ['all', NOT_CLUSTER, ['==', ['get', 'slug'], slug]];
-}
+/** A ring's radius around a selected city and a selected practice (which is drawn larger). */
+const SELECTED_RADIUS = { city: 11, practice: 16 } as const;
 
 /** Tile URL templates of the two data sources. */
 export interface TileTemplates {
@@ -145,26 +129,29 @@ function layers(fontStack: readonly string[] | null): LayerSpecification[] {
         CATEGORY_COLORS.safe_harbour_alliance,
         'safe_harbour',
         CATEGORY_COLORS.safe_harbour,
+        'network_member',
         CATEGORY_COLORS.network_member,
+        CATEGORY_COLORS.no_network,
       ],
       'circle-radius': cityRadius,
       'circle-stroke-color': COLORS.outline,
       'circle-stroke-width': 1.5,
     },
   };
-  const selected = (id: string, source: string, radius: number): CircleLayerSpecification => ({
-    id,
+  // The ring of the open city or practice: its own GeoJSON source, so that selecting never
+  // touches the tile sources (a layer filter change makes MapLibre re-parse their tiles, which
+  // can race with a tile fetch and leave old features drawn over new data).
+  const selected: CircleLayerSpecification = {
+    id: LAYER.selected,
     type: 'circle',
-    source,
-    'source-layer': source,
-    filter: NOTHING,
+    source: SELECTION,
     paint: {
       'circle-color': 'rgba(0,0,0,0)',
-      'circle-radius': radius,
+      'circle-radius': ['match', ['get', 'kind'], 'practice', SELECTED_RADIUS.practice, SELECTED_RADIUS.city],
       'circle-stroke-color': COLORS.selected,
       'circle-stroke-width': 3,
     },
-  });
+  };
   const result: LayerSpecification[] = [practiceRings, clusters];
   if (fontStack) {
     const counts: SymbolLayerSpecification = {
@@ -191,7 +178,7 @@ function layers(fontStack: readonly string[] | null): LayerSpecification[] {
       source: CITIES,
       'source-layer': CITIES,
       filter: NOT_CLUSTER,
-      minzoom: 7,
+      minzoom: 6,
       layout: {
         'text-field': ['get', 'name'],
         'text-font': [...fontStack],
@@ -204,7 +191,7 @@ function layers(fontStack: readonly string[] | null): LayerSpecification[] {
     };
     result.push(labels);
   }
-  result.push(selected(LAYER.selectedPractice, PRACTICES, 16), selected(LAYER.selectedCity, CITIES, 11));
+  result.push(selected);
   return result;
 }
 
@@ -240,13 +227,17 @@ function sourceTemplate(style: StyleSpecification, id: string, root: string): st
  * software rendering (WebGL on the CPU) each frame the base map draws before the data blocks
  * the page for hundreds of milliseconds and delays the cities behind it (bench/browser).
  */
-export function withHavenLayers(style: StyleSpecification, root: string): { style: StyleSpecification; templates: TileTemplates; basemap: string[] } {
+export function withHavenLayers(
+  style: StyleSpecification,
+  root: string,
+  filters: Filters = NO_FILTERS,
+): { style: StyleSpecification; templates: TileTemplates; basemap: string[] } {
   const defaults = defaultTileTemplates(root);
   const templates: TileTemplates = {
     cities: sourceTemplate(style, CITIES, root) ?? defaults.cities,
     practices: sourceTemplate(style, PRACTICES, root) ?? defaults.practices,
   };
-  const own = new Set<string>([CITIES, PRACTICES]);
+  const own = new Set<string>([CITIES, PRACTICES, SELECTION]);
   const basemap: string[] = [];
   const kept = style.layers
     .filter((layer) => !('source' in layer) || typeof layer.source !== 'string' || !own.has(layer.source))
@@ -262,8 +253,11 @@ export function withHavenLayers(style: StyleSpecification, root: string): { styl
       ...style,
       sources: {
         ...style.sources,
-        [CITIES]: { type: 'vector', tiles: [templates.cities], minzoom: 0, maxzoom: 14 },
-        [PRACTICES]: { type: 'vector', tiles: [templates.practices], minzoom: 0, maxzoom: 14 },
+        // Filtered from the start: tiles asked for unfiltered and then replaced would race
+        // (see `HavenMap.applyFilters`).
+        [CITIES]: { type: 'vector', tiles: [filteredTileTemplate(templates.cities, filters)], minzoom: 0, maxzoom: 14 },
+        [PRACTICES]: { type: 'vector', tiles: [filteredTileTemplate(templates.practices, filters)], minzoom: 0, maxzoom: 14 },
+        [SELECTION]: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
       },
       layers: [...kept, ...layers(styleFontStack(style))],
     },

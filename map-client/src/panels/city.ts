@@ -5,7 +5,8 @@
 
 import { type CityDetail, type Demand, type PolicyArea, cityCategory } from '../api/types';
 import type { Language, Translate } from '../i18n';
-import { countryName, formatDate, formatNumber } from '../i18n/format';
+import type { MessageKey } from '../i18n';
+import { countryName, datePrecision, formatDate, formatNumber, formatShortDate } from '../i18n/format';
 import { CATEGORY_COLORS } from '../map/layers';
 import { type Child, externalLink, h } from '../ui/dom';
 import { fact, permalink } from './detail';
@@ -19,9 +20,24 @@ export interface CityPanelContext {
   readonly openPractice: (slug: string) => void;
 }
 
+/** Membership statuses the interface names. */
+const MEMBERSHIP_STATUSES: readonly string[] = ['declared', 'member', 'founding_member', 'left'];
+
+/**
+ * "geprüft am 14. Juli 2020" but "geprüft im Juli 2020": a phrase with a date says it as the
+ * language does for a day, a month or a year (`{key}`, `{key}Month`, `{key}Year`).
+ */
+export function datePhrase(t: Translate, key: 'city.verified' | 'practice.accessed', value: string, lang: Language): string {
+  const precision = datePrecision(value);
+  const chosen: MessageKey = precision === 'day' ? key : precision === 'month' ? `${key}Month` : `${key}Year`;
+  return t(chosen, { date: formatDate(value, lang) });
+}
+
 function answer(t: Translate, value: boolean | null): HTMLElement {
-  const key = value === null ? 'value.unknown' : value ? 'value.yes' : 'value.no';
-  return h('span', { class: `answer answer-${value === null ? 'unknown' : String(value)}` }, t(key));
+  // "Unknown" is a "?" on screen (the caption explains it), so the table fits a panel in every
+  // language; assistive technology reads the word.
+  if (value === null) return h('span', { class: 'answer answer-unknown', title: t('value.unknown') }, h('span', { 'aria-hidden': 'true' }, '?'), h('span', { class: 'visually-hidden' }, t('value.unknown')));
+  return h('span', { class: `answer answer-${String(value)}` }, t(value ? 'value.yes' : 'value.no'));
 }
 
 function demandsTable(context: CityPanelContext, demands: readonly Demand[]): HTMLElement {
@@ -46,7 +62,7 @@ function demandsTable(context: CityPanelContext, demands: readonly Demand[]): HT
           h('th', { scope: 'row' }, d.evidenceUrl ? externalLink(d.evidenceUrl, d.label) : d.label),
           h('td', {}, answer(t, d.decided)),
           h('td', {}, answer(t, d.fulfilled)),
-          h('td', {}, d.asOf ? formatDate(d.asOf, lang) : '–'),
+          h('td', { class: 'as-of' }, d.asOf ? formatShortDate(d.asOf, lang) : '–'),
         ),
       ),
     ),
@@ -61,14 +77,18 @@ export function cityBody(context: CityPanelContext, city: CityDetail): Child[] {
     const dates = [m.since ? t('city.since', { date: formatDate(m.since, lang) }) : null, m.until ? t('city.until', { date: formatDate(m.until, lang) }) : null]
       .filter((x): x is string => x !== null)
       .join(', ');
-    const details = [m.role, dates].filter((x): x is string => x !== null && x !== '').join(' · ');
+    // The status in the reader's language; the source's own wording of the role only in English,
+    // the language the sources' roles are recorded in.
+    const status = m.status !== null && MEMBERSHIP_STATUSES.includes(m.status) ? t(`membership.${m.status}` as MessageKey) : null;
+    const role = lang === 'en' && m.role !== null && m.role.toLowerCase() !== status?.toLowerCase() ? m.role : null;
+    const details = [status, role, dates].filter((x): x is string => x !== null && x !== '').join(' · ');
     return h(
       'li',
       { 'data-network': m.network },
       h('strong', {}, m.networkName),
       details === '' ? null : h('span', { class: 'membership-details' }, ` — ${details}`),
       m.evidenceUrl ? h('span', {}, ' (', externalLink(m.evidenceUrl, t('city.evidence')), ')') : null,
-      m.verifiedOn ? h('span', { class: 'muted' }, ` ${t('city.verified', { date: formatDate(m.verifiedOn, lang) })}`) : null,
+      m.verifiedOn ? h('span', { class: 'muted' }, ` ${datePhrase(t, 'city.verified', m.verifiedOn, lang)}`) : null,
     );
   });
   const areaLabel = (slug: string): string => context.areas.find((a) => a.slug === slug)?.label ?? slug;

@@ -7,6 +7,7 @@ import type { PolicyArea, PracticeDetail } from '../api/types';
 import type { Language, MessageKey, Translate } from '../i18n';
 import { formatDate } from '../i18n/format';
 import { type Child, externalLink, h, safeUrl } from '../ui/dom';
+import { datePhrase } from './city';
 import { contentBlock } from './content';
 import { fact, permalink } from './detail';
 
@@ -78,7 +79,7 @@ export function practiceBody(context: PracticePanelContext, practice: PracticeDe
           'li',
           {},
           externalLink(s.url, s.title ?? s.url.replace(/^https?:\/\//, '')),
-          s.accessedOn ? h('span', { class: 'muted' }, ` (${t('practice.accessed', { date: formatDate(s.accessedOn, lang) })})`) : null,
+          s.accessedOn ? h('span', { class: 'muted' }, ` (${datePhrase(t, 'practice.accessed', s.accessedOn, lang)})`) : null,
         ),
       ),
     ),

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatMapView, parseMapView, parseUrlState, serializeUrlState } from './url';
 
 const BASE = 'https://haven.example/';
-const NONE = { areas: [], networks: [], countries: [], region: null } as const;
+const NONE = { areas: [], areaMatch: 'any', networks: [], countries: [], region: null } as const;
 
 describe('parseUrlState', () => {
   it('reads view, language and areas', () => {
@@ -114,6 +114,7 @@ describe('serializeUrlState', () => {
       view: { zoom: 7, lat: 51, lon: 7 },
       lang: 'de',
       areas: ['housing', 'work'],
+      areaMatch: 'all',
       networks: ['iash'],
       countries: ['DE', 'IT'],
       region: 'DE-05',
@@ -122,9 +123,19 @@ describe('serializeUrlState', () => {
     } as const;
     const url = serializeUrlState(state, BASE);
     expect(url.href).toBe(
-      `${BASE}?lang=de&area=housing,work&network=iash&country=DE,IT&region=DE-05&practice=gdansk-immigrants-council&show=list#map=7/51/7`,
+      `${BASE}?lang=de&area=housing,work&area_match=all&network=iash&country=DE,IT&region=DE-05&practice=gdansk-immigrants-council&show=list#map=7/51/7`,
     );
     expect(parseUrlState(url)).toEqual(state);
+  });
+
+  it('round-trips what is near a point, and drops a malformed one', () => {
+    const state = { ...NONE, near: { lon: 6.42196, lat: 51.38215, name: 'Kempen', place: '2891643' } } as const;
+    const url = serializeUrlState(state, BASE);
+    expect(url.href).toBe(`${BASE}?near=6.42196,51.38215&near_name=Kempen&near_place=2891643`);
+    expect(parseUrlState(url)).toEqual(state);
+    expect(parseUrlState(`${BASE}?near=6.4,95`).near).toBeUndefined();
+    expect(parseUrlState(`${BASE}?near=6.4`).near).toBeUndefined();
+    expect(parseUrlState(`${BASE}?near=6.4,51&near_place=x`).near).toEqual({ lon: 6.4, lat: 51, name: null, place: null });
   });
 
   it('does not write the default mode', () => {

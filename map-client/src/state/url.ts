@@ -4,9 +4,11 @@
  * - the map view lives in the fragment as `#map=zoom/lat/lon` (the OpenStreetMap
  *   convention), so panning never reloads the page nor reaches the server;
  * - choices that change what is shown live in the query: the language (`lang=de`), the
- *   filters (`area=housing,health&network=iash&country=DE,IT&region=DE-05`), the open city
- *   or practice (`city=koeln` / `practice=gdansk-immigrants-council`) and, on a phone, the
- *   list instead of the map (`show=list`).
+ *   filters (`area=housing,health&area_match=all&network=iash&country=DE,IT&region=DE-05`,
+ *   where `area_match=all` asks for all of the areas instead of any), the open city
+ *   or practice (`city=koeln` / `practice=gdansk-immigrants-council`), what is near a point
+ *   (`near=6.42196,51.38215&near_name=Kempen&near_place=123`) and, on a phone, the list
+ *   instead of the map (`show=list`).
  *
  * Parsing is lenient: a malformed or out-of-range part is dropped, never an error, because
  * URLs are typed, truncated and shared by people. Serialising keeps every query parameter
@@ -29,6 +31,18 @@ export interface Selection {
   readonly slug: string;
 }
 
+/**
+ * A point the person asked what is near: a searched place (listed or not) or their own
+ * location. `name` labels it (null: the person's location); `place` is the gazetteer id of a
+ * searched place, to suggest it when it is not listed.
+ */
+export interface Near {
+  readonly lon: number;
+  readonly lat: number;
+  readonly name: string | null;
+  readonly place: string | null;
+}
+
 /** Which half of the app a phone shows; a desk shows both side by side. */
 export type Mode = 'map' | 'list';
 
@@ -38,6 +52,7 @@ export interface UrlState extends Filters {
   readonly lang?: Language;
   readonly selection?: Selection;
   readonly mode?: Mode;
+  readonly near?: Near;
 }
 
 export const MIN_ZOOM = 0;
@@ -49,7 +64,7 @@ const COUNTRY = /^[A-Z]{2}$/;
 const REGION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/;
 
 /** Query parameters this module owns; every other parameter is kept as it is. */
-const OWN_PARAMETERS = ['lang', 'area', 'network', 'country', 'region', 'city', 'practice', 'show'] as const;
+const OWN_PARAMETERS = ['lang', 'area', 'area_match', 'network', 'country', 'region', 'city', 'practice', 'show', 'near', 'near_name', 'near_place'] as const;
 
 function parseNumber(text: string | undefined): number | undefined {
   if (text === undefined || !NUMBER.test(text)) return undefined;
@@ -122,6 +137,17 @@ function parseSelection(params: URLSearchParams): Selection | undefined {
   return undefined;
 }
 
+/** `near=lon,lat` with `near_name` and `near_place`; undefined when absent or malformed. */
+function parseNear(params: URLSearchParams): Near | undefined {
+  const parts = (params.get('near') ?? '').split(',');
+  if (parts.length !== 2) return undefined;
+  const [lon, lat] = parts.map((p) => parseNumber(p.trim()));
+  if (lon === undefined || lat === undefined || lon < -180 || lon > 180 || lat < -90 || lat > 90) return undefined;
+  const name = params.get('near_name')?.trim().slice(0, 120) ?? '';
+  const place = params.get('near_place')?.trim() ?? '';
+  return { lon, lat, name: name === '' ? null : name, place: /^[0-9]{1,12}$/.test(place) ? place : null };
+}
+
 /** Reads the state from a URL (absolute string or `URL`). */
 export function parseUrlState(input: string | URL): UrlState {
   const url = new URL(input);
@@ -132,15 +158,18 @@ export function parseUrlState(input: string | URL): UrlState {
   const region = params.get('region')?.trim();
   const selection = parseSelection(params);
   const show = params.get('show');
+  const near = parseNear(params);
   return {
     ...(view ? { view } : {}),
     ...(lang !== undefined && isLanguage(lang) ? { lang } : {}),
     areas: slugs(params.getAll('area')),
+    areaMatch: params.get('area_match') === 'all' ? 'all' : 'any',
     networks: slugs(params.getAll('network')),
     countries: countries(params.getAll('country')),
     region: region !== undefined && REGION.test(region) ? region : null,
     ...(selection ? { selection } : {}),
     ...(show === 'list' || show === 'map' ? { mode: show } : {}),
+    ...(near ? { near } : {}),
   };
 }
 
@@ -158,11 +187,18 @@ export function serializeUrlState(state: UrlState, base: string | URL): URL {
   };
   if (state.lang) url.searchParams.set('lang', state.lang);
   set('area', slugs(state.areas));
+  if (state.areaMatch === 'all' && state.areas.length > 1) url.searchParams.set('area_match', 'all');
   set('network', slugs(state.networks));
   set('country', countries(state.countries));
   if (state.region !== null && REGION.test(state.region)) url.searchParams.set('region', state.region);
   if (state.selection) url.searchParams.set(state.selection.kind, state.selection.slug);
   if (state.mode === 'list') url.searchParams.set('show', 'list');
+  if (state.near) {
+    // About a metre: enough for a pin, short in a link.
+    url.searchParams.set('near', `${state.near.lon.toFixed(5)},${state.near.lat.toFixed(5)}`);
+    if (state.near.name !== null) url.searchParams.set('near_name', state.near.name);
+    if (state.near.place !== null) url.searchParams.set('near_place', state.near.place);
+  }
   // URLSearchParams escapes the comma; a literal comma is valid in a query and easier to read.
   url.search = url.searchParams.toString().replace(/%2C/gi, ',');
 

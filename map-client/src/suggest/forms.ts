@@ -9,7 +9,7 @@ import type { SubmissionStatus } from '../api/account';
 import type { CityDetail, PracticeDetail } from '../api/types';
 import { formatDate } from '../i18n/format';
 import { h } from '../ui/dom';
-import { type FieldError, Form, checkSources, isWebUrl, required, sourceFields, sourceUrls } from '../ui/form';
+import { type FieldError, Form, checkSources, isWebUrl, required, sourceFields, sourceUrls, textLanguage, textLanguageField } from '../ui/form';
 import { type View, type ViewContext, pageLink, placeLabel, placePicker } from '../views/context';
 
 /** Contact, message and honeypot: the end of every suggestion form. */
@@ -71,6 +71,7 @@ export function addCityView(context: ViewContext): View {
   form.field({ name: 'payload.name', label: t('suggest.cityName'), required: true, value: context.params.name ?? '' });
   form.field({ name: 'payload.website', label: t('suggest.cityWebsite'), type: 'url' });
   form.field({ name: 'payload.summary', label: t('suggest.citySummary'), type: 'textarea' });
+  textLanguageField(form, t, lang);
   sourceFields(form, t);
   contactFields(context, form);
   form.submitButton(t('suggest.send'));
@@ -104,7 +105,7 @@ export function addCityView(context: ViewContext): View {
           name: form.value('payload.name'),
           place_id: Number(form.value('payload.place_id')),
           ...(form.value('payload.website') !== '' ? { website: form.value('payload.website') } : {}),
-          ...(form.value('payload.summary') !== '' ? { summary: { [lang]: form.value('payload.summary') } } : {}),
+          ...(form.value('payload.summary') !== '' ? { summary: { [textLanguage(form, lang)]: form.value('payload.summary') } } : {}),
         },
       }),
   );
@@ -143,6 +144,7 @@ export function suggestPracticeView(context: ViewContext): View {
   form.field({ name: 'payload.summary', label: t('suggest.practiceSummary'), type: 'textarea' });
   form.field({ name: 'payload.organisation', label: t('suggest.organisation') });
   form.field({ name: 'payload.started', label: t('suggest.started'), type: 'number' });
+  textLanguageField(form, t, lang);
   areaBoxes(context, form);
   sourceFields(form, t);
   contactFields(context, form);
@@ -158,13 +160,14 @@ export function suggestPracticeView(context: ViewContext): View {
     () => {
       const started = form.value('payload.started');
       const areas = checkedAreas(form);
+      const written = textLanguage(form, lang);
       return send(context, form, done, {
         kind: 'practice',
         payload: {
           city: form.value('payload.city'),
-          original_lang: lang,
-          title: { [lang]: form.value('payload.title') },
-          ...(form.value('payload.summary') !== '' ? { summary: { [lang]: form.value('payload.summary') } } : {}),
+          original_lang: written,
+          title: { [written]: form.value('payload.title') },
+          ...(form.value('payload.summary') !== '' ? { summary: { [written]: form.value('payload.summary') } } : {}),
           ...(optional(form.value('payload.organisation')) ? { organisation: form.value('payload.organisation') } : {}),
           ...(started !== '' ? { started: Number(started) } : {}),
           ...(areas.length > 0 ? { policy_areas: areas } : {}),
@@ -191,6 +194,7 @@ export function correctionView(context: ViewContext): View {
     for (const field of fields) {
       form.field({ name: `payload.${field}`, label: t(`correction.${field}`), type: field === 'summary' ? 'textarea' : field === 'website' ? 'url' : 'text', value: initial[field] ?? '' });
     }
+    textLanguageField(form, t, lang);
     sourceFields(form, t);
     contactFields(context, form);
     form.submitButton(t('suggest.send'));
@@ -205,7 +209,7 @@ export function correctionView(context: ViewContext): View {
         for (const field of fields) {
           const value = form.value(`payload.${field}`);
           if (value === (initial[field] ?? '').trim()) continue;
-          if (field === 'summary' || field === 'title') payload[field] = { [lang]: value };
+          if (field === 'summary' || field === 'title') payload[field] = { [textLanguage(form, lang)]: value };
           else payload[field] = value === '' ? null : value;
         }
         return send(context, form, done, { kind: 'correction', target: { type: selection.kind, slug: selection.slug }, payload });

@@ -9,7 +9,8 @@
  */
 
 import { ApiError } from '../api/client';
-import type { Translate } from '../i18n';
+import { LANGUAGES, type Language, type Translate } from '../i18n';
+import { languageName } from '../i18n/format';
 import { type Child, h } from './dom';
 
 export type Control = HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
@@ -259,4 +260,28 @@ export function checkSources(form: Form, t: Translate, count = 3): FieldError[] 
     if (value !== '' && !isWebUrl(value)) errors.push({ field: `source_urls.${String(i)}`, message: t('form.url') });
   }
   return errors;
+}
+
+/** Languages people write in on Haven besides the interface's four, by ISO 639-1 code. */
+const TEXT_LANGUAGES = ['ar', 'ca', 'cs', 'da', 'el', 'fa', 'hu', 'it', 'nl', 'pl', 'pt', 'ro', 'ru', 'sv', 'tr', 'uk'] as const;
+
+/** The name of the field that says which language a form's texts are written in. */
+export const TEXT_LANG = 'text_lang';
+
+/**
+ * "Language of your text": texts are stored under the language they are written in, which is
+ * not always the interface's (German typed with the interface in English). Defaults to the
+ * interface language; the interface's four languages come first, then others by name.
+ */
+export function textLanguageField(form: Form, t: Translate, lang: Language): HTMLElement {
+  const collator = new Intl.Collator(lang);
+  const others = TEXT_LANGUAGES.map((code): [string, string] => [code, languageName(code, lang)]).sort((a, b) => collator.compare(a[1], b[1]));
+  const interfaceLanguages = LANGUAGES.map((code): [string, string] => [code, languageName(code, lang)]);
+  return form.field({ name: TEXT_LANG, label: t('form.textLang'), type: 'select', hint: t('form.textLangHint'), options: [...interfaceLanguages, ...others], value: lang });
+}
+
+/** The language a form's texts are in (the field's value, else the interface language). */
+export function textLanguage(form: Form, lang: Language): string {
+  const value = form.value(TEXT_LANG);
+  return /^[a-z]{2}$/.test(value) ? value : lang;
 }

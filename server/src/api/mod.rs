@@ -18,6 +18,7 @@ pub mod places;
 pub mod policy_areas;
 pub mod practices;
 pub mod revisions;
+pub mod search;
 pub mod style;
 pub mod submissions;
 pub mod tiles;
@@ -117,6 +118,7 @@ fn public_reads() -> OpenApiRouter<AppState> {
         .routes(routes!(practices::list))
         .routes(routes!(practices::show))
         .routes(routes!(places::search))
+        .routes(routes!(search::search))
         .merge(crate::ogc::routes())
 }
 

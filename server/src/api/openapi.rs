@@ -38,6 +38,7 @@ use crate::error::PROBLEM_JSON;
         (name = "cities", description = "Welcoming cities"),
         (name = "practices", description = "Local practices"),
         (name = "gazetteer", description = "Place search"),
+        (name = "search", description = "The search box: places, cities, practices and policy areas at once"),
         (name = "ogc", description = "OGC API - Features"),
         (name = "accounts", description = "Registration, sign-in, password reset and the signed-in account"),
         (name = "submissions", description = "Proposals anyone can send, reviewed by moderators"),

@@ -26,10 +26,15 @@ const CACHE_CONTROL: &str = "public, no-cache";
 #[derive(Debug, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct TileFilterParams {
-    /// Policy area slugs, comma-separated; any of them matches. An unknown slug is a 400
-    /// listing the valid ones. Ignored by the basemap.
+    /// Policy area slugs, comma-separated; any of them matches (all of them with
+    /// `policy_area_match=all`). An unknown slug is a 400 listing the valid ones. Ignored by
+    /// the basemap.
     #[param(example = "housing,health")]
     pub policy_area: Option<String>,
+    /// How several `policy_area` values combine: `any` (the default) or `all`, as in the
+    /// collections; cluster counts follow it.
+    #[param(example = "all")]
+    pub policy_area_match: Option<String>,
     /// Network slugs, comma-separated; any of them matches.
     pub network: Option<String>,
     /// ISO 3166-1 alpha-2 country codes, comma-separated.

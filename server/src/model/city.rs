@@ -9,7 +9,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::{Deserialize, Serialize};
 
 use super::collection::{
-    CITY_FILTERS, DISTANCE, ENVELOPE, INPUT_CTE, Link, PageLinks, SPATIAL_FILTERS,
+    CITY_AREAS, CITY_FILTERS, DISTANCE, ENVELOPE, INPUT_CTE, Link, PageLinks, SPATIAL_FILTERS,
 };
 use super::{JsonText, Lookup, Redirect};
 use crate::error::AppResult;
@@ -32,7 +32,7 @@ const COMMON_PROPERTIES: &str = "'slug', c.slug,
 
 /// Full text on a city: its own names and summary, an alternate name of its place, the
 /// titles and summaries of its practices, or a name prefix.
-const CITY_Q: &str = "($5::text IS NULL
+pub const CITY_Q: &str = "($5::text IS NULL
     OR c.search @@ input.tsq
     OR starts_with(haven_fold(c.name), input.fold)
     OR starts_with(haven_fold_de(c.name), input.fold_de)
@@ -41,6 +41,7 @@ const CITY_Q: &str = "($5::text IS NULL
 
 fn list_sql(with_distance: bool) -> String {
     let spatial = SPATIAL_FILTERS.replace("{point}", "c.geom");
+    let areas = CITY_AREAS.replace("{areas}", "cs.areas");
     let distance = DISTANCE.replace("{point}", "c.geom");
     let distance_property = if with_distance {
         "|| ', \"distance_km\" : ' || round((m.distance_m / 1000.0)::numeric, 2)::text"
@@ -54,7 +55,7 @@ fn list_sql(with_distance: bool) -> String {
             FROM cities c JOIN city_stats cs ON cs.city_id = c.id, input
             WHERE c.published AND cs.listed
               AND {CITY_FILTERS}
-              AND ($1::text[] IS NULL OR cs.areas && $1::text[])
+              AND {areas}
               AND {CITY_Q}
               AND {spatial}
         ),

@@ -7,11 +7,12 @@
 //!
 //! Bind layout: `$1` policy areas, `$2` networks, `$3` countries, `$4` region, `$5` q,
 //! `$6..$9` bbox, `$10, $11` near lon/lat, `$12` radius in metres, `$13` lang, `$14` limit,
-//! `$15` offset, `$16` links without `next`, `$17` links with `next` (both JSON arrays).
+//! `$15` offset, `$16` links without `next`, `$17` links with `next` (both JSON arrays), `$18`
+//! whether all policy areas must match (`policy_area_match=all`).
 
 use diesel::pg::Pg;
 use diesel::query_builder::BoxedSqlQuery;
-use diesel::sql_types::{Array, BigInt, Double, Nullable, Text};
+use diesel::sql_types::{Array, BigInt, Bool, Double, Nullable, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::{Deserialize, Serialize};
 
@@ -20,11 +21,10 @@ use crate::error::AppResult;
 use crate::query::CollectionQuery;
 
 /// The query's derived inputs, computed once: the combined full-text query (German, English
-/// and simple configurations, accents dropped), the folded prefixes and the `near` point.
+/// and simple configurations, accents dropped, with the synonym list of migration
+/// `000300_search_synonyms` put in), the folded prefixes and the `near` point.
 pub const INPUT_CTE: &str = "input AS (
-    SELECT (websearch_to_tsquery('german', haven_unaccent($5::text))
-            || websearch_to_tsquery('english', haven_unaccent($5::text))
-            || websearch_to_tsquery('simple', haven_unaccent($5::text))) AS tsq,
+    SELECT haven_search_query($5::text) AS tsq,
            haven_fold($5::text) AS fold,
            haven_fold_de($5::text) AS fold_de,
            ST_SetSRID(ST_MakePoint($10::float8, $11::float8), 4326)::geography AS here
@@ -44,6 +44,12 @@ pub const CITY_FILTERS: &str = "($3::text[] IS NULL OR c.country = ANY($3::text[
     AND ($4::text IS NULL OR EXISTS (
         SELECT 1 FROM regions r WHERE r.id IN (c.region_id, c.district_id)
           AND (r.code = $4::text OR r.country || '-' || r.code = $4::text OR r.id::text = $4::text)))";
+
+/// `policy_area` on a city's policy areas `{areas}` (a `text[]`): any of them, or all of them
+/// with `$18`.
+pub const CITY_AREAS: &str = "($1::text[] IS NULL
+    OR (NOT $18::bool AND {areas} && $1::text[])
+    OR ($18::bool AND {areas} @> $1::text[]))";
 
 /// `bbox` and `near` on the point expression `{point}`.
 pub const SPATIAL_FILTERS: &str = "($6::float8 IS NULL OR {point} && ST_MakeEnvelope($6::float8, $7::float8, $8::float8, $9::float8, 4326))
@@ -183,6 +189,7 @@ pub async fn run(
         .bind::<BigInt, _>(query.page.offset)
         .bind::<Text, _>(to_json(&links.always)?)
         .bind::<Text, _>(to_json(&with_next)?)
+        .bind::<Bool, _>(filters.all_policy_areas)
         .get_result(conn)
         .await?;
     Ok(row.json)

@@ -13,6 +13,7 @@ pub mod place;
 pub mod policy_area;
 pub mod practice;
 pub mod profile;
+pub mod search;
 
 use diesel::QueryableByName;
 use diesel::sql_types::Text;

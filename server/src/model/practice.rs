@@ -39,7 +39,7 @@ const PROPERTIES: &str = "'slug', p.slug,
 
 /// Full text on a practice: its titles, summaries and organisation, or a prefix of its
 /// city's name or its original title.
-const PRACTICE_Q: &str = "($5::text IS NULL
+pub const PRACTICE_Q: &str = "($5::text IS NULL
     OR p.search @@ input.tsq
     OR starts_with(haven_fold(c.name), input.fold)
     OR starts_with(haven_fold_de(c.name), input.fold_de)
@@ -60,9 +60,14 @@ fn list_sql(with_distance: bool) -> String {
             FROM practices p JOIN cities c ON c.id = p.city_id, input
             WHERE p.published AND c.published
               AND {CITY_FILTERS}
-              AND ($1::text[] IS NULL OR EXISTS (
-                  SELECT 1 FROM practice_policy_areas ppa
-                  WHERE ppa.practice_id = p.id AND ppa.policy_area = ANY($1::text[])))
+              AND ($1::text[] IS NULL
+                  OR (NOT $18::bool AND EXISTS (
+                      SELECT 1 FROM practice_policy_areas ppa
+                      WHERE ppa.practice_id = p.id AND ppa.policy_area = ANY($1::text[])))
+                  OR ($18::bool AND NOT EXISTS (
+                      SELECT 1 FROM unnest($1::text[]) AS wanted(area)
+                      WHERE NOT EXISTS (SELECT 1 FROM practice_policy_areas ppa
+                                        WHERE ppa.practice_id = p.id AND ppa.policy_area = wanted.area))))
               AND {PRACTICE_Q}
               AND {spatial}
         ),

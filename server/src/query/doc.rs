@@ -7,10 +7,15 @@ use super::Lang;
 #[derive(Debug, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CollectionParams {
-    /// Policy area slugs, comma-separated; any of them matches. An unknown slug is a 400
-    /// listing the valid ones.
+    /// Policy area slugs, comma-separated; any of them matches (or all of them, with
+    /// `policy_area_match=all`). An unknown slug is a 400 listing the valid ones.
     #[param(example = "housing,health")]
     pub policy_area: Option<String>,
+    /// How several `policy_area` values combine: `any` (the default: a practice in any of
+    /// the areas; a city with practices in any of them) or `all` (a practice in every one of
+    /// the areas; a city whose practices cover every one). The tiles take the same parameter.
+    #[param(example = "all")]
+    pub policy_area_match: Option<String>,
     /// Network slugs, comma-separated; any of them matches.
     #[param(example = "seebruecke-safe-harbour")]
     pub network: Option<String>,

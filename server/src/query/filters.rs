@@ -12,10 +12,12 @@ use crate::error::{AppResult, bad_request};
 const MAX_LIST: usize = 50;
 
 /// The filters of every collection and of the tiles: a city (or a practice's city) matches
-/// when it matches every filter given; inside one filter the values are any-of.
+/// when it matches every filter given; inside one filter the values are any-of, except that
+/// `policy_area_match=all` asks for all of the policy areas.
 ///
 /// - `policy_area`: the city has a published practice in one of the areas (for practices:
-///   the practice itself is in one of them);
+///   the practice itself is in one of them); with `policy_area_match=all`, published practices
+///   in every one of the areas (for practices: the practice is in every one of them);
 /// - `network`: the city is a member (any status but `left`) of one of the networks;
 /// - `country`: ISO 3166-1 alpha-2, upper case;
 /// - `region`: a region code (`05`, `05315`), `<country>-<code>` (`DE-05`) or a region id;
@@ -27,6 +29,8 @@ const MAX_LIST: usize = 50;
 pub struct Filters {
     /// Policy area slugs.
     pub policy_areas: Vec<String>,
+    /// Whether any of the policy areas matches, or all of them must.
+    pub policy_area_match: AreaMatch,
     /// Network slugs.
     pub networks: Vec<String>,
     /// ISO 3166-1 alpha-2 country codes, upper case.
@@ -35,10 +39,48 @@ pub struct Filters {
     pub region: Option<String>,
 }
 
+/// How several policy areas combine (`policy_area_match`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum AreaMatch {
+    /// Any of them (the default).
+    #[default]
+    Any,
+    /// All of them.
+    All,
+}
+
+impl AreaMatch {
+    /// The parameter's value.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Any => "any",
+            Self::All => "all",
+        }
+    }
+
+    /// Parses `policy_area_match` (default `any`).
+    ///
+    /// # Errors
+    /// 400 naming `policy_area_match` for any other value.
+    pub fn from_params(params: &QueryParams) -> AppResult<Self> {
+        match params.get("policy_area_match") {
+            None | Some("any") => Ok(Self::Any),
+            Some("all") => Ok(Self::All),
+            Some(_) => Err(bad_request(
+                "policy_area_match",
+                "`policy_area_match` is `any` (the default) or `all`.",
+            )),
+        }
+    }
+}
+
 /// The filters as SQL binds: `None` where the filter is not given.
 #[derive(Debug, Clone, Default)]
 pub struct FilterBinds {
     pub policy_areas: Option<Vec<String>>,
+    /// Every policy area must match (only meaningful with `policy_areas`).
+    pub all_policy_areas: bool,
     pub networks: Option<Vec<String>>,
     pub countries: Option<Vec<String>>,
     pub region: Option<String>,
@@ -56,6 +98,7 @@ impl Filters {
     /// 400 naming the parameter when a value is malformed or a list too long.
     pub fn from_params(params: &QueryParams) -> AppResult<Self> {
         let policy_areas = slug_list(params, "policy_area")?;
+        let policy_area_match = AreaMatch::from_params(params)?;
         let networks = slug_list(params, "network")?;
         let countries = list(params, "country")?
             .into_iter()
@@ -89,6 +132,7 @@ impl Filters {
         };
         Ok(Self {
             policy_areas,
+            policy_area_match,
             networks,
             countries,
             region,
@@ -110,6 +154,7 @@ impl Filters {
         let some = |values: &Vec<String>| (!values.is_empty()).then(|| values.clone());
         FilterBinds {
             policy_areas: some(&self.policy_areas),
+            all_policy_areas: self.policy_area_match == AreaMatch::All,
             networks: some(&self.networks),
             countries: some(&self.countries),
             region: self.region.clone(),

@@ -2,10 +2,11 @@
 //! same existence check), normalised so that equal filters key one cache entry.
 
 use crate::error::AppResult;
-use crate::query::{Filters, QueryParams};
+use crate::query::{AreaMatch, Filters, QueryParams};
 
-/// Parses `policy_area`, `network`, `country` and `region` like every collection does, then
-/// sorts and deduplicates the lists: `a,b` and `b,a` are one tile, one cache entry, one URL.
+/// Parses `policy_area`, `policy_area_match`, `network`, `country` and `region` like every
+/// collection does, then sorts and deduplicates the lists: `a,b` and `b,a` are one tile, one
+/// cache entry, one URL (and "all of" one area is "any of" it).
 ///
 /// # Errors
 /// 400 naming the parameter when a value is malformed.
@@ -18,6 +19,9 @@ pub fn parse(params: &QueryParams) -> AppResult<Filters> {
     ] {
         values.sort_unstable();
         values.dedup();
+    }
+    if filters.policy_areas.len() < 2 {
+        filters.policy_area_match = AreaMatch::Any;
     }
     Ok(filters)
 }
@@ -36,6 +40,9 @@ pub fn query_string(filters: &Filters) -> String {
         if !values.is_empty() {
             parts.push(format!("{name}={}", values.join(",")));
         }
+    }
+    if filters.policy_area_match == AreaMatch::All {
+        parts.insert(1, "policy_area_match=all".to_owned());
     }
     if let Some(region) = &filters.region {
         parts.push(format!("region={region}"));
@@ -58,6 +65,18 @@ mod tests {
             query_string(&filters),
             "policy_area=housing,work&country=DE,PL"
         );
+    }
+
+    #[test]
+    fn all_of_several_areas_is_its_own_tile() {
+        let all = parse_query("policy_area=work,housing&policy_area_match=all").unwrap();
+        assert_eq!(
+            query_string(&all),
+            "policy_area=housing,work&policy_area_match=all"
+        );
+        let one = parse_query("policy_area=work&policy_area_match=all").unwrap();
+        assert_eq!(query_string(&one), "policy_area=work");
+        assert!(parse_query("policy_area=work&policy_area_match=most").is_err());
     }
 
     #[test]

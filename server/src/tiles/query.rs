@@ -3,12 +3,12 @@
 //! `diesel::sql_query` never caches its statement, so every call would be parsed and planned
 //! again. [`LayerQuery`] instead presents the layer's constant SQL to diesel as cacheable, so
 //! each pooled connection prepares it once and then only executes it. The SQL in
-//! [`sql`](super::sql) names its parameters `$1`..`$7` and may repeat them; each occurrence
+//! [`sql`](super::sql) names its parameters `$1`..`$8` and may repeat them; each occurrence
 //! becomes a bind of its own here.
 
 use diesel::pg::Pg;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
-use diesel::sql_types::{Array, Binary, Integer, Nullable, Text, Untyped};
+use diesel::sql_types::{Array, Binary, Bool, Integer, Nullable, Text, Untyped};
 use diesel::{QueryResult, QueryableByName};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
@@ -25,6 +25,7 @@ pub struct LayerQuery {
     networks: Option<Vec<String>>,
     countries: Option<Vec<String>>,
     region: Option<String>,
+    all_policy_areas: bool,
 }
 
 #[derive(QueryableByName)]
@@ -48,6 +49,7 @@ impl LayerQuery {
             networks: binds.networks,
             countries: binds.countries,
             region: binds.region,
+            all_policy_areas: binds.all_policy_areas,
         }
     }
 
@@ -111,6 +113,7 @@ impl QueryFragment<Pg> for LayerQuery {
                 "5" => out.push_bind_param::<Nullable<Array<Text>>, _>(&self.networks)?,
                 "6" => out.push_bind_param::<Nullable<Array<Text>>, _>(&self.countries)?,
                 "7" => out.push_bind_param::<Nullable<Text>, _>(&self.region)?,
+                "8" => out.push_bind_param::<Bool, _>(&self.all_policy_areas)?,
                 _ => out.push_sql(&rest[dollar..=dollar + digits]),
             }
             rest = &rest[dollar + 1 + digits..];

@@ -2,9 +2,9 @@
 //!
 //! Each layer is one statement, prepared once per connection and reused: PostGIS builds the
 //! whole tile (`ST_AsMVT`), so the server only moves bytes. The point layers share their
-//! parameters: `$1` z, `$2` x, `$3` y, then the filters `$4` policy areas (`text[]`, any-of),
-//! `$5` networks (`text[]`), `$6` countries (`text[]`), `$7` region (code or id); a NULL
-//! filter is no filter. The basemap takes only `$1`..`$3`. The network, country and region
+//! parameters: `$1` z, `$2` x, `$3` y, then the filters `$4` policy areas (`text[]`, any-of
+//! unless `$8`), `$5` networks (`text[]`), `$6` countries (`text[]`), `$7` region (code or
+//! id), `$8` whether all policy areas must match; a NULL filter is no filter. The basemap takes only `$1`..`$3`. The network, country and region
 //! predicates are the collections' own ([`collection::CITY_FILTERS`]), so a tile shows exactly
 //! what `GET /api/v1/cities` lists for the same filters, and only the cities it lists at all
 //! (`city_stats.listed`, the same flag [`collection::CITY_LISTED`] reads).
@@ -49,9 +49,22 @@ fn city_filters() -> String {
         .replace("$2", "$5")
 }
 
+/// [`collection::CITY_AREAS`] on `areas` (binds `$1` policy areas, `$18` all of them)
+/// renumbered to the tile layout (`$4`, `$8`).
+fn area_filter(areas: &str) -> String {
+    collection::CITY_AREAS
+        .replace("$18", "$8")
+        .replace("$1", "$4")
+        .replace("{areas}", areas)
+}
+
 /// The cities statement with the shared filters in place.
 pub static CITIES: LazyLock<String> = LazyLock::new(|| {
-    with_cluster_ids(&CITIES_TEMPLATE.replace("/*CITY_FILTERS*/", &city_filters()))
+    with_cluster_ids(
+        &CITIES_TEMPLATE
+            .replace("/*CITY_FILTERS*/", &city_filters())
+            .replace("/*CITY_AREAS*/", &area_filter("cs.areas")),
+    )
 });
 
 /// Zoom levels below this one carry city clusters instead of single cities (the `6` of
@@ -95,7 +108,7 @@ city AS (
     FROM bounds, cities c
     JOIN city_stats cs ON cs.city_id = c.id AND cs.listed
     WHERE c.geom && bounds.query_env
-      AND ($4::text[] IS NULL OR cs.areas && $4::text[])
+      AND /*CITY_AREAS*/
       AND /*CITY_FILTERS*/
 ),
 cell AS (
@@ -130,7 +143,8 @@ features AS (
                'practice_count', s.practice_count, 'cluster', false,
                'category', CASE WHEN s.safe_harbour AND s.alliance THEN 'safe_harbour_alliance'
                                 WHEN s.safe_harbour THEN 'safe_harbour'
-                                ELSE 'network_member' END)
+                                WHEN cardinality(s.networks) > 0 THEN 'network_member'
+                                ELSE 'no_network' END)
            || (SELECT coalesce(jsonb_object_agg('area_' || replace(pa.slug, '-', '_'), pa.slug = ANY (s.areas)), '{}')
                FROM policy_areas pa)
            || (SELECT coalesce(jsonb_object_agg('net_' || replace(nw.slug, '-', '_'), nw.slug = ANY (s.networks)), '{}')
@@ -154,7 +168,8 @@ FROM (
 /// The filters of the practices statements on a `tile_points` row `tp`: the same predicates
 /// as [`collection::CITY_FILTERS`], on the city's country, region, district and networks that
 /// the row carries (`region` is the CTE [`REGION`]).
-const POINT_FILTERS: &str = "($4::text[] IS NULL OR tp.areas && $4::text[])
+const POINT_FILTERS: &str = "($4::text[] IS NULL
+          OR (NOT $8::bool AND tp.areas && $4::text[]) OR ($8::bool AND tp.areas @> $4::text[]))
       AND ($5::text[] IS NULL OR tp.networks && $5::text[])
       AND ($6::text[] IS NULL OR tp.country = ANY ($6::text[]))
       AND ($7::text IS NULL OR tp.region_id = ANY (region.ids) OR tp.district_id = ANY (region.ids))";

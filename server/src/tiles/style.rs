@@ -14,6 +14,8 @@ use super::{Layer, MAX_ZOOM, tilejson};
 const SAFE_HARBOUR_ALLIANCE: &str = "#0b6e4f";
 const SAFE_HARBOUR: &str = "#2a9d8f";
 const NETWORK_MEMBER: &str = "#e9a23b";
+/// Listed for its practices, with no network membership recorded.
+const NO_NETWORK: &str = "#cc79a7";
 
 /// The style document with every URL under `base`.
 #[must_use]
@@ -95,7 +97,9 @@ fn point_layers() -> Vec<Value> {
         SAFE_HARBOUR_ALLIANCE,
         "safe_harbour",
         SAFE_HARBOUR,
-        NETWORK_MEMBER
+        "network_member",
+        NETWORK_MEMBER,
+        NO_NETWORK
     ]);
     vec![
         json!({"id": "practices", "type": "circle", "source": "practices", "source-layer": "practices",

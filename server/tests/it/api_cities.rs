@@ -109,6 +109,19 @@ async fn each_filter_alone() {
             &["gdansk", "koeln"],
         ),
         ("policy_area=health", &[]),
+        // All of the areas: a city whose practices cover each one.
+        (
+            "policy_area=housing,reception&policy_area_match=all",
+            &["koeln"],
+        ),
+        (
+            "policy_area=housing,political-participation&policy_area_match=all",
+            &[],
+        ),
+        (
+            "policy_area=housing,political-participation&policy_area_match=any",
+            &["gdansk", "koeln"],
+        ),
         ("network=iash", &["palermo", "potsdam"]),
         (
             "network=iash,intercultural-cities",

@@ -27,6 +27,10 @@ const BAD: &[(&str, &str)] = &[
     ("policy_area=gardening", "policy_area"),
     ("policy_area=Housing", "policy_area"),
     (
+        "policy_area=housing&policy_area_match=most",
+        "policy_area_match",
+    ),
+    (
         "policy_area=housing,x%27%3B%20DROP%20TABLE%20cities",
         "policy_area",
     ),

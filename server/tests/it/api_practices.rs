@@ -54,6 +54,14 @@ async fn filters_alone_and_combined() {
             "policy_area=residence-security,political-participation",
             &["gdansk-immigrants-council", "palermo-charter"],
         ),
+        (
+            "policy_area=residence-security,social-inclusion&policy_area_match=all",
+            &["palermo-charter"],
+        ),
+        (
+            "policy_area=residence-security,political-participation&policy_area_match=all",
+            &[],
+        ),
         ("network=iash", &["palermo-charter"]),
         ("country=DE", &["koeln-welcome-housing"]),
         ("region=82", &["gdansk-immigrants-council"]),

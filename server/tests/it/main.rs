@@ -21,5 +21,6 @@ mod mail;
 mod migrations;
 mod moderation;
 mod ogc;
+mod search;
 mod submissions;
 mod tiles;

@@ -163,6 +163,18 @@ async fn a_city_tile_carries_the_contract_properties_and_the_city_id() {
     assert_eq!(gdansk.str("category"), Some("network_member"));
     assert_eq!(gdansk.bool("safe_harbour"), Some(false));
     assert_eq!(gdansk.bool("net_intercultural_cities"), Some(true));
+
+    // Listed for its practice alone: no network, and not drawn as a network member.
+    app.execute(
+        "DELETE FROM memberships WHERE city_id = (SELECT id FROM cities WHERE slug = 'gdansk')",
+    )
+    .await;
+    let gdansk = features(&app, "cities", tile_of(GDANSK.0, GDANSK.1, 8), "").await;
+    let gdansk = gdansk
+        .iter()
+        .find(|f| f.str("slug") == Some("gdansk"))
+        .unwrap();
+    assert_eq!(gdansk.str("category"), Some("no_network"));
 }
 
 #[tokio::test]
@@ -271,6 +283,39 @@ async fn filters_select_features_in_sql() {
         features(&app, "practices", at(KOELN), "policy_area=work")
             .await
             .is_empty()
+    );
+    // All of several areas, as the collections take it.
+    assert_eq!(
+        slugs(
+            features(
+                &app,
+                "practices",
+                at(KOELN),
+                "policy_area=reception,housing&policy_area_match=all"
+            )
+            .await
+        ),
+        ["koeln-welcome-housing"]
+    );
+    assert!(
+        features(
+            &app,
+            "practices",
+            at(KOELN),
+            "policy_area=reception,work&policy_area_match=all"
+        )
+        .await
+        .is_empty()
+    );
+    assert!(
+        features(
+            &app,
+            "cities",
+            at(KOELN),
+            "policy_area=reception,work&policy_area_match=all"
+        )
+        .await
+        .is_empty()
     );
     assert!(
         features(&app, "practices", at(KOELN), "network=iash")
