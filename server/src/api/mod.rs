@@ -2,9 +2,12 @@
 
 pub mod auth;
 pub mod caching;
+pub mod cite;
 pub mod cities;
 pub mod city_edits;
+pub mod csv;
 pub mod document;
+pub mod downloads;
 pub mod editors;
 pub mod fonts;
 pub mod health;
@@ -129,6 +132,10 @@ pub const ROUTES: &[&str] = &[
     "/api/v1/cities/{slug}",
     "/api/v1/practices",
     "/api/v1/practices/{slug}",
+    "/api/v1/cities.csv",
+    "/api/v1/practices.csv",
+    "/api/v1/cities/{slug}/cite",
+    "/api/v1/practices/{slug}/cite",
     "/api/v1/places",
     "/ogc",
     "/ogc/conformance",
@@ -163,6 +170,19 @@ pub const ROUTES: &[&str] = &[
     "/fonts/{fontstack}/{range}",
     "/tiles/{file}",
     "/tiles/{layer}/{z}/{x}/{y}",
+    "/downloads/haven.zip",
+    "/feeds/practices.atom",
+    "/feeds/safe-harbours.atom",
+    "/{lang}/",
+    "/{lang}/cities/{slug}",
+    "/{lang}/practices/{slug}",
+    "/{lang}/networks/{slug}",
+    "/{lang}/policy-areas/{slug}",
+    "/{lang}/about",
+    "/{lang}/data",
+    "/sitemap.xml",
+    "/robots.txt",
+    "/static/{file}",
 ];
 
 /// Public, cacheable reads: strong ETag and 304, Cache-Control, CORS open for GET.
@@ -174,10 +194,17 @@ fn public_reads(state: &AppState) -> Router<AppState> {
         .route("/api/v1/networks", get(networks::list))
         .route("/api/v1/cities", get(cities::list))
         .route("/api/v1/cities/{slug}", get(cities::show))
+        .route("/api/v1/cities.csv", get(csv::cities))
+        .route("/api/v1/cities/{slug}/cite", get(cite::city))
         .route("/api/v1/practices", get(practices::list))
         .route("/api/v1/practices/{slug}", get(practices::show))
+        .route("/api/v1/practices.csv", get(csv::practices))
+        .route("/api/v1/practices/{slug}/cite", get(cite::practice))
         .route("/api/v1/places", get(places::search))
         .merge(crate::ogc::routes())
+        .route("/downloads/haven.zip", get(downloads::archive))
+        .merge(crate::feeds::routes())
+        .merge(crate::pages::routes())
         .layer(axum::middleware::from_fn_with_state(
             (state.clone(), std::sync::Arc::default()),
             caching::revalidate,

@@ -8,11 +8,14 @@
 
 pub mod city;
 pub mod collection;
+pub mod detail;
+pub mod history;
 pub mod network;
 pub mod place;
 pub mod policy_area;
 pub mod practice;
 pub mod profile;
+pub mod site;
 
 use diesel::QueryableByName;
 use diesel::sql_types::Text;
