@@ -8,7 +8,7 @@ import type { Language, Translate } from '../i18n';
 import { countryName, formatDate, formatNumber } from '../i18n/format';
 import { CATEGORY_COLORS } from '../map/layers';
 import { type Child, externalLink, h } from '../ui/dom';
-import { fact, permalink } from './detail';
+import { citablePageLink, fact, permalink } from './detail';
 
 export interface CityPanelContext {
   readonly t: Translate;
@@ -98,6 +98,7 @@ export function cityBody(context: CityPanelContext, city: CityDetail): Child[] {
     h('h3', {}, t('city.practices')),
     practices.length > 0 ? h('ul', { class: 'practices' }, ...practices) : h('p', {}, t('city.noPractices')),
     city.updatedAt ? h('p', { class: 'muted' }, t('panel.updated', { date: formatDate(city.updatedAt, lang) })) : null,
+    citablePageLink(lang, 'cities', city.slug),
     permalink(t, context.permalink),
   ];
 }

@@ -8,7 +8,7 @@ import type { Language, MessageKey, Translate } from '../i18n';
 import { formatDate } from '../i18n/format';
 import { type Child, externalLink, h, safeUrl } from '../ui/dom';
 import { contentBlock } from './content';
-import { fact, permalink } from './detail';
+import { citablePageLink, fact, permalink } from './detail';
 
 export interface PracticePanelContext {
   readonly t: Translate;
@@ -83,6 +83,7 @@ export function practiceBody(context: PracticePanelContext, practice: PracticeDe
       ),
     ),
     practice.updatedAt ? h('p', { class: 'muted' }, t('panel.updated', { date: formatDate(practice.updatedAt, lang) })) : null,
+    citablePageLink(lang, 'practices', practice.slug),
     permalink(t, context.permalink),
   ];
 }

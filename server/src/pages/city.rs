@@ -82,7 +82,9 @@ pub struct CityPage {
     pub featured: Option<Content>,
     pub featured_sources: Vec<String>,
     pub memberships: Vec<MembershipView>,
+    pub memberships_to_check: bool,
     pub demands: Vec<DemandView>,
+    pub demands_to_check: bool,
     pub has_demands: bool,
     pub practices: Vec<PracticeLink>,
     pub areas: Vec<LabelledLink>,
@@ -242,14 +244,18 @@ fn view(
     if city.alliance_member {
         status_line.push(w.alliance_member.to_owned());
     }
-    let memberships = city
+    let memberships: Vec<MembershipView> = city
         .memberships
         .iter()
         .map(|m| MembershipView {
             network: m.network.clone(),
             network_name: m.network_name.clone(),
             status: Words::label(&w.membership_statuses, &m.status),
-            role: m.role.clone(),
+            // The role often repeats the status ("member", "declared safe harbour").
+            role: m
+                .role
+                .clone()
+                .filter(|role| !role.to_lowercase().contains(&m.status.replace('_', " "))),
             since: date(&m.since),
             until: date(&m.until),
             as_of: date(&m.as_of),
@@ -335,7 +341,9 @@ fn view(
         profile: city.profile.clone(),
         featured,
         featured_sources: city.summary_sources.clone(),
+        memberships_to_check: memberships.iter().any(|m| m.needs_checking),
         memberships,
+        demands_to_check: demands.iter().any(|d| d.needs_checking),
         demands,
         has_demands,
         practices,
