@@ -232,6 +232,9 @@ fn view(
             label: format!("GeoNames {id}"),
         });
     }
+    if let Some(ags) = &city.ags {
+        facts.push(("AGS", ags.clone()));
+    }
     let mut status_line = Vec::new();
     if let Some(harbour) = &city.safe_harbour {
         status_line.push(match &harbour.since {
