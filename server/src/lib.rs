@@ -9,6 +9,8 @@ pub mod auth;
 pub mod cite;
 pub mod config;
 pub mod db;
+pub mod document;
+pub mod domain;
 pub mod error;
 pub mod export;
 pub mod feeds;
@@ -17,6 +19,7 @@ pub mod model;
 pub mod moderation;
 pub mod ogc;
 pub mod pages;
+pub mod query;
 pub mod tiles;
 
 pub use app::{App, AppState, app};

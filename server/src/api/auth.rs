@@ -7,13 +7,15 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::api::document::BaseUrl;
+use crate::api::extract::JsonBody;
 use crate::app::AppState;
 use crate::auth::account::{self, Registration};
 use crate::auth::rate_limit::{self, ACCOUNT_MAIL_PER_CLIENT, LOGIN_PER_ACCOUNT, LOGIN_PER_CLIENT};
+use crate::auth::token::hash_token;
 use crate::auth::{ClientAddr, CurrentUser, MaybeUser, session};
+use crate::document::BaseUrl;
+use crate::domain::{Email, Text};
 use crate::error::{AppError, AppResult};
-use crate::moderation::input::JsonBody;
 
 /// The outcome of an account step that has nothing else to say.
 #[derive(Debug, Serialize, ToSchema)]
@@ -31,14 +33,10 @@ pub struct Status {
     responses(
         (status = 202, description = "Mail sent (the same answer when the address has an account)",
          body = Status),
-        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 422, description = "Bad e-mail address, weak password, bad `display_name` or `lang` (named in `field`)", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 429, description = "Too many account mails from this client; `Retry-After` says when to retry", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)"),
+        (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`"),
+        (status = 422, description = "Bad e-mail address, weak password, bad `display_name` or `lang` (named in `field`)"),
+        (status = 429, description = "Too many account mails from this client; `Retry-After` says when to retry"),
     ))]
 pub async fn register(
     State(state): State<AppState>,
@@ -67,7 +65,7 @@ pub async fn register(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TokenBody {
-    pub token: String,
+    pub token: Text<200>,
 }
 
 /// `POST /api/v1/auth/confirm` `{token}` → 200 `{"status": "confirmed"}`; 400 naming `token`.
@@ -77,10 +75,8 @@ pub struct TokenBody {
     responses(
         (status = 200, description = "The address is confirmed: `{\"status\": \"confirmed\"}`",
          body = Status),
-        (status = 400, description = "Malformed JSON, or an unknown, used or expired `token`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON, or an unknown, used or expired `token`"),
+        (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`"),
     ))]
 pub async fn confirm(
     State(state): State<AppState>,
@@ -88,7 +84,7 @@ pub async fn confirm(
     JsonBody(body): JsonBody<TokenBody>,
 ) -> AppResult<Json<Status>> {
     let mut conn = state.db_write().await?;
-    account::confirm(&mut conn, body.token).await?;
+    account::confirm(&mut conn, body.token.into_string()).await?;
     Ok(Json(Status {
         status: "confirmed",
     }))
@@ -98,7 +94,9 @@ pub async fn confirm(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Credentials {
-    pub email: String,
+    /// Any text up to 254 characters: an address without an account fails like a wrong
+    /// password.
+    pub email: Text<254>,
     pub password: String,
 }
 
@@ -112,14 +110,10 @@ pub struct Credentials {
         (status = 200, description = "Signed in: `Set-Cookie` carries the `haven_session` cookie; \
             the body is the account with the session's `csrf_token`", body = super::me::Me,
          headers(("Set-Cookie" = String, description = "The session cookie"))),
-        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 401, description = "Wrong e-mail address or password (the same answer for both)", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 429, description = "Too many failures for this account or from this client; `Retry-After` says when to retry", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)"),
+        (status = 401, description = "Wrong e-mail address or password (the same answer for both)"),
+        (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`"),
+        (status = 429, description = "Too many failures for this account or from this client; `Retry-After` says when to retry"),
     ))]
 pub async fn login(
     State(state): State<AppState>,
@@ -129,7 +123,10 @@ pub async fn login(
     JsonBody(credentials): JsonBody<Credentials>,
 ) -> AppResult<Response> {
     let mut conn = state.db_write().await?;
-    let account_bucket = format!("login-account:{}", credentials.email.to_lowercase());
+    let account_bucket = format!(
+        "login-account:{}",
+        hash_token(&credentials.email.to_lowercase())
+    );
     let client_bucket = format!("login-client:{client}");
     rate_limit::check(&mut conn, &account_bucket, LOGIN_PER_ACCOUNT).await?;
     rate_limit::check(&mut conn, &client_bucket, LOGIN_PER_CLIENT).await?;
@@ -160,8 +157,7 @@ pub async fn login(
         (status = 204, description = "Signed out; `Set-Cookie` clears the cookie",
          headers(("Set-Cookie" = String, description = "The cleared session cookie"))),
         crate::error::NoSession,
-        (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`"),
     ))]
 pub async fn logout(
     State(state): State<AppState>,
@@ -178,7 +174,7 @@ pub async fn logout(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResetRequest {
-    pub email: String,
+    pub email: Email,
 }
 
 /// `POST /api/v1/auth/password-reset` `{email}` → 202 `{"status": "check_your_mail"}` always.
@@ -188,12 +184,9 @@ pub struct ResetRequest {
     responses(
         (status = 202, description = "A reset link is mailed if the address has an account \
             (the same answer either way)", body = Status),
-        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 429, description = "Too many account mails from this client; `Retry-After` says when to retry", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)"),
+        (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`"),
+        (status = 429, description = "Too many account mails from this client; `Retry-After` says when to retry"),
     ))]
 pub async fn password_reset(
     State(state): State<AppState>,
@@ -222,7 +215,7 @@ pub async fn password_reset(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewPassword {
-    pub token: String,
+    pub token: Text<200>,
     pub password: String,
 }
 
@@ -234,12 +227,9 @@ pub struct NewPassword {
     responses(
         (status = 200, description = "The password is changed and every session of the account \
             has ended: `{\"status\": \"password_changed\"}`", body = Status),
-        (status = 400, description = "Malformed JSON, or an unknown, used or expired `token`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 422, description = "The new `password` is too weak", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON, or an unknown, used or expired `token`"),
+        (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`"),
+        (status = 422, description = "The new `password` is too weak"),
     ))]
 pub async fn password_reset_confirm(
     State(state): State<AppState>,
@@ -247,7 +237,7 @@ pub async fn password_reset_confirm(
     JsonBody(body): JsonBody<NewPassword>,
 ) -> AppResult<Json<Status>> {
     let mut conn = state.db_write().await?;
-    account::reset(&mut conn, body.token, body.password).await?;
+    account::reset(&mut conn, body.token.into_string(), body.password).await?;
     Ok(Json(Status {
         status: "password_changed",
     }))

@@ -6,13 +6,13 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
-use super::document::BaseUrl;
-use super::params::{Lang, QueryParams, is_slug};
 use crate::app::AppState;
 use crate::cite::{Citation, Format};
+use crate::document::BaseUrl;
 use crate::error::{AppResult, bad_request, not_found};
 use crate::model::detail::{self, Loaded};
 use crate::pages::{page_path, rev_param};
+use crate::query::{Lang, QueryParams};
 
 /// The parameters of a citation, for the OpenAPI document.
 #[derive(Debug, utoipa::IntoParams)]
@@ -63,7 +63,7 @@ fn request(
     let Ok(Path(slug)) = slug else {
         return Err(not_found(format!("No {what} has this address.")));
     };
-    if !is_slug(&slug) {
+    if !crate::domain::Slug::is_valid(&slug) {
         return Err(not_found(format!("No {what} has this address.")));
     }
     Ok(Request {
@@ -173,5 +173,5 @@ pub async fn practice(
 }
 
 fn moved(base: &BaseUrl, kind: &str, to: &str, params: &QueryParams) -> Response {
-    super::document::moved(&base.href(&format!("/api/v1/{kind}/{to}/cite"), params))
+    crate::document::moved(&base.href(&format!("/api/v1/{kind}/{to}/cite"), params))
 }

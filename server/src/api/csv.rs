@@ -9,10 +9,10 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::Response;
 use futures_util::StreamExt;
 
-use super::params::{CollectionQuery, OverLimit, QueryParams};
 use crate::app::AppState;
 use crate::error::AppResult;
 use crate::export::table::{CITY_COLUMNS, Column, CsvBuffer, PRACTICE_COLUMNS};
+use crate::query::{CollectionQuery, OverLimit, QueryParams};
 
 /// CSV (RFC 4180) with a header row.
 pub const CSV: &str = "text/csv; charset=utf-8";
@@ -130,7 +130,7 @@ async fn write(
 
 /// `GET /api/v1/cities.csv`: the listed cities matching the filters, as CSV.
 #[utoipa::path(get, path = "/api/v1/cities.csv", tag = "cities",
-    params(super::params::CollectionParams),
+    params(crate::query::CollectionParams),
     responses(
         (status = 200, description = "Every matching city (no page limit), one row each; lists \
             joined with `|`; `lon`/`lat` the point. The same as `/api/v1/cities` with \
@@ -145,7 +145,7 @@ pub async fn cities(State(state): State<AppState>, params: QueryParams) -> AppRe
 
 /// `GET /api/v1/practices.csv`: the published practices matching the filters, as CSV.
 #[utoipa::path(get, path = "/api/v1/practices.csv", tag = "practices",
-    params(super::params::CollectionParams),
+    params(crate::query::CollectionParams),
     responses(
         (status = 200, description = "Every matching practice (no page limit), one row each; \
             lists joined with `|`; `lon`/`lat` the point. The same as `/api/v1/practices` with \

@@ -5,11 +5,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
+use crate::api::extract::JsonBody;
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::error::AppResult;
 use crate::moderation::editor::{self, ClaimRequest};
-use crate::moderation::input::JsonBody;
 
 /// `POST /api/v1/editors/claims` `{city | place_id, role_title?, evidence?}` → 201 claim.
 #[utoipa::path(post, path = "/api/v1/editors/claims", tag = "editors",
@@ -19,17 +19,12 @@ use crate::moderation::input::JsonBody;
     responses(
         (status = 201, description = "The claim, pending: `{id, status, city, place, role_title, \
             evidence, reason, decided_at, created_at, user}`", body = Object),
-        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)"),
         crate::error::NoSession,
-        (status = 403, description = "Unconfirmed e-mail address, a missing `X-CSRF-Token` or a foreign `Origin`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 404, description = "No such city or place", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 409, description = "The account already claims this place", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 422, description = "Neither or both of `city` and `place_id`, or a bad text (named in `field`)", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 403, description = "Unconfirmed e-mail address, a missing `X-CSRF-Token` or a foreign `Origin`"),
+        (status = 404, description = "No such city or place"),
+        (status = 409, description = "The account already claims this place"),
+        (status = 422, description = "Neither or both of `city` and `place_id`, or a bad text (named in `field`)"),
     ))]
 pub async fn claim(
     State(state): State<AppState>,

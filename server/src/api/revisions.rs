@@ -6,6 +6,7 @@ use diesel::sql_types::{BigInt, Text};
 use diesel_async::RunQueryDsl;
 use serde_json::{Value, json};
 
+use crate::api::extract::slug_or_404;
 use crate::app::AppState;
 use crate::auth::rows::JsonRow;
 use crate::error::{AppResult, not_found};
@@ -17,13 +18,14 @@ use crate::moderation::{city, first, practice, revision};
     responses(
         (status = 200, description = "`{city: {slug, name}, last_changed_at, revisions}`: who changed \
             what (before/after), when and why, newest first", body = Object),
-        (status = 404, description = "No city has this slug", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "A path segment with control characters (named in `field`)"),
+        (status = 404, description = "No city has this slug"),
     ))]
 pub async fn of_city(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> AppResult<Json<Value>> {
+    let slug = slug_or_404("slug", &slug, "city")?;
     let mut conn = state.db_read().await?;
     let id = city::id_by_slug(&mut conn, &slug).await?;
     let rows: Vec<JsonRow> = diesel::sql_query(
@@ -51,20 +53,21 @@ pub async fn of_city(
     responses(
         (status = 200, description = "`{practice: {slug, city}, last_changed_at, revisions}`, newest \
             first", body = Object),
-        (status = 404, description = "No practice has this slug", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "A path segment with control characters (named in `field`)"),
+        (status = 404, description = "No practice has this slug"),
     ))]
 pub async fn of_practice(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> AppResult<Json<Value>> {
+    let slug = slug_or_404("slug", &slug, "practice")?;
     let mut conn = state.db_read().await?;
     let (id, _) = practice::find(&mut conn, &slug).await?;
     let rows: Vec<JsonRow> = diesel::sql_query(
         "SELECT jsonb_build_object('slug', p.slug, 'city', c.slug, 'last_changed_at', p.updated_at) AS value
            FROM practices p JOIN cities c ON c.id = p.city_id WHERE p.slug = $1 OR p.id = $2",
     )
-    .bind::<Text, _>(&slug)
+    .bind::<Text, _>(slug.as_str())
     .bind::<BigInt, _>(id)
     .load(&mut conn)
     .await?;

@@ -5,13 +5,13 @@
 //! address receives.
 
 use diesel::QueryableByName;
-use diesel::sql_types::{BigInt, Nullable, Text};
+use diesel::sql_types::{self as sql, BigInt, Nullable};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
 use crate::auth::token::{hash_token, random_token};
 use crate::auth::{outbox, password};
-use crate::error::{AppError, AppResult, bad_request};
-use crate::moderation::input::{email as check_email, text, unprocessable};
+use crate::domain::{Email, Parse, Text};
+use crate::error::{AppError, AppResult, bad_request, unprocessable};
 
 /// Hours a confirmation link stays valid.
 const CONFIRM_HOURS: i64 = 72;
@@ -25,11 +25,11 @@ const MAIL_LANGS: [&str; 4] = ["de", "en", "fr", "es"];
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Registration {
-    pub email: String,
+    pub email: Email,
     /// 10 to 256 characters.
     pub password: String,
     /// 1 to 100 characters, shown next to the account's edits.
-    pub display_name: String,
+    pub display_name: Text<100>,
     /// Language of mail: de, en (default), fr or es.
     #[serde(default)]
     pub lang: Option<String>,
@@ -60,11 +60,11 @@ pub fn check_password(value: &str) -> AppResult<()> {
 struct Credentials {
     #[diesel(sql_type = BigInt)]
     id: i64,
-    #[diesel(sql_type = Text)]
+    #[diesel(sql_type = sql::Text)]
     email: String,
-    #[diesel(sql_type = Text)]
+    #[diesel(sql_type = sql::Text)]
     password_hash: String,
-    #[diesel(sql_type = Nullable<Text>)]
+    #[diesel(sql_type = Nullable<sql::Text>)]
     preferred_lang: Option<String>,
 }
 
@@ -75,7 +75,7 @@ async fn find_by_email(
     let rows: Vec<Credentials> = diesel::sql_query(
         "SELECT id, email, password_hash, preferred_lang FROM users WHERE lower(email) = lower($1)",
     )
-    .bind::<Text, _>(email)
+    .bind::<sql::Text, _>(email)
     .load(conn)
     .await?;
     Ok(rows.into_iter().next())
@@ -91,9 +91,7 @@ pub async fn register(
     input: Registration,
     base_url: &str,
 ) -> AppResult<()> {
-    check_email("email", &input.email)?;
     check_password(&input.password)?;
-    text("display_name", &input.display_name, 100)?;
     let lang = input
         .lang
         .filter(|lang| MAIL_LANGS.contains(&lang.as_str()));
@@ -113,13 +111,12 @@ pub async fn register(
             "INSERT INTO users (email, display_name, password_hash, preferred_lang)
              VALUES ($1, $2, $3, $4) RETURNING id",
         )
-        .bind::<Text, _>(&input.email)
-        .bind::<Text, _>(&input.display_name)
-        .bind::<Text, _>(&hash)
-        .bind::<Nullable<Text>, _>(lang.as_deref())
+        .bind::<sql::Text, _>(input.email.as_str())
+        .bind::<sql::Text, _>(input.display_name.as_str())
+        .bind::<sql::Text, _>(&hash)
+        .bind::<Nullable<sql::Text>, _>(lang.as_deref())
         .get_result(conn)
-        .await
-        .map_err(crate::moderation::input::refusal)?;
+        .await?;
         let token = issue_token(conn, id.id, "confirm_email", CONFIRM_HOURS).await?;
         let link = format!("{base_url}/confirm-email?token={token}");
         let (subject, body) = mail(lang.as_deref(), Mail::Confirm, &link);
@@ -139,9 +136,9 @@ async fn issue_token(
         "INSERT INTO user_tokens (token_hash, user_id, purpose, expires_at)
          VALUES ($1, $2, $3, now() + make_interval(hours => $4::int))",
     )
-    .bind::<Text, _>(hash_token(&token))
+    .bind::<sql::Text, _>(hash_token(&token))
     .bind::<BigInt, _>(user_id)
-    .bind::<Text, _>(purpose)
+    .bind::<sql::Text, _>(purpose)
     .bind::<BigInt, _>(hours)
     .execute(conn)
     .await?;
@@ -155,8 +152,8 @@ async fn spend_token(conn: &mut AsyncPgConnection, token: &str, purpose: &str) -
           WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now()
           RETURNING user_id AS id",
     )
-    .bind::<Text, _>(hash_token(token))
-    .bind::<Text, _>(purpose)
+    .bind::<sql::Text, _>(hash_token(token))
+    .bind::<sql::Text, _>(purpose)
     .load(conn)
     .await?;
     rows.into_iter()
@@ -208,10 +205,9 @@ pub async fn authenticate(
 /// Database errors.
 pub async fn request_reset(
     conn: &mut AsyncPgConnection,
-    email: String,
+    email: Email,
     base_url: &str,
 ) -> AppResult<()> {
-    check_email("email", &email)?;
     let base_url = base_url.to_owned();
     conn.transaction::<_, AppError, _>(async move |conn| {
         let Some(account) = find_by_email(conn, &email).await? else {
@@ -243,7 +239,7 @@ pub async fn reset(
             "UPDATE users SET password_hash = $1, email_confirmed_at = coalesce(email_confirmed_at, now())
               WHERE id = $2",
         )
-        .bind::<Text, _>(&hash)
+        .bind::<sql::Text, _>(&hash)
         .bind::<BigInt, _>(user_id)
         .execute(conn)
         .await?;
@@ -266,7 +262,7 @@ pub async fn create_moderator(
     email: &str,
     new_password: String,
 ) -> AppResult<i64> {
-    check_email("email", email)?;
+    Email::parse(email).map_err(|invalid| unprocessable("email", invalid.0))?;
     check_password(&new_password)?;
     let hash = password::hash(new_password).await?;
     let row: crate::auth::rows::IdRow = diesel::sql_query(
@@ -278,11 +274,10 @@ pub async fn create_moderator(
                 email_confirmed_at = coalesce(users.email_confirmed_at, now())
          RETURNING id",
     )
-    .bind::<Text, _>(email)
-    .bind::<Text, _>(&hash)
+    .bind::<sql::Text, _>(email)
+    .bind::<sql::Text, _>(&hash)
     .get_result(conn)
-    .await
-    .map_err(crate::moderation::input::refusal)?;
+    .await?;
     Ok(row.id)
 }
 

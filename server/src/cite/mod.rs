@@ -5,11 +5,11 @@
 
 use serde_json::json;
 
-use crate::api::params::Lang;
 use crate::model::city::CityDetailProperties;
 use crate::model::history::Revisions;
 use crate::model::practice::PracticeDetailProperties;
 use crate::model::profile::partial_date;
+use crate::query::Lang;
 
 /// Who wrote a page when no organisation is named.
 pub const HAVEN_CONTRIBUTORS: &str = "Haven contributors";

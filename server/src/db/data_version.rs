@@ -63,28 +63,6 @@ impl DataVersion {
         }
     }
 
-    /// Reads the counter through `conn` and records it: writers call this after committing
-    /// so that their own next read sees the change without waiting for the notification.
-    ///
-    /// # Errors
-    /// When the query fails.
-    pub async fn refresh(
-        &self,
-        conn: &mut diesel_async::AsyncPgConnection,
-    ) -> diesel::QueryResult<i64> {
-        use diesel_async::RunQueryDsl;
-        #[derive(diesel::QueryableByName)]
-        struct Row {
-            #[diesel(sql_type = diesel::sql_types::BigInt)]
-            version: i64,
-        }
-        let row: Row = diesel::sql_query("SELECT version FROM data_version")
-            .get_result(conn)
-            .await?;
-        self.observe(row.version);
-        Ok(self.get())
-    }
-
     /// A receiver that wakes on every change.
     #[must_use]
     pub fn subscribe(&self) -> watch::Receiver<i64> {

@@ -15,11 +15,11 @@ use serde_json::Value;
 use tokio::sync::Mutex;
 
 use super::table::{CITY_COLUMNS, CsvBuffer, PRACTICE_COLUMNS, collection_csv};
-use crate::api::params::{CollectionQuery, Filters, Lang, Page, Search};
 use crate::app::App;
 use crate::error::{AppError, AppResult};
 use crate::model::JsonText;
 use crate::model::collection::{Link, PageLinks};
+use crate::query::{CollectionQuery, Filters, Lang, Page, Search};
 
 /// The dataset's description, licences and attributions.
 const DATA_README: &str = include_str!("../../../data/README.md");

@@ -11,15 +11,15 @@ use diesel::sql_types::{Array, BigInt, Nullable, Text};
 use diesel_async::RunQueryDsl;
 use serde::Deserialize;
 
-use crate::api::document::BaseUrl;
-use crate::api::params::{Filters, Lang, QueryParams};
 use crate::app::AppState;
+use crate::document::BaseUrl;
 use crate::error::{AppError, AppResult};
 use crate::model::JsonText;
 use crate::model::collection::CITY_FILTERS;
 use crate::model::profile::partial_date;
 use crate::pages::page_path;
 use crate::pages::words::{Words, words};
+use crate::query::{Filters, Lang, QueryParams};
 
 /// The media type of Atom feeds.
 pub const ATOM: &str = "application/atom+xml; charset=utf-8";
@@ -300,11 +300,8 @@ pub async fn safe_harbours(
 }
 
 /// The feed routes (registered among the public reads in `api::router`).
-pub fn routes() -> axum::Router<AppState> {
-    axum::Router::new()
-        .route("/feeds/practices.atom", axum::routing::get(practices))
-        .route(
-            "/feeds/safe-harbours.atom",
-            axum::routing::get(safe_harbours),
-        )
+pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
+    utoipa_axum::router::OpenApiRouter::new()
+        .routes(utoipa_axum::routes!(practices))
+        .routes(utoipa_axum::routes!(safe_harbours))
 }

@@ -282,6 +282,20 @@ fn founded(cells: &Cells<'_>) -> Result<Option<String>, RowError> {
     validate::partial_date("founded", date).map(Some)
 }
 
+/// The keys of Seebrücke's demands in the database.
+///
+/// # Errors
+/// On a database error.
+pub async fn known_demands(ctx: &Ctx<'_>) -> anyhow::Result<HashSet<String>> {
+    Ok(ctx
+        .client
+        .query("SELECT key FROM demands", &[])
+        .await?
+        .iter()
+        .map(|row| row.get(0))
+        .collect())
+}
+
 /// The slugs of `table` (`networks`, `policy_areas`) in the database.
 ///
 /// # Errors

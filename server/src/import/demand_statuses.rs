@@ -5,8 +5,6 @@
 //! the demand (`safe_harbour_demands`) is then what its newest evidence says. A missing row
 //! means unknown, never "no".
 
-use std::collections::HashSet;
-
 use super::cities::{CityDraft, CityIndex};
 use super::report::RowError;
 use super::source::CsvTable;
@@ -16,13 +14,7 @@ use super::{Counts, Ctx};
 /// Loads the file.
 pub async fn load_demand_statuses(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
     let table = CsvTable::read(&ctx.path("safe_harbour_demand_status.csv"))?;
-    let demands: HashSet<String> = ctx
-        .client
-        .query("SELECT key FROM demands", &[])
-        .await?
-        .iter()
-        .map(|row| row.get(0))
-        .collect();
+    let demands = super::catalogue::known_demands(ctx).await?;
     let index = CityIndex::load(ctx).await?;
     stage::create(
         ctx.client,

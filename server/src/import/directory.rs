@@ -343,13 +343,7 @@ pub async fn load_memberships(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
                 ));
             }
             let name = cells.required("city")?;
-            let country = cells.required("country_code")?;
-            if !countries.contains(country) {
-                return Err(RowError::new(
-                    "country_code",
-                    format!("unknown country {country:?}"),
-                ));
-            }
+            let country = cells.country("country_code", &countries)?;
             let role = cells.get("role");
             let (kind, ags, ars) = kind_and_codes(role, cells.opt("ags"))?;
             // `2021/2022` (documented in data/README.md): no single date; kept in the note.
@@ -480,13 +474,7 @@ pub async fn load_practices(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
                 return Err(RowError::new("slug", format!("{slug:?} appears twice")));
             }
             let city = cells.required("city")?;
-            let country = cells.required("country_code")?;
-            if !countries.contains(country) {
-                return Err(RowError::new(
-                    "country_code",
-                    format!("unknown country {country:?}"),
-                ));
-            }
+            let country = cells.country("country_code", &countries)?;
             let ags = cells.opt("ags");
             let kind = match ags {
                 Some(code) if digits(code, &[8]) => "municipality",

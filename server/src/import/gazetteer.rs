@@ -539,9 +539,7 @@ pub async fn load_municipalities(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
                     format!("not a 12-digit ARS: {ars:?}"),
                 ));
             }
-            let point = cells
-                .point("lat", "lon")?
-                .ok_or_else(|| super::report::RowError::new("lat", "required, but empty"))?;
+            let point = cells.required_point("lat", "lon")?;
             let gn_point = cells.point("gn_lat", "gn_lon")?;
             let gn_distance = gn_point.map_or(f64::MAX, |(x, y)| (x - point.0).hypot(y - point.1));
             Ok(Municipality {
@@ -645,16 +643,8 @@ async fn load_geonames(ctx: &mut Ctx<'_>, file: &str) -> anyhow::Result<Counts> 
             let geonameid = cells
                 .int("geonameid")?
                 .ok_or_else(|| super::report::RowError::new("geonameid", "required, but empty"))?;
-            let country = cells.required("country_code")?;
-            if !countries.contains(country) {
-                return Err(super::report::RowError::new(
-                    "country_code",
-                    format!("unknown country {country:?}"),
-                ));
-            }
-            let point = cells
-                .point("lat", "lon")?
-                .ok_or_else(|| super::report::RowError::new("lat", "required, but empty"))?;
+            let country = cells.country("country_code", &countries)?;
+            let point = cells.required_point("lat", "lon")?;
             Ok((
                 geonameid,
                 cells.required("name")?,
@@ -770,16 +760,8 @@ pub async fn load_added_places(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
     for row in &table.rows {
         let cells = table.cells(row);
         let parsed = (|| {
-            let country = cells.required("country_code")?;
-            if !countries.contains(country) {
-                return Err(super::report::RowError::new(
-                    "country_code",
-                    format!("unknown country {country:?}"),
-                ));
-            }
-            let point = cells
-                .point("lat", "lon")?
-                .ok_or_else(|| super::report::RowError::new("lat", "required, but empty"))?;
+            let country = cells.country("country_code", &countries)?;
+            let point = cells.required_point("lat", "lon")?;
             Ok((
                 country,
                 cells.required("name")?,

@@ -372,13 +372,7 @@ async fn load_memberships(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
 async fn load_city_demands(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
     let file = ctx.problems.file().to_owned();
     let cities = known_slugs(ctx, "cities").await?;
-    let demands: HashSet<String> = ctx
-        .client
-        .query("SELECT key FROM demands", &[])
-        .await?
-        .iter()
-        .map(|row| row.get(0))
-        .collect();
+    let demands = super::catalogue::known_demands(ctx).await?;
     cities::stage_city_demands(ctx).await?;
     use Check::{Bool, Date, Required, Slug, Text, Url};
     let rows = stage_file(

@@ -134,6 +134,35 @@ impl<'a> Cells<'a> {
             .transpose()
     }
 
+    /// A point from a latitude and a longitude column, both required.
+    ///
+    /// # Errors
+    /// When either is empty or they are not valid WGS84 coordinates.
+    pub fn required_point(&self, lat: &str, lon: &str) -> Result<(f64, f64), RowError> {
+        self.point(lat, lon)?
+            .ok_or_else(|| RowError::new(lat, "required, but empty"))
+    }
+
+    /// The ISO country code of `column`, which must be one of `known`.
+    ///
+    /// # Errors
+    /// When it is empty or not a known country.
+    pub fn country(
+        &self,
+        column: &str,
+        known: &std::collections::HashSet<String>,
+    ) -> Result<&'a str, RowError> {
+        let country = self.required(column)?;
+        if known.contains(country) {
+            Ok(country)
+        } else {
+            Err(RowError::new(
+                column,
+                format!("unknown country {country:?}"),
+            ))
+        }
+    }
+
     /// An optional point from a latitude and a longitude column (both or neither).
     ///
     /// # Errors

@@ -10,8 +10,8 @@ use super::city::{self, CityDetailProperties};
 use super::collection::FeatureDoc;
 use super::history::{self, AtRevision, Revisions};
 use super::practice::{self, PracticeDetailProperties};
-use crate::api::params::Lang;
 use crate::error::{AppError, AppResult};
+use crate::query::Lang;
 
 /// What looking up a page's subject gives.
 #[derive(Debug)]

@@ -6,8 +6,8 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::Deserialize;
 
 use super::JsonText;
-use crate::api::params::Lang;
 use crate::error::{AppError, AppResult};
+use crate::query::Lang;
 
 /// One subject with a page.
 #[derive(Debug, Deserialize)]

@@ -9,11 +9,11 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::{Encoding, check_format, encoded};
-use crate::api::document::{BaseUrl, GEO_JSON, JSON};
-use crate::api::params::QueryParams;
 use crate::app::AppState;
+use crate::document::{BaseUrl, GEO_JSON, JSON};
 use crate::error::{AppResult, not_found};
 use crate::model::collection::{CITY_LISTED, Link};
+use crate::query::QueryParams;
 
 /// The coordinate reference system of every geometry (WGS 84 longitude, latitude).
 pub const CRS84: &str = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
@@ -148,10 +148,9 @@ fn describe(kind: Kind, bbox: Option<&Vec<f64>>, base: &BaseUrl) -> CollectionDo
 
 /// The collections with their extents.
 #[utoipa::path(get, path = "/ogc/collections", tag = "ogc",
-    params(("f" = Option<String>, Query, description = "json (default) or html")),
-    responses((status = 200, description = "The collections (or with f=html a page)", body = CollectionsDoc),
-              (status = 400, description = "Unsupported `f`", body = crate::error::Problem,
-               content_type = "application/problem+json")))]
+    params(("f" = Option<crate::ogc::Format>, Query, description = "The encoding: JSON (default) or html (a page to browse)")),
+    responses((status = 200, description = "The collections (with f=html a page)", body = CollectionsDoc),
+              (status = 400, description = "Unsupported `f`")))]
 pub async fn list(
     State(state): State<AppState>,
     base: BaseUrl,
@@ -176,12 +175,10 @@ pub async fn list(
 /// One collection.
 #[utoipa::path(get, path = "/ogc/collections/{collection}", tag = "ogc",
     params(("collection" = String, Path, description = "`cities` or `practices`"),
-           ("f" = Option<String>, Query, description = "json (default) or html")),
-    responses((status = 200, description = "The collection (or with f=html a page)", body = CollectionDoc),
-              (status = 400, description = "Unsupported `f`", body = crate::error::Problem,
-               content_type = "application/problem+json"),
-              (status = 404, description = "No such collection", body = crate::error::Problem,
-               content_type = "application/problem+json")))]
+           ("f" = Option<crate::ogc::Format>, Query, description = "The encoding: JSON (default) or html (a page to browse)")),
+    responses((status = 200, description = "The collection (with f=html a page)", body = CollectionDoc),
+              (status = 400, description = "Unsupported `f`"),
+              (status = 404, description = "No such collection")))]
 pub async fn show(
     State(state): State<AppState>,
     base: BaseUrl,
@@ -221,8 +218,7 @@ struct Vocabulary {
     params(("collection" = String, Path, description = "`cities` or `practices`")),
     responses((status = 200, description = "JSON Schema of the queryables",
                content_type = "application/schema+json"),
-              (status = 404, description = "No such collection", body = crate::error::Problem,
-               content_type = "application/problem+json")))]
+              (status = 404, description = "No such collection")))]
 pub async fn queryables(
     State(state): State<AppState>,
     base: BaseUrl,
@@ -262,7 +258,7 @@ pub async fn queryables(
         },
         "additionalProperties": true,
     });
-    Ok(crate::api::document::with_type(
+    Ok(crate::document::with_type(
         schema.to_string(),
         "application/schema+json",
     ))

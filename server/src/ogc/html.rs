@@ -7,10 +7,10 @@ use askama::Template;
 use axum::response::Response;
 use serde_json::Value;
 
-use crate::api::document::BaseUrl;
-use crate::api::params::{Lang, QueryParams};
+use crate::document::BaseUrl;
 use crate::error::AppResult;
 use crate::pages::{Chrome, html};
+use crate::query::{Lang, QueryParams};
 
 /// A link of the document, with its HTML form when it is one of the OGC documents.
 #[derive(Debug)]

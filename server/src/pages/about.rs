@@ -7,9 +7,9 @@ use serde_json::json;
 
 use super::words::words;
 use super::{Chrome, html, not_found, page_lang};
-use crate::api::document::BaseUrl;
-use crate::api::params::Lang;
+use crate::document::BaseUrl;
 use crate::error::AppResult;
+use crate::query::Lang;
 
 /// The about page.
 #[derive(Template)]

@@ -9,11 +9,11 @@ use serde_json::json;
 
 use super::words::words;
 use super::{Chrome, FeedLink, html, not_found, number, page_lang};
-use crate::api::document::BaseUrl;
-use crate::api::params::Lang;
 use crate::app::AppState;
+use crate::document::BaseUrl;
 use crate::error::AppResult;
 use crate::model::profile::partial_date;
+use crate::query::Lang;
 
 /// One attribution: what it covers (in the reader's language), the attribution itself (as
 /// the licensor asks for it, not translated) and its licence.

@@ -8,11 +8,11 @@ use serde_json::json;
 
 use super::words::words;
 use super::{Chrome, FeedLink, html, not_found, page_lang};
-use crate::api::document::BaseUrl;
-use crate::api::params::Lang;
 use crate::app::AppState;
+use crate::document::BaseUrl;
 use crate::error::AppResult;
 use crate::model::site::{self, Entry};
+use crate::query::Lang;
 
 /// The cities of one country.
 #[derive(Debug)]

@@ -22,36 +22,39 @@ pub mod sitemap;
 pub mod words;
 
 use askama::Template;
-use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use crate::api::document::BaseUrl;
-use crate::api::params::{Lang, QueryParams};
 use crate::app::AppState;
+use crate::document::BaseUrl;
 use crate::error::{AppError, AppResult};
+use crate::query::{Lang, QueryParams};
 use words::{Words, words};
 
 /// The page routes (registered among the public reads in `api::router`).
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/{lang}/", get(index::show))
-        .route("/{lang}/cities/{slug}", get(city::show))
-        .route("/{lang}/practices/{slug}", get(practice::show))
-        .route("/{lang}/networks/{slug}", get(network::show))
-        .route("/{lang}/policy-areas/{slug}", get(policy_area::show))
-        .route("/{lang}/about", get(about::show))
-        .route("/{lang}/data", get(data::show))
-        .route("/sitemap.xml", get(sitemap::sitemap))
-        .route("/robots.txt", get(sitemap::robots))
-        .route("/static/{file}", get(assets::file))
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(index::show))
+        .routes(routes!(city::show))
+        .routes(routes!(practice::show))
+        .routes(routes!(network::show))
+        .routes(routes!(policy_area::show))
+        .routes(routes!(about::show))
+        .routes(routes!(data::show))
+        .routes(routes!(sitemap::sitemap))
+        .routes(routes!(sitemap::robots))
+        .routes(routes!(assets::file))
 }
 
 /// The language of a page path segment (`de`, `en`, `fr`, `es`; nothing else).
 #[must_use]
 pub fn page_lang(segment: &str) -> Option<Lang> {
-    Lang::ALL.into_iter().find(|lang| lang.code() == segment)
+    Lang::ALL
+        .iter()
+        .copied()
+        .find(|lang| lang.code() == segment)
 }
 
 /// The path of a page in `lang`: `rest` is what follows the language (`cities/koeln`, or
@@ -106,7 +109,8 @@ impl Chrome {
         description: impl Into<String>,
     ) -> Self {
         let alternates = Lang::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .map(|other| Alternate {
                 hreflang: other.code(),
                 name: words(other).language_name,
@@ -207,7 +211,7 @@ pub fn not_found(lang: Lang, base: &BaseUrl) -> Response {
 #[must_use]
 pub fn moved(base: &BaseUrl, path: &str, rev: Option<i64>) -> Response {
     let query = rev.map(|n| format!("?rev={n}")).unwrap_or_default();
-    crate::api::document::moved(&format!("{}{path}{query}", base.0))
+    crate::document::moved(&format!("{}{path}{query}", base.0))
 }
 
 /// `rev`: a revision number, or a 400 naming it.

@@ -8,11 +8,11 @@ use serde_json::json;
 use super::city::LabelledLink;
 use super::words::words;
 use super::{Chrome, FeedLink, html, map_href, not_found, page_lang};
-use crate::api::document::BaseUrl;
-use crate::api::params::{Lang, is_slug};
 use crate::app::AppState;
+use crate::document::BaseUrl;
 use crate::error::AppResult;
 use crate::model::policy_area;
+use crate::query::Lang;
 
 /// A practice of the area, with its city.
 #[derive(Debug)]
@@ -54,7 +54,7 @@ pub async fn show(
     let Some(lang) = page_lang(&lang) else {
         return Ok(not_found(Lang::En, &base));
     };
-    if !is_slug(&slug) {
+    if !crate::domain::Slug::is_valid(&slug) {
         return Ok(not_found(lang, &base));
     }
     let mut conn = state.db_read().await?;

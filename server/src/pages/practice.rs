@@ -9,14 +9,14 @@ use serde_json::json;
 use super::city::{LabelledLink, area_label, area_labels};
 use super::words::{Words, words};
 use super::{Chrome, Content, FeedLink, Provenance, html, map_href, not_found, page_lang};
-use crate::api::document::BaseUrl;
-use crate::api::params::{Lang, QueryParams, is_slug};
 use crate::app::AppState;
 use crate::cite::Citation;
+use crate::document::BaseUrl;
 use crate::error::AppResult;
 use crate::model::detail::{self, Loaded};
 use crate::model::practice::PracticeDetailProperties;
 use crate::model::profile::partial_date;
+use crate::query::{Lang, QueryParams};
 
 /// A source as the page shows it.
 #[derive(Debug)]
@@ -75,7 +75,7 @@ pub async fn show(
     let Some(lang) = page_lang(&lang) else {
         return Ok(not_found(Lang::En, &base));
     };
-    if !is_slug(&slug) {
+    if !crate::domain::Slug::is_valid(&slug) {
         return Ok(not_found(lang, &base));
     }
     let rev = super::rev_param(&params)?;

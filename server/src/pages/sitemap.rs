@@ -6,11 +6,11 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
 use super::page_path;
-use crate::api::document::BaseUrl;
-use crate::api::params::Lang;
 use crate::app::AppState;
+use crate::document::BaseUrl;
 use crate::error::{AppError, AppResult};
 use crate::model::site;
+use crate::query::Lang;
 
 /// One page of the sitemap with its language versions.
 #[derive(Debug)]
@@ -60,7 +60,8 @@ pub async fn sitemap(State(state): State<AppState>, base: BaseUrl) -> AppResult<
     let mut urls = Vec::with_capacity(pages.len() * Lang::ALL.len());
     for (rest, lastmod) in pages {
         let alternates: Vec<(&'static str, String)> = Lang::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .map(|lang| (lang.code(), format!("{}{}", base.0, page_path(lang, &rest))))
             .collect();
         for (_, loc) in &alternates {

@@ -3,7 +3,7 @@
 //! the map and the pages use the same names and labels; content (city and practice texts)
 //! comes translated from the data and is not here.
 
-use crate::api::params::Lang;
+use crate::query::Lang;
 
 /// Every fixed text of the pages in one language. `{…}` marks a value filled in by the page.
 #[derive(Debug)]
