@@ -10,7 +10,10 @@ use crate::app::AppState;
 use crate::cite::{Citation, Format};
 use crate::document::BaseUrl;
 use crate::error::{AppResult, bad_request, not_found};
+use crate::model::city::CityDetailProperties;
 use crate::model::detail::{self, Loaded};
+use crate::model::history::Revisions;
+use crate::model::practice::PracticeDetailProperties;
 use crate::pages::{page_path, rev_param};
 use crate::query::{Lang, QueryParams};
 
@@ -100,27 +103,7 @@ pub async fn city(
     let request = request(slug, &params, "city")?;
     let mut conn = state.db_read().await?;
     let loaded = detail::city(&mut conn, &request.slug, request.lang, request.rev).await?;
-    match loaded {
-        Loaded::Found(doc, revisions) => {
-            let url = format!(
-                "{}{}",
-                base.0,
-                page_path(request.lang, &format!("cities/{}", request.slug))
-            );
-            let citation = Citation::of_city(&doc.properties, &revisions, &url, request.lang);
-            Ok(answer(&citation, request.format))
-        }
-        Loaded::Moved(to) => Ok(moved(&base, "cities", &to, &params)),
-        Loaded::Missing => Err(not_found(format!(
-            "No city has the slug `{}`.",
-            request.slug
-        ))),
-        Loaded::NoSuchRevision => Err(not_found(format!(
-            "The city `{}` has no revision {}.",
-            request.slug,
-            request.rev.unwrap_or_default()
-        ))),
-    }
+    respond(loaded, &request, &base, &params, Subject::City)
 }
 
 /// The citation of a practice's page.
@@ -149,23 +132,62 @@ pub async fn practice(
     let request = request(slug, &params, "practice")?;
     let mut conn = state.db_read().await?;
     let loaded = detail::practice(&mut conn, &request.slug, request.lang, request.rev).await?;
+    respond(loaded, &request, &base, &params, Subject::Practice)
+}
+
+/// What is cited: its path segment, its name in messages and how its citation is made.
+#[derive(Debug, Clone, Copy)]
+enum Subject {
+    City,
+    Practice,
+}
+
+/// A citation made of a document.
+trait Cited {
+    fn citation(&self, revisions: &Revisions, url: &str, lang: Lang) -> Citation;
+}
+
+impl Cited for CityDetailProperties {
+    fn citation(&self, revisions: &Revisions, url: &str, lang: Lang) -> Citation {
+        Citation::of_city(self, revisions, url, lang)
+    }
+}
+
+impl Cited for PracticeDetailProperties {
+    fn citation(&self, revisions: &Revisions, url: &str, lang: Lang) -> Citation {
+        Citation::of_practice(self, revisions, url, lang)
+    }
+}
+
+/// The answer to a citation request for what `loaded` found.
+fn respond<T: Cited>(
+    loaded: Loaded<T>,
+    request: &Request,
+    base: &BaseUrl,
+    params: &QueryParams,
+    subject: Subject,
+) -> AppResult<Response> {
+    let (kind, what) = match subject {
+        Subject::City => ("cities", "city"),
+        Subject::Practice => ("practices", "practice"),
+    };
     match loaded {
         Loaded::Found(doc, revisions) => {
             let url = format!(
                 "{}{}",
                 base.0,
-                page_path(request.lang, &format!("practices/{}", request.slug))
+                page_path(request.lang, &format!("{kind}/{}", request.slug))
             );
-            let citation = Citation::of_practice(&doc.properties, &revisions, &url, request.lang);
+            let citation = doc.properties.citation(&revisions, &url, request.lang);
             Ok(answer(&citation, request.format))
         }
-        Loaded::Moved(to) => Ok(moved(&base, "practices", &to, &params)),
+        Loaded::Moved(to) => Ok(moved(base, kind, &to, params)),
         Loaded::Missing => Err(not_found(format!(
-            "No practice has the slug `{}`.",
+            "No {what} has the slug `{}`.",
             request.slug
         ))),
         Loaded::NoSuchRevision => Err(not_found(format!(
-            "The practice `{}` has no revision {}.",
+            "The {what} `{}` has no revision {}.",
             request.slug,
             request.rev.unwrap_or_default()
         ))),

@@ -8,7 +8,7 @@ use axum::response::Response;
 use serde_json::json;
 
 use super::words::words;
-use super::{Chrome, FeedLink, html, not_found, number, page_lang};
+use super::{Chrome, html, not_found, number, page_lang};
 use crate::app::AppState;
 use crate::document::BaseUrl;
 use crate::error::AppResult;
@@ -114,16 +114,7 @@ pub async fn show(
               "contentUrl": format!("{}/api/v1/cities", base.0) },
         ],
     }));
-    page.feeds = vec![
-        FeedLink {
-            title: w.feed_practices,
-            href: format!("/feeds/practices.atom?lang={}", lang.code()),
-        },
-        FeedLink {
-            title: w.feed_harbours,
-            href: format!("/feeds/safe-harbours.atom?lang={}", lang.code()),
-        },
-    ];
+    page = page.with_site_feeds();
     let download_size = w
         .download_size
         .replace("{size}", &size(archive.bytes.len(), lang))

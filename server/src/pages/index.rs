@@ -7,7 +7,7 @@ use axum::response::Response;
 use serde_json::json;
 
 use super::words::words;
-use super::{Chrome, FeedLink, html, not_found, page_lang};
+use super::{Chrome, html, not_found, page_lang};
 use crate::app::AppState;
 use crate::document::BaseUrl;
 use crate::error::AppResult;
@@ -67,16 +67,7 @@ pub async fn show(
             "inLanguage": lang.code(),
             "publisher": { "@type": "Organization", "name": "Haven" },
         }));
-    page.feeds = vec![
-        FeedLink {
-            title: w.feed_practices,
-            href: format!("/feeds/practices.atom?lang={}", lang.code()),
-        },
-        FeedLink {
-            title: w.feed_harbours,
-            href: format!("/feeds/safe-harbours.atom?lang={}", lang.code()),
-        },
-    ];
+    page = page.with_site_feeds();
     let city_count = site.cities.len();
     let mut countries: Vec<CountryGroup> = Vec::new();
     for city in site.cities {

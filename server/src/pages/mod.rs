@@ -140,6 +140,22 @@ impl Chrome {
         }
     }
 
+    /// The same layout offering the feeds of the whole site.
+    #[must_use]
+    pub fn with_site_feeds(mut self) -> Self {
+        self.feeds = vec![
+            FeedLink {
+                title: self.w.feed_practices,
+                href: format!("/feeds/practices.atom?lang={}", self.lang),
+            },
+            FeedLink {
+                title: self.w.feed_harbours,
+                href: format!("/feeds/safe-harbours.atom?lang={}", self.lang),
+            },
+        ];
+        self
+    }
+
     /// The same layout with JSON-LD (schema.org) data.
     #[must_use]
     pub fn with_json_ld(mut self, value: &serde_json::Value) -> Self {
