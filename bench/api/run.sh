@@ -13,6 +13,7 @@
 #   DURATION=30s bench/api/run.sh
 #   DATASET=generated bench/api/run.sh    # the test fixture + bench/api/generate.sql instead
 #   REIMPORT=1 bench/api/run.sh           # import again into an existing bench cluster
+#   SUITE=pages bench/api/run.sh           # the server-rendered pages instead (bench/pages/run.sh)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -20,6 +21,7 @@ DURATION=${DURATION:-10s}
 PORT=${PORT:-18094}
 CEILING_PORT=$((PORT + 1))
 DATASET=${DATASET:-bundled}
+SUITE=${SUITE:-api}
 DATA_DIR=${BENCH_DATA:-$ROOT/target/bench-api-$DATASET}
 BASE=http://127.0.0.1:$PORT
 HAVEN=$ROOT/target/release/haven
@@ -89,12 +91,15 @@ if [ "$DATASET" = bundled ]; then
     PRACTICES="/api/v1/practices?policy_area=housing"
     CITY=$("${PSQL[@]}" -At -c "SELECT c.slug FROM cities c JOIN city_stats s ON s.city_id = c.id
         WHERE s.listed ORDER BY s.practice_count DESC, c.population DESC NULLS LAST LIMIT 1")
+    PRACTICE=$("${PSQL[@]}" -At -c "SELECT p.slug FROM practices p WHERE p.published
+        ORDER BY (SELECT count(*) FROM practice_sources s WHERE s.practice_id = p.id) DESC, p.slug LIMIT 1")
 else
     FILTERED="/api/v1/cities?country=DE&policy_area=housing,work"
     FILTERED_NET="/api/v1/cities?country=DE&policy_area=housing,work&network=iash"
     FULLTEXT="/api/v1/cities?q=benchstadt%2012"
     PRACTICES="/api/v1/practices?policy_area=housing&country=IT"
     CITY=koeln
+    PRACTICE=koeln-welcome-housing
 fi
 
 # wrk_stats URL [wrk args...] -> "p50 p99 req/s"
@@ -133,6 +138,23 @@ row() {
 }
 
 UNIQUE=(-s bench/api/unique.lua)
+if [ "$SUITE" = pages ]; then
+    echo "| page | path | bytes | p50 | p99 | req/s | ceiling p50 | ceiling p99 | ceiling req/s | req/s of ceiling |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| **repeated requests (answer cache after the first)** | | | | | | | | | |"
+    row "city page" "/de/cities/$CITY"
+    row "practice page" "/en/practices/$PRACTICE"
+    row "index of every page" "/fr/"
+    echo "| **every request unique (database path, no answer cache)** | | | | | | | | | |"
+    row "city page" "/de/cities/$CITY" "${UNIQUE[@]}"
+    row "practice page" "/en/practices/$PRACTICE" "${UNIQUE[@]}"
+    row "network page" "/es/networks/buendnis-staedte-sicherer-haefen" "${UNIQUE[@]}"
+    row "policy area page" "/en/policy-areas/housing" "${UNIQUE[@]}"
+    row "index of every page" "/fr/" "${UNIQUE[@]}"
+    row "citation (BibTeX)" "/api/v1/practices/$PRACTICE/cite?format=bibtex" "${UNIQUE[@]}"
+    row "practices feed" "/feeds/practices.atom?lang=de" "${UNIQUE[@]}"
+    exit 0
+fi
 echo "| query | path | bytes | p50 | p99 | req/s | ceiling p50 | ceiling p99 | ceiling req/s | req/s of ceiling |"
 echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 echo "| **repeated requests (answer cache after the first)** | | | | | | | | | |"

@@ -27,6 +27,8 @@ pub struct App {
     pub tiles: crate::tiles::TileService,
     /// Glyphs of the map's labels, rendered on first use.
     pub glyphs: Arc<crate::tiles::glyphs::Glyphs>,
+    /// The download archive of the current data version.
+    pub downloads: crate::export::archive::Downloads,
     primary: DbPool,
     replica: Option<DbPool>,
 }
@@ -57,6 +59,7 @@ impl App {
         Self {
             tiles: crate::tiles::TileService::new(config.tile_cache_bytes),
             glyphs: Arc::default(),
+            downloads: crate::export::archive::Downloads::default(),
             config,
             data_version,
             primary,

@@ -6,16 +6,19 @@
 pub mod api;
 pub mod app;
 pub mod auth;
+pub mod cite;
 pub mod config;
 pub mod db;
 pub mod document;
 pub mod domain;
 pub mod error;
 pub mod export;
+pub mod feeds;
 pub mod import;
 pub mod model;
 pub mod moderation;
 pub mod ogc;
+pub mod pages;
 pub mod query;
 pub mod tiles;
 

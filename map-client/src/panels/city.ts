@@ -9,7 +9,7 @@ import type { MessageKey } from '../i18n';
 import { countryName, datePrecision, formatDate, formatNumber, formatShortDate } from '../i18n/format';
 import { CATEGORY_COLORS } from '../map/layers';
 import { type Child, externalLink, h } from '../ui/dom';
-import { fact, permalink } from './detail';
+import { citablePageLink, fact, permalink } from './detail';
 
 export interface CityPanelContext {
   readonly t: Translate;
@@ -118,6 +118,7 @@ export function cityBody(context: CityPanelContext, city: CityDetail): Child[] {
     h('h3', {}, t('city.practices')),
     practices.length > 0 ? h('ul', { class: 'practices' }, ...practices) : h('p', {}, t('city.noPractices')),
     city.updatedAt ? h('p', { class: 'muted' }, t('panel.updated', { date: formatDate(city.updatedAt, lang) })) : null,
+    citablePageLink(lang, 'cities', city.slug),
     permalink(t, context.permalink),
   ];
 }

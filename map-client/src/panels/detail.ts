@@ -4,7 +4,7 @@
  * focus when it opens, the close button, Escape, and the permanent link with a copy button.
  */
 
-import type { Translate } from '../i18n';
+import type { Language, Translate } from '../i18n';
 import { type Child, h, replaceChildren } from '../ui/dom';
 
 export class DetailPanel {
@@ -85,4 +85,16 @@ export function permalink(t: Translate, url: string): HTMLElement {
 export function fact(term: string, ...value: readonly Child[]): HTMLElement[] {
   if (value.every((v) => v === null || v === undefined || v === '' || v === false)) return [];
   return [h('dt', {}, term), h('dd', {}, ...value)];
+}
+
+const CITABLE_PAGE: Readonly<Record<Language, string>> = {
+  de: 'Seite zum Zitieren und Drucken',
+  en: 'Page to cite and print',
+  fr: 'Page à citer et à imprimer',
+  es: 'Página para citar e imprimir',
+};
+
+/** A link to the server-rendered page of a city or practice, made to be cited and printed. */
+export function citablePageLink(lang: Language, kind: 'cities' | 'practices', slug: string): HTMLElement {
+  return h('p', { class: 'citable-page' }, h('a', { href: `/${lang}/${kind}/${encodeURIComponent(slug)}` }, CITABLE_PAGE[lang]));
 }

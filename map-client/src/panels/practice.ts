@@ -9,7 +9,7 @@ import { formatDate } from '../i18n/format';
 import { type Child, externalLink, h, safeUrl } from '../ui/dom';
 import { datePhrase } from './city';
 import { contentBlock } from './content';
-import { fact, permalink } from './detail';
+import { citablePageLink, fact, permalink } from './detail';
 
 export interface PracticePanelContext {
   readonly t: Translate;
@@ -84,6 +84,7 @@ export function practiceBody(context: PracticePanelContext, practice: PracticeDe
       ),
     ),
     practice.updatedAt ? h('p', { class: 'muted' }, t('panel.updated', { date: formatDate(practice.updatedAt, lang) })) : null,
+    citablePageLink(lang, 'practices', practice.slug),
     permalink(t, context.permalink),
   ];
 }

@@ -9,6 +9,10 @@
 //!
 //! The same tag also keys a small in-memory cache of answers: repeated requests (the map's
 //! default view, a popular filter) are served without the database until the data changes.
+//!
+//! Two more things go into the tag: whether `Accept` asks for CSV (the collections answer it
+//! on the same path, so they also say `Vary: Accept`), and the UTC date, as citations and the
+//! pages that show them name today as the date accessed.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -42,6 +46,12 @@ pub fn etag_for(version: i64, headers: &HeaderMap, path: &str, query: Option<&st
         .filter(|encoding| !encoding.is_empty())
         .collect();
     encodings.sort_unstable();
+    let variant = if super::csv::wants_csv(headers) {
+        "csv"
+    } else {
+        ""
+    };
+    let today = chrono::Utc::now().date_naive().to_string();
     let mut hash = Sha256::new();
     for part in [
         header(header::HOST),
@@ -49,6 +59,8 @@ pub fn etag_for(version: i64, headers: &HeaderMap, path: &str, query: Option<&st
         path,
         &QueryParams::parse(query).to_query_string(),
         &encodings.join(","),
+        variant,
+        &today,
     ] {
         hash.update(part.as_bytes());
         hash.update([0]);
@@ -57,6 +69,9 @@ pub fn etag_for(version: i64, headers: &HeaderMap, path: &str, query: Option<&st
     let hex: String = digest[..10].iter().map(|b| format!("{b:02x}")).collect();
     format!("\"{version}-{hex}\"")
 }
+
+/// Paths whose answer depends on `Accept` (GeoJSON or CSV).
+const NEGOTIATED: [&str; 2] = ["/api/v1/cities", "/api/v1/practices"];
 
 /// Whether `If-None-Match` names `tag` (weak comparison, as RFC 9110 asks for this header).
 fn matches(if_none_match: &str, tag: &str) -> bool {
@@ -132,6 +147,7 @@ pub async fn revalidate(
     let Ok(tag_value) = HeaderValue::from_str(&tag) else {
         return next.run(request).await;
     };
+    let negotiated = NEGOTIATED.contains(&request.uri().path());
     let fresh = request
         .headers()
         .get(header::IF_NONE_MATCH)
@@ -157,6 +173,9 @@ pub async fn revalidate(
             HeaderValue::from_static(CACHE_CONTROL),
         );
         headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
+        if negotiated {
+            headers.append(header::VARY, HeaderValue::from_static("accept"));
+        }
     }
     response
 }

@@ -2,6 +2,7 @@
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
+use axum::http::HeaderMap;
 use axum::response::Response;
 
 use crate::app::AppState;
@@ -16,16 +17,21 @@ use crate::query::{CollectionQuery, Lang, OverLimit, QueryParams};
 #[utoipa::path(get, path = "/api/v1/cities", tag = "cities",
     params(crate::query::CollectionParams),
     responses(
-        (status = 200, description = "A page of cities, by slug or by distance from `near`",
-         body = FeatureCollectionDoc<CityProperties>, content_type = "application/geo+json"),
+        (status = 200, description = "A page of cities, by slug or by distance from `near`; with \
+            `Accept: text/csv`, every match as CSV (as `/api/v1/cities.csv`)",
+         content((FeatureCollectionDoc<CityProperties> = "application/geo+json"), (String = "text/csv"))),
         (status = 304, description = "Not modified since the ETag given in If-None-Match"),
         (status = 400, description = "Bad parameter (named in `field`)"),
     ))]
 pub async fn list(
     State(state): State<AppState>,
     base: BaseUrl,
+    headers: HeaderMap,
     params: QueryParams,
 ) -> AppResult<Response> {
+    if super::csv::wants_csv(&headers) {
+        return super::csv::answer(&state, &params, super::csv::Collection::Cities).await;
+    }
     let query = CollectionQuery::from_params(&params, OverLimit::Refuse)?;
     let mut conn = state.db_read().await?;
     query.filters.check(&mut conn).await?;

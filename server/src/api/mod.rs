@@ -4,8 +4,11 @@
 pub mod auth;
 pub mod base_url;
 pub mod caching;
+pub mod cite;
 pub mod cities;
 pub mod city_edits;
+pub mod csv;
+pub mod downloads;
 pub mod editors;
 pub mod extract;
 pub mod fonts;
@@ -119,7 +122,14 @@ fn public_reads() -> OpenApiRouter<AppState> {
         .routes(routes!(practices::show))
         .routes(routes!(places::search))
         .routes(routes!(search::search))
+        .routes(routes!(csv::cities))
+        .routes(routes!(csv::practices))
+        .routes(routes!(cite::city))
+        .routes(routes!(cite::practice))
+        .routes(routes!(downloads::archive))
         .merge(crate::ogc::routes())
+        .merge(crate::feeds::routes())
+        .merge(crate::pages::routes())
 }
 
 /// Paths the map client answers itself: the pages the links in mails open

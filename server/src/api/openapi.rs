@@ -46,6 +46,9 @@ use crate::error::PROBLEM_JSON;
         (name = "moderation", description = "Moderators: submission queue, claims, revision review"),
         (name = "revisions", description = "Public change history"),
         (name = "tiles", description = "Vector tiles, TileJSON, the map style and its glyphs"),
+        (name = "downloads", description = "The whole published data set in one archive"),
+        (name = "feeds", description = "Atom feeds of new and changed practices and memberships"),
+        (name = "pages", description = "Pages for people (HTML), one per language, and the sitemap"),
         (name = "meta", description = "This document and its reference page"),
         (name = "health", description = "Probes"),
     )

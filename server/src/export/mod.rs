@@ -1,11 +1,16 @@
 //! `haven export`: every published table to a directory, in a form `haven import` reads
-//! back (the manifest `haven-export.json` tells it apart from the bundled dataset).
+//! back (the manifest `haven-export.json` tells it apart from the bundled dataset). Its
+//! submodules serve open data over HTTP: `table` writes features as CSV rows, `archive` the
+//! download of the published data.
 //!
 //! The files are produced by PostgreSQL itself (`COPY ... TO STDOUT (FORMAT csv)` and
 //! `ST_AsGeoJSON`) in a fixed row order with geometries rounded to 7 decimals (about 1 cm),
 //! so exporting, importing into an empty database and exporting again gives the same bytes.
 //! Gazetteer places (140,000 rows) are not exported: they are reference data that comes
 //! with the bundle; countries and regions are, as cities refer to them.
+
+pub mod archive;
+pub mod table;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -9,7 +9,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::{Deserialize, Serialize};
 
 use super::collection::{
-    CITY_AREAS, CITY_FILTERS, DISTANCE, ENVELOPE, INPUT_CTE, Link, PageLinks, SPATIAL_FILTERS,
+    CITY_AREAS, CITY_FILTERS, DISTANCE, ENVELOPE, INPUT_CTE, Link, PageLinks, ROWS, SPATIAL_FILTERS,
 };
 use super::{JsonText, Lookup, Redirect};
 use crate::error::AppResult;
@@ -39,7 +39,7 @@ pub const CITY_Q: &str = "($5::text IS NULL
     OR EXISTS (SELECT 1 FROM place_names pn WHERE pn.place_id = c.place_id AND starts_with(pn.name_key, input.fold))
     OR EXISTS (SELECT 1 FROM practices p WHERE p.city_id = c.id AND p.published AND p.search @@ input.tsq))";
 
-fn list_sql(with_distance: bool) -> String {
+fn list_sql(with_distance: bool, tail: &str) -> String {
     let spatial = SPATIAL_FILTERS.replace("{point}", "c.geom");
     let areas = CITY_AREAS.replace("{areas}", "cs.areas");
     let distance = DISTANCE.replace("{point}", "c.geom");
@@ -71,12 +71,25 @@ fn list_sql(with_distance: bool) -> String {
             FROM page m JOIN city_stats cs ON cs.city_id = m.id JOIN cities c ON c.id = m.id
             JOIN countries co ON co.iso2 = c.country
         )
-        {ENVELOPE}"
+        {tail}"
     )
 }
 
-static LIST: LazyLock<String> = LazyLock::new(|| list_sql(false));
-static LIST_NEAR: LazyLock<String> = LazyLock::new(|| list_sql(true));
+static LIST: LazyLock<String> = LazyLock::new(|| list_sql(false, ENVELOPE));
+static LIST_NEAR: LazyLock<String> = LazyLock::new(|| list_sql(true, ENVELOPE));
+static ROWS_SQL: LazyLock<String> = LazyLock::new(|| list_sql(false, ROWS));
+static ROWS_NEAR: LazyLock<String> = LazyLock::new(|| list_sql(true, ROWS));
+
+/// The statement of [`super::collection::stream`] for `query`: every matching feature, one
+/// per row, in the collection's order.
+#[must_use]
+pub fn rows_sql(query: &CollectionQuery) -> &'static str {
+    if query.search.near.is_some() {
+        &ROWS_NEAR
+    } else {
+        &ROWS_SQL
+    }
+}
 
 /// The listed cities matching `query`, as a FeatureCollection page.
 ///

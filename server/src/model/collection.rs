@@ -11,7 +11,7 @@
 //! whether all policy areas must match (`policy_area_match=all`).
 
 use diesel::pg::Pg;
-use diesel::query_builder::BoxedSqlQuery;
+use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
 use diesel::sql_types::{Array, BigInt, Bool, Double, Nullable, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::{Deserialize, Serialize};
@@ -72,6 +72,10 @@ pub const ENVELOPE: &str = "SELECT '{\"type\" : \"FeatureCollection\", \"numberM
 FROM (SELECT (SELECT count(*) FROM matched) AS matched, count(*) AS returned,
              string_agg(feature, ', ' ORDER BY distance_m, slug) AS features
       FROM features) t";
+
+/// The tail of a collection statement that yields each feature as a row (`json`) instead of
+/// the FeatureCollection envelope: for CSV, streamed without the page limit.
+pub const ROWS: &str = "SELECT feature AS json FROM features ORDER BY distance_m, slug";
 
 /// A link of a document.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
@@ -155,23 +159,19 @@ pub struct PointDoc {
     pub coordinates: [f64; 2],
 }
 
-/// Runs a collection statement with the binds of `query`.
-///
-/// # Errors
-/// When the query fails (a 500: every input was validated before).
-pub async fn run(
-    conn: &mut AsyncPgConnection,
-    sql: &str,
+/// The statement `sql` with the binds of `query` (see the bind layout above).
+fn bound<'a>(
+    sql: &'a str,
     query: &CollectionQuery,
     links: &PageLinks,
-) -> AppResult<String> {
-    let statement: BoxedSqlQuery<'_, Pg, _> = diesel::sql_query(sql).into_boxed();
+) -> AppResult<BoxedSqlQuery<'a, Pg, SqlQuery>> {
     let filters = query.filters.binds();
     let bbox = query.search.bbox;
     let near = query.search.near;
     let mut with_next = links.always.clone();
     with_next.push(links.next.clone());
-    let row: JsonText = statement
+    Ok(diesel::sql_query(sql)
+        .into_boxed()
         .bind::<Nullable<Array<Text>>, _>(filters.policy_areas)
         .bind::<Nullable<Array<Text>>, _>(filters.networks)
         .bind::<Nullable<Array<Text>>, _>(filters.countries)
@@ -189,10 +189,39 @@ pub async fn run(
         .bind::<BigInt, _>(query.page.offset)
         .bind::<Text, _>(to_json(&links.always)?)
         .bind::<Text, _>(to_json(&with_next)?)
-        .bind::<Bool, _>(filters.all_policy_areas)
-        .get_result(conn)
-        .await?;
+        .bind::<Bool, _>(filters.all_policy_areas))
+}
+
+/// Runs a collection statement with the binds of `query`.
+///
+/// # Errors
+/// When the query fails (a 500: every input was validated before).
+pub async fn run(
+    conn: &mut AsyncPgConnection,
+    sql: &str,
+    query: &CollectionQuery,
+    links: &PageLinks,
+) -> AppResult<String> {
+    let row: JsonText = bound(sql, query, links)?.get_result(conn).await?;
     Ok(row.json)
+}
+
+/// The features of a collection statement ending in [`ROWS`], one row each, as they come.
+///
+/// # Errors
+/// When the query fails.
+pub async fn stream<'a>(
+    conn: &'a mut AsyncPgConnection,
+    sql: &'a str,
+    query: &CollectionQuery,
+) -> AppResult<impl futures_util::Stream<Item = diesel::QueryResult<JsonText>> + Send + 'a> {
+    let links = PageLinks {
+        always: Vec::new(),
+        next: Link::new("next", "application/geo+json", String::new()),
+    };
+    Ok(bound(sql, query, &links)?
+        .load_stream::<JsonText>(conn)
+        .await?)
 }
 
 fn to_json(links: &[Link]) -> AppResult<String> {

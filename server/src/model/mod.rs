@@ -8,12 +8,15 @@
 
 pub mod city;
 pub mod collection;
+pub mod detail;
+pub mod history;
 pub mod network;
 pub mod place;
 pub mod policy_area;
 pub mod practice;
 pub mod profile;
 pub mod search;
+pub mod site;
 
 use diesel::QueryableByName;
 use diesel::sql_types::Text;

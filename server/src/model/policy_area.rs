@@ -44,3 +44,63 @@ pub async fn list(conn: &mut AsyncPgConnection, lang: Lang) -> AppResult<String>
     .await?;
     Ok(row.json)
 }
+
+/// A practice filed under a policy area, for the area's page.
+#[derive(Debug, Deserialize)]
+pub struct AreaPracticeDoc {
+    pub slug: String,
+    pub title: String,
+    pub title_lang: String,
+    pub city_slug: String,
+    pub city_name: String,
+    pub country: String,
+}
+
+/// A policy area with its practices, for the area's page.
+#[derive(Debug, Deserialize)]
+pub struct PolicyAreaDetail {
+    pub slug: String,
+    pub label: String,
+    pub description: String,
+    pub updated_at: String,
+    /// Published practices in the area, by city and title.
+    pub practices: Vec<AreaPracticeDoc>,
+}
+
+/// One policy area with its practices, or `None`.
+///
+/// # Errors
+/// When the query fails.
+pub async fn find(
+    conn: &mut AsyncPgConnection,
+    slug: &str,
+    lang: Lang,
+) -> AppResult<Option<PolicyAreaDetail>> {
+    use diesel::OptionalExtension;
+    let row: Option<JsonText> = diesel::sql_query(
+        "SELECT json_build_object(
+            'slug', pa.slug,
+            'label', pa.labels ->> $2::text,
+            'description', pa.descriptions ->> $2::text,
+            'updated_at', pa.updated_at,
+            'practices', coalesce((SELECT json_agg(json_build_object(
+                    'slug', p.slug,
+                    'title', p.title ->> haven_pick_lang(p.title, $2::text, p.original_lang),
+                    'title_lang', haven_pick_lang(p.title, $2::text, p.original_lang),
+                    'city_slug', c.slug, 'city_name', c.name, 'country', c.country)
+                    ORDER BY c.name, p.slug)
+                FROM practice_policy_areas ppa JOIN practices p ON p.id = ppa.practice_id
+                JOIN cities c ON c.id = p.city_id
+                WHERE ppa.policy_area = pa.slug AND p.published AND c.published), '[]'::json)
+         )::text AS json
+         FROM policy_areas pa WHERE pa.slug = $1::text",
+    )
+    .bind::<Text, _>(slug)
+    .bind::<Text, _>(lang.code())
+    .get_result(conn)
+    .await
+    .optional()?;
+    row.map(|row| serde_json::from_str(&row.json))
+        .transpose()
+        .map_err(|error| crate::error::AppError::Internal(error.into()))
+}

@@ -9,7 +9,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::{Deserialize, Serialize};
 
 use super::collection::{
-    CITY_FILTERS, DISTANCE, ENVELOPE, INPUT_CTE, Link, PageLinks, SPATIAL_FILTERS,
+    CITY_FILTERS, DISTANCE, ENVELOPE, INPUT_CTE, Link, PageLinks, ROWS, SPATIAL_FILTERS,
 };
 use super::{JsonText, Lookup, Redirect};
 use crate::error::AppResult;
@@ -45,7 +45,7 @@ pub const PRACTICE_Q: &str = "($5::text IS NULL
     OR starts_with(haven_fold_de(c.name), input.fold_de)
     OR starts_with(haven_fold(p.title ->> p.original_lang), input.fold))";
 
-fn list_sql(with_distance: bool) -> String {
+fn list_sql(with_distance: bool, tail: &str) -> String {
     let spatial = SPATIAL_FILTERS.replace("{point}", POINT);
     let distance = DISTANCE.replace("{point}", POINT);
     let distance_property = if with_distance {
@@ -81,12 +81,25 @@ fn list_sql(with_distance: bool) -> String {
             )::text AS feature
             FROM page m JOIN practices p ON p.id = m.id JOIN cities c ON c.id = p.city_id
         )
-        {ENVELOPE}"
+        {tail}"
     )
 }
 
-static LIST: LazyLock<String> = LazyLock::new(|| list_sql(false));
-static LIST_NEAR: LazyLock<String> = LazyLock::new(|| list_sql(true));
+static LIST: LazyLock<String> = LazyLock::new(|| list_sql(false, ENVELOPE));
+static LIST_NEAR: LazyLock<String> = LazyLock::new(|| list_sql(true, ENVELOPE));
+static ROWS_SQL: LazyLock<String> = LazyLock::new(|| list_sql(false, ROWS));
+static ROWS_NEAR: LazyLock<String> = LazyLock::new(|| list_sql(true, ROWS));
+
+/// The statement of [`super::collection::stream`] for `query`: every matching feature, one
+/// per row, in the collection's order.
+#[must_use]
+pub fn rows_sql(query: &CollectionQuery) -> &'static str {
+    if query.search.near.is_some() {
+        &ROWS_NEAR
+    } else {
+        &ROWS_SQL
+    }
+}
 
 /// The published practices matching `query`, as a FeatureCollection page.
 ///

@@ -153,6 +153,35 @@ pub fn partial_date_phrase(date: &str, lang: Lang) -> String {
     }
 }
 
+/// A partial date (`2019`, `2019-06`, `2019-06-14`, or the date of a timestamp) in words,
+/// without a preposition ("14 June 2019", "14. Juni 2019", "14 de junio de 2019").
+#[must_use]
+pub fn partial_date(date: &str, lang: Lang) -> String {
+    let date = date.get(..10).unwrap_or(date);
+    let mut parts = date.split('-');
+    let year = parts.next().unwrap_or_default();
+    let month = parts
+        .next()
+        .and_then(|m| m.parse::<usize>().ok())
+        .filter(|m| (1..=12).contains(m));
+    let day = parts
+        .next()
+        .and_then(|d| d.parse::<u32>().ok())
+        .filter(|d| (1..=31).contains(d));
+    let Some(m) = month.map(|m| MONTHS[index(lang)][m - 1]) else {
+        return year.to_owned();
+    };
+    match (lang, day) {
+        (Lang::De, Some(d)) => format!("{d}. {m} {year}"),
+        (Lang::En, Some(d)) => format!("{d} {m} {year}"),
+        (Lang::Fr, Some(1)) => format!("1er {m} {year}"),
+        (Lang::Fr, Some(d)) => format!("{d} {m} {year}"),
+        (Lang::Es, Some(d)) => format!("{d} de {m} de {year}"),
+        (Lang::Es, None) => format!("{m} de {year}"),
+        (_, None) => format!("{m} {year}"),
+    }
+}
+
 /// The year of a partial date ("since 2019").
 fn year_of(date: &str) -> &str {
     date.split('-').next().unwrap_or(date)
@@ -326,6 +355,18 @@ pub fn with_profile(feature: &str, lang: Lang) -> serde_json::Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_without_a_preposition() {
+        assert_eq!(partial_date("2019-06-14", Lang::De), "14. Juni 2019");
+        assert_eq!(partial_date("2019-06", Lang::Es), "junio de 2019");
+        assert_eq!(partial_date("2019-03-01", Lang::Fr), "1er mars 2019");
+        assert_eq!(
+            partial_date("2026-11-30T10:00:00+00:00", Lang::En),
+            "30 November 2026"
+        );
+        assert_eq!(partial_date("2019", Lang::En), "2019");
+    }
 
     fn facts() -> ProfileFacts {
         ProfileFacts {

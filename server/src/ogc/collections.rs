@@ -8,7 +8,7 @@ use diesel_async::RunQueryDsl;
 use serde::Serialize;
 use serde_json::json;
 
-use super::{check_format, json_doc};
+use super::{Encoding, check_format, encoded};
 use crate::app::AppState;
 use crate::document::{BaseUrl, GEO_JSON, JSON};
 use crate::error::{AppResult, not_found};
@@ -148,17 +148,17 @@ fn describe(kind: Kind, bbox: Option<&Vec<f64>>, base: &BaseUrl) -> CollectionDo
 
 /// The collections with their extents.
 #[utoipa::path(get, path = "/ogc/collections", tag = "ogc",
-    params(("f" = Option<crate::ogc::Format>, Query, description = "The encoding: JSON only")),
-    responses((status = 200, description = "The collections", body = CollectionsDoc),
+    params(("f" = Option<crate::ogc::Format>, Query, description = "The encoding: JSON (default) or html (a page to browse)")),
+    responses((status = 200, description = "The collections (with f=html a page)", body = CollectionsDoc),
               (status = 400, description = "Unsupported `f`")))]
 pub async fn list(
     State(state): State<AppState>,
     base: BaseUrl,
     params: QueryParams,
 ) -> AppResult<Response> {
-    check_format(&params)?;
+    let encoding = check_format(&params)?;
     let extents = extents(&state).await?;
-    Ok(json_doc(&CollectionsDoc {
+    let document = CollectionsDoc {
         links: vec![Link::new(
             "self",
             JSON,
@@ -168,14 +168,15 @@ pub async fn list(
             describe(Kind::Cities, extents.cities.as_ref(), &base),
             describe(Kind::Practices, extents.practices.as_ref(), &base),
         ],
-    }))
+    };
+    encoded(encoding, &base, "/ogc/collections", &params, &document)
 }
 
 /// One collection.
 #[utoipa::path(get, path = "/ogc/collections/{collection}", tag = "ogc",
     params(("collection" = String, Path, description = "`cities` or `practices`"),
-           ("f" = Option<crate::ogc::Format>, Query, description = "The encoding: JSON only")),
-    responses((status = 200, description = "The collection", body = CollectionDoc),
+           ("f" = Option<crate::ogc::Format>, Query, description = "The encoding: JSON (default) or html (a page to browse)")),
+    responses((status = 200, description = "The collection (with f=html a page)", body = CollectionDoc),
               (status = 400, description = "Unsupported `f`"),
               (status = 404, description = "No such collection")))]
 pub async fn show(
@@ -185,14 +186,21 @@ pub async fn show(
     params: QueryParams,
 ) -> AppResult<Response> {
     let collection = collection.map(|Path(id)| id).unwrap_or_default();
-    check_format(&params)?;
+    let encoding = check_format(&params)?;
     let kind = Kind::parse(&collection)?;
     let extents = extents(&state).await?;
     let bbox = match kind {
         Kind::Cities => extents.cities.as_ref(),
         Kind::Practices => extents.practices.as_ref(),
     };
-    Ok(json_doc(&describe(kind, bbox, &base)))
+    let path = format!("/ogc/collections/{}", kind.id());
+    encoded(
+        encoding,
+        &base,
+        &path,
+        &params,
+        &describe(kind, bbox, &base),
+    )
 }
 
 #[derive(diesel::QueryableByName)]
@@ -218,7 +226,12 @@ pub async fn queryables(
     params: QueryParams,
 ) -> AppResult<Response> {
     let collection = collection.map(|Path(id)| id).unwrap_or_default();
-    check_format(&params)?;
+    if check_format(&params)? == Encoding::Html {
+        return Err(crate::error::bad_request(
+            "f",
+            "The queryables are JSON Schema only.",
+        ));
+    }
     let kind = Kind::parse(&collection)?;
     let mut conn = state.db_read().await?;
     let vocabulary: Vocabulary = diesel::sql_query(

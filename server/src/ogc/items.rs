@@ -4,8 +4,8 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::response::Response;
 
-use super::check_format;
 use super::collections::Kind;
+use super::{Encoding, check_format};
 use crate::app::AppState;
 use crate::document::{self, BaseUrl, JSON};
 use crate::error::{AppResult, not_found};
@@ -18,8 +18,8 @@ use crate::query::{CollectionQuery, Lang, OverLimit, QueryParams};
 #[utoipa::path(get, path = "/ogc/collections/{collection}/items", tag = "ogc",
     params(("collection" = String, Path, description = "`cities` or `practices`"),
            crate::query::CollectionParams,
-           ("f" = Option<crate::ogc::Format>, Query, description = "The encoding: JSON only")),
-    responses((status = 200, description = "A page of features",
+           ("f" = Option<crate::ogc::Format>, Query, description = "The encoding: JSON (default) or html (a page to browse)")),
+    responses((status = 200, description = "A page of features (with f=html a page)",
                body = FeatureCollectionDoc<serde_json::Value>, content_type = "application/geo+json"),
               (status = 400, description = "Bad parameter (named in `field`)"),
               (status = 404, description = "No such collection")))]
@@ -31,7 +31,7 @@ pub async fn list(
 ) -> AppResult<Response> {
     let collection = collection.map(|Path(id)| id).unwrap_or_default();
     let kind = Kind::parse(&collection)?;
-    check_format(&params)?;
+    let encoding = check_format(&params)?;
     let query = CollectionQuery::from_params(&params, OverLimit::Clamp)?;
     let mut conn = state.db_read().await?;
     query.filters.check(&mut conn).await?;
@@ -49,7 +49,7 @@ pub async fn list(
         Kind::Cities => city::list(&mut conn, &query, &links).await?,
         Kind::Practices => practice::list(&mut conn, &query, &links).await?,
     };
-    Ok(document::geojson(body))
+    encoded(encoding, &base, &path, &params, body)
 }
 
 /// One feature by its id (the slug).
@@ -57,8 +57,8 @@ pub async fn list(
     params(("collection" = String, Path, description = "`cities` or `practices`"),
            ("feature" = String, Path, description = "The slug"),
            crate::query::LangParams,
-           ("f" = Option<crate::ogc::Format>, Query, description = "The encoding: JSON only")),
-    responses((status = 200, description = "The feature", body = FeatureDoc<serde_json::Value>,
+           ("f" = Option<crate::ogc::Format>, Query, description = "The encoding: JSON (default) or html (a page to browse)")),
+    responses((status = 200, description = "The feature (with f=html a page)", body = FeatureDoc<serde_json::Value>,
                content_type = "application/geo+json"),
               (status = 301, description = "An old slug: `Location` has the current address"),
               (status = 404, description = "No such collection or feature")))]
@@ -72,7 +72,7 @@ pub async fn show(
         return Err(not_found("There is no such feature."));
     };
     let kind = Kind::parse(&collection)?;
-    check_format(&params)?;
+    let encoding = check_format(&params)?;
     let lang = Lang::from_params(&params)?;
     if !crate::domain::Slug::is_valid(&feature) {
         return Err(not_found("There is no such feature."));
@@ -93,10 +93,34 @@ pub async fn show(
         Kind::Practices => practice::find(&mut conn, &feature, lang, &links).await?,
     };
     match found {
-        Lookup::Found(body) => Ok(document::geojson(body)),
+        Lookup::Found(body) => encoded(
+            encoding,
+            &base,
+            &format!("{collection_path}/items/{feature}"),
+            &params,
+            body,
+        ),
         Lookup::Moved(to) => Ok(document::moved(
             &base.href(&format!("{collection_path}/items/{to}"), &params),
         )),
         Lookup::Missing => Err(not_found("There is no such feature.")),
+    }
+}
+
+/// A GeoJSON answer built by the database, as it is or as a page.
+fn encoded(
+    encoding: Encoding,
+    base: &BaseUrl,
+    path: &str,
+    params: &QueryParams,
+    body: String,
+) -> AppResult<Response> {
+    match encoding {
+        Encoding::Json => Ok(document::geojson(body)),
+        Encoding::Html => {
+            let value: serde_json::Value = serde_json::from_str(&body)
+                .map_err(|error| crate::error::AppError::Internal(error.into()))?;
+            super::html::page(base, path, params, &value)
+        }
     }
 }

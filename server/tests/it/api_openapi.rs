@@ -13,6 +13,11 @@ const FALLBACK_DETAIL: &str = "There is nothing at this address.";
 /// A documented path with its parameters filled in with sample values.
 fn concrete(path: &str) -> String {
     let concrete = path
+        .replace("{lang}", "en")
+        .replace("/static/{file}", "/static/pages.css")
+        .replace("/en/practices/{slug}", "/en/practices/palermo-charter")
+        .replace("/en/networks/{slug}", "/en/networks/iash")
+        .replace("/en/policy-areas/{slug}", "/en/policy-areas/housing")
         .replace("{slug}", "koeln")
         .replace("{collection}", "cities")
         .replace("{feature}", "koeln")

@@ -18,7 +18,7 @@ async fn data_version(app: &TestApp) -> i64 {
         .get(0)
 }
 
-async fn submission_id(app: &TestApp, reference: &str) -> i64 {
+pub async fn submission_id(app: &TestApp, reference: &str) -> i64 {
     db(app)
         .await
         .query_one(
@@ -30,7 +30,7 @@ async fn submission_id(app: &TestApp, reference: &str) -> i64 {
         .get(0)
 }
 
-async fn approve(app: &TestApp, moderator: &Browser, id: i64) -> Value {
+pub async fn approve(app: &TestApp, moderator: &Browser, id: i64) -> Value {
     let response = send(
         app,
         "POST",

@@ -44,11 +44,76 @@ async fn landing_conformance_and_collections() {
     app.get("/ogc/collections/rivers/items")
         .await
         .problem(StatusCode::NOT_FOUND);
-    let problem = app
-        .get("/ogc?f=html")
-        .await
-        .problem(StatusCode::BAD_REQUEST);
+    let problem = app.get("/ogc?f=xml").await.problem(StatusCode::BAD_REQUEST);
     assert_eq!(problem["field"], "f");
+}
+
+/// Parses an `f=html` answer and gives its links.
+async fn html_links(app: &TestApp, path: &str) -> (String, Vec<String>) {
+    let response = app.get(path).await;
+    assert_eq!(
+        response.status,
+        StatusCode::OK,
+        "{path}: {}",
+        response.text()
+    );
+    assert_eq!(
+        response.content_type(),
+        "text/html; charset=utf-8",
+        "{path}"
+    );
+    let html = scraper::Html::parse_document(&response.text());
+    assert!(html.errors.is_empty(), "{path}: {:?}", html.errors);
+    let anchors = scraper::Selector::parse("main a").unwrap();
+    let heading = scraper::Selector::parse("h1").unwrap();
+    (
+        html.select(&heading).next().unwrap().text().collect(),
+        html.select(&anchors)
+            .map(|a| a.value().attr("href").unwrap().to_owned())
+            .collect(),
+    )
+}
+
+#[tokio::test]
+async fn every_document_is_a_page_to_browse_with_f_html() {
+    let app = TestApp::with_sample().await;
+    let (heading, links) = html_links(&app, "/ogc?f=html").await;
+    assert_eq!(heading, "Haven");
+    assert!(
+        links.contains(&"/ogc/collections?f=html".to_owned()),
+        "{links:?}"
+    );
+    let (_, links) = html_links(&app, "/ogc/conformance?f=html").await;
+    assert!(links.iter().any(|l| l.ends_with("conf/html")));
+    let (_, links) = html_links(&app, "/ogc/collections?f=html").await;
+    assert!(
+        links.contains(&"/ogc/collections/practices?f=html".to_owned()),
+        "{links:?}"
+    );
+    let (heading, links) = html_links(&app, "/ogc/collections/cities?f=html").await;
+    assert_eq!(heading, "Cities");
+    assert!(
+        links.contains(&"/ogc/collections/cities/items?f=html".to_owned()),
+        "{links:?}"
+    );
+    let (_, links) = html_links(&app, "/ogc/collections/cities/items?f=html&limit=2").await;
+    assert!(
+        links.contains(&"/ogc/collections/cities/items/gdansk?f=html".to_owned()),
+        "{links:?}"
+    );
+    assert!(
+        links.contains(&"/ogc/collections/cities/items?f=html&limit=2&offset=2".to_owned()),
+        "the next page, as HTML: {links:?}"
+    );
+    let (heading, _) = html_links(
+        &app,
+        "/ogc/collections/practices/items/palermo-charter?f=html",
+    )
+    .await;
+    assert_eq!(heading, "Charter of Palermo");
+    // The JSON answers are unchanged.
+    let json = app.get("/ogc/collections/cities/items?limit=2").await;
+    assert_eq!(json.content_type(), "application/geo+json");
 }
 
 #[tokio::test]
