@@ -84,15 +84,20 @@ impl App {
 
 /// The whole HTTP application: API routes, the map client's static files and middleware.
 pub fn app(state: AppState) -> Router {
-    let body_limit = state.config.body_limit;
-    with_middleware(crate::api::router(state), body_limit)
+    let config = state.config.clone();
+    with_middleware(crate::api::router(state), &config)
 }
 
-/// Wraps `router` in Haven's middleware: tracing, panic recovery, compression and the body
-/// size limit. Public so that tests can check the middleware on routes of their own.
-pub fn with_middleware(router: Router, body_limit: usize) -> Router {
+/// Wraps `router` in Haven's middleware: tracing, panic recovery, compression, security
+/// headers and problem documents for bare errors ([`crate::http_policy`]) and the body size
+/// limit. Public so that tests can check the middleware on routes of their own.
+pub fn with_middleware(router: Router, config: &Config) -> Router {
     router
-        .layer(RequestBodyLimitLayer::new(body_limit))
+        .layer(RequestBodyLimitLayer::new(config.body_limit))
+        .layer(axum::middleware::from_fn_with_state(
+            crate::http_policy::HeaderPolicy::new(config),
+            crate::http_policy::enforce,
+        ))
         .layer(CompressionLayer::new())
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(

@@ -13,6 +13,10 @@ use serde::Serialize;
 /// The media type of problem documents.
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
+/// Seconds a client is asked to wait (`Retry-After`) when the database or password hashing is
+/// unavailable or saturated.
+pub const UNAVAILABLE_RETRY_SECS: u64 = 2;
+
 /// The result type of handlers.
 pub type AppResult<T> = Result<T, AppError>;
 
@@ -70,6 +74,12 @@ pub enum AppError {
     Forbidden(String),
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: u64 },
+    /// The body is not of the media type the route reads.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// The body is larger than the server accepts.
+    #[error("{0}")]
+    PayloadTooLarge(String),
     /// The database cannot be reached.
     #[error("database unavailable: {0}")]
     Unavailable(String),
@@ -102,6 +112,8 @@ impl AppError {
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -113,7 +125,11 @@ impl AppError {
             Self::BadRequest { field, detail }
             | Self::Unprocessable { field, detail }
             | Self::Conflict { field, detail } => (field.clone(), detail.clone()),
-            Self::Unavailable(_) => (None, "The database is not available right now.".to_owned()),
+            Self::Unavailable(_) => (
+                None,
+                "The server is busy or its database is not available right now; try again shortly."
+                    .to_owned(),
+            ),
             Self::Internal(_) => (
                 None,
                 "An internal error occurred; it has been logged.".to_owned(),
@@ -158,6 +174,7 @@ impl IntoResponse for AppError {
         }
         let retry_after = match &self {
             Self::TooManyRequests { retry_after_secs } => Some(*retry_after_secs),
+            Self::Unavailable(_) => Some(UNAVAILABLE_RETRY_SECS),
             _ => None,
         };
         let mut response = self.problem().into_response();

@@ -10,6 +10,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod export;
+pub mod http_policy;
 pub mod import;
 pub mod model;
 pub mod moderation;
