@@ -279,9 +279,14 @@ async fn serve_with(
         tracing::info!(count = applied.len(), "applied migrations");
     }
     haven::import::cli::import_if_empty(serve, &db.url).await?;
-    let primary = db::pool::build(&db.url, database.pool_size)?;
+    let statement_timeout = std::time::Duration::from_secs(database.statement_timeout);
+    let primary = db::pool::build_with(&db.url, database.pool_size, statement_timeout)?;
     let replica = match &db.replica_url {
-        Some(url) => Some(db::pool::build(url, database.pool_size)?),
+        Some(url) => Some(db::pool::build_with(
+            url,
+            database.pool_size,
+            statement_timeout,
+        )?),
         None => None,
     };
     if !serve.static_dir.join("index.html").exists() {

@@ -47,12 +47,19 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/auth/confirm", post(auth::confirm))
         .route("/api/v1/auth/login", post(auth::login))
         .route("/api/v1/auth/logout", post(auth::logout))
+        .route(
+            "/api/v1/auth/logout-everywhere",
+            post(auth::logout_everywhere),
+        )
         .route("/api/v1/auth/password-reset", post(auth::password_reset))
         .route(
             "/api/v1/auth/password-reset/confirm",
             post(auth::password_reset_confirm),
         )
         .route("/api/v1/me", get(me::me))
+        .route("/api/v1/me/sessions", get(me::sessions))
+        .route("/api/v1/me/sessions/{number}/end", post(me::end_session))
+        .route("/api/v1/me/password", post(me::change_password))
         .route("/api/v1/submissions", post(submissions::create))
         .route("/api/v1/submissions/{reference}", get(submissions::show))
         .route(
@@ -141,9 +148,13 @@ pub const ROUTES: &[&str] = &[
     "/api/v1/auth/confirm",
     "/api/v1/auth/login",
     "/api/v1/auth/logout",
+    "/api/v1/auth/logout-everywhere",
     "/api/v1/auth/password-reset",
     "/api/v1/auth/password-reset/confirm",
     "/api/v1/me",
+    "/api/v1/me/sessions",
+    "/api/v1/me/sessions/{number}/end",
+    "/api/v1/me/password",
     "/api/v1/submissions",
     "/api/v1/submissions/{reference}",
     "/api/v1/editors/claims",

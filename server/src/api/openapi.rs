@@ -52,9 +52,13 @@ use super::document;
         super::auth::confirm,
         super::auth::login,
         super::auth::logout,
+        super::auth::logout_everywhere,
         super::auth::password_reset,
         super::auth::password_reset_confirm,
         super::me::me,
+        super::me::sessions,
+        super::me::end_session,
+        super::me::change_password,
         super::submissions::create,
         super::submissions::show,
         super::editors::claim,
@@ -109,7 +113,8 @@ impl Modify for SessionSecurity {
             "session",
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
                 crate::auth::session::COOKIE,
-                "Session cookie set by `POST /api/v1/auth/login` (HttpOnly, SameSite=Lax).",
+                "Session cookie set by `POST /api/v1/auth/login` (HttpOnly, SameSite=Lax); \
+                 named `__Host-haven_session` (and Secure) when Haven is served over https.",
             ))),
         );
         components.add_security_scheme(

@@ -23,6 +23,12 @@ pub const LOGIN_PER_CLIENT: Limit = Limit {
     max: 20,
     window_secs: 900,
 };
+/// Failed password-reset confirmations (unknown, used or expired tokens) from one client:
+/// 20 per 15 minutes, like failed logins.
+pub const RESET_CONFIRM_PER_CLIENT: Limit = Limit {
+    max: 20,
+    window_secs: 900,
+};
 /// Registrations and password-reset requests from one client: 10 per hour.
 pub const ACCOUNT_MAIL_PER_CLIENT: Limit = Limit {
     max: 10,

@@ -487,7 +487,7 @@ async fn a_town_not_listed_registers_itself_through_a_verified_editor() {
     )
     .await
     .problem(StatusCode::UNAUTHORIZED);
-    // An unconfirmed account may not claim.
+    // An unconfirmed account may not even sign in (so it cannot claim).
     send(
         &app,
         "POST",
@@ -496,13 +496,12 @@ async fn a_town_not_listed_registers_itself_through_a_verified_editor() {
         None,
     )
     .await;
-    let unconfirmed = crate::auth::login(&app, "late@example.org", crate::auth::PASSWORD).await;
     send(
         &app,
         "POST",
-        "/api/v1/editors/claims",
-        Some(json!({ "place_id": dinslaken })),
-        Some(&unconfirmed),
+        "/api/v1/auth/login",
+        Some(json!({ "email": "late@example.org", "password": crate::auth::PASSWORD })),
+        None,
     )
     .await
     .problem(StatusCode::FORBIDDEN);
