@@ -189,11 +189,37 @@ impl IntoResponse for AppError {
 
 impl From<diesel::result::Error> for AppError {
     fn from(error: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
         match error {
-            diesel::result::Error::NotFound => Self::NotFound("Not found.".to_owned()),
+            Error::NotFound => Self::NotFound("Not found.".to_owned()),
+            Error::DatabaseError(
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+                info,
+            ) => Self::Unavailable(info.message().to_owned()),
+            Error::DatabaseError(_, info) if is_unavailable(info.message()) => {
+                Self::Unavailable(info.message().to_owned())
+            }
             other => Self::Internal(other.into()),
         }
     }
+}
+
+/// Whether a database error says the database is away or overloaded rather than that the
+/// query is wrong: the connection broke, the server shuts down or starts, or the statement
+/// ran past the statement timeout. These answer 503 with `Retry-After`, not 500.
+fn is_unavailable(message: &str) -> bool {
+    let message = message.to_ascii_lowercase();
+    [
+        "connection closed",
+        "terminating connection",
+        "the database system is",
+        "statement timeout",
+        "server closed the connection",
+        "broken pipe",
+        "connection reset",
+    ]
+    .iter()
+    .any(|sign| message.contains(sign))
 }
 
 impl From<diesel_async::pooled_connection::deadpool::PoolError> for AppError {

@@ -9,6 +9,11 @@ use haven::config::{Config, DatabaseArgs, ServeArgs};
 use haven::db::{self, Database};
 use tracing_subscriber::EnvFilter;
 
+/// mimalloc gives freed memory back to the system (glibc's per-thread arenas keep it: a burst
+/// of password hashes left Haven holding gigabytes).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Haven: an open map platform of welcoming cities.
 ///
 /// Without DATABASE_URL every command runs a private PostgreSQL cluster under `--data-dir`
