@@ -72,16 +72,7 @@ impl DataVersion {
         &self,
         conn: &mut diesel_async::AsyncPgConnection,
     ) -> diesel::QueryResult<i64> {
-        use diesel_async::RunQueryDsl;
-        #[derive(diesel::QueryableByName)]
-        struct Row {
-            #[diesel(sql_type = diesel::sql_types::BigInt)]
-            version: i64,
-        }
-        let row: Row = diesel::sql_query("SELECT version FROM data_version")
-            .get_result(conn)
-            .await?;
-        self.observe(row.version);
+        self.observe(read(conn).await?);
         Ok(self.get())
     }
 
@@ -90,6 +81,24 @@ impl DataVersion {
     pub fn subscribe(&self) -> watch::Receiver<i64> {
         self.changes.subscribe()
     }
+}
+
+/// The data version as the database behind `conn` has it (on a replica: as far as it has
+/// replayed).
+///
+/// # Errors
+/// When the query fails.
+pub async fn read(conn: &mut diesel_async::AsyncPgConnection) -> diesel::QueryResult<i64> {
+    use diesel_async::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        version: i64,
+    }
+    let row: Row = diesel::sql_query("SELECT version FROM data_version")
+        .get_result(conn)
+        .await?;
+    Ok(row.version)
 }
 
 async fn listen_forever(

@@ -21,6 +21,7 @@ mod mail;
 mod migrations;
 mod moderation;
 mod ogc;
+mod scale_out;
 mod sessions;
 mod submissions;
 mod tiles;
