@@ -21,18 +21,44 @@ pub struct ListQuery {
     /// Submissions: pending (default), published or rejected; claims: pending (default),
     /// verified, rejected or withdrawn.
     pub status: Option<String>,
-    /// Submissions at most, 1 to 1000 (default 100).
+    /// Items per page, 1 to 1000 (default 100).
     pub limit: Option<i64>,
+    /// Items to skip (newest first), 0 or more (default 0); `next_offset` of the previous
+    /// page.
+    pub offset: Option<i64>,
 }
 
-/// `GET /api/v1/moderation/submissions?status=pending|published|rejected&limit=100` →
-/// `{submissions: [...]}` each with `diff: {before, after}`.
+impl ListQuery {
+    /// The page asked for: `(limit, offset)`.
+    fn page(&self) -> AppResult<(i64, i64)> {
+        let limit = self.limit.unwrap_or(100);
+        if !(1..=1000).contains(&limit) {
+            return Err(bad_request("limit", "must be between 1 and 1000"));
+        }
+        let offset = self.offset.unwrap_or(0);
+        if offset < 0 {
+            return Err(bad_request("offset", "must be 0 or more"));
+        }
+        Ok((limit, offset))
+    }
+}
+
+/// `{<key>: items, total, next_offset}` of a page (`next_offset` null on the last page).
+fn paged(key: &str, items: Vec<Value>, total: i64, offset: i64) -> Value {
+    let next = offset + i64::try_from(items.len()).unwrap_or(i64::MAX);
+    json!({ key: items, "total": total, "next_offset": (next < total).then_some(next) })
+}
+
+/// `GET /api/v1/moderation/submissions?status=pending|published|rejected&limit=100&offset=0`
+/// → `{submissions: [...], total, next_offset}`, newest first, each with `diff: {before,
+/// after}`.
 #[utoipa::path(get, path = "/api/v1/moderation/submissions", tag = "moderation",
     security(("session" = [])),
     params(ListQuery),
     responses(
-        (status = 200, description = "`{submissions: [...]}`, each with `diff: {before, after}`", body = Object),
-        (status = 400, description = "Bad `status` or `limit`", body = crate::error::Problem,
+        (status = 200, description = "`{submissions: [...], total, next_offset}`: a page, newest first, \
+            each with `diff: {before, after}`; `next_offset` is null on the last page", body = Object),
+        (status = 400, description = "Bad `status`, `limit` or `offset`", body = crate::error::Problem,
          content_type = "application/problem+json"),
         crate::error::NoSession,
         (status = 403, description = "Not a moderator", body = crate::error::Problem,
@@ -44,21 +70,17 @@ pub async fn queue(
     Query(query): Query<ListQuery>,
 ) -> AppResult<Json<Value>> {
     session.user.require_moderator()?;
-    let status = query.status.unwrap_or_else(|| "pending".to_owned());
+    let status = query.status.clone().unwrap_or_else(|| "pending".to_owned());
     if !["pending", "published", "rejected", "approved"].contains(&status.as_str()) {
         return Err(bad_request(
             "status",
             "must be pending, published or rejected",
         ));
     }
-    let limit = query.limit.unwrap_or(100);
-    if !(1..=1000).contains(&limit) {
-        return Err(bad_request("limit", "must be between 1 and 1000"));
-    }
+    let (limit, offset) = query.page()?;
     let mut conn = state.db_write().await?;
-    Ok(Json(
-        json!({ "submissions": submission::queue(&mut conn, &status, limit).await? }),
-    ))
+    let (items, total) = submission::queue(&mut conn, &status, limit, offset).await?;
+    Ok(Json(paged("submissions", items, total, offset)))
 }
 
 /// An optional note or a required reason.
@@ -151,13 +173,15 @@ pub async fn reject(
     ))
 }
 
-/// `GET /api/v1/moderation/claims?status=pending|verified|rejected|withdrawn` → `{claims}`.
+/// `GET /api/v1/moderation/claims?status=pending|verified|rejected|withdrawn&limit=100&offset=0`
+/// → `{claims, total, next_offset}`, newest first.
 #[utoipa::path(get, path = "/api/v1/moderation/claims", tag = "moderation",
     security(("session" = [])),
     params(ListQuery),
     responses(
-        (status = 200, description = "`{claims: [...]}` with the given status", body = Object),
-        (status = 400, description = "Bad `status`", body = crate::error::Problem,
+        (status = 200, description = "`{claims: [...], total, next_offset}`: a page of the claims with \
+            the given status, newest first; `next_offset` is null on the last page", body = Object),
+        (status = 400, description = "Bad `status`, `limit` or `offset`", body = crate::error::Problem,
          content_type = "application/problem+json"),
         crate::error::NoSession,
         (status = 403, description = "Not a moderator", body = crate::error::Problem,
@@ -169,17 +193,17 @@ pub async fn claims(
     Query(query): Query<ListQuery>,
 ) -> AppResult<Json<Value>> {
     session.user.require_moderator()?;
-    let status = query.status.unwrap_or_else(|| "pending".to_owned());
+    let status = query.status.clone().unwrap_or_else(|| "pending".to_owned());
     if !["pending", "verified", "rejected", "withdrawn"].contains(&status.as_str()) {
         return Err(bad_request(
             "status",
             "must be pending, verified, rejected or withdrawn",
         ));
     }
+    let (limit, offset) = query.page()?;
     let mut conn = state.db_write().await?;
-    Ok(Json(
-        json!({ "claims": editor::with_status(&mut conn, &status).await? }),
-    ))
+    let (items, total) = editor::with_status(&mut conn, &status, limit, offset).await?;
+    Ok(Json(paged("claims", items, total, offset)))
 }
 
 /// `POST /api/v1/moderation/claims/{id}/verify` → the claim (a claimed place is listed now).

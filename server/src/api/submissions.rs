@@ -9,7 +9,7 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use crate::app::AppState;
-use crate::auth::rate_limit::{self, SUBMISSIONS_PER_CLIENT};
+use crate::auth::rate_limit::{self, SUBMISSIONS_PER_ACCOUNT, SUBMISSIONS_PER_CLIENT};
 use crate::auth::{ClientAddr, MaybeUser};
 use crate::error::AppResult;
 use crate::moderation::input::JsonBody;
@@ -37,7 +37,7 @@ pub struct Receipt {
          content_type = "application/problem+json"),
         (status = 422, description = "A bad `kind`, `target`, `source_urls` or `payload.<field>` (named in `field`)", body = crate::error::Problem,
          content_type = "application/problem+json"),
-        (status = 429, description = "Too many submissions from this client; `Retry-After` says when to retry", body = crate::error::Problem,
+        (status = 429, description = "Too many submissions from this client or this account; `Retry-After` says when to retry", body = crate::error::Problem,
          content_type = "application/problem+json"),
     ))]
 pub async fn create(
@@ -49,6 +49,14 @@ pub async fn create(
     let mut conn = state.db_write().await?;
     let bucket = format!("submission:{client}");
     rate_limit::check(&mut conn, &bucket, SUBMISSIONS_PER_CLIENT).await?;
+    if let Some(session) = &session {
+        rate_limit::hit(
+            &mut conn,
+            &format!("submission-account:{}", session.user.id),
+            SUBMISSIONS_PER_ACCOUNT,
+        )
+        .await?;
+    }
     if proposal.is_spam() {
         rate_limit::record(&mut conn, &bucket, SUBMISSIONS_PER_CLIENT).await?;
         tracing::info!(%client, "honeypot filled in; submission dropped");

@@ -261,9 +261,9 @@ const ITEM_JSON: &str = "jsonb_build_object('id', s.id, 'reference', s.reference
         'email', s.submitter_email, 'reason', s.review_reason, 'reviewed_by', r.display_name,
         'reviewed_at', s.reviewed_at, 'created_at', s.created_at)";
 
-/// The moderation queue: submissions of `status`, oldest first, each with `diff`
-/// (`before`: the published values of the fields the payload sets, or null for something
-/// new; `after`: the payload).
+/// The moderation queue: a page of the submissions of `status`, newest first, each with
+/// `diff` (`before`: the published values of the fields the payload sets, or null for
+/// something new; `after`: the payload), and how many there are in all.
 ///
 /// # Errors
 /// Database errors.
@@ -271,16 +271,23 @@ pub async fn queue(
     conn: &mut AsyncPgConnection,
     status: &str,
     limit: i64,
-) -> AppResult<Vec<Value>> {
+    offset: i64,
+) -> AppResult<(Vec<Value>, i64)> {
     let rows: Vec<JsonRow> = diesel::sql_query(format!(
         "SELECT {ITEM_JSON} AS value FROM submissions s
            LEFT JOIN users u ON u.id = s.submitter_id LEFT JOIN users r ON r.id = s.reviewed_by
-          WHERE s.status = $1 ORDER BY s.created_at, s.id LIMIT $2"
+          WHERE s.status = $1 ORDER BY s.created_at DESC, s.id DESC LIMIT $2 OFFSET $3"
     ))
     .bind::<Text, _>(status)
     .bind::<BigInt, _>(limit)
+    .bind::<BigInt, _>(offset)
     .load(conn)
     .await?;
+    let total: crate::auth::rows::IdRow =
+        diesel::sql_query("SELECT count(*) AS id FROM submissions WHERE status = $1")
+            .bind::<Text, _>(status)
+            .get_result(conn)
+            .await?;
     let mut items = Vec::with_capacity(rows.len());
     for row in rows {
         let mut item = row.value;
@@ -290,7 +297,7 @@ pub async fn queue(
         item["diff"] = json!({ "before": before, "after": after });
         items.push(item);
     }
-    Ok(items)
+    Ok((items, total.id))
 }
 
 async fn published_state(conn: &mut AsyncPgConnection, item: &Value) -> AppResult<Option<Value>> {
@@ -341,15 +348,13 @@ struct Pending {
     payload: Value,
     #[diesel(sql_type = Array<Text>)]
     source_urls: Vec<String>,
-    #[diesel(sql_type = Nullable<Text>)]
-    message: Option<String>,
     #[diesel(sql_type = Text)]
     status: String,
 }
 
 async fn lock(conn: &mut AsyncPgConnection, id: i64) -> AppResult<Pending> {
     let rows: Vec<Pending> = diesel::sql_query(
-        "SELECT id, kind, target_type, target_id, payload, source_urls, message, status
+        "SELECT id, kind, target_type, target_id, payload, source_urls, status
            FROM submissions WHERE id = $1 FOR UPDATE",
     )
     .bind::<BigInt, _>(id)
@@ -394,7 +399,9 @@ pub async fn approve(
                     author_id: Some(moderator_id),
                     submission_id: Some(pending.id),
                     reverts_id: None,
-                    reason: note.or(pending.message.clone()),
+                    // The submitter's message is for moderators only: the public reason is
+                    // the moderator's note, or nothing.
+                    reason: note,
                     needs_review: false,
                 },
             )

@@ -20,6 +20,7 @@ mod import;
 mod mail;
 mod migrations;
 mod moderation;
+mod moderation_limits;
 mod ogc;
 mod scale_out;
 mod sessions;
