@@ -153,6 +153,12 @@ impl EmbeddedCluster {
         )
     }
 
+    /// The directory of PostgreSQL's programs (`pg_dump`, `pg_restore`, …) this cluster runs.
+    #[must_use]
+    pub fn bin_dir(&self) -> &Path {
+        &self.bin_dir
+    }
+
     /// The directory holding the cluster's socket.
     #[must_use]
     pub fn socket_dir(&self) -> &Path {

@@ -13,6 +13,7 @@ mod api_openapi;
 mod api_params;
 mod api_practices;
 mod auth;
+mod backup;
 mod faults;
 mod health;
 mod http_policy;
