@@ -60,7 +60,7 @@ const TABLES: &[Table] = &[
     Table {
         name: "regions",
         sql: "SELECT r.country, r.level, r.code, r.name, r.designation, p.level AS parent_level,
-                     p.code AS parent_code, r.nuts, {g:r.label_point AS label_point}, {g:r.geom}
+                     p.code AS parent_code, r.nuts, r.names, {g:r.label_point AS label_point}, {g:r.geom}
               FROM regions r LEFT JOIN regions p ON p.id = r.parent_id
               ORDER BY r.country, r.level, r.code",
         spatial: true,
@@ -88,7 +88,7 @@ const TABLES: &[Table] = &[
         sql: "SELECT slug AS network_id, name, kind AS type, scope, founded, coordinator, website,
                      reported_members, reported_as_of, source_url,
                      CASE WHEN is_safe_harbour_campaign THEN 'true' ELSE 'false' END AS is_safe_harbour_campaign,
-                     description
+                     description, names
               FROM networks ORDER BY slug",
         spatial: false,
     },
@@ -96,7 +96,7 @@ const TABLES: &[Table] = &[
         name: "cities",
         sql: "SELECT c.slug, c.name, c.official_name, c.names, c.country, r.code AS region_code,
                      d.code AS district_code, c.kind, c.designation, c.ags, c.ars, c.lau, c.geonameid,
-                     c.wikidata, c.population, c.website, c.summary, c.takeaways,
+                     c.wikidata, c.population, c.website, c.summary, c.summary_sources, c.takeaways,
                      CASE WHEN c.published THEN 'true' ELSE 'false' END AS published,
                      {g:c.boundary AS boundary}, {g:c.geom}
               FROM cities c LEFT JOIN regions r ON r.id = c.region_id LEFT JOIN regions d ON d.id = c.district_id
@@ -122,9 +122,16 @@ const TABLES: &[Table] = &[
         spatial: false,
     },
     Table {
+        name: "demand_evidence",
+        sql: "SELECT c.slug AS city, e.demand_key AS demand, e.status, e.as_of, e.source_url, e.note
+              FROM demand_evidence e JOIN cities c ON c.id = e.city_id
+              WHERE c.published ORDER BY c.slug, e.demand_key, e.status, e.source_url",
+        spatial: false,
+    },
+    Table {
         name: "practices",
         sql: "SELECT p.slug, c.slug AS city, p.original_lang, p.title, p.summary, p.body, p.transferability,
-                     p.organisation, p.started, p.ended, p.status, p.contact, p.confidence,
+                     p.organisation, p.started, p.ended, p.status, p.status_as_of, p.contact, p.confidence,
                      CASE WHEN p.published THEN 'true' ELSE 'false' END AS published, {g:p.geom}
               FROM practices p JOIN cities c ON c.id = p.city_id
               WHERE p.published AND c.published ORDER BY p.slug",

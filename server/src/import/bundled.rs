@@ -1,6 +1,6 @@
 //! The bundled dataset (`data/`): which file is loaded by which loader, in dependency order.
 
-use super::{Unit, catalogue, directory, gazetteer, unit};
+use super::{Unit, abroad, catalogue, demand_statuses, directory, gazetteer, profiles, unit};
 
 /// The loaders of the bundled dataset, in the order they must run.
 #[must_use]
@@ -22,12 +22,19 @@ pub fn units() -> Vec<Unit> {
             "geonames_cities_nonEurope_pop15000.csv",
             gazetteer::load_geonames_world
         ),
+        unit!("places_added.csv", gazetteer::load_added_places),
         unit!("policy_areas.csv", catalogue::load_policy_areas),
         unit!("safe_harbour_demands.csv", catalogue::load_demands),
         unit!("networks.csv", catalogue::load_networks),
         unit!("safe_harbours_de.csv", directory::load_safe_harbours),
+        unit!("safe_harbours_at_ch.csv", abroad::load_safe_harbours_abroad),
         unit!("safe_harbour_states_de.csv", directory::load_states),
         unit!("network_memberships.csv", directory::load_memberships),
         unit!("practices.csv", directory::load_practices),
+        unit!(
+            "safe_harbour_demand_status.csv",
+            demand_statuses::load_demand_statuses
+        ),
+        unit!("city_summaries.csv", profiles::load_city_summaries),
     ]
 }

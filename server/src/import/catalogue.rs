@@ -153,9 +153,13 @@ pub async fn load_demands(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
 /// The network that makes a Safe Harbour when the file does not say which it is.
 pub const SAFE_HARBOUR_CAMPAIGN: &str = "seebruecke-safe-harbour";
 
-/// `networks.csv`: one row per network, keyed by `network_id` (its slug).
+/// `networks.csv`: one row per network, keyed by `network_id` (its slug). Names by language
+/// come from the file's `names` column (an export) or from `network_names.csv` (the bundle).
 pub async fn load_networks(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
     let table = CsvTable::read(&ctx.path("networks.csv"))?;
+    let translated = super::names::read(ctx, "network_names.csv", |cells| {
+        cells.opt("network_id").map(str::to_owned)
+    })?;
     const COLUMNS: &[&str] = &[
         "slug",
         "name",
@@ -169,12 +173,14 @@ pub async fn load_networks(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
         "source_url",
         "is_safe_harbour_campaign",
         "description",
+        "names",
     ];
     stage::create(
         ctx.client,
         "stage_networks",
         "slug text, name text, kind text, scope text, founded text, coordinator text, website text, \
-         reported_members text, reported_as_of text, source_url text, is_safe_harbour_campaign boolean, description text",
+         reported_members text, reported_as_of text, source_url text, is_safe_harbour_campaign boolean, description text, \
+         names text",
     )
     .await?;
     let mut copy = Copy::start(ctx.client, "stage_networks", COLUMNS).await?;
@@ -197,6 +203,10 @@ pub async fn load_networks(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
                 .opt("description")
                 .map(|text| validate::json_object("description", text).map(|v| v.to_string()))
                 .transpose()?;
+            let names = match cells.opt("names") {
+                Some(text) => Some(validate::json_object("names", text)?.to_string()),
+                None => super::names::with_own(translated.get(&slug), None),
+            };
             Ok([
                 Some(slug),
                 Some(cells.required("name")?.to_owned()),
@@ -210,6 +220,7 @@ pub async fn load_networks(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
                 cells.url("source_url")?,
                 Some(campaign.to_string()),
                 description,
+                names,
             ])
         })();
         match parsed {
@@ -234,20 +245,21 @@ pub async fn load_networks(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
     written += stage::upsert(
         ctx.client,
         "INSERT INTO networks AS t (slug, name, kind, scope, founded, coordinator, website, reported_members,
-                                     reported_as_of, source_url, is_safe_harbour_campaign, description)
+                                     reported_as_of, source_url, is_safe_harbour_campaign, description, names)
          SELECT slug, name, kind, scope, founded, coordinator, website, reported_members, reported_as_of,
-                source_url, is_safe_harbour_campaign, coalesce(description, '{}')::jsonb
+                source_url, is_safe_harbour_campaign, coalesce(description, '{}')::jsonb,
+                coalesce(names, '{}')::jsonb
          FROM stage_networks
          ON CONFLICT (slug) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind, scope = EXCLUDED.scope,
              founded = EXCLUDED.founded, coordinator = EXCLUDED.coordinator, website = EXCLUDED.website,
              reported_members = EXCLUDED.reported_members, reported_as_of = EXCLUDED.reported_as_of,
              source_url = EXCLUDED.source_url, is_safe_harbour_campaign = EXCLUDED.is_safe_harbour_campaign,
-             description = EXCLUDED.description
+             description = EXCLUDED.description, names = EXCLUDED.names
          WHERE (t.name, t.kind, t.scope, t.founded, t.coordinator, t.website, t.reported_members,
-                t.reported_as_of, t.source_url, t.is_safe_harbour_campaign, t.description)
+                t.reported_as_of, t.source_url, t.is_safe_harbour_campaign, t.description, t.names)
              IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.kind, EXCLUDED.scope, EXCLUDED.founded,
                 EXCLUDED.coordinator, EXCLUDED.website, EXCLUDED.reported_members, EXCLUDED.reported_as_of,
-                EXCLUDED.source_url, EXCLUDED.is_safe_harbour_campaign, EXCLUDED.description)",
+                EXCLUDED.source_url, EXCLUDED.is_safe_harbour_campaign, EXCLUDED.description, EXCLUDED.names)",
     )
     .await?;
     Ok(Counts {
@@ -268,6 +280,20 @@ fn founded(cells: &Cells<'_>) -> Result<Option<String>, RowError> {
         _ => value,
     };
     validate::partial_date("founded", date).map(Some)
+}
+
+/// The keys of Seebrücke's demands in the database.
+///
+/// # Errors
+/// On a database error.
+pub async fn known_demands(ctx: &Ctx<'_>) -> anyhow::Result<HashSet<String>> {
+    Ok(ctx
+        .client
+        .query("SELECT key FROM demands", &[])
+        .await?
+        .iter()
+        .map(|row| row.get(0))
+        .collect())
 }
 
 /// The slugs of `table` (`networks`, `policy_areas`) in the database.

@@ -32,6 +32,7 @@ pub const CITY_COLUMNS: &[&str] = &[
     "summary",
     "takeaways",
     "published",
+    "summary_sources",
 ];
 
 /// Creates the staging table of `cities`.
@@ -45,7 +46,7 @@ pub async fn stage_cities(ctx: &Ctx<'_>) -> anyhow::Result<()> {
         "line bigint, slug text, name text, official_name text, names text, country text, \
          region_code text, district_code text, kind text, designation text, ags text, ars text, \
          lau text, geonameid bigint, wikidata text, population bigint, geom text, boundary text, \
-         website text, summary text, takeaways text, published boolean",
+         website text, summary text, takeaways text, published boolean, summary_sources text",
     )
     .await
 }
@@ -92,6 +93,13 @@ pub async fn check_cities_in_country(ctx: &mut Ctx<'_>, field: &str) -> anyhow::
 /// # Errors
 /// On a database error.
 pub async fn upsert_cities(ctx: &Ctx<'_>) -> anyhow::Result<Written> {
+    // A staged city without a featured profile keeps the one it has: the profiles come from
+    // their own file (`city_summaries.csv`), not from the files that define cities.
+    let summary = "CASE WHEN EXCLUDED.summary = '{}' THEN t.summary ELSE EXCLUDED.summary END";
+    let takeaways =
+        "CASE WHEN EXCLUDED.takeaways = '{}' THEN t.takeaways ELSE EXCLUDED.takeaways END";
+    let summary_sources = "CASE WHEN EXCLUDED.summary = '{}' THEN t.summary_sources \
+                           ELSE EXCLUDED.summary_sources END";
     let geom = stage::geometry("s.geom");
     let boundary = stage::multipolygon("s.boundary");
     stage::upsert(
@@ -99,10 +107,11 @@ pub async fn upsert_cities(ctx: &Ctx<'_>) -> anyhow::Result<Written> {
         &format!(
             "INSERT INTO cities AS t (slug, name, official_name, names, country, region_id, district_id, place_id,
                                       kind, designation, ags, ars, lau, geonameid, wikidata, population, geom,
-                                      boundary, website, summary, takeaways, published)
+                                      boundary, website, summary, summary_sources, takeaways, published)
              SELECT s.slug, s.name, s.official_name, coalesce(s.names, '{{}}')::jsonb, s.country, r.id, d.id, p.id,
                     s.kind, s.designation, s.ags, s.ars, s.lau, s.geonameid, s.wikidata, s.population, {geom},
-                    {boundary}, s.website, coalesce(s.summary, '{{}}')::jsonb, coalesce(s.takeaways, '{{}}')::jsonb,
+                    {boundary}, s.website, coalesce(s.summary, '{{}}')::jsonb,
+                    coalesce(s.summary_sources, '[]')::jsonb, coalesce(s.takeaways, '{{}}')::jsonb,
                     coalesce(s.published, true)
              FROM stage_cities s
              LEFT JOIN regions r ON r.country = s.country AND r.code = s.region_code AND r.level IN ('state', 'admin1')
@@ -118,15 +127,16 @@ pub async fn upsert_cities(ctx: &Ctx<'_>) -> anyhow::Result<Written> {
                  designation = EXCLUDED.designation, ags = EXCLUDED.ags, ars = EXCLUDED.ars, lau = EXCLUDED.lau,
                  geonameid = EXCLUDED.geonameid, wikidata = EXCLUDED.wikidata, population = EXCLUDED.population,
                  geom = EXCLUDED.geom, boundary = EXCLUDED.boundary, website = EXCLUDED.website,
-                 summary = EXCLUDED.summary, takeaways = EXCLUDED.takeaways, published = EXCLUDED.published
+                 summary = {summary}, summary_sources = {summary_sources}, takeaways = {takeaways},
+                 published = EXCLUDED.published
              WHERE (t.name, t.official_name, t.names, t.country, t.region_id, t.district_id, t.place_id, t.kind,
                     t.designation, t.ags, t.ars, t.lau, t.geonameid, t.wikidata, t.population, t.geom,
-                    t.boundary, t.website, t.summary, t.takeaways, t.published)
+                    t.boundary, t.website, t.summary, t.summary_sources, t.takeaways, t.published)
                  IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.official_name, EXCLUDED.names, EXCLUDED.country,
                     EXCLUDED.region_id, EXCLUDED.district_id, EXCLUDED.place_id, EXCLUDED.kind,
                     EXCLUDED.designation, EXCLUDED.ags, EXCLUDED.ars, EXCLUDED.lau, EXCLUDED.geonameid,
                     EXCLUDED.wikidata, EXCLUDED.population, EXCLUDED.geom, EXCLUDED.boundary,
-                    EXCLUDED.website, EXCLUDED.summary, EXCLUDED.takeaways, EXCLUDED.published)"
+                    EXCLUDED.website, {summary}, {summary_sources}, {takeaways}, EXCLUDED.published)"
         ),
     )
     .await
@@ -183,18 +193,6 @@ pub async fn upsert_memberships(ctx: &Ctx<'_>) -> anyhow::Result<Written> {
     .await
 }
 
-/// Columns of the staged `safe_harbour_demands`.
-pub const CITY_DEMAND_COLUMNS: &[&str] = &[
-    "line",
-    "city",
-    "demand",
-    "decided",
-    "fulfilled",
-    "as_of",
-    "evidence_url",
-    "note",
-];
-
 /// Creates the staging table of `safe_harbour_demands` (cities by slug).
 ///
 /// # Errors
@@ -246,6 +244,7 @@ pub const PRACTICE_COLUMNS: &[&str] = &[
     "confidence",
     "published",
     "geom",
+    "status_as_of",
 ];
 
 /// Creates the staging tables of practices, their policy areas and their sources.
@@ -258,7 +257,7 @@ pub async fn stage_practices(ctx: &Ctx<'_>) -> anyhow::Result<()> {
         "stage_practices",
         "line bigint, slug text, city text, original_lang text, title text, summary text, body text, \
          transferability text, organisation text, started smallint, ended smallint, status text, \
-         contact text, confidence text, published boolean, geom text",
+         contact text, confidence text, published boolean, geom text, status_as_of text",
     )
     .await?;
     stage::create(
@@ -287,24 +286,26 @@ pub async fn upsert_practices(ctx: &Ctx<'_>) -> anyhow::Result<(Written, Written
         ctx.client,
         &format!(
             "INSERT INTO practices AS t (slug, city_id, geom, original_lang, title, summary, body, transferability,
-                                         organisation, started, ended, status, contact, confidence, published)
+                                         organisation, started, ended, status, status_as_of, contact, confidence,
+                                         published)
              SELECT s.slug, c.id, {geom}, s.original_lang, s.title::jsonb, coalesce(s.summary, '{{}}')::jsonb,
                     coalesce(s.body, '{{}}')::jsonb, coalesce(s.transferability, '{{}}')::jsonb, s.organisation,
-                    s.started, s.ended, coalesce(s.status, 'unknown'), s.contact, s.confidence,
+                    s.started, s.ended, coalesce(s.status, 'unknown'), s.status_as_of, s.contact, s.confidence,
                     coalesce(s.published, true)
              FROM stage_practices s JOIN cities c ON c.slug = s.city
              ON CONFLICT (slug) DO UPDATE SET city_id = EXCLUDED.city_id, geom = EXCLUDED.geom,
                  original_lang = EXCLUDED.original_lang, title = EXCLUDED.title, summary = EXCLUDED.summary,
                  body = EXCLUDED.body, transferability = EXCLUDED.transferability,
                  organisation = EXCLUDED.organisation, started = EXCLUDED.started, ended = EXCLUDED.ended,
-                 status = EXCLUDED.status, contact = EXCLUDED.contact, confidence = EXCLUDED.confidence,
-                 published = EXCLUDED.published
+                 status = EXCLUDED.status, status_as_of = EXCLUDED.status_as_of, contact = EXCLUDED.contact,
+                 confidence = EXCLUDED.confidence, published = EXCLUDED.published
              WHERE (t.city_id, t.geom, t.original_lang, t.title, t.summary, t.body, t.transferability,
-                    t.organisation, t.started, t.ended, t.status, t.contact, t.confidence, t.published)
+                    t.organisation, t.started, t.ended, t.status, t.status_as_of, t.contact, t.confidence,
+                    t.published)
                  IS DISTINCT FROM (EXCLUDED.city_id, EXCLUDED.geom, EXCLUDED.original_lang, EXCLUDED.title,
                     EXCLUDED.summary, EXCLUDED.body, EXCLUDED.transferability, EXCLUDED.organisation,
-                    EXCLUDED.started, EXCLUDED.ended, EXCLUDED.status, EXCLUDED.contact, EXCLUDED.confidence,
-                    EXCLUDED.published)"
+                    EXCLUDED.started, EXCLUDED.ended, EXCLUDED.status, EXCLUDED.status_as_of, EXCLUDED.contact,
+                    EXCLUDED.confidence, EXCLUDED.published)"
         ),
     )
     .await?;
@@ -542,6 +543,7 @@ pub async fn stage_drafts(
             None,
             None,
             None,
+            None,
         ])
         .await?;
     }
@@ -610,19 +612,24 @@ pub async fn place_by_name(ctx: &Ctx<'_>, draft: &mut CityDraft) -> anyhow::Resu
     {
         return Ok(());
     }
+    // A GeoNames place first (the most populous of that name), else a place Haven added
+    // (`places_added.csv`), which has no GeoNames id: the city takes its point.
     let found = ctx
         .client
         .query_opt(
-            "SELECT p.geonameid FROM places p
-             WHERE p.country = $1 AND p.geonameid IS NOT NULL
+            "SELECT p.geonameid, ST_X(p.geom), ST_Y(p.geom) FROM places p
+             WHERE p.country = $1 AND (p.geonameid IS NOT NULL OR p.source = 'haven')
                AND (p.name_key = haven_fold($2)
                     OR EXISTS (SELECT 1 FROM place_names n WHERE n.place_id = p.id AND n.name_key = haven_fold($2)))
-             ORDER BY p.population DESC NULLS LAST, p.id LIMIT 1",
+             ORDER BY p.geonameid IS NULL, p.population DESC NULLS LAST, p.id LIMIT 1",
             &[&draft.country, &draft.name],
         )
         .await?;
     if let Some(row) = found {
         draft.geonameid = row.get(0);
+        if draft.geonameid.is_none() {
+            draft.point = Some((row.get(1), row.get(2)));
+        }
     }
     Ok(())
 }

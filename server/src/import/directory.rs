@@ -13,7 +13,7 @@ use super::catalogue::{SAFE_HARBOUR_CAMPAIGN, known_slugs};
 use super::cities::{self, CityDraft, CityIndex};
 use super::gazetteer::known_countries;
 use super::report::RowError;
-use super::source::{Cells, CsvTable};
+use super::source::{CsvTable, lenient_date, urls};
 use super::stage::{Copy, Written};
 use super::validate;
 use super::{Counts, Ctx};
@@ -25,24 +25,6 @@ fn digits(value: &str, lengths: &[usize]) -> bool {
     lengths.contains(&value.len()) && value.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// `|`-separated URLs (spaces around the bars allowed), each checked.
-fn urls(cells: &Cells<'_>, column: &str) -> Result<Vec<String>, RowError> {
-    cells
-        .get(column)
-        .split('|')
-        .map(str::trim)
-        .filter(|url| !url.is_empty())
-        .map(|url| validate::web_url(column, url))
-        .collect()
-}
-
-/// A partial date, or nothing when the cell is not one (e.g. `2021/2022`).
-fn lenient_date(cells: &Cells<'_>, column: &str) -> Option<String> {
-    cells
-        .opt(column)
-        .and_then(|value| validate::partial_date(column, value).ok())
-}
-
 fn count(rows: u64, written: Written, main_changed: u64) -> Counts {
     Counts {
         rows,
@@ -52,15 +34,13 @@ fn count(rows: u64, written: Written, main_changed: u64) -> Counts {
 }
 
 /// `safe_harbours_de.csv`: the German municipalities, districts and Samtgemeinden that
-/// declared themselves a Safe Harbour, as cities, with what the data says about Seebrücke's
-/// demands: a declared Safe Harbour has decided its public solidarity declaration, a Bündnis
-/// member has decided to join the alliance. Fulfilment and every other demand stay unknown
-/// (no row), as the sources do not say.
+/// declared themselves a Safe Harbour, as cities. Their memberships come from
+/// `network_memberships.csv` (generated from this file) and what is known of Seebrücke's
+/// demands from `safe_harbour_demand_status.csv`: nothing is inferred here.
 pub async fn load_safe_harbours(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
     let table = CsvTable::read(&ctx.path("safe_harbours_de.csv"))?;
     let mut index = CityIndex::load(ctx).await?;
     let mut drafts = Vec::new();
-    let mut demands = Vec::new();
     for row in &table.rows {
         let cells = table.cells(row);
         let parsed = (|| {
@@ -99,14 +79,15 @@ pub async fn load_safe_harbours(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
                     ("municipal_association", None, Some(ars.to_owned()))
                 }
             };
-            let declared = cells.date("safe_harbour_declared_on")?;
-            let joined = cells.date("buendnis_joined_on")?;
-            let member = validate::one_of(
+            // Checked here, used by the memberships generated from this file.
+            cells.date("safe_harbour_declared_on")?;
+            cells.date("buendnis_joined_on")?;
+            validate::one_of(
                 "buendnis_member",
                 cells.get("buendnis_member"),
                 &["yes", ""],
-            )? == "yes";
-            let sources = urls(&cells, "sources")?;
+            )?;
+            urls(&cells, "sources")?;
             let draft = CityDraft {
                 line: row.line,
                 name: name.to_owned(),
@@ -124,9 +105,9 @@ pub async fn load_safe_harbours(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
                 point: cells.point("lat", "lon")?,
                 population: None,
             };
-            Ok((draft, declared, joined, member, sources))
+            Ok(draft)
         })();
-        let (draft, declared, joined, member, sources) = match parsed {
+        let draft = match parsed {
             Ok(parsed) => parsed,
             Err(error) => {
                 ctx.problems.reject_row(row.line, error);
@@ -140,72 +121,25 @@ pub async fn load_safe_harbours(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
             }
             None => index.claim(&draft),
         };
-        let as_of = lenient_date(&cells, "status_as_of");
-        let evidence = sources.first().cloned();
-        demands.push((
-            row.line,
-            slug.clone(),
-            "public_solidarity_declaration",
-            declared.or_else(|| as_of.clone()),
-            evidence.clone(),
-        ));
-        if member {
-            demands.push((
-                row.line,
-                slug.clone(),
-                "alliance_safe_harbours",
-                joined.or_else(|| as_of.clone()),
-                evidence,
-            ));
-        }
         drafts.push((slug, draft));
     }
     let rows = drafts.len() as u64;
-    let staged = cities::stage_drafts(ctx, &drafts).await?;
-    let mut written = cities::upsert_cities(ctx).await?;
+    cities::stage_drafts(ctx, &drafts).await?;
+    let written = cities::upsert_cities(ctx).await?;
     let main_changed = written.inserted + written.updated;
-    written += write_city_demands(ctx, &demands, &staged).await?;
     Ok(count(rows, written, main_changed))
 }
 
-type DemandRow = (u64, String, &'static str, Option<String>, Option<String>);
-
-/// Stages and writes "decided" demand values for the cities in `staged`.
-async fn write_city_demands(
-    ctx: &Ctx<'_>,
-    demands: &[DemandRow],
-    staged: &HashSet<String>,
-) -> anyhow::Result<Written> {
-    cities::stage_city_demands(ctx).await?;
-    let mut copy = Copy::start(
-        ctx.client,
-        "stage_city_demands",
-        cities::CITY_DEMAND_COLUMNS,
-    )
-    .await?;
-    for (line, slug, demand, as_of, evidence) in demands {
-        if staged.contains(slug) {
-            copy.row(&[
-                Some(line.to_string()),
-                Some(slug.clone()),
-                Some((*demand).to_owned()),
-                Some("true".to_owned()),
-                None,
-                as_of.clone(),
-                evidence.clone(),
-                None,
-            ])
-            .await?;
-        }
-    }
-    copy.finish().await?;
-    cities::upsert_city_demands(ctx).await
-}
+/// The city-states by state key, with the AGS of the municipality that is the same place
+/// (Bremen: the city of Bremen, which gives the Land its name).
+pub const CITY_STATES: [(&str, &str); 3] =
+    [("11", "11000000"), ("02", "02000000"), ("04", "04011000")];
 
 /// `safe_harbour_states_de.csv`: the Länder that declared themselves Safe Harbours, as
 /// cities of kind `state` (named with their designation, e.g. "Freistaat Thüringen", so
 /// that they do not take the slug of the city of the same name) with their membership of
-/// the Safe Harbour campaign.
+/// the Safe Harbour campaign. A city-state and its municipality are one place and one city:
+/// when the municipality is listed, the Land adds no second city (an `one_place` note).
 pub async fn load_states(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
     let table = CsvTable::read(&ctx.path("safe_harbour_states_de.csv"))?;
     let designations: HashMap<String, Option<String>> = ctx
@@ -259,6 +193,23 @@ pub async fn load_states(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
         if !declared {
             continue;
         }
+        let municipality = CITY_STATES
+            .iter()
+            .find(|(state, _)| *state == ags)
+            .and_then(|(_, municipality)| {
+                index.find(&CityDraft {
+                    ags: Some((*municipality).to_owned()),
+                    ..CityDraft::default()
+                })
+            });
+        if let Some(city) = municipality {
+            ctx.problems.warn(
+                row.line,
+                "one_place",
+                format!("{state} is a city-state: its declaration is the one of the city {city:?}"),
+            );
+            continue;
+        }
         let draft = CityDraft {
             line: row.line,
             name: designation
@@ -291,7 +242,6 @@ pub async fn load_states(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
     let main_changed = written.inserted + written.updated;
     cities::stage_memberships(ctx).await?;
     let mut copy = Copy::start(ctx.client, "stage_memberships", cities::MEMBERSHIP_COLUMNS).await?;
-    let mut demands = Vec::new();
     for (line, slug, evidence) in links
         .into_iter()
         .filter(|(_, slug, _)| staged.contains(slug))
@@ -304,17 +254,15 @@ pub async fn load_states(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
             Some("declared safe harbour (state)".to_owned()),
             None,
             None,
-            evidence.clone(),
+            evidence,
             None,
             None,
             None,
         ])
         .await?;
-        demands.push((line, slug, "public_solidarity_declaration", None, evidence));
     }
     copy.finish().await?;
     written += cities::upsert_memberships(ctx).await?;
-    written += write_city_demands(ctx, &demands, &staged).await?;
     Ok(count(rows, written, main_changed))
 }
 
@@ -395,13 +343,7 @@ pub async fn load_memberships(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
                 ));
             }
             let name = cells.required("city")?;
-            let country = cells.required("country_code")?;
-            if !countries.contains(country) {
-                return Err(RowError::new(
-                    "country_code",
-                    format!("unknown country {country:?}"),
-                ));
-            }
+            let country = cells.country("country_code", &countries)?;
             let role = cells.get("role");
             let (kind, ags, ars) = kind_and_codes(role, cells.opt("ags"))?;
             // `2021/2022` (documented in data/README.md): no single date; kept in the note.
@@ -512,9 +454,10 @@ fn verified_on_by_code(ctx: &Ctx<'_>) -> anyhow::Result<HashMap<String, String>>
         .collect())
 }
 
-/// `practices.csv`: practices with titles and summaries per language, policy areas and
-/// sources, linked to their city through the gazetteer (AGS, GeoNames id, then name), which
-/// is created when it is not listed yet.
+/// `practices.csv`: practices with titles and summaries per language (en, de, and fr or es
+/// where the place speaks it), the date that last confirmed their status, policy areas and
+/// sources, linked to their city through the gazetteer (AGS, GeoNames id, then name, also
+/// among the places of `places_added.csv`), which is created when it is not listed yet.
 pub async fn load_practices(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
     let table = CsvTable::read(&ctx.path("practices.csv"))?;
     let areas = known_slugs(ctx, "policy_areas").await?;
@@ -531,13 +474,7 @@ pub async fn load_practices(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
                 return Err(RowError::new("slug", format!("{slug:?} appears twice")));
             }
             let city = cells.required("city")?;
-            let country = cells.required("country_code")?;
-            if !countries.contains(country) {
-                return Err(RowError::new(
-                    "country_code",
-                    format!("unknown country {country:?}"),
-                ));
-            }
+            let country = cells.country("country_code", &countries)?;
             let ags = cells.opt("ags");
             let kind = match ags {
                 Some(code) if digits(code, &[8]) => "municipality",
@@ -558,14 +495,24 @@ pub async fn load_practices(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
                 ));
             }
             let mut title = serde_json::Map::new();
-            for (key, column) in [("en", "title_en"), ("de", "title_de")] {
+            for (key, column) in [
+                ("en", "title_en"),
+                ("de", "title_de"),
+                ("fr", "title_fr"),
+                ("es", "title_es"),
+            ] {
                 if let Some(text) = cells.opt(column) {
                     title.insert(key.to_owned(), text.into());
                 }
             }
             title.insert(lang.to_owned(), cells.required("title")?.into());
             let mut summary = serde_json::Map::new();
-            for (key, column) in [("en", "summary_en"), ("de", "summary_de")] {
+            for (key, column) in [
+                ("en", "summary_en"),
+                ("de", "summary_de"),
+                ("fr", "summary_fr"),
+                ("es", "summary_es"),
+            ] {
                 if let Some(text) = cells.opt(column) {
                     summary.insert(key.to_owned(), text.into());
                 }
@@ -645,6 +592,7 @@ pub async fn load_practices(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
                 confidence,
                 None,
                 None,
+                cells.date("status_as_of")?,
             ];
             Ok((slug, draft, values, practice_areas, sources, accessed_on))
         })();

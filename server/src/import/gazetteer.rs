@@ -67,6 +67,9 @@ pub async fn upsert_countries(ctx: &Ctx<'_>) -> anyhow::Result<Written> {
 /// alpha-2 code).
 pub async fn load_countries(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
     let table = CsvTable::read(&ctx.path("geonames_countries.csv"))?;
+    let translated = super::names::read(ctx, "country_names.csv", |cells| {
+        cells.opt("iso_a2").map(str::to_owned)
+    })?;
     let mut iso3_to_iso2 = HashMap::new();
     let mut countries = Vec::new();
     for row in &table.rows {
@@ -153,7 +156,8 @@ pub async fn load_countries(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
     let mut copy = Copy::start(ctx.client, "stage_countries", COUNTRY_COLUMNS).await?;
     let rows = countries.len() as u64;
     for (line, iso2, iso3, iso_n3, geonameid, name, continent, population) in countries {
-        let names = serde_json::json!({ "en": name }).to_string();
+        // The English name is GeoNames'; other languages from `country_names.csv` (CLDR).
+        let names = super::names::with_own(translated.get(iso2), Some(("en", name)));
         copy.row(&[
             Some(line.to_string()),
             Some(iso2.to_owned()),
@@ -161,7 +165,7 @@ pub async fn load_countries(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
             iso_n3.map(str::to_owned),
             geonameid.map(|id| id.to_string()),
             Some(name.to_owned()),
-            Some(names),
+            names,
             continent,
             population.map(|p| p.to_string()),
             None,
@@ -200,6 +204,7 @@ pub const REGION_COLUMNS: &[&str] = &[
     "nuts",
     "label_point",
     "geom",
+    "names",
 ];
 
 /// Creates the staging table of `regions`.
@@ -211,7 +216,7 @@ pub async fn stage_regions(ctx: &Ctx<'_>) -> anyhow::Result<()> {
         ctx.client,
         "stage_regions",
         "line bigint, country text, level text, code text, name text, designation text, \
-         parent_level text, parent_code text, nuts text, label_point text, geom text",
+         parent_level text, parent_code text, nuts text, label_point text, geom text, names text",
     )
     .await
 }
@@ -234,18 +239,19 @@ pub async fn upsert_regions_where(ctx: &Ctx<'_>, filter: &str) -> anyhow::Result
     stage::upsert(
         ctx.client,
         &format!(
-            "INSERT INTO regions AS t (country, level, code, name, designation, parent_id, nuts, label_point, geom)
+            "INSERT INTO regions AS t (country, level, code, name, designation, parent_id, nuts, label_point, geom,
+                                       names)
              SELECT s.country, s.level, s.code, s.name, s.designation, p.id, s.nuts,
-                    coalesce({label}, ST_PointOnSurface({geom})), {geom}
+                    coalesce({label}, ST_PointOnSurface({geom})), {geom}, coalesce(s.names, '{{}}')::jsonb
              FROM stage_regions s
              LEFT JOIN regions p ON p.country = s.country AND p.level = s.parent_level AND p.code = s.parent_code
              WHERE {filter}
              ON CONFLICT (country, level, code) DO UPDATE SET name = EXCLUDED.name,
                  designation = EXCLUDED.designation, parent_id = EXCLUDED.parent_id, nuts = EXCLUDED.nuts,
-                 label_point = EXCLUDED.label_point, geom = EXCLUDED.geom
-             WHERE (t.name, t.designation, t.parent_id, t.nuts, t.label_point, t.geom)
+                 label_point = EXCLUDED.label_point, geom = EXCLUDED.geom, names = EXCLUDED.names
+             WHERE (t.name, t.designation, t.parent_id, t.nuts, t.label_point, t.geom, t.names)
                  IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.designation, EXCLUDED.parent_id,
-                 EXCLUDED.nuts, EXCLUDED.label_point, EXCLUDED.geom)"
+                 EXCLUDED.nuts, EXCLUDED.label_point, EXCLUDED.geom, EXCLUDED.names)"
         ),
     )
     .await
@@ -262,6 +268,9 @@ fn counts(rows: u64, written: Written) -> Counts {
 /// `de_states_vg5000_2021.geojson`: the 16 Länder.
 pub async fn load_states(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
     let features = read_features(&ctx.path("de_states_vg5000_2021.geojson"))?;
+    let translated = super::names::read(ctx, "region_names.csv", |cells| {
+        (cells.get("country_code") == "DE").then(|| cells.get("code").to_owned())
+    })?;
     stage_regions(ctx).await?;
     let mut copy = Copy::start(ctx.client, "stage_regions", REGION_COLUMNS).await?;
     let mut rows = 0;
@@ -282,6 +291,7 @@ pub async fn load_states(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
             continue;
         }
         rows += 1;
+        let names = super::names::with_own(translated.get(&code), Some(("de", &name)));
         copy.row(&[
             Some(feature.index.to_string()),
             Some("DE".to_owned()),
@@ -294,6 +304,7 @@ pub async fn load_states(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
             Some(feature.text("nuts")).filter(|s| !s.is_empty()),
             None,
             feature.geometry.clone(),
+            names,
         ])
         .await?;
     }
@@ -340,6 +351,7 @@ pub async fn load_districts(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
             cells.opt("nuts3").map(str::to_owned),
             point.map(|(x, y)| point_ewkt(x, y)),
             shapes.get(ags).cloned(),
+            None,
         ])
         .await?;
     }
@@ -389,6 +401,7 @@ pub async fn load_admin1(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
             Some("admin1".to_owned()),
             Some(code.to_owned()),
             Some(name.to_owned()),
+            None,
             None,
             None,
             None,
@@ -459,8 +472,9 @@ async fn stage_places(ctx: &Ctx<'_>) -> anyhow::Result<()> {
     .await
 }
 
-/// Writes the staged places, keyed by AGS (VG5000) or GeoNames id.
-async fn upsert_places(ctx: &Ctx<'_>, key: &str) -> anyhow::Result<Written> {
+/// Writes the staged places, keyed by `target` (an `ON CONFLICT` target: `(ags)` for VG5000,
+/// `(geonameid)` for GeoNames, the country and name of a place Haven adds).
+async fn upsert_places(ctx: &Ctx<'_>, target: &str) -> anyhow::Result<Written> {
     let geom = stage::geometry("s.geom");
     let boundary = stage::multipolygon("s.boundary");
     stage::upsert(
@@ -474,7 +488,7 @@ async fn upsert_places(ctx: &Ctx<'_>, key: &str) -> anyhow::Result<Written> {
              LEFT JOIN regions r ON r.country = s.country AND r.code = s.region_code
                   AND r.level = CASE WHEN s.country = 'DE' THEN 'state' ELSE 'admin1' END
              LEFT JOIN regions d ON d.country = s.country AND d.level = 'district' AND d.code = s.district_code
-             ON CONFLICT ({key}) DO UPDATE SET source = EXCLUDED.source, ags = EXCLUDED.ags, ars = EXCLUDED.ars,
+             ON CONFLICT {target} DO UPDATE SET source = EXCLUDED.source, ags = EXCLUDED.ags, ars = EXCLUDED.ars,
                  geonameid = EXCLUDED.geonameid, name = EXCLUDED.name, designation = EXCLUDED.designation,
                  country = EXCLUDED.country, region_id = EXCLUDED.region_id, district_id = EXCLUDED.district_id,
                  population = EXCLUDED.population, geom = EXCLUDED.geom, boundary = EXCLUDED.boundary
@@ -525,9 +539,7 @@ pub async fn load_municipalities(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
                     format!("not a 12-digit ARS: {ars:?}"),
                 ));
             }
-            let point = cells
-                .point("lat", "lon")?
-                .ok_or_else(|| super::report::RowError::new("lat", "required, but empty"))?;
+            let point = cells.required_point("lat", "lon")?;
             let gn_point = cells.point("gn_lat", "gn_lon")?;
             let gn_distance = gn_point.map_or(f64::MAX, |(x, y)| (x - point.0).hypot(y - point.1));
             Ok(Municipality {
@@ -595,7 +607,7 @@ pub async fn load_municipalities(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
              WHERE p.geonameid = s.geonameid AND p.source = 'vg5000' AND p.ags <> s.ags",
         )
         .await?;
-    Ok(counts(rows, upsert_places(ctx, "ags").await?))
+    Ok(counts(rows, upsert_places(ctx, "(ags)").await?))
 }
 
 /// `geonames_cities_europe_pop500.csv`.
@@ -631,16 +643,8 @@ async fn load_geonames(ctx: &mut Ctx<'_>, file: &str) -> anyhow::Result<Counts> 
             let geonameid = cells
                 .int("geonameid")?
                 .ok_or_else(|| super::report::RowError::new("geonameid", "required, but empty"))?;
-            let country = cells.required("country_code")?;
-            if !countries.contains(country) {
-                return Err(super::report::RowError::new(
-                    "country_code",
-                    format!("unknown country {country:?}"),
-                ));
-            }
-            let point = cells
-                .point("lat", "lon")?
-                .ok_or_else(|| super::report::RowError::new("lat", "required, but empty"))?;
+            let country = cells.country("country_code", &countries)?;
+            let point = cells.required_point("lat", "lon")?;
             Ok((
                 geonameid,
                 cells.required("name")?,
@@ -712,7 +716,7 @@ async fn load_geonames(ctx: &mut Ctx<'_>, file: &str) -> anyhow::Result<Counts> 
             &[],
         )
         .await?;
-    let mut written = upsert_places(ctx, "geonameid").await?;
+    let mut written = upsert_places(ctx, "(geonameid)").await?;
     ctx.step("writing names");
     written += stage::upsert(
         ctx.client,
@@ -737,4 +741,77 @@ async fn load_geonames(ctx: &mut Ctx<'_>, file: &str) -> anyhow::Result<Counts> 
             .saturating_sub(changed_places.min(rows))
             .max(merged.min(rows)),
     })
+}
+
+/// `places_added.csv`: places that neither VG5000 nor the GeoNames extracts hold (an island
+/// municipality, a London borough, a town below the extract's population threshold), each
+/// with the source of its point, so that the directory files can place their cities.
+pub async fn load_added_places(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
+    let table = CsvTable::read(&ctx.path("places_added.csv"))?;
+    let countries = known_countries(ctx).await?;
+    stage_places(ctx).await?;
+    stage::create(
+        ctx.client,
+        "stage_place_sources",
+        "country text, name text, point_source text",
+    )
+    .await?;
+    let mut added = Vec::new();
+    for row in &table.rows {
+        let cells = table.cells(row);
+        let parsed = (|| {
+            let country = cells.country("country_code", &countries)?;
+            let point = cells.required_point("lat", "lon")?;
+            Ok((
+                country,
+                cells.required("name")?,
+                point,
+                cells.required("source")?,
+            ))
+        })();
+        match parsed {
+            Ok(place) => added.push((row.line, place)),
+            Err(error) => ctx.problems.reject_row(row.line, error),
+        }
+    }
+    let mut copy = Copy::start(ctx.client, "stage_places", PLACE_COLUMNS).await?;
+    for (line, (country, name, (x, y), _)) in &added {
+        copy.row(&[
+            Some(line.to_string()),
+            Some("haven".to_owned()),
+            None,
+            None,
+            None,
+            Some((*name).to_owned()),
+            None,
+            Some((*country).to_owned()),
+            None,
+            None,
+            None,
+            Some(point_ewkt(*x, *y)),
+            None,
+        ])
+        .await?;
+    }
+    copy.finish().await?;
+    let mut copy = Copy::start(
+        ctx.client,
+        "stage_place_sources",
+        &["country", "name", "point_source"],
+    )
+    .await?;
+    for (_, (country, name, _, source)) in &added {
+        copy.row(&[Some(*country), Some(*name), Some(*source)])
+            .await?;
+    }
+    copy.finish().await?;
+    let mut written = upsert_places(ctx, "(country, name) WHERE source = 'haven'").await?;
+    written.updated += stage::execute(
+        ctx.client,
+        "UPDATE places p SET point_source = s.point_source FROM stage_place_sources s
+         WHERE p.source = 'haven' AND p.country = s.country AND p.name = s.name
+           AND p.point_source IS DISTINCT FROM s.point_source",
+    )
+    .await?;
+    Ok(counts(added.len() as u64, written))
 }

@@ -12,12 +12,16 @@
 //! file in one transaction (each in a savepoint, so later files see earlier ones) and rolls
 //! it all back. Rows are staged with COPY and written set-based, only where they changed.
 
+mod abroad;
 mod bundled;
 mod catalogue;
 mod cities;
 pub mod cli;
+mod demand_statuses;
 mod directory;
 mod gazetteer;
+mod names;
+mod profiles;
 pub mod report;
 pub mod slug;
 mod snapshot;

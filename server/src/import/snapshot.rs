@@ -33,6 +33,7 @@ pub fn units(dir: &std::path::Path) -> anyhow::Result<Vec<Unit>> {
             unit!("cities.geojson", load_cities),
             unit!("memberships.csv", load_memberships),
             unit!("city_demands.csv", load_city_demands),
+            unit!("demand_evidence.csv", load_demand_evidence),
             unit!("practices.geojson", load_practices),
         ]
     } else {
@@ -45,6 +46,7 @@ pub fn units(dir: &std::path::Path) -> anyhow::Result<Vec<Unit>> {
             unit!("cities.csv", load_cities),
             unit!("memberships.csv", load_memberships),
             unit!("city_demands.csv", load_city_demands),
+            unit!("demand_evidence.csv", load_demand_evidence),
             unit!("practices.csv", load_practices),
         ]
     })
@@ -235,7 +237,7 @@ async fn load_regions(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
     let file = ctx.problems.file().to_owned();
     let countries = known_countries(ctx).await?;
     gazetteer::stage_regions(ctx).await?;
-    use Check::{Geom, Required, Text};
+    use Check::{Geom, Json, Required, Text};
     let rows = stage_file(
         ctx,
         &file,
@@ -251,6 +253,7 @@ async fn load_regions(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
             ("nuts", Text),
             ("label_point", Geom),
             ("geom", Geom),
+            ("names", Json),
         ],
         |record| {
             known(
@@ -295,6 +298,7 @@ async fn load_cities(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
             ("population", Int),
             ("website", Url),
             ("summary", Json),
+            ("summary_sources", Text),
             ("takeaways", Json),
             ("published", Bool),
             ("boundary", Geom),
@@ -368,13 +372,7 @@ async fn load_memberships(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
 async fn load_city_demands(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
     let file = ctx.problems.file().to_owned();
     let cities = known_slugs(ctx, "cities").await?;
-    let demands: HashSet<String> = ctx
-        .client
-        .query("SELECT key FROM demands", &[])
-        .await?
-        .iter()
-        .map(|row| row.get(0))
-        .collect();
+    let demands = super::catalogue::known_demands(ctx).await?;
     cities::stage_city_demands(ctx).await?;
     use Check::{Bool, Date, Required, Slug, Text, Url};
     let rows = stage_file(
@@ -400,6 +398,54 @@ async fn load_city_demands(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
     Ok(counts(rows, written, written.inserted + written.updated))
 }
 
+/// `demand_evidence`: what the cited sources say about a city's demands (the standing itself
+/// comes with `city_demands.csv`).
+async fn load_demand_evidence(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
+    let file = ctx.problems.file().to_owned();
+    let cities = known_slugs(ctx, "cities").await?;
+    super::stage::create(
+        ctx.client,
+        "stage_demand_evidence",
+        "line bigint, city text, demand text, status text, as_of text, source_url text, note text",
+    )
+    .await?;
+    use Check::{Date, Required, Slug, Text, Url};
+    let rows = stage_file(
+        ctx,
+        &file,
+        "stage_demand_evidence",
+        &[
+            ("city", Slug),
+            ("demand", Required),
+            ("status", Required),
+            ("as_of", Date),
+            ("source_url", Url),
+            ("note", Text),
+        ],
+        |record| {
+            known(record.cells.get("city"), &cities, "city", "city")?;
+            validate::one_of(
+                "status",
+                record.cells.get("status").map_or("", String::as_str),
+                &["decided", "fulfilled", "not_decided"],
+            )
+            .map(|_| ())
+        },
+    )
+    .await?;
+    let written = super::stage::upsert(
+        ctx.client,
+        "INSERT INTO demand_evidence AS t (city_id, demand_key, status, as_of, source_url, note)
+         SELECT c.id, s.demand, s.status, s.as_of, s.source_url, s.note
+         FROM stage_demand_evidence s JOIN cities c ON c.slug = s.city JOIN demands d ON d.key = s.demand
+         ON CONFLICT (city_id, demand_key, status, source_url) DO UPDATE SET as_of = EXCLUDED.as_of,
+             note = EXCLUDED.note
+         WHERE (t.as_of, t.note) IS DISTINCT FROM (EXCLUDED.as_of, EXCLUDED.note)",
+    )
+    .await?;
+    Ok(counts(rows, written, written.inserted + written.updated))
+}
+
 /// `practices` with `practice_policy_areas.csv` and `practice_sources.csv`, in one
 /// transaction (a practice's areas and sources are part of it).
 async fn load_practices(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
@@ -407,7 +453,7 @@ async fn load_practices(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
     let cities = known_slugs(ctx, "cities").await?;
     let areas = known_slugs(ctx, "policy_areas").await?;
     cities::stage_practices(ctx).await?;
-    use Check::{Bool, FullDate, Geom, Int, Json, Required, Slug, Text, Url};
+    use Check::{Bool, Date, FullDate, Geom, Int, Json, Required, Slug, Text, Url};
     let rows = stage_file(
         ctx,
         &file,
@@ -428,6 +474,7 @@ async fn load_practices(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
             ("confidence", Text),
             ("published", Bool),
             ("geom", Geom),
+            ("status_as_of", Date),
         ],
         |record| known(record.cells.get("city"), &cities, "city", "city"),
     )

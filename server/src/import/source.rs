@@ -134,6 +134,35 @@ impl<'a> Cells<'a> {
             .transpose()
     }
 
+    /// A point from a latitude and a longitude column, both required.
+    ///
+    /// # Errors
+    /// When either is empty or they are not valid WGS84 coordinates.
+    pub fn required_point(&self, lat: &str, lon: &str) -> Result<(f64, f64), RowError> {
+        self.point(lat, lon)?
+            .ok_or_else(|| RowError::new(lat, "required, but empty"))
+    }
+
+    /// The ISO country code of `column`, which must be one of `known`.
+    ///
+    /// # Errors
+    /// When it is empty or not a known country.
+    pub fn country(
+        &self,
+        column: &str,
+        known: &std::collections::HashSet<String>,
+    ) -> Result<&'a str, RowError> {
+        let country = self.required(column)?;
+        if known.contains(country) {
+            Ok(country)
+        } else {
+            Err(RowError::new(
+                column,
+                format!("unknown country {country:?}"),
+            ))
+        }
+    }
+
     /// An optional point from a latitude and a longitude column (both or neither).
     ///
     /// # Errors
@@ -150,6 +179,27 @@ impl<'a> Cells<'a> {
             }
         }
     }
+}
+
+/// The `|`-separated URLs of `column` (spaces around the bars allowed), each checked.
+///
+/// # Errors
+/// When one is not an http(s) URL.
+pub fn urls(cells: &Cells<'_>, column: &str) -> Result<Vec<String>, RowError> {
+    cells
+        .get(column)
+        .split('|')
+        .map(str::trim)
+        .filter(|url| !url.is_empty())
+        .map(|url| validate::web_url(column, url))
+        .collect()
+}
+
+/// A partial date, or nothing when the cell is not one (e.g. `2021/2022`).
+pub fn lenient_date(cells: &Cells<'_>, column: &str) -> Option<String> {
+    cells
+        .opt(column)
+        .and_then(|value| validate::partial_date(column, value).ok())
 }
 
 /// One feature of a GeoJSON FeatureCollection.

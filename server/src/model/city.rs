@@ -106,9 +106,11 @@ static DETAIL: LazyLock<String> = LazyLock::new(|| {
             'geometry', ST_AsGeoJSON(c.geom, 5)::json,
             'properties', json_build_object({properties},
                 'official_name', c.official_name,
-                'region', (SELECT json_build_object('name', r.name, 'code', r.code, 'level', r.level)
+                'region', (SELECT json_build_object('name', coalesce(r.names ->> $13::text, r.name),
+                                                    'code', r.code, 'level', r.level)
                            FROM regions r WHERE r.id = c.region_id),
-                'district', (SELECT json_build_object('name', r.name, 'code', r.code, 'level', r.level)
+                'district', (SELECT json_build_object('name', coalesce(r.names ->> $13::text, r.name),
+                                                      'code', r.code, 'level', r.level)
                              FROM regions r WHERE r.id = c.district_id),
                 'ags', c.ags,
                 'geonameid', c.geonameid,
@@ -116,16 +118,29 @@ static DETAIL: LazyLock<String> = LazyLock::new(|| {
                 'website', c.website,
                 'summary', c.summary ->> haven_pick_lang(c.summary, $13::text, NULL),
                 'summary_lang', haven_pick_lang(c.summary, $13::text, NULL),
+                'summary_sources', c.summary_sources,
+                'policy_area_labels', coalesce((SELECT json_agg(pa.labels ->> $13::text ORDER BY pa.position)
+                    FROM policy_areas pa WHERE pa.slug = ANY(cs.areas)), '[]'::json),
                 'memberships', coalesce((SELECT json_agg(json_build_object(
-                        'network', n.slug, 'network_name', n.name, 'status', m.status, 'role', m.role,
+                        'network', n.slug, 'network_name', coalesce(n.names ->> $13::text, n.name),
+                        'status', m.status, 'role', m.role,
                         'since', m.since, 'until', m.until, 'evidence_url', m.evidence_url,
-                        'verified_on', m.verified_on) ORDER BY m.since NULLS LAST, n.slug)
+                        'verified_on', m.verified_on, 'as_of', coalesce(m.verified_on, m.since),
+                        'needs_checking', haven_needs_checking(coalesce(m.verified_on, m.since)))
+                        ORDER BY m.since NULLS LAST, n.slug)
                     FROM memberships m JOIN networks n ON n.id = m.network_id
                     WHERE m.city_id = c.id AND m.published), '[]'::json),
                 'demands', (SELECT json_agg(json_build_object(
                         'key', d.key, 'label', d.labels ->> $13::text, 'position', d.position,
                         'decided', s.decided, 'fulfilled', s.fulfilled, 'as_of', s.as_of,
-                        'evidence_url', s.evidence_url) ORDER BY d.position)
+                        'evidence_url', s.evidence_url,
+                        'needs_checking', s.city_id IS NOT NULL
+                            AND (s.decided IS NULL OR haven_needs_checking(s.as_of)),
+                        'evidence', coalesce((SELECT json_agg(json_build_object(
+                                'status', e.status, 'as_of', e.as_of, 'source_url', e.source_url)
+                                ORDER BY e.as_of DESC NULLS LAST, e.id)
+                            FROM demand_evidence e WHERE e.city_id = c.id AND e.demand_key = d.key), '[]'::json))
+                        ORDER BY d.position)
                     FROM demands d LEFT JOIN safe_harbour_demands s ON s.demand_key = d.key AND s.city_id = c.id),
                 'practices', coalesce((SELECT json_agg(json_build_object(
                         'slug', p.slug,
@@ -176,7 +191,9 @@ pub async fn find(
         .await
         .optional()?;
     if let Some(found) = found {
-        return Ok(Lookup::Found(found.json));
+        let document = super::profile::with_profile(&found.json, lang)
+            .map_err(|error| crate::error::AppError::Internal(error.into()))?;
+        return Ok(Lookup::Found(document));
     }
     let moved: Option<Redirect> = diesel::sql_query(
         "SELECT c.slug::text AS slug FROM city_slug_redirects r JOIN cities c ON c.id = r.city_id
@@ -252,9 +269,25 @@ pub struct MembershipDoc {
     pub until: Option<String>,
     pub evidence_url: Option<String>,
     pub verified_on: Option<String>,
+    /// The newest date a source confirmed it: `verified_on`, else `since`.
+    pub as_of: Option<String>,
+    /// No date, or the newest source is older than two years.
+    pub needs_checking: bool,
 }
 
-/// One of Seebrücke's eight demands and where the city stands (null = unknown).
+/// What one cited source says about a demand.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DemandEvidenceDoc {
+    /// `decided`, `fulfilled` or `not_decided`.
+    pub status: String,
+    pub as_of: Option<String>,
+    pub source_url: String,
+}
+
+/// One of Seebrücke's eight demands and where the city stands (null = unknown). The values
+/// are read by Haven from council decisions and membership reports, not taken from
+/// Seebrücke's own database.
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DemandDoc {
@@ -266,6 +299,10 @@ pub struct DemandDoc {
     pub fulfilled: Option<bool>,
     pub as_of: Option<String>,
     pub evidence_url: Option<String>,
+    /// A value is recorded, but it is undecided or its newest source is older than two years.
+    pub needs_checking: bool,
+    /// Every source on this demand, newest first (the newest decides the value).
+    pub evidence: Vec<DemandEvidenceDoc>,
 }
 
 /// A practice of a city, in short.
@@ -302,9 +339,15 @@ pub struct CityDetailProperties {
     pub geonameid: Option<i64>,
     pub wikidata: Option<String>,
     pub website: Option<String>,
-    /// Featured profile in `summary_lang`.
+    /// Featured profile in `summary_lang`, written by Haven from sourced facts.
     pub summary: Option<String>,
     pub summary_lang: Option<String>,
+    /// The sources the featured profile was written from.
+    pub summary_sources: Vec<String>,
+    /// A short profile composed from the city's data, in `lang`.
+    pub profile: String,
+    /// Labels in `lang` of `policy_areas`, in the same order.
+    pub policy_area_labels: Vec<String>,
     pub memberships: Vec<MembershipDoc>,
     /// Always all eight.
     pub demands: Vec<DemandDoc>,

@@ -12,6 +12,7 @@ pub mod network;
 pub mod place;
 pub mod policy_area;
 pub mod practice;
+pub mod profile;
 
 use diesel::QueryableByName;
 use diesel::sql_types::Text;

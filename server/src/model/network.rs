@@ -13,6 +13,7 @@ use crate::error::AppResult;
 #[serde(deny_unknown_fields)]
 pub struct NetworkDoc {
     pub slug: String,
+    /// Name in `lang` where Haven has one, else the network's own.
     pub name: String,
     /// E.g. `municipal alliance`.
     pub kind: String,
@@ -38,7 +39,7 @@ pub async fn list(conn: &mut AsyncPgConnection, lang: Lang) -> AppResult<String>
     let row: JsonText = diesel::sql_query(
         "SELECT coalesce(json_agg(json_build_object(
             'slug', n.slug,
-            'name', n.name,
+            'name', coalesce(n.names ->> $1::text, n.name),
             'kind', n.kind,
             'scope', n.scope,
             'founded', n.founded,

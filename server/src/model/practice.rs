@@ -30,6 +30,9 @@ const PROPERTIES: &str = "'slug', p.slug,
         FROM practice_policy_areas ppa JOIN policy_areas pa ON pa.slug = ppa.policy_area
         WHERE ppa.practice_id = p.id), '[]'::json),
     'status', p.status,
+    'status_as_of', p.status_as_of,
+    'needs_checking', p.status = 'unknown' OR haven_needs_checking(p.status_as_of),
+    'single_source', (SELECT count(*) FROM practice_sources s WHERE s.practice_id = p.id) = 1,
     'started', p.started,
     'ended', p.ended,
     'organisation', p.organisation";
@@ -183,6 +186,12 @@ pub struct PracticeProperties {
     pub policy_areas: Vec<String>,
     /// `planned`, `active`, `ended` or `unknown`.
     pub status: String,
+    /// The date of the newest fact that confirms `status` (partial date).
+    pub status_as_of: Option<String>,
+    /// Status unknown, or no dated source from the last two years: to be checked again.
+    pub needs_checking: bool,
+    /// All its facts rest on one source.
+    pub single_source: bool,
     pub started: Option<i32>,
     pub ended: Option<i32>,
     pub organisation: Option<String>,
@@ -214,6 +223,12 @@ pub struct PracticeDetailProperties {
     pub country: String,
     pub policy_areas: Vec<String>,
     pub status: String,
+    /// The date of the newest fact that confirms `status` (partial date).
+    pub status_as_of: Option<String>,
+    /// Status unknown, or no dated source from the last two years: to be checked again.
+    pub needs_checking: bool,
+    /// All its facts rest on one source.
+    pub single_source: bool,
     pub started: Option<i32>,
     pub ended: Option<i32>,
     pub organisation: Option<String>,
@@ -226,7 +241,8 @@ pub struct PracticeDetailProperties {
     pub transferability_lang: Option<String>,
     pub contact: Option<String>,
     pub sources: Vec<SourceDoc>,
-    /// `high`, `medium` or `low`.
+    /// `high` (every fact read on the cited pages), `medium` (partly from a secondary or
+    /// truncated source) or `low`.
     pub confidence: Option<String>,
     pub updated_at: String,
     pub links: Vec<Link>,

@@ -263,8 +263,37 @@ async fn the_bundled_dataset_imports_completely() {
     assert_eq!(report.rejected(), 0, "{:?}", report.rejections);
     // The per-city summary kept by triggers through the bulk import equals a full recompute.
     crate::api_city_stats::assert_stats_exact(&app.database_url).await;
-    let unplaced: Vec<&str> = report.warnings.iter().map(|w| w.message.as_str()).collect();
-    assert_eq!(unplaced.len(), 3, "{unplaced:?}");
+    // Every membership row that can be placed is: the skipped ones are exactly the rows
+    // with no coordinates, no code and no gazetteer match (data/README.md lists them).
+    let unplaced: Vec<&str> = report
+        .warnings
+        .iter()
+        .filter(|w| w.category == "unplaced")
+        .map(|w| w.message.as_str())
+        .collect();
+    let memberships_csv = std::fs::read_to_string(data.join("network_memberships.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(memberships_csv.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (lat, ags, geonameid, city) = (
+        column("lat"),
+        column("ags"),
+        column("geonameid"),
+        column("city"),
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 843);
+    for message in &unplaced {
+        assert!(
+            rows.iter()
+                .any(|row| message.starts_with(&format!("{} (", &row[city]))
+                    && row[lat].is_empty()
+                    && row[ags].is_empty()
+                    && row[geonameid].is_empty()),
+            "placeable but skipped: {message}"
+        );
+    }
+    assert_eq!(unplaced.len(), 46, "{unplaced:?}");
     let members = |network: &'static str| {
         let client = &client;
         async move {
@@ -277,16 +306,65 @@ async fn the_bundled_dataset_imports_completely() {
             .await
         }
     };
-    // 194 municipalities, districts and Samtgemeinden plus the 4 Länder.
-    assert_eq!(members("seebruecke-safe-harbour").await, 198);
+    // The placed rows, plus the declarations of Thüringen (as a Land) and Bern, which come
+    // from their own files.
+    assert_eq!(
+        count(&client, "SELECT count(*) FROM memberships").await,
+        843 - 46 + 2
+    );
+    // 202 German municipalities, districts and Samtgemeinden, Bern, and Thüringen as a
+    // Land (Berlin, Hamburg and Bremen are one city with their municipality).
+    assert_eq!(members("seebruecke-safe-harbour").await, 204);
     assert_eq!(
         count(&client, "SELECT count(*) FROM memberships m JOIN networks n ON n.id = m.network_id JOIN cities c ON c.id = m.city_id WHERE n.slug = 'seebruecke-safe-harbour' AND c.kind <> 'state'").await,
-        194
+        202 + 1
     );
-    assert_eq!(members("buendnis-staedte-sicherer-haefen").await, 39);
+    assert_eq!(
+        count(&client, "SELECT count(*) FROM memberships m JOIN networks n ON n.id = m.network_id JOIN cities c ON c.id = m.city_id WHERE n.slug = 'seebruecke-safe-harbour' AND c.country = 'CH'").await,
+        1
+    );
+    assert_eq!(members("buendnis-staedte-sicherer-haefen").await, 57);
     assert_eq!(members("iash").await, 36);
-    assert_eq!(members("cni-greece").await, 13);
-    assert_eq!(members("intercultural-cities").await, 7);
+    assert_eq!(members("eurocities").await, 148 - 7);
+    assert_eq!(members("intercultural-cities").await, 134);
+    // The 54 sourced demand statuses, and one standing per (city, demand): Herzogenrath's
+    // alliance demand has two (decided in 2021, fulfilled by 2024), and the newest wins.
+    assert_eq!(
+        count(&client, "SELECT count(*) FROM demand_evidence").await,
+        54
+    );
+    assert_eq!(
+        count(&client, "SELECT count(*) FROM safe_harbour_demands").await,
+        53
+    );
+    assert_eq!(
+        count(&client, "SELECT count(*) FROM safe_harbour_demands d JOIN cities c ON c.id = d.city_id WHERE c.slug = 'herzogenrath' AND d.demand_key = 'alliance_safe_harbours' AND d.decided AND d.fulfilled AND d.as_of = '2024-02'").await,
+        1
+    );
+    assert!(count(&client, "SELECT count(*) FROM city_stats WHERE listed").await >= 600);
+    // One place, one city.
+    for code in ["ags", "geonameid"] {
+        assert_eq!(
+            count(
+                &client,
+                &format!(
+                    "SELECT count(*) FROM (SELECT c.{code} FROM cities c JOIN city_stats s ON s.city_id = c.id
+                     WHERE s.listed AND c.{code} IS NOT NULL GROUP BY c.{code} HAVING count(*) > 1) d"
+                )
+            )
+            .await,
+            0,
+            "two listed cities share a {code}"
+        );
+    }
+    assert_eq!(
+        count(
+            &client,
+            "SELECT count(*) FROM cities WHERE kind = 'state' AND ags IN ('11', '02', '04')"
+        )
+        .await,
+        0
+    );
     assert_eq!(
         count(
             &client,
@@ -295,10 +373,45 @@ async fn the_bundled_dataset_imports_completely() {
         .await,
         1
     );
-    assert_eq!(count(&client, "SELECT count(*) FROM practices").await, 68);
+    // Every practice: imported, sourced, summarised in English and German, and within 30 km
+    // of its city's point in the gazetteer (VG5000, GeoNames, a district's label point, or
+    // a place data/places_added.csv names).
+    assert_eq!(count(&client, "SELECT count(*) FROM practices").await, 204);
     assert_eq!(
         count(&client, "SELECT count(*) FROM practices p WHERE NOT EXISTS (SELECT 1 FROM practice_sources s WHERE s.practice_id = p.id)").await,
         0
+    );
+    assert_eq!(
+        count(&client, "SELECT count(*) FROM practices WHERE coalesce(summary ->> 'en', '') = '' OR coalesce(summary ->> 'de', '') = ''").await,
+        0
+    );
+    let misplaced: Vec<String> = client
+        .query(
+            "SELECT p.slug::text FROM practices p JOIN cities c ON c.id = p.city_id
+             WHERE NOT coalesce(ST_DWithin(coalesce(p.geom, c.geom)::geography, coalesce(
+                 (SELECT pl.geom FROM places pl WHERE pl.ags = c.ags),
+                 (SELECT pl.geom FROM places pl WHERE pl.geonameid = c.geonameid),
+                 (SELECT r.label_point FROM regions r WHERE r.country = 'DE' AND r.level = 'district' AND r.code = c.ags),
+                 (SELECT pl.geom FROM places pl WHERE pl.source = 'haven' AND pl.country = c.country AND pl.name = c.name)
+             )::geography, 30000), false)",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    assert!(misplaced.is_empty(), "{misplaced:?}");
+    assert_eq!(
+        count(&client, "SELECT count(*) FROM cities WHERE jsonb_typeof(summary -> 'en') = 'string' AND jsonb_typeof(summary -> 'de') = 'string' AND jsonb_array_length(summary_sources) > 0").await,
+        31
+    );
+    // Names in the reader's language: countries, German states and networks.
+    let koeln = app.get("/api/v1/cities/koeln?lang=de").await.json();
+    assert_eq!(koeln["properties"]["country_name"], "Deutschland");
+    assert_eq!(
+        app.get("/api/v1/cities/koeln?lang=fr").await.json()["properties"]["country_name"],
+        "Allemagne"
     );
     assert_eq!(
         count(
@@ -337,4 +450,13 @@ async fn the_bundled_dataset_imports_completely() {
             "{slug}"
         );
     }
+    // Importing the same data again changes nothing.
+    let again = load(&client, &data).await;
+    assert_eq!(
+        (again.inserted(), again.updated(), again.rejected()),
+        (0, 0, 0),
+        "{:?}",
+        again.files
+    );
+    assert_eq!(again.version_after, again.version_before);
 }
