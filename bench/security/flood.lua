@@ -3,20 +3,10 @@
 --   FLOOD_KIND=login   sign-ins of unknown addresses (each runs argon2 on the dummy hash)
 --   FLOOD_SPREAD=1     every request from another X-Forwarded-For address, so the per-client
 --                      throttle cannot help (Haven runs with --trust-forwarded-for)
+dofile("bench/security/statuses.lua")
 local kind = os.getenv("FLOOD_KIND") or "reset"
 local spread = os.getenv("FLOOD_SPREAD") == "1"
-local threads = {}
 local counter = 0
-statuses = {}
-
-function setup(thread)
-  thread:set("id", #threads + 1)
-  table.insert(threads, thread)
-end
-
-function init(args)
-  statuses = {}
-end
 
 function request()
   counter = counter + 1
@@ -36,22 +26,3 @@ function request()
   return wrk.format("POST", wrk.path, headers, body)
 end
 
-function response(status, headers, body)
-  statuses[status] = (statuses[status] or 0) + 1
-end
-
-function done(summary, latency, requests)
-  local total = {}
-  for _, thread in ipairs(threads) do
-    local counts = thread:get("statuses")
-    for status, count in pairs(counts) do
-      total[status] = (total[status] or 0) + count
-    end
-  end
-  local parts = {}
-  for status, count in pairs(total) do
-    table.insert(parts, string.format("%s×%d", status, count))
-  end
-  table.sort(parts)
-  io.write(string.format("STATUSES %s\n", table.concat(parts, " ")))
-end

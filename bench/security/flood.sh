@@ -15,41 +15,11 @@
 #   BUILD=0 bench/security/flood.sh       # use target/release/haven as it is
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-ROOT=$PWD
 DURATION=${DURATION:-10s}
 PORT=${PORT:-18097}
+. bench/security/common.sh
 DATA_DIR=${BENCH_DATA:-$ROOT/target/bench-security}
-HAVEN=$ROOT/target/release/haven
-PID=
-
-cleanup() {
-    if [ -n "$PID" ]; then
-        kill "$PID" 2>/dev/null || true
-        wait "$PID" 2>/dev/null || true
-    fi
-}
-trap cleanup EXIT
-
-command -v wrk >/dev/null || { echo "error: wrk is required (apt-get install wrk)" >&2; exit 1; }
-if [ "${BUILD:-1}" != 0 ]; then cargo build --release --locked --bin haven >&2; fi
-if curl -s -o /dev/null "http://127.0.0.1:$PORT/healthz"; then
-    echo "port $PORT is taken by another server; set PORT=..." >&2
-    exit 1
-fi
-mkdir -p "$DATA_DIR"
-chmod 755 "$DATA_DIR" # the private cluster runs as `postgres` when this runs as root
-
-RUST_LOG=error env -u DATABASE_URL -u DATABASE_REPLICA_URL \
-    "$HAVEN" serve --data-dir "$DATA_DIR" --no-import --trust-forwarded-for \
-    --listen "127.0.0.1:$PORT" --static-dir "$ROOT/map-client/dist" >&2 &
-PID=$!
-for _ in $(seq 1 600); do
-    curl -fs -o /dev/null "http://127.0.0.1:$PORT/readyz" && break
-    sleep 0.2
-done
-curl -fs -o /dev/null "http://127.0.0.1:$PORT/readyz" || { echo "error: haven did not start" >&2; exit 1; }
-
-rss_mb() { awk -v key="$1:" '$1 == key { printf "%.0f", $2 / 1024 }' "/proc/$PID/status"; }
+start_haven "$PORT" "$DATA_DIR" --no-import
 
 echo "| flood | requests | req/s | answers | RSS before | RSS peak | RSS 10 s after |"
 echo "|---|---:|---:|---|---:|---:|---:|"
