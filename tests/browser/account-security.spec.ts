@@ -10,6 +10,8 @@ import { screenshot } from './support';
 test.skip(!hasCli, 'needs HAVEN_BIN (the haven command line on the server’s data directory)');
 
 test('sessions are listed and ended, the password changed, and everywhere signed out', async ({ page, browser }) => {
+  // Two browsers and seven page loads, each drawing the map in software: more than the default.
+  test.setTimeout(300_000);
   const email = address('owner');
   createModerator(email);
   const violations: string[] = [];
