@@ -22,12 +22,8 @@ pub type AppResult<T> = Result<T, AppError>;
 
 /// The 401 answer of every route that needs a signed-in session, for the OpenAPI document.
 #[derive(Debug, utoipa::IntoResponses)]
-#[response(
-    status = 401,
-    description = "No valid session",
-    content_type = "application/problem+json"
-)]
-pub struct NoSession(pub Problem);
+#[response(status = 401, description = "No valid session")]
+pub struct NoSession;
 
 /// An RFC 9457 problem document.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -90,6 +86,14 @@ pub enum AppError {
 /// A 400 naming the field at fault.
 pub fn bad_request(field: impl Into<String>, detail: impl Into<String>) -> AppError {
     AppError::BadRequest {
+        field: Some(field.into()),
+        detail: detail.into(),
+    }
+}
+
+/// A 422 naming the field.
+pub fn unprocessable(field: impl Into<String>, detail: impl Into<String>) -> AppError {
+    AppError::Unprocessable {
         field: Some(field.into()),
         detail: detail.into(),
     }
@@ -187,6 +191,27 @@ impl IntoResponse for AppError {
     }
 }
 
+/// A body that is not JSON, or has the wrong fields, is a 400; a field whose value breaks its
+/// rule is a 422.
+impl From<crate::domain::json::JsonError> for AppError {
+    fn from(error: crate::domain::json::JsonError) -> Self {
+        use crate::domain::json::Fault;
+        let field = Some(error.field.unwrap_or_else(|| "body".to_owned()));
+        match error.fault {
+            Fault::Syntax | Fault::Shape => Self::BadRequest {
+                field,
+                detail: error.detail,
+            },
+            Fault::Value => Self::Unprocessable {
+                field,
+                detail: error.detail,
+            },
+        }
+    }
+}
+
+/// A row that is not there is a 404; a write the schema refuses a 409 or 422 naming the field
+/// ([`crate::db::constraint`]), so no refusal can turn into a 500.
 impl From<diesel::result::Error> for AppError {
     fn from(error: diesel::result::Error) -> Self {
         use diesel::result::{DatabaseErrorKind, Error};
@@ -199,7 +224,7 @@ impl From<diesel::result::Error> for AppError {
             Error::DatabaseError(_, info) if is_unavailable(info.message()) => {
                 Self::Unavailable(info.message().to_owned())
             }
-            other => Self::Internal(other.into()),
+            other => crate::db::constraint::refusal(other),
         }
     }
 }

@@ -8,6 +8,8 @@ pub mod app;
 pub mod auth;
 pub mod config;
 pub mod db;
+pub mod document;
+pub mod domain;
 pub mod error;
 pub mod export;
 pub mod http_policy;
@@ -15,6 +17,7 @@ pub mod import;
 pub mod model;
 pub mod moderation;
 pub mod ogc;
+pub mod query;
 pub mod tiles;
 
 pub use app::{App, AppState, app};

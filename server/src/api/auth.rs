@@ -7,14 +7,16 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::api::extract::JsonBody;
 use crate::app::AppState;
 use crate::auth::account::{self, Registration};
 use crate::auth::rate_limit::{
     self, ACCOUNT_MAIL_PER_CLIENT, LOGIN_PER_ACCOUNT, LOGIN_PER_CLIENT, RESET_CONFIRM_PER_CLIENT,
 };
+use crate::auth::token::hash_token;
 use crate::auth::{ClientAddr, CurrentUser, MaybeUser, session};
+use crate::domain::{Email, Text};
 use crate::error::{AppError, AppResult};
-use crate::moderation::input::JsonBody;
 
 /// The outcome of an account step that has nothing else to say.
 #[derive(Debug, Serialize, ToSchema)]
@@ -32,16 +34,11 @@ pub struct Status {
     responses(
         (status = 202, description = "Mail sent (the same answer when the address has an account)",
          body = Status),
-        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 422, description = "Bad e-mail address, weak password, bad `display_name` or `lang` (named in `field`)", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 429, description = "Too many account mails from this client; `Retry-After` says when to retry", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 503, description = "The database or password hashing is saturated; `Retry-After` says when to retry", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)"),
+        (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`"),
+        (status = 422, description = "Bad e-mail address, weak password, bad `display_name` or `lang` (named in `field`)"),
+        (status = 429, description = "Too many account mails from this client; `Retry-After` says when to retry"),
+        (status = 503, description = "The database or password hashing is saturated; `Retry-After` says when to retry"),
     ))]
 pub async fn register(
     State(state): State<AppState>,
@@ -68,7 +65,7 @@ pub async fn register(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TokenBody {
-    pub token: String,
+    pub token: Text<200>,
 }
 
 /// `POST /api/v1/auth/confirm` `{token}` → 200 `{"status": "confirmed"}`; 400 naming `token`.
@@ -78,10 +75,8 @@ pub struct TokenBody {
     responses(
         (status = 200, description = "The address is confirmed: `{\"status\": \"confirmed\"}`",
          body = Status),
-        (status = 400, description = "Malformed JSON, or an unknown, used or expired `token`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON, or an unknown, used or expired `token`"),
+        (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`"),
     ))]
 pub async fn confirm(
     State(state): State<AppState>,
@@ -89,7 +84,7 @@ pub async fn confirm(
     JsonBody(body): JsonBody<TokenBody>,
 ) -> AppResult<Json<Status>> {
     let mut conn = state.db_write().await?;
-    account::confirm(&mut conn, body.token).await?;
+    account::confirm(&mut conn, body.token.into_string()).await?;
     Ok(Json(Status {
         status: "confirmed",
     }))
@@ -99,7 +94,9 @@ pub async fn confirm(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Credentials {
-    pub email: String,
+    /// Any text up to 254 characters: an address without an account fails like a wrong
+    /// password.
+    pub email: Text<254>,
     pub password: String,
 }
 
@@ -114,19 +111,13 @@ pub struct Credentials {
             (`haven_session`, or `__Host-haven_session` over https); the body is the account \
             with the session's `csrf_token`", body = super::me::Me,
          headers(("Set-Cookie" = String, description = "The session cookie"))),
-        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 401, description = "Wrong e-mail address or password (the same answer for both)", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)"),
+        (status = 401, description = "Wrong e-mail address or password (the same answer for both)"),
         (status = 403, description = "The address is not confirmed yet (answered only to the right password), \
-            a signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 415, description = "The body is not `application/json`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 429, description = "Too many failures for this account or from this client; `Retry-After` says when to retry", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 503, description = "The database or password hashing is saturated; `Retry-After` says when to retry", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+            a signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`"),
+        (status = 415, description = "The body is not `application/json`"),
+        (status = 429, description = "Too many failures for this account or from this client; `Retry-After` says when to retry"),
+        (status = 503, description = "The database or password hashing is saturated; `Retry-After` says when to retry"),
     ))]
 pub async fn login(
     State(state): State<AppState>,
@@ -135,14 +126,18 @@ pub async fn login(
     headers: HeaderMap,
     JsonBody(credentials): JsonBody<Credentials>,
 ) -> AppResult<Response> {
-    let account_bucket = format!("login-account:{}", credentials.email.to_lowercase());
+    let account_bucket = format!(
+        "login-account:{}",
+        hash_token(&credentials.email.to_lowercase())
+    );
     let client_bucket = format!("login-client:{client}");
     {
         let mut conn = state.db_write().await?;
         rate_limit::check(&mut conn, &account_bucket, LOGIN_PER_ACCOUNT).await?;
         rate_limit::check(&mut conn, &client_bucket, LOGIN_PER_CLIENT).await?;
     }
-    let account = account::authenticate(&state, &credentials.email, credentials.password).await?;
+    let account =
+        account::authenticate(&state, credentials.email.as_str(), credentials.password).await?;
     let mut conn = state.db_write().await?;
     let Some(account) = account else {
         rate_limit::record(&mut conn, &account_bucket, LOGIN_PER_ACCOUNT).await?;
@@ -186,8 +181,7 @@ pub(crate) async fn start_session(
         (status = 204, description = "Signed out; `Set-Cookie` clears the cookie",
          headers(("Set-Cookie" = String, description = "The cleared session cookie"))),
         crate::error::NoSession,
-        (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`"),
     ))]
 pub async fn logout(
     State(state): State<AppState>,
@@ -209,8 +203,7 @@ pub async fn logout(
         (status = 204, description = "Every session of the account has ended; `Set-Cookie` clears the cookie",
          headers(("Set-Cookie" = String, description = "The cleared session cookie"))),
         crate::error::NoSession,
-        (status = 403, description = "A missing `X-CSRF-Token` or a foreign `Origin`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 403, description = "A missing `X-CSRF-Token` or a foreign `Origin`"),
     ))]
 pub async fn logout_everywhere(
     State(state): State<AppState>,
@@ -226,7 +219,7 @@ pub async fn logout_everywhere(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResetRequest {
-    pub email: String,
+    pub email: Email,
 }
 
 /// `POST /api/v1/auth/password-reset` `{email}` → 202 `{"status": "check_your_mail"}` always.
@@ -238,12 +231,9 @@ pub struct ResetRequest {
     responses(
         (status = 202, description = "A reset link is mailed if the address has an account \
             (the same answer either way)", body = Status),
-        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 429, description = "Too many account mails from this client; `Retry-After` says when to retry", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)"),
+        (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`"),
+        (status = 429, description = "Too many account mails from this client; `Retry-After` says when to retry"),
     ))]
 pub async fn password_reset(
     State(state): State<AppState>,
@@ -251,7 +241,6 @@ pub async fn password_reset(
     ClientAddr(client): ClientAddr,
     JsonBody(body): JsonBody<ResetRequest>,
 ) -> AppResult<impl IntoResponse> {
-    crate::moderation::input::email("email", &body.email)?;
     rate_limit::hit(
         &mut *state.db_write().await?,
         &format!("account-mail:{client}"),
@@ -281,7 +270,7 @@ pub async fn password_reset(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewPassword {
-    pub token: String,
+    pub token: Text<200>,
     pub password: String,
 }
 
@@ -294,16 +283,11 @@ pub struct NewPassword {
     responses(
         (status = 200, description = "The password is changed and every session of the account \
             has ended: `{\"status\": \"password_changed\"}`", body = Status),
-        (status = 400, description = "Malformed JSON, or an unknown, used or expired `token`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 422, description = "The new `password` is too short, too long or too common", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 429, description = "Too many wrong tokens from this client; `Retry-After` says when to retry", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 503, description = "The database or password hashing is saturated; `Retry-After` says when to retry", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON, or an unknown, used or expired `token`"),
+        (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`"),
+        (status = 422, description = "The new `password` is too short, too long or too common"),
+        (status = 429, description = "Too many wrong tokens from this client; `Retry-After` says when to retry"),
+        (status = 503, description = "The database or password hashing is saturated; `Retry-After` says when to retry"),
     ))]
 pub async fn password_reset_confirm(
     State(state): State<AppState>,
@@ -318,7 +302,7 @@ pub async fn password_reset_confirm(
         RESET_CONFIRM_PER_CLIENT,
     )
     .await?;
-    let result = account::reset(&state, body.token, body.password).await;
+    let result = account::reset(&state, body.token.into_string(), body.password).await;
     if matches!(&result, Err(AppError::BadRequest { field: Some(field), .. }) if field == "token") {
         rate_limit::record(
             &mut *state.db_write().await?,

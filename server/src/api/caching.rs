@@ -21,8 +21,8 @@ use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 use tower_http::cors::{Any, CorsLayer};
 
-use super::params::QueryParams;
 use crate::app::AppState;
+use crate::query::QueryParams;
 
 /// `Cache-Control` of public reads.
 pub const CACHE_CONTROL: &str = "public, max-age=60, stale-while-revalidate=60";

@@ -6,59 +6,43 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use diesel_async::{AsyncConnection, AsyncPgConnection};
-use serde_json::{Map, Value, json};
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
 
+use crate::api::extract::{JsonBody, slug_or_404};
 use crate::app::AppState;
-use crate::auth::{CurrentUser, User};
+use crate::auth::CurrentUser;
+use crate::domain::Multiline;
+use crate::domain::json::{self, JsonError};
+use crate::error::unprocessable;
 use crate::error::{AppError, AppResult};
-use crate::moderation::input::{JsonBody, object, text};
-use crate::moderation::revision::{self, Change, Entity};
-use crate::moderation::{city, editor, practice};
+use crate::moderation::known::check_practice;
+use crate::moderation::payload::{CityPatch, PracticePatch, fields};
+use crate::moderation::{city, edit, editor, practice};
 
-/// Splits `reason` off the body; returns the fields and the reason.
-fn fields_and_reason(body: &Value) -> AppResult<(Map<String, Value>, Option<String>)> {
-    let mut fields = object("body", body)?.clone();
-    let reason = match fields.remove("reason") {
-        Some(Value::String(reason)) => {
-            text("reason", &reason, 2000)?;
-            Some(reason)
-        }
-        Some(Value::Null) | None => None,
-        Some(_) => {
-            return Err(crate::moderation::input::unprocessable(
-                "reason",
-                "must be text",
-            ));
-        }
+/// Reads an editor's body: the fields of a patch `P` and an optional `reason`.
+///
+/// # Errors
+/// 422 naming the field at fault.
+fn read_edit<P: DeserializeOwned>(body: Value) -> AppResult<(P, Option<String>)> {
+    let Value::Object(mut fields) = body else {
+        return Err(unprocessable("body", "must be an object"));
     };
-    Ok((fields, reason))
-}
-
-async fn record(
-    conn: &mut AsyncPgConnection,
-    user: &User,
-    entity: Entity,
-    action: &'static str,
-    before: Option<Value>,
-    after: Option<Value>,
-    reason: Option<String>,
-) -> AppResult<i64> {
-    revision::record(
-        conn,
-        Change {
-            entity,
-            action,
-            before,
-            after,
-            author_id: Some(user.id),
-            submission_id: None,
-            reverts_id: None,
-            reason,
-            needs_review: !user.is_moderator(),
-        },
-    )
-    .await
+    let in_body = |error: JsonError| AppError::Unprocessable {
+        field: Some(error.field.unwrap_or_else(|| "body".to_owned())),
+        detail: error.detail,
+    };
+    let reason: Option<Multiline<2000>> = match fields.remove("reason") {
+        None => None,
+        Some(reason) => json::from_value(reason)
+            .map_err(|error| JsonError {
+                field: Some("reason".to_owned()),
+                ..error
+            })
+            .map_err(in_body)?,
+    };
+    let patch = json::from_value(Value::Object(fields)).map_err(in_body)?;
+    Ok((patch, reason.map(Multiline::into_string)))
 }
 
 /// `PATCH /api/v1/cities/{slug}` `{name?, official_name?, names?, kind?, population?, website?,
@@ -72,15 +56,11 @@ async fn record(
            ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
     responses(
         (status = 200, description = "`{city, revision_id}`; `revision_id` is null when nothing changed", body = Object),
-        (status = 400, description = "Malformed JSON, or a body that is not an object", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON, a body that is not an object, or a slug with control characters"),
         crate::error::NoSession,
-        (status = 403, description = "Not a verified editor of this city nor a moderator, a missing `X-CSRF-Token` or a foreign `Origin`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 404, description = "No city has this slug", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 422, description = "A bad field (named in `field`)", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 403, description = "Not a verified editor of this city nor a moderator, a missing `X-CSRF-Token` or a foreign `Origin`"),
+        (status = 404, description = "No city has this slug"),
+        (status = 422, description = "A bad field (named in `field`)"),
     ))]
 pub async fn update_city(
     State(state): State<AppState>,
@@ -88,36 +68,15 @@ pub async fn update_city(
     Path(slug): Path<String>,
     JsonBody(body): JsonBody<Value>,
 ) -> AppResult<Json<Value>> {
-    let (fields, reason) = fields_and_reason(&body)?;
-    city::check_fields(&fields, "", &[])?;
+    let slug = slug_or_404("slug", &slug, "city")?;
+    let (patch, reason) = read_edit::<CityPatch>(body)?;
+    patch.check("")?;
+    let fields = fields(&patch);
     let mut conn = state.db_write().await?;
     let id = city::id_by_slug(&mut conn, &slug).await?;
     editor::may_edit(&mut conn, &session.user, id).await?;
-    let user = session.user;
-    let (after, revision_id) = conn
-        .transaction::<_, AppError, _>(async move |conn| {
-            let before = city::snapshot(conn, id)
-                .await?
-                .ok_or_else(|| crate::error::not_found("There is no such city."))?;
-            let after = city::apply_changes(conn, id, &before, &fields).await?;
-            if after == before {
-                return Ok((before, None));
-            }
-            city::write(conn, id, &after).await?;
-            let after = city::snapshot(conn, id).await?.unwrap_or(after);
-            let revision_id = record(
-                conn,
-                &user,
-                Entity::City(id),
-                "update",
-                Some(before),
-                Some(after.clone()),
-                reason,
-            )
-            .await?;
-            Ok((after, Some(revision_id)))
-        })
-        .await?;
+    let (after, revision_id) =
+        edit::update_city(&mut conn, session.user, id, fields, reason).await?;
     Ok(Json(json!({ "city": after, "revision_id": revision_id })))
 }
 
@@ -133,17 +92,12 @@ pub async fn update_city(
            ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
     responses(
         (status = 201, description = "`{practice, revision_id}`: published at once", body = Object),
-        (status = 400, description = "Malformed JSON, or a body that is not an object", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON, a body that is not an object, or a slug with control characters"),
         crate::error::NoSession,
-        (status = 403, description = "Not a verified editor of this city nor a moderator, a missing `X-CSRF-Token` or a foreign `Origin`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 404, description = "No city has this slug", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 409, description = "The practice clashes with an existing one", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 422, description = "A missing or bad field (named in `field`)", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 403, description = "Not a verified editor of this city nor a moderator, a missing `X-CSRF-Token` or a foreign `Origin`"),
+        (status = 404, description = "No city has this slug"),
+        (status = 409, description = "The practice clashes with an existing one"),
+        (status = 422, description = "A missing or bad field (named in `field`)"),
     ))]
 pub async fn create_practice(
     State(state): State<AppState>,
@@ -151,36 +105,25 @@ pub async fn create_practice(
     Path(slug): Path<String>,
     JsonBody(body): JsonBody<Value>,
 ) -> AppResult<(StatusCode, Json<Value>)> {
-    let (fields, reason) = fields_and_reason(&body)?;
+    let slug = slug_or_404("slug", &slug, "city")?;
+    let (patch, reason) = read_edit::<PracticePatch>(body)?;
     let mut conn = state.db_write().await?;
     let city_id = city::id_by_slug(&mut conn, &slug).await?;
     editor::may_edit(&mut conn, &session.user, city_id).await?;
-    practice::check_fields(&mut conn, &fields, "", true, &[]).await?;
-    if !fields.get("sources").is_some_and(Value::is_array) {
-        return Err(crate::moderation::input::unprocessable(
-            "sources",
-            "give at least one source",
-        ));
+    patch.check("", true)?;
+    check_practice(&mut conn, &patch, "").await?;
+    if patch.sources.is_none() {
+        return Err(unprocessable("sources", "give at least one source"));
     }
-    let user = session.user;
-    let fields = Value::Object(fields);
-    let (after, revision_id) = conn
-        .transaction::<_, AppError, _>(async move |conn| {
-            let id = practice::create(conn, city_id, &fields, &[]).await?;
-            let after = practice::snapshot(conn, id).await?;
-            let revision_id = record(
-                conn,
-                &user,
-                Entity::Practice(id),
-                "create",
-                None,
-                after.clone(),
-                reason,
-            )
-            .await?;
-            Ok((after, revision_id))
-        })
-        .await?;
+    let fields = fields(&patch);
+    let (after, revision_id) = edit::create_practice(
+        &mut conn,
+        session.user,
+        city_id,
+        Value::Object(fields),
+        reason,
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({ "practice": after, "revision_id": revision_id })),
@@ -195,17 +138,12 @@ pub async fn create_practice(
            ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
     responses(
         (status = 200, description = "`{practice, revision_id}`; `revision_id` is null when nothing changed", body = Object),
-        (status = 400, description = "Malformed JSON, or a body that is not an object", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON, a body that is not an object, or a slug with control characters"),
         crate::error::NoSession,
-        (status = 403, description = "Not a verified editor of this city nor a moderator, a missing `X-CSRF-Token` or a foreign `Origin`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 404, description = "No practice has this slug", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 409, description = "The change clashes with an existing practice", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 422, description = "A bad field (named in `field`)", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 403, description = "Not a verified editor of this city nor a moderator, a missing `X-CSRF-Token` or a foreign `Origin`"),
+        (status = 404, description = "No practice has this slug"),
+        (status = 409, description = "The change clashes with an existing practice"),
+        (status = 422, description = "A bad field (named in `field`)"),
     ))]
 pub async fn update_practice(
     State(state): State<AppState>,
@@ -213,45 +151,16 @@ pub async fn update_practice(
     Path(slug): Path<String>,
     JsonBody(body): JsonBody<Value>,
 ) -> AppResult<Json<Value>> {
-    let (fields, reason) = fields_and_reason(&body)?;
+    let slug = slug_or_404("slug", &slug, "practice")?;
+    let (patch, reason) = read_edit::<PracticePatch>(body)?;
     let mut conn = state.db_write().await?;
     let (id, city_id) = practice::find(&mut conn, &slug).await?;
     editor::may_edit(&mut conn, &session.user, city_id).await?;
-    practice::check_fields(&mut conn, &fields, "", false, &[]).await?;
-    let user = session.user;
-    let (after, revision_id) = conn
-        .transaction::<_, AppError, _>(async move |conn| {
-            let before = practice::snapshot(conn, id)
-                .await?
-                .ok_or_else(|| crate::error::not_found("There is no such practice."))?;
-            let after = crate::moderation::merged(&before, &fields);
-            if after == before {
-                return Ok((before, None));
-            }
-            if after["title"]
-                .get(after["original_lang"].as_str().unwrap_or(""))
-                .is_none()
-            {
-                return Err(crate::moderation::input::unprocessable(
-                    "title",
-                    "needs a title in the original language",
-                ));
-            }
-            practice::write(conn, id, &before, &after).await?;
-            let after = practice::snapshot(conn, id).await?.unwrap_or(after);
-            let revision_id = record(
-                conn,
-                &user,
-                Entity::Practice(id),
-                "update",
-                Some(before),
-                Some(after.clone()),
-                reason,
-            )
-            .await?;
-            Ok((after, Some(revision_id)))
-        })
-        .await?;
+    patch.check("", false)?;
+    check_practice(&mut conn, &patch, "").await?;
+    let fields = fields(&patch);
+    let (after, revision_id) =
+        edit::update_practice(&mut conn, session.user, id, fields, reason).await?;
     Ok(Json(
         json!({ "practice": after, "revision_id": revision_id }),
     ))

@@ -5,12 +5,12 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
+use crate::api::extract::JsonBody;
 use crate::app::AppState;
 use crate::auth::rate_limit::{self, CLAIMS_PER_ACCOUNT, CLAIMS_PER_CLIENT};
 use crate::auth::{ClientAddr, CurrentUser};
 use crate::error::AppResult;
 use crate::moderation::editor::{self, ClaimRequest};
-use crate::moderation::input::JsonBody;
 
 /// `POST /api/v1/editors/claims` `{city | place_id, role_title?, evidence?}` → 201 claim.
 #[utoipa::path(post, path = "/api/v1/editors/claims", tag = "editors",
@@ -20,19 +20,13 @@ use crate::moderation::input::JsonBody;
     responses(
         (status = 201, description = "The claim, pending: `{id, status, city, place, role_title, \
             evidence, reason, decided_at, created_at, user}`", body = Object),
-        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)"),
         crate::error::NoSession,
-        (status = 403, description = "Unconfirmed e-mail address, a missing `X-CSRF-Token` or a foreign `Origin`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 404, description = "No such city or place", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 409, description = "The account already claims this place", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 422, description = "Neither or both of `city` and `place_id`, or a bad text (named in `field`)", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 429, description = "Too many claims from this account or this client; `Retry-After` says when to retry", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 403, description = "Unconfirmed e-mail address, a missing `X-CSRF-Token` or a foreign `Origin`"),
+        (status = 404, description = "No such city or place"),
+        (status = 409, description = "The account already claims this place"),
+        (status = 422, description = "Neither or both of `city` and `place_id`, or a bad text (named in `field`)"),
+        (status = 429, description = "Too many claims from this account or this client; `Retry-After` says when to retry"),
     ))]
 pub async fn claim(
     State(state): State<AppState>,

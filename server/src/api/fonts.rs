@@ -14,10 +14,8 @@ use crate::error::AppResult;
     responses(
         (status = 200, description = "Signed-distance-field glyphs (`Cache-Control: public, max-age=86400`)",
          content_type = "application/x-protobuf"),
-        (status = 400, description = "Not a range of 256 code points (`field` is `range`)",
-         body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Unknown font stack", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "Not a range of 256 code points (`field` is `range`)"),
+        (status = 404, description = "Unknown font stack"),
     ))]
 pub async fn glyphs(
     State(state): State<AppState>,

@@ -17,8 +17,7 @@ pub async fn healthz() -> &'static str {
 #[utoipa::path(get, path = "/readyz", tag = "health",
     responses(
         (status = 200, description = "Ready to serve", body = String),
-        (status = 503, description = "The database is unreachable", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 503, description = "The database is unreachable"),
     ))]
 pub async fn readyz(State(state): State<AppState>) -> AppResult<&'static str> {
     let mut conn = state.db_read().await?;

@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
+use crate::api::extract::JsonBody;
 use crate::app::AppState;
 use crate::auth::account;
 use crate::auth::rate_limit::{self, LOGIN_PER_ACCOUNT};
@@ -17,7 +18,6 @@ use crate::auth::session::{self, SessionInfo};
 use crate::auth::{CurrentUser, Session, User};
 use crate::error::{AppError, AppResult, not_found};
 use crate::moderation::editor;
-use crate::moderation::input::JsonBody;
 
 /// The signed-in account as its own pages and scripts see it.
 #[derive(Debug, Serialize, ToSchema)]

@@ -1,18 +1,19 @@
-//! HTTP routes: one module per resource. `router` lists every route.
+//! HTTP routes: one module per resource. [`router`] registers every route together with its
+//! OpenAPI entry (utoipa-axum), so the document and the router cannot disagree.
 
 pub mod auth;
+pub mod base_url;
 pub mod caching;
 pub mod cities;
 pub mod city_edits;
-pub mod document;
 pub mod editors;
+pub mod extract;
 pub mod fonts;
 pub mod health;
 pub mod me;
 pub mod moderation;
 pub mod networks;
 pub mod openapi;
-pub mod params;
 pub mod places;
 pub mod policy_areas;
 pub mod practices;
@@ -24,14 +25,17 @@ pub mod tiles;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::routing::{get, patch, post};
+use axum::routing::get;
 use tower_http::services::{ServeDir, ServeFile};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::app::AppState;
 use crate::error::Problem;
 
-/// Every route of Haven; unknown paths fall through to the map client's files, then to a 404
-/// problem document.
+/// The whole API: every route with its OpenAPI entry; unknown paths fall through to the map
+/// client's files, then to a 404 problem document.
 pub fn router(state: AppState) -> Router {
     let static_files = ServeDir::new(&state.config.static_dir)
         .append_index_html_on_directories(true)
@@ -39,83 +43,17 @@ pub fn router(state: AppState) -> Router {
             axum::routing::any(client_page_or_not_found)
                 .with_state(state.config.static_dir.join("index.html")),
         );
-    let bench_static = state.config.bench_static_bytes.is_some();
-    let router = Router::new()
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
-        .route("/api/v1/auth/register", post(auth::register))
-        .route("/api/v1/auth/confirm", post(auth::confirm))
-        .route("/api/v1/auth/login", post(auth::login))
-        .route("/api/v1/auth/logout", post(auth::logout))
-        .route(
-            "/api/v1/auth/logout-everywhere",
-            post(auth::logout_everywhere),
-        )
-        .route("/api/v1/auth/password-reset", post(auth::password_reset))
-        .route(
-            "/api/v1/auth/password-reset/confirm",
-            post(auth::password_reset_confirm),
-        )
-        .route("/api/v1/me", get(me::me))
-        .route("/api/v1/me/sessions", get(me::sessions))
-        .route("/api/v1/me/sessions/{number}/end", post(me::end_session))
-        .route("/api/v1/me/password", post(me::change_password))
-        .route("/api/v1/submissions", post(submissions::create))
-        .route("/api/v1/submissions/{reference}", get(submissions::show))
-        .route(
-            "/api/v1/editors/claims",
-            post(editors::claim).get(editors::mine),
-        )
-        .route("/api/v1/moderation/submissions", get(moderation::queue))
-        .route(
-            "/api/v1/moderation/submissions/{id}/approve",
-            post(moderation::approve),
-        )
-        .route(
-            "/api/v1/moderation/submissions/{id}/reject",
-            post(moderation::reject),
-        )
-        .route("/api/v1/moderation/claims", get(moderation::claims))
-        .route(
-            "/api/v1/moderation/claims/{id}/verify",
-            post(moderation::verify_claim),
-        )
-        .route(
-            "/api/v1/moderation/claims/{id}/withdraw",
-            post(moderation::withdraw_claim),
-        )
-        .route(
-            "/api/v1/moderation/revisions",
-            get(moderation::revisions_to_review),
-        )
-        .route(
-            "/api/v1/moderation/revisions/{id}/reviewed",
-            post(moderation::mark_reviewed),
-        )
-        .route(
-            "/api/v1/moderation/revisions/{id}/revert",
-            post(moderation::revert),
-        )
-        .route("/api/v1/cities/{slug}", patch(city_edits::update_city))
-        .route(
-            "/api/v1/cities/{slug}/practices",
-            post(city_edits::create_practice),
-        )
-        .route("/api/v1/cities/{slug}/revisions", get(revisions::of_city))
-        .route(
-            "/api/v1/practices/{slug}",
-            patch(city_edits::update_practice),
-        )
-        .route(
-            "/api/v1/practices/{slug}/revisions",
-            get(revisions::of_practice),
-        )
-        .route("/style.json", get(style::style))
-        .route("/fonts/{fontstack}/{range}", get(fonts::glyphs))
-        .route("/tiles/{file}", get(tiles::tilejson))
-        .route("/tiles/{layer}/{z}/{x}/{y}", get(tiles::tile))
-        .merge(public_reads(&state));
-    let router = if bench_static {
+    let (writes, _) = routes().split_for_parts();
+    let (reads, _) = public_reads().split_for_parts();
+    let reads = reads
+        .layer(axum::middleware::from_fn_with_state(
+            (state.clone(), std::sync::Arc::default()),
+            caching::revalidate,
+        ))
+        .layer(caching::cors());
+    let router = writes.merge(reads);
+    // The ceiling of the tile benchmark, never in production: not part of the API.
+    let router = if state.config.bench_static_bytes.is_some() {
         router.route("/__bench/static", get(tiles::bench_static))
     } else {
         router
@@ -123,77 +61,67 @@ pub fn router(state: AppState) -> Router {
     router.fallback_service(static_files).with_state(state)
 }
 
-/// Every route path, for the test that checks each is in the OpenAPI document (and that
-/// every route registered in the source is listed here).
-pub const ROUTES: &[&str] = &[
-    "/healthz",
-    "/readyz",
-    "/api/openapi.json",
-    "/api/docs",
-    "/api/v1/policy-areas",
-    "/api/v1/networks",
-    "/api/v1/cities",
-    "/api/v1/cities/{slug}",
-    "/api/v1/practices",
-    "/api/v1/practices/{slug}",
-    "/api/v1/places",
-    "/ogc",
-    "/ogc/conformance",
-    "/ogc/collections",
-    "/ogc/collections/{collection}",
-    "/ogc/collections/{collection}/queryables",
-    "/ogc/collections/{collection}/items",
-    "/ogc/collections/{collection}/items/{feature}",
-    "/api/v1/auth/register",
-    "/api/v1/auth/confirm",
-    "/api/v1/auth/login",
-    "/api/v1/auth/logout",
-    "/api/v1/auth/logout-everywhere",
-    "/api/v1/auth/password-reset",
-    "/api/v1/auth/password-reset/confirm",
-    "/api/v1/me",
-    "/api/v1/me/sessions",
-    "/api/v1/me/sessions/{number}/end",
-    "/api/v1/me/password",
-    "/api/v1/submissions",
-    "/api/v1/submissions/{reference}",
-    "/api/v1/editors/claims",
-    "/api/v1/moderation/submissions",
-    "/api/v1/moderation/submissions/{id}/approve",
-    "/api/v1/moderation/submissions/{id}/reject",
-    "/api/v1/moderation/claims",
-    "/api/v1/moderation/claims/{id}/verify",
-    "/api/v1/moderation/claims/{id}/withdraw",
-    "/api/v1/moderation/revisions",
-    "/api/v1/moderation/revisions/{id}/reviewed",
-    "/api/v1/moderation/revisions/{id}/revert",
-    "/api/v1/cities/{slug}/practices",
-    "/api/v1/cities/{slug}/revisions",
-    "/api/v1/practices/{slug}/revisions",
-    "/style.json",
-    "/fonts/{fontstack}/{range}",
-    "/tiles/{file}",
-    "/tiles/{layer}/{z}/{x}/{y}",
-];
+/// The OpenAPI document: exactly the routes [`router`] registers.
+#[must_use]
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let mut document = routes().merge(public_reads()).into_openapi();
+    openapi::problem_answers(&mut document);
+    document
+}
 
-/// Public, cacheable reads: strong ETag and 304, Cache-Control, CORS open for GET.
-fn public_reads(state: &AppState) -> Router<AppState> {
-    Router::new()
-        .route("/api/openapi.json", get(openapi::openapi_json))
-        .route("/api/docs", get(openapi::docs))
-        .route("/api/v1/policy-areas", get(policy_areas::list))
-        .route("/api/v1/networks", get(networks::list))
-        .route("/api/v1/cities", get(cities::list))
-        .route("/api/v1/cities/{slug}", get(cities::show))
-        .route("/api/v1/practices", get(practices::list))
-        .route("/api/v1/practices/{slug}", get(practices::show))
-        .route("/api/v1/places", get(places::search))
+/// Routes that are not cached: probes, accounts, submissions, editing, moderation, tiles.
+fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .routes(routes!(health::healthz))
+        .routes(routes!(health::readyz))
+        .routes(routes!(auth::register))
+        .routes(routes!(auth::confirm))
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::logout))
+        .routes(routes!(auth::logout_everywhere))
+        .routes(routes!(auth::password_reset))
+        .routes(routes!(auth::password_reset_confirm))
+        .routes(routes!(me::me))
+        .routes(routes!(me::sessions))
+        .routes(routes!(me::end_session))
+        .routes(routes!(me::change_password))
+        .routes(routes!(submissions::create))
+        .routes(routes!(submissions::show))
+        .routes(routes!(editors::claim, editors::mine))
+        .routes(routes!(moderation::queue))
+        .routes(routes!(moderation::approve))
+        .routes(routes!(moderation::reject))
+        .routes(routes!(moderation::claims))
+        .routes(routes!(moderation::verify_claim))
+        .routes(routes!(moderation::withdraw_claim))
+        .routes(routes!(moderation::revisions_to_review))
+        .routes(routes!(moderation::mark_reviewed))
+        .routes(routes!(moderation::revert))
+        .routes(routes!(city_edits::update_city))
+        .routes(routes!(city_edits::create_practice))
+        .routes(routes!(revisions::of_city))
+        .routes(routes!(city_edits::update_practice))
+        .routes(routes!(revisions::of_practice))
+        .routes(routes!(style::style))
+        .routes(routes!(fonts::glyphs))
+        .routes(routes!(tiles::tilejson))
+        .routes(routes!(tiles::tile))
+}
+
+/// Public, cacheable reads: strong ETag and 304, Cache-Control, CORS open for GET (the layers
+/// [`router`] puts around them).
+fn public_reads() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(openapi::openapi_json))
+        .routes(routes!(openapi::docs))
+        .routes(routes!(policy_areas::list))
+        .routes(routes!(networks::list))
+        .routes(routes!(cities::list))
+        .routes(routes!(cities::show))
+        .routes(routes!(practices::list))
+        .routes(routes!(practices::show))
+        .routes(routes!(places::search))
         .merge(crate::ogc::routes())
-        .layer(axum::middleware::from_fn_with_state(
-            (state.clone(), std::sync::Arc::default()),
-            caching::revalidate,
-        ))
-        .layer(caching::cors())
 }
 
 /// Paths the map client answers itself: the pages the links in mails open

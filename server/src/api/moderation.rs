@@ -2,45 +2,57 @@
 //! editor claims, revisions to review and revert.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
-use diesel_async::AsyncConnection;
-use serde::Deserialize;
+use axum::extract::{Path, State};
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::api::extract::{JsonBody, QueryOf};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
-use crate::error::{AppError, AppResult, bad_request};
-use crate::moderation::input::{JsonBody, text};
-use crate::moderation::{editor, revision, submission};
+use crate::domain::{ClaimStatus, Multiline, SubmissionStatus};
+use crate::error::{AppResult, bad_request, unprocessable};
+use crate::moderation::{editor, queue, revision, submission};
 
-/// Filters of the lists.
+/// Which submissions to list.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct ListQuery {
-    /// Submissions: pending (default), published or rejected; claims: pending (default),
-    /// verified, rejected or withdrawn.
-    pub status: Option<String>,
-    /// Items per page, 1 to 1000 (default 100).
+pub struct SubmissionQuery {
+    /// pending (default), published or rejected.
+    pub status: Option<SubmissionStatus>,
+    /// Submissions per page, 1 to 1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
-    /// Items to skip (newest first), 0 or more (default 0); `next_offset` of the previous
-    /// page.
+    /// Submissions to skip (newest first); `next_offset` of the previous page (default 0).
+    #[param(minimum = 0)]
     pub offset: Option<i64>,
 }
 
-impl ListQuery {
-    /// The page asked for: `(limit, offset)`.
-    fn page(&self) -> AppResult<(i64, i64)> {
-        let limit = self.limit.unwrap_or(100);
-        if !(1..=1000).contains(&limit) {
-            return Err(bad_request("limit", "must be between 1 and 1000"));
-        }
-        let offset = self.offset.unwrap_or(0);
-        if offset < 0 {
-            return Err(bad_request("offset", "must be 0 or more"));
-        }
-        Ok((limit, offset))
+/// Which claims to list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ClaimQuery {
+    /// pending (default), verified, rejected or withdrawn.
+    pub status: Option<ClaimStatus>,
+    /// Claims per page, 1 to 1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
+    pub limit: Option<i64>,
+    /// Claims to skip (newest first); `next_offset` of the previous page (default 0).
+    #[param(minimum = 0)]
+    pub offset: Option<i64>,
+}
+
+/// The page asked for, `(limit, offset)`: 1 to 1000 items (default 100) after `offset` ≥ 0.
+fn page(limit: Option<i64>, offset: Option<i64>) -> AppResult<(i64, i64)> {
+    let limit = limit.unwrap_or(100);
+    if !(1..=1000).contains(&limit) {
+        return Err(bad_request("limit", "must be between 1 and 1000"));
     }
+    let offset = offset.unwrap_or(0);
+    if offset < 0 {
+        return Err(bad_request("offset", "must be 0 or more"));
+    }
+    Ok((limit, offset))
 }
 
 /// `{<key>: items, total, next_offset}` of a page (`next_offset` null on the last page).
@@ -54,32 +66,24 @@ fn paged(key: &str, items: Vec<Value>, total: i64, offset: i64) -> Value {
 /// after}`.
 #[utoipa::path(get, path = "/api/v1/moderation/submissions", tag = "moderation",
     security(("session" = [])),
-    params(ListQuery),
+    params(SubmissionQuery),
     responses(
         (status = 200, description = "`{submissions: [...], total, next_offset}`: a page, newest first, \
             each with `diff: {before, after}`; `next_offset` is null on the last page", body = Object),
-        (status = 400, description = "Bad `status`, `limit` or `offset`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "Bad `status`, `limit` or `offset`"),
         crate::error::NoSession,
-        (status = 403, description = "Not a moderator", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 403, description = "Not a moderator"),
     ))]
 pub async fn queue(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
-    Query(query): Query<ListQuery>,
+    QueryOf(query): QueryOf<SubmissionQuery>,
 ) -> AppResult<Json<Value>> {
     session.user.require_moderator()?;
-    let status = query.status.clone().unwrap_or_else(|| "pending".to_owned());
-    if !["pending", "published", "rejected", "approved"].contains(&status.as_str()) {
-        return Err(bad_request(
-            "status",
-            "must be pending, published or rejected",
-        ));
-    }
-    let (limit, offset) = query.page()?;
+    let status = query.status.unwrap_or_default().as_str();
+    let (limit, offset) = page(query.limit, query.offset)?;
     let mut conn = state.db_write().await?;
-    let (items, total) = submission::queue(&mut conn, &status, limit, offset).await?;
+    let (items, total) = queue::queue(&mut conn, status, limit, offset).await?;
     Ok(Json(paged("submissions", items, total, offset)))
 }
 
@@ -90,10 +94,10 @@ pub struct Decision {
     /// Why (1 to 2000 characters): required to reject and to withdraw a claim, optional to
     /// revert; shown to the submitter or in the history.
     #[serde(default)]
-    pub reason: Option<String>,
+    pub reason: Option<Multiline<2000>>,
     /// A moderator's note on an approval (1 to 2000 characters).
     #[serde(default)]
-    pub note: Option<String>,
+    pub note: Option<Multiline<2000>>,
 }
 
 /// `POST /api/v1/moderation/submissions/{id}/approve` `{note?}` → `{submission, revision_id,
@@ -105,17 +109,12 @@ pub struct Decision {
            ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
     responses(
         (status = 200, description = "`{submission, revision_id, entity: {type, id, slug}}`: the change is published", body = Object),
-        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)"),
         crate::error::NoSession,
-        (status = 403, description = "Not a moderator, a missing `X-CSRF-Token` or a foreign `Origin`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 404, description = "No such submission", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 409, description = "The submission is decided already, or its target changed or is gone", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 422, description = "A bad `note`, or the proposal no longer fits the data (named in `field`)", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 403, description = "Not a moderator, a missing `X-CSRF-Token` or a foreign `Origin`"),
+        (status = 404, description = "No such submission"),
+        (status = 409, description = "The submission is decided already, or its target changed or is gone"),
+        (status = 422, description = "A bad `note`, or the proposal no longer fits the data (named in `field`)"),
     ))]
 pub async fn approve(
     State(state): State<AppState>,
@@ -124,19 +123,17 @@ pub async fn approve(
     JsonBody(decision): JsonBody<Decision>,
 ) -> AppResult<Json<Value>> {
     session.user.require_moderator()?;
-    if let Some(note) = decision.note.as_deref() {
-        text("note", note, 2000)?;
-    }
+    let note = decision.note.map(Multiline::into_string);
     let mut conn = state.db_write().await?;
     Ok(Json(
-        submission::approve(&mut conn, id, session.user.id, decision.note).await?,
+        submission::approve(&mut conn, id, session.user.id, note).await?,
     ))
 }
 
-fn required_reason(decision: Decision) -> AppResult<String> {
-    let reason = decision.reason.unwrap_or_default();
-    text("reason", &reason, 2000)?;
-    Ok(reason)
+fn required_reason(decision: Decision) -> AppResult<Multiline<2000>> {
+    decision
+        .reason
+        .ok_or_else(|| unprocessable("reason", "must not be empty"))
 }
 
 /// `POST /api/v1/moderation/submissions/{id}/reject` `{reason}` → the submission.
@@ -147,17 +144,12 @@ fn required_reason(decision: Decision) -> AppResult<String> {
            ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
     responses(
         (status = 200, description = "The rejected submission", body = Object),
-        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)"),
         crate::error::NoSession,
-        (status = 403, description = "Not a moderator, a missing `X-CSRF-Token` or a foreign `Origin`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 404, description = "No such submission", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 409, description = "The submission is decided already", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 422, description = "A missing or bad `reason`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 403, description = "Not a moderator, a missing `X-CSRF-Token` or a foreign `Origin`"),
+        (status = 404, description = "No such submission"),
+        (status = 409, description = "The submission is decided already"),
+        (status = 422, description = "A missing or bad `reason`"),
     ))]
 pub async fn reject(
     State(state): State<AppState>,
@@ -169,7 +161,7 @@ pub async fn reject(
     let reason = required_reason(decision)?;
     let mut conn = state.db_write().await?;
     Ok(Json(
-        submission::reject(&mut conn, id, session.user.id, reason).await?,
+        submission::reject(&mut conn, id, session.user.id, reason.into_string()).await?,
     ))
 }
 
@@ -177,32 +169,24 @@ pub async fn reject(
 /// → `{claims, total, next_offset}`, newest first.
 #[utoipa::path(get, path = "/api/v1/moderation/claims", tag = "moderation",
     security(("session" = [])),
-    params(ListQuery),
+    params(ClaimQuery),
     responses(
         (status = 200, description = "`{claims: [...], total, next_offset}`: a page of the claims with \
             the given status, newest first; `next_offset` is null on the last page", body = Object),
-        (status = 400, description = "Bad `status`, `limit` or `offset`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "Bad `status`, `limit` or `offset`"),
         crate::error::NoSession,
-        (status = 403, description = "Not a moderator", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 403, description = "Not a moderator"),
     ))]
 pub async fn claims(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
-    Query(query): Query<ListQuery>,
+    QueryOf(query): QueryOf<ClaimQuery>,
 ) -> AppResult<Json<Value>> {
     session.user.require_moderator()?;
-    let status = query.status.clone().unwrap_or_else(|| "pending".to_owned());
-    if !["pending", "verified", "rejected", "withdrawn"].contains(&status.as_str()) {
-        return Err(bad_request(
-            "status",
-            "must be pending, verified, rejected or withdrawn",
-        ));
-    }
-    let (limit, offset) = query.page()?;
+    let status = query.status.unwrap_or_default().as_str();
+    let (limit, offset) = page(query.limit, query.offset)?;
     let mut conn = state.db_write().await?;
-    let (items, total) = editor::with_status(&mut conn, &status, limit, offset).await?;
+    let (items, total) = editor::with_status(&mut conn, status, limit, offset).await?;
     Ok(Json(paged("claims", items, total, offset)))
 }
 
@@ -214,12 +198,9 @@ pub async fn claims(
     responses(
         (status = 200, description = "The verified claim (a claimed gazetteer place is listed as a city now)", body = Object),
         crate::error::NoSession,
-        (status = 403, description = "Not a moderator, a missing `X-CSRF-Token` or a foreign `Origin`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 404, description = "No such claim, or its place is gone", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 409, description = "The claim is decided already", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 403, description = "Not a moderator, a missing `X-CSRF-Token` or a foreign `Origin`"),
+        (status = 404, description = "No such claim, or its place is gone"),
+        (status = 409, description = "The claim is decided already"),
     ))]
 pub async fn verify_claim(
     State(state): State<AppState>,
@@ -239,17 +220,12 @@ pub async fn verify_claim(
            ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
     responses(
         (status = 200, description = "The withdrawn claim", body = Object),
-        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)"),
         crate::error::NoSession,
-        (status = 403, description = "Not a moderator, a missing `X-CSRF-Token` or a foreign `Origin`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 404, description = "No such claim", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 409, description = "The claim is withdrawn or rejected already", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 422, description = "A missing or bad `reason`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 403, description = "Not a moderator, a missing `X-CSRF-Token` or a foreign `Origin`"),
+        (status = 404, description = "No such claim"),
+        (status = 409, description = "The claim is withdrawn or rejected already"),
+        (status = 422, description = "A missing or bad `reason`"),
     ))]
 pub async fn withdraw_claim(
     State(state): State<AppState>,
@@ -271,8 +247,7 @@ pub async fn withdraw_claim(
     responses(
         (status = 200, description = "`{revisions: [...]}` editors published that await review", body = Object),
         crate::error::NoSession,
-        (status = 403, description = "Not a moderator", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 403, description = "Not a moderator"),
     ))]
 pub async fn revisions_to_review(
     State(state): State<AppState>,
@@ -291,22 +266,39 @@ pub async fn revisions_to_review(
     params(("id" = i64, Path, description = "The revision's id"),
            ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
     responses(
-        (status = 200, description = "`{id, needs_review: false}`", body = Object),
+        (status = 200, description = "The revision is reviewed", body = Reviewed),
         crate::error::NoSession,
-        (status = 403, description = "Not a moderator, a missing `X-CSRF-Token` or a foreign `Origin`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 404, description = "No such revision", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 403, description = "Not a moderator, a missing `X-CSRF-Token` or a foreign `Origin`"),
+        (status = 404, description = "No such revision"),
     ))]
 pub async fn mark_reviewed(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
     Path(id): Path<i64>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<Reviewed>> {
     session.user.require_moderator()?;
     let mut conn = state.db_write().await?;
     revision::mark_reviewed(&mut conn, id).await?;
-    Ok(Json(json!({ "id": id, "needs_review": false })))
+    Ok(Json(Reviewed {
+        id,
+        needs_review: false,
+    }))
+}
+
+/// A revision a moderator has looked at.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Reviewed {
+    /// The revision's id.
+    pub id: i64,
+    /// Always false now.
+    pub needs_review: bool,
+}
+
+/// The revision that reverts another.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Reverted {
+    /// The id of the new revision.
+    pub revision_id: i64,
 }
 
 /// `POST /api/v1/moderation/revisions/{id}/revert` `{reason?}` → `{revision_id}` of the revert.
@@ -316,35 +308,24 @@ pub async fn mark_reviewed(
     params(("id" = i64, Path, description = "The revision's id"),
            ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
     responses(
-        (status = 200, description = "`{revision_id}` of the revision that reverts it", body = Object),
-        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 200, description = "The revision that reverts it", body = Reverted),
+        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)"),
         crate::error::NoSession,
-        (status = 403, description = "Not a moderator, a missing `X-CSRF-Token` or a foreign `Origin`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 404, description = "No such revision", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 409, description = "The entity changed since, or the revision cannot be reverted", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 422, description = "A bad `reason`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 403, description = "Not a moderator, a missing `X-CSRF-Token` or a foreign `Origin`"),
+        (status = 404, description = "No such revision"),
+        (status = 409, description = "The entity changed since, or the revision cannot be reverted"),
+        (status = 422, description = "A bad `reason`"),
     ))]
 pub async fn revert(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
     Path(id): Path<i64>,
     JsonBody(decision): JsonBody<Decision>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<Reverted>> {
     session.user.require_moderator()?;
-    if let Some(reason) = decision.reason.as_deref() {
-        text("reason", reason, 2000)?;
-    }
+    let reason = decision.reason.map(Multiline::into_string);
     let moderator = session.user.id;
     let mut conn = state.db_write().await?;
-    let revision_id = conn
-        .transaction::<_, AppError, _>(async move |conn| {
-            revision::revert(conn, id, moderator, decision.reason).await
-        })
-        .await?;
-    Ok(Json(json!({ "revision_id": revision_id })))
+    let revision_id = revision::revert(&mut conn, id, moderator, reason).await?;
+    Ok(Json(Reverted { revision_id }))
 }

@@ -1,4 +1,4 @@
-//! The OpenAPI document (`/api/openapi.json`, from the handlers' `#[utoipa::path]`) and a
+//! The OpenAPI document (`/api/openapi.json`, from the routes as registered) and a
 //! human-readable reference rendered from it on the server (`/api/docs`): no CDN, no script,
 //! every text escaped.
 
@@ -12,9 +12,11 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::openapi::{RefOr, Required};
 use utoipa::{Modify, OpenApi};
 
-use super::document;
+use crate::document;
+use crate::error::PROBLEM_JSON;
 
-/// Every documented operation of Haven.
+/// The document's frame: its description, tags and security schemes; the operations are
+/// added by [`super::router`]'s registrations.
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -28,59 +30,6 @@ use super::document;
             made with that cookie must send the token in `X-CSRF-Token`, and a browser's \
             `Origin`, when sent, must be Haven's own (else 403).",
         license(name = "AGPL-3.0-or-later"),
-    ),
-    paths(
-        super::health::healthz,
-        super::health::readyz,
-        super::policy_areas::list,
-        super::networks::list,
-        super::cities::list,
-        super::cities::show,
-        super::practices::list,
-        super::practices::show,
-        super::places::search,
-        openapi_json,
-        docs,
-        crate::ogc::landing,
-        crate::ogc::conformance,
-        crate::ogc::collections::list,
-        crate::ogc::collections::show,
-        crate::ogc::collections::queryables,
-        crate::ogc::items::list,
-        crate::ogc::items::show,
-        super::auth::register,
-        super::auth::confirm,
-        super::auth::login,
-        super::auth::logout,
-        super::auth::logout_everywhere,
-        super::auth::password_reset,
-        super::auth::password_reset_confirm,
-        super::me::me,
-        super::me::sessions,
-        super::me::end_session,
-        super::me::change_password,
-        super::submissions::create,
-        super::submissions::show,
-        super::editors::claim,
-        super::editors::mine,
-        super::moderation::queue,
-        super::moderation::approve,
-        super::moderation::reject,
-        super::moderation::claims,
-        super::moderation::verify_claim,
-        super::moderation::withdraw_claim,
-        super::moderation::revisions_to_review,
-        super::moderation::mark_reviewed,
-        super::moderation::revert,
-        super::city_edits::update_city,
-        super::city_edits::create_practice,
-        super::city_edits::update_practice,
-        super::revisions::of_city,
-        super::revisions::of_practice,
-        super::style::style,
-        super::fonts::glyphs,
-        super::tiles::tilejson,
-        super::tiles::tile,
     ),
     components(schemas(crate::error::Problem)),
     modifiers(&SessionSecurity),
@@ -128,15 +77,46 @@ impl Modify for SessionSecurity {
     }
 }
 
+/// Every 4xx and 5xx answer is a problem document: the one place that says so, for every
+/// operation's error responses (which give only their status and description).
+pub fn problem_answers(document: &mut utoipa::openapi::OpenApi) {
+    let problem = utoipa::openapi::ContentBuilder::new()
+        .schema(Some(utoipa::openapi::Ref::from_schema_name("Problem")))
+        .build();
+    for item in document.paths.paths.values_mut() {
+        for operation in [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            for (status, response) in &mut operation.responses.responses {
+                if let RefOr::T(response) = response
+                    && (status.starts_with('4') || status.starts_with('5'))
+                    && response.content.is_empty()
+                {
+                    response
+                        .content
+                        .insert(PROBLEM_JSON.to_owned(), problem.clone());
+                }
+            }
+        }
+    }
+}
+
 /// The document, serialised once.
 pub static DOCUMENT: LazyLock<String> = LazyLock::new(|| {
-    ApiDoc::openapi()
+    super::openapi()
         .to_json()
         .unwrap_or_else(|_| "{}".to_owned())
 });
 
 /// The reference page, rendered once.
-static PAGE: LazyLock<String> = LazyLock::new(|| render(&ApiDoc::openapi()));
+static PAGE: LazyLock<String> = LazyLock::new(|| render(&super::openapi()));
 
 /// The OpenAPI document of this API.
 #[utoipa::path(get, path = "/api/openapi.json", tag = "meta",

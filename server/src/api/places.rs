@@ -3,11 +3,11 @@
 use axum::extract::State;
 use axum::response::Response;
 
-use super::document;
-use super::params::{OverLimit, Page, QueryParams, q_param};
 use crate::app::AppState;
+use crate::document;
 use crate::error::{AppResult, bad_request};
 use crate::model::place::{self, PlaceDoc};
+use crate::query::{OverLimit, Page, QueryParams, q_param};
 
 /// Default number of places.
 pub const DEFAULT_LIMIT: i64 = 10;
@@ -20,9 +20,10 @@ pub const MAX_LIMIT: i64 = 50;
 pub struct PlaceParams {
     /// Start of the name (case and accents ignored; `Koeln` finds Köln, so does `Cologne`);
     /// 1 to 200 characters.
-    #[param(example = "koln")]
+    #[param(example = "koln", min_length = 1, max_length = 200)]
     pub q: String,
     /// Places to return, 1 to 50 (default 10).
+    #[param(minimum = 1, maximum = 50)]
     pub limit: Option<i64>,
 }
 
@@ -32,8 +33,7 @@ pub struct PlaceParams {
     responses(
         (status = 200, description = "Matching places, most populous first", body = Vec<PlaceDoc>),
         (status = 304, description = "Not modified since the ETag given in If-None-Match"),
-        (status = 400, description = "Missing or bad parameter", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "Missing or bad parameter"),
     ))]
 pub async fn search(State(state): State<AppState>, params: QueryParams) -> AppResult<Response> {
     let q = q_param(&params)?

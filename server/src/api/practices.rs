@@ -4,23 +4,22 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::response::Response;
 
-use super::document::{self, BaseUrl, GEO_JSON};
-use super::params::{CollectionQuery, Lang, OverLimit, QueryParams, is_slug};
 use crate::app::AppState;
+use crate::document::{self, BaseUrl, GEO_JSON};
 use crate::error::{AppResult, not_found};
 use crate::model::Lookup;
 use crate::model::collection::{FeatureCollectionDoc, FeatureDoc, Link};
 use crate::model::practice::{self, PracticeDetailProperties, PracticeProperties};
+use crate::query::{CollectionQuery, Lang, OverLimit, QueryParams};
 
 /// The published practices matching the filters, at their own point or their city's.
 #[utoipa::path(get, path = "/api/v1/practices", tag = "practices",
-    params(super::params::CollectionParams),
+    params(crate::query::CollectionParams),
     responses(
         (status = 200, description = "A page of practices, by slug or by distance from `near`",
          body = FeatureCollectionDoc<PracticeProperties>, content_type = "application/geo+json"),
         (status = 304, description = "Not modified since the ETag given in If-None-Match"),
-        (status = 400, description = "Bad parameter (named in `field`)", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "Bad parameter (named in `field`)"),
     ))]
 pub async fn list(
     State(state): State<AppState>,
@@ -39,16 +38,14 @@ pub async fn list(
 /// One practice in full; an old slug answers 301 to the new one.
 #[utoipa::path(get, path = "/api/v1/practices/{slug}", tag = "practices",
     params(("slug" = String, Path, description = "The practice's slug"),
-           super::params::LangParams),
+           crate::query::LangParams),
     responses(
         (status = 200, description = "The practice", body = FeatureDoc<PracticeDetailProperties>,
          content_type = "application/geo+json"),
         (status = 301, description = "An old slug: `Location` has the current address"),
         (status = 304, description = "Not modified since the ETag given in If-None-Match"),
-        (status = 400, description = "Bad `lang`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 404, description = "No published practice has this slug", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "Bad `lang`"),
+        (status = 404, description = "No published practice has this slug"),
     ))]
 pub async fn show(
     State(state): State<AppState>,
@@ -60,7 +57,7 @@ pub async fn show(
     let Ok(Path(slug)) = slug else {
         return Err(not_found("No practice has this address."));
     };
-    if !is_slug(&slug) {
+    if crate::api::extract::slug_in_path("slug", &slug)?.is_none() {
         return Err(not_found("No practice has this address."));
     }
     let links = vec![

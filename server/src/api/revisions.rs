@@ -10,6 +10,7 @@ use diesel::sql_types::{BigInt, Text};
 use diesel_async::RunQueryDsl;
 use serde_json::{Value, json};
 
+use crate::api::extract::slug_or_404;
 use crate::app::AppState;
 use crate::auth::MaybeUser;
 use crate::auth::rows::JsonRow;
@@ -45,15 +46,16 @@ async fn visible(
     responses(
         (status = 200, description = "`{city: {slug, name}, last_changed_at, revisions}`: who changed \
             what (before/after), when and why, newest first", body = Object),
+        (status = 400, description = "A path segment with control characters (named in `field`)"),
         (status = 404, description = "No city has this slug, or it is not published (its history is \
-            for moderators and the city's editors then)", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+            for moderators and the city's editors then)"),
     ))]
 pub async fn of_city(
     State(state): State<AppState>,
     asker: MaybeUser,
     Path(slug): Path<String>,
 ) -> AppResult<Json<Value>> {
+    let slug = slug_or_404("slug", &slug, "city")?;
     let mut conn = state.db_read().await?;
     let id = city::id_by_slug(&mut conn, &slug).await?;
     let published: Published = diesel::sql_query("SELECT published FROM cities WHERE id = $1")
@@ -87,15 +89,16 @@ pub async fn of_city(
     responses(
         (status = 200, description = "`{practice: {slug, city}, last_changed_at, revisions}`, newest \
             first", body = Object),
+        (status = 400, description = "A path segment with control characters (named in `field`)"),
         (status = 404, description = "No practice has this slug, or it is not published (its history \
-            is for moderators and the city's editors then)", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+            is for moderators and the city's editors then)"),
     ))]
 pub async fn of_practice(
     State(state): State<AppState>,
     asker: MaybeUser,
     Path(slug): Path<String>,
 ) -> AppResult<Json<Value>> {
+    let slug = slug_or_404("slug", &slug, "practice")?;
     let mut conn = state.db_read().await?;
     let (id, city_id) = practice::find(&mut conn, &slug).await?;
     let published: Published = diesel::sql_query(
@@ -111,7 +114,7 @@ pub async fn of_practice(
         "SELECT jsonb_build_object('slug', p.slug, 'city', c.slug, 'last_changed_at', p.updated_at) AS value
            FROM practices p JOIN cities c ON c.id = p.city_id WHERE p.slug = $1 OR p.id = $2",
     )
-    .bind::<Text, _>(&slug)
+    .bind::<Text, _>(slug.as_str())
     .bind::<BigInt, _>(id)
     .load(&mut conn)
     .await?;

@@ -4,8 +4,8 @@ use axum::Json;
 use axum::extract::State;
 use serde_json::Value;
 
-use super::document::BaseUrl;
 use crate::app::AppState;
+use crate::document::BaseUrl;
 use crate::tiles;
 
 /// The map style (see [`tiles::style`]): Haven's tile layers and glyphs, and the offline

@@ -8,12 +8,14 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
+use crate::api::extract::{JsonBody, in_path};
 use crate::app::AppState;
 use crate::auth::rate_limit::{self, SUBMISSIONS_PER_ACCOUNT, SUBMISSIONS_PER_CLIENT};
 use crate::auth::{ClientAddr, MaybeUser};
+use crate::domain::Reference;
 use crate::error::AppResult;
-use crate::moderation::input::JsonBody;
-use crate::moderation::submission::{self, Proposal};
+use crate::moderation::proposal::ProposalBody;
+use crate::moderation::submission;
 
 /// What a submitter keeps to follow the proposal.
 #[derive(Debug, Serialize, ToSchema)]
@@ -27,24 +29,20 @@ pub struct Receipt {
 /// `POST /api/v1/submissions` → 201 `{reference, status: "pending"}`. A filled-in honeypot
 /// (`website`) gets the same-looking answer, but nothing is stored.
 #[utoipa::path(post, path = "/api/v1/submissions", tag = "submissions",
-    request_body = crate::moderation::submission::Proposal,
+    request_body = ProposalBody,
     security((), ("session" = [], "csrf" = [])),
     responses(
         (status = 201, description = "Stored for review (a signed-in submitter is recorded)", body = Receipt),
-        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 422, description = "A bad `kind`, `target`, `source_urls` or `payload.<field>` (named in `field`)", body = crate::error::Problem,
-         content_type = "application/problem+json"),
-        (status = 429, description = "Too many submissions from this client or this account; `Retry-After` says when to retry", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "Malformed JSON or an unknown field (named in `field`)"),
+        (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`"),
+        (status = 422, description = "A bad `kind`, `target`, `source_urls` or `payload.<field>` (named in `field`)"),
+        (status = 429, description = "Too many submissions from this client or this account; `Retry-After` says when to retry"),
     ))]
 pub async fn create(
     State(state): State<AppState>,
     MaybeUser(session): MaybeUser,
     ClientAddr(client): ClientAddr,
-    JsonBody(proposal): JsonBody<Proposal>,
+    JsonBody(proposal): JsonBody<ProposalBody>,
 ) -> AppResult<(StatusCode, Json<Receipt>)> {
     let mut conn = state.db_write().await?;
     let bucket = format!("submission:{client}");
@@ -88,13 +86,14 @@ pub async fn create(
     responses(
         (status = 200, description = "`{reference, kind, status, reason, created_at, reviewed_at}`",
          body = Object),
-        (status = 404, description = "No submission has this reference", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "Not a reference (named in `field`)"),
+        (status = 404, description = "No submission has this reference"),
     ))]
 pub async fn show(
     State(state): State<AppState>,
     Path(reference): Path<String>,
 ) -> AppResult<Json<Value>> {
+    let reference: Reference = in_path("reference", &reference)?;
     let mut conn = state.db_write().await?;
     Ok(Json(submission::status(&mut conn, &reference).await?))
 }

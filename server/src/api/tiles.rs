@@ -10,10 +10,10 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 
-use super::document::BaseUrl;
-use super::params::QueryParams;
 use crate::app::AppState;
+use crate::document::BaseUrl;
 use crate::error::{AppResult, not_found};
+use crate::query::QueryParams;
 use crate::tiles::{self, Layer, TileCoord};
 
 /// The media type of Mapbox Vector Tiles.
@@ -35,6 +35,7 @@ pub struct TileFilterParams {
     /// ISO 3166-1 alpha-2 country codes, comma-separated.
     pub country: Option<String>,
     /// A region: its code (`05`), `<country>-<code>` (`DE-05`) or its id.
+    #[param(max_length = 40, pattern = "^[A-Za-z0-9-]+$")]
     pub region: Option<String>,
 }
 
@@ -46,10 +47,8 @@ pub struct TileFilterParams {
     responses(
         (status = 200, description = "TileJSON 3.0.0 with `vector_layers` and every attribute",
          body = Object, content_type = "application/json"),
-        (status = 400, description = "Bad or unknown filter value (named in `field`)",
-         body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such layer", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "Bad or unknown filter value (named in `field`)"),
+        (status = 404, description = "No such layer"),
     ))]
 pub async fn tilejson(
     State(state): State<AppState>,
@@ -84,10 +83,8 @@ pub async fn tilejson(
          content_type = "application/vnd.mapbox-vector-tile"),
         (status = 204, description = "An empty tile: nothing there"),
         (status = 304, description = "Not modified since the ETag given in If-None-Match"),
-        (status = 400, description = "Bad z, x, y or filter value (named in `field`)",
-         body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such layer", body = crate::error::Problem,
-         content_type = "application/problem+json"),
+        (status = 400, description = "Bad z, x, y or filter value (named in `field`)"),
+        (status = 404, description = "No such layer"),
     ))]
 pub async fn tile(
     State(state): State<AppState>,
@@ -98,7 +95,16 @@ pub async fn tile(
     let layer = Layer::parse(&layer)?;
     let coord = TileCoord::parse(&z, &x, &y)?;
     let filter = tiles::filter::parse(&params)?;
-    let tile = tiles::tile(&state, layer, coord, &filter).await?;
+    let tile = state
+        .tiles
+        .tile(
+            state.data_version.get(),
+            state.db_read(),
+            layer,
+            coord,
+            &filter,
+        )
+        .await?;
 
     let mut response_headers = HeaderMap::new();
     response_headers.insert(

@@ -9,14 +9,14 @@
 //! flood of sign-ins cannot take the pool away from everything else.
 
 use diesel::QueryableByName;
-use diesel::sql_types::{BigInt, Nullable, Text};
+use diesel::sql_types::{self as sql, BigInt, Nullable};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
 use crate::app::App;
 use crate::auth::token::{hash_token, random_token};
 use crate::auth::{outbox, password};
-use crate::error::{AppError, AppResult, bad_request};
-use crate::moderation::input::{email as check_email, text, unprocessable};
+use crate::domain::{Email, Parse, Text};
+use crate::error::{AppError, AppResult, bad_request, unprocessable};
 
 /// Hours a confirmation link stays valid.
 const CONFIRM_HOURS: i64 = 72;
@@ -30,11 +30,11 @@ const MAIL_LANGS: [&str; 4] = ["de", "en", "fr", "es"];
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Registration {
-    pub email: String,
+    pub email: Email,
     /// 12 to 256 characters, not a common password from breaches.
     pub password: String,
     /// 1 to 100 characters, shown next to the account's edits.
-    pub display_name: String,
+    pub display_name: Text<100>,
     /// Language of mail: de, en (default), fr or es.
     #[serde(default)]
     pub lang: Option<String>,
@@ -55,13 +55,13 @@ pub fn check_password(field: &str, value: &str) -> AppResult<()> {
 struct Credentials {
     #[diesel(sql_type = BigInt)]
     id: i64,
-    #[diesel(sql_type = Text)]
+    #[diesel(sql_type = sql::Text)]
     email: String,
-    #[diesel(sql_type = Text)]
+    #[diesel(sql_type = sql::Text)]
     password_hash: String,
-    #[diesel(sql_type = Nullable<Text>)]
+    #[diesel(sql_type = Nullable<sql::Text>)]
     preferred_lang: Option<String>,
-    #[diesel(sql_type = Text)]
+    #[diesel(sql_type = sql::Text)]
     role: String,
     #[diesel(sql_type = diesel::sql_types::Bool)]
     confirmed: bool,
@@ -86,7 +86,7 @@ async fn find_by_email(
                 email_confirmed_at IS NOT NULL AS confirmed
            FROM users WHERE lower(email) = lower($1)",
     )
-    .bind::<Text, _>(email)
+    .bind::<sql::Text, _>(email)
     .load(conn)
     .await?;
     Ok(rows.into_iter().next())
@@ -98,9 +98,7 @@ async fn find_by_email(
 /// # Errors
 /// 422 for invalid input; database errors.
 pub async fn register(app: &App, input: Registration, base_url: &str) -> AppResult<()> {
-    check_email("email", &input.email)?;
     check_password("password", &input.password)?;
-    text("display_name", &input.display_name, 100)?;
     let lang = input
         .lang
         .filter(|lang| MAIL_LANGS.contains(&lang.as_str()));
@@ -121,13 +119,12 @@ pub async fn register(app: &App, input: Registration, base_url: &str) -> AppResu
             "INSERT INTO users (email, display_name, password_hash, preferred_lang)
              VALUES ($1, $2, $3, $4) RETURNING id",
         )
-        .bind::<Text, _>(&input.email)
-        .bind::<Text, _>(&input.display_name)
-        .bind::<Text, _>(&hash)
-        .bind::<Nullable<Text>, _>(lang.as_deref())
+        .bind::<sql::Text, _>(input.email.as_str())
+        .bind::<sql::Text, _>(input.display_name.as_str())
+        .bind::<sql::Text, _>(&hash)
+        .bind::<Nullable<sql::Text>, _>(lang.as_deref())
         .get_result(conn)
-        .await
-        .map_err(crate::moderation::input::refusal)?;
+        .await?;
         let token = issue_token(conn, id.id, "confirm_email", CONFIRM_HOURS).await?;
         let link = format!("{base_url}/confirm-email?token={token}");
         let (subject, body) = mail(lang.as_deref(), Mail::Confirm, &link);
@@ -147,9 +144,9 @@ async fn issue_token(
         "INSERT INTO user_tokens (token_hash, user_id, purpose, expires_at)
          VALUES ($1, $2, $3, now() + make_interval(hours => $4::int))",
     )
-    .bind::<Text, _>(hash_token(&token))
+    .bind::<sql::Text, _>(hash_token(&token))
     .bind::<BigInt, _>(user_id)
-    .bind::<Text, _>(purpose)
+    .bind::<sql::Text, _>(purpose)
     .bind::<BigInt, _>(hours)
     .execute(conn)
     .await?;
@@ -166,8 +163,8 @@ async fn token_is_live(
         "SELECT user_id AS id FROM user_tokens
           WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now()",
     )
-    .bind::<Text, _>(hash_token(token))
-    .bind::<Text, _>(purpose)
+    .bind::<sql::Text, _>(hash_token(token))
+    .bind::<sql::Text, _>(purpose)
     .load(conn)
     .await?;
     Ok(!rows.is_empty())
@@ -184,8 +181,8 @@ async fn spend_token(conn: &mut AsyncPgConnection, token: &str, purpose: &str) -
           WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now()
           RETURNING user_id AS id",
     )
-    .bind::<Text, _>(hash_token(token))
-    .bind::<Text, _>(purpose)
+    .bind::<sql::Text, _>(hash_token(token))
+    .bind::<sql::Text, _>(purpose)
     .load(conn)
     .await?;
     rows.into_iter()
@@ -252,10 +249,9 @@ pub async fn password_matches(app: &App, user_id: i64, secret: String) -> AppRes
 /// Database errors.
 pub async fn request_reset(
     conn: &mut AsyncPgConnection,
-    email: String,
+    email: Email,
     base_url: &str,
 ) -> AppResult<()> {
-    check_email("email", &email)?;
     let base_url = base_url.to_owned();
     conn.transaction::<_, AppError, _>(async move |conn| {
         let Some(account) = find_by_email(conn, &email).await? else {
@@ -309,9 +305,9 @@ pub async fn change_password(app: &App, user_id: i64, new_password: String) -> A
 
 #[derive(QueryableByName)]
 struct Recipient {
-    #[diesel(sql_type = Text)]
+    #[diesel(sql_type = sql::Text)]
     email: String,
-    #[diesel(sql_type = Nullable<Text>)]
+    #[diesel(sql_type = Nullable<sql::Text>)]
     preferred_lang: Option<String>,
 }
 
@@ -326,7 +322,7 @@ async fn set_password(
         "UPDATE users SET password_hash = $1, email_confirmed_at = coalesce(email_confirmed_at, now())
           WHERE id = $2 RETURNING email, preferred_lang",
     )
-    .bind::<Text, _>(hash)
+    .bind::<sql::Text, _>(hash)
     .bind::<BigInt, _>(user_id)
     .get_result(conn)
     .await?;
@@ -351,7 +347,7 @@ pub async fn create_moderator(
     email: &str,
     new_password: String,
 ) -> AppResult<i64> {
-    check_email("email", email)?;
+    Email::parse(email).map_err(|invalid| unprocessable("email", invalid.0))?;
     check_password("password", &new_password)?;
     let hash = password::hash(new_password).await?;
     let row: crate::auth::rows::IdRow = diesel::sql_query(
@@ -363,11 +359,10 @@ pub async fn create_moderator(
                 email_confirmed_at = coalesce(users.email_confirmed_at, now())
          RETURNING id",
     )
-    .bind::<Text, _>(email)
-    .bind::<Text, _>(&hash)
+    .bind::<sql::Text, _>(email)
+    .bind::<sql::Text, _>(&hash)
     .get_result(conn)
-    .await
-    .map_err(crate::moderation::input::refusal)?;
+    .await?;
     Ok(row.id)
 }
 

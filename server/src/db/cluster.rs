@@ -1,9 +1,8 @@
 //! The private PostgreSQL cluster Haven runs when no `DATABASE_URL` is given.
 //!
-//! A newcomer should get a working Haven without installing or configuring a database server.
-//! So, like a development database in a desktop app, Haven keeps its own cluster under
-//! `<data-dir>/pg`: `initdb` on first start, `pg_ctl start` on every start (listening on a Unix
-//! socket only), `pg_ctl stop` on exit. The integration tests use the very same code.
+//! A newcomer should get a working Haven without setting up a database server, so Haven
+//! keeps its own cluster under `<data-dir>/pg`: `initdb` on first start, `pg_ctl start` on
+//! every start (a Unix socket only), `pg_ctl stop` on exit. The tests use the same code.
 //!
 //! PostgreSQL refuses to run as root, so when Haven itself runs as root the cluster's files
 //! belong to the `postgres` system user and every cluster command runs through `runuser`.
@@ -92,8 +91,7 @@ impl EmbeddedCluster {
         self.pg_ctl_stop()
     }
 
-    /// Starts the server again after [`stop`](Self::stop) (used by tests that take the
-    /// database away and bring it back).
+    /// Starts the server again after [`stop`](Self::stop) (for tests of a database outage).
     ///
     /// # Errors
     /// When `pg_ctl start` fails.

@@ -63,19 +63,6 @@ impl DataVersion {
         }
     }
 
-    /// Reads the counter through `conn` and records it: writers call this after committing
-    /// so that their own next read sees the change without waiting for the notification.
-    ///
-    /// # Errors
-    /// When the query fails.
-    pub async fn refresh(
-        &self,
-        conn: &mut diesel_async::AsyncPgConnection,
-    ) -> diesel::QueryResult<i64> {
-        self.observe(read(conn).await?);
-        Ok(self.get())
-    }
-
     /// A receiver that wakes on every change.
     #[must_use]
     pub fn subscribe(&self) -> watch::Receiver<i64> {

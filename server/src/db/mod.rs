@@ -1,6 +1,7 @@
 //! The database: connection pools, the private cluster, migrations and the data version.
 
 pub mod cluster;
+pub mod constraint;
 pub mod data_version;
 pub mod migrate;
 pub mod pool;

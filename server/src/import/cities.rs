@@ -5,8 +5,8 @@
 use std::collections::{HashMap, HashSet};
 
 use super::Ctx;
-use super::slug::slugify;
 use super::stage::{self, Copy, Written};
+use crate::domain::slug::slugify;
 
 /// Columns of the staged `cities`.
 pub const CITY_COLUMNS: &[&str] = &[

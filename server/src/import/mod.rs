@@ -23,7 +23,6 @@ mod gazetteer;
 mod names;
 mod profiles;
 pub mod report;
-pub mod slug;
 mod snapshot;
 mod source;
 pub mod stage;

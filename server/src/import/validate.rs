@@ -1,39 +1,24 @@
-//! Field checks shared by every loader: the same rules the database's domains enforce
-//! (`partial_date`, `web_url`, `slug`), checked first so that a bad row is reported with
+//! Field checks shared by every loader: the domain types' rules (the ones the database's
+//! domains enforce: `partial_date`, `web_url`, `slug`), checked first so that a bad row is reported with
 //! its line and field instead of aborting a whole statement.
 
 use super::report::RowError;
+use crate::domain::{Day, Parse, PartialDate, Slug, WebUrl};
+
+/// `value` checked as the domain type `T` (the same rule the API applies), kept as text;
+/// the report names `field` and the rule.
+fn checked<T: Parse>(field: &str, value: &str, what: &str) -> Result<String, RowError> {
+    T::parse(value)
+        .map(|_| value.to_owned())
+        .map_err(|_| RowError::new(field, format!("not {what}: {value:?}")))
+}
 
 /// A partial ISO 8601 date: `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (a real calendar day).
 ///
 /// # Errors
 /// When `value` is not such a date.
 pub fn partial_date(field: &str, value: &str) -> Result<String, RowError> {
-    let bad = || {
-        RowError::new(
-            field,
-            format!("not a date (YYYY, YYYY-MM or YYYY-MM-DD): {value:?}"),
-        )
-    };
-    let parts: Vec<&str> = value.split('-').collect();
-    let digits =
-        |part: &str, len: usize| part.len() == len && part.bytes().all(|b| b.is_ascii_digit());
-    match parts.as_slice() {
-        [year] if digits(year, 4) => Ok(value.to_owned()),
-        [year, month] if digits(year, 4) && digits(month, 2) => {
-            let month: u32 = month.parse().map_err(|_| bad())?;
-            if (1..=12).contains(&month) {
-                Ok(value.to_owned())
-            } else {
-                Err(bad())
-            }
-        }
-        [year, month, day] if digits(year, 4) && digits(month, 2) && digits(day, 2) => {
-            chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| bad())?;
-            Ok(value.to_owned())
-        }
-        _ => Err(bad()),
-    }
+    checked::<PartialDate>(field, value, "a date (YYYY, YYYY-MM or YYYY-MM-DD)")
 }
 
 /// A full calendar date `YYYY-MM-DD`.
@@ -41,9 +26,7 @@ pub fn partial_date(field: &str, value: &str) -> Result<String, RowError> {
 /// # Errors
 /// When `value` is not such a date.
 pub fn full_date(field: &str, value: &str) -> Result<String, RowError> {
-    chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
-        .map(|_| value.to_owned())
-        .map_err(|_| RowError::new(field, format!("not a date (YYYY-MM-DD): {value:?}")))
+    checked::<Day>(field, value, "a date (YYYY-MM-DD)")
 }
 
 /// An absolute http(s) URL without spaces, at most 2048 characters.
@@ -51,18 +34,7 @@ pub fn full_date(field: &str, value: &str) -> Result<String, RowError> {
 /// # Errors
 /// When `value` is not such a URL.
 pub fn web_url(field: &str, value: &str) -> Result<String, RowError> {
-    let ok = url::Url::parse(value)
-        .is_ok_and(|url| matches!(url.scheme(), "http" | "https") && url.host().is_some())
-        && !value.chars().any(char::is_whitespace)
-        && value.len() <= 2048;
-    if ok {
-        Ok(value.to_owned())
-    } else {
-        Err(RowError::new(
-            field,
-            format!("not an http(s) URL: {value:?}"),
-        ))
-    }
+    checked::<WebUrl>(field, value, "an http(s) URL")
 }
 
 /// A slug: lowercase ASCII letters and digits in hyphen-separated words.
@@ -70,22 +42,11 @@ pub fn web_url(field: &str, value: &str) -> Result<String, RowError> {
 /// # Errors
 /// When `value` is not a slug.
 pub fn slug(field: &str, value: &str) -> Result<String, RowError> {
-    let ok = !value.is_empty()
-        && value.len() <= 120
-        && value.split('-').all(|word| {
-            !word.is_empty()
-                && word
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        });
-    if ok {
-        Ok(value.to_owned())
-    } else {
-        Err(RowError::new(
-            field,
-            format!("not a slug (lowercase ASCII words joined by hyphens): {value:?}"),
-        ))
-    }
+    checked::<Slug>(
+        field,
+        value,
+        "a slug (lowercase ASCII words joined by hyphens)",
+    )
 }
 
 /// A coordinate within ±`limit` degrees.

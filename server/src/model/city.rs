@@ -12,11 +12,8 @@ use super::collection::{
     CITY_FILTERS, DISTANCE, ENVELOPE, INPUT_CTE, Link, PageLinks, SPATIAL_FILTERS,
 };
 use super::{JsonText, Lookup, Redirect};
-use crate::api::params::{CollectionQuery, Lang};
 use crate::error::AppResult;
-
-/// Slug of the alliance "Bündnis Städte Sicherer Häfen" (`alliance_member`).
-pub const ALLIANCE_NETWORK: &str = "buendnis-staedte-sicherer-haefen";
+use crate::query::{CollectionQuery, Lang};
 
 /// Properties of a city in the collection and on its page (alias `c` city, `co` country,
 /// `cs` its `city_stats` summary; `$13` lang), except `region` which the page gives in full.

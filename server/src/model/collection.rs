@@ -16,8 +16,8 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::{Deserialize, Serialize};
 
 use super::JsonText;
-use crate::api::params::CollectionQuery;
 use crate::error::AppResult;
+use crate::query::CollectionQuery;
 
 /// The query's derived inputs, computed once: the combined full-text query (German, English
 /// and simple configurations, accents dropped), the folded prefixes and the `near` point.

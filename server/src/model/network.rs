@@ -5,8 +5,8 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::{Deserialize, Serialize};
 
 use super::JsonText;
-use crate::api::params::Lang;
 use crate::error::AppResult;
+use crate::query::Lang;
 
 /// A network with its number of member cities.
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]

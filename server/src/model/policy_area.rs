@@ -5,8 +5,8 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::{Deserialize, Serialize};
 
 use super::JsonText;
-use crate::api::params::Lang;
 use crate::error::AppResult;
+use crate::query::Lang;
 
 /// A policy area with its label in the requested language.
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]

@@ -12,8 +12,8 @@ use super::collection::{
     CITY_FILTERS, DISTANCE, ENVELOPE, INPUT_CTE, Link, PageLinks, SPATIAL_FILTERS,
 };
 use super::{JsonText, Lookup, Redirect};
-use crate::api::params::{CollectionQuery, Lang};
 use crate::error::AppResult;
+use crate::query::{CollectionQuery, Lang};
 
 /// The point of a practice: its own location, else its city's.
 const POINT: &str = "coalesce(p.geom, c.geom)";

@@ -5,7 +5,7 @@
 
 use serde::Deserialize;
 
-use crate::api::params::Lang;
+use crate::query::Lang;
 
 /// The parts of a city's detail document the profile is made of.
 #[derive(Debug, Default, Deserialize)]

@@ -1,4 +1,4 @@
-//! Cities as moderation writes them: checking proposed fields, creating a city (from a
+//! Cities as moderation writes them: creating a city (from a
 //! gazetteer place or a point), changing one (a rename moves the slug and keeps the old one
 //! as a redirect), and the JSON snapshot revisions keep.
 
@@ -7,110 +7,9 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde_json::{Map, Value};
 
 use crate::auth::rows::{IdRow, JsonRow};
+use crate::error::unprocessable;
 use crate::error::{AppError, AppResult, not_found};
-use crate::moderation::input::{lang_map, refusal, text, unprocessable, web_url};
 use crate::moderation::{first, slug};
-
-/// Fields of a city that submissions and editors may set.
-pub const FIELDS: [&str; 11] = [
-    "name",
-    "official_name",
-    "names",
-    "kind",
-    "population",
-    "website",
-    "wikidata",
-    "summary",
-    "takeaways",
-    "lon",
-    "lat",
-];
-const KINDS: [&str; 5] = [
-    "municipality",
-    "district",
-    "municipal_association",
-    "state",
-    "borough",
-];
-
-/// Checks the city fields in `fields` (`prefix` names them in errors, e.g. `payload.`);
-/// `extra` lists further keys the caller handles.
-///
-/// # Errors
-/// 422 naming the first field at fault.
-pub fn check_fields(fields: &Map<String, Value>, prefix: &str, extra: &[&str]) -> AppResult<()> {
-    for (key, value) in fields {
-        let field = format!("{prefix}{key}");
-        let nullable = value.is_null();
-        match key.as_str() {
-            "name" => text(
-                &field,
-                value
-                    .as_str()
-                    .ok_or_else(|| unprocessable(&field, "must be text"))?,
-                200,
-            )?,
-            "official_name" if !nullable => {
-                text(
-                    &field,
-                    value
-                        .as_str()
-                        .ok_or_else(|| unprocessable(&field, "must be text"))?,
-                    300,
-                )?;
-            }
-            "names" => lang_map(&field, value, 200)?,
-            "summary" | "takeaways" => lang_map(&field, value, 5000)?,
-            "kind" => {
-                if !value.as_str().is_some_and(|kind| KINDS.contains(&kind)) {
-                    return Err(unprocessable(
-                        &field,
-                        format!("must be one of {}", KINDS.join(", ")),
-                    ));
-                }
-            }
-            "population" if !nullable => {
-                if value.as_i64().is_none_or(|n| n < 0) {
-                    return Err(unprocessable(&field, "must be a whole number ≥ 0"));
-                }
-            }
-            "website" if !nullable => web_url(&field, value.as_str().unwrap_or(""))?,
-            "wikidata" if !nullable => {
-                let ok = value.as_str().is_some_and(|q| {
-                    q.len() > 1
-                        && q.len() <= 20
-                        && q.starts_with('Q')
-                        && q[1..].bytes().all(|b| b.is_ascii_digit())
-                });
-                if !ok {
-                    return Err(unprocessable(&field, "must be a Wikidata id like Q365"));
-                }
-            }
-            "lon" | "lat" => {
-                let limit = if key == "lon" { 180.0 } else { 90.0 };
-                if !value
-                    .as_f64()
-                    .is_some_and(|x| (-limit..=limit).contains(&x))
-                {
-                    return Err(unprocessable(
-                        &field,
-                        format!("must be a number between -{limit} and {limit}"),
-                    ));
-                }
-            }
-            "official_name" | "population" | "website" | "wikidata" => {}
-            other if extra.contains(&other) => {}
-            _ => return Err(unprocessable(&field, "is not a field that can be set")),
-        }
-    }
-    if fields.contains_key("lon") != fields.contains_key("lat") {
-        return Err(unprocessable(
-            format!("{prefix}lat"),
-            "lon and lat go together",
-        ));
-    }
-    Ok(())
-}
 
 /// The published state of a city as revisions record it.
 ///
@@ -149,14 +48,14 @@ pub async fn id_by_slug(conn: &mut AsyncPgConnection, slug: &str) -> AppResult<i
 }
 
 /// Creates a city from a proposal (`name` and either `place_id` or `country`, `lon`, `lat`,
-/// plus any of [`FIELDS`]); the gazetteer place fills in codes, region and location.
+/// plus any field of a [`CityPatch`](crate::moderation::payload::CityPatch)); the gazetteer place fills in codes, region and location.
 ///
 /// # Errors
 /// 422/409 when the database refuses (unknown country, a city with the same code exists).
 pub async fn create(conn: &mut AsyncPgConnection, proposal: &Value) -> AppResult<i64> {
     let name = proposal["name"].as_str().unwrap_or("");
     let suffixes = match proposal["place_id"].as_i64() {
-        Some(place) => slug::suffixes(conn, "places", place).await?,
+        Some(place) => slug::suffixes(conn, slug::SuffixesOf::Place(place)).await?,
         None => proposal["country"]
             .as_str()
             .map(|c| vec![c.to_ascii_lowercase()])
@@ -178,8 +77,7 @@ pub async fn create(conn: &mut AsyncPgConnection, proposal: &Value) -> AppResult
     .bind::<Jsonb, _>(proposal)
     .bind::<Text, _>(&slug)
     .get_result(conn)
-    .await
-    .map_err(refusal)?;
+    .await?;
     Ok(row.id)
 }
 
@@ -229,9 +127,9 @@ pub async fn apply_changes(
     if let Some(name) = changes.get("name").and_then(Value::as_str)
         && Some(name) != before["name"].as_str()
     {
-        let base = slug::slugify(conn, name).await?;
+        let base = crate::domain::Slug::from_name_or(name, "city");
         if Some(base.as_str()) != before["slug"].as_str() {
-            let suffixes = slug::suffixes(conn, "cities", id).await?;
+            let suffixes = slug::suffixes(conn, slug::SuffixesOf::City(id)).await?;
             after["slug"] = Value::String(slug::city_slug(conn, name, &suffixes, Some(id)).await?);
         }
     }
@@ -260,8 +158,7 @@ pub async fn write(conn: &mut AsyncPgConnection, id: i64, state: &Value) -> AppR
     .bind::<Jsonb, _>(state)
     .bind::<BigInt, _>(id)
     .execute(conn)
-    .await
-    .map_err(refusal)?;
+    .await?;
     diesel::sql_query("DELETE FROM city_slug_redirects WHERE slug = $1->>'slug' AND city_id = $2")
         .bind::<Jsonb, _>(state)
         .bind::<BigInt, _>(id)

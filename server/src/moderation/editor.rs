@@ -9,8 +9,9 @@ use serde_json::{Value, json};
 
 use crate::auth::User;
 use crate::auth::rows::{IdRow, JsonRow};
+use crate::domain::{self, Multiline, Slug};
+use crate::error::unprocessable;
 use crate::error::{AppError, AppResult, not_found};
-use crate::moderation::input::{refusal, text, unprocessable};
 use crate::moderation::revision::{self, Change, Entity};
 use crate::moderation::{city, first};
 
@@ -20,14 +21,16 @@ use crate::moderation::{city, first};
 pub struct ClaimRequest {
     /// The slug of a listed city.
     #[serde(default)]
-    pub city: Option<String>,
+    pub city: Option<Slug>,
     /// A gazetteer place (`GET /api/v1/places`) not listed yet.
     #[serde(default)]
     pub place_id: Option<i64>,
+    /// The claimant's role at the city (1 to 200 characters).
     #[serde(default)]
-    pub role_title: Option<String>,
+    pub role_title: Option<domain::Text<200>>,
+    /// How a moderator can verify the claim (1 to 2000 characters).
     #[serde(default)]
-    pub evidence: Option<String>,
+    pub evidence: Option<Multiline<2000>>,
 }
 
 const CLAIM_JSON: &str = "jsonb_build_object('id', e.id, 'status', e.status,
@@ -52,12 +55,6 @@ pub async fn claim(
         return Err(AppError::Forbidden(
             "Confirm your e-mail address first.".to_owned(),
         ));
-    }
-    if let Some(role) = request.role_title.as_deref() {
-        text("role_title", role, 200)?;
-    }
-    if let Some(evidence) = request.evidence.as_deref() {
-        text("evidence", evidence, 2000)?;
     }
     let (city_id, place_id) = match (&request.city, request.place_id) {
         (Some(slug), None) => (Some(city::id_by_slug(conn, slug).await?), None),
@@ -93,9 +90,9 @@ pub async fn claim(
     .bind::<Nullable<Text>, _>(request.evidence.as_deref())
     .get_result(conn)
     .await
-    .map_err(|error| match refusal(error) {
-        AppError::Conflict { .. } => AppError::Conflict {
-            field: Some(if city_id.is_some() { "city" } else { "place_id" }.to_owned()),
+    .map_err(|error| match AppError::from(error) {
+        AppError::Conflict { field, .. } => AppError::Conflict {
+            field,
             detail: "You have claimed this already.".to_owned(),
         },
         other => other,
@@ -205,8 +202,7 @@ pub async fn verify(conn: &mut AsyncPgConnection, id: i64, moderator_id: i64) ->
         .bind::<BigInt, _>(city_id)
         .bind::<BigInt, _>(moderator_id)
         .execute(conn)
-        .await
-        .map_err(refusal)?;
+        .await?;
         Ok(())
     })
     .await?;
@@ -261,9 +257,8 @@ pub async fn withdraw(
     conn: &mut AsyncPgConnection,
     id: i64,
     moderator_id: i64,
-    reason: String,
+    reason: Multiline<2000>,
 ) -> AppResult<Value> {
-    text("reason", &reason, 2000)?;
     conn.transaction::<_, AppError, _>(async move |conn| {
         let claim = lock(conn, id).await?;
         let status = match claim.status.as_str() {
@@ -276,7 +271,7 @@ pub async fn withdraw(
         )
         .bind::<BigInt, _>(id)
         .bind::<Text, _>(status)
-        .bind::<Text, _>(&reason)
+        .bind::<Text, _>(reason.as_str())
         .bind::<BigInt, _>(moderator_id)
         .execute(conn)
         .await?;

@@ -1,67 +1,13 @@
-//! Memberships (city × network) as submissions propose them: the submitted state replaces
+//! Memberships (city × network) as submissions propose them ([`MembershipState`](crate::moderation::payload::MembershipState)): the submitted state replaces
 //! the published one whole, so approval publishes exactly what was sent.
 
 use diesel::sql_types::{BigInt, Jsonb};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::auth::rows::{IdRow, JsonRow};
 use crate::error::AppResult;
 use crate::moderation::first;
-use crate::moderation::input::{partial_date, refusal, text, unprocessable, web_url};
-
-const STATUSES: [&str; 4] = ["declared", "member", "founding_member", "left"];
-
-/// Checks a proposed membership: `city` and `network` slugs that exist, a `status`, and
-/// optional `role`, `since`, `until`, `evidence_url`, `note`.
-///
-/// # Errors
-/// 422 naming the field.
-pub async fn check(
-    conn: &mut AsyncPgConnection,
-    fields: &Map<String, Value>,
-    prefix: &str,
-) -> AppResult<()> {
-    for (key, value) in fields {
-        let field = format!("{prefix}{key}");
-        if value.is_null() && !matches!(key.as_str(), "city" | "network" | "status") {
-            continue;
-        }
-        let as_text = value
-            .as_str()
-            .ok_or_else(|| unprocessable(&field, "must be text"));
-        match key.as_str() {
-            "city" | "network" => {}
-            "status" => {
-                if !STATUSES.contains(&as_text?) {
-                    return Err(unprocessable(
-                        &field,
-                        format!("must be one of {}", STATUSES.join(", ")),
-                    ));
-                }
-            }
-            "role" => text(&field, as_text?, 200)?,
-            "note" => text(&field, as_text?, 2000)?,
-            "since" | "until" => partial_date(&field, as_text?)?,
-            "evidence_url" => web_url(&field, as_text?)?,
-            _ => return Err(unprocessable(&field, "is not a field of a membership")),
-        }
-    }
-    if !fields.get("status").is_some_and(Value::is_string) {
-        return Err(unprocessable(format!("{prefix}status"), "is required"));
-    }
-    if fields.get("status").and_then(Value::as_str) == Some("left")
-        && fields.get("until").is_none_or(Value::is_null)
-        && fields.get("note").is_none_or(Value::is_null)
-    {
-        return Err(unprocessable(
-            format!("{prefix}until"),
-            "a membership that was left needs `until` or a `note`",
-        ));
-    }
-    crate::moderation::demand::check_exists(conn, fields, prefix, "city", "cities").await?;
-    crate::moderation::demand::check_exists(conn, fields, prefix, "network", "networks").await
-}
 
 /// The membership of the city and network a proposal names, if one exists.
 ///
@@ -113,7 +59,6 @@ pub async fn write(conn: &mut AsyncPgConnection, state: &Value) -> AppResult<i64
     )
     .bind::<Jsonb, _>(state)
     .get_result(conn)
-    .await
-    .map_err(refusal)?;
+    .await?;
     Ok(row.id)
 }

@@ -1,17 +1,21 @@
-//! Moderation: what the public proposes (submissions), what moderators decide, what verified
+//! Moderation: what the public proposes ([`proposal`], [`submission`]), what moderators decide, what verified
 //! city editors write directly, and the revision history that records every published change.
 //!
-//! Every write to published data goes through [`revision::publish`]-style helpers in one
-//! transaction with its revision row, so that nothing published changes without a record of
+//! Every write to published data happens in one transaction with its revision row
+//! ([`revision::record`]), so that nothing published changes without a record of
 //! who, when, what (before/after) and why. Snapshots of an entity are JSON built in SQL; the
 //! same JSON shape is what a revert writes back.
 
 pub mod city;
 pub mod demand;
+pub mod edit;
 pub mod editor;
-pub mod input;
+pub mod known;
 pub mod membership;
+pub mod payload;
 pub mod practice;
+pub mod proposal;
+pub mod queue;
 pub mod revision;
 pub mod slug;
 pub mod submission;

@@ -1,186 +1,13 @@
-//! Practices as moderation writes them: checking fields, creating one for a city, changing
+//! Practices as moderation writes them: creating one for a city, changing
 //! one (policy areas and sources are rewritten only when they change), and the snapshot.
 
-use diesel::sql_types::{Array, BigInt, Jsonb, Text};
+use diesel::sql_types::{BigInt, Jsonb, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::auth::rows::{IdRow, JsonRow};
 use crate::error::{AppResult, not_found};
-use crate::moderation::input::{
-    is_lang, lang_map, partial_date, refusal, text, unprocessable, web_url,
-};
 use crate::moderation::{first, slug};
-
-const STATUSES: [&str; 4] = ["planned", "active", "ended", "unknown"];
-
-/// Checks practice fields (`prefix` names them in errors); `creating` requires `title` and
-/// `original_lang`, with the title in the original language.
-///
-/// # Errors
-/// 422 naming the first field at fault.
-pub async fn check_fields(
-    conn: &mut AsyncPgConnection,
-    fields: &Map<String, Value>,
-    prefix: &str,
-    creating: bool,
-    extra: &[&str],
-) -> AppResult<()> {
-    for (key, value) in fields {
-        let field = format!("{prefix}{key}");
-        let nullable = value.is_null();
-        match key.as_str() {
-            "original_lang" => {
-                if !value.as_str().is_some_and(is_lang) {
-                    return Err(unprocessable(&field, "must be a two-letter language code"));
-                }
-            }
-            "title" => {
-                lang_map(&field, value, 300)?;
-                if value.as_object().is_some_and(Map::is_empty) {
-                    return Err(unprocessable(
-                        &field,
-                        "needs a title in at least one language",
-                    ));
-                }
-            }
-            "summary" | "transferability" => lang_map(&field, value, 5000)?,
-            "body" => lang_map(&field, value, 50_000)?,
-            "organisation" | "contact" if !nullable => {
-                text(
-                    &field,
-                    value
-                        .as_str()
-                        .ok_or_else(|| unprocessable(&field, "must be text"))?,
-                    300,
-                )?;
-            }
-            "started" | "ended" if !nullable => {
-                if !value
-                    .as_i64()
-                    .is_some_and(|year| (1800..=2200).contains(&year))
-                {
-                    return Err(unprocessable(
-                        &field,
-                        "must be a year between 1800 and 2200",
-                    ));
-                }
-            }
-            "status" => {
-                if !value.as_str().is_some_and(|s| STATUSES.contains(&s)) {
-                    return Err(unprocessable(
-                        &field,
-                        format!("must be one of {}", STATUSES.join(", ")),
-                    ));
-                }
-            }
-            "policy_areas" => check_policy_areas(conn, &field, value).await?,
-            "sources" => check_sources(&field, value)?,
-            "lon" | "lat" if !nullable => {
-                let limit = if key == "lon" { 180.0 } else { 90.0 };
-                if !value
-                    .as_f64()
-                    .is_some_and(|x| (-limit..=limit).contains(&x))
-                {
-                    return Err(unprocessable(
-                        &field,
-                        format!("must be a number between -{limit} and {limit}"),
-                    ));
-                }
-            }
-            "organisation" | "contact" | "started" | "ended" | "lon" | "lat" => {}
-            other if extra.contains(&other) => {}
-            _ => return Err(unprocessable(&field, "is not a field that can be set")),
-        }
-    }
-    if creating {
-        let lang = fields.get("original_lang").and_then(Value::as_str);
-        let Some(lang) = lang else {
-            return Err(unprocessable(
-                format!("{prefix}original_lang"),
-                "is required",
-            ));
-        };
-        if fields
-            .get("title")
-            .is_none_or(|title| title.get(lang).is_none())
-        {
-            return Err(unprocessable(
-                format!("{prefix}title"),
-                "needs a title in the original language",
-            ));
-        }
-    }
-    Ok(())
-}
-
-async fn check_policy_areas(
-    conn: &mut AsyncPgConnection,
-    field: &str,
-    value: &Value,
-) -> AppResult<()> {
-    let Some(items) = value.as_array() else {
-        return Err(unprocessable(field, "must be a list of policy-area slugs"));
-    };
-    let slugs: Vec<String> = items
-        .iter()
-        .filter_map(|v| v.as_str().map(str::to_owned))
-        .collect();
-    if slugs.len() != items.len() || slugs.len() > 12 {
-        return Err(unprocessable(field, "must be a list of policy-area slugs"));
-    }
-    let known: Vec<JsonRow> = diesel::sql_query(
-        "SELECT to_jsonb(array_agg(s)) AS value FROM unnest($1::text[]) AS s
-          WHERE NOT EXISTS (SELECT 1 FROM policy_areas WHERE slug = s) HAVING count(*) > 0",
-    )
-    .bind::<Array<Text>, _>(&slugs)
-    .load(conn)
-    .await?;
-    if let Some(unknown) = first(known) {
-        return Err(unprocessable(
-            field,
-            format!("unknown policy areas: {unknown}"),
-        ));
-    }
-    Ok(())
-}
-
-fn check_sources(field: &str, value: &Value) -> AppResult<()> {
-    let Some(items) = value.as_array() else {
-        return Err(unprocessable(field, "must be a list of {url, title}"));
-    };
-    if items.is_empty() || items.len() > 20 {
-        return Err(unprocessable(field, "must list 1 to 20 sources"));
-    }
-    for (index, item) in items.iter().enumerate() {
-        let Some(source) = item.as_object() else {
-            return Err(unprocessable(
-                format!("{field}.{index}"),
-                "must be {url, title}",
-            ));
-        };
-        for (key, value) in source {
-            let at = format!("{field}.{index}.{key}");
-            match key.as_str() {
-                "url" => web_url(&at, value.as_str().unwrap_or(""))?,
-                "title" if !value.is_null() => text(&at, value.as_str().unwrap_or(""), 300)?,
-                "accessed_on" if !value.is_null() => {
-                    let date = value.as_str().unwrap_or("");
-                    partial_date(&at, date)?;
-                    if date.len() != 10 {
-                        return Err(unprocessable(&at, "must be YYYY-MM-DD"));
-                    }
-                }
-                "title" | "accessed_on" => {}
-                _ => return Err(unprocessable(&at, "is not a field of a source")),
-            }
-        }
-        if !source.contains_key("url") {
-            return Err(unprocessable(format!("{field}.{index}.url"), "is required"));
-        }
-    }
-    Ok(())
-}
 
 /// The published state of a practice as revisions record it.
 ///
@@ -231,7 +58,7 @@ pub async fn find(conn: &mut AsyncPgConnection, slug: &str) -> AppResult<(i64, i
         .ok_or_else(|| not_found(format!("There is no practice '{slug}'.")))
 }
 
-/// Creates a practice of the city `city_id` from checked fields; `sources` default to
+/// Creates a practice of the city `city_id` from checked fields ([`PracticePatch`](crate::moderation::payload::PracticePatch)); `sources` default to
 /// `fallback_sources` (a submission's source URLs).
 ///
 /// # Errors
@@ -263,8 +90,7 @@ pub async fn create(
     .bind::<Text, _>(lang)
     .bind::<Jsonb, _>(&fields["title"])
     .get_result(conn)
-    .await
-    .map_err(refusal)?;
+    .await?;
     let mut state = fields.clone();
     if let Value::Object(map) = &mut state {
         map.insert("slug".to_owned(), Value::String(slug));
@@ -308,8 +134,7 @@ pub async fn write(
     .bind::<Jsonb, _>(state)
     .bind::<BigInt, _>(id)
     .execute(conn)
-    .await
-    .map_err(refusal)?;
+    .await?;
     if before["policy_areas"] != state["policy_areas"] {
         diesel::sql_query("DELETE FROM practice_policy_areas WHERE practice_id = $1")
             .bind::<BigInt, _>(id)
@@ -322,8 +147,7 @@ pub async fn write(
         .bind::<BigInt, _>(id)
         .bind::<Jsonb, _>(&state["policy_areas"])
         .execute(conn)
-        .await
-        .map_err(refusal)?;
+        .await?;
     }
     if before["sources"] != state["sources"] {
         diesel::sql_query("DELETE FROM practice_sources WHERE practice_id = $1")
@@ -338,8 +162,7 @@ pub async fn write(
         .bind::<BigInt, _>(id)
         .bind::<Jsonb, _>(&state["sources"])
         .execute(conn)
-        .await
-        .map_err(refusal)?;
+        .await?;
     }
     Ok(())
 }

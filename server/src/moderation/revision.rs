@@ -4,7 +4,7 @@
 //! revert is a revision of its own.
 
 use diesel::sql_types::{BigInt, Bool, Jsonb, Nullable, Text};
-use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use serde_json::{Map, Value, json};
 
 use crate::auth::rows::{IdRow, JsonRow};
@@ -209,12 +209,24 @@ struct Stored {
     after: Option<Value>,
 }
 
-/// Reverts revision `id` (call inside a transaction); returns the new revision's id.
+/// Reverts revision `id` in one transaction; returns the new revision's id.
 ///
 /// # Errors
 /// 404 for an unknown revision, 409 when it cannot be reverted (the entity is gone, or the
 /// revision is of a kind Haven does not revert).
 pub async fn revert(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    moderator_id: i64,
+    reason: Option<String>,
+) -> AppResult<i64> {
+    conn.transaction::<_, AppError, _>(async move |conn| {
+        revert_within(conn, id, moderator_id, reason).await
+    })
+    .await
+}
+
+async fn revert_within(
     conn: &mut AsyncPgConnection,
     id: i64,
     moderator_id: i64,

@@ -1,37 +1,17 @@
-//! Slugs of new cities and practices (DESIGN.md "Identifiers"): lowercase ASCII, German
-//! letters transliterated (ä→ae, ß→ss), other accents dropped, hyphens; suffixed with the
-//! district, region or country when taken, then numbered. PostgreSQL's `haven_fold_de` does
-//! the transliteration, so slugs match the search keys.
+//! Free slugs for new and renamed cities and practices: the slug of the name
+//! ([`Slug::from_name`], the one rule import uses too), suffixed with the district, region or
+//! country when taken, then numbered.
 
 use diesel::sql_types::{Array, BigInt, Bool, Nullable, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
+use crate::domain::Slug;
 use crate::error::AppResult;
-
-#[derive(diesel::QueryableByName)]
-struct SlugRow {
-    #[diesel(sql_type = Text)]
-    slug: String,
-}
 
 #[derive(diesel::QueryableByName)]
 struct Taken {
     #[diesel(sql_type = Bool)]
     taken: bool,
-}
-
-/// The slug form of `text` (may be empty for text without Latin letters or digits).
-///
-/// # Errors
-/// Database errors.
-pub async fn slugify(conn: &mut AsyncPgConnection, text: &str) -> AppResult<String> {
-    let row: SlugRow = diesel::sql_query(
-        "SELECT trim(both '-' FROM left(trim(both '-' FROM regexp_replace(haven_fold_de($1), '[^a-z0-9]+', '-', 'g')), 100)) AS slug",
-    )
-    .bind::<Text, _>(text)
-    .get_result(conn)
-    .await?;
-    Ok(row.slug)
 }
 
 /// A free slug for a city named `name` (`own_id`: the city being renamed, whose old slugs
@@ -45,12 +25,13 @@ pub async fn city_slug(
     suffixes: &[String],
     own_id: Option<i64>,
 ) -> AppResult<String> {
-    let base = non_empty(slugify(conn, name).await?, "city");
+    let base = Slug::from_name_or(name, "city");
     let mut candidates = vec![base.clone()];
     for suffix in suffixes {
-        let suffix = slugify(conn, suffix).await?;
-        if !suffix.is_empty() && suffix != base {
-            candidates.push(format!("{base}-{suffix}"));
+        if let Some(suffix) = Slug::from_name(suffix)
+            && suffix != base
+        {
+            candidates.push(base.with_suffix(&suffix));
         }
     }
     first_free(conn, &base, candidates, |conn, slug| {
@@ -78,8 +59,7 @@ pub async fn practice_slug(
     city_slug: &str,
     title: &str,
 ) -> AppResult<String> {
-    let title = slugify(conn, title).await?;
-    let base = slugify(conn, &format!("{city_slug} {title}")).await?;
+    let base = Slug::from_name_or(&format!("{city_slug} {title}"), "practice");
     first_free(conn, &base, vec![base.clone()], |conn, slug| {
         Box::pin(async move {
             let row: Taken = diesel::sql_query(
@@ -95,24 +75,28 @@ pub async fn practice_slug(
     .await
 }
 
+/// What slug suffixes are wanted for.
+#[derive(Debug, Clone, Copy)]
+pub enum SuffixesOf {
+    /// A gazetteer place becoming a city.
+    Place(i64),
+    /// A city being renamed.
+    City(i64),
+}
+
 /// Names of the district, region and country of a place or city, for slug suffixes.
 ///
 /// # Errors
 /// Database errors.
-pub async fn suffixes(
-    conn: &mut AsyncPgConnection,
-    table: &str,
-    id: i64,
-) -> AppResult<Vec<String>> {
+pub async fn suffixes(conn: &mut AsyncPgConnection, of: SuffixesOf) -> AppResult<Vec<String>> {
     #[derive(diesel::QueryableByName)]
     struct Names {
         #[diesel(sql_type = Array<Nullable<Text>>)]
         names: Vec<Option<String>>,
     }
-    let table = if table == "places" {
-        "places"
-    } else {
-        "cities"
+    let (table, id) = match of {
+        SuffixesOf::Place(id) => ("places", id),
+        SuffixesOf::City(id) => ("cities", id),
     };
     let row: Names = diesel::sql_query(format!(
         "SELECT ARRAY[d.name, r.name, lower(t.country)] AS names FROM {table} t
@@ -125,18 +109,10 @@ pub async fn suffixes(
     Ok(row.names.into_iter().flatten().collect())
 }
 
-fn non_empty(slug: String, fallback: &str) -> String {
-    if slug.is_empty() {
-        fallback.to_owned()
-    } else {
-        slug
-    }
-}
-
 async fn first_free<F>(
     conn: &mut AsyncPgConnection,
-    base: &str,
-    candidates: Vec<String>,
+    base: &Slug,
+    candidates: Vec<Slug>,
     taken: F,
 ) -> AppResult<String>
 where
@@ -147,18 +123,16 @@ where
         Box<dyn std::future::Future<Output = AppResult<bool>> + Send + 'c>,
     >,
 {
-    let base = non_empty(base.to_owned(), "practice");
     for candidate in candidates {
-        let candidate = non_empty(candidate, &base);
         if !taken(conn, &candidate).await? {
-            return Ok(candidate);
+            return Ok(candidate.into_string());
         }
     }
-    let mut number = 2;
+    let mut number = 2_u32;
     loop {
-        let candidate = format!("{base}-{number}");
+        let candidate = base.with_suffix(&number.to_string());
         if !taken(conn, &candidate).await? {
-            return Ok(candidate);
+            return Ok(candidate.into_string());
         }
         number += 1;
     }

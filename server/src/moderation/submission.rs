@@ -7,178 +7,65 @@
 
 use diesel::sql_types::{Array, BigInt, Jsonb, Nullable, Text};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use serde::Deserialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::auth::rows::JsonRow;
-use crate::error::{AppError, AppResult, not_found};
-use crate::moderation::input::{email, object, text, unprocessable, web_url};
+use crate::domain::{Email, Multiline, Parse, WebUrl};
+use crate::error::{AppError, AppResult, not_found, unprocessable};
+use crate::moderation::payload::fields;
+use crate::moderation::proposal::{
+    Patch, Proposal, ProposalBody, ProposalKind, Target, TargetKind,
+};
+use crate::moderation::queue::ITEM_JSON;
 use crate::moderation::revision::{self, Change, Entity};
 use crate::moderation::{city, demand, first, membership, practice};
-
-/// What can be proposed.
-pub const KINDS: [&str; 5] = ["city", "membership", "demand", "practice", "correction"];
-
-/// The entity a correction is about.
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Target {
-    /// `city` or `practice`.
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub slug: String,
-}
-
-/// A proposal as it arrives.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Proposal {
-    /// `city`, `membership`, `demand`, `practice` or `correction`.
-    pub kind: String,
-    /// What a `correction` corrects.
-    #[serde(default)]
-    pub target: Option<Target>,
-    /// The proposed fields: a new city, membership, demand or practice, or the changed
-    /// fields of the target; errors name them as `payload.<field>`.
-    #[schema(value_type = Object)]
-    pub payload: Value,
-    /// 1 to 10 http(s) URLs backing the proposal.
-    #[serde(default)]
-    pub source_urls: Vec<String>,
-    #[serde(default)]
-    pub email: Option<String>,
-    #[serde(default)]
-    pub message: Option<String>,
-    /// The honeypot: invisible in the form, so only robots fill it in.
-    #[serde(default)]
-    pub website: Option<String>,
-}
-
-impl Proposal {
-    /// Whether a robot filled in the honeypot.
-    #[must_use]
-    pub fn is_spam(&self) -> bool {
-        self.website
-            .as_deref()
-            .is_some_and(|value| !value.is_empty())
-    }
-}
 
 /// A checked proposal, ready to be stored.
 #[derive(Debug)]
 pub struct Checked {
     proposal: Proposal,
-    target: Option<(&'static str, i64)>,
+    source_urls: Vec<WebUrl>,
+    email: Option<Email>,
+    message: Option<Multiline<5000>>,
 }
 
-/// Checks a proposal: kind, sources, contact, and the payload's fields for its kind.
+/// Checks a proposal: its sources, its target, and its payload for its kind.
 ///
 /// # Errors
-/// 400/422 naming the field at fault (`payload.name`, `source_urls.0`, …).
-pub async fn check(conn: &mut AsyncPgConnection, proposal: Proposal) -> AppResult<Checked> {
-    if !KINDS.contains(&proposal.kind.as_str()) {
-        return Err(unprocessable(
-            "kind",
-            format!("must be one of {}", KINDS.join(", ")),
-        ));
-    }
-    if proposal.source_urls.is_empty() || proposal.source_urls.len() > 10 {
+/// 422 naming the field at fault (`payload.name`, `source_urls`, `target.slug`, …).
+pub async fn check(conn: &mut AsyncPgConnection, body: ProposalBody) -> AppResult<Checked> {
+    if body.source_urls.is_empty() || body.source_urls.len() > 10 {
         return Err(unprocessable("source_urls", "give 1 to 10 source URLs"));
     }
-    for (index, url) in proposal.source_urls.iter().enumerate() {
-        web_url(&format!("source_urls.{index}"), url)?;
-    }
-    if let Some(address) = proposal.email.as_deref().filter(|a| !a.is_empty()) {
-        email("email", address)?;
-    }
-    if let Some(message) = proposal.message.as_deref().filter(|m| !m.is_empty()) {
-        text("message", message, 5000)?;
-    }
-    let fields = object("payload", &proposal.payload)?.clone();
-    if fields.is_empty() {
-        return Err(unprocessable("payload", "must not be empty"));
-    }
-    if proposal.target.is_some() && proposal.kind != "correction" {
-        return Err(unprocessable("target", "only corrections have a target"));
-    }
-    let target = match proposal.kind.as_str() {
-        "city" => {
-            check_new_city(conn, &fields).await?;
-            None
+    let target = match (body.kind, &body.target) {
+        (ProposalKind::Correction, Some(target)) => {
+            Some((target.kind, resolve(conn, target).await?))
         }
-        "practice" => {
-            demand::check_exists(conn, &fields, "payload.", "city", "cities").await?;
-            practice::check_fields(conn, &fields, "payload.", true, &["city"]).await?;
-            None
-        }
-        "membership" => {
-            membership::check(conn, &fields, "payload.").await?;
-            None
-        }
-        "demand" => {
-            demand::check(conn, &fields, "payload.").await?;
-            None
-        }
-        _ => Some(check_correction(conn, proposal.target.as_ref(), &fields).await?),
+        (_, Some(_)) => return Err(unprocessable("target", "only corrections have a target")),
+        (_, None) => None,
     };
-    Ok(Checked { proposal, target })
+    let proposal = Proposal::read(body.kind, target, body.payload)?;
+    proposal.check(conn).await?;
+    Ok(Checked {
+        proposal,
+        source_urls: body.source_urls,
+        email: body.email,
+        message: body.message,
+    })
 }
 
-async fn check_new_city(
-    conn: &mut AsyncPgConnection,
-    fields: &Map<String, Value>,
-) -> AppResult<()> {
-    city::check_fields(fields, "payload.", &["place_id", "country"])?;
-    if !fields.contains_key("name") {
-        return Err(unprocessable("payload.name", "is required"));
-    }
-    match fields.get("place_id") {
-        Some(place) => {
-            let place = place
-                .as_i64()
-                .ok_or_else(|| unprocessable("payload.place_id", "must be a place id"))?;
-            city::check_place(conn, place, "payload.place_id").await
-        }
-        None => {
-            if !fields.contains_key("lon") {
-                return Err(unprocessable(
-                    "payload.lon",
-                    "give a place_id from the gazetteer, or country, lon and lat",
-                ));
-            }
-            demand::check_exists(conn, fields, "payload.", "country", "countries").await
-        }
-    }
-}
-
-async fn check_correction(
-    conn: &mut AsyncPgConnection,
-    target: Option<&Target>,
-    fields: &Map<String, Value>,
-) -> AppResult<(&'static str, i64)> {
-    let target = target
-        .ok_or_else(|| unprocessable("target", "a correction needs a target {type, slug}"))?;
-    let missing = |_| {
+/// The id of a correction's target.
+async fn resolve(conn: &mut AsyncPgConnection, target: &Target) -> AppResult<i64> {
+    let found = match target.kind {
+        TargetKind::City => city::id_by_slug(conn, &target.slug).await,
+        TargetKind::Practice => practice::find(conn, &target.slug).await.map(|(id, _)| id),
+    };
+    found.map_err(|_| {
         unprocessable(
             "target.slug",
-            format!("there is no {} '{}'", target.kind, target.slug),
+            format!("there is no {} '{}'", target.kind.as_str(), target.slug),
         )
-    };
-    match target.kind.as_str() {
-        "city" => {
-            let id = city::id_by_slug(conn, &target.slug)
-                .await
-                .map_err(missing)?;
-            city::check_fields(fields, "payload.", &[])?;
-            Ok(("city", id))
-        }
-        "practice" => {
-            let (id, _) = practice::find(conn, &target.slug).await.map_err(missing)?;
-            practice::check_fields(conn, fields, "payload.", false, &[]).await?;
-            Ok(("practice", id))
-        }
-        _ => Err(unprocessable("target.type", "must be city or practice")),
-    }
+    })
 }
 
 /// A fresh reference like `AB12-CD34` (no 0/O or 1/I to misread).
@@ -203,10 +90,13 @@ pub async fn store(
     submitter: Option<(i64, String)>,
 ) -> AppResult<String> {
     let proposal = checked.proposal;
-    let contact = proposal
+    let contact = checked
         .email
-        .filter(|address| !address.is_empty())
+        .map(Email::into_string)
         .or_else(|| submitter.as_ref().map(|(_, address)| address.clone()));
+    let target = proposal.target();
+    let payload = proposal.payload();
+    let source_urls: Vec<&str> = checked.source_urls.iter().map(WebUrl::as_str).collect();
     for _ in 0..8 {
         let reference = new_reference();
         let stored = diesel::sql_query(
@@ -215,17 +105,16 @@ pub async fn store(
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (reference) DO NOTHING",
         )
         .bind::<Text, _>(&reference)
-        .bind::<Text, _>(&proposal.kind)
-        .bind::<Nullable<Text>, _>(checked.target.map(|(kind, _)| kind))
-        .bind::<Nullable<BigInt>, _>(checked.target.map(|(_, id)| id))
-        .bind::<Jsonb, _>(&proposal.payload)
-        .bind::<Array<Text>, _>(&proposal.source_urls)
-        .bind::<Nullable<Text>, _>(proposal.message.as_deref().filter(|m| !m.is_empty()))
+        .bind::<Text, _>(proposal.kind().as_str())
+        .bind::<Nullable<Text>, _>(target.map(|(kind, _)| kind.as_str()))
+        .bind::<Nullable<BigInt>, _>(target.map(|(_, id)| id))
+        .bind::<Jsonb, _>(&payload)
+        .bind::<Array<Text>, _>(&source_urls)
+        .bind::<Nullable<Text>, _>(checked.message.as_deref())
         .bind::<Nullable<BigInt>, _>(submitter.as_ref().map(|(id, _)| *id))
         .bind::<Nullable<Text>, _>(contact.as_deref())
         .execute(conn)
-        .await
-        .map_err(crate::moderation::input::refusal)?;
+        .await?;
         if stored == 1 {
             return Ok(reference);
         }
@@ -250,88 +139,6 @@ pub async fn status(conn: &mut AsyncPgConnection, reference: &str) -> AppResult<
     .load(conn)
     .await?;
     first(rows).ok_or_else(|| not_found("There is no submission with this reference."))
-}
-
-const ITEM_JSON: &str = "jsonb_build_object('id', s.id, 'reference', s.reference, 'kind', s.kind, 'status', s.status,
-        'target', CASE WHEN s.target_type IS NULL THEN NULL ELSE jsonb_build_object('type', s.target_type, 'id', s.target_id,
-            'slug', CASE s.target_type WHEN 'city' THEN (SELECT slug FROM cities WHERE id = s.target_id)
-                                       WHEN 'practice' THEN (SELECT slug FROM practices WHERE id = s.target_id) END) END,
-        'payload', s.payload, 'source_urls', to_jsonb(s.source_urls), 'message', s.message,
-        'submitter', CASE WHEN u.id IS NULL THEN NULL ELSE jsonb_build_object('id', u.id, 'display_name', u.display_name) END,
-        'email', s.submitter_email, 'reason', s.review_reason, 'reviewed_by', r.display_name,
-        'reviewed_at', s.reviewed_at, 'created_at', s.created_at)";
-
-/// The moderation queue: a page of the submissions of `status`, newest first, each with
-/// `diff` (`before`: the published values of the fields the payload sets, or null for
-/// something new; `after`: the payload), and how many there are in all.
-///
-/// # Errors
-/// Database errors.
-pub async fn queue(
-    conn: &mut AsyncPgConnection,
-    status: &str,
-    limit: i64,
-    offset: i64,
-) -> AppResult<(Vec<Value>, i64)> {
-    let rows: Vec<JsonRow> = diesel::sql_query(format!(
-        "SELECT {ITEM_JSON} AS value FROM submissions s
-           LEFT JOIN users u ON u.id = s.submitter_id LEFT JOIN users r ON r.id = s.reviewed_by
-          WHERE s.status = $1 ORDER BY s.created_at DESC, s.id DESC LIMIT $2 OFFSET $3"
-    ))
-    .bind::<Text, _>(status)
-    .bind::<BigInt, _>(limit)
-    .bind::<BigInt, _>(offset)
-    .load(conn)
-    .await?;
-    let total: crate::auth::rows::IdRow =
-        diesel::sql_query("SELECT count(*) AS id FROM submissions WHERE status = $1")
-            .bind::<Text, _>(status)
-            .get_result(conn)
-            .await?;
-    let mut items = Vec::with_capacity(rows.len());
-    for row in rows {
-        let mut item = row.value;
-        let before = published_state(conn, &item).await?;
-        let after = item["payload"].clone();
-        let before = before.map(|state| only_keys(&state, &after));
-        item["diff"] = json!({ "before": before, "after": after });
-        items.push(item);
-    }
-    Ok((items, total.id))
-}
-
-async fn published_state(conn: &mut AsyncPgConnection, item: &Value) -> AppResult<Option<Value>> {
-    let payload = &item["payload"];
-    match item["kind"].as_str() {
-        Some("correction") => {
-            let id = item["target"]["id"].as_i64().unwrap_or(0);
-            match item["target"]["type"].as_str() {
-                Some("city") => city::snapshot(conn, id).await,
-                _ => practice::snapshot(conn, id).await,
-            }
-        }
-        Some("membership") => match membership::find(conn, payload).await? {
-            Some(id) => membership::snapshot(conn, id).await,
-            None => Ok(None),
-        },
-        Some("demand") => match demand::city_of(conn, payload).await {
-            Ok(city_id) => {
-                demand::snapshot(conn, city_id, payload["demand"].as_str().unwrap_or("")).await
-            }
-            Err(_) => Ok(None),
-        },
-        _ => Ok(None),
-    }
-}
-
-fn only_keys(state: &Value, keys_of: &Value) -> Value {
-    let mut out = Map::new();
-    if let Some(keys) = keys_of.as_object() {
-        for key in keys.keys() {
-            out.insert(key.clone(), state.get(key).cloned().unwrap_or(Value::Null));
-        }
-    }
-    Value::Object(out)
 }
 
 #[derive(diesel::QueryableByName)]
@@ -430,36 +237,54 @@ pub async fn approve(
     }))
 }
 
+/// The proposal `pending` stored, read again with the same types that checked it.
+fn stored(pending: &Pending) -> AppResult<Proposal> {
+    let kind = ProposalKind::parse(&pending.kind)
+        .map_err(|_| AppError::Internal(anyhow::anyhow!("stored kind {}", pending.kind)))?;
+    let target = match kind {
+        ProposalKind::Correction => pending
+            .target_type
+            .as_deref()
+            .and_then(|target| TargetKind::parse(target).ok())
+            .zip(pending.target_id),
+        _ => None,
+    };
+    Proposal::read(kind, target, pending.payload.clone())
+}
+
 /// Writes what `pending` proposes; returns the entity, the revision's action and the state
 /// before.
 async fn publish(
     conn: &mut AsyncPgConnection,
     pending: &Pending,
 ) -> AppResult<(Entity, &'static str, Option<Value>)> {
-    let payload = &pending.payload;
-    let changes = object("payload", payload)?;
-    match pending.kind.as_str() {
-        "city" => Ok((
-            Entity::City(city::create(conn, payload).await?),
+    let proposal = stored(pending)?;
+    let payload = proposal.payload();
+    match proposal {
+        Proposal::City(_) => Ok((
+            Entity::City(city::create(conn, &payload).await?),
             "create",
             None,
         )),
-        "practice" => {
-            let city_id = city::id_by_slug(conn, payload["city"].as_str().unwrap_or("")).await?;
-            let mut fields = payload.clone();
-            if let Value::Object(map) = &mut fields {
-                map.remove("city");
-            }
-            let id = practice::create(conn, city_id, &fields, &pending.source_urls).await?;
+        Proposal::Practice(new) => {
+            let city_id = city::id_by_slug(conn, &new.city).await?;
+            let source_urls: Vec<String> = pending.source_urls.clone();
+            let id = practice::create(
+                conn,
+                city_id,
+                &Value::Object(fields(&new.practice)),
+                &source_urls,
+            )
+            .await?;
             Ok((Entity::Practice(id), "create", None))
         }
-        "membership" => {
-            let existing = membership::find(conn, payload).await?;
+        Proposal::Membership(_) => {
+            let existing = membership::find(conn, &payload).await?;
             let before = match existing {
                 Some(id) => membership::snapshot(conn, id).await?,
                 None => None,
             };
-            let mut state = payload.clone();
+            let mut state = payload;
             state["published"] = Value::Bool(true);
             let id = membership::write(conn, &state).await?;
             Ok((
@@ -468,33 +293,35 @@ async fn publish(
                 before,
             ))
         }
-        "demand" => {
-            let city_id = demand::city_of(conn, payload).await?;
-            let key = payload["demand"].as_str().unwrap_or("").to_owned();
+        Proposal::Demand(state) => {
+            let city_id = demand::city_of(conn, &payload).await?;
+            let key = state.demand.into_string();
             let before = demand::snapshot(conn, city_id, &key).await?;
-            demand::write(conn, city_id, payload).await?;
+            demand::write(conn, city_id, &payload).await?;
             Ok((
                 Entity::Demand(city_id, key),
                 if before.is_some() { "update" } else { "create" },
                 before,
             ))
         }
-        _ => {
-            let id = pending.target_id.unwrap_or(0);
+        Proposal::Correction { target, patch } => {
             let gone = || AppError::Conflict {
                 field: Some("target".to_owned()),
                 detail: "The target no longer exists.".to_owned(),
             };
-            if pending.target_type.as_deref() == Some("city") {
-                let before = city::snapshot(conn, id).await?.ok_or_else(gone)?;
-                let after = city::apply_changes(conn, id, &before, changes).await?;
-                city::write(conn, id, &after).await?;
-                Ok((Entity::City(id), "update", Some(before)))
-            } else {
-                let before = practice::snapshot(conn, id).await?.ok_or_else(gone)?;
-                let after = crate::moderation::merged(&before, changes);
-                practice::write(conn, id, &before, &after).await?;
-                Ok((Entity::Practice(id), "update", Some(before)))
+            match patch {
+                Patch::City(patch) => {
+                    let before = city::snapshot(conn, target).await?.ok_or_else(gone)?;
+                    let after = city::apply_changes(conn, target, &before, &fields(&patch)).await?;
+                    city::write(conn, target, &after).await?;
+                    Ok((Entity::City(target), "update", Some(before)))
+                }
+                Patch::Practice(patch) => {
+                    let before = practice::snapshot(conn, target).await?.ok_or_else(gone)?;
+                    let after = crate::moderation::merged(&before, &fields(&patch));
+                    practice::write(conn, target, &before, &after).await?;
+                    Ok((Entity::Practice(target), "update", Some(before)))
+                }
             }
         }
     }

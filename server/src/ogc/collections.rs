@@ -9,11 +9,11 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::{check_format, json_doc};
-use crate::api::document::{BaseUrl, GEO_JSON, JSON};
-use crate::api::params::QueryParams;
 use crate::app::AppState;
+use crate::document::{BaseUrl, GEO_JSON, JSON};
 use crate::error::{AppResult, not_found};
 use crate::model::collection::{CITY_LISTED, Link};
+use crate::query::QueryParams;
 
 /// The coordinate reference system of every geometry (WGS 84 longitude, latitude).
 pub const CRS84: &str = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
@@ -148,10 +148,9 @@ fn describe(kind: Kind, bbox: Option<&Vec<f64>>, base: &BaseUrl) -> CollectionDo
 
 /// The collections with their extents.
 #[utoipa::path(get, path = "/ogc/collections", tag = "ogc",
-    params(("f" = Option<String>, Query, description = "json")),
+    params(("f" = Option<crate::ogc::Format>, Query, description = "The encoding: JSON only")),
     responses((status = 200, description = "The collections", body = CollectionsDoc),
-              (status = 400, description = "Unsupported `f`", body = crate::error::Problem,
-               content_type = "application/problem+json")))]
+              (status = 400, description = "Unsupported `f`")))]
 pub async fn list(
     State(state): State<AppState>,
     base: BaseUrl,
@@ -175,12 +174,10 @@ pub async fn list(
 /// One collection.
 #[utoipa::path(get, path = "/ogc/collections/{collection}", tag = "ogc",
     params(("collection" = String, Path, description = "`cities` or `practices`"),
-           ("f" = Option<String>, Query, description = "json")),
+           ("f" = Option<crate::ogc::Format>, Query, description = "The encoding: JSON only")),
     responses((status = 200, description = "The collection", body = CollectionDoc),
-              (status = 400, description = "Unsupported `f`", body = crate::error::Problem,
-               content_type = "application/problem+json"),
-              (status = 404, description = "No such collection", body = crate::error::Problem,
-               content_type = "application/problem+json")))]
+              (status = 400, description = "Unsupported `f`"),
+              (status = 404, description = "No such collection")))]
 pub async fn show(
     State(state): State<AppState>,
     base: BaseUrl,
@@ -213,8 +210,7 @@ struct Vocabulary {
     params(("collection" = String, Path, description = "`cities` or `practices`")),
     responses((status = 200, description = "JSON Schema of the queryables",
                content_type = "application/schema+json"),
-              (status = 404, description = "No such collection", body = crate::error::Problem,
-               content_type = "application/problem+json")))]
+              (status = 404, description = "No such collection")))]
 pub async fn queryables(
     State(state): State<AppState>,
     base: BaseUrl,
@@ -249,7 +245,7 @@ pub async fn queryables(
         },
         "additionalProperties": true,
     });
-    Ok(crate::api::document::with_type(
+    Ok(crate::document::with_type(
         schema.to_string(),
         "application/schema+json",
     ))

@@ -6,25 +6,23 @@ use axum::response::Response;
 
 use super::check_format;
 use super::collections::Kind;
-use crate::api::document::{self, BaseUrl, JSON};
-use crate::api::params::{CollectionQuery, Lang, OverLimit, QueryParams};
 use crate::app::AppState;
+use crate::document::{self, BaseUrl, JSON};
 use crate::error::{AppResult, not_found};
 use crate::model::collection::{FeatureCollectionDoc, FeatureDoc, Link};
 use crate::model::{Lookup, city, practice};
+use crate::query::{CollectionQuery, Lang, OverLimit, QueryParams};
 
 /// A page of features: the API's filters plus `bbox`, `limit` (default 100; above 1000 is
 /// lowered to 1000) and `offset`.
 #[utoipa::path(get, path = "/ogc/collections/{collection}/items", tag = "ogc",
     params(("collection" = String, Path, description = "`cities` or `practices`"),
-           crate::api::params::CollectionParams,
-           ("f" = Option<String>, Query, description = "json")),
+           crate::query::CollectionParams,
+           ("f" = Option<crate::ogc::Format>, Query, description = "The encoding: JSON only")),
     responses((status = 200, description = "A page of features",
                body = FeatureCollectionDoc<serde_json::Value>, content_type = "application/geo+json"),
-              (status = 400, description = "Bad parameter (named in `field`)", body = crate::error::Problem,
-               content_type = "application/problem+json"),
-              (status = 404, description = "No such collection", body = crate::error::Problem,
-               content_type = "application/problem+json")))]
+              (status = 400, description = "Bad parameter (named in `field`)"),
+              (status = 404, description = "No such collection")))]
 pub async fn list(
     State(state): State<AppState>,
     base: BaseUrl,
@@ -58,13 +56,12 @@ pub async fn list(
 #[utoipa::path(get, path = "/ogc/collections/{collection}/items/{feature}", tag = "ogc",
     params(("collection" = String, Path, description = "`cities` or `practices`"),
            ("feature" = String, Path, description = "The slug"),
-           crate::api::params::LangParams,
-           ("f" = Option<String>, Query, description = "json")),
+           crate::query::LangParams,
+           ("f" = Option<crate::ogc::Format>, Query, description = "The encoding: JSON only")),
     responses((status = 200, description = "The feature", body = FeatureDoc<serde_json::Value>,
                content_type = "application/geo+json"),
               (status = 301, description = "An old slug: `Location` has the current address"),
-              (status = 404, description = "No such collection or feature", body = crate::error::Problem,
-               content_type = "application/problem+json")))]
+              (status = 404, description = "No such collection or feature")))]
 pub async fn show(
     State(state): State<AppState>,
     base: BaseUrl,
@@ -77,7 +74,7 @@ pub async fn show(
     let kind = Kind::parse(&collection)?;
     check_format(&params)?;
     let lang = Lang::from_params(&params)?;
-    if !crate::api::params::is_slug(&feature) {
+    if !crate::domain::Slug::is_valid(&feature) {
         return Err(not_found("There is no such feature."));
     }
     let none = QueryParams::default();

@@ -9,16 +9,16 @@ pub mod collections;
 pub mod items;
 
 use axum::Json;
-use axum::Router;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use serde::Serialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use crate::api::document::{BaseUrl, JSON};
-use crate::api::params::QueryParams;
 use crate::app::AppState;
+use crate::document::{BaseUrl, JSON};
 use crate::error::{AppResult, bad_request};
 use crate::model::collection::Link;
+use crate::query::QueryParams;
 
 /// Conformance classes Haven implements.
 pub const CONFORMANCE: [&str; 4] = [
@@ -29,21 +29,29 @@ pub const CONFORMANCE: [&str; 4] = [
 ];
 
 /// The OGC routes (registered among the public reads in `api::router`).
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/ogc", get(landing))
-        .route("/ogc/conformance", get(conformance))
-        .route("/ogc/collections", get(collections::list))
-        .route("/ogc/collections/{collection}", get(collections::show))
-        .route(
-            "/ogc/collections/{collection}/queryables",
-            get(collections::queryables),
-        )
-        .route("/ogc/collections/{collection}/items", get(items::list))
-        .route(
-            "/ogc/collections/{collection}/items/{feature}",
-            get(items::show),
-        )
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(landing))
+        .routes(routes!(conformance))
+        .routes(routes!(collections::list))
+        .routes(routes!(collections::show))
+        .routes(routes!(collections::queryables))
+        .routes(routes!(items::list))
+        .routes(routes!(items::show))
+}
+
+/// The encodings `f` may ask for: JSON only.
+#[derive(Debug, Clone, Copy, utoipa::ToSchema)]
+#[allow(dead_code)]
+pub enum Format {
+    #[schema(rename = "json")]
+    Json,
+    #[schema(rename = "geojson")]
+    GeoJson,
+    #[schema(rename = "application/json")]
+    ApplicationJson,
+    #[schema(rename = "application/geo+json")]
+    ApplicationGeoJson,
 }
 
 /// Checks `f`: only JSON encodings are offered.
@@ -77,10 +85,9 @@ pub struct Landing {
 
 /// The landing page: what this service is and where its parts are.
 #[utoipa::path(get, path = "/ogc", tag = "ogc",
-    params(("f" = Option<String>, Query, description = "json")),
+    params(("f" = Option<crate::ogc::Format>, Query, description = "The encoding: JSON only")),
     responses((status = 200, description = "Landing page", body = Landing),
-              (status = 400, description = "Unsupported `f`", body = crate::error::Problem,
-               content_type = "application/problem+json")))]
+              (status = 400, description = "Unsupported `f`")))]
 pub async fn landing(base: BaseUrl, params: QueryParams) -> AppResult<Response> {
     check_format(&params)?;
     let none = QueryParams::default();
@@ -114,10 +121,9 @@ pub struct Conformance {
 
 /// The conformance classes Haven implements.
 #[utoipa::path(get, path = "/ogc/conformance", tag = "ogc",
-    params(("f" = Option<String>, Query, description = "json")),
+    params(("f" = Option<crate::ogc::Format>, Query, description = "The encoding: JSON only")),
     responses((status = 200, description = "Conformance classes", body = Conformance),
-              (status = 400, description = "Unsupported `f`", body = crate::error::Problem,
-               content_type = "application/problem+json")))]
+              (status = 400, description = "Unsupported `f`")))]
 pub async fn conformance(params: QueryParams) -> AppResult<Response> {
     check_format(&params)?;
     Ok(json_doc(&Conformance {

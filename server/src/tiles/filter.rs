@@ -1,8 +1,8 @@
 //! The filters of a tile request: the API's shared [`Filters`] (same parameters, same 400s,
 //! same existence check), normalised so that equal filters key one cache entry.
 
-use crate::api::params::{Filters, QueryParams};
 use crate::error::AppResult;
+use crate::query::{Filters, QueryParams};
 
 /// Parses `policy_area`, `network`, `country` and `region` like every collection does, then
 /// sorts and deduplicates the lists: `a,b` and `b,a` are one tile, one cache entry, one URL.

@@ -24,9 +24,9 @@ use sha2::{Digest, Sha256};
 
 pub use cache::{RenderedTile, TileCache, TileKey};
 
-use crate::api::params::Filters;
-use crate::app::App;
+use crate::db::DbConn;
 use crate::error::{AppError, AppResult, bad_request};
+use crate::query::Filters;
 
 /// Highest zoom level served.
 pub const MAX_ZOOM: u8 = 22;
@@ -167,73 +167,74 @@ impl TileService {
     pub fn cache(&self) -> &TileCache {
         &self.cache
     }
-}
 
-/// The tile of `layer` at `coord` with `filter` (normalised by [`filter::parse`]): from the
-/// cache when current, else rendered by PostGIS and cached.
-///
-/// The filters' values are checked against the database only on a miss: a cached tile's
-/// filters were checked when it was rendered, and any change empties the cache.
-///
-/// # Errors
-/// 400 naming the filter for an unknown value, 503 when the database is unavailable, 500
-/// when the query fails.
-pub async fn tile(
-    app: &App,
-    layer: Layer,
-    coord: TileCoord,
-    filter: &Filters,
-) -> AppResult<Arc<RenderedTile>> {
-    let filter = if layer.is_filtered() {
-        filter.clone()
-    } else {
-        Filters::default()
-    };
-    let key = TileKey {
-        layer,
-        z: coord.z,
-        x: coord.x,
-        y: coord.y,
-        filter: filter::query_string(&filter),
-    };
-    let version = app.data_version.get();
-    if let Some(hit) = app.tiles.cache().get(&key, version) {
-        return Ok(hit);
-    }
-    let empty = || Ok(Arc::clone(&app.tiles.empty));
-    let known = app.tiles.occupancy.known(version, layer, coord);
-    if known == Some(false) && filter.is_empty() {
-        return empty();
-    }
-    let mut conn = app.db_read().await?;
-    filter.check(&mut conn).await?;
-    let occupied = match known {
-        Some(occupied) => occupied,
-        None => {
-            app.tiles
-                .occupancy
-                .may_hold(&mut conn, version, layer, coord)
-                .await?
+    /// The tile of `layer` at `coord` with `filter` (normalised by [`filter::parse`]): from the
+    /// cache when current, else rendered by PostGIS and cached.
+    ///
+    /// The filters' values are checked against the database only on a miss: a cached tile's
+    /// filters were checked when it was rendered, and any change empties the cache.
+    ///
+    /// `version` is the current data version; `connection` gives a read connection and is only
+    /// awaited on a miss.
+    ///
+    /// # Errors
+    /// 400 naming the filter for an unknown value, 503 when the database is unavailable, 500
+    /// when the query fails.
+    pub async fn tile(
+        &self,
+        version: i64,
+        connection: impl Future<Output = AppResult<DbConn>>,
+        layer: Layer,
+        coord: TileCoord,
+        filter: &Filters,
+    ) -> AppResult<Arc<RenderedTile>> {
+        let filter = if layer.is_filtered() {
+            filter.clone()
+        } else {
+            Filters::default()
+        };
+        let key = TileKey {
+            layer,
+            z: coord.z,
+            x: coord.x,
+            y: coord.y,
+            filter: filter::query_string(&filter),
+        };
+        if let Some(hit) = self.cache().get(&key, version) {
+            return Ok(hit);
         }
-    };
-    if !occupied {
-        return empty();
+        let empty = || Ok(Arc::clone(&self.empty));
+        let known = self.occupancy.known(version, layer, coord);
+        if known == Some(false) && filter.is_empty() {
+            return empty();
+        }
+        let mut conn = connection.await?;
+        filter.check(&mut conn).await?;
+        let occupied = match known {
+            Some(occupied) => occupied,
+            None => {
+                self.occupancy
+                    .may_hold(&mut conn, version, layer, coord)
+                    .await?
+            }
+        };
+        if !occupied {
+            return empty();
+        }
+        let statement = layer.sql(coord.z, !filter.is_empty());
+        let query = query::LayerQuery::new(statement, coord.z, coord.x, coord.y, &filter);
+        // The practices' statements are plain index scans over precomputed rows: planning them
+        // is cheap, so they skip the read-only transaction that forces generic plans.
+        let mvt = if layer == Layer::Practices {
+            query.run_plain(&mut conn).await?
+        } else {
+            query.run(&mut conn).await?
+        };
+        drop(conn);
+        let rendered = Arc::new(render(mvt)?);
+        self.cache().insert(key, version, Arc::clone(&rendered));
+        Ok(rendered)
     }
-    let statement = layer.sql(coord.z, !filter.is_empty());
-    let query = query::LayerQuery::new(statement, coord.z, coord.x, coord.y, &filter);
-    // The practices' statements are plain index scans over precomputed rows: planning them
-    // is cheap, so they skip the read-only transaction that forces generic plans.
-    let mvt = if layer == Layer::Practices {
-        query.run_plain(&mut conn).await?
-    } else {
-        query.run(&mut conn).await?
-    };
-    drop(conn);
-    let rendered = Arc::new(render(mvt)?);
-    app.tiles
-        .cache()
-        .insert(key, version, Arc::clone(&rendered));
-    Ok(rendered)
 }
 
 /// The validator of the empty tile, as [`render`] makes it.

@@ -12,7 +12,7 @@ use diesel::sql_types::{Array, Binary, Integer, Nullable, Text, Untyped};
 use diesel::{QueryResult, QueryableByName};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use crate::api::params::Filters;
+use crate::query::Filters;
 
 /// One execution of a layer's statement.
 #[derive(Debug)]

@@ -50,8 +50,9 @@ fn city_filters() -> String {
 }
 
 /// The cities statement with the shared filters in place.
-pub static CITIES: LazyLock<String> =
-    LazyLock::new(|| CITIES_TEMPLATE.replace("/*CITY_FILTERS*/", &city_filters()));
+pub static CITIES: LazyLock<String> = LazyLock::new(|| {
+    with_cluster_ids(&CITIES_TEMPLATE.replace("/*CITY_FILTERS*/", &city_filters()))
+});
 
 /// Zoom levels below this one carry city clusters instead of single cities (the `6` of
 /// [`CITIES`]).
@@ -60,8 +61,15 @@ pub const CITY_CLUSTER_BELOW_ZOOM: u8 = 6;
 pub const PRACTICE_CLUSTER_BELOW_ZOOM: u8 = 7;
 /// Grid cells per tile side used for clustering (16 px cells on a 512 px tile).
 pub const CLUSTER_CELLS: u32 = 32;
-/// Feature ids of clusters start here (`1125899906842624` in the SQL), above any row id, so that they never clash.
+/// Feature ids of clusters start here, above any row id, so that they never clash (written
+/// where the SQL says `/*CLUSTER_ID_BASE*/`; migration 000032's `tile_cell_feature` has the
+/// same number).
 pub const CLUSTER_ID_BASE: i64 = 1 << 50;
+
+/// `sql` with [`CLUSTER_ID_BASE`] in place of `/*CLUSTER_ID_BASE*/`.
+fn with_cluster_ids(sql: &str) -> String {
+    sql.replace("/*CLUSTER_ID_BASE*/", &CLUSTER_ID_BASE.to_string())
+}
 
 /// Cities (`cities` source layer): one point per listed city with its Safe Harbour status,
 /// networks and the policy areas its practices cover, all read from the per-city summary
@@ -129,7 +137,7 @@ features AS (
                FROM networks nw) AS props
     FROM single s
     UNION ALL
-    SELECT 1125899906842624 + g.gy * 32 * (2 ^ $1)::bigint + g.gx, g.geom,
+    SELECT /*CLUSTER_ID_BASE*/ + g.gy * 32 * (2 ^ $1)::bigint + g.gx, g.geom,
            jsonb_build_object('cluster', true, 'count', g.n, 'safe_harbour_count', g.safe_harbours,
                               'practice_count', g.practices)
            || area_keys.zeros || coalesce(ca.counts, '{}')
@@ -192,7 +200,7 @@ features AS (
     FROM cell JOIN tile_points tp ON tp.practice_id = cell.first_id
     WHERE cell.n = 1
     UNION ALL
-    SELECT 1125899906842624 + cell.gy::bigint * 32 * (2 ^ $1)::bigint + cell.gx,
+    SELECT /*CLUSTER_ID_BASE*/ + cell.gy::bigint * 32 * (2 ^ $1)::bigint + cell.gx,
            ST_SetSRID(ST_MakePoint(cell.x, cell.y), 3857),
            jsonb_build_object('cluster', true, 'count', cell.n) || area_keys.zeros || cell.area_counts
     FROM area_keys, cell
@@ -220,7 +228,7 @@ FROM (
 /// stored zoom-6 cell, which nests in the cell of every lower zoom) that pass the filters, grouped
 /// by cell.
 pub static PRACTICE_CLUSTERS_FILTERED: LazyLock<String> = LazyLock::new(|| {
-    format!(
+    let sql = format!(
         r"
 WITH bounds AS (SELECT ST_TileEnvelope($1, $2, $3) AS env),
 {REGION},
@@ -245,7 +253,8 @@ cell AS (
     ) g LEFT JOIN counts USING (gx, gy)
 ),
 {CLUSTER_FEATURES}"
-    )
+    );
+    with_cluster_ids(&sql)
 });
 
 /// The basemap: land, countries and their borders, German states, districts and

@@ -10,7 +10,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde_json::{Map, Value, json};
 
 use super::{Layer, MAX_ZOOM, filter, sql};
-use crate::api::params::Filters;
+use crate::query::Filters;
 
 #[derive(QueryableByName)]
 struct Slug {

@@ -204,12 +204,12 @@ async fn a_failure_midway_publishes_nothing() {
     });
     let reference = submit(&app, body).await;
     let id = submission_id(&app, &reference).await;
-    // Corrupt the stored payload so that the last write of the approval (the second source)
-    // fails after the practice row and its policy areas were written.
+    // Corrupt the stored payload so that a late write of the approval (the policy areas)
+    // fails after the practice row was written: an area the database does not know.
     let client = db(&app).await;
     client
         .execute(
-            "UPDATE submissions SET payload = jsonb_set(payload, '{sources,1,url}', '\"javascript:alert(1)\"') WHERE id = $1",
+            "UPDATE submissions SET payload = jsonb_set(payload, '{policy_areas}', '[\"reception\", \"magic\"]') WHERE id = $1",
             &[&id],
         )
         .await
@@ -225,7 +225,7 @@ async fn a_failure_midway_publishes_nothing() {
     )
     .await;
     let problem = response.problem(StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(problem["field"], "url");
+    assert_eq!(problem["field"], "policy_areas");
     let practices: i64 = client
         .query_one("SELECT count(*) FROM practices", &[])
         .await
@@ -254,7 +254,7 @@ async fn a_failure_midway_publishes_nothing() {
 
     // Uncorrupted, the same approval goes through and publishes the sources in order.
     client
-        .execute("UPDATE submissions SET payload = jsonb_set(payload, '{sources,1,url}', '\"https://example.org/b\"') WHERE id = $1", &[&id])
+        .execute("UPDATE submissions SET payload = jsonb_set(payload, '{policy_areas}', '[\"reception\"]') WHERE id = $1", &[&id])
         .await
         .unwrap();
     let approved = approve(&app, &moderator, id).await;

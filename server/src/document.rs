@@ -3,14 +3,11 @@
 //! Links are absolute (OGC clients such as GDAL follow `next` as given): the public base URL
 //! when one is configured, else the scheme and host the request came in on.
 
-use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::params::{Page, QueryParams};
-use crate::app::AppState;
 use crate::model::collection::{Link, PageLinks};
+use crate::query::{Page, QueryParams};
 
 /// GeoJSON (RFC 7946).
 pub const GEO_JSON: &str = "application/geo+json";
@@ -54,7 +51,8 @@ pub fn moved(location: &str) -> Response {
 
 /// The base of absolute links, without a trailing slash (`https://haven.example.org`): the
 /// configured public URL, else the request's own (checked) `Host`, `https` only when a
-/// trusted proxy says so (`HAVEN_TRUST_FORWARDED_FOR`).
+/// trusted proxy says so (`HAVEN_TRUST_FORWARDED_FOR`); read from the request by
+/// `api::base_url`.
 #[derive(Debug, Clone)]
 pub struct BaseUrl(pub String);
 
@@ -78,39 +76,5 @@ impl BaseUrl {
             always: vec![Link::new("self", GEO_JSON, self.href(path, params))],
             next: Link::new("next", GEO_JSON, self.href(path, &next)),
         }
-    }
-}
-
-impl FromRequestParts<AppState> for BaseUrl {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        if let Some(public) = &state.config.public_url {
-            return Ok(Self(public.trim_end_matches('/').to_owned()));
-        }
-        let header = |name: &str| {
-            parts
-                .headers
-                .get(name)
-                .and_then(|value| value.to_str().ok())
-        };
-        let host = header("host")
-            .or_else(|| parts.uri.authority().map(|authority| authority.as_str()))
-            .filter(|host| {
-                !host.is_empty()
-                    && host.len() <= 255
-                    && host
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b".-:[]_".contains(&b))
-            })
-            .unwrap_or("localhost");
-        let scheme = match header("x-forwarded-proto") {
-            Some("https") if state.config.trust_forwarded_for => "https",
-            _ => "http",
-        };
-        Ok(Self(format!("{scheme}://{host}")))
     }
 }

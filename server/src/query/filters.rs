@@ -1,0 +1,234 @@
+//! The filters every collection and the tiles share: policy areas, networks, countries and a
+//! region.
+
+use diesel::sql_types::{Array, Bool, Nullable, Text};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+
+use super::QueryParams;
+use crate::domain::Slug;
+use crate::error::{AppResult, bad_request};
+
+/// Most values one comma list may hold.
+const MAX_LIST: usize = 50;
+
+/// The filters of every collection and of the tiles: a city (or a practice's city) matches
+/// when it matches every filter given; inside one filter the values are any-of.
+///
+/// - `policy_area`: the city has a published practice in one of the areas (for practices:
+///   the practice itself is in one of them);
+/// - `network`: the city is a member (any status but `left`) of one of the networks;
+/// - `country`: ISO 3166-1 alpha-2, upper case;
+/// - `region`: a region code (`05`, `05315`), `<country>-<code>` (`DE-05`) or a region id;
+///   the city's state/admin1 region or its district.
+///
+/// An empty vector (or `None`) means "no filter". [`Filters::binds`] gives the values as
+/// nullable SQL arrays for `($1::text[] IS NULL OR ...)` predicates.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filters {
+    /// Policy area slugs.
+    pub policy_areas: Vec<String>,
+    /// Network slugs.
+    pub networks: Vec<String>,
+    /// ISO 3166-1 alpha-2 country codes, upper case.
+    pub countries: Vec<String>,
+    /// A region code, `<country>-<code>` or region id.
+    pub region: Option<String>,
+}
+
+/// The filters as SQL binds: `None` where the filter is not given.
+#[derive(Debug, Clone, Default)]
+pub struct FilterBinds {
+    pub policy_areas: Option<Vec<String>>,
+    pub networks: Option<Vec<String>>,
+    pub countries: Option<Vec<String>>,
+    pub region: Option<String>,
+}
+
+/// SQL matching a region parameter (`$n`) against `regions`: by code, `<country>-<code>` or id.
+/// Use as `region_id IN (SELECT id FROM regions WHERE <REGION_MATCH with $n>)`.
+pub const REGION_MATCH: &str = "(code = $R OR country || '-' || code = $R OR id::text = $R)";
+
+impl Filters {
+    /// Parses `policy_area`, `network`, `country` and `region` (syntax only; see
+    /// [`check`](Self::check) for existence).
+    ///
+    /// # Errors
+    /// 400 naming the parameter when a value is malformed or a list too long.
+    pub fn from_params(params: &QueryParams) -> AppResult<Self> {
+        let policy_areas = slug_list(params, "policy_area")?;
+        let networks = slug_list(params, "network")?;
+        let countries = list(params, "country")?
+            .into_iter()
+            .map(|code| {
+                if code.len() == 2 && code.bytes().all(|b| b.is_ascii_alphabetic()) {
+                    Ok(code.to_ascii_uppercase())
+                } else {
+                    Err(bad_request(
+                        "country",
+                        format!("`{code}` is not an ISO 3166-1 alpha-2 country code such as DE."),
+                    ))
+                }
+            })
+            .collect::<AppResult<Vec<_>>>()?;
+        let region = match params.get("region") {
+            None => None,
+            Some(region)
+                if region.len() <= 40
+                    && region
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-') =>
+            {
+                Some(region.to_owned())
+            }
+            Some(_) => {
+                return Err(bad_request(
+                    "region",
+                    "`region` is a region code (e.g. 05 or DE-05) or a region id.",
+                ));
+            }
+        };
+        Ok(Self {
+            policy_areas,
+            networks,
+            countries,
+            region,
+        })
+    }
+
+    /// No filter given.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.policy_areas.is_empty()
+            && self.networks.is_empty()
+            && self.countries.is_empty()
+            && self.region.is_none()
+    }
+
+    /// The filters as nullable SQL binds.
+    #[must_use]
+    pub fn binds(&self) -> FilterBinds {
+        let some = |values: &Vec<String>| (!values.is_empty()).then(|| values.clone());
+        FilterBinds {
+            policy_areas: some(&self.policy_areas),
+            networks: some(&self.networks),
+            countries: some(&self.countries),
+            region: self.region.clone(),
+        }
+    }
+
+    /// Checks that every policy area, network, country and region exists, in one query
+    /// (none when no filter is given).
+    ///
+    /// # Errors
+    /// 400 naming the parameter (for policy areas the message lists the valid slugs); 500
+    /// when the query fails.
+    pub async fn check(&self, conn: &mut AsyncPgConnection) -> AppResult<()> {
+        #[derive(diesel::QueryableByName)]
+        struct Unknown {
+            #[diesel(sql_type = Array<Text>)]
+            policy_areas: Vec<String>,
+            #[diesel(sql_type = Array<Text>)]
+            networks: Vec<String>,
+            #[diesel(sql_type = Array<Text>)]
+            countries: Vec<String>,
+            #[diesel(sql_type = Bool)]
+            region_ok: bool,
+            #[diesel(sql_type = Array<Text>)]
+            valid_policy_areas: Vec<String>,
+        }
+        if self.is_empty() {
+            return Ok(());
+        }
+        let binds = self.binds();
+        let sql = format!(
+            "SELECT \
+               ARRAY(SELECT unnest(coalesce($1::text[], '{{}}')) EXCEPT SELECT slug FROM policy_areas) AS policy_areas, \
+               ARRAY(SELECT unnest(coalesce($2::text[], '{{}}')) EXCEPT SELECT slug FROM networks) AS networks, \
+               ARRAY(SELECT unnest(coalesce($3::text[], '{{}}')) EXCEPT SELECT iso2::text FROM countries) AS countries, \
+               ($4::text IS NULL OR EXISTS (SELECT 1 FROM regions WHERE {})) AS region_ok, \
+               ARRAY(SELECT slug::text FROM policy_areas ORDER BY position) AS valid_policy_areas",
+            REGION_MATCH.replace("$R", "$4")
+        );
+        let unknown: Unknown = diesel::sql_query(sql)
+            .bind::<Nullable<Array<Text>>, _>(binds.policy_areas)
+            .bind::<Nullable<Array<Text>>, _>(binds.networks)
+            .bind::<Nullable<Array<Text>>, _>(binds.countries)
+            .bind::<Nullable<Text>, _>(binds.region)
+            .get_result(conn)
+            .await?;
+        if !unknown.policy_areas.is_empty() {
+            return Err(bad_request(
+                "policy_area",
+                format!(
+                    "Unknown policy area {}; valid: {}.",
+                    quoted(&unknown.policy_areas),
+                    unknown.valid_policy_areas.join(", ")
+                ),
+            ));
+        }
+        if !unknown.networks.is_empty() {
+            return Err(bad_request(
+                "network",
+                format!(
+                    "Unknown network {}; GET /api/v1/networks lists them.",
+                    quoted(&unknown.networks)
+                ),
+            ));
+        }
+        if !unknown.countries.is_empty() {
+            return Err(bad_request(
+                "country",
+                format!("No data for country {}.", quoted(&unknown.countries)),
+            ));
+        }
+        if !unknown.region_ok {
+            return Err(bad_request("region", "Unknown region."));
+        }
+        Ok(())
+    }
+}
+
+fn quoted(values: &[String]) -> String {
+    values
+        .iter()
+        .map(|value| format!("`{value}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A comma list (empty items dropped), at most [`MAX_LIST`] values.
+fn list(params: &QueryParams, name: &str) -> AppResult<Vec<String>> {
+    let Some(raw) = params.get(name) else {
+        return Ok(Vec::new());
+    };
+    let mut values: Vec<String> = raw
+        .split(',')
+        .map(str::trim)
+        .filter(|value| !value.is_empty())
+        .map(str::to_owned)
+        .collect();
+    values.dedup();
+    if values.len() > MAX_LIST {
+        return Err(bad_request(
+            name,
+            format!("At most {MAX_LIST} values in `{name}`."),
+        ));
+    }
+    Ok(values)
+}
+
+/// A comma list of slugs.
+fn slug_list(params: &QueryParams, name: &str) -> AppResult<Vec<String>> {
+    let values = list(params, name)?;
+    for value in &values {
+        if !Slug::is_valid(value) {
+            return Err(bad_request(
+                name,
+                format!(
+                    "`{value}` is not a valid `{name}` (lowercase letters, digits and hyphens)."
+                ),
+            ));
+        }
+    }
+    Ok(values)
+}
