@@ -95,7 +95,7 @@ test-browser: client
 
 # The test suites' private clusters keep running between runs for speed; stop them at the end.
 stop-test-clusters:
-	@for dir in $(TEST_DATA) $(E2E_DATA) target/test-readyz; do \
+	@for dir in $(TEST_DATA) $(E2E_DATA) target/test-readyz target/test-faults target/test-scale-primary target/test-scale-replica target/test-restore; do \
 	  if [ -f "$$dir/pg/postmaster.pid" ] && [ -x $(TEST_HAVEN) ]; then $(TEST_HAVEN) admin stop-cluster --data-dir "$$dir" || true; fi; \
 	done
 

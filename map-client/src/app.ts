@@ -8,6 +8,7 @@ import type { StyleSpecification } from 'maplibre-gl';
 import { AccountApi, type Me, isModerator } from './api/account';
 import { ApiError, HavenApi, isAbort } from './api/client';
 import { confirmEmailView, forgotPasswordView, resetPasswordView, signInView, signUpView } from './account/pages';
+import { accountView } from './account/settings';
 import { editorView } from './editor/dashboard';
 import { moderationView } from './moderation/console';
 import { historyView } from './moderation/history';
@@ -671,6 +672,7 @@ export class App {
     editor: editorView,
     moderation: moderationView,
     history: historyView,
+    account: accountView,
   };
 
   /** Under a city or practice: suggest a correction (or a practice), and the history. */
@@ -729,6 +731,7 @@ export class App {
     else {
       items.push(link('editor', t('nav.myCity')));
       if (isModerator(this.me.user)) items.push(link('moderation', t('moderation.title')));
+      items.push(link('account', t('nav.account')));
       const out = h('button', { type: 'button', class: 'link-button', 'data-action': 'signout' }, t('account.signOut'));
       out.addEventListener('click', () => {
         void this.account.logout().finally(() => {

@@ -67,13 +67,25 @@ impl App {
         }
     }
 
-    /// A connection for reads: the replica when there is one, else the primary.
+    /// A connection for reads: the replica when there is one and it has replayed the data
+    /// version this instance knows, else the primary. So an answer is never older than the
+    /// data version it is cached under, and a writer reads its own write even while the
+    /// replica lags (or is away).
     ///
     /// # Errors
     /// 503 when no connection can be had in time.
     pub async fn db_read(&self) -> AppResult<DbConn> {
-        let pool = self.replica.as_ref().unwrap_or(&self.primary);
-        Ok(pool.get().await?)
+        if let Some(replica) = &self.replica {
+            let wanted = self.data_version.get();
+            if let Ok(mut conn) = replica.get().await
+                && crate::db::data_version::read(&mut conn)
+                    .await
+                    .is_ok_and(|version| version >= wanted)
+            {
+                return Ok(conn);
+            }
+        }
+        Ok(self.primary.get().await?)
     }
 
     /// A connection to the primary, for writes and reads that must see them.
@@ -87,15 +99,47 @@ impl App {
 
 /// The whole HTTP application: API routes, the map client's static files and middleware.
 pub fn app(state: AppState) -> Router {
-    let body_limit = state.config.body_limit;
-    with_middleware(crate::api::router(state), body_limit)
+    let config = state.config.clone();
+    let router = crate::api::router(Arc::clone(&state))
+        .layer(axum::middleware::from_fn_with_state(state, observe_writes));
+    with_middleware(router, &config)
 }
 
-/// Wraps `router` in Haven's middleware: tracing, panic recovery, compression and the body
-/// size limit. Public so that tests can check the middleware on routes of their own.
-pub fn with_middleware(router: Router, body_limit: usize) -> Router {
+/// After a successful write, reads the data version from the primary, so this instance's
+/// next read (and its caches) see the write without waiting for the notification.
+async fn observe_writes(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: Request<Body>,
+    next: axum::middleware::Next,
+) -> Response {
+    let writes = !matches!(
+        *request.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS
+    );
+    let response = next.run(request).await;
+    if writes && response.status().is_success() {
+        match state.primary.get().await {
+            Ok(mut conn) => {
+                if let Ok(version) = crate::db::data_version::read(&mut conn).await {
+                    state.data_version.observe(version);
+                }
+            }
+            Err(error) => tracing::debug!(%error, "data version not refreshed after a write"),
+        }
+    }
+    response
+}
+
+/// Wraps `router` in Haven's middleware: tracing, panic recovery, compression, security
+/// headers and problem documents for bare errors ([`crate::http_policy`]) and the body size
+/// limit. Public so that tests can check the middleware on routes of their own.
+pub fn with_middleware(router: Router, config: &Config) -> Router {
     router
-        .layer(RequestBodyLimitLayer::new(body_limit))
+        .layer(RequestBodyLimitLayer::new(config.body_limit))
+        .layer(axum::middleware::from_fn_with_state(
+            crate::http_policy::HeaderPolicy::new(config),
+            crate::http_policy::enforce,
+        ))
         .layer(CompressionLayer::new())
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(

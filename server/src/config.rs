@@ -25,6 +25,10 @@ pub struct DatabaseArgs {
     /// Connections per pool.
     #[arg(long, env = "HAVEN_POOL_SIZE", default_value_t = 16)]
     pub pool_size: usize,
+
+    /// Longest a single SQL statement of a request may run, in seconds (0: no limit).
+    #[arg(long, env = "HAVEN_STATEMENT_TIMEOUT", default_value_t = 15)]
+    pub statement_timeout: u64,
 }
 
 /// Settings of the HTTP server.
@@ -46,8 +50,8 @@ pub struct ServeArgs {
     #[arg(long, env = "HAVEN_NO_IMPORT")]
     pub no_import: bool,
 
-    /// Public base URL used in links (e.g. `https://haven.example.org`); defaults to the
-    /// request's own host.
+    /// Public base URL used in links (e.g. `https://haven.example.org`). Without it, links in
+    /// answers follow the request's host and links in mail use the address Haven listens on.
     #[arg(long, env = "HAVEN_PUBLIC_URL")]
     pub public_url: Option<String>,
 
@@ -92,6 +96,8 @@ pub const DEFAULT_TILE_CACHE_BYTES: usize = 256 * 1024 * 1024;
 /// Runtime settings the request handlers read.
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// The address Haven listens on (links in mail use it when there is no public URL).
+    pub listen: SocketAddr,
     pub static_dir: PathBuf,
     pub public_url: Option<String>,
     pub basemap_style_url: Option<String>,
@@ -106,6 +112,7 @@ impl Config {
     #[must_use]
     pub fn from_serve_args(args: &ServeArgs) -> Self {
         Self {
+            listen: args.listen,
             static_dir: args.static_dir.clone(),
             public_url: args.public_url.clone(),
             basemap_style_url: args.basemap_style_url.clone(),
@@ -120,6 +127,7 @@ impl Config {
 impl Default for Config {
     fn default() -> Self {
         Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             static_dir: PathBuf::from("map-client/dist"),
             public_url: None,
             basemap_style_url: None,
@@ -128,5 +136,35 @@ impl Default for Config {
             tile_cache_bytes: DEFAULT_TILE_CACHE_BYTES,
             bench_static_bytes: None,
         }
+    }
+}
+
+impl Config {
+    /// The base of links in mail, without a trailing slash: the public URL, else the address
+    /// Haven listens on. Never a request's `Host`, which anyone can set.
+    #[must_use]
+    pub fn mail_base_url(&self) -> String {
+        if let Some(public) = &self.public_url {
+            return public.trim_end_matches('/').to_owned();
+        }
+        let port = self.listen.port();
+        match self.listen.ip() {
+            ip if ip.is_unspecified() => format!("http://localhost:{port}"),
+            std::net::IpAddr::V6(ip) => format!("http://[{ip}]:{port}"),
+            std::net::IpAddr::V4(ip) => format!("http://{ip}:{port}"),
+        }
+    }
+
+    /// Whether the request reached Haven over https: the public URL is https, or a trusted
+    /// proxy says so in `X-Forwarded-Proto`.
+    #[must_use]
+    pub fn is_https(&self, headers: &axum::http::HeaderMap) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|url| url.starts_with("https://"))
+            || (self.trust_forwarded_for
+                && headers
+                    .get("x-forwarded-proto")
+                    .is_some_and(|value| value.as_bytes().eq_ignore_ascii_case(b"https")))
     }
 }

@@ -13,6 +13,10 @@ use serde::Serialize;
 /// The media type of problem documents.
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
+/// Seconds a client is asked to wait (`Retry-After`) when the database or password hashing is
+/// unavailable or saturated.
+pub const UNAVAILABLE_RETRY_SECS: u64 = 2;
+
 /// The result type of handlers.
 pub type AppResult<T> = Result<T, AppError>;
 
@@ -66,6 +70,12 @@ pub enum AppError {
     Forbidden(String),
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: u64 },
+    /// The body is not of the media type the route reads.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// The body is larger than the server accepts.
+    #[error("{0}")]
+    PayloadTooLarge(String),
     /// The database cannot be reached.
     #[error("database unavailable: {0}")]
     Unavailable(String),
@@ -106,6 +116,8 @@ impl AppError {
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -117,7 +129,11 @@ impl AppError {
             Self::BadRequest { field, detail }
             | Self::Unprocessable { field, detail }
             | Self::Conflict { field, detail } => (field.clone(), detail.clone()),
-            Self::Unavailable(_) => (None, "The database is not available right now.".to_owned()),
+            Self::Unavailable(_) => (
+                None,
+                "The server is busy or its database is not available right now; try again shortly."
+                    .to_owned(),
+            ),
             Self::Internal(_) => (
                 None,
                 "An internal error occurred; it has been logged.".to_owned(),
@@ -162,6 +178,7 @@ impl IntoResponse for AppError {
         }
         let retry_after = match &self {
             Self::TooManyRequests { retry_after_secs } => Some(*retry_after_secs),
+            Self::Unavailable(_) => Some(UNAVAILABLE_RETRY_SECS),
             _ => None,
         };
         let mut response = self.problem().into_response();
@@ -197,11 +214,37 @@ impl From<crate::domain::json::JsonError> for AppError {
 /// ([`crate::db::constraint`]), so no refusal can turn into a 500.
 impl From<diesel::result::Error> for AppError {
     fn from(error: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
         match error {
-            diesel::result::Error::NotFound => Self::NotFound("Not found.".to_owned()),
+            Error::NotFound => Self::NotFound("Not found.".to_owned()),
+            Error::DatabaseError(
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+                info,
+            ) => Self::Unavailable(info.message().to_owned()),
+            Error::DatabaseError(_, info) if is_unavailable(info.message()) => {
+                Self::Unavailable(info.message().to_owned())
+            }
             other => crate::db::constraint::refusal(other),
         }
     }
+}
+
+/// Whether a database error says the database is away or overloaded rather than that the
+/// query is wrong: the connection broke, the server shuts down or starts, or the statement
+/// ran past the statement timeout. These answer 503 with `Retry-After`, not 500.
+fn is_unavailable(message: &str) -> bool {
+    let message = message.to_ascii_lowercase();
+    [
+        "connection closed",
+        "terminating connection",
+        "the database system is",
+        "statement timeout",
+        "server closed the connection",
+        "broken pipe",
+        "connection reset",
+    ]
+    .iter()
+    .any(|sign| message.contains(sign))
 }
 
 impl From<diesel_async::pooled_connection::deadpool::PoolError> for AppError {

@@ -9,6 +9,11 @@ use haven::config::{Config, DatabaseArgs, ServeArgs};
 use haven::db::{self, Database};
 use tracing_subscriber::EnvFilter;
 
+/// mimalloc gives freed memory back to the system (glibc's per-thread arenas keep it: a burst
+/// of password hashes left Haven holding gigabytes).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Haven: an open map platform of welcoming cities.
 ///
 /// Without DATABASE_URL every command runs a private PostgreSQL cluster under `--data-dir`
@@ -279,9 +284,14 @@ async fn serve_with(
         tracing::info!(count = applied.len(), "applied migrations");
     }
     haven::import::cli::import_if_empty(serve, &db.url).await?;
-    let primary = db::pool::build(&db.url, database.pool_size)?;
+    let statement_timeout = std::time::Duration::from_secs(database.statement_timeout);
+    let primary = db::pool::build_with(&db.url, database.pool_size, statement_timeout)?;
     let replica = match &db.replica_url {
-        Some(url) => Some(db::pool::build(url, database.pool_size)?),
+        Some(url) => Some(db::pool::build_with(
+            url,
+            database.pool_size,
+            statement_timeout,
+        )?),
         None => None,
     };
     if !serve.static_dir.join("index.html").exists() {

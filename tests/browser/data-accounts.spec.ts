@@ -29,7 +29,7 @@ test('a town registers itself: sign up, confirm, claim, verify, add a practice',
   const password = signup.getByLabel('Password');
   await expect(password).toHaveAttribute('aria-invalid', 'true');
   await expect(password).toBeFocused();
-  await expect(page.locator(`#${(await password.getAttribute('aria-describedby'))?.split(' ').at(-1) ?? 'none'}`)).toContainText('at least 10');
+  await expect(page.locator(`#${(await password.getAttribute('aria-describedby'))?.split(' ').at(-1) ?? 'none'}`)).toContainText('at least 12');
   await password.fill(PASSWORD);
   await signup.getByRole('button', { name: 'Create an account' }).click();
   await expect(page.getByText(/confirmation link is on its way/)).toBeVisible();

@@ -1,7 +1,8 @@
 /**
- * Account pages: sign up, sign in, the confirm-e-mail page mailed links open, and the
- * password reset (request, then a new password with the mailed token). Messages never say
- * whether an address has an account.
+ * Account pages: sign up, sign in (a confirmed address only), the confirm-e-mail page mailed
+ * links open, and the password reset (request, then a new password with the mailed token).
+ * Messages never say whether an address has an account. The signed-in account's own page is
+ * `settings.ts`.
  */
 
 import { ApiError } from '../api/client';
@@ -9,9 +10,10 @@ import { h } from '../ui/dom';
 import { type FieldError, Form, required } from '../ui/form';
 import { type View, type ViewContext, pageLink } from '../views/context';
 
-const MIN_PASSWORD = 10;
+/** The server's minimum (it also refuses common passwords). */
+export const MIN_PASSWORD = 12;
 
-function passwordErrors(context: ViewContext, form: Form, name: string): FieldError[] {
+export function passwordErrors(context: ViewContext, form: Form, name: string): FieldError[] {
   const value = form.control(name)?.value ?? '';
   return value !== '' && Array.from(value).length < MIN_PASSWORD ? [{ field: name, message: context.t('account.passwordShort', { min: MIN_PASSWORD }) }] : [];
 }
@@ -37,6 +39,10 @@ export function signInView(context: ViewContext): View {
       } catch (error) {
         if (error instanceof ApiError && error.status === 401) {
           form.showErrors([{ field: null, message: t('account.wrongCredentials') }]);
+          return;
+        }
+        if (error instanceof ApiError && error.status === 403) {
+          form.showErrors([{ field: null, message: t('account.unconfirmed') }]);
           return;
         }
         throw error;

@@ -19,6 +19,7 @@ export const PAGES = [
   'editor',
   'moderation',
   'history',
+  'account',
 ] as const;
 
 export type PageName = (typeof PAGES)[number];

@@ -10,10 +10,11 @@ use utoipa::ToSchema;
 use crate::api::extract::JsonBody;
 use crate::app::AppState;
 use crate::auth::account::{self, Registration};
-use crate::auth::rate_limit::{self, ACCOUNT_MAIL_PER_CLIENT, LOGIN_PER_ACCOUNT, LOGIN_PER_CLIENT};
+use crate::auth::rate_limit::{
+    self, ACCOUNT_MAIL_PER_CLIENT, LOGIN_PER_ACCOUNT, LOGIN_PER_CLIENT, RESET_CONFIRM_PER_CLIENT,
+};
 use crate::auth::token::hash_token;
 use crate::auth::{ClientAddr, CurrentUser, MaybeUser, session};
-use crate::document::BaseUrl;
 use crate::domain::{Email, Text};
 use crate::error::{AppError, AppResult};
 
@@ -37,22 +38,21 @@ pub struct Status {
         (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`"),
         (status = 422, description = "Bad e-mail address, weak password, bad `display_name` or `lang` (named in `field`)"),
         (status = 429, description = "Too many account mails from this client; `Retry-After` says when to retry"),
+        (status = 503, description = "The database or password hashing is saturated; `Retry-After` says when to retry"),
     ))]
 pub async fn register(
     State(state): State<AppState>,
     _origin: MaybeUser,
     ClientAddr(client): ClientAddr,
-    base: BaseUrl,
     JsonBody(input): JsonBody<Registration>,
 ) -> AppResult<impl IntoResponse> {
-    let mut conn = state.db_write().await?;
     rate_limit::hit(
-        &mut conn,
+        &mut *state.db_write().await?,
         &format!("account-mail:{client}"),
         ACCOUNT_MAIL_PER_CLIENT,
     )
     .await?;
-    account::register(&mut conn, input, &base.0).await?;
+    account::register(&state, input, &state.config.mail_base_url()).await?;
     Ok((
         StatusCode::ACCEPTED,
         Json(Status {
@@ -101,19 +101,23 @@ pub struct Credentials {
 }
 
 /// `POST /api/v1/auth/login` `{email, password}` → 200 with the `/api/v1/me` document and the
-/// session cookie; 401 for a wrong address or password alike; 429 with `Retry-After` after
-/// too many failures for the account or from the client.
+/// session cookie; 401 for a wrong address or password alike; 403 for an unconfirmed address;
+/// 429 with `Retry-After` after too many failures for the account or from the client.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "accounts",
     request_body = Credentials,
     security((), ("session" = [], "csrf" = [])),
     responses(
-        (status = 200, description = "Signed in: `Set-Cookie` carries the `haven_session` cookie; \
-            the body is the account with the session's `csrf_token`", body = super::me::Me,
+        (status = 200, description = "Signed in: `Set-Cookie` carries the session cookie \
+            (`haven_session`, or `__Host-haven_session` over https); the body is the account \
+            with the session's `csrf_token`", body = super::me::Me,
          headers(("Set-Cookie" = String, description = "The session cookie"))),
         (status = 400, description = "Malformed JSON or an unknown field (named in `field`)"),
         (status = 401, description = "Wrong e-mail address or password (the same answer for both)"),
-        (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`"),
+        (status = 403, description = "The address is not confirmed yet (answered only to the right password), \
+            a signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`"),
+        (status = 415, description = "The body is not `application/json`"),
         (status = 429, description = "Too many failures for this account or from this client; `Retry-After` says when to retry"),
+        (status = 503, description = "The database or password hashing is saturated; `Retry-After` says when to retry"),
     ))]
 pub async fn login(
     State(state): State<AppState>,
@@ -122,30 +126,50 @@ pub async fn login(
     headers: HeaderMap,
     JsonBody(credentials): JsonBody<Credentials>,
 ) -> AppResult<Response> {
-    let mut conn = state.db_write().await?;
     let account_bucket = format!(
         "login-account:{}",
         hash_token(&credentials.email.to_lowercase())
     );
     let client_bucket = format!("login-client:{client}");
-    rate_limit::check(&mut conn, &account_bucket, LOGIN_PER_ACCOUNT).await?;
-    rate_limit::check(&mut conn, &client_bucket, LOGIN_PER_CLIENT).await?;
-    let Some(user_id) =
-        account::authenticate(&mut conn, &credentials.email, credentials.password).await?
-    else {
+    {
+        let mut conn = state.db_write().await?;
+        rate_limit::check(&mut conn, &account_bucket, LOGIN_PER_ACCOUNT).await?;
+        rate_limit::check(&mut conn, &client_bucket, LOGIN_PER_CLIENT).await?;
+    }
+    let account =
+        account::authenticate(&state, credentials.email.as_str(), credentials.password).await?;
+    let mut conn = state.db_write().await?;
+    let Some(account) = account else {
         rate_limit::record(&mut conn, &account_bucket, LOGIN_PER_ACCOUNT).await?;
         rate_limit::record(&mut conn, &client_bucket, LOGIN_PER_CLIENT).await?;
         return Err(AppError::Unauthorized);
     };
+    if !account.confirmed {
+        return Err(AppError::Forbidden(
+            "Confirm your e-mail address first: follow the link in the mail we sent you."
+                .to_owned(),
+        ));
+    }
+    start_session(&state, &mut conn, account.id, &account.role, &headers).await
+}
+
+/// Starts a session for an account and answers with its `/api/v1/me` document and cookie.
+pub(crate) async fn start_session(
+    state: &AppState,
+    conn: &mut diesel_async::AsyncPgConnection,
+    user_id: i64,
+    role: &str,
+    headers: &HeaderMap,
+) -> AppResult<Response> {
     let agent = headers
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok());
-    let (token, _) = session::create(&mut conn, user_id, agent).await?;
-    let session = session::load(&mut conn, &token)
+    let (token, _) = session::create(conn, user_id, role, agent).await?;
+    let session = session::load(conn, &token)
         .await?
         .ok_or(AppError::Unauthorized)?;
-    let body = super::me::document(&mut conn, &session).await?;
-    let cookie = session::set_cookie(Some(&token), &headers, &state.config);
+    let body = super::me::document(conn, &session).await?;
+    let cookie = session::set_cookie(Some(&token), role, headers, &state.config);
     Ok(([(header::SET_COOKIE, cookie)], Json(body)).into_response())
 }
 
@@ -161,12 +185,33 @@ pub async fn login(
     ))]
 pub async fn logout(
     State(state): State<AppState>,
-    _user: CurrentUser,
+    CurrentUser(session): CurrentUser,
     headers: HeaderMap,
 ) -> AppResult<Response> {
     let mut conn = state.db_write().await?;
-    session::delete_by_cookie(&mut conn, &headers).await?;
-    let cookie = session::set_cookie(None, &headers, &state.config);
+    session::delete_by_cookie(&mut conn, &headers, &state.config).await?;
+    let cookie = session::set_cookie(None, &session.user.role, &headers, &state.config);
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
+}
+
+/// `POST /api/v1/auth/logout-everywhere` (session + CSRF token) → 204: every session of the
+/// account ends, this one included, and the cookie is cleared.
+#[utoipa::path(post, path = "/api/v1/auth/logout-everywhere", tag = "accounts",
+    security(("session" = [], "csrf" = [])),
+    params(("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
+    responses(
+        (status = 204, description = "Every session of the account has ended; `Set-Cookie` clears the cookie",
+         headers(("Set-Cookie" = String, description = "The cleared session cookie"))),
+        crate::error::NoSession,
+        (status = 403, description = "A missing `X-CSRF-Token` or a foreign `Origin`"),
+    ))]
+pub async fn logout_everywhere(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    headers: HeaderMap,
+) -> AppResult<Response> {
+    session::end_all(&mut *state.db_write().await?, session.user.id).await?;
+    let cookie = session::set_cookie(None, &session.user.role, &headers, &state.config);
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
 }
 
@@ -178,6 +223,8 @@ pub struct ResetRequest {
 }
 
 /// `POST /api/v1/auth/password-reset` `{email}` → 202 `{"status": "check_your_mail"}` always.
+/// The account is looked up and the mail written after the answer, so the answer takes the
+/// same time whether or not the address has an account.
 #[utoipa::path(post, path = "/api/v1/auth/password-reset", tag = "accounts",
     request_body = ResetRequest,
     security((), ("session" = [], "csrf" = [])),
@@ -192,17 +239,25 @@ pub async fn password_reset(
     State(state): State<AppState>,
     _origin: MaybeUser,
     ClientAddr(client): ClientAddr,
-    base: BaseUrl,
     JsonBody(body): JsonBody<ResetRequest>,
 ) -> AppResult<impl IntoResponse> {
-    let mut conn = state.db_write().await?;
     rate_limit::hit(
-        &mut conn,
+        &mut *state.db_write().await?,
         &format!("account-mail:{client}"),
         ACCOUNT_MAIL_PER_CLIENT,
     )
     .await?;
-    account::request_reset(&mut conn, body.email, &base.0).await?;
+    tokio::spawn(async move {
+        let result = match state.db_write().await {
+            Ok(mut conn) => {
+                account::request_reset(&mut conn, body.email, &state.config.mail_base_url()).await
+            }
+            Err(error) => Err(error),
+        };
+        if let Err(error) = result {
+            tracing::warn!(%error, "password reset request not handled");
+        }
+    });
     Ok((
         StatusCode::ACCEPTED,
         Json(Status {
@@ -220,7 +275,8 @@ pub struct NewPassword {
 }
 
 /// `POST /api/v1/auth/password-reset/confirm` `{token, password}` → 200
-/// `{"status": "password_changed"}`; every session of the account ends.
+/// `{"status": "password_changed"}`; every session and every other reset link of the account
+/// ends, and its owner is told by mail.
 #[utoipa::path(post, path = "/api/v1/auth/password-reset/confirm", tag = "accounts",
     request_body = NewPassword,
     security((), ("session" = [], "csrf" = [])),
@@ -229,15 +285,33 @@ pub struct NewPassword {
             has ended: `{\"status\": \"password_changed\"}`", body = Status),
         (status = 400, description = "Malformed JSON, or an unknown, used or expired `token`"),
         (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`"),
-        (status = 422, description = "The new `password` is too weak"),
+        (status = 422, description = "The new `password` is too short, too long or too common"),
+        (status = 429, description = "Too many wrong tokens from this client; `Retry-After` says when to retry"),
+        (status = 503, description = "The database or password hashing is saturated; `Retry-After` says when to retry"),
     ))]
 pub async fn password_reset_confirm(
     State(state): State<AppState>,
     _origin: MaybeUser,
+    ClientAddr(client): ClientAddr,
     JsonBody(body): JsonBody<NewPassword>,
 ) -> AppResult<Json<Status>> {
-    let mut conn = state.db_write().await?;
-    account::reset(&mut conn, body.token.into_string(), body.password).await?;
+    let bucket = format!("reset-client:{client}");
+    rate_limit::check(
+        &mut *state.db_write().await?,
+        &bucket,
+        RESET_CONFIRM_PER_CLIENT,
+    )
+    .await?;
+    let result = account::reset(&state, body.token.into_string(), body.password).await;
+    if matches!(&result, Err(AppError::BadRequest { field: Some(field), .. }) if field == "token") {
+        rate_limit::record(
+            &mut *state.db_write().await?,
+            &bucket,
+            RESET_CONFIRM_PER_CLIENT,
+        )
+        .await?;
+    }
+    result?;
     Ok(Json(Status {
         status: "password_changed",
     }))

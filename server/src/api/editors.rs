@@ -7,7 +7,8 @@ use serde_json::{Value, json};
 
 use crate::api::extract::JsonBody;
 use crate::app::AppState;
-use crate::auth::CurrentUser;
+use crate::auth::rate_limit::{self, CLAIMS_PER_ACCOUNT, CLAIMS_PER_CLIENT};
+use crate::auth::{ClientAddr, CurrentUser};
 use crate::error::AppResult;
 use crate::moderation::editor::{self, ClaimRequest};
 
@@ -25,13 +26,21 @@ use crate::moderation::editor::{self, ClaimRequest};
         (status = 404, description = "No such city or place"),
         (status = 409, description = "The account already claims this place"),
         (status = 422, description = "Neither or both of `city` and `place_id`, or a bad text (named in `field`)"),
+        (status = 429, description = "Too many claims from this account or this client; `Retry-After` says when to retry"),
     ))]
 pub async fn claim(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
+    ClientAddr(client): ClientAddr,
     JsonBody(request): JsonBody<ClaimRequest>,
 ) -> AppResult<(StatusCode, Json<Value>)> {
     let mut conn = state.db_write().await?;
+    let account = format!("claim-account:{}", session.user.id);
+    let from = format!("claim-client:{client}");
+    rate_limit::check(&mut conn, &account, CLAIMS_PER_ACCOUNT).await?;
+    rate_limit::check(&mut conn, &from, CLAIMS_PER_CLIENT).await?;
+    rate_limit::record(&mut conn, &account, CLAIMS_PER_ACCOUNT).await?;
+    rate_limit::record(&mut conn, &from, CLAIMS_PER_CLIENT).await?;
     Ok((
         StatusCode::CREATED,
         Json(editor::claim(&mut conn, &session.user, request).await?),

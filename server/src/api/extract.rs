@@ -10,23 +10,56 @@ use crate::domain::{self, Parse, Slug};
 use crate::error::{AppError, AppResult, bad_request};
 
 /// A JSON request body: malformed JSON or an unknown or missing field is a 400 naming the
-/// field, a value that breaks its rule a 422 naming it (`source_urls.0`). An empty body
-/// reads as `{}`.
+/// field, a value that breaks its rule a 422 naming it (`source_urls.0`). A body must say it
+/// is `application/json` (415 otherwise: a cross-site form or `text/plain` post cannot pass
+/// for JSON). An empty body reads as `{}` on POST (actions whose fields are all optional) and
+/// is a 400 on PATCH and PUT, which change nothing without one. A body over the limit is 413.
 #[derive(Debug)]
 pub struct JsonBody<T>(pub T);
+
+/// Whether a `Content-Type` is JSON (`application/json` or `application/*+json`, any
+/// parameters).
+fn is_json(content_type: &str) -> bool {
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || essence
+            .strip_prefix("application/")
+            .is_some_and(|subtype| subtype.ends_with("+json"))
+}
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     type Rejection = AppError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|error| bad_request("body", error.body_text()))?;
-        let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
-            b"{}"
-        } else {
-            &bytes
-        };
+        let method = request.method().clone();
+        let declared_json = request
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .is_some_and(|value| value.to_str().is_ok_and(is_json));
+        let bytes =
+            Bytes::from_request(request, state)
+                .await
+                .map_err(|error| match error.status() {
+                    axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                        AppError::PayloadTooLarge("The request body is too large.".to_owned())
+                    }
+                    _ => bad_request("body", error.body_text()),
+                })?;
+        let empty = bytes.iter().all(u8::is_ascii_whitespace);
+        if !empty && !declared_json {
+            return Err(AppError::UnsupportedMediaType(
+                "The body must be JSON, sent as Content-Type: application/json.".to_owned(),
+            ));
+        }
+        if empty && method != axum::http::Method::POST {
+            return Err(bad_request("body", "A JSON body is required."));
+        }
+        let bytes: &[u8] = if empty { b"{}" } else { &bytes };
         Ok(Self(domain::json::from_slice(bytes)?))
     }
 }

@@ -20,9 +20,12 @@ use crate::moderation::{editor, queue, revision, submission};
 pub struct SubmissionQuery {
     /// pending (default), published or rejected.
     pub status: Option<SubmissionStatus>,
-    /// Submissions at most, 1 to 1000 (default 100).
+    /// Submissions per page, 1 to 1000 (default 100).
     #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
+    /// Submissions to skip (newest first); `next_offset` of the previous page (default 0).
+    #[param(minimum = 0)]
+    pub offset: Option<i64>,
 }
 
 /// Which claims to list.
@@ -31,16 +34,43 @@ pub struct SubmissionQuery {
 pub struct ClaimQuery {
     /// pending (default), verified, rejected or withdrawn.
     pub status: Option<ClaimStatus>,
+    /// Claims per page, 1 to 1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
+    pub limit: Option<i64>,
+    /// Claims to skip (newest first); `next_offset` of the previous page (default 0).
+    #[param(minimum = 0)]
+    pub offset: Option<i64>,
 }
 
-/// `GET /api/v1/moderation/submissions?status=pending|published|rejected&limit=100` →
-/// `{submissions: [...]}` each with `diff: {before, after}`.
+/// The page asked for, `(limit, offset)`: 1 to 1000 items (default 100) after `offset` ≥ 0.
+fn page(limit: Option<i64>, offset: Option<i64>) -> AppResult<(i64, i64)> {
+    let limit = limit.unwrap_or(100);
+    if !(1..=1000).contains(&limit) {
+        return Err(bad_request("limit", "must be between 1 and 1000"));
+    }
+    let offset = offset.unwrap_or(0);
+    if offset < 0 {
+        return Err(bad_request("offset", "must be 0 or more"));
+    }
+    Ok((limit, offset))
+}
+
+/// `{<key>: items, total, next_offset}` of a page (`next_offset` null on the last page).
+fn paged(key: &str, items: Vec<Value>, total: i64, offset: i64) -> Value {
+    let next = offset + i64::try_from(items.len()).unwrap_or(i64::MAX);
+    json!({ key: items, "total": total, "next_offset": (next < total).then_some(next) })
+}
+
+/// `GET /api/v1/moderation/submissions?status=pending|published|rejected&limit=100&offset=0`
+/// → `{submissions: [...], total, next_offset}`, newest first, each with `diff: {before,
+/// after}`.
 #[utoipa::path(get, path = "/api/v1/moderation/submissions", tag = "moderation",
     security(("session" = [])),
     params(SubmissionQuery),
     responses(
-        (status = 200, description = "`{submissions: [...]}`, each with `diff: {before, after}`", body = Object),
-        (status = 400, description = "Bad `status` or `limit`"),
+        (status = 200, description = "`{submissions: [...], total, next_offset}`: a page, newest first, \
+            each with `diff: {before, after}`; `next_offset` is null on the last page", body = Object),
+        (status = 400, description = "Bad `status`, `limit` or `offset`"),
         crate::error::NoSession,
         (status = 403, description = "Not a moderator"),
     ))]
@@ -51,14 +81,10 @@ pub async fn queue(
 ) -> AppResult<Json<Value>> {
     session.user.require_moderator()?;
     let status = query.status.unwrap_or_default().as_str();
-    let limit = query.limit.unwrap_or(100);
-    if !(1..=1000).contains(&limit) {
-        return Err(bad_request("limit", "must be between 1 and 1000"));
-    }
+    let (limit, offset) = page(query.limit, query.offset)?;
     let mut conn = state.db_write().await?;
-    Ok(Json(
-        json!({ "submissions": queue::queue(&mut conn, status, limit).await? }),
-    ))
+    let (items, total) = queue::queue(&mut conn, status, limit, offset).await?;
+    Ok(Json(paged("submissions", items, total, offset)))
 }
 
 /// An optional note or a required reason.
@@ -139,13 +165,15 @@ pub async fn reject(
     ))
 }
 
-/// `GET /api/v1/moderation/claims?status=pending|verified|rejected|withdrawn` → `{claims}`.
+/// `GET /api/v1/moderation/claims?status=pending|verified|rejected|withdrawn&limit=100&offset=0`
+/// → `{claims, total, next_offset}`, newest first.
 #[utoipa::path(get, path = "/api/v1/moderation/claims", tag = "moderation",
     security(("session" = [])),
     params(ClaimQuery),
     responses(
-        (status = 200, description = "`{claims: [...]}` with the given status", body = Object),
-        (status = 400, description = "Bad `status`"),
+        (status = 200, description = "`{claims: [...], total, next_offset}`: a page of the claims with \
+            the given status, newest first; `next_offset` is null on the last page", body = Object),
+        (status = 400, description = "Bad `status`, `limit` or `offset`"),
         crate::error::NoSession,
         (status = 403, description = "Not a moderator"),
     ))]
@@ -156,10 +184,10 @@ pub async fn claims(
 ) -> AppResult<Json<Value>> {
     session.user.require_moderator()?;
     let status = query.status.unwrap_or_default().as_str();
+    let (limit, offset) = page(query.limit, query.offset)?;
     let mut conn = state.db_write().await?;
-    Ok(Json(
-        json!({ "claims": editor::with_status(&mut conn, status).await? }),
-    ))
+    let (items, total) = editor::with_status(&mut conn, status, limit, offset).await?;
+    Ok(Json(paged("claims", items, total, offset)))
 }
 
 /// `POST /api/v1/moderation/claims/{id}/verify` → the claim (a claimed place is listed now).

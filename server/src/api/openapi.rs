@@ -66,7 +66,8 @@ impl Modify for SessionSecurity {
             "session",
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
                 crate::auth::session::COOKIE,
-                "Session cookie set by `POST /api/v1/auth/login` (HttpOnly, SameSite=Lax).",
+                "Session cookie set by `POST /api/v1/auth/login` (HttpOnly, SameSite=Lax); \
+                 named `__Host-haven_session` (and Secure) when Haven is served over https.",
             ))),
         );
         components.add_security_scheme(

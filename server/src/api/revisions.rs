@@ -1,4 +1,8 @@
 //! Public revision history of cities and practices: who, when, what (before/after), why.
+//!
+//! The history of something unpublished (never approved, or reverted) is as hidden as the
+//! thing itself: only moderators and the city's verified editors see it; everyone else gets
+//! the same 404 as for the entity.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -8,9 +12,33 @@ use serde_json::{Value, json};
 
 use crate::api::extract::slug_or_404;
 use crate::app::AppState;
+use crate::auth::MaybeUser;
 use crate::auth::rows::JsonRow;
 use crate::error::{AppResult, not_found};
-use crate::moderation::{city, first, practice, revision};
+use crate::moderation::{city, editor, first, practice, revision};
+
+#[derive(diesel::QueryableByName)]
+struct Published {
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    published: bool,
+}
+
+/// 404 (`missing`) unless `published`, or the asker moderates or edits the city `city_id`.
+async fn visible(
+    conn: &mut diesel_async::AsyncPgConnection,
+    published: bool,
+    asker: &MaybeUser,
+    city_id: i64,
+    missing: &str,
+) -> AppResult<()> {
+    if published {
+        return Ok(());
+    }
+    match &asker.0 {
+        Some(session) if editor::may_edit(conn, &session.user, city_id).await.is_ok() => Ok(()),
+        _ => Err(not_found(missing)),
+    }
+}
 
 /// `GET /api/v1/cities/{slug}/revisions` → `{city: {slug, name}, last_changed_at, revisions}`.
 #[utoipa::path(get, path = "/api/v1/cities/{slug}/revisions", tag = "revisions",
@@ -19,15 +47,23 @@ use crate::moderation::{city, first, practice, revision};
         (status = 200, description = "`{city: {slug, name}, last_changed_at, revisions}`: who changed \
             what (before/after), when and why, newest first", body = Object),
         (status = 400, description = "A path segment with control characters (named in `field`)"),
-        (status = 404, description = "No city has this slug"),
+        (status = 404, description = "No city has this slug, or it is not published (its history is \
+            for moderators and the city's editors then)"),
     ))]
 pub async fn of_city(
     State(state): State<AppState>,
+    asker: MaybeUser,
     Path(slug): Path<String>,
 ) -> AppResult<Json<Value>> {
     let slug = slug_or_404("slug", &slug, "city")?;
     let mut conn = state.db_read().await?;
     let id = city::id_by_slug(&mut conn, &slug).await?;
+    let published: Published = diesel::sql_query("SELECT published FROM cities WHERE id = $1")
+        .bind::<BigInt, _>(id)
+        .get_result(&mut conn)
+        .await?;
+    let missing = format!("There is no city '{slug}'.");
+    visible(&mut conn, published.published, &asker, id, &missing).await?;
     let rows: Vec<JsonRow> = diesel::sql_query(
         "SELECT jsonb_build_object('slug', slug, 'name', name, 'last_changed_at', updated_at) AS value
            FROM cities WHERE id = $1",
@@ -54,15 +90,26 @@ pub async fn of_city(
         (status = 200, description = "`{practice: {slug, city}, last_changed_at, revisions}`, newest \
             first", body = Object),
         (status = 400, description = "A path segment with control characters (named in `field`)"),
-        (status = 404, description = "No practice has this slug"),
+        (status = 404, description = "No practice has this slug, or it is not published (its history \
+            is for moderators and the city's editors then)"),
     ))]
 pub async fn of_practice(
     State(state): State<AppState>,
+    asker: MaybeUser,
     Path(slug): Path<String>,
 ) -> AppResult<Json<Value>> {
     let slug = slug_or_404("slug", &slug, "practice")?;
     let mut conn = state.db_read().await?;
-    let (id, _) = practice::find(&mut conn, &slug).await?;
+    let (id, city_id) = practice::find(&mut conn, &slug).await?;
+    let published: Published = diesel::sql_query(
+        "SELECT p.published AND c.published AS published
+           FROM practices p JOIN cities c ON c.id = p.city_id WHERE p.id = $1",
+    )
+    .bind::<BigInt, _>(id)
+    .get_result(&mut conn)
+    .await?;
+    let missing = format!("There is no practice '{slug}'.");
+    visible(&mut conn, published.published, &asker, city_id, &missing).await?;
     let rows: Vec<JsonRow> = diesel::sql_query(
         "SELECT jsonb_build_object('slug', p.slug, 'city', c.slug, 'last_changed_at', p.updated_at) AS value
            FROM practices p JOIN cities c ON c.id = p.city_id WHERE p.slug = $1 OR p.id = $2",

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use crate::api::extract::{JsonBody, in_path};
 use crate::app::AppState;
-use crate::auth::rate_limit::{self, SUBMISSIONS_PER_CLIENT};
+use crate::auth::rate_limit::{self, SUBMISSIONS_PER_ACCOUNT, SUBMISSIONS_PER_CLIENT};
 use crate::auth::{ClientAddr, MaybeUser};
 use crate::domain::Reference;
 use crate::error::AppResult;
@@ -36,7 +36,7 @@ pub struct Receipt {
         (status = 400, description = "Malformed JSON or an unknown field (named in `field`)"),
         (status = 403, description = "A signed-in write without the session's `X-CSRF-Token`, or a foreign `Origin`"),
         (status = 422, description = "A bad `kind`, `target`, `source_urls` or `payload.<field>` (named in `field`)"),
-        (status = 429, description = "Too many submissions from this client; `Retry-After` says when to retry"),
+        (status = 429, description = "Too many submissions from this client or this account; `Retry-After` says when to retry"),
     ))]
 pub async fn create(
     State(state): State<AppState>,
@@ -47,6 +47,14 @@ pub async fn create(
     let mut conn = state.db_write().await?;
     let bucket = format!("submission:{client}");
     rate_limit::check(&mut conn, &bucket, SUBMISSIONS_PER_CLIENT).await?;
+    if let Some(session) = &session {
+        rate_limit::hit(
+            &mut conn,
+            &format!("submission-account:{}", session.user.id),
+            SUBMISSIONS_PER_ACCOUNT,
+        )
+        .await?;
+    }
     if proposal.is_spam() {
         rate_limit::record(&mut conn, &bucket, SUBMISSIONS_PER_CLIENT).await?;
         tracing::info!(%client, "honeypot filled in; submission dropped");

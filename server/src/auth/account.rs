@@ -2,12 +2,17 @@
 //!
 //! No answer tells whether an e-mail address has an account: registration and reset requests
 //! answer the same either way, and the difference only shows in the mail the owner of the
-//! address receives.
+//! address receives. Only a confirmed address signs in.
+//!
+//! Password hashing takes a rationed slot and tens of milliseconds ([`password`]), so the
+//! functions that hash take the [`App`] and hold no database connection while they hash: a
+//! flood of sign-ins cannot take the pool away from everything else.
 
 use diesel::QueryableByName;
 use diesel::sql_types::{self as sql, BigInt, Nullable};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
+use crate::app::App;
 use crate::auth::token::{hash_token, random_token};
 use crate::auth::{outbox, password};
 use crate::domain::{Email, Parse, Text};
@@ -26,7 +31,7 @@ const MAIL_LANGS: [&str; 4] = ["de", "en", "fr", "es"];
 #[serde(deny_unknown_fields)]
 pub struct Registration {
     pub email: Email,
-    /// 10 to 256 characters.
+    /// 12 to 256 characters, not a common password from breaches.
     pub password: String,
     /// 1 to 100 characters, shown next to the account's edits.
     pub display_name: Text<100>,
@@ -39,21 +44,11 @@ pub struct Registration {
 ///
 /// # Errors
 /// 422 naming `password`.
-pub fn check_password(value: &str) -> AppResult<()> {
-    let length = value.chars().count();
-    if length < password::MIN_LENGTH {
-        return Err(unprocessable(
-            "password",
-            format!("must be at least {} characters", password::MIN_LENGTH),
-        ));
+pub fn check_password(field: &str, value: &str) -> AppResult<()> {
+    match password::weakness(value) {
+        Some(reason) => Err(unprocessable(field, reason)),
+        None => Ok(()),
     }
-    if length > password::MAX_LENGTH {
-        return Err(unprocessable(
-            "password",
-            format!("must be at most {} characters", password::MAX_LENGTH),
-        ));
-    }
-    Ok(())
 }
 
 #[derive(QueryableByName)]
@@ -66,6 +61,20 @@ struct Credentials {
     password_hash: String,
     #[diesel(sql_type = Nullable<sql::Text>)]
     preferred_lang: Option<String>,
+    #[diesel(sql_type = sql::Text)]
+    role: String,
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    confirmed: bool,
+}
+
+/// An account whose password was just proven.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub id: i64,
+    /// `user`, `moderator` or `admin`.
+    pub role: String,
+    /// Whether its e-mail address is confirmed (only then may it sign in).
+    pub confirmed: bool,
 }
 
 async fn find_by_email(
@@ -73,7 +82,9 @@ async fn find_by_email(
     email: &str,
 ) -> AppResult<Option<Credentials>> {
     let rows: Vec<Credentials> = diesel::sql_query(
-        "SELECT id, email, password_hash, preferred_lang FROM users WHERE lower(email) = lower($1)",
+        "SELECT id, email, password_hash, preferred_lang, role,
+                email_confirmed_at IS NOT NULL AS confirmed
+           FROM users WHERE lower(email) = lower($1)",
     )
     .bind::<sql::Text, _>(email)
     .load(conn)
@@ -86,17 +97,14 @@ async fn find_by_email(
 ///
 /// # Errors
 /// 422 for invalid input; database errors.
-pub async fn register(
-    conn: &mut AsyncPgConnection,
-    input: Registration,
-    base_url: &str,
-) -> AppResult<()> {
-    check_password(&input.password)?;
+pub async fn register(app: &App, input: Registration, base_url: &str) -> AppResult<()> {
+    check_password("password", &input.password)?;
     let lang = input
         .lang
         .filter(|lang| MAIL_LANGS.contains(&lang.as_str()));
     let hash = password::hash(input.password).await?;
     let base_url = base_url.to_owned();
+    let mut conn = app.db_write().await?;
     conn.transaction::<_, AppError, _>(async move |conn| {
         if let Some(existing) = find_by_email(conn, &input.email).await? {
             let (subject, body) = mail(
@@ -145,6 +153,27 @@ async fn issue_token(
     Ok(token)
 }
 
+/// Whether `token` is an unused, unexpired token of `purpose`.
+async fn token_is_live(
+    conn: &mut AsyncPgConnection,
+    token: &str,
+    purpose: &str,
+) -> AppResult<bool> {
+    let rows: Vec<crate::auth::rows::IdRow> = diesel::sql_query(
+        "SELECT user_id AS id FROM user_tokens
+          WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now()",
+    )
+    .bind::<sql::Text, _>(hash_token(token))
+    .bind::<sql::Text, _>(purpose)
+    .load(conn)
+    .await?;
+    Ok(!rows.is_empty())
+}
+
+fn invalid_token() -> AppError {
+    bad_request("token", "This link is invalid, used or expired.")
+}
+
 /// Spends a one-time token of `purpose`; returns its account.
 async fn spend_token(conn: &mut AsyncPgConnection, token: &str, purpose: &str) -> AppResult<i64> {
     let rows: Vec<crate::auth::rows::IdRow> = diesel::sql_query(
@@ -159,7 +188,7 @@ async fn spend_token(conn: &mut AsyncPgConnection, token: &str, purpose: &str) -
     rows.into_iter()
         .next()
         .map(|row| row.id)
-        .ok_or_else(|| bad_request("token", "This link is invalid, used or expired."))
+        .ok_or_else(invalid_token)
 }
 
 /// Confirms the e-mail address of the token's account.
@@ -178,25 +207,40 @@ pub async fn confirm(conn: &mut AsyncPgConnection, token: String) -> AppResult<(
     .await
 }
 
-/// The account whose password matches, or `None` (unknown address or wrong password alike).
+/// The account whose password matches, or `None` (unknown address or wrong password alike,
+/// in the same time).
 ///
 /// # Errors
-/// Database errors.
-pub async fn authenticate(
-    conn: &mut AsyncPgConnection,
-    email: &str,
-    secret: String,
-) -> AppResult<Option<i64>> {
-    let account = find_by_email(conn, email).await?;
-    let (id, hash) = match account {
-        Some(account) => (Some(account.id), Some(account.password_hash)),
-        None => (None, None),
-    };
+/// 503 when no connection or hashing slot can be had; database errors.
+pub async fn authenticate(app: &App, email: &str, secret: String) -> AppResult<Option<Account>> {
+    let found = find_by_email(&mut *app.db_write().await?, email).await?;
+    let hash = found.as_ref().map(|found| found.password_hash.clone());
     Ok(if password::verify(secret, hash).await? {
-        id
+        found.map(|found| Account {
+            id: found.id,
+            role: found.role,
+            confirmed: found.confirmed,
+        })
     } else {
         None
     })
+}
+
+/// Whether `secret` is the password of account `user_id`.
+///
+/// # Errors
+/// 503 when no connection or hashing slot can be had; database errors.
+pub async fn password_matches(app: &App, user_id: i64, secret: String) -> AppResult<bool> {
+    let rows: Vec<Credentials> = diesel::sql_query(
+        "SELECT id, email, password_hash, preferred_lang, role,
+                email_confirmed_at IS NOT NULL AS confirmed
+           FROM users WHERE id = $1",
+    )
+    .bind::<BigInt, _>(user_id)
+    .load(&mut *app.db_write().await?)
+    .await?;
+    let hash = rows.into_iter().next().map(|found| found.password_hash);
+    password::verify(secret, hash).await
 }
 
 /// Mails a reset link when the address has an account; silent otherwise.
@@ -221,39 +265,80 @@ pub async fn request_reset(
     .await
 }
 
-/// Sets a new password with a reset token, confirms the address (the link proved it) and
-/// ends every session of the account.
+/// Sets a new password with a reset token, confirms the address (the link proved it), ends
+/// every session and every other reset link of the account (the `users` trigger) and mails
+/// the owner that the password changed. The token is checked before the password is hashed,
+/// so a wrong token costs the server one query.
 ///
 /// # Errors
-/// 400 naming `token`, 422 naming `password`.
-pub async fn reset(
-    conn: &mut AsyncPgConnection,
-    token: String,
-    new_password: String,
-) -> AppResult<()> {
-    check_password(&new_password)?;
+/// 400 naming `token`, 422 naming `password`, 503 when hashing is saturated.
+pub async fn reset(app: &App, token: String, new_password: String) -> AppResult<()> {
+    check_password("password", &new_password)?;
+    if !token_is_live(&mut *app.db_write().await?, &token, "reset_password").await? {
+        return Err(invalid_token());
+    }
     let hash = password::hash(new_password).await?;
+    let base_url = app.config.mail_base_url();
+    let mut conn = app.db_write().await?;
     conn.transaction::<_, AppError, _>(async move |conn| {
         let user_id = spend_token(conn, &token, "reset_password").await?;
-        diesel::sql_query(
-            "UPDATE users SET password_hash = $1, email_confirmed_at = coalesce(email_confirmed_at, now())
-              WHERE id = $2",
-        )
-        .bind::<sql::Text, _>(&hash)
-        .bind::<BigInt, _>(user_id)
-        .execute(conn)
-        .await?;
-        diesel::sql_query("DELETE FROM sessions WHERE user_id = $1")
-            .bind::<BigInt, _>(user_id)
-            .execute(conn)
-            .await?;
-        Ok(())
+        set_password(conn, user_id, &hash, &base_url).await
     })
     .await
 }
 
+/// Changes the password of account `user_id` to `new_password` (its owner proved the current
+/// one): every session of the account ends, and the owner is told by mail.
+///
+/// # Errors
+/// 422 naming `new_password`, 503 when hashing is saturated.
+pub async fn change_password(app: &App, user_id: i64, new_password: String) -> AppResult<()> {
+    check_password("new_password", &new_password)?;
+    let hash = password::hash(new_password).await?;
+    let base_url = app.config.mail_base_url();
+    let mut conn = app.db_write().await?;
+    conn.transaction::<_, AppError, _>(async move |conn| {
+        set_password(conn, user_id, &hash, &base_url).await
+    })
+    .await
+}
+
+#[derive(QueryableByName)]
+struct Recipient {
+    #[diesel(sql_type = sql::Text)]
+    email: String,
+    #[diesel(sql_type = Nullable<sql::Text>)]
+    preferred_lang: Option<String>,
+}
+
+/// Stores a new password hash (the trigger ends sessions and reset links) and mails the owner.
+async fn set_password(
+    conn: &mut AsyncPgConnection,
+    user_id: i64,
+    hash: &str,
+    base_url: &str,
+) -> AppResult<()> {
+    let recipient: Recipient = diesel::sql_query(
+        "UPDATE users SET password_hash = $1, email_confirmed_at = coalesce(email_confirmed_at, now())
+          WHERE id = $2 RETURNING email, preferred_lang",
+    )
+    .bind::<sql::Text, _>(hash)
+    .bind::<BigInt, _>(user_id)
+    .get_result(conn)
+    .await?;
+    let link = format!("{base_url}/?view=forgot-password");
+    let (subject, body) = mail(
+        recipient.preferred_lang.as_deref(),
+        Mail::PasswordChanged,
+        &link,
+    );
+    outbox::enqueue(conn, &recipient.email, &subject, &body).await
+}
+
 /// Creates a moderator account, or makes an existing account a confirmed moderator with
-/// `new_password`. For `haven admin create-moderator`.
+/// `new_password`. For `haven admin create-moderator`. An existing account, confirmed or not,
+/// gets the operator's password, so whoever registered the address before cannot use the
+/// new role; every session of the account ends (the `users` trigger).
 ///
 /// # Errors
 /// 422 for an invalid address or password; database errors.
@@ -263,7 +348,7 @@ pub async fn create_moderator(
     new_password: String,
 ) -> AppResult<i64> {
     Email::parse(email).map_err(|invalid| unprocessable("email", invalid.0))?;
-    check_password(&new_password)?;
+    check_password("password", &new_password)?;
     let hash = password::hash(new_password).await?;
     let row: crate::auth::rows::IdRow = diesel::sql_query(
         "INSERT INTO users (email, display_name, password_hash, role, email_confirmed_at)
@@ -286,6 +371,7 @@ enum Mail {
     Confirm,
     AlreadyRegistered,
     Reset,
+    PasswordChanged,
 }
 
 /// Subject and body of a message in the account's language (English by default).
@@ -338,6 +424,22 @@ fn mail(lang: Option<&str>, kind: Mail, link: &str) -> (String, String) {
         (_, Mail::Reset) => (
             "Haven: reset your password",
             "Use this link to choose a new password (valid for 1 hour):",
+        ),
+        ("de", Mail::PasswordChanged) => (
+            "Haven: Ihr Passwort wurde geändert",
+            "Das Passwort Ihres Haven-Kontos wurde soeben geändert; alle Anmeldungen wurden beendet. Waren Sie das nicht? Setzen Sie es hier zurück:",
+        ),
+        ("fr", Mail::PasswordChanged) => (
+            "Haven : votre mot de passe a été modifié",
+            "Le mot de passe de votre compte Haven vient d'être modifié ; toutes les sessions ont été fermées. Ce n'était pas vous ? Réinitialisez-le ici :",
+        ),
+        ("es", Mail::PasswordChanged) => (
+            "Haven: su contraseña ha cambiado",
+            "La contraseña de su cuenta de Haven acaba de cambiar; se han cerrado todas las sesiones. ¿No fue usted? Restablézcala aquí:",
+        ),
+        (_, Mail::PasswordChanged) => (
+            "Haven: your password was changed",
+            "The password of your Haven account was just changed, and every session was signed out. Not you? Reset it here:",
         ),
     };
     (subject.to_owned(), format!("{text}\n\n{link}\n"))

@@ -23,9 +23,30 @@ pub const LOGIN_PER_CLIENT: Limit = Limit {
     max: 20,
     window_secs: 900,
 };
+/// Failed password-reset confirmations (unknown, used or expired tokens) from one client:
+/// 20 per 15 minutes, like failed logins.
+pub const RESET_CONFIRM_PER_CLIENT: Limit = Limit {
+    max: 20,
+    window_secs: 900,
+};
 /// Registrations and password-reset requests from one client: 10 per hour.
 pub const ACCOUNT_MAIL_PER_CLIENT: Limit = Limit {
     max: 10,
+    window_secs: 3600,
+};
+/// Submissions of one signed-in account: 10 per hour (from whichever address).
+pub const SUBMISSIONS_PER_ACCOUNT: Limit = Limit {
+    max: 10,
+    window_secs: 3600,
+};
+/// Editor claims of one account: 10 per hour.
+pub const CLAIMS_PER_ACCOUNT: Limit = Limit {
+    max: 10,
+    window_secs: 3600,
+};
+/// Editor claims from one client (whichever accounts): 20 per hour.
+pub const CLAIMS_PER_CLIENT: Limit = Limit {
+    max: 20,
     window_secs: 3600,
 };
 /// Anonymous submissions from one client: 10 per hour.

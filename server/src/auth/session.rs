@@ -1,10 +1,16 @@
 //! Sessions: the cookie, the row behind it, and the extractors handlers use to know who asks.
+//!
+//! A session ends after an idle time ([`idle_minutes`]: 30 minutes for moderators, 12 hours
+//! for everyone else; each use renews it) and at the latest after an absolute lifetime
+//! ([`lifetime_hours`]), when its owner signs out (here or everywhere), and when the account's
+//! role or password changes (a database trigger). Only confirmed accounts have sessions.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
+use chrono::{DateTime, Utc};
 use diesel::QueryableByName;
-use diesel::sql_types::{BigInt, Bool, Nullable, Text};
+use diesel::sql_types::{BigInt, Bool, Nullable, Text, Timestamptz};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::Serialize;
 
@@ -13,12 +19,31 @@ use crate::auth::token::{hash_token, random_token, same_secret};
 use crate::config::Config;
 use crate::error::{AppError, AppResult};
 
-/// Name of the session cookie.
+/// Name of the session cookie over plain http (development, tests).
 pub const COOKIE: &str = "haven_session";
+/// Name of the session cookie over https: the `__Host-` prefix makes browsers refuse it unless
+/// it is `Secure`, has `Path=/` and no `Domain`, so no other host can plant one.
+pub const SECURE_COOKIE: &str = "__Host-haven_session";
 /// Header that carries the CSRF token on cookie-authenticated writes.
 pub const CSRF_HEADER: &str = "x-csrf-token";
-/// Lifetime of a session.
-pub const LIFETIME_DAYS: i64 = 30;
+/// A session's use is written back at most this often (seconds), not on every request.
+const RENEW_EVERY_SECS: i64 = 60;
+
+/// Minutes without a request after which a session of `role` ends.
+#[must_use]
+pub fn idle_minutes(role: &str) -> i64 {
+    if is_moderator_role(role) { 30 } else { 12 * 60 }
+}
+
+/// Hours after sign-in after which a session of `role` ends, however much it is used.
+#[must_use]
+pub fn lifetime_hours(role: &str) -> i64 {
+    if is_moderator_role(role) { 12 } else { 30 * 24 }
+}
+
+fn is_moderator_role(role: &str) -> bool {
+    matches!(role, "moderator" | "admin")
+}
 
 /// An account as handlers see it.
 #[derive(Debug, Clone, Serialize, QueryableByName, utoipa::ToSchema)]
@@ -40,7 +65,7 @@ impl User {
     /// Moderators and admins review submissions and claims.
     #[must_use]
     pub fn is_moderator(&self) -> bool {
-        matches!(self.role.as_str(), "moderator" | "admin")
+        is_moderator_role(&self.role)
     }
 
     /// 403 unless a moderator.
@@ -87,7 +112,7 @@ impl FromRequestParts<AppState> for MaybeUser {
         if writes {
             check_origin(&parts.headers, &state.config)?;
         }
-        let Some(token) = cookie_token(&parts.headers) else {
+        let Some(token) = cookie_token(&parts.headers, &state.config) else {
             return Ok(Self(None));
         };
         let mut conn = state.db_write().await?;
@@ -125,75 +150,119 @@ impl FromRequestParts<AppState> for CurrentUser {
     }
 }
 
-/// A browser's `Origin`, when sent, must be Haven's own (the public URL's, else the `Host`).
+/// A browser's write must come from Haven's own pages: its `Origin`, when sent, must be
+/// Haven's own origin (scheme, host and port of the public URL, else of the request), and a
+/// `Sec-Fetch-Site` of `cross-site` is refused. Requests without `Origin` (other programs)
+/// pass: JSON bodies must be `application/json`, which no cross-site form can send.
 fn check_origin(headers: &HeaderMap, config: &Config) -> AppResult<()> {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+    let refused = || AppError::Forbidden("Cross-site requests are not accepted.".to_owned());
+    if headers
+        .get("sec-fetch-site")
+        .is_some_and(|site| site.as_bytes() == b"cross-site")
+    {
+        return Err(refused());
+    }
+    let Some(origin) = headers.get(header::ORIGIN) else {
         return Ok(());
     };
-    let expected = config
-        .public_url
-        .as_deref()
-        .and_then(|url| url::Url::parse(url).ok())
-        .and_then(|url| host_port(&url))
-        .or_else(|| {
-            headers
-                .get(header::HOST)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_ascii_lowercase)
-        });
-    let actual = url::Url::parse(origin).ok().and_then(|url| host_port(&url));
+    let expected = match config.public_url.as_deref() {
+        Some(url) => url::Url::parse(url).ok().map(|url| url.origin()),
+        None => headers
+            .get(header::HOST)
+            .and_then(|host| host.to_str().ok())
+            .and_then(|host| {
+                let scheme = if config.is_https(headers) {
+                    "https"
+                } else {
+                    "http"
+                };
+                url::Url::parse(&format!("{scheme}://{host}")).ok()
+            })
+            .map(|url| url.origin()),
+    };
+    let actual = origin
+        .to_str()
+        .ok()
+        .and_then(|origin| url::Url::parse(origin).ok())
+        .map(|url| url.origin());
     match (actual, expected) {
-        (Some(actual), Some(expected)) if actual == expected => Ok(()),
-        _ => Err(AppError::Forbidden(
-            "Cross-site requests are not accepted.".to_owned(),
-        )),
+        (Some(actual), Some(expected)) if actual.is_tuple() && actual == expected => Ok(()),
+        _ => Err(refused()),
     }
 }
 
-fn host_port(url: &url::Url) -> Option<String> {
-    let host = url.host_str()?.to_ascii_lowercase();
-    Some(match url.port() {
-        Some(port) => format!("{host}:{port}"),
-        None => host,
-    })
+/// The name of the session cookie for this request.
+fn cookie_name(headers: &HeaderMap, config: &Config) -> &'static str {
+    if config.is_https(headers) {
+        SECURE_COOKIE
+    } else {
+        COOKIE
+    }
 }
 
-fn cookie_token(headers: &HeaderMap) -> Option<String> {
+fn cookie_token(headers: &HeaderMap, config: &Config) -> Option<String> {
+    let wanted = cookie_name(headers, config);
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
+        .find(|(name, _)| *name == wanted)
         .map(|(_, value)| value.to_owned())
         .filter(|value| value.len() == 64)
 }
 
-/// The session of a cookie token, if it is valid and unexpired.
+#[derive(QueryableByName)]
+struct Loaded {
+    #[diesel(embed)]
+    session: Session,
+    #[diesel(sql_type = Bool)]
+    stale: bool,
+}
+
+/// The session of a cookie token, if it is valid: unexpired, used recently enough for its
+/// role, of a confirmed account. Renews its idle time.
 ///
 /// # Errors
 /// Database errors.
 pub async fn load(conn: &mut AsyncPgConnection, token: &str) -> AppResult<Option<Session>> {
-    let session: Vec<Session> = diesel::sql_query(
+    let id = hash_token(token);
+    let loaded: Vec<Loaded> = diesel::sql_query(
         "SELECT u.id, u.email, u.display_name, u.role, u.email_confirmed_at IS NOT NULL AS email_confirmed,
-                s.csrf_token
+                s.csrf_token, s.last_seen_at < now() - make_interval(secs => $2) AS stale
            FROM sessions s JOIN users u ON u.id = s.user_id
-          WHERE s.id = $1 AND s.expires_at > now()",
+          WHERE s.id = $1 AND s.expires_at > now() AND u.email_confirmed_at IS NOT NULL
+            AND s.last_seen_at > now() - CASE WHEN u.role IN ('moderator', 'admin')
+                                              THEN make_interval(mins => $3::int) ELSE make_interval(mins => $4::int) END",
     )
-    .bind::<Text, _>(hash_token(token))
+    .bind::<Text, _>(&id)
+    .bind::<BigInt, _>(RENEW_EVERY_SECS)
+    .bind::<BigInt, _>(idle_minutes("moderator"))
+    .bind::<BigInt, _>(idle_minutes("user"))
     .load(conn)
     .await?;
-    Ok(session.into_iter().next())
+    let Some(loaded) = loaded.into_iter().next() else {
+        return Ok(None);
+    };
+    if loaded.stale {
+        diesel::sql_query("UPDATE sessions SET last_seen_at = now() WHERE id = $1")
+            .bind::<Text, _>(&id)
+            .execute(conn)
+            .await?;
+    }
+    Ok(Some(loaded.session))
 }
 
-/// Starts a session for `user_id`; returns the cookie token and the CSRF token.
+/// Starts a session for `user_id` (whose role is `role`); returns the cookie token and the
+/// CSRF token.
 ///
 /// # Errors
 /// Database errors.
 pub async fn create(
     conn: &mut AsyncPgConnection,
     user_id: i64,
+    role: &str,
     user_agent: Option<&str>,
 ) -> AppResult<(String, String)> {
     let token = random_token();
@@ -204,13 +273,13 @@ pub async fn create(
         .await?;
     diesel::sql_query(
         "INSERT INTO sessions (id, user_id, csrf_token, user_agent, expires_at)
-         VALUES ($1, $2, $3, $4, now() + make_interval(days => $5::int))",
+         VALUES ($1, $2, $3, $4, now() + make_interval(hours => $5::int))",
     )
     .bind::<Text, _>(hash_token(&token))
     .bind::<BigInt, _>(user_id)
     .bind::<Text, _>(&csrf)
     .bind::<Nullable<Text>, _>(user_agent.map(|agent| agent.chars().take(300).collect::<String>()))
-    .bind::<BigInt, _>(LIFETIME_DAYS)
+    .bind::<BigInt, _>(lifetime_hours(role))
     .execute(conn)
     .await?;
     Ok((token, csrf))
@@ -220,8 +289,12 @@ pub async fn create(
 ///
 /// # Errors
 /// Database errors.
-pub async fn delete_by_cookie(conn: &mut AsyncPgConnection, headers: &HeaderMap) -> AppResult<()> {
-    if let Some(token) = cookie_token(headers) {
+pub async fn delete_by_cookie(
+    conn: &mut AsyncPgConnection,
+    headers: &HeaderMap,
+    config: &Config,
+) -> AppResult<()> {
+    if let Some(token) = cookie_token(headers, config) {
         diesel::sql_query("DELETE FROM sessions WHERE id = $1")
             .bind::<Text, _>(hash_token(&token))
             .execute(conn)
@@ -230,25 +303,97 @@ pub async fn delete_by_cookie(conn: &mut AsyncPgConnection, headers: &HeaderMap)
     Ok(())
 }
 
-/// The `Set-Cookie` value for `token` (`None` clears the cookie). `Secure` when the public
-/// URL is https or a trusted proxy says the request came over https.
+/// One of an account's sessions, as its owner sees it in the list of sessions.
+#[derive(Debug, Serialize, QueryableByName, utoipa::ToSchema)]
+pub struct SessionInfo {
+    /// Names the session to end it (`POST /api/v1/me/sessions/{number}/end`).
+    #[diesel(sql_type = BigInt)]
+    pub number: i64,
+    /// The browser that signed in, as it named itself.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub user_agent: Option<String>,
+    /// When its owner signed in.
+    #[diesel(sql_type = Timestamptz)]
+    pub created_at: DateTime<Utc>,
+    /// Its last request (to the minute).
+    #[diesel(sql_type = Timestamptz)]
+    pub last_seen_at: DateTime<Utc>,
+    /// When it ends at the latest.
+    #[diesel(sql_type = Timestamptz)]
+    pub expires_at: DateTime<Utc>,
+    /// The session this request comes from.
+    #[diesel(sql_type = Bool)]
+    pub current: bool,
+}
+
+/// The live sessions of `user`, the current one first, then by latest use.
+///
+/// # Errors
+/// Database errors.
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    user: &User,
+    headers: &HeaderMap,
+    config: &Config,
+) -> AppResult<Vec<SessionInfo>> {
+    let current = cookie_token(headers, config).map(|token| hash_token(&token));
+    let rows = diesel::sql_query(
+        "SELECT number, user_agent, created_at, last_seen_at, expires_at, id = coalesce($2, '') AS current
+           FROM sessions
+          WHERE user_id = $1 AND expires_at > now() AND last_seen_at > now() - make_interval(mins => $3::int)
+          ORDER BY current DESC, last_seen_at DESC, number DESC",
+    )
+    .bind::<BigInt, _>(user.id)
+    .bind::<Nullable<Text>, _>(current)
+    .bind::<BigInt, _>(idle_minutes(&user.role))
+    .load(conn)
+    .await?;
+    Ok(rows)
+}
+
+/// Ends session `number` of `user_id`; whether there was one.
+///
+/// # Errors
+/// Database errors.
+pub async fn end(conn: &mut AsyncPgConnection, user_id: i64, number: i64) -> AppResult<bool> {
+    let ended = diesel::sql_query("DELETE FROM sessions WHERE user_id = $1 AND number = $2")
+        .bind::<BigInt, _>(user_id)
+        .bind::<BigInt, _>(number)
+        .execute(conn)
+        .await?;
+    Ok(ended > 0)
+}
+
+/// Ends every session of `user_id`.
+///
+/// # Errors
+/// Database errors.
+pub async fn end_all(conn: &mut AsyncPgConnection, user_id: i64) -> AppResult<()> {
+    diesel::sql_query("DELETE FROM sessions WHERE user_id = $1")
+        .bind::<BigInt, _>(user_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The `Set-Cookie` value for `token` (`None` clears the cookie), living as long as a session
+/// of `role` may. Over https the cookie is `Secure` and named with the `__Host-` prefix.
 #[must_use]
-pub fn set_cookie(token: Option<&str>, headers: &HeaderMap, config: &Config) -> HeaderValue {
-    let https = config
-        .public_url
-        .as_deref()
-        .is_some_and(|url| url.starts_with("https://"))
-        || (config.trust_forwarded_for
-            && headers
-                .get("x-forwarded-proto")
-                .is_some_and(|value| value.as_bytes() == b"https"));
+pub fn set_cookie(
+    token: Option<&str>,
+    role: &str,
+    headers: &HeaderMap,
+    config: &Config,
+) -> HeaderValue {
+    let https = config.is_https(headers);
+    let name = cookie_name(headers, config);
     let secure = if https { "; Secure" } else { "" };
     let value = match token {
         Some(token) => format!(
-            "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-            LIFETIME_DAYS * 86_400
+            "{name}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+            lifetime_hours(role) * 3600
         ),
-        None => format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
+        None => format!("{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
     };
     HeaderValue::from_str(&value)
         .unwrap_or_else(|_| HeaderValue::from_static("haven_session=; Max-Age=0"))

@@ -101,6 +101,47 @@ impl EmbeddedCluster {
         Ok(())
     }
 
+    /// Makes `root/pg` a streaming replica of this cluster with `pg_basebackup -R` (replacing a
+    /// replica left there before); [`EmbeddedCluster::start`] on `root` then runs it as a hot
+    /// standby. For the scale-out tests, and as the recipe for an operator's replica.
+    ///
+    /// # Errors
+    /// When the directory cannot be prepared or `pg_basebackup` fails.
+    pub fn base_backup_to(&self, root: &Path) -> anyhow::Result<()> {
+        fs::create_dir_all(root).with_context(|| format!("creating {}", root.display()))?;
+        let root = fs::canonicalize(root)?;
+        let pg_dir = root.join("pg");
+        if pg_dir.join("postmaster.pid").exists() {
+            let _ = self
+                .command(self.bin_dir.join("pg_ctl"))
+                .arg("stop")
+                .arg("-D")
+                .arg(&pg_dir)
+                .args(["-m", "immediate", "-w", "-s"])
+                .output();
+        }
+        if pg_dir.exists() {
+            fs::remove_dir_all(&pg_dir)
+                .with_context(|| format!("removing {}", pg_dir.display()))?;
+        }
+        fs::create_dir_all(&pg_dir)?;
+        if let Some(user) = &self.run_as {
+            std::os::unix::fs::chown(&pg_dir, Some(user.uid), Some(user.gid))?;
+        }
+        fs::set_permissions(&pg_dir, std::os::unix::fs::PermissionsExt::from_mode(0o700))?;
+        let output = self
+            .command(self.bin_dir.join("pg_basebackup"))
+            .arg("-D")
+            .arg(&pg_dir)
+            .arg("-h")
+            .arg(&self.socket_dir)
+            .args(["-p", &PORT.to_string(), "-U", "postgres"])
+            .args(["-R", "-X", "stream", "-c", "fast"])
+            .output()
+            .context("running pg_basebackup")?;
+        check(&output, "pg_basebackup")
+    }
+
     /// A libpq-style connection string for database `dbname` as the superuser.
     #[must_use]
     pub fn connection_string(&self, dbname: &str) -> String {
@@ -108,6 +149,12 @@ impl EmbeddedCluster {
             "host={} port={PORT} user=postgres dbname={dbname}",
             self.socket_dir.display()
         )
+    }
+
+    /// The directory of PostgreSQL's programs (`pg_dump`, `pg_restore`, …) this cluster runs.
+    #[must_use]
+    pub fn bin_dir(&self) -> &Path {
+        &self.bin_dir
     }
 
     /// The directory holding the cluster's socket.

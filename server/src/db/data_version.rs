@@ -70,6 +70,24 @@ impl DataVersion {
     }
 }
 
+/// The data version as the database behind `conn` has it (on a replica: as far as it has
+/// replayed).
+///
+/// # Errors
+/// When the query fails.
+pub async fn read(conn: &mut diesel_async::AsyncPgConnection) -> diesel::QueryResult<i64> {
+    use diesel_async::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        version: i64,
+    }
+    let row: Row = diesel::sql_query("SELECT version FROM data_version")
+        .get_result(conn)
+        .await?;
+    Ok(row.version)
+}
+
 async fn listen_forever(
     url: String,
     version: Arc<DataVersion>,

@@ -128,18 +128,32 @@ pub async fn of_user(conn: &mut AsyncPgConnection, user_id: i64) -> AppResult<Ve
     Ok(rows.into_iter().map(|row| row.value).collect())
 }
 
-/// Claims of `status`, oldest first, for moderators.
+/// A page of the claims of `status`, newest first, for moderators, and how many there are
+/// in all.
 ///
 /// # Errors
 /// Database errors.
-pub async fn with_status(conn: &mut AsyncPgConnection, status: &str) -> AppResult<Vec<Value>> {
+pub async fn with_status(
+    conn: &mut AsyncPgConnection,
+    status: &str,
+    limit: i64,
+    offset: i64,
+) -> AppResult<(Vec<Value>, i64)> {
     let rows: Vec<JsonRow> = diesel::sql_query(format!(
-        "SELECT {CLAIM_JSON} AS value {CLAIM_FROM} WHERE e.status = $1 ORDER BY e.created_at, e.id LIMIT 500"
+        "SELECT {CLAIM_JSON} AS value {CLAIM_FROM} WHERE e.status = $1
+          ORDER BY e.created_at DESC, e.id DESC LIMIT $2 OFFSET $3"
     ))
     .bind::<Text, _>(status)
+    .bind::<BigInt, _>(limit)
+    .bind::<BigInt, _>(offset)
     .load(conn)
     .await?;
-    Ok(rows.into_iter().map(|row| row.value).collect())
+    let total: IdRow =
+        diesel::sql_query("SELECT count(*) AS id FROM city_editors WHERE status = $1")
+            .bind::<Text, _>(status)
+            .get_result(conn)
+            .await?;
+    Ok((rows.into_iter().map(|row| row.value).collect(), total.id))
 }
 
 #[derive(diesel::QueryableByName)]

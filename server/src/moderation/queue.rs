@@ -20,7 +20,7 @@ pub(crate) const ITEM_JSON: &str = "jsonb_build_object('id', s.id, 'reference', 
         'email', s.submitter_email, 'reason', s.review_reason, 'reviewed_by', r.display_name,
         'reviewed_at', s.reviewed_at, 'created_at', s.created_at)";
 
-/// The moderation queue: submissions of `status`, oldest first, each with `diff`
+/// The moderation queue: a page of the submissions of `status`, newest first, each with `diff`
 /// (`before`: the published values of the fields the payload sets, or null for something
 /// new; `after`: the payload).
 ///
@@ -30,16 +30,23 @@ pub async fn queue(
     conn: &mut AsyncPgConnection,
     status: &str,
     limit: i64,
-) -> AppResult<Vec<Value>> {
+    offset: i64,
+) -> AppResult<(Vec<Value>, i64)> {
     let rows: Vec<JsonRow> = diesel::sql_query(format!(
         "SELECT {ITEM_JSON} AS value FROM submissions s
            LEFT JOIN users u ON u.id = s.submitter_id LEFT JOIN users r ON r.id = s.reviewed_by
-          WHERE s.status = $1 ORDER BY s.created_at, s.id LIMIT $2"
+          WHERE s.status = $1 ORDER BY s.created_at DESC, s.id DESC LIMIT $2 OFFSET $3"
     ))
     .bind::<Text, _>(status)
     .bind::<BigInt, _>(limit)
+    .bind::<BigInt, _>(offset)
     .load(conn)
     .await?;
+    let total: crate::auth::rows::IdRow =
+        diesel::sql_query("SELECT count(*) AS id FROM submissions WHERE status = $1")
+            .bind::<Text, _>(status)
+            .get_result(conn)
+            .await?;
     let mut items = Vec::with_capacity(rows.len());
     for row in rows {
         let mut item = row.value;
@@ -49,7 +56,7 @@ pub async fn queue(
         item["diff"] = json!({ "before": before, "after": after });
         items.push(item);
     }
-    Ok(items)
+    Ok((items, total.id))
 }
 
 async fn published_state(conn: &mut AsyncPgConnection, item: &Value) -> AppResult<Option<Value>> {

@@ -155,15 +155,13 @@ struct Pending {
     payload: Value,
     #[diesel(sql_type = Array<Text>)]
     source_urls: Vec<String>,
-    #[diesel(sql_type = Nullable<Text>)]
-    message: Option<String>,
     #[diesel(sql_type = Text)]
     status: String,
 }
 
 async fn lock(conn: &mut AsyncPgConnection, id: i64) -> AppResult<Pending> {
     let rows: Vec<Pending> = diesel::sql_query(
-        "SELECT id, kind, target_type, target_id, payload, source_urls, message, status
+        "SELECT id, kind, target_type, target_id, payload, source_urls, status
            FROM submissions WHERE id = $1 FOR UPDATE",
     )
     .bind::<BigInt, _>(id)
@@ -208,7 +206,9 @@ pub async fn approve(
                     author_id: Some(moderator_id),
                     submission_id: Some(pending.id),
                     reverts_id: None,
-                    reason: note.or(pending.message.clone()),
+                    // The submitter's message is for moderators only: the public reason is
+                    // the moderator's note, or nothing.
+                    reason: note,
                     needs_review: false,
                 },
             )

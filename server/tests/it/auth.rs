@@ -71,17 +71,35 @@ pub async fn db(app: &TestApp) -> tokio_postgres::Client {
     client
 }
 
-/// The token in the newest mail to `email`.
+/// The token in the newest mail with a token to `email`.
 pub async fn mailed_token(app: &TestApp, email: &str) -> String {
-    let row = db(app)
-        .await
-        .query_one(
-            "SELECT body FROM outbox WHERE to_address = $1 ORDER BY id DESC LIMIT 1",
-            &[&email],
-        )
-        .await
-        .unwrap();
-    let body: String = row.get(0);
+    mailed_link_token(app, email, "").await
+}
+
+/// The token of the newest link to `path` (`/reset-password`; empty: any) mailed to `email`,
+/// waiting for it a little: reset mail is written after the answer.
+pub async fn mailed_link_token(app: &TestApp, email: &str, path: &str) -> String {
+    let pattern = format!("%{path}?token=%");
+    let client = db(app).await;
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    let body: String = loop {
+        let row = client
+            .query_opt(
+                "SELECT body FROM outbox WHERE to_address = $1 AND body LIKE $2
+                  ORDER BY id DESC LIMIT 1",
+                &[&email, &pattern],
+            )
+            .await
+            .unwrap();
+        if let Some(row) = row {
+            break row.get(0);
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no mail with a token to {email}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
     body.split("token=")
         .nth(1)
         .unwrap()
@@ -171,16 +189,21 @@ async fn register_confirm_login_me_logout() {
         "mail in the account's language"
     );
 
-    // Login works before confirmation, but the account shows as unconfirmed.
-    let browser = login(&app, "ANA@example.org", PASSWORD).await;
-    let me = send(&app, "GET", "/api/v1/me", None, Some(&browser))
-        .await
-        .json();
-    assert_eq!(me["user"]["email_confirmed"], false);
-    assert_eq!(me["user"]["role"], "user");
-    assert_eq!(me["user"]["display_name"], "Ana");
-    assert_eq!(me["csrf_token"], browser.csrf.as_str());
-    assert_eq!(me["claims"], json!([]));
+    // The right password of an unconfirmed address does not sign in.
+    let early = send(
+        &app,
+        "POST",
+        "/api/v1/auth/login",
+        Some(json!({ "email": "ana@example.org", "password": PASSWORD })),
+        None,
+    )
+    .await;
+    assert!(
+        early.problem(StatusCode::FORBIDDEN)["detail"]
+            .as_str()
+            .unwrap()
+            .contains("Confirm your e-mail address")
+    );
 
     let token = mailed_token(&app, "ana@example.org").await;
     let confirmed = send(
@@ -201,10 +224,15 @@ async fn register_confirm_login_me_logout() {
     )
     .await;
     assert_eq!(again.problem(StatusCode::BAD_REQUEST)["field"], "token");
+    let browser = login(&app, "ANA@example.org", PASSWORD).await;
     let me = send(&app, "GET", "/api/v1/me", None, Some(&browser))
         .await
         .json();
     assert_eq!(me["user"]["email_confirmed"], true);
+    assert_eq!(me["user"]["role"], "user");
+    assert_eq!(me["user"]["display_name"], "Ana");
+    assert_eq!(me["csrf_token"], browser.csrf.as_str());
+    assert_eq!(me["claims"], json!([]));
 
     // Only a hash of the cookie is stored.
     let stored: String = db(&app)
@@ -314,6 +342,25 @@ async fn registration_does_not_tell_whether_an_address_has_an_account() {
     assert_eq!(subjects.len(), 2);
     assert!(subjects[1].contains("already exists"), "{subjects:?}");
     // The first password still holds.
+    let confirm_token = {
+        let row = client
+            .query_one(
+                "SELECT body FROM outbox WHERE subject LIKE '%confirm%' ORDER BY id LIMIT 1",
+                &[],
+            )
+            .await
+            .unwrap();
+        let body: String = row.get(0);
+        body.split("token=").nth(1).unwrap().trim().to_owned()
+    };
+    send(
+        &app,
+        "POST",
+        "/api/v1/auth/confirm",
+        Some(json!({ "token": confirm_token })),
+        None,
+    )
+    .await;
     login(&app, "b@example.org", PASSWORD).await;
 }
 
@@ -354,6 +401,9 @@ async fn registration_refuses_bad_input_naming_the_field() {
     let broken = app
         .request({
             let mut request = request("POST", "/api/v1/auth/register", None, None, [10, 0, 0, 1]);
+            request
+                .headers_mut()
+                .insert("content-type", "application/json".parse().unwrap());
             *request.body_mut() = Body::from("{not json");
             request
         })
@@ -584,6 +634,9 @@ async fn password_reset_sets_a_new_password_and_ends_sessions() {
     .await;
     assert_eq!(unknown.status, StatusCode::ACCEPTED);
     assert_eq!(unknown.body, known.body);
+    // The mail is written after the answer (the same time for both).
+    let token = mailed_link_token(&app, "f@example.org", "/reset-password").await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     let after: i64 = client
         .query_one("SELECT count(*) FROM outbox", &[])
         .await
@@ -591,7 +644,6 @@ async fn password_reset_sets_a_new_password_and_ends_sessions() {
         .get(0);
     assert_eq!(after, before + 1, "only the real account gets mail");
 
-    let token = mailed_token(&app, "f@example.org").await;
     let short = send(
         &app,
         "POST",

@@ -37,7 +37,8 @@ async fn a_panicking_handler_gives_a_500_problem_document() {
     async fn boom() -> &'static str {
         panic!("boom")
     }
-    let router = haven::app::with_middleware(Router::new().route("/boom", get(boom)), 1024);
+    let router =
+        haven::app::with_middleware(Router::new().route("/boom", get(boom)), &Config::default());
     let response = tower::ServiceExt::oneshot(
         router,
         axum::http::Request::get("/boom")
@@ -61,7 +62,10 @@ async fn oversized_bodies_are_refused() {
             "/echo",
             axum::routing::post(|body: String| async move { body }),
         ),
-        16,
+        &Config {
+            body_limit: 16,
+            ..Config::default()
+        },
     );
     let request = axum::http::Request::post("/echo")
         .header("content-type", "text/plain")
@@ -173,6 +177,7 @@ async fn closing_a_database_leaves_a_cluster_it_did_not_start_running() {
         database_replica_url: None,
         data_dir: root,
         pool_size: 1,
+        statement_timeout: 15,
     };
     let guest = db::Database::open(&args).await.unwrap();
     guest.close();

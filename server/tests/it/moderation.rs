@@ -183,7 +183,9 @@ async fn approval_publishes_exactly_what_was_submitted() {
     assert_eq!(revision["action"], "create");
     assert_eq!(revision["author"], "mod");
     assert_eq!(revision["submission"], reference.as_str());
-    assert_eq!(revision["reason"], "Our council declared it last week.");
+    // The submitter's message was for the moderators, not the public history.
+    assert_eq!(revision["reason"], serde_json::Value::Null);
+    assert!(!history.to_string().contains("Our council declared it"));
     assert_eq!(revision["after"]["name"], name);
     assert!(history["last_changed_at"].is_string());
 }
@@ -487,7 +489,7 @@ async fn a_town_not_listed_registers_itself_through_a_verified_editor() {
     )
     .await
     .problem(StatusCode::UNAUTHORIZED);
-    // An unconfirmed account may not claim.
+    // An unconfirmed account may not even sign in (so it cannot claim).
     send(
         &app,
         "POST",
@@ -496,13 +498,12 @@ async fn a_town_not_listed_registers_itself_through_a_verified_editor() {
         None,
     )
     .await;
-    let unconfirmed = crate::auth::login(&app, "late@example.org", crate::auth::PASSWORD).await;
     send(
         &app,
         "POST",
-        "/api/v1/editors/claims",
-        Some(json!({ "place_id": dinslaken })),
-        Some(&unconfirmed),
+        "/api/v1/auth/login",
+        Some(json!({ "email": "late@example.org", "password": crate::auth::PASSWORD })),
+        None,
     )
     .await
     .problem(StatusCode::FORBIDDEN);
