@@ -50,6 +50,20 @@ describe('parsing recorded answers', () => {
     expect(cityCategory(city)).toBe('safe_harbour');
   });
 
+  it('reads the freshness of a city: profile, as-of dates, needs checking and demand evidence', () => {
+    const city = parseCity(koeln);
+    expect(city.profile).toContain('Safe Harbour');
+    expect(city.summary).toBeNull();
+    expect(city.summarySources).toEqual([]);
+    expect(city.memberships[0]).toMatchObject({ asOf: '2019-02-14', needsChecking: true });
+    expect(city.demands[0]?.needsChecking).toBe(true);
+    expect(city.demands[0]?.evidence[0]).toMatchObject({ status: 'fulfilled', asOf: '2019-02-14' });
+    expect(city.demands[7]).toMatchObject({ needsChecking: false, evidence: [] });
+    expect(() => parseCity({ ...koeln, properties: { ...koeln.properties, demands: [{ key: 'k', evidence: [{ status: 'decided' }] }] } })).toThrow('$.properties.demands[0].evidence[0].source_url');
+    const practice = parsePractice(gdansk);
+    expect(practice).toMatchObject({ statusAsOf: '2019-05', needsChecking: true, singleSource: true });
+  });
+
   it('reads practices with their content languages', () => {
     const page = parsePracticePage(practicePage);
     expect(page.items.length).toBeGreaterThan(0);

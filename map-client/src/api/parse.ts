@@ -10,6 +10,7 @@ import type {
   CityDetail,
   CitySummary,
   Demand,
+  DemandEvidence,
   LocalisedText,
   Membership,
   Network,
@@ -189,7 +190,14 @@ function membership(value: Json, path: string): Membership {
     until: optString(m, 'until', path),
     evidenceUrl: optString(m, 'evidence_url', path),
     verifiedOn: optString(m, 'verified_on', path),
+    asOf: optString(m, 'as_of', path),
+    needsChecking: optBoolean(m, 'needs_checking', path) ?? false,
   };
+}
+
+function demandEvidence(value: Json, path: string): DemandEvidence {
+  const e = object(value, path);
+  return { status: string(e, 'status', path), asOf: optString(e, 'as_of', path), sourceUrl: string(e, 'source_url', path) };
 }
 
 function demand(value: Json, path: string): Demand {
@@ -202,6 +210,8 @@ function demand(value: Json, path: string): Demand {
     fulfilled: optBoolean(d, 'fulfilled', path),
     asOf: optString(d, 'as_of', path),
     evidenceUrl: optString(d, 'evidence_url', path),
+    needsChecking: optBoolean(d, 'needs_checking', path) ?? false,
+    evidence: optList(d, 'evidence', path, demandEvidence),
   };
 }
 
@@ -223,6 +233,9 @@ function practiceSummary(value: Json, path: string): PracticeSummary {
     country: optString(p, 'country', at) ?? '',
     policyAreas: strings(p, 'policy_areas', at),
     status: optString(p, 'status', at),
+    statusAsOf: optString(p, 'status_as_of', at),
+    needsChecking: optBoolean(p, 'needs_checking', at) ?? false,
+    singleSource: optBoolean(p, 'single_source', at) ?? false,
     started: optNumber(p, 'started', at),
     ended: optNumber(p, 'ended', at),
     organisation: optString(p, 'organisation', at),
@@ -289,8 +302,12 @@ export function parseCity(value: Json): CityDetail {
   const summary = citySummary(value, '$');
   const p = object(object(value, '$').properties, '$.properties');
   const at = '$.properties';
+  const profile = optString(p, 'profile', at);
   return {
     ...summary,
+    profile: profile === '' ? null : profile,
+    summary: localised(p, 'summary', at),
+    summarySources: strings(p, 'summary_sources', at),
     officialName: optString(p, 'official_name', at),
     district: isObject(p.district) ? optString(p.district, 'name', `${at}.district`) : optString(p, 'district', at),
     website: optString(p, 'website', at),

@@ -72,6 +72,17 @@ export interface Membership {
   readonly until: string | null;
   readonly evidenceUrl: string | null;
   readonly verifiedOn: string | null;
+  /** The newest date a source confirmed it (`verifiedOn`, else `since`). */
+  readonly asOf: string | null;
+  /** No date, or the newest source is older than two years. */
+  readonly needsChecking: boolean;
+}
+
+/** What one cited source says about a demand: `decided`, `fulfilled` or `not_decided`. */
+export interface DemandEvidence {
+  readonly status: string;
+  readonly asOf: string | null;
+  readonly sourceUrl: string;
 }
 
 /** One of Seebrücke's eight demands for a city; `null` means unknown. */
@@ -83,6 +94,10 @@ export interface Demand {
   readonly fulfilled: boolean | null;
   readonly asOf: string | null;
   readonly evidenceUrl: string | null;
+  /** A value is recorded, but it is undecided or its newest source is older than two years. */
+  readonly needsChecking: boolean;
+  /** Every source on the demand, newest first (the newest decides the value). */
+  readonly evidence: readonly DemandEvidence[];
 }
 
 export interface PracticeRef {
@@ -92,6 +107,11 @@ export interface PracticeRef {
 }
 
 export interface CityDetail extends CitySummary {
+  /** A short profile composed by Haven from the city's data, in the interface language. */
+  readonly profile: string | null;
+  /** A featured profile written by Haven from sourced facts, with those sources. */
+  readonly summary: LocalisedText | null;
+  readonly summarySources: readonly string[];
   readonly officialName: string | null;
   readonly district: string | null;
   readonly website: string | null;
@@ -110,6 +130,12 @@ export interface PracticeSummary {
   readonly country: string;
   readonly policyAreas: readonly string[];
   readonly status: string | null;
+  /** The date of the newest fact that confirms `status`. */
+  readonly statusAsOf: string | null;
+  /** Status unknown, or no dated source from the last two years. */
+  readonly needsChecking: boolean;
+  /** All its facts rest on one source. */
+  readonly singleSource: boolean;
   readonly started: number | null;
   readonly ended: number | null;
   readonly organisation: string | null;

@@ -1,6 +1,8 @@
 /**
- * A city's panel: where it is, its network memberships with dates and evidence, the eight
- * Safe Harbour demands (decided / fulfilled / unknown, as of), and its practices.
+ * A city's panel: its profile, where it is, its network memberships with dates and evidence,
+ * the eight Safe Harbour demands (decided / fulfilled / unknown, as of, read by Haven from
+ * council decisions and membership reports), and its practices. Facts whose status is unknown
+ * or whose newest source is older than two years carry a "needs checking" mark.
  */
 
 import { type CityDetail, type Demand, type PolicyArea, cityCategory } from '../api/types';
@@ -9,6 +11,7 @@ import type { MessageKey } from '../i18n';
 import { countryName, datePrecision, formatDate, formatNumber, formatShortDate } from '../i18n/format';
 import { CATEGORY_COLORS } from '../map/layers';
 import { type Child, externalLink, h } from '../ui/dom';
+import { contentBlock } from './content';
 import { citablePageLink, fact, permalink } from './detail';
 
 export interface CityPanelContext {
@@ -27,10 +30,20 @@ const MEMBERSHIP_STATUSES: readonly string[] = ['declared', 'member', 'founding_
  * "geprüft am 14. Juli 2020" but "geprüft im Juli 2020": a phrase with a date says it as the
  * language does for a day, a month or a year (`{key}`, `{key}Month`, `{key}Year`).
  */
-export function datePhrase(t: Translate, key: 'city.verified' | 'practice.accessed', value: string, lang: Language): string {
+export function datePhrase(t: Translate, key: 'city.verified' | 'practice.accessed' | 'fresh.asOf', value: string, lang: Language): string {
   const precision = datePrecision(value);
   const chosen: MessageKey = precision === 'day' ? key : precision === 'month' ? `${key}Month` : `${key}Year`;
   return t(chosen, { date: formatDate(value, lang) });
+}
+
+/** The "needs checking" mark beside a date. */
+export function checkMark(t: Translate): HTMLElement {
+  return h('span', { class: 'check' }, t('fresh.needsChecking'));
+}
+
+/** What the mark means, shown once per section that has one. */
+export function checkNote(t: Translate): HTMLElement {
+  return h('p', { class: 'note check-note' }, t('fresh.explain'));
 }
 
 function answer(t: Translate, value: boolean | null): HTMLElement {
@@ -62,7 +75,7 @@ function demandsTable(context: CityPanelContext, demands: readonly Demand[]): HT
           h('th', { scope: 'row' }, d.evidenceUrl ? externalLink(d.evidenceUrl, d.label) : d.label),
           h('td', {}, answer(t, d.decided)),
           h('td', {}, answer(t, d.fulfilled)),
-          h('td', { class: 'as-of' }, d.asOf ? formatShortDate(d.asOf, lang) : '–'),
+          h('td', { class: 'as-of' }, d.asOf ? formatShortDate(d.asOf, lang) : '–', d.needsChecking ? checkMark(t) : null),
         ),
       ),
     ),
@@ -88,7 +101,9 @@ export function cityBody(context: CityPanelContext, city: CityDetail): Child[] {
       h('strong', {}, m.networkName),
       details === '' ? null : h('span', { class: 'membership-details' }, ` — ${details}`),
       m.evidenceUrl ? h('span', {}, ' (', externalLink(m.evidenceUrl, t('city.evidence')), ')') : null,
-      m.verifiedOn ? h('span', { class: 'muted' }, ` ${datePhrase(t, 'city.verified', m.verifiedOn, lang)}`) : null,
+      m.asOf ? h('span', { class: 'muted as-of' }, ` · ${datePhrase(t, 'fresh.asOf', m.asOf, lang)}`) : null,
+      m.needsChecking ? ' ' : null,
+      m.needsChecking ? checkMark(t) : null,
     );
   });
   const areaLabel = (slug: string): string => context.areas.find((a) => a.slug === slug)?.label ?? slug;
@@ -101,7 +116,17 @@ export function cityBody(context: CityPanelContext, city: CityDetail): Child[] {
     });
     return h('li', {}, link, p.policyAreas.length > 0 ? h('span', { class: 'muted' }, ` — ${p.policyAreas.map(areaLabel).join(', ')}`) : null);
   });
+  const featured = city.summary
+    ? [
+        h('h3', {}, t('city.featured')),
+        ...contentBlock(t, lang, city.summary, null),
+        city.summarySources.length > 0 ? h('p', { class: 'muted' }, t('city.featuredSources')) : null,
+        city.summarySources.length > 0 ? h('ul', { class: 'sources summary-sources' }, ...city.summarySources.map((url) => h('li', {}, externalLink(url, url.replace(/^https?:\/\//, ''))))) : null,
+      ]
+    : [];
   return [
+    city.profile ? h('p', { class: 'profile' }, city.profile) : null,
+    ...featured,
     h('p', { class: 'category' }, h('span', { class: 'dot', style: `background:${CATEGORY_COLORS[category]}`, 'aria-hidden': 'true' }), t(`category.${category}`)),
     h(
       'dl',
@@ -113,8 +138,11 @@ export function cityBody(context: CityPanelContext, city: CityDetail): Child[] {
     ),
     h('h3', {}, t('city.networks')),
     memberships.length > 0 ? h('ul', { class: 'memberships' }, ...memberships) : h('p', {}, t('city.noNetworks')),
+    city.memberships.some((m) => m.needsChecking) ? checkNote(t) : null,
     h('h3', {}, t('city.demands')),
+    h('p', { class: 'note demands-note' }, t('city.demandsProvenance')),
     demandsTable(context, city.demands),
+    city.demands.some((d) => d.needsChecking) ? checkNote(t) : null,
     h('h3', {}, t('city.practices')),
     practices.length > 0 ? h('ul', { class: 'practices' }, ...practices) : h('p', {}, t('city.noPractices')),
     city.updatedAt ? h('p', { class: 'muted' }, t('panel.updated', { date: formatDate(city.updatedAt, lang) })) : null,

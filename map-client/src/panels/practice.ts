@@ -1,13 +1,15 @@
 /**
  * A practice's panel: summary (and description), policy areas, organisation, years,
- * status, contact and the sources with the date they were accessed.
+ * status with the date of the newest fact confirming it (marked "needs checking" when unknown
+ * or older than two years), contact, how well it is sourced, and the sources with the date
+ * they were accessed.
  */
 
 import type { PolicyArea, PracticeDetail } from '../api/types';
 import type { Language, MessageKey, Translate } from '../i18n';
 import { formatDate } from '../i18n/format';
 import { type Child, externalLink, h, safeUrl } from '../ui/dom';
-import { datePhrase } from './city';
+import { checkMark, checkNote, datePhrase } from './city';
 import { contentBlock } from './content';
 import { citablePageLink, fact, permalink } from './detail';
 
@@ -26,6 +28,27 @@ function statusText(t: Translate, status: string | null): string | null {
   if (status === null) return null;
   const known = STATUSES.find((s) => s === status);
   return known ? t(`practice.status.${known}` as MessageKey) : status;
+}
+
+/** "active · as of May 2019", with the mark when it needs checking. */
+function status(context: PracticePanelContext, practice: PracticeDetail): HTMLElement | null {
+  const { t, lang } = context;
+  const text = statusText(t, practice.status);
+  if (text === null) return null;
+  return h(
+    'span',
+    { class: 'practice-status' },
+    text,
+    practice.statusAsOf ? h('span', { class: 'muted as-of' }, ` · ${datePhrase(t, 'fresh.asOf', practice.statusAsOf, lang)}`) : null,
+    practice.needsChecking ? ' ' : null,
+    practice.needsChecking ? checkMark(t) : null,
+  );
+}
+
+/** How well the practice is sourced: one source, secondary sources. */
+function reliability(t: Translate, practice: PracticeDetail): HTMLElement | null {
+  const notes = [practice.singleSource ? t('practice.singleSource') : null, practice.confidence === 'medium' ? t('practice.confidenceMedium') : null].filter((x): x is string => x !== null);
+  return notes.length > 0 ? h('p', { class: 'note reliability' }, notes.join(' ')) : null;
 }
 
 function years(t: Translate, practice: PracticeDetail): string | null {
@@ -63,14 +86,16 @@ export function practiceBody(context: PracticePanelContext, practice: PracticeDe
       ...fact(t('practice.city'), cityLink),
       ...fact(t('practice.organisation'), practice.organisation),
       ...fact(t('practice.years'), years(t, practice)),
-      ...fact(t('practice.status'), statusText(t, practice.status)),
+      ...fact(t('practice.status'), status(context, practice)),
       ...fact(t('practice.areas'), practice.policyAreas.map(areaLabel).join(', ')),
       ...fact(t('practice.contact'), contact(practice.contact)),
     ),
+    practice.needsChecking ? checkNote(t) : null,
     ...(practice.summary ? [h('h3', {}, t('practice.summary')), ...contentBlock(t, lang, practice.summary, practice.originalLang)] : []),
     ...(practice.body ? [h('h3', {}, t('practice.description')), ...contentBlock(t, lang, practice.body, practice.originalLang)] : []),
     ...(practice.transferability ? [h('h3', {}, t('practice.transferability')), h('p', {}, practice.transferability)] : []),
     h('h3', {}, t('practice.sources')),
+    reliability(t, practice),
     h(
       'ul',
       { class: 'sources' },
