@@ -20,6 +20,7 @@ pub mod openapi;
 pub mod places;
 pub mod policy_areas;
 pub mod practices;
+pub mod rechecks;
 pub mod revisions;
 pub mod search;
 pub mod style;
@@ -101,6 +102,10 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(moderation::revisions_to_review))
         .routes(routes!(moderation::mark_reviewed))
         .routes(routes!(moderation::revert))
+        .routes(routes!(rechecks::queue))
+        .routes(routes!(rechecks::membership))
+        .routes(routes!(rechecks::demand))
+        .routes(routes!(rechecks::practice))
         .routes(routes!(city_edits::update_city))
         .routes(routes!(city_edits::create_practice))
         .routes(routes!(revisions::of_city))

@@ -43,7 +43,7 @@ pub struct ClaimQuery {
 }
 
 /// The page asked for, `(limit, offset)`: 1 to 1000 items (default 100) after `offset` ≥ 0.
-fn page(limit: Option<i64>, offset: Option<i64>) -> AppResult<(i64, i64)> {
+pub(crate) fn page(limit: Option<i64>, offset: Option<i64>) -> AppResult<(i64, i64)> {
     let limit = limit.unwrap_or(100);
     if !(1..=1000).contains(&limit) {
         return Err(bad_request("limit", "must be between 1 and 1000"));
@@ -56,7 +56,7 @@ fn page(limit: Option<i64>, offset: Option<i64>) -> AppResult<(i64, i64)> {
 }
 
 /// `{<key>: items, total, next_offset}` of a page (`next_offset` null on the last page).
-fn paged(key: &str, items: Vec<Value>, total: i64, offset: i64) -> Value {
+pub(crate) fn paged(key: &str, items: Vec<Value>, total: i64, offset: i64) -> Value {
     let next = offset + i64::try_from(items.len()).unwrap_or(i64::MAX);
     json!({ key: items, "total": total, "next_offset": (next < total).then_some(next) })
 }

@@ -96,6 +96,24 @@ names!(PracticeStatus {
     Unknown => "unknown",
 });
 
+/// What a cited source says about one of Seebrücke's demands (`demand_evidence.status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DemandStanding {
+    /// Decided by the council.
+    Decided,
+    /// Decided and fulfilled in practice.
+    Fulfilled,
+    /// The council decided against it, or has not decided it.
+    NotDecided,
+}
+
+names!(DemandStanding {
+    Decided => "decided",
+    Fulfilled => "fulfilled",
+    NotDecided => "not_decided",
+});
+
 /// Where a submission is in review.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

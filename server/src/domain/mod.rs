@@ -19,8 +19,8 @@ pub mod text;
 pub use contact::{Email, WebUrl};
 pub use date::{Day, PartialDate};
 pub use kinds::{
-    CityKind, ClaimStatus, DemandKey, Lang, LangCode, MembershipStatus, PracticeStatus,
-    SubmissionStatus,
+    CityKind, ClaimStatus, DemandKey, DemandStanding, Lang, LangCode, MembershipStatus,
+    PracticeStatus, SubmissionStatus,
 };
 pub use place::{CountryCode, Latitude, Longitude, WikidataId, Year};
 pub use slug::{NetworkSlug, PolicyAreaSlug, Reference, Slug};

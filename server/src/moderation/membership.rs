@@ -32,7 +32,7 @@ pub async fn snapshot(conn: &mut AsyncPgConnection, id: i64) -> AppResult<Option
     let rows: Vec<JsonRow> = diesel::sql_query(
         "SELECT jsonb_build_object('city', c.slug, 'network', n.slug, 'status', m.status, 'role', m.role,
                 'since', m.since, 'until', m.until, 'evidence_url', m.evidence_url, 'note', m.note,
-                'published', m.published) AS value
+                'verified_on', m.verified_on, 'published', m.published) AS value
            FROM memberships m JOIN cities c ON c.id = m.city_id JOIN networks n ON n.id = m.network_id
           WHERE m.id = $1",
     )
@@ -42,19 +42,24 @@ pub async fn snapshot(conn: &mut AsyncPgConnection, id: i64) -> AppResult<Option
     Ok(first(rows))
 }
 
-/// Writes a membership state (creating the row when the pair has none); returns its id.
+/// Writes a membership state (creating the row when the pair has none); returns its id. A
+/// state without `verified_on` (a proposal, a revision recorded before re-checks) keeps the
+/// date a source last confirmed the membership.
 ///
 /// # Errors
 /// 422/409 when the database refuses.
 pub async fn write(conn: &mut AsyncPgConnection, state: &Value) -> AppResult<i64> {
     let row: IdRow = diesel::sql_query(
-        "INSERT INTO memberships (city_id, network_id, status, role, since, until, evidence_url, note, published)
+        "INSERT INTO memberships (city_id, network_id, status, role, since, until, evidence_url, note,
+                                  verified_on, published)
          VALUES ((SELECT id FROM cities WHERE slug = $1->>'city'), (SELECT id FROM networks WHERE slug = $1->>'network'),
                  $1->>'status', $1->>'role', $1->>'since', $1->>'until', $1->>'evidence_url', $1->>'note',
-                 coalesce(($1->>'published')::boolean, true))
+                 $1->>'verified_on', coalesce(($1->>'published')::boolean, true))
          ON CONFLICT (city_id, network_id) DO UPDATE SET status = EXCLUDED.status, role = EXCLUDED.role,
                 since = EXCLUDED.since, until = EXCLUDED.until, evidence_url = EXCLUDED.evidence_url,
-                note = EXCLUDED.note, published = EXCLUDED.published
+                note = EXCLUDED.note, published = EXCLUDED.published,
+                verified_on = CASE WHEN $1 ? 'verified_on' THEN EXCLUDED.verified_on
+                                   ELSE memberships.verified_on END
          RETURNING id",
     )
     .bind::<Jsonb, _>(state)

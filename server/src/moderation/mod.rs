@@ -16,6 +16,7 @@ pub mod payload;
 pub mod practice;
 pub mod proposal;
 pub mod queue;
+pub mod recheck;
 pub mod revision;
 pub mod slug;
 pub mod submission;

@@ -18,7 +18,7 @@ pub async fn snapshot(conn: &mut AsyncPgConnection, id: i64) -> AppResult<Option
         "SELECT jsonb_build_object('slug', p.slug, 'city', c.slug, 'original_lang', p.original_lang,
                 'title', p.title, 'summary', p.summary, 'body', p.body, 'transferability', p.transferability,
                 'organisation', p.organisation, 'started', p.started, 'ended', p.ended, 'status', p.status,
-                'contact', p.contact, 'lon', ST_X(p.geom), 'lat', ST_Y(p.geom), 'published', p.published,
+                'status_as_of', p.status_as_of, 'contact', p.contact, 'lon', ST_X(p.geom), 'lat', ST_Y(p.geom), 'published', p.published,
                 'policy_areas', coalesce((SELECT jsonb_agg(policy_area ORDER BY policy_area)
                                             FROM practice_policy_areas WHERE practice_id = p.id), '[]'),
                 'sources', coalesce((SELECT jsonb_agg(jsonb_build_object('url', url, 'title', title,
@@ -109,7 +109,8 @@ pub async fn create(
     Ok(row.id)
 }
 
-/// Writes a snapshot to the practice; `before` tells whether areas and sources changed.
+/// Writes a snapshot to the practice; `before` tells whether areas and sources changed. A
+/// snapshot without `status_as_of` (one recorded before it existed) keeps the current date.
 ///
 /// # Errors
 /// 422/409 when the database refuses.
@@ -126,6 +127,7 @@ pub async fn write(
                 organisation = $1->>'organisation', contact = $1->>'contact',
                 started = ($1->>'started')::smallint, ended = ($1->>'ended')::smallint,
                 status = coalesce($1->>'status', 'unknown'),
+                status_as_of = CASE WHEN $1 ? 'status_as_of' THEN $1->>'status_as_of' ELSE status_as_of END,
                 geom = CASE WHEN $1->>'lon' IS NULL OR $1->>'lat' IS NULL THEN NULL
                             ELSE ST_SetSRID(ST_MakePoint(($1->>'lon')::float8, ($1->>'lat')::float8), 4326) END,
                 published = coalesce(($1->>'published')::boolean, true)

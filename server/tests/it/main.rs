@@ -28,6 +28,7 @@ mod moderation;
 mod moderation_limits;
 mod ogc;
 mod pages;
+mod rechecks;
 mod scale_out;
 mod search;
 mod sessions;

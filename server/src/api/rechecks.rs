@@ -1,0 +1,214 @@
+//! `/api/v1/moderation/rechecks` (moderators only): what needs checking again (status
+//! unknown, or the newest source older than two years) and the re-checks that record newer
+//! evidence, one route per kind of fact.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use serde::Deserialize;
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::api::extract::{JsonBody, QueryOf, in_path, slug_or_404};
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::domain::{
+    DemandKey, DemandStanding, Lang, MembershipStatus, Multiline, PartialDate, PracticeStatus,
+    WebUrl,
+};
+use crate::error::AppResult;
+use crate::moderation::recheck::{self, Evidence, Rechecked};
+
+/// Which page of the re-check queue, in which language.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct RecheckQuery {
+    /// Language of network names, demand labels and practice titles (default `en`).
+    pub lang: Option<Lang>,
+    /// Items per page, 1 to 1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
+    pub limit: Option<i64>,
+    /// Items to skip; `next_offset` of the previous page (default 0).
+    #[param(minimum = 0)]
+    pub offset: Option<i64>,
+}
+
+/// `GET /api/v1/moderation/rechecks?lang=&limit=100&offset=0` → `{rechecks, total,
+/// next_offset}`.
+#[utoipa::path(get, path = "/api/v1/moderation/rechecks", tag = "moderation",
+    security(("session" = [])),
+    params(RecheckQuery),
+    responses(
+        (status = 200, description = "`{rechecks: [...], total, next_offset}`: memberships, demand statuses \
+            and practices that need checking, the most recently stale first, then the undated. Each has \
+            `kind` (membership, demand, practice), `city`, its `network`, `demand` or `practice`, `status`, \
+            `as_of`, `source_url` (the newest source), `reason` (status_unknown, undated, \
+            older_than_two_years) and `recheck`, the path to post newer evidence to", body = Object),
+        (status = 400, description = "Bad `lang`, `limit` or `offset`"),
+        crate::error::NoSession,
+        (status = 403, description = "Not a moderator"),
+    ))]
+pub async fn queue(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    QueryOf(query): QueryOf<RecheckQuery>,
+) -> AppResult<Json<Value>> {
+    session.user.require_moderator()?;
+    let (limit, offset) = super::moderation::page(query.limit, query.offset)?;
+    let mut conn = state.db_write().await?;
+    let lang = query.lang.unwrap_or_default();
+    let (items, total) = recheck::queue(&mut conn, lang, limit, offset).await?;
+    Ok(Json(super::moderation::paged(
+        "rechecks", items, total, offset,
+    )))
+}
+
+/// Newer evidence on a membership.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MembershipRecheck {
+    /// Where the city stands in the network, as the source says.
+    pub status: MembershipStatus,
+    /// The date of the source (not in the future, not older than the published one).
+    pub as_of: PartialDate,
+    /// The source.
+    pub source_url: WebUrl,
+    /// Why, for the history (1 to 2000 characters).
+    #[serde(default)]
+    pub note: Option<Multiline<2000>>,
+}
+
+/// Newer evidence on a demand.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DemandRecheck {
+    /// What the source says: decided, fulfilled or not_decided.
+    pub status: DemandStanding,
+    /// The date of the source (not in the future, not older than the published one).
+    pub as_of: PartialDate,
+    /// The source: a council decision, minutes, a membership report.
+    pub source_url: WebUrl,
+    /// Why, for the history (1 to 2000 characters).
+    #[serde(default)]
+    pub note: Option<Multiline<2000>>,
+}
+
+/// Newer evidence on a practice's status.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PracticeRecheck {
+    /// Whether the practice runs, as the source says.
+    pub status: PracticeStatus,
+    /// The date of the source (not in the future, not older than the published one).
+    pub as_of: PartialDate,
+    /// The source; added to the practice's sources.
+    pub source_url: WebUrl,
+    /// Why, for the history (1 to 2000 characters).
+    #[serde(default)]
+    pub note: Option<Multiline<2000>>,
+}
+
+/// `POST /api/v1/moderation/rechecks/memberships/{id}` → `{revision_id, state}`.
+#[utoipa::path(post, path = "/api/v1/moderation/rechecks/memberships/{id}", tag = "moderation",
+    request_body = MembershipRecheck,
+    security(("session" = [], "csrf" = [])),
+    params(("id" = i64, Path, description = "The membership's id (`id` of the queue item)"),
+           ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
+    responses(
+        (status = 200, description = "Recorded: the revision and the membership as published now", body = Rechecked),
+        (status = 400, description = "Malformed JSON, or a missing or unknown field (named in `field`)"),
+        crate::error::NoSession,
+        (status = 403, description = "Not a moderator, a missing `X-CSRF-Token` or a foreign `Origin`"),
+        (status = 404, description = "No such membership"),
+        (status = 409, description = "Newer evidence is published (`field`: as_of)"),
+        (status = 422, description = "A bad value (named in `field`), or `as_of` in the future"),
+    ))]
+pub async fn membership(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    Path(id): Path<i64>,
+    JsonBody(body): JsonBody<MembershipRecheck>,
+) -> AppResult<Json<Rechecked>> {
+    session.user.require_moderator()?;
+    let evidence = Evidence {
+        status: body.status,
+        as_of: body.as_of,
+        source_url: body.source_url,
+        note: body.note,
+        moderator_id: session.user.id,
+    };
+    let mut conn = state.db_write().await?;
+    Ok(Json(recheck::membership(&mut conn, id, evidence).await?))
+}
+
+/// `POST /api/v1/moderation/rechecks/demands/{city}/{demand}` → `{revision_id, state}`.
+#[utoipa::path(post, path = "/api/v1/moderation/rechecks/demands/{city}/{demand}", tag = "moderation",
+    request_body = DemandRecheck,
+    security(("session" = [], "csrf" = [])),
+    params(("city" = String, Path, description = "The city's slug"),
+           ("demand" = String, Path, description = "The demand's key"),
+           ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
+    responses(
+        (status = 200, description = "Recorded: the revision and the demand status as published now", body = Rechecked),
+        (status = 400, description = "Malformed JSON, a missing or unknown field, or a bad `demand` key (named in `field`)"),
+        crate::error::NoSession,
+        (status = 403, description = "Not a moderator, a missing `X-CSRF-Token` or a foreign `Origin`"),
+        (status = 404, description = "No such city, or it has no status on the demand"),
+        (status = 409, description = "Newer evidence is published (`field`: as_of)"),
+        (status = 422, description = "A bad value (named in `field`), or `as_of` in the future"),
+    ))]
+pub async fn demand(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    Path((city, demand)): Path<(String, String)>,
+    JsonBody(body): JsonBody<DemandRecheck>,
+) -> AppResult<Json<Rechecked>> {
+    session.user.require_moderator()?;
+    let city = slug_or_404("city", &city, "city")?;
+    let demand: DemandKey = in_path("demand", &demand)?;
+    let evidence = Evidence {
+        status: body.status,
+        as_of: body.as_of,
+        source_url: body.source_url,
+        note: body.note,
+        moderator_id: session.user.id,
+    };
+    let mut conn = state.db_write().await?;
+    Ok(Json(
+        recheck::demand(&mut conn, &city, &demand, evidence).await?,
+    ))
+}
+
+/// `POST /api/v1/moderation/rechecks/practices/{slug}` → `{revision_id, state}`.
+#[utoipa::path(post, path = "/api/v1/moderation/rechecks/practices/{slug}", tag = "moderation",
+    request_body = PracticeRecheck,
+    security(("session" = [], "csrf" = [])),
+    params(("slug" = String, Path, description = "The practice's slug"),
+           ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
+    responses(
+        (status = 200, description = "Recorded: the revision and the practice as published now", body = Rechecked),
+        (status = 400, description = "Malformed JSON, or a missing or unknown field (named in `field`)"),
+        crate::error::NoSession,
+        (status = 403, description = "Not a moderator, a missing `X-CSRF-Token` or a foreign `Origin`"),
+        (status = 404, description = "No such practice"),
+        (status = 409, description = "Newer evidence is published (`field`: as_of)"),
+        (status = 422, description = "A bad value (named in `field`), or `as_of` in the future"),
+    ))]
+pub async fn practice(
+    State(state): State<AppState>,
+    CurrentUser(session): CurrentUser,
+    Path(slug): Path<String>,
+    JsonBody(body): JsonBody<PracticeRecheck>,
+) -> AppResult<Json<Rechecked>> {
+    session.user.require_moderator()?;
+    let slug = slug_or_404("slug", &slug, "practice")?;
+    let evidence = Evidence {
+        status: body.status,
+        as_of: body.as_of,
+        source_url: body.source_url,
+        note: body.note,
+        moderator_id: session.user.id,
+    };
+    let mut conn = state.db_write().await?;
+    Ok(Json(recheck::practice(&mut conn, &slug, evidence).await?))
+}
