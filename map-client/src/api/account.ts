@@ -197,6 +197,53 @@ export function parseQueued(value: unknown): QueuedSubmission {
   };
 }
 
+/** A fact that needs checking again, as the re-check queue lists it. */
+export interface Recheck {
+  readonly kind: 'membership' | 'demand' | 'practice';
+  readonly city: { readonly slug: string; readonly name: string };
+  /** The network's name, the demand's label or the practice's title. */
+  readonly subject: string;
+  readonly status: string | null;
+  readonly asOf: string | null;
+  readonly sourceUrl: string | null;
+  /** `status_unknown`, `undated` or `older_than_two_years`. */
+  readonly reason: string;
+  /** The API path that takes newer evidence. */
+  readonly recheck: string;
+}
+
+export interface RecheckPage {
+  readonly items: readonly Recheck[];
+  readonly total: number;
+  readonly nextOffset: number | null;
+}
+
+export function parseRecheck(value: unknown): Recheck {
+  const o = obj(value);
+  const rawKind = str(o, 'kind');
+  const kind = rawKind === 'membership' || rawKind === 'demand' ? rawKind : 'practice';
+  const subject = kind === 'membership' ? str(obj(o.network), 'name') : kind === 'demand' ? str(obj(o.demand), 'label') : str(obj(o.practice), 'title');
+  const city = obj(o.city);
+  return {
+    kind,
+    city: { slug: str(city, 'slug') ?? '', name: str(city, 'name') ?? '' },
+    subject: subject ?? '',
+    status: str(o, 'status'),
+    asOf: str(o, 'as_of'),
+    sourceUrl: str(o, 'source_url'),
+    reason: str(o, 'reason') ?? '',
+    recheck: str(o, 'recheck') ?? '',
+  };
+}
+
+/** New evidence on a fact: status, the date of the source, the source, and a note. */
+export interface RecheckEvidence {
+  readonly status: string;
+  readonly as_of: string;
+  readonly source_url: string;
+  readonly note?: string;
+}
+
 export interface SubmissionStatus {
   readonly reference: string;
   readonly kind: string;
@@ -369,5 +416,18 @@ export class AccountApi {
 
   async revert(id: number, reason: string): Promise<void> {
     await this.send('POST', `moderation/revisions/${String(id)}/revert`, reason === '' ? {} : { reason });
+  }
+
+  /** A page of facts to re-check, names in `lang`, the most recently stale first. */
+  async rechecks(lang: string, offset: number, limit = 20): Promise<RecheckPage> {
+    const page = obj(await this.send('GET', `moderation/rechecks?lang=${encodeURIComponent(lang)}&limit=${String(limit)}&offset=${String(offset)}`));
+    return { items: list(page, 'rechecks').map(parseRecheck), total: num(page, 'total') ?? 0, nextOffset: num(page, 'next_offset') };
+  }
+
+  /** Records newer evidence on a queued fact; resolves to the revision's id. */
+  async recheck(item: Recheck, evidence: RecheckEvidence): Promise<number | null> {
+    // The queue gives the absolute API path; requests go relative to the API base.
+    const path = item.recheck.replace(/^\/api\/v1\//, '');
+    return num(obj(await this.send('POST', path, evidence)), 'revision_id');
   }
 }

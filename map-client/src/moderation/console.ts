@@ -1,10 +1,13 @@
 /**
  * The moderator console: pending submissions with the published state beside what was
  * proposed (approve, or reject with a reason the submitter sees), editor claims to verify
- * or withdraw, and revisions editors published that await a look (mark reviewed or revert).
+ * or withdraw, revisions editors published that await a look (mark reviewed or revert), and
+ * the facts to re-check (status unknown or newest source older than two years), where newer
+ * evidence is recorded.
  */
 
-import { type Claim, type QueuedSubmission, type Revision, isModerator } from '../api/account';
+import { type Claim, type QueuedSubmission, type Recheck, type Revision, isModerator } from '../api/account';
+import type { MessageKey } from '../i18n';
 import { formatDate } from '../i18n/format';
 import { externalLink, h } from '../ui/dom';
 import { Form, apiFieldError } from '../ui/form';
@@ -137,6 +140,106 @@ function revisionCard(context: ViewContext, revision: Revision, reload: () => vo
   );
 }
 
+/** The statuses a source can state for each kind of fact, with their labels' keys. */
+const RECHECK_STATUSES: Readonly<Record<Recheck['kind'], readonly (readonly [string, MessageKey])[]>> = {
+  membership: [
+    ['member', 'membership.member'],
+    ['founding_member', 'membership.founding_member'],
+    ['declared', 'membership.declared'],
+    ['left', 'membership.left'],
+  ],
+  demand: [
+    ['decided', 'demandStatus.decided'],
+    ['fulfilled', 'demandStatus.fulfilled'],
+    ['not_decided', 'demandStatus.not_decided'],
+  ],
+  practice: [
+    ['active', 'practice.status.active'],
+    ['planned', 'practice.status.planned'],
+    ['ended', 'practice.status.ended'],
+    ['unknown', 'practice.status.unknown'],
+  ],
+};
+
+function statusLabel(context: ViewContext, item: Recheck): string {
+  const known = RECHECK_STATUSES[item.kind].find(([value]) => value === item.status);
+  if (known) return context.t(known[1]);
+  return item.status === 'unknown' ? context.t('demandStatus.unknown') : (item.status ?? '–');
+}
+
+function recheckCard(context: ViewContext, item: Recheck, done: (revision: number | null) => void): HTMLElement {
+  const { t, lang } = context;
+  const form = new Form(t, `recheck-${item.kind}-${item.recheck}`);
+  const statuses = RECHECK_STATUSES[item.kind];
+  form.field({ name: 'status', label: t('recheck.status'), type: 'select', options: statuses.map(([value, key]) => [value, t(key)] as const), value: statuses.some(([value]) => value === item.status) ? (item.status ?? '') : (statuses[0]?.[0] ?? '') });
+  form.field({ name: 'as_of', label: t('recheck.asOf'), hint: t('recheck.asOfHint'), required: true });
+  form.field({ name: 'source_url', label: t('recheck.sourceUrl'), type: 'url', required: true });
+  form.field({ name: 'note', label: t('recheck.note') });
+  form.submitButton(t('recheck.submit'));
+  form.onSubmit(
+    () => [
+      ...(form.value('as_of') === '' ? [{ field: 'as_of', message: t('form.required') }] : []),
+      ...(form.value('source_url') === '' ? [{ field: 'source_url', message: t('form.required') }] : []),
+    ],
+    async () => {
+      const note = form.value('note');
+      const revision = await context.account.recheck(item, { status: form.value('status'), as_of: form.value('as_of'), source_url: form.value('source_url'), ...(note === '' ? {} : { note }) });
+      context.dataChanged();
+      done(revision);
+    },
+  );
+  return h(
+    'article',
+    { class: 'queue-item recheck-item', 'data-recheck': item.recheck, 'data-kind': item.kind },
+    h('h4', {}, `${t(`recheck.kind.${item.kind}`)} · `, h('a', { href: `/${lang}/cities/${encodeURIComponent(item.city.slug)}` }, item.city.name), ` · ${item.subject}`),
+    h(
+      'dl',
+      { class: 'facts' },
+      h('dt', {}, t('recheck.now')),
+      h('dd', {}, statusLabel(context, item), item.asOf ? ` · ${formatDate(item.asOf, lang)}` : '', ' ', h('span', { class: 'check' }, t(`recheck.reason.${item.reason === 'status_unknown' || item.reason === 'undated' ? item.reason : 'older_than_two_years'}`))),
+      item.sourceUrl ? h('dt', {}, t('recheck.source')) : null,
+      item.sourceUrl ? h('dd', {}, externalLink(item.sourceUrl, item.sourceUrl)) : null,
+    ),
+    form.element,
+  );
+}
+
+/** The re-check queue, a page at a time with "Show more". */
+function rechecks(context: ViewContext): HTMLElement {
+  const { t } = context;
+  const list = h('div', { 'data-list': 'rechecks' }, h('p', { class: 'muted' }, t('panel.loading')));
+  const said = h('p', { class: 'form-message form-ok', role: 'status', hidden: true });
+  const root = h('div', {}, h('p', {}, t('recheck.intro')), said, list);
+  const done = (revision: number | null): void => {
+    said.textContent = t('recheck.done', { id: revision ?? '' });
+    said.hidden = false;
+    load();
+  };
+  function load(): void {
+    const shown: HTMLElement[] = [];
+    const count = h('p', { class: 'muted recheck-count' });
+    const more = h('button', { type: 'button', class: 'recheck-more', hidden: true }, t('recheck.more'));
+    const next = (offset: number): void => {
+      context.account.rechecks(context.lang, offset).then(
+        (page) => {
+          count.textContent = t('recheck.count', { count: page.total });
+          list.dataset.count = String(page.total);
+          shown.push(...page.items.map((item) => recheckCard(context, item, done)));
+          more.hidden = page.nextOffset === null;
+          more.onclick = page.nextOffset === null ? null : () => { next(page.nextOffset ?? 0); };
+          list.replaceChildren(count, ...(page.total === 0 ? [h('p', { class: 'muted' }, t('moderation.empty'))] : shown), more);
+        },
+        (error: unknown) => {
+          list.replaceChildren(h('p', { class: 'panel-error', role: 'alert' }, apiFieldError(t, error).message));
+        },
+      );
+    };
+    next(0);
+  }
+  load();
+  return root;
+}
+
 export function moderationView(context: ViewContext): View {
   const { t } = context;
   if (!isModerator(context.me?.user)) {
@@ -170,6 +273,7 @@ export function moderationView(context: ViewContext): View {
       section('mod-submissions', t('moderation.submissions'), queue),
       section('mod-claims', t('moderation.claims'), claims),
       section('mod-revisions', t('moderation.revisions'), revisions),
+      section('mod-rechecks', t('moderation.rechecks'), rechecks(context)),
     ],
   };
 }
