@@ -169,7 +169,7 @@ function statusLabel(context: ViewContext, item: Recheck): string {
 
 function recheckCard(context: ViewContext, item: Recheck, done: (revision: number | null) => void): HTMLElement {
   const { t, lang } = context;
-  const form = new Form(t, `recheck-${item.kind}-${item.recheck}`);
+  const form = new Form(t, `recheck${item.recheck.replace(/^\/api\/v1\/moderation\/rechecks/, '').replace(/[^A-Za-z0-9_]+/g, '-')}`);
   const statuses = RECHECK_STATUSES[item.kind];
   form.field({ name: 'status', label: t('recheck.status'), type: 'select', options: statuses.map(([value, key]) => [value, t(key)] as const), value: statuses.some(([value]) => value === item.status) ? (item.status ?? '') : (statuses[0]?.[0] ?? '') });
   form.field({ name: 'as_of', label: t('recheck.asOf'), hint: t('recheck.asOfHint'), required: true });
