@@ -102,6 +102,7 @@ for (const lang of ['en', 'de'] as const) {
     await expect(panel.locator('td.as-of .check').first()).toHaveText(words.check);
 
     expect(await seriousViolations(page)).toEqual([]);
+    await panel.locator('.demands-note').scrollIntoViewIfNeeded();
     await screenshot(page, `freshness-city-${lang}`);
     expect(problems).toEqual([]);
   });
@@ -186,6 +187,7 @@ test('a moderator sees what to re-check and records newer evidence', async ({ pa
   await expect(item).toBeVisible();
   await expect(item.locator('.check')).toBeVisible();
   expect(await seriousViolations(page)).toEqual([]);
+  await item.scrollIntoViewIfNeeded();
   await screenshot(page, 'moderation-rechecks');
 
   // A bad date is named by its field; then the re-check is recorded.

@@ -6,15 +6,12 @@ use axum::Json;
 use axum::extract::{Path, State};
 use serde::Deserialize;
 use serde_json::Value;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::IntoParams;
 
 use crate::api::extract::{JsonBody, QueryOf, in_path, slug_or_404};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
-use crate::domain::{
-    DemandKey, DemandStanding, Lang, MembershipStatus, Multiline, PartialDate, PracticeStatus,
-    WebUrl,
-};
+use crate::domain::{DemandKey, DemandStanding, Lang, MembershipStatus, PracticeStatus};
 use crate::error::AppResult;
 use crate::moderation::recheck::{self, Evidence, Rechecked};
 
@@ -63,54 +60,9 @@ pub async fn queue(
     )))
 }
 
-/// Newer evidence on a membership.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct MembershipRecheck {
-    /// Where the city stands in the network, as the source says.
-    pub status: MembershipStatus,
-    /// The date of the source (not in the future, not older than the published one).
-    pub as_of: PartialDate,
-    /// The source.
-    pub source_url: WebUrl,
-    /// Why, for the history (1 to 2000 characters).
-    #[serde(default)]
-    pub note: Option<Multiline<2000>>,
-}
-
-/// Newer evidence on a demand.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct DemandRecheck {
-    /// What the source says: decided, fulfilled or not_decided.
-    pub status: DemandStanding,
-    /// The date of the source (not in the future, not older than the published one).
-    pub as_of: PartialDate,
-    /// The source: a council decision, minutes, a membership report.
-    pub source_url: WebUrl,
-    /// Why, for the history (1 to 2000 characters).
-    #[serde(default)]
-    pub note: Option<Multiline<2000>>,
-}
-
-/// Newer evidence on a practice's status.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PracticeRecheck {
-    /// Whether the practice runs, as the source says.
-    pub status: PracticeStatus,
-    /// The date of the source (not in the future, not older than the published one).
-    pub as_of: PartialDate,
-    /// The source; added to the practice's sources.
-    pub source_url: WebUrl,
-    /// Why, for the history (1 to 2000 characters).
-    #[serde(default)]
-    pub note: Option<Multiline<2000>>,
-}
-
 /// `POST /api/v1/moderation/rechecks/memberships/{id}` → `{revision_id, state}`.
 #[utoipa::path(post, path = "/api/v1/moderation/rechecks/memberships/{id}", tag = "moderation",
-    request_body = MembershipRecheck,
+    request_body = Evidence<MembershipStatus>,
     security(("session" = [], "csrf" = [])),
     params(("id" = i64, Path, description = "The membership's id (`id` of the queue item)"),
            ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
@@ -127,23 +79,18 @@ pub async fn membership(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
     Path(id): Path<i64>,
-    JsonBody(body): JsonBody<MembershipRecheck>,
+    JsonBody(evidence): JsonBody<Evidence<MembershipStatus>>,
 ) -> AppResult<Json<Rechecked>> {
     session.user.require_moderator()?;
-    let evidence = Evidence {
-        status: body.status,
-        as_of: body.as_of,
-        source_url: body.source_url,
-        note: body.note,
-        moderator_id: session.user.id,
-    };
     let mut conn = state.db_write().await?;
-    Ok(Json(recheck::membership(&mut conn, id, evidence).await?))
+    Ok(Json(
+        recheck::membership(&mut conn, id, evidence, session.user.id).await?,
+    ))
 }
 
 /// `POST /api/v1/moderation/rechecks/demands/{city}/{demand}` → `{revision_id, state}`.
 #[utoipa::path(post, path = "/api/v1/moderation/rechecks/demands/{city}/{demand}", tag = "moderation",
-    request_body = DemandRecheck,
+    request_body = Evidence<DemandStanding>,
     security(("session" = [], "csrf" = [])),
     params(("city" = String, Path, description = "The city's slug"),
            ("demand" = String, Path, description = "The demand's key"),
@@ -161,27 +108,20 @@ pub async fn demand(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
     Path((city, demand)): Path<(String, String)>,
-    JsonBody(body): JsonBody<DemandRecheck>,
+    JsonBody(evidence): JsonBody<Evidence<DemandStanding>>,
 ) -> AppResult<Json<Rechecked>> {
     session.user.require_moderator()?;
     let city = slug_or_404("city", &city, "city")?;
     let demand: DemandKey = in_path("demand", &demand)?;
-    let evidence = Evidence {
-        status: body.status,
-        as_of: body.as_of,
-        source_url: body.source_url,
-        note: body.note,
-        moderator_id: session.user.id,
-    };
     let mut conn = state.db_write().await?;
     Ok(Json(
-        recheck::demand(&mut conn, &city, &demand, evidence).await?,
+        recheck::demand(&mut conn, &city, &demand, evidence, session.user.id).await?,
     ))
 }
 
 /// `POST /api/v1/moderation/rechecks/practices/{slug}` → `{revision_id, state}`.
 #[utoipa::path(post, path = "/api/v1/moderation/rechecks/practices/{slug}", tag = "moderation",
-    request_body = PracticeRecheck,
+    request_body = Evidence<PracticeStatus>,
     security(("session" = [], "csrf" = [])),
     params(("slug" = String, Path, description = "The practice's slug"),
            ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
@@ -198,17 +138,12 @@ pub async fn practice(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
     Path(slug): Path<String>,
-    JsonBody(body): JsonBody<PracticeRecheck>,
+    JsonBody(evidence): JsonBody<Evidence<PracticeStatus>>,
 ) -> AppResult<Json<Rechecked>> {
     session.user.require_moderator()?;
     let slug = slug_or_404("slug", &slug, "practice")?;
-    let evidence = Evidence {
-        status: body.status,
-        as_of: body.as_of,
-        source_url: body.source_url,
-        note: body.note,
-        moderator_id: session.user.id,
-    };
     let mut conn = state.db_write().await?;
-    Ok(Json(recheck::practice(&mut conn, &slug, evidence).await?))
+    Ok(Json(
+        recheck::practice(&mut conn, &slug, evidence, session.user.id).await?,
+    ))
 }

@@ -89,14 +89,18 @@ pub async fn queue(
     Ok((rows.into_iter().map(|row| row.value).collect(), total.id))
 }
 
-/// New evidence on one fact: what the source says, as of when, and the source.
-#[derive(Debug)]
+/// Newer evidence on one fact, as a moderator records it: what the source says (`S`: a
+/// membership, demand or practice status), the date of the source (not in the future, not
+/// older than the published one), the source, and why.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Evidence<S> {
     pub status: S,
     pub as_of: PartialDate,
     pub source_url: WebUrl,
+    /// Why, for the history (1 to 2000 characters).
+    #[serde(default)]
     pub note: Option<Multiline<2000>>,
-    pub moderator_id: i64,
 }
 
 impl<S> Evidence<S> {
@@ -185,6 +189,7 @@ pub async fn membership(
     conn: &mut AsyncPgConnection,
     id: i64,
     evidence: Evidence<MembershipStatus>,
+    moderator_id: i64,
 ) -> AppResult<Rechecked> {
     conn.transaction::<_, AppError, _>(async move |conn| {
         let entity = Entity::Membership(id);
@@ -205,7 +210,7 @@ pub async fn membership(
         }
         membership::write(conn, &merged(&before, &changes)).await?;
         let reason = evidence.reason();
-        recorded(conn, entity, before, reason, evidence.moderator_id).await
+        recorded(conn, entity, before, reason, moderator_id).await
     })
     .await
 }
@@ -221,6 +226,7 @@ pub async fn demand(
     city: &Slug,
     key: &DemandKey,
     evidence: Evidence<DemandStanding>,
+    moderator_id: i64,
 ) -> AppResult<Rechecked> {
     conn.transaction::<_, AppError, _>(async move |conn| {
         let city_id = crate::moderation::city::id_by_slug(conn, city.as_str()).await?;
@@ -268,7 +274,7 @@ pub async fn demand(
         changes.insert("evidence_url".into(), json!(evidence.source_url.as_str()));
         demand::write(conn, city_id, &merged(&before, &changes)).await?;
         let reason = evidence.reason();
-        recorded(conn, entity, before, reason, evidence.moderator_id).await
+        recorded(conn, entity, before, reason, moderator_id).await
     })
     .await
 }
@@ -284,6 +290,7 @@ pub async fn practice(
     conn: &mut AsyncPgConnection,
     slug: &Slug,
     evidence: Evidence<PracticeStatus>,
+    moderator_id: i64,
 ) -> AppResult<Rechecked> {
     conn.transaction::<_, AppError, _>(async move |conn| {
         let (id, _) = practice::find(conn, slug.as_str()).await?;
@@ -310,7 +317,7 @@ pub async fn practice(
         changes.insert("sources".into(), Value::Array(sources));
         practice::write(conn, id, &before, &merged(&before, &changes)).await?;
         let reason = evidence.reason();
-        recorded(conn, entity, before, reason, evidence.moderator_id).await
+        recorded(conn, entity, before, reason, moderator_id).await
     })
     .await
 }
