@@ -12,6 +12,7 @@ import { requireDataApi, screenshot, seriousViolations, watchProblems } from './
 interface Membership {
   network: string;
   as_of: string | null;
+  verified_on: string | null;
   needs_checking: boolean;
 }
 
@@ -37,6 +38,7 @@ interface PracticeProperties {
 const WORDS = {
   en: {
     asOf: (date: string) => `as of ${date}`,
+    verified: (date: string) => `verified ${date}`,
     check: 'needs checking',
     explain: 'no source from the last two years confirms it',
     provenance: 'not taken from Seebrücke’s own database',
@@ -45,6 +47,7 @@ const WORDS = {
   },
   de: {
     asOf: (date: string) => `Stand: ${date}`,
+    verified: (date: string) => `geprüft ${/^\d{4}$/.test(date) ? '' : /^\d/.test(date) ? 'am ' : 'im '}${date}`,
     check: 'zu prüfen',
     explain: 'keine Quelle aus den letzten zwei Jahren bestätigt ihn',
     provenance: 'stammen nicht aus der Datenbank der Seebrücke',
@@ -85,7 +88,8 @@ for (const lang of ['en', 'de'] as const) {
     // Memberships: the date a source last confirmed each, the mark where it needs checking.
     for (const m of city.memberships) {
       const row = panel.locator(`.memberships > li[data-network="${m.network}"]`);
-      if (m.as_of !== null) await expect(row).toContainText(words.asOf(spoken(m.as_of, lang)));
+      // The as-of date says it was verified then, or gives the start when no check is recorded.
+      if (m.as_of !== null) await expect(row).toContainText((m.verified_on === m.as_of ? words.verified : words.asOf)(spoken(m.as_of, lang)));
       await expect(row.locator('.check')).toHaveCount(m.needs_checking ? 1 : 0);
     }
     expect(city.memberships.some((m) => m.needs_checking), 'Köln has a membership to check').toBe(true);

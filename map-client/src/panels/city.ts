@@ -101,7 +101,8 @@ export function cityBody(context: CityPanelContext, city: CityDetail): Child[] {
       h('strong', {}, m.networkName),
       details === '' ? null : h('span', { class: 'membership-details' }, ` — ${details}`),
       m.evidenceUrl ? h('span', {}, ' (', externalLink(m.evidenceUrl, t('city.evidence')), ')') : null,
-      m.asOf ? h('span', { class: 'muted as-of' }, ` · ${datePhrase(t, 'fresh.asOf', m.asOf, lang)}`) : null,
+      // The as-of date: when a source last confirmed it ("geprüft im Juli 2020"), else its start.
+      m.asOf ? h('span', { class: 'muted as-of' }, ` · ${datePhrase(t, m.verifiedOn === m.asOf ? 'city.verified' : 'fresh.asOf', m.asOf, lang)}`) : null,
       m.needsChecking ? ' ' : null,
       m.needsChecking ? checkMark(t) : null,
     );
