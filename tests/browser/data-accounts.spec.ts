@@ -97,6 +97,11 @@ test('a town registers itself: sign up, confirm, claim, verify, add a practice',
   await expect(page).toHaveURL(/view=history/);
   await expect(page.locator('[data-history]')).toHaveAttribute('data-history', 'ready');
   await expect(page.locator('.history article').first()).toContainText('Erika Editor');
+  // The fields are named as readers say them, in the interface's language.
+  await expect(page.locator('.history tr[data-field="title"] th')).toHaveText('Title');
+  await page.getByRole('combobox', { name: 'Language' }).selectOption('de');
+  await expect(page.locator('.history tr[data-field="title"] th')).toHaveText('Titel');
+  await expect(page.locator('.history tr[data-field="summary"] th')).toHaveText('Zusammenfassung');
   expect(problems).toEqual([]);
 });
 

@@ -65,7 +65,7 @@ function submissionCard(context: ViewContext, item: QueuedSubmission, reload: ()
       h('dt', {}, t('suggest.sources')),
       h('dd', {}, h('ul', {}, ...item.sourceUrls.map((url) => h('li', {}, externalLink(url, url))))),
     ),
-    diffTable(t, diffRows(item.before, item.after), item.before ? t('moderation.diff') : t('moderation.new')),
+    diffTable(t, lang, diffRows(item.before, item.after), item.before ? t('moderation.diff') : t('moderation.new')),
     h('div', { class: 'decisions' }, approve, status, decision(context, `reject-${String(item.id)}`, t('moderation.rejectReason'), t('moderation.reject'), true, async (reason) => {
       await context.account.reject(item.id, reason);
       reload();
@@ -128,7 +128,7 @@ function revisionCard(context: ViewContext, revision: Revision, reload: () => vo
     { class: 'queue-item', 'data-revision': revision.id },
     h('h4', {}, `${t(`action.${revision.action === 'create' || revision.action === 'revert' ? revision.action : 'update'}`)} · ${revision.entityType} · `, name),
     h('p', { class: 'muted' }, revision.author ?? '', revision.createdAt ? ` · ${formatDate(revision.createdAt, lang)}` : '', revision.reason ? ` · ${revision.reason}` : ''),
-    diffTable(t, revision.changes, t('moderation.diff')),
+    diffTable(t, lang, revision.changes, t('moderation.diff')),
     h('div', { class: 'decisions' }, reviewed, decision(context, `revert-${String(revision.id)}`, t('moderation.revertReason'), t('moderation.revert'), false, async (reason) => {
       await context.account.revert(revision.id, reason);
       context.dataChanged();
