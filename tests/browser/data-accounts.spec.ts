@@ -6,7 +6,7 @@
  */
 import { expect, test } from '@playwright/test';
 import { PASSWORD, address, createModerator, hasCli, mailedToken, signIn } from './accounts';
-import { LAYER, listedSlugs, renderedFeatures, requireDataApi, waitForMapIdle, waitForResults, watchProblems } from './support';
+import { LAYER, listedSlugs, renderedFeatures, requireDataApi, seriousViolations, waitForMapIdle, waitForResults, watchProblems } from './support';
 
 test.skip(!hasCli, 'needs HAVEN_BIN (the haven command line on the server’s data directory)');
 
@@ -176,4 +176,37 @@ test('a hostile suggestion is inert text in the console and the panel', async ({
   expect(await visitor.locator('#detail img, #detail script, #results img, #results script, #detail b').count()).toBe(0);
   expect(await visitor.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
   await visitorContext.close();
+});
+
+test('a moderator corrects a typo in a suggestion before approving it', async ({ browser, request }) => {
+  await requireDataApi(request);
+  const typo = `Neustdat ${Date.now().toString(36)}`;
+  const sent = await request.post('/api/v1/submissions', {
+    data: { kind: 'city', payload: { name: typo, country: 'DE', lon: 7.1, lat: 51.2 }, source_urls: ['https://example.org/council-decision'] },
+  });
+  expect(sent.status()).toBe(201);
+  const reference = ((await sent.json()) as { reference: string }).reference;
+
+  const moderator = address('moderator');
+  createModerator(moderator);
+  const context = await browser.newContext();
+  const mod = await context.newPage();
+  await signIn(mod, moderator);
+  const item = mod.locator(`article[data-submission="${reference}"]`);
+  await item.getByText('Correct before approving').click();
+  const name = item.getByLabel('Name', { exact: true });
+  await expect(name).toHaveValue(typo);
+  const corrected = typo.replace('Neustdat', 'Neustadt');
+  await name.fill(corrected);
+  expect(await seriousViolations(mod, `article[data-submission="${reference}"]`)).toEqual([]);
+  await item.getByRole('button', { name: 'Approve and publish' }).click();
+  await expect(item).toHaveCount(0);
+  await context.close();
+
+  // Published as corrected; the status page the submitter has says so.
+  const status = (await (await request.get(`/api/v1/submissions/${reference}`)).json()) as { status: string };
+  expect(status.status).toBe('published');
+  const city = await request.get(`/api/v1/cities/${corrected.toLowerCase().replace(' ', '-')}`);
+  expect(city.status()).toBe(200);
+  expect(((await city.json()) as { properties: { name: string } }).properties.name).toBe(corrected);
 });

@@ -32,8 +32,11 @@ function claimForm(context: ViewContext): HTMLElement {
   form.add(
     h('p', { class: 'hint' }, t('editor.claimOr')),
     placePicker(context, 'claim-place', t('editor.claimPlace'), (place) => {
-      if (place.citySlug !== null) {
-        form.setValue('city', place.citySlug);
+      // A city the list does not show yet (nothing recorded) is claimed through its place.
+      const slug = place.citySlug;
+      const listed = slug !== null && [...(form.control('city') as HTMLSelectElement).options].some((option) => option.value === slug);
+      if (listed) {
+        form.setValue('city', slug);
         form.setValue('place_id', '');
       } else {
         form.setValue('city', '');

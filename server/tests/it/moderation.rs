@@ -864,3 +864,76 @@ async fn city_officials_are_mailed_each_decision_in_their_language() {
     approve(&app, &moderator, id).await;
     assert!(mails_to(&app, "someone@example.org").await.is_empty());
 }
+
+#[tokio::test]
+async fn a_moderator_corrects_a_suggestion_before_approving_it() {
+    let app = TestApp::with_sample().await;
+    let reference = submit(&app, city_proposal("Neustdat")).await;
+    let id = submission_id(&app, &reference).await;
+    let moderator = moderator(&app).await;
+    let path = format!("/api/v1/moderation/submissions/{id}/approve");
+
+    // A correction is read by the submission's rules: a bad one is refused, nothing written.
+    let mut bad = city_proposal("Neustadt")["payload"].clone();
+    bad["website"] = json!("javascript:alert(1)");
+    let refused = send(
+        &app,
+        "POST",
+        &path,
+        Some(json!({ "payload": bad })),
+        Some(&moderator),
+    )
+    .await;
+    assert_eq!(
+        refused.problem(StatusCode::UNPROCESSABLE_ENTITY)["field"],
+        "payload.website"
+    );
+    let status = app
+        .get(&format!("/api/v1/submissions/{reference}"))
+        .await
+        .json();
+    assert_eq!(status["status"], "pending");
+
+    // Only an approval takes a payload.
+    let rejected = send(
+        &app,
+        "POST",
+        &format!("/api/v1/moderation/submissions/{id}/reject"),
+        Some(json!({ "reason": "typo", "payload": {} })),
+        Some(&moderator),
+    )
+    .await;
+    assert_eq!(
+        rejected.problem(StatusCode::UNPROCESSABLE_ENTITY)["field"],
+        "payload"
+    );
+
+    let corrected = city_proposal("Neustadt")["payload"].clone();
+    let approved = send(
+        &app,
+        "POST",
+        &path,
+        Some(json!({ "payload": corrected, "note": "Name spelt as the council writes it." })),
+        Some(&moderator),
+    )
+    .await;
+    assert_eq!(approved.status, StatusCode::OK, "{}", approved.text());
+    let approved = approved.json();
+    assert_eq!(approved["entity"]["slug"], "neustadt");
+    let row = db(&app)
+        .await
+        .query_one(
+            "SELECT payload->>'name', submitted_payload->>'name' FROM submissions WHERE id = $1",
+            &[&id],
+        )
+        .await
+        .unwrap();
+    assert_eq!(row.get::<_, String>(0), "Neustadt");
+    assert_eq!(row.get::<_, String>(1), "Neustdat", "what was sent is kept");
+    let history = app.get("/api/v1/cities/neustadt/revisions").await.json();
+    assert_eq!(history["revisions"][0]["after"]["name"], "Neustadt");
+    assert_eq!(
+        history["revisions"][0]["reason"],
+        "Name spelt as the council writes it."
+    );
+}
