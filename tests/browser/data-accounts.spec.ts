@@ -72,6 +72,14 @@ test('a town registers itself: sign up, confirm, claim, verify, add a practice',
   await add.getByLabel('Source 1').fill('https://example.org/huenxe-welcome');
   await add.getByRole('button', { name: 'Publish the practice' }).click();
   await expect(add.getByText('The practice is published.')).toBeVisible();
+  // A Safe Harbour declaration is proposed with its evidence: a moderator reviews it first.
+  const declaration = section.locator('form[data-form^="membership-"]');
+  await declaration.getByLabel(/^Network/).selectOption('seebruecke-safe-harbour');
+  await declaration.getByLabel('Status').selectOption('declared');
+  await declaration.getByLabel('Since').fill('2024-05');
+  await declaration.getByLabel('Evidence (a web page)').fill('https://example.org/huenxe-council-2024-05');
+  await declaration.getByRole('button', { name: 'Send for review' }).click();
+  await expect(declaration.getByText(/^Sent for review\. Your reference: [A-Z0-9]{4}-[A-Z0-9]{4}$/)).toBeVisible();
   const show = section.getByRole('link', { name: 'Show it on the map' });
   const slug = new URL((await show.getAttribute('href')) ?? '', page.url()).searchParams.get('practice') ?? '';
   expect(slug).not.toBe('');

@@ -10,6 +10,7 @@ import { h } from '../ui/dom';
 import { type FieldError, Form, checkSources, isWebUrl, required, sourceFields, sourceUrls, textLanguage, textLanguageField } from '../ui/form';
 import { type View, type ViewContext, pageLink, placeLabel, placePicker } from '../views/context';
 import { checkedAreas, cityOptions } from '../suggest/forms';
+import { standingForms } from './standing';
 
 function claimItem(context: ViewContext, claim: Claim): HTMLElement {
   const { t } = context;
@@ -171,7 +172,7 @@ export function editorView(context: ViewContext): View {
     body.push(section);
     context.api.city(slug, context.lang).then(
       (city) => {
-        section.replaceChildren(h('h3', {}, city.name), h('p', { class: 'muted' }, t('editor.direct')), cityForm(context, city), practiceForm(context, city));
+        section.replaceChildren(h('h3', {}, city.name), h('p', { class: 'muted' }, t('editor.direct')), cityForm(context, city), practiceForm(context, city), ...standingForms(context, city));
       },
       () => {
         section.replaceChildren(h('h3', {}, claim.city?.name ?? slug), h('p', { class: 'panel-error' }, t('panel.notFound')));
