@@ -81,11 +81,12 @@ ENDS_SESSION='^/api/v1/(auth/logout|auth/logout-everywhere|me/sessions/\{number\
 fuzz() {
     local name=$1
     shift
-    "$SCHEMATHESIS" --config-file "$ROOT/tests/fuzz/schemathesis.toml" run "$BASE/api/openapi.json" \
+    # From target/fuzz: schemathesis keeps its state in the working directory.
+    (cd "$REPORTS" && "$SCHEMATHESIS" --config-file "$ROOT/tests/fuzz/schemathesis.toml" run "$BASE/api/openapi.json" \
         --checks all --exclude-checks positive_data_acceptance --workers 2 --max-examples "$EXAMPLES" --seed "$SEED" \
         --generation-database none --no-color --request-timeout 30 \
         --report junit --report-junit-path "$REPORTS/$name.xml" "$@" \
-        >"$REPORTS/$name.txt" 2>&1 || status=1
+        >"$REPORTS/$name.txt" 2>&1) || status=1
     sed -n '/^=* SUMMARY =*$/,$p' "$REPORTS/$name.txt"
     generated=$((generated + $(sed -n 's/^ *\([0-9]*\) generated.*/\1/p' "$REPORTS/$name.txt" | tail -1)))
 }

@@ -311,8 +311,7 @@ async fn every_route_answers_hostile_input_with_a_success_or_a_problem() {
             .replace("{collection}", "cities")
             .replace("{layer}/{z}/{x}/{y}", "cities/0/0/0.mvt")
             .replace("{range}", "0-255.pbf")
-            .replace('{', "")
-            .replace('}', "");
+            .replace(['{', '}'], "");
         let bodyless = || Body::empty();
         let with_body = operation["requestBody"].is_object();
         // Path segments: every segment the route names, each hostile value.
