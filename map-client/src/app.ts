@@ -642,7 +642,10 @@ export class App {
       selection: this.state.selection,
       params: page.params,
       go: (next, selection) => {
-        this.goPage(next, selection === undefined ? this.state.selection : selection);
+        const chosen = selection === undefined ? this.state.selection : selection;
+        // The page already shown is drawn again (after a form changed what it lists).
+        if (samePage(next, this.state.page) && sameSelection(chosen, this.state.selection)) this.showPanel();
+        else this.goPage(next, chosen);
       },
       href: (next, selection) => this.urlFor(next, selection === undefined ? this.state.selection : selection).href,
       setMe: (me) => {

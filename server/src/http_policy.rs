@@ -121,13 +121,13 @@ fn set_default(headers: &mut HeaderMap, name: HeaderName, value: HeaderValue) {
     headers.entry(name).or_insert(value);
 }
 
-/// Whether an error answer is already a document a client can read (a problem document or
-/// another JSON error, such as an OGC exception).
+/// Whether an error answer is already a document a client can read (a problem document,
+/// another JSON error such as an OGC exception, or a page such as a "not found" page).
 fn is_document(headers: &HeaderMap) -> bool {
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| value.contains("json"))
+        .is_some_and(|value| value.contains("json") || value.starts_with("text/html"))
 }
 
 /// An error answer with an empty or plain-text body, made a problem document with the same

@@ -11,6 +11,8 @@ import { LAYER, listedSlugs, renderedFeatures, requireDataApi, waitForMapIdle, w
 test.skip(!hasCli, 'needs HAVEN_BIN (the haven command line on the server’s data directory)');
 
 test('a town registers itself: sign up, confirm, claim, verify, add a practice', async ({ page, browser, request }) => {
+  // Two accounts, a dozen pages and the map drawn in software.
+  test.slow();
   await requireDataApi(request);
   // Tile 404s are allowed while the server has no tiles (checked below).
   const problems = watchProblems(page, { allowMissingData: !(await request.get('/tiles/practices.json')).ok() });

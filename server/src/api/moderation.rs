@@ -126,7 +126,14 @@ pub async fn approve(
     let note = decision.note.map(Multiline::into_string);
     let mut conn = state.db_write().await?;
     Ok(Json(
-        submission::approve(&mut conn, id, session.user.id, note).await?,
+        submission::approve(
+            &mut conn,
+            id,
+            session.user.id,
+            note,
+            &state.config.mail_base_url(),
+        )
+        .await?,
     ))
 }
 
@@ -161,7 +168,14 @@ pub async fn reject(
     let reason = required_reason(decision)?;
     let mut conn = state.db_write().await?;
     Ok(Json(
-        submission::reject(&mut conn, id, session.user.id, reason.into_string()).await?,
+        submission::reject(
+            &mut conn,
+            id,
+            session.user.id,
+            reason.into_string(),
+            &state.config.mail_base_url(),
+        )
+        .await?,
     ))
 }
 
@@ -209,7 +223,15 @@ pub async fn verify_claim(
 ) -> AppResult<Json<Value>> {
     session.user.require_moderator()?;
     let mut conn = state.db_write().await?;
-    Ok(Json(editor::verify(&mut conn, id, session.user.id).await?))
+    Ok(Json(
+        editor::verify(
+            &mut conn,
+            id,
+            session.user.id,
+            &state.config.mail_base_url(),
+        )
+        .await?,
+    ))
 }
 
 /// `POST /api/v1/moderation/claims/{id}/withdraw` `{reason}` → the claim.
@@ -237,7 +259,14 @@ pub async fn withdraw_claim(
     let reason = required_reason(decision)?;
     let mut conn = state.db_write().await?;
     Ok(Json(
-        editor::withdraw(&mut conn, id, session.user.id, reason).await?,
+        editor::withdraw(
+            &mut conn,
+            id,
+            session.user.id,
+            reason,
+            &state.config.mail_base_url(),
+        )
+        .await?,
     ))
 }
 

@@ -18,7 +18,7 @@ use crate::moderation::proposal::{
 };
 use crate::moderation::queue::ITEM_JSON;
 use crate::moderation::revision::{self, Change, Entity};
-use crate::moderation::{city, demand, first, membership, practice};
+use crate::moderation::{city, demand, first, membership, notice, practice};
 
 /// A checked proposal, ready to be stored.
 #[derive(Debug)]
@@ -190,7 +190,9 @@ pub async fn approve(
     id: i64,
     moderator_id: i64,
     note: Option<String>,
+    base_url: &str,
 ) -> AppResult<Value> {
+    let base_url = base_url.to_owned();
     let (revision_id, entity, after) = conn
         .transaction::<_, AppError, _>(async move |conn| {
             let pending = lock(conn, id).await?;
@@ -224,6 +226,7 @@ pub async fn approve(
             .bind::<BigInt, _>(entity.id())
             .execute(conn)
             .await?;
+            notice::submission(conn, pending.id, &base_url).await?;
             Ok((revision_id, entity, after))
         })
         .await?;
@@ -336,7 +339,9 @@ pub async fn reject(
     id: i64,
     moderator_id: i64,
     reason: String,
+    base_url: &str,
 ) -> AppResult<Value> {
+    let base_url = base_url.to_owned();
     conn.transaction::<_, AppError, _>(async move |conn| {
         lock(conn, id).await?;
         diesel::sql_query(
@@ -348,7 +353,7 @@ pub async fn reject(
         .bind::<BigInt, _>(moderator_id)
         .execute(conn)
         .await?;
-        Ok(())
+        notice::submission(conn, id, &base_url).await
     })
     .await?;
     item(conn, id).await

@@ -1,0 +1,3 @@
+DROP TRIGGER search_synonyms_version_del ON search_synonyms;
+DROP TRIGGER search_synonyms_version_upd ON search_synonyms;
+DROP TRIGGER search_synonyms_version_ins ON search_synonyms;
