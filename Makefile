@@ -7,9 +7,9 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 # Debian packages Haven needs: the database, the browser for the browser tests, GDAL as an OGC
-# client in the tests, fonts for the map's labels.
+# client in the tests, fonts for the map's labels, Python for the API fuzzer (schemathesis).
 DEB_PACKAGES := postgresql-15 postgresql-15-postgis-3 postgresql-contrib chromium gdal-bin \
-                fonts-noto-core ca-certificates
+                fonts-noto-core ca-certificates python3 python3-venv
 CARGO ?= cargo
 NPM ?= npm
 HAVEN := target/release/haven
@@ -19,8 +19,8 @@ TEST_HAVEN := target/debug/haven
 TEST_DATA := target/test-data
 E2E_DATA := target/e2e-data
 
-.PHONY: help setup deps node-deps client server run test test-rust test-client test-browser lint \
-        fmt stop-test-clusters clean
+.PHONY: help setup deps node-deps fuzz-deps client server run test test-rust test-client \
+        test-browser test-fuzz lint fmt stop-test-clusters clean
 
 help:
 	@echo "make run    install what is missing, build, serve http://127.0.0.1:8080"
@@ -28,7 +28,7 @@ help:
 
 ## Set-up ----------------------------------------------------------------------------------
 
-setup: deps node-deps
+setup: deps node-deps fuzz-deps
 
 # Installs the Debian packages that are missing: with apt-get as root, with sudo otherwise,
 # and says which packages to install when neither works.
@@ -55,6 +55,16 @@ node-deps: map-client/node_modules/.installed tests/browser/node_modules/.instal
 	cd $* && $(NPM) ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+fuzz-deps: target/venv/.installed
+
+# schemathesis in a virtual environment inside the checkout, from the pinned requirements,
+# installed again only when they change.
+target/venv/.installed: tests/fuzz/requirements.txt
+	rm -rf target/venv
+	python3 -m venv target/venv
+	target/venv/bin/pip install --quiet --disable-pip-version-check --no-cache-dir -r $<
+	touch $@
+
 ## Build -----------------------------------------------------------------------------------
 
 client: node-deps
@@ -72,7 +82,7 @@ run: setup client server
 
 test: setup
 	@status=0; \
-	$(MAKE) --no-print-directory lint test-rust test-client test-browser || status=$$?; \
+	$(MAKE) --no-print-directory lint test-rust test-client test-browser test-fuzz || status=$$?; \
 	$(MAKE) --no-print-directory stop-test-clusters; \
 	exit $$status
 
@@ -93,9 +103,16 @@ test-browser: client
 	mkdir -p target/screenshots
 	cd tests/browser && HAVEN_BIN="$(CURDIR)/$(TEST_HAVEN)" HAVEN_E2E_DATA="$(CURDIR)/$(E2E_DATA)" npx playwright test
 
+# Schema-driven fuzzing of the OpenAPI document against a Haven on its own cluster with the
+# bundled data (tests/fuzz/run.sh; reports in target/fuzz). It serves the client that
+# test-browser built, when there is one: the fuzzed routes do not need it.
+test-fuzz: fuzz-deps
+	$(CARGO) build --locked --bin haven
+	HAVEN_BIN="$(CURDIR)/$(TEST_HAVEN)" tests/fuzz/run.sh
+
 # The test suites' private clusters keep running between runs for speed; stop them at the end.
 stop-test-clusters:
-	@for dir in $(TEST_DATA) $(E2E_DATA) target/test-readyz target/test-faults target/test-scale-primary target/test-scale-replica target/test-restore; do \
+	@for dir in $(TEST_DATA) $(E2E_DATA) target/fuzz-data target/test-readyz target/test-faults target/test-scale-primary target/test-scale-replica target/test-restore; do \
 	  if [ -f "$$dir/pg/postmaster.pid" ] && [ -x $(TEST_HAVEN) ]; then $(TEST_HAVEN) admin stop-cluster --data-dir "$$dir" || true; fi; \
 	done
 

@@ -639,6 +639,7 @@ export class App {
       me: this.me,
       cities: this.allCities,
       areas: this.areas,
+      networks: this.networks,
       selection: this.state.selection,
       params: page.params,
       go: (next, selection) => {

@@ -13,6 +13,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::auth::rate_limit::Limit;
 use crate::config::Config;
 use crate::db::{DataVersion, DbConn, DbPool};
 use crate::error::{AppResult, Problem};
@@ -64,6 +65,17 @@ impl App {
             data_version,
             primary,
             replica,
+        }
+    }
+
+    /// `limit` as this instance enforces it: scaled by the tests-only `rate_limit_scale`.
+    #[must_use]
+    pub fn limit(&self, limit: Limit) -> Limit {
+        Limit {
+            max: limit
+                .max
+                .saturating_mul(i32::from(self.config.rate_limit_scale)),
+            ..limit
         }
     }
 

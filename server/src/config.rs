@@ -88,6 +88,11 @@ pub struct ServeArgs {
     /// Benchmarks only: serve a constant body of this many bytes at `/__bench/static`.
     #[arg(long, env = "HAVEN_BENCH_STATIC_BYTES", hide = true)]
     pub bench_static_bytes: Option<usize>,
+
+    /// Tests only: every rate limit allows this many times its events, so that a fuzzing run
+    /// reaches the checks behind the throttles instead of a wall of 429s.
+    #[arg(long, env = "HAVEN_RATE_LIMIT_SCALE", default_value_t = 1, hide = true)]
+    pub rate_limit_scale: u16,
 }
 
 /// Default size of the tile cache: 256 MiB.
@@ -105,6 +110,8 @@ pub struct Config {
     pub trust_forwarded_for: bool,
     pub tile_cache_bytes: usize,
     pub bench_static_bytes: Option<usize>,
+    /// Multiplies every rate limit (1 in production; see [`ServeArgs::rate_limit_scale`]).
+    pub rate_limit_scale: u16,
 }
 
 impl Config {
@@ -120,6 +127,7 @@ impl Config {
             trust_forwarded_for: args.trust_forwarded_for,
             tile_cache_bytes: args.tile_cache_bytes,
             bench_static_bytes: args.bench_static_bytes,
+            rate_limit_scale: args.rate_limit_scale.max(1),
         }
     }
 }
@@ -135,6 +143,7 @@ impl Default for Config {
             trust_forwarded_for: false,
             tile_cache_bytes: DEFAULT_TILE_CACHE_BYTES,
             bench_static_bytes: None,
+            rate_limit_scale: 1,
         }
     }
 }

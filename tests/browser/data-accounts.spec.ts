@@ -6,7 +6,7 @@
  */
 import { expect, test } from '@playwright/test';
 import { PASSWORD, address, createModerator, hasCli, mailedToken, signIn } from './accounts';
-import { LAYER, listedSlugs, renderedFeatures, requireDataApi, waitForMapIdle, waitForResults, watchProblems } from './support';
+import { LAYER, listedSlugs, renderedFeatures, requireDataApi, seriousViolations, waitForMapIdle, waitForResults, watchProblems } from './support';
 
 test.skip(!hasCli, 'needs HAVEN_BIN (the haven command line on the server’s data directory)');
 
@@ -72,6 +72,14 @@ test('a town registers itself: sign up, confirm, claim, verify, add a practice',
   await add.getByLabel('Source 1').fill('https://example.org/huenxe-welcome');
   await add.getByRole('button', { name: 'Publish the practice' }).click();
   await expect(add.getByText('The practice is published.')).toBeVisible();
+  // A Safe Harbour declaration is proposed with its evidence: a moderator reviews it first.
+  const declaration = section.locator('form[data-form^="membership-"]');
+  await declaration.getByLabel(/^Network/).selectOption('seebruecke-safe-harbour');
+  await declaration.getByLabel('Status').selectOption('declared');
+  await declaration.getByLabel('Since').fill('2024-05');
+  await declaration.getByLabel('Evidence (a web page)').fill('https://example.org/huenxe-council-2024-05');
+  await declaration.getByRole('button', { name: 'Send for review' }).click();
+  await expect(declaration.getByText(/^Sent for review\. Your reference: [A-Z0-9]{4}-[A-Z0-9]{4}$/)).toBeVisible();
   const show = section.getByRole('link', { name: 'Show it on the map' });
   const slug = new URL((await show.getAttribute('href')) ?? '', page.url()).searchParams.get('practice') ?? '';
   expect(slug).not.toBe('');
@@ -97,6 +105,11 @@ test('a town registers itself: sign up, confirm, claim, verify, add a practice',
   await expect(page).toHaveURL(/view=history/);
   await expect(page.locator('[data-history]')).toHaveAttribute('data-history', 'ready');
   await expect(page.locator('.history article').first()).toContainText('Erika Editor');
+  // The fields are named as readers say them, in the interface's language.
+  await expect(page.locator('.history tr[data-field="title"] th')).toHaveText('Title');
+  await page.getByRole('combobox', { name: 'Language' }).selectOption('de');
+  await expect(page.locator('.history tr[data-field="title"] th')).toHaveText('Titel');
+  await expect(page.locator('.history tr[data-field="summary"] th')).toHaveText('Zusammenfassung');
   expect(problems).toEqual([]);
 });
 
@@ -171,4 +184,37 @@ test('a hostile suggestion is inert text in the console and the panel', async ({
   expect(await visitor.locator('#detail img, #detail script, #results img, #results script, #detail b').count()).toBe(0);
   expect(await visitor.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
   await visitorContext.close();
+});
+
+test('a moderator corrects a typo in a suggestion before approving it', async ({ browser, request }) => {
+  await requireDataApi(request);
+  const typo = `Neustdat ${Date.now().toString(36)}`;
+  const sent = await request.post('/api/v1/submissions', {
+    data: { kind: 'city', payload: { name: typo, country: 'DE', lon: 7.1, lat: 51.2 }, source_urls: ['https://example.org/council-decision'] },
+  });
+  expect(sent.status()).toBe(201);
+  const reference = ((await sent.json()) as { reference: string }).reference;
+
+  const moderator = address('moderator');
+  createModerator(moderator);
+  const context = await browser.newContext();
+  const mod = await context.newPage();
+  await signIn(mod, moderator);
+  const item = mod.locator(`article[data-submission="${reference}"]`);
+  await item.getByText('Correct before approving').click();
+  const name = item.getByLabel('Name', { exact: true });
+  await expect(name).toHaveValue(typo);
+  const corrected = typo.replace('Neustdat', 'Neustadt');
+  await name.fill(corrected);
+  expect(await seriousViolations(mod, `article[data-submission="${reference}"]`)).toEqual([]);
+  await item.getByRole('button', { name: 'Approve and publish' }).click();
+  await expect(item).toHaveCount(0);
+  await context.close();
+
+  // Published as corrected; the status page the submitter has says so.
+  const status = (await (await request.get(`/api/v1/submissions/${reference}`)).json()) as { status: string };
+  expect(status.status).toBe('published');
+  const city = await request.get(`/api/v1/cities/${corrected.toLowerCase().replace(' ', '-')}`);
+  expect(city.status()).toBe(200);
+  expect(((await city.json()) as { properties: { name: string } }).properties.name).toBe(corrected);
 });

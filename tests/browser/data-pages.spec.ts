@@ -117,3 +117,19 @@ test('the map panels link to the pages', async ({ page }) => {
   const link = page.getByRole('link', { name: 'Página para citar e imprimir' });
   await expect(link).toHaveAttribute('href', /^\/es\/practices\//);
 });
+
+test('city and practice pages in German and English: profile, as-of dates, marks and provenance', async ({ page }) => {
+  const problems = watchProblems(page);
+  for (const lang of ['de', 'en'] as const) {
+    await page.goto(`/${lang}/cities/koeln`);
+    await expect(page.locator('p.profile')).toContainText('Köln');
+    await expect(page.locator('.demands-note')).toContainText(lang === 'de' ? 'nicht aus der Datenbank der Seebrücke' : "not taken from Seebrücke's own database");
+    await expect(page.getByRole('columnheader', { name: lang === 'de' ? 'Stand' : 'As of' }).first()).toBeVisible();
+    await screenshot(page, `page-city-${lang}`);
+    // Köln's advice for people without papers rests on one source, and the page says so.
+    await page.goto(`/${lang}/practices/koeln-city-funded-advice-undocumented`);
+    await expect(page.locator('.reliability').filter({ hasText: lang === 'de' ? 'einer Quelle' : 'one source' })).toBeVisible();
+    await screenshot(page, `page-practice-${lang}`);
+  }
+  expect(problems).toEqual([]);
+});

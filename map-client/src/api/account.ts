@@ -386,8 +386,9 @@ export class AccountApi {
     return list(obj(await this.send('GET', 'moderation/submissions?status=pending')), 'submissions').map(parseQueued);
   }
 
-  async approve(id: number, note: string): Promise<void> {
-    await this.send('POST', `moderation/submissions/${String(id)}/approve`, note === '' ? {} : { note });
+  /** Approves submission `id`; `payload`, when given, is the proposal as the moderator corrected it. */
+  async approve(id: number, note: string, payload: Obj | null = null): Promise<void> {
+    await this.send('POST', `moderation/submissions/${String(id)}/approve`, { ...(note === '' ? {} : { note }), ...(payload === null ? {} : { payload }) });
   }
 
   async reject(id: number, reason: string): Promise<void> {

@@ -10,6 +10,7 @@ import { h } from '../ui/dom';
 import { type FieldError, Form, checkSources, isWebUrl, required, sourceFields, sourceUrls, textLanguage, textLanguageField } from '../ui/form';
 import { type View, type ViewContext, pageLink, placeLabel, placePicker } from '../views/context';
 import { checkedAreas, cityOptions } from '../suggest/forms';
+import { standingForms } from './standing';
 
 function claimItem(context: ViewContext, claim: Claim): HTMLElement {
   const { t } = context;
@@ -32,8 +33,11 @@ function claimForm(context: ViewContext): HTMLElement {
   form.add(
     h('p', { class: 'hint' }, t('editor.claimOr')),
     placePicker(context, 'claim-place', t('editor.claimPlace'), (place) => {
-      if (place.citySlug !== null) {
-        form.setValue('city', place.citySlug);
+      // A city the list does not show yet (nothing recorded) is claimed through its place.
+      const slug = place.citySlug;
+      const listed = slug !== null && [...(form.control('city') as HTMLSelectElement).options].some((option) => option.value === slug);
+      if (listed) {
+        form.setValue('city', slug);
         form.setValue('place_id', '');
       } else {
         form.setValue('city', '');
@@ -168,7 +172,7 @@ export function editorView(context: ViewContext): View {
     body.push(section);
     context.api.city(slug, context.lang).then(
       (city) => {
-        section.replaceChildren(h('h3', {}, city.name), h('p', { class: 'muted' }, t('editor.direct')), cityForm(context, city), practiceForm(context, city));
+        section.replaceChildren(h('h3', {}, city.name), h('p', { class: 'muted' }, t('editor.direct')), cityForm(context, city), practiceForm(context, city), ...standingForms(context, city));
       },
       () => {
         section.replaceChildren(h('h3', {}, claim.city?.name ?? slug), h('p', { class: 'panel-error' }, t('panel.notFound')));

@@ -12,6 +12,7 @@ import { formatDate } from '../i18n/format';
 import { externalLink, h } from '../ui/dom';
 import { Form, apiFieldError } from '../ui/form';
 import { type View, type ViewContext, pageLink } from '../views/context';
+import { fieldLabel } from '../i18n/fields';
 import { diffRows, diffTable } from './diff';
 
 /** A decision: an optional or required text and a button, with errors shown by the field. */
@@ -31,14 +32,60 @@ function section(id: string, title: string, ...children: (HTMLElement | null)[])
   return h('section', { class: 'dash-section', 'aria-labelledby': id }, h('h3', { id }, title), ...children);
 }
 
+/** A text of the payload a moderator may correct: a string, or a text per language. */
+interface Correctable {
+  readonly path: readonly [string] | readonly [string, string];
+  readonly value: string;
+}
+
+function correctable(payload: Readonly<Record<string, unknown>>): Correctable[] {
+  return Object.entries(payload).flatMap(([key, value]): Correctable[] => {
+    if (typeof value === 'string') return [{ path: [key], value }];
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      return Object.entries(value as Record<string, unknown>).flatMap(([inner, text]): Correctable[] => (typeof text === 'string' ? [{ path: [key, inner], value: text }] : []));
+    }
+    return [];
+  });
+}
+
+/**
+ * The texts of a suggestion as inputs a moderator may correct before approving; `corrected`
+ * gives the whole payload with the corrections, or null when nothing changed.
+ */
+function corrections(context: ViewContext, item: QueuedSubmission): { element: HTMLElement; corrected: () => Readonly<Record<string, unknown>> | null } {
+  const { t } = context;
+  const fields = correctable(item.payload).map((field) => {
+    const id = `correct-${String(item.id)}-${field.path.join('-')}`;
+    const long = field.value.length > 80 || field.value.includes('\n');
+    const input = long ? h('textarea', { id, rows: 3 }) : h('input', { id, type: 'text' });
+    input.value = field.value;
+    const label = field.path.length === 2 ? `${fieldLabel(field.path[0], context.lang)} (${field.path[1]})` : fieldLabel(field.path[0], context.lang);
+    return { field, input, element: h('div', { class: 'field' }, h('label', { for: id }, label), input) };
+  });
+  const element = h('details', { class: 'corrections' }, h('summary', {}, t('moderation.correct')), h('p', { class: 'hint' }, t('moderation.correctHint')), ...fields.map((f) => f.element));
+  const corrected = (): Readonly<Record<string, unknown>> | null => {
+    const changed = fields.filter(({ field, input }) => input.value !== field.value);
+    if (changed.length === 0) return null;
+    const payload: Record<string, unknown> = structuredClone({ ...item.payload });
+    for (const { field, input } of changed) {
+      const [key, inner] = field.path;
+      if (inner === undefined) payload[key] = input.value;
+      else payload[key] = { ...(payload[key] as Record<string, unknown>), [inner]: input.value };
+    }
+    return payload;
+  };
+  return { element, corrected };
+}
+
 function submissionCard(context: ViewContext, item: QueuedSubmission, reload: () => void): HTMLElement {
   const { t, lang } = context;
   const target = item.target ? `${item.target.type} ${item.target.slug ?? ''}` : null;
   const approve = h('button', { type: 'button', class: 'primary', 'data-action': 'approve' }, t('moderation.approve'));
   const status = h('p', { class: 'form-message', role: 'alert', hidden: true });
+  const correction = corrections(context, item);
   approve.addEventListener('click', () => {
     approve.disabled = true;
-    context.account.approve(item.id, '').then(
+    context.account.approve(item.id, '', correction.corrected()).then(
       () => {
         context.dataChanged();
         reload();
@@ -68,7 +115,8 @@ function submissionCard(context: ViewContext, item: QueuedSubmission, reload: ()
       h('dt', {}, t('suggest.sources')),
       h('dd', {}, h('ul', {}, ...item.sourceUrls.map((url) => h('li', {}, externalLink(url, url))))),
     ),
-    diffTable(t, diffRows(item.before, item.after), item.before ? t('moderation.diff') : t('moderation.new')),
+    diffTable(t, lang, diffRows(item.before, item.after), item.before ? t('moderation.diff') : t('moderation.new')),
+    correction.element,
     h('div', { class: 'decisions' }, approve, status, decision(context, `reject-${String(item.id)}`, t('moderation.rejectReason'), t('moderation.reject'), true, async (reason) => {
       await context.account.reject(item.id, reason);
       reload();
@@ -131,7 +179,7 @@ function revisionCard(context: ViewContext, revision: Revision, reload: () => vo
     { class: 'queue-item', 'data-revision': revision.id },
     h('h4', {}, `${t(`action.${revision.action === 'create' || revision.action === 'revert' ? revision.action : 'update'}`)} · ${revision.entityType} · `, name),
     h('p', { class: 'muted' }, revision.author ?? '', revision.createdAt ? ` · ${formatDate(revision.createdAt, lang)}` : '', revision.reason ? ` · ${revision.reason}` : ''),
-    diffTable(t, revision.changes, t('moderation.diff')),
+    diffTable(t, lang, revision.changes, t('moderation.diff')),
     h('div', { class: 'decisions' }, reviewed, decision(context, `revert-${String(revision.id)}`, t('moderation.revertReason'), t('moderation.revert'), false, async (reason) => {
       await context.account.revert(revision.id, reason);
       context.dataChanged();

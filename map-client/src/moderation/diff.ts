@@ -4,7 +4,8 @@
  * `key: value` lines), so nothing anyone sent can become markup or a live link.
  */
 
-import type { Translate } from '../i18n';
+import type { Language, Translate } from '../i18n';
+import { fieldLabel } from '../i18n/fields';
 import { h } from '../ui/dom';
 
 /** A value as plain text. */
@@ -33,7 +34,7 @@ export function diffRows(before: Readonly<Record<string, unknown>> | null, after
   return fields.map((field) => ({ field, before: before ? before[field] : undefined, after: after[field] }));
 }
 
-export function diffTable(t: Translate, rows: readonly DiffRow[], caption: string): HTMLElement {
+export function diffTable(t: Translate, lang: Language, rows: readonly DiffRow[], caption: string): HTMLElement {
   return h(
     'div',
     { class: 'diff-scroll' },
@@ -50,7 +51,7 @@ export function diffTable(t: Translate, rows: readonly DiffRow[], caption: strin
           return h(
             'tr',
             { class: changed ? 'changed' : null, 'data-field': row.field },
-            h('th', { scope: 'row' }, row.field),
+            h('th', { scope: 'row' }, fieldLabel(row.field, lang)),
             h('td', { class: 'before' }, h('span', { class: 'value' }, plain(row.before))),
             h('td', { class: 'after' }, h('span', { class: 'value' }, plain(row.after))),
           );

@@ -26,7 +26,7 @@ export function historyView(context: ViewContext): View {
                 { class: 'queue-item', 'data-revision': r.id },
                 h('h4', {}, `${r.createdAt ? formatDate(r.createdAt, lang) : ''} · ${t(`action.${r.action === 'create' || r.action === 'revert' ? r.action : 'update'}`)}`),
                 h('p', { class: 'muted' }, t('history.by', { name: r.author ?? t('history.moderation') }), r.reason ? ` · ${r.reason}` : '', r.submission ? ` · ${r.submission}` : ''),
-                r.changes.length > 0 ? diffTable(t, r.changes, t('moderation.diff')) : '',
+                r.changes.length > 0 ? diffTable(t, lang, r.changes, t('moderation.diff')) : '',
               ),
             )),
       );

@@ -6,7 +6,7 @@
 
 import type { AccountApi, Me } from '../api/account';
 import type { HavenApi } from '../api/client';
-import type { CitySummary, Place, PolicyArea } from '../api/types';
+import type { CitySummary, Network, Place, PolicyArea } from '../api/types';
 import type { Language, Translate } from '../i18n';
 import { countryName } from '../i18n/format';
 import type { Selection } from '../state/url';
@@ -21,6 +21,8 @@ export interface ViewContext {
   readonly me: Me | null;
   readonly cities: readonly CitySummary[];
   readonly areas: readonly PolicyArea[];
+  /** Every network, for the forms that name one. */
+  readonly networks: readonly Network[];
   /** The city or practice the page is about (from the URL), if any. */
   readonly selection: Selection | null;
   readonly params: Readonly<Record<string, string>>;

@@ -49,7 +49,7 @@ pub async fn register(
     rate_limit::hit(
         &mut *state.db_write().await?,
         &format!("account-mail:{client}"),
-        ACCOUNT_MAIL_PER_CLIENT,
+        state.limit(ACCOUNT_MAIL_PER_CLIENT),
     )
     .await?;
     account::register(&state, input, &state.config.mail_base_url()).await?;
@@ -133,15 +133,15 @@ pub async fn login(
     let client_bucket = format!("login-client:{client}");
     {
         let mut conn = state.db_write().await?;
-        rate_limit::check(&mut conn, &account_bucket, LOGIN_PER_ACCOUNT).await?;
-        rate_limit::check(&mut conn, &client_bucket, LOGIN_PER_CLIENT).await?;
+        rate_limit::check(&mut conn, &account_bucket, state.limit(LOGIN_PER_ACCOUNT)).await?;
+        rate_limit::check(&mut conn, &client_bucket, state.limit(LOGIN_PER_CLIENT)).await?;
     }
     let account =
         account::authenticate(&state, credentials.email.as_str(), credentials.password).await?;
     let mut conn = state.db_write().await?;
     let Some(account) = account else {
-        rate_limit::record(&mut conn, &account_bucket, LOGIN_PER_ACCOUNT).await?;
-        rate_limit::record(&mut conn, &client_bucket, LOGIN_PER_CLIENT).await?;
+        rate_limit::record(&mut conn, &account_bucket, state.limit(LOGIN_PER_ACCOUNT)).await?;
+        rate_limit::record(&mut conn, &client_bucket, state.limit(LOGIN_PER_CLIENT)).await?;
         return Err(AppError::Unauthorized);
     };
     if !account.confirmed {
@@ -244,7 +244,7 @@ pub async fn password_reset(
     rate_limit::hit(
         &mut *state.db_write().await?,
         &format!("account-mail:{client}"),
-        ACCOUNT_MAIL_PER_CLIENT,
+        state.limit(ACCOUNT_MAIL_PER_CLIENT),
     )
     .await?;
     tokio::spawn(async move {
@@ -299,7 +299,7 @@ pub async fn password_reset_confirm(
     rate_limit::check(
         &mut *state.db_write().await?,
         &bucket,
-        RESET_CONFIRM_PER_CLIENT,
+        state.limit(RESET_CONFIRM_PER_CLIENT),
     )
     .await?;
     let result = account::reset(&state, body.token.into_string(), body.password).await;
@@ -307,7 +307,7 @@ pub async fn password_reset_confirm(
         rate_limit::record(
             &mut *state.db_write().await?,
             &bucket,
-            RESET_CONFIRM_PER_CLIENT,
+            state.limit(RESET_CONFIRM_PER_CLIENT),
         )
         .await?;
     }

@@ -82,9 +82,10 @@ pub async fn answer(
                 .await;
         }
     });
-    let body = futures_util::stream::unfold(receiver, |mut receiver| async move {
-        receiver.recv().await.map(|chunk| (chunk, receiver))
-    });
+    // A closed channel keeps answering `None`, so the body may be polled past its end (the
+    // compression layer does so when it finishes its stream).
+    let mut receiver = receiver;
+    let body = futures_util::stream::poll_fn(move |context| receiver.poll_recv(context));
     let mut response = Response::new(Body::from_stream(body));
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(CSV));

@@ -37,10 +37,10 @@ pub async fn claim(
     let mut conn = state.db_write().await?;
     let account = format!("claim-account:{}", session.user.id);
     let from = format!("claim-client:{client}");
-    rate_limit::check(&mut conn, &account, CLAIMS_PER_ACCOUNT).await?;
-    rate_limit::check(&mut conn, &from, CLAIMS_PER_CLIENT).await?;
-    rate_limit::record(&mut conn, &account, CLAIMS_PER_ACCOUNT).await?;
-    rate_limit::record(&mut conn, &from, CLAIMS_PER_CLIENT).await?;
+    rate_limit::check(&mut conn, &account, state.limit(CLAIMS_PER_ACCOUNT)).await?;
+    rate_limit::check(&mut conn, &from, state.limit(CLAIMS_PER_CLIENT)).await?;
+    rate_limit::record(&mut conn, &account, state.limit(CLAIMS_PER_ACCOUNT)).await?;
+    rate_limit::record(&mut conn, &from, state.limit(CLAIMS_PER_CLIENT)).await?;
     Ok((
         StatusCode::CREATED,
         Json(editor::claim(&mut conn, &session.user, request).await?),

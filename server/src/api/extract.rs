@@ -9,8 +9,9 @@ use serde::de::DeserializeOwned;
 use crate::domain::{self, Parse, Slug};
 use crate::error::{AppError, AppResult, bad_request};
 
-/// A JSON request body: malformed JSON or an unknown or missing field is a 400 naming the
-/// field, a value that breaks its rule a 422 naming it (`source_urls.0`). A body must say it
+/// A JSON request body: malformed JSON, a body that is not an object, or an unknown or
+/// missing field is a 400 naming the field, a value that breaks its rule a 422 naming it
+/// (`source_urls.0`). A body must say it
 /// is `application/json` (415 otherwise: a cross-site form or `text/plain` post cannot pass
 /// for JSON). An empty body reads as `{}` on POST (actions whose fields are all optional) and
 /// is a 400 on PATCH and PUT, which change nothing without one. A body over the limit is 413.
@@ -58,6 +59,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
         }
         if empty && method != axum::http::Method::POST {
             return Err(bad_request("body", "A JSON body is required."));
+        }
+        // Every body is an object: serde would read a struct from an array too (`[null]`),
+        // and name its fields by position.
+        if !empty && bytes.iter().find(|byte| !byte.is_ascii_whitespace()) != Some(&b'{') {
+            return Err(bad_request("body", "The body must be a JSON object."));
         }
         let bytes: &[u8] = if empty { b"{}" } else { &bytes };
         Ok(Self(domain::json::from_slice(bytes)?))

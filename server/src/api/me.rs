@@ -155,9 +155,19 @@ pub async fn change_password(
     let user = session.user;
     account::check_password("new_password", &change.new_password)?;
     let bucket = format!("login-account:{}", user.email.to_lowercase());
-    rate_limit::check(&mut *state.db_write().await?, &bucket, LOGIN_PER_ACCOUNT).await?;
+    rate_limit::check(
+        &mut *state.db_write().await?,
+        &bucket,
+        state.limit(LOGIN_PER_ACCOUNT),
+    )
+    .await?;
     if !account::password_matches(&state, user.id, change.current_password).await? {
-        rate_limit::record(&mut *state.db_write().await?, &bucket, LOGIN_PER_ACCOUNT).await?;
+        rate_limit::record(
+            &mut *state.db_write().await?,
+            &bucket,
+            state.limit(LOGIN_PER_ACCOUNT),
+        )
+        .await?;
         return Err(AppError::Unprocessable {
             field: Some("current_password".to_owned()),
             detail: "This is not the account's current password.".to_owned(),

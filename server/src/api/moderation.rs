@@ -98,6 +98,11 @@ pub struct Decision {
     /// A moderator's note on an approval (1 to 2000 characters).
     #[serde(default)]
     pub note: Option<Multiline<2000>>,
+    /// The proposal as the moderator corrected it before approving (approve only): the whole
+    /// payload, read by the same rules as a submission's; what the submitter sent is kept.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub payload: Option<Value>,
 }
 
 /// `POST /api/v1/moderation/submissions/{id}/approve` `{note?}` → `{submission, revision_id,
@@ -114,7 +119,7 @@ pub struct Decision {
         (status = 403, description = "Not a moderator, a missing `X-CSRF-Token` or a foreign `Origin`"),
         (status = 404, description = "No such submission"),
         (status = 409, description = "The submission is decided already, or its target changed or is gone"),
-        (status = 422, description = "A bad `note`, or the proposal no longer fits the data (named in `field`)"),
+        (status = 422, description = "A bad `note` or corrected `payload`, or the proposal no longer fits the data (named in `field`)"),
     ))]
 pub async fn approve(
     State(state): State<AppState>,
@@ -123,14 +128,30 @@ pub async fn approve(
     JsonBody(decision): JsonBody<Decision>,
 ) -> AppResult<Json<Value>> {
     session.user.require_moderator()?;
-    let note = decision.note.map(Multiline::into_string);
+    let approval = submission::Approval {
+        moderator_id: session.user.id,
+        note: decision.note.map(Multiline::into_string),
+        payload: decision.payload,
+    };
     let mut conn = state.db_write().await?;
     Ok(Json(
-        submission::approve(&mut conn, id, session.user.id, note).await?,
+        submission::approve(&mut conn, id, approval, &state.config.mail_base_url()).await?,
     ))
 }
 
+/// Only an approval takes a corrected payload.
+fn no_payload(decision: &Decision) -> AppResult<()> {
+    match decision.payload {
+        Some(_) => Err(unprocessable(
+            "payload",
+            "only an approval takes a corrected payload",
+        )),
+        None => Ok(()),
+    }
+}
+
 fn required_reason(decision: Decision) -> AppResult<Multiline<2000>> {
+    no_payload(&decision)?;
     decision
         .reason
         .ok_or_else(|| unprocessable("reason", "must not be empty"))
@@ -161,7 +182,14 @@ pub async fn reject(
     let reason = required_reason(decision)?;
     let mut conn = state.db_write().await?;
     Ok(Json(
-        submission::reject(&mut conn, id, session.user.id, reason.into_string()).await?,
+        submission::reject(
+            &mut conn,
+            id,
+            session.user.id,
+            reason.into_string(),
+            &state.config.mail_base_url(),
+        )
+        .await?,
     ))
 }
 
@@ -209,7 +237,15 @@ pub async fn verify_claim(
 ) -> AppResult<Json<Value>> {
     session.user.require_moderator()?;
     let mut conn = state.db_write().await?;
-    Ok(Json(editor::verify(&mut conn, id, session.user.id).await?))
+    Ok(Json(
+        editor::verify(
+            &mut conn,
+            id,
+            session.user.id,
+            &state.config.mail_base_url(),
+        )
+        .await?,
+    ))
 }
 
 /// `POST /api/v1/moderation/claims/{id}/withdraw` `{reason}` → the claim.
@@ -237,7 +273,14 @@ pub async fn withdraw_claim(
     let reason = required_reason(decision)?;
     let mut conn = state.db_write().await?;
     Ok(Json(
-        editor::withdraw(&mut conn, id, session.user.id, reason).await?,
+        editor::withdraw(
+            &mut conn,
+            id,
+            session.user.id,
+            reason,
+            &state.config.mail_base_url(),
+        )
+        .await?,
     ))
 }
 
@@ -323,6 +366,7 @@ pub async fn revert(
     JsonBody(decision): JsonBody<Decision>,
 ) -> AppResult<Json<Reverted>> {
     session.user.require_moderator()?;
+    no_payload(&decision)?;
     let reason = decision.reason.map(Multiline::into_string);
     let moderator = session.user.id;
     let mut conn = state.db_write().await?;

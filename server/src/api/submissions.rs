@@ -46,17 +46,17 @@ pub async fn create(
 ) -> AppResult<(StatusCode, Json<Receipt>)> {
     let mut conn = state.db_write().await?;
     let bucket = format!("submission:{client}");
-    rate_limit::check(&mut conn, &bucket, SUBMISSIONS_PER_CLIENT).await?;
+    rate_limit::check(&mut conn, &bucket, state.limit(SUBMISSIONS_PER_CLIENT)).await?;
     if let Some(session) = &session {
         rate_limit::hit(
             &mut conn,
             &format!("submission-account:{}", session.user.id),
-            SUBMISSIONS_PER_ACCOUNT,
+            state.limit(SUBMISSIONS_PER_ACCOUNT),
         )
         .await?;
     }
     if proposal.is_spam() {
-        rate_limit::record(&mut conn, &bucket, SUBMISSIONS_PER_CLIENT).await?;
+        rate_limit::record(&mut conn, &bucket, state.limit(SUBMISSIONS_PER_CLIENT)).await?;
         tracing::info!(%client, "honeypot filled in; submission dropped");
         return Ok((
             StatusCode::CREATED,
@@ -67,7 +67,7 @@ pub async fn create(
         ));
     }
     let checked = submission::check(&mut conn, proposal).await?;
-    rate_limit::record(&mut conn, &bucket, SUBMISSIONS_PER_CLIENT).await?;
+    rate_limit::record(&mut conn, &bucket, state.limit(SUBMISSIONS_PER_CLIENT)).await?;
     let submitter = session.map(|session| (session.user.id, session.user.email));
     let reference = submission::store(&mut conn, checked, submitter).await?;
     Ok((

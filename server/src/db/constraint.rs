@@ -179,6 +179,7 @@ pub const CONSTRAINTS: &[(&str, &str)] = &[
     ("submissions_reviewed_by_fkey", "reviewed_by"),
     ("submissions_source_urls_check", "source_urls"),
     ("submissions_status_check", "status"),
+    ("submissions_submitted_payload_check", "payload"),
     ("submissions_submitter_id_fkey", "submitter"),
     ("submissions_target_type_check", "target_type"),
     ("tile_cells_n_check", "n"),

@@ -26,7 +26,7 @@ pub struct PlaceDoc {
     pub lat: f64,
     pub ags: Option<String>,
     pub geonameid: Option<i64>,
-    /// The listed city at this place (one the map and the list show), if any.
+    /// The listed city at this place, if any.
     pub city_slug: Option<String>,
 }
 
@@ -62,8 +62,7 @@ static SEARCH: LazyLock<String> = LazyLock::new(|| {
             'lat', round(ST_Y(p.geom)::numeric, 5),
             'ags', p.ags,
             'geonameid', p.geonameid,
-            'city_slug', (SELECT c.slug FROM cities c JOIN city_stats cs ON cs.city_id = c.id
-                          WHERE c.place_id = p.id AND c.published AND cs.listed
+            'city_slug', (SELECT c.slug FROM cities c WHERE c.place_id = p.id AND c.published
                           ORDER BY c.id LIMIT 1)
          ) ORDER BY p.population DESC NULLS LAST, p.name, p.id), '[]'::json)::text AS json
          FROM ranked p",

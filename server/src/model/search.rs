@@ -23,7 +23,7 @@ static SEARCH: LazyLock<String> = LazyLock::new(|| {
     let city_q = CITY_Q.replace("$5", "$1");
     let practice_q = PRACTICE_Q.replace("$5", "$1");
     format!(
-        "WITH input AS (
+        "WITH input AS MATERIALIZED (
             SELECT haven_search_query($1::text) AS tsq, haven_fold($1::text) AS fold,
                    haven_fold_de($1::text) AS fold_de
         ),

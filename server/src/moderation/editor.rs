@@ -13,7 +13,7 @@ use crate::domain::{self, Multiline, Slug};
 use crate::error::unprocessable;
 use crate::error::{AppError, AppResult, not_found};
 use crate::moderation::revision::{self, Change, Entity};
-use crate::moderation::{city, first};
+use crate::moderation::{city, first, notice};
 
 /// A claim as it arrives: `city` (a slug) or `place_id` (from the gazetteer).
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -183,7 +183,13 @@ async fn lock(conn: &mut AsyncPgConnection, id: i64) -> AppResult<Locked> {
 ///
 /// # Errors
 /// 404 unknown, 409 not pending.
-pub async fn verify(conn: &mut AsyncPgConnection, id: i64, moderator_id: i64) -> AppResult<Value> {
+pub async fn verify(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    moderator_id: i64,
+    base_url: &str,
+) -> AppResult<Value> {
+    let base_url = base_url.to_owned();
     conn.transaction::<_, AppError, _>(async move |conn| {
         let claim = lock(conn, id).await?;
         if claim.status != "pending" {
@@ -203,7 +209,7 @@ pub async fn verify(conn: &mut AsyncPgConnection, id: i64, moderator_id: i64) ->
         .bind::<BigInt, _>(moderator_id)
         .execute(conn)
         .await?;
-        Ok(())
+        notice::claim(conn, id, &base_url).await
     })
     .await?;
     one(conn, id).await
@@ -258,7 +264,9 @@ pub async fn withdraw(
     id: i64,
     moderator_id: i64,
     reason: Multiline<2000>,
+    base_url: &str,
 ) -> AppResult<Value> {
+    let base_url = base_url.to_owned();
     conn.transaction::<_, AppError, _>(async move |conn| {
         let claim = lock(conn, id).await?;
         let status = match claim.status.as_str() {
@@ -275,7 +283,7 @@ pub async fn withdraw(
         .bind::<BigInt, _>(moderator_id)
         .execute(conn)
         .await?;
-        Ok(())
+        notice::claim(conn, id, &base_url).await
     })
     .await?;
     one(conn, id).await

@@ -12,6 +12,7 @@ pub mod edit;
 pub mod editor;
 pub mod known;
 pub mod membership;
+pub mod notice;
 pub mod payload;
 pub mod practice;
 pub mod proposal;

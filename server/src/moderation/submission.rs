@@ -18,7 +18,7 @@ use crate::moderation::proposal::{
 };
 use crate::moderation::queue::ITEM_JSON;
 use crate::moderation::revision::{self, Change, Entity};
-use crate::moderation::{city, demand, first, membership, practice};
+use crate::moderation::{city, demand, first, membership, notice, practice};
 
 /// A checked proposal, ready to be stored.
 #[derive(Debug)]
@@ -180,7 +180,18 @@ async fn lock(conn: &mut AsyncPgConnection, id: i64) -> AppResult<Pending> {
     Ok(pending)
 }
 
-/// Publishes submission `id` exactly as submitted, with its revision, in one transaction.
+/// A moderator's approval: who, an optional public note, and the payload as corrected.
+#[derive(Debug, Clone, Default)]
+pub struct Approval {
+    pub moderator_id: i64,
+    /// The revision's public reason.
+    pub note: Option<String>,
+    /// The whole payload as the moderator corrected it; `None` publishes it as submitted.
+    pub payload: Option<Value>,
+}
+
+/// Publishes submission `id` as submitted (or as the moderator corrected it, keeping what was
+/// submitted), with its revision, in one transaction.
 /// Returns `{submission, revision_id, entity: {type, id, slug}}`.
 ///
 /// # Errors
@@ -188,12 +199,31 @@ async fn lock(conn: &mut AsyncPgConnection, id: i64) -> AppResult<Pending> {
 pub async fn approve(
     conn: &mut AsyncPgConnection,
     id: i64,
-    moderator_id: i64,
-    note: Option<String>,
+    approval: Approval,
+    base_url: &str,
 ) -> AppResult<Value> {
+    let base_url = base_url.to_owned();
+    let Approval {
+        moderator_id,
+        note,
+        payload,
+    } = approval;
     let (revision_id, entity, after) = conn
         .transaction::<_, AppError, _>(async move |conn| {
-            let pending = lock(conn, id).await?;
+            let mut pending = lock(conn, id).await?;
+            if let Some(corrected) = payload {
+                pending.payload = corrected;
+                stored(&pending)?;
+                diesel::sql_query(
+                    "UPDATE submissions SET submitted_payload = coalesce(submitted_payload, payload),
+                            payload = $2
+                      WHERE id = $1",
+                )
+                .bind::<BigInt, _>(pending.id)
+                .bind::<Jsonb, _>(&pending.payload)
+                .execute(conn)
+                .await?;
+            }
             let (entity, action, before) = publish(conn, &pending).await?;
             let after = entity.snapshot(conn).await?;
             let revision_id = revision::record(
@@ -224,6 +254,7 @@ pub async fn approve(
             .bind::<BigInt, _>(entity.id())
             .execute(conn)
             .await?;
+            notice::submission(conn, pending.id, &base_url).await?;
             Ok((revision_id, entity, after))
         })
         .await?;
@@ -336,7 +367,9 @@ pub async fn reject(
     id: i64,
     moderator_id: i64,
     reason: String,
+    base_url: &str,
 ) -> AppResult<Value> {
+    let base_url = base_url.to_owned();
     conn.transaction::<_, AppError, _>(async move |conn| {
         lock(conn, id).await?;
         diesel::sql_query(
@@ -348,7 +381,7 @@ pub async fn reject(
         .bind::<BigInt, _>(moderator_id)
         .execute(conn)
         .await?;
-        Ok(())
+        notice::submission(conn, id, &base_url).await
     })
     .await?;
     item(conn, id).await

@@ -149,7 +149,7 @@ fn describe(kind: Kind, bbox: Option<&Vec<f64>>, base: &BaseUrl) -> CollectionDo
 /// The collections with their extents.
 #[utoipa::path(get, path = "/ogc/collections", tag = "ogc",
     params(("f" = Option<crate::ogc::Format>, Query, description = "The encoding: JSON (default) or html (a page to browse)")),
-    responses((status = 200, description = "The collections (with f=html a page)", body = CollectionsDoc),
+    responses((status = 200, description = "The collections (with f=html a page)", content((CollectionsDoc = "application/json"), (String = "text/html"))),
               (status = 400, description = "Unsupported `f`")))]
 pub async fn list(
     State(state): State<AppState>,
@@ -176,7 +176,7 @@ pub async fn list(
 #[utoipa::path(get, path = "/ogc/collections/{collection}", tag = "ogc",
     params(("collection" = String, Path, description = "`cities` or `practices`"),
            ("f" = Option<crate::ogc::Format>, Query, description = "The encoding: JSON (default) or html (a page to browse)")),
-    responses((status = 200, description = "The collection (with f=html a page)", body = CollectionDoc),
+    responses((status = 200, description = "The collection (with f=html a page)", content((CollectionDoc = "application/json"), (String = "text/html"))),
               (status = 400, description = "Unsupported `f`"),
               (status = 404, description = "No such collection")))]
 pub async fn show(

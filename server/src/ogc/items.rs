@@ -20,7 +20,8 @@ use crate::query::{CollectionQuery, Lang, OverLimit, QueryParams};
            crate::query::CollectionParams,
            ("f" = Option<crate::ogc::Format>, Query, description = "The encoding: JSON (default) or html (a page to browse)")),
     responses((status = 200, description = "A page of features (with f=html a page)",
-               body = FeatureCollectionDoc<serde_json::Value>, content_type = "application/geo+json"),
+               content((FeatureCollectionDoc<serde_json::Value> = "application/geo+json"),
+                       (String = "text/html"))),
               (status = 400, description = "Bad parameter (named in `field`)"),
               (status = 404, description = "No such collection")))]
 pub async fn list(
@@ -58,8 +59,8 @@ pub async fn list(
            ("feature" = String, Path, description = "The slug"),
            crate::query::LangParams,
            ("f" = Option<crate::ogc::Format>, Query, description = "The encoding: JSON (default) or html (a page to browse)")),
-    responses((status = 200, description = "The feature (with f=html a page)", body = FeatureDoc<serde_json::Value>,
-               content_type = "application/geo+json"),
+    responses((status = 200, description = "The feature (with f=html a page)", content((FeatureDoc<serde_json::Value> = "application/geo+json"),
+                       (String = "text/html"))),
               (status = 301, description = "An old slug: `Location` has the current address"),
               (status = 404, description = "No such collection or feature")))]
 pub async fn show(

@@ -123,7 +123,7 @@ pub struct Landing {
 /// The landing page: what this service is and where its parts are.
 #[utoipa::path(get, path = "/ogc", tag = "ogc",
     params(("f" = Option<crate::ogc::Format>, Query, description = "The encoding: JSON (default) or html (a page to browse)")),
-    responses((status = 200, description = "Landing page (with f=html a page)", body = Landing),
+    responses((status = 200, description = "Landing page (with f=html a page)", content((Landing = "application/json"), (String = "text/html"))),
               (status = 400, description = "Unsupported `f`")))]
 pub async fn landing(base: BaseUrl, params: QueryParams) -> AppResult<Response> {
     let encoding = check_format(&params)?;
@@ -165,7 +165,7 @@ pub struct Conformance {
 /// The conformance classes Haven implements.
 #[utoipa::path(get, path = "/ogc/conformance", tag = "ogc",
     params(("f" = Option<crate::ogc::Format>, Query, description = "The encoding: JSON (default) or html (a page to browse)")),
-    responses((status = 200, description = "Conformance classes (with f=html a page)", body = Conformance),
+    responses((status = 200, description = "Conformance classes (with f=html a page)", content((Conformance = "application/json"), (String = "text/html"))),
               (status = 400, description = "Unsupported `f`")))]
 pub async fn conformance(base: BaseUrl, params: QueryParams) -> AppResult<Response> {
     let encoding = check_format(&params)?;

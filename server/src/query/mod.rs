@@ -47,7 +47,7 @@ impl QueryParams {
     pub fn get(&self, key: &str) -> Option<&str> {
         self.0
             .get(key)
-            .map(|value| value.trim())
+            .map(|value| value.trim_ascii())
             .filter(|value| !value.is_empty())
     }
 

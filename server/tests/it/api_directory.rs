@@ -104,23 +104,3 @@ async fn places_are_ranked_by_population_and_limited() {
         .problem(StatusCode::BAD_REQUEST);
     assert_eq!(problem["field"], "q");
 }
-
-#[tokio::test]
-async fn a_place_names_its_city_only_when_the_map_lists_it() {
-    let app = TestApp::with_sample().await;
-    // A city made by a verified claim, with nothing recorded yet: published, not listed.
-    app.execute(
-        "INSERT INTO places (source, geonameid, name, country, population, geom) VALUES
-           ('geonames', 2897283, 'Hünxe', 'DE', 13732, ST_SetSRID(ST_MakePoint(6.77, 51.65), 4326));
-         INSERT INTO cities (slug, name, country, place_id, geom)
-           SELECT 'huenxe', name, country, id, geom FROM places WHERE geonameid = 2897283",
-    )
-    .await;
-    let response = app.get("/api/v1/places?q=H%C3%BCnxe").await;
-    let places: Vec<PlaceDoc> = serde_json::from_slice(&response.body).unwrap();
-    assert_eq!(places[0].name, "Hünxe");
-    assert_eq!(places[0].city_slug, None, "not on the map, so not listed");
-    let response = app.get("/api/v1/places?q=k%C3%B6").await;
-    let places: Vec<PlaceDoc> = serde_json::from_slice(&response.body).unwrap();
-    assert_eq!(places[0].city_slug.as_deref(), Some("koeln"));
-}

@@ -180,3 +180,36 @@ async fn the_reference_page_is_served_by_haven_itself() {
         "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
     );
 }
+
+/// Every `$ref` of the document names a schema it holds (a parameter's enum included), and
+/// every error answer may be a problem document.
+#[tokio::test]
+async fn every_reference_resolves_and_every_error_is_a_problem() {
+    let app = TestApp::new().await;
+    let document = app.get("/api/openapi.json").await.json();
+    let text = document.to_string();
+    let schemas = document["components"]["schemas"].as_object().unwrap();
+    let mut references = text.split("\"$ref\":\"#/components/schemas/").skip(1);
+    assert!(references.clone().count() > 20);
+    assert!(references.all(|rest| schemas.contains_key(rest.split('"').next().unwrap())));
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            for (status, response) in operation["responses"].as_object().unwrap() {
+                if status.starts_with('4') || status.starts_with('5') {
+                    assert!(
+                        response["content"]["application/problem+json"].is_object(),
+                        "{method} {path} {status}"
+                    );
+                }
+            }
+            if operation["requestBody"].is_object() {
+                for status in ["400", "413", "415", "422"] {
+                    assert!(
+                        operation["responses"][status].is_object(),
+                        "{method} {path} {status}"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -762,3 +762,178 @@ async fn a_town_not_listed_registers_itself_through_a_verified_editor() {
         .json();
     assert_eq!(me["claims"][0]["reason"], "Left the office.");
 }
+
+/// The messages queued for `to`, oldest first, as (subject, body).
+async fn mails_to(app: &TestApp, to: &str) -> Vec<(String, String)> {
+    db(app)
+        .await
+        .query(
+            "SELECT subject, body FROM outbox WHERE to_address = $1 ORDER BY id",
+            &[&to],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| (row.get(0), row.get(1)))
+        .collect()
+}
+
+#[tokio::test]
+async fn city_officials_are_mailed_each_decision_in_their_language() {
+    let app = TestApp::with_sample().await;
+    let editor = confirmed_user(&app, "clerk@dinslaken.example", "Dinslaken clerk").await;
+    let client = db(&app).await;
+    client
+        .execute(
+            "UPDATE users SET preferred_lang = 'de' WHERE email = 'clerk@dinslaken.example'",
+            &[],
+        )
+        .await
+        .unwrap();
+    let dinslaken: i64 = client
+        .query_one("SELECT id FROM places WHERE name = 'Dinslaken'", &[])
+        .await
+        .unwrap()
+        .get(0);
+    let before = mails_to(&app, "clerk@dinslaken.example").await.len();
+    let claim = send(
+        &app,
+        "POST",
+        "/api/v1/editors/claims",
+        Some(json!({ "place_id": dinslaken, "role_title": "Integrationsbeauftragte" })),
+        Some(&editor),
+    )
+    .await
+    .json();
+    let moderator = moderator(&app).await;
+    let claim_id = claim["id"].as_i64().unwrap();
+    let verified = send(
+        &app,
+        "POST",
+        &format!("/api/v1/moderation/claims/{claim_id}/verify"),
+        None,
+        Some(&moderator),
+    )
+    .await;
+    assert_eq!(verified.status, StatusCode::OK, "{}", verified.text());
+    let mails = mails_to(&app, "clerk@dinslaken.example").await;
+    assert_eq!(mails.len(), before + 1);
+    let (subject, body) = mails.last().unwrap();
+    assert_eq!(subject, "Haven: Sie bearbeiten jetzt Dinslaken");
+    assert!(body.contains("/?view=editor"), "{body}");
+
+    // A suggestion sent from the account: its rejection is mailed with the reason.
+    let mut proposal = city_proposal("Nirgendwo");
+    proposal.as_object_mut().unwrap().remove("email");
+    let sent = send(
+        &app,
+        "POST",
+        "/api/v1/submissions",
+        Some(proposal),
+        Some(&editor),
+    )
+    .await;
+    assert_eq!(sent.status, StatusCode::CREATED, "{}", sent.text());
+    let reference = sent.json()["reference"].as_str().unwrap().to_owned();
+    let id = submission_id(&app, &reference).await;
+    send(
+        &app,
+        "POST",
+        &format!("/api/v1/moderation/submissions/{id}/reject"),
+        Some(json!({ "reason": "Die Quelle sagt das nicht." })),
+        Some(&moderator),
+    )
+    .await;
+    let (subject, body) = mails_to(&app, "clerk@dinslaken.example")
+        .await
+        .pop()
+        .unwrap();
+    assert_eq!(
+        subject,
+        format!("Haven: Ihr Vorschlag {reference} wurde nicht veröffentlicht")
+    );
+    assert!(body.contains("Die Quelle sagt das nicht."), "{body}");
+    assert!(
+        body.contains(&format!("view=status&ref={reference}")),
+        "{body}"
+    );
+
+    // An address typed into an anonymous suggestion was never confirmed: it gets nothing.
+    let anonymous = submit(&app, city_proposal("Irgendwo")).await;
+    let id = submission_id(&app, &anonymous).await;
+    approve(&app, &moderator, id).await;
+    assert!(mails_to(&app, "someone@example.org").await.is_empty());
+}
+
+#[tokio::test]
+async fn a_moderator_corrects_a_suggestion_before_approving_it() {
+    let app = TestApp::with_sample().await;
+    let reference = submit(&app, city_proposal("Neustdat")).await;
+    let id = submission_id(&app, &reference).await;
+    let moderator = moderator(&app).await;
+    let path = format!("/api/v1/moderation/submissions/{id}/approve");
+
+    // A correction is read by the submission's rules: a bad one is refused, nothing written.
+    let mut bad = city_proposal("Neustadt")["payload"].clone();
+    bad["website"] = json!("javascript:alert(1)");
+    let refused = send(
+        &app,
+        "POST",
+        &path,
+        Some(json!({ "payload": bad })),
+        Some(&moderator),
+    )
+    .await;
+    assert_eq!(
+        refused.problem(StatusCode::UNPROCESSABLE_ENTITY)["field"],
+        "payload.website"
+    );
+    let status = app
+        .get(&format!("/api/v1/submissions/{reference}"))
+        .await
+        .json();
+    assert_eq!(status["status"], "pending");
+
+    // Only an approval takes a payload.
+    let rejected = send(
+        &app,
+        "POST",
+        &format!("/api/v1/moderation/submissions/{id}/reject"),
+        Some(json!({ "reason": "typo", "payload": {} })),
+        Some(&moderator),
+    )
+    .await;
+    assert_eq!(
+        rejected.problem(StatusCode::UNPROCESSABLE_ENTITY)["field"],
+        "payload"
+    );
+
+    let corrected = city_proposal("Neustadt")["payload"].clone();
+    let approved = send(
+        &app,
+        "POST",
+        &path,
+        Some(json!({ "payload": corrected, "note": "Name spelt as the council writes it." })),
+        Some(&moderator),
+    )
+    .await;
+    assert_eq!(approved.status, StatusCode::OK, "{}", approved.text());
+    let approved = approved.json();
+    assert_eq!(approved["entity"]["slug"], "neustadt");
+    let row = db(&app)
+        .await
+        .query_one(
+            "SELECT payload->>'name', submitted_payload->>'name' FROM submissions WHERE id = $1",
+            &[&id],
+        )
+        .await
+        .unwrap();
+    assert_eq!(row.get::<_, String>(0), "Neustadt");
+    assert_eq!(row.get::<_, String>(1), "Neustdat", "what was sent is kept");
+    let history = app.get("/api/v1/cities/neustadt/revisions").await.json();
+    assert_eq!(history["revisions"][0]["after"]["name"], "Neustadt");
+    assert_eq!(
+        history["revisions"][0]["reason"],
+        "Name spelt as the council writes it."
+    );
+}
