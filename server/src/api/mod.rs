@@ -12,6 +12,7 @@ pub mod downloads;
 pub mod editors;
 pub mod extract;
 pub mod fonts;
+pub mod gaps;
 pub mod health;
 pub mod me;
 pub mod moderation;
@@ -130,6 +131,7 @@ fn public_reads() -> OpenApiRouter<AppState> {
         .routes(routes!(practices::list))
         .routes(routes!(practices::show))
         .routes(routes!(places::search))
+        .routes(routes!(gaps::sheet))
         .routes(routes!(search::search))
         .routes(routes!(csv::cities))
         .routes(routes!(csv::practices))

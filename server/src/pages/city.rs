@@ -90,6 +90,8 @@ pub struct CityPage {
     pub has_demands: bool,
     /// "How to ask your council for this", the text of each demand's guide link.
     pub guide_link: &'static str,
+    /// "What could {name} do?": the place's gap sheet.
+    pub gaps: Option<LabelledLink>,
     pub practices: Vec<PracticeLink>,
     pub areas: Vec<LabelledLink>,
     pub foot: Provenance,
@@ -359,6 +361,12 @@ fn view(
         demands,
         has_demands,
         guide_link: super::take_action::guide_words(lang).link,
+        gaps: city.place_id.map(|id| LabelledLink {
+            href: super::gaps::gaps_path(lang, id),
+            label: super::gaps::gap_words(lang)
+                .link
+                .replace("{name}", &city.name),
+        }),
         practices,
         areas,
         foot,

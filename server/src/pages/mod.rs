@@ -2,7 +2,7 @@
 //! `/{lang}/` (an index of every page), `/{lang}/cities/{slug}`, `/{lang}/practices/{slug}`
 //! (both with `?rev=N` for a past revision), `/{lang}/networks/{slug}`,
 //! `/{lang}/policy-areas/{slug}`, `/{lang}/about`, `/{lang}/data`, `/{lang}/take-action`
-//! and `/{lang}/take-action/{key}`, plus `/sitemap.xml`,
+//! and `/{lang}/take-action/{key}`, `/{lang}/places/{id}/gaps` (a place's gap sheet), plus `/sitemap.xml`,
 //! `/robots.txt` and the pages' own stylesheet and script under `/static/`.
 //!
 //! Pages are askama templates (compiled, auto-escaping) filled from the API's own documents,
@@ -15,6 +15,7 @@ pub mod about;
 pub mod assets;
 pub mod city;
 pub mod data;
+pub mod gaps;
 pub mod index;
 pub mod network;
 pub mod policy_area;
@@ -45,6 +46,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(policy_area::show))
         .routes(routes!(about::show))
         .routes(routes!(data::show))
+        .routes(routes!(gaps::show))
         .routes(routes!(take_action::index))
         .routes(routes!(take_action::show))
         .routes(routes!(sitemap::sitemap))

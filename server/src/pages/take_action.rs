@@ -124,12 +124,7 @@ static ES: GuideWords = GuideWords {
 /// The take-action words of `lang`.
 #[must_use]
 pub fn guide_words(lang: Lang) -> &'static GuideWords {
-    match lang {
-        Lang::De => &DE,
-        Lang::En => &EN,
-        Lang::Fr => &FR,
-        Lang::Es => &ES,
-    }
+    super::words::in_lang(lang, [&DE, &EN, &FR, &ES])
 }
 
 /// The path of the guide `key` in `lang`.

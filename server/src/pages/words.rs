@@ -141,11 +141,17 @@ impl Words {
 /// The words of `lang`.
 #[must_use]
 pub fn words(lang: Lang) -> &'static Words {
+    in_lang(lang, [&DE, &EN, &FR, &ES])
+}
+
+/// The one of four values (German, English, French, Spanish) that is in `lang`.
+#[must_use]
+pub const fn in_lang<T>(lang: Lang, [de, en, fr, es]: [&'static T; 4]) -> &'static T {
     match lang {
-        Lang::De => &DE,
-        Lang::En => &EN,
-        Lang::Fr => &FR,
-        Lang::Es => &ES,
+        Lang::De => de,
+        Lang::En => en,
+        Lang::Fr => fr,
+        Lang::Es => es,
     }
 }
 

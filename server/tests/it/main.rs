@@ -18,6 +18,7 @@ mod cite;
 mod domain;
 mod exports;
 mod faults;
+mod gaps;
 mod health;
 mod hostile_text;
 mod http_policy;
