@@ -105,3 +105,28 @@ test('the take-action guides: every one listed, French readers told the text is 
   expect(await seriousViolations(page)).toEqual([]);
   await screenshot(page, 'take-action-fr');
 });
+
+test('growth over time: from a network page to the chart and its table, read by keyboard', async ({ page, request }) => {
+  await page.goto('/en/networks/buendnis-staedte-sicherer-haefen');
+  await page.getByRole('link', { name: 'Growth over time' }).click();
+  await expect(page).toHaveURL(/\/en\/growth\?network=buendnis-staedte-sicherer-haefen$/);
+  await expect(page.getByRole('img', { name: /Safe Harbour declarations and network memberships in total/ })).toBeVisible();
+  const api = (await (await request.get('/api/v1/stats/growth?network=buendnis-staedte-sicherer-haefen')).json()) as {
+    series: { period: string; declarations_total: number; memberships_total: number }[];
+  };
+  const rows = page.locator('.growth-table tbody tr');
+  await expect(rows).toHaveCount(api.series.length);
+  const last = api.series[api.series.length - 1];
+  const cells = rows.last().locator('td');
+  await expect(rows.last().locator('th')).toHaveText(last?.period ?? '');
+  await expect(cells.nth(1)).toHaveText(String(last?.declarations_total));
+  await expect(cells.nth(3)).toHaveText(String(last?.memberships_total));
+  // The table is a keyboard stop that scrolls.
+  await page.locator('.growth-table').focus();
+  await expect(page.locator('.growth-table')).toBeFocused();
+  await page.getByLabel('Country').selectOption('DE');
+  await page.getByRole('button', { name: 'Show' }).click();
+  await expect(page.getByRole('heading', { name: 'By state or region' })).toBeVisible();
+  expect(await seriousViolations(page)).toEqual([]);
+  await screenshot(page, 'growth-en');
+});

@@ -24,6 +24,7 @@ pub mod practices;
 pub mod rechecks;
 pub mod revisions;
 pub mod search;
+pub mod stats;
 pub mod style;
 pub mod submissions;
 pub mod tiles;
@@ -132,6 +133,7 @@ fn public_reads() -> OpenApiRouter<AppState> {
         .routes(routes!(practices::show))
         .routes(routes!(places::search))
         .routes(routes!(gaps::sheet))
+        .routes(routes!(stats::growth))
         .routes(routes!(search::search))
         .routes(routes!(csv::cities))
         .routes(routes!(csv::practices))

@@ -10,6 +10,7 @@ pub mod city;
 pub mod collection;
 pub mod detail;
 pub mod gaps;
+pub mod growth;
 pub mod history;
 pub mod network;
 pub mod place;

@@ -2,7 +2,8 @@
 //! `/{lang}/` (an index of every page), `/{lang}/cities/{slug}`, `/{lang}/practices/{slug}`
 //! (both with `?rev=N` for a past revision), `/{lang}/networks/{slug}`,
 //! `/{lang}/policy-areas/{slug}`, `/{lang}/about`, `/{lang}/data`, `/{lang}/take-action`
-//! and `/{lang}/take-action/{key}`, `/{lang}/places/{id}/gaps` (a place's gap sheet), plus `/sitemap.xml`,
+//! and `/{lang}/take-action/{key}`, `/{lang}/places/{id}/gaps` (a place's gap sheet), `/{lang}/growth`,
+//! plus `/sitemap.xml`,
 //! `/robots.txt` and the pages' own stylesheet and script under `/static/`.
 //!
 //! Pages are askama templates (compiled, auto-escaping) filled from the API's own documents,
@@ -16,6 +17,7 @@ pub mod assets;
 pub mod city;
 pub mod data;
 pub mod gaps;
+pub mod growth;
 pub mod index;
 pub mod network;
 pub mod policy_area;
@@ -47,6 +49,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(about::show))
         .routes(routes!(data::show))
         .routes(routes!(gaps::show))
+        .routes(routes!(growth::show))
         .routes(routes!(take_action::index))
         .routes(routes!(take_action::show))
         .routes(routes!(sitemap::sitemap))

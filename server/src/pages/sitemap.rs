@@ -44,6 +44,7 @@ pub async fn sitemap(State(state): State<AppState>, base: BaseUrl) -> AppResult<
         ("about".to_owned(), None),
         ("data".to_owned(), None),
         ("take-action".to_owned(), None),
+        ("growth".to_owned(), None),
     ];
     pages.extend(
         crate::model::take_action::list(&mut conn, Lang::En)

@@ -19,6 +19,7 @@ mod domain;
 mod exports;
 mod faults;
 mod gaps;
+mod growth;
 mod health;
 mod hostile_text;
 mod http_policy;
