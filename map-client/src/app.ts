@@ -25,6 +25,7 @@ import { DEFAULT_VIEW, HavenMap, type MapPick, loadBaseStyle, warmUpMap } from '
 import { renderLegend } from './map/legend';
 import { cityBody } from './panels/city';
 import { DetailPanel, gapSheetLink } from './panels/detail';
+import { embedDialog, embedUrl, fullUrl, isEmbed, viewOnHaven } from './embed/embed';
 import { practiceBody } from './panels/practice';
 import { SearchBox, type SearchHit } from './search/box';
 import { type MapView, type Mode, type Near, type Selection, parseUrlState, serializeUrlState } from './state/url';
@@ -123,7 +124,13 @@ export class App {
     });
   }
 
+  /** This page is the embeddable map (`/embed`): the map alone, framed by another site. */
+  private readonly embedded = isEmbed(siteRoot());
+  /** The embedded map's "View on Haven" link. */
+  private embedLink: HTMLAnchorElement | null = null;
+
   async start(): Promise<void> {
+    if (this.embedded) document.body.dataset.embed = 'true';
     this.setupChrome();
     this.renderChrome();
     this.status.loading(this.t);
@@ -132,7 +139,7 @@ export class App {
       this.fromUrl();
     });
     this.renderAccountNav();
-    const signedIn = this.account.me().then(
+    const signedIn = (this.embedded ? Promise.resolve(null) : this.account.me()).then(
       (me) => {
         this.me = me;
         this.renderAccountNav();
@@ -346,6 +353,7 @@ export class App {
 
   private writeUrl(how: 'push' | 'replace'): void {
     const url = this.urlFor(this.state.page, this.state.selection);
+    if (this.embedLink) this.embedLink.href = fullUrl(url, siteRoot()).href;
     if (url.href === window.location.href) return;
     if (how === 'push') window.history.pushState(null, '', url);
     else window.history.replaceState(window.history.state, '', url);
@@ -364,7 +372,8 @@ export class App {
       },
       window.location.href,
     );
-    return writePage(url, page, siteRoot());
+    const written = writePage(url, page, siteRoot());
+    return this.embedded ? embedUrl(written, siteRoot()) : written;
   }
 
   /**
@@ -428,6 +437,11 @@ export class App {
     if (pick.kind === 'cluster') {
       const map = this.map?.map;
       map?.easeTo({ center: [pick.lon, pick.lat], zoom: Math.min(map.getZoom() + 2, 14) });
+      return;
+    }
+    if (this.embedded) {
+      // The embedded map has no panels: the city or practice opens on Haven itself.
+      window.open(fullUrl(this.urlFor(null, { kind: pick.kind, slug: pick.slug }), siteRoot()).href, '_blank', 'noopener');
       return;
     }
     this.open({ kind: pick.kind, slug: pick.slug });
@@ -829,8 +843,25 @@ export class App {
         link(`${lang}/data`, t('links.data')),
         link('api/docs', t('links.api')),
         link('ogc', t('links.ogc')),
+        h('li', {}, this.embedButton()),
       ),
     );
+    if (this.embedded) {
+      this.embedLink?.remove();
+      this.embedLink = viewOnHaven(t, fullUrl(this.urlFor(null, null), siteRoot()).href);
+      byId('map-area').append(this.embedLink);
+    }
+  }
+
+  /** "Embed this map": the iframe snippet for the current filters and view. */
+  private embedButton(): HTMLElement {
+    const button = h('button', { type: 'button', class: 'link-button embed-open' }, this.t('embed.open'));
+    button.addEventListener('click', () => {
+      const dialog = embedDialog(this.t, embedUrl(this.urlFor(null, null), siteRoot()));
+      document.body.append(dialog);
+      dialog.showModal();
+    });
+    return button;
   }
 
   /** Every interface string, in the current language. */

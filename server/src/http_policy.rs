@@ -50,6 +50,17 @@ impl HeaderPolicy {
 /// `<style>` elements are not. An external basemap (`HAVEN_BASEMAP_STYLE_URL`) adds https
 /// sources for its style, tiles, sprites and glyphs.
 fn content_security_policy(config: &Config) -> HeaderValue {
+    policy_framed_by(config, "'self'")
+}
+
+/// The Content-Security-Policy of the embeddable map (`/embed`): the default one, except that
+/// any site may frame it.
+#[must_use]
+pub fn embed_content_security_policy(config: &Config) -> HeaderValue {
+    policy_framed_by(config, "*")
+}
+
+fn policy_framed_by(config: &Config, ancestors: &str) -> HeaderValue {
     let external = if config.basemap_style_url.is_some() {
         " https:"
     } else {
@@ -59,7 +70,7 @@ fn content_security_policy(config: &Config) -> HeaderValue {
         "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; \
          img-src 'self' data: blob:{external}; font-src 'self'; connect-src 'self'{external}; \
          worker-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'; \
-         frame-ancestors 'self'"
+         frame-ancestors {ancestors}"
     );
     HeaderValue::from_str(&policy)
         .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"))

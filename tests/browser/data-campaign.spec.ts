@@ -5,6 +5,7 @@
  * target/print/), and on to the take-action guide of a gap; an unlisted town's gap sheet.
  */
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { pdfPageCount, requireDataApi, screenshot, seriousViolations, waitForResults, watchProblems } from './support';
@@ -129,4 +130,49 @@ test('growth over time: from a network page to the chart and its table, read by 
   await expect(page.getByRole('heading', { name: 'By state or region' })).toBeVisible();
   expect(await seriousViolations(page)).toEqual([]);
   await screenshot(page, 'growth-en');
+});
+
+test('the map offers its embed code, and another site shows the embedded map in an iframe', async ({ page, baseURL }) => {
+  test.slow();
+  await page.goto('/?lang=en&area=housing');
+  await waitForResults(page);
+  await page.getByRole('button', { name: 'Embed this map' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Embed this map on your site' });
+  await expect(dialog).toBeVisible();
+  const code = await dialog.getByRole('textbox').inputValue();
+  expect(code).toMatch(/^<iframe src="http:\/\/127\.0\.0\.1:\d+\/embed\?lang=en&amp;area=housing[^"]*" title="Haven: map of welcoming cities"/);
+  expect(await seriousViolations(page, '.embed-dialog')).toEqual([]);
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await expect(dialog).toHaveCount(0);
+
+  // A site of another origin (its own server on another port) frames the embedded map;
+  // Haven's own map refuses to be framed.
+  const src = `${baseURL}/embed?lang=en&area=housing`;
+  const site = createServer((_, response) => {
+    response.writeHead(200, { 'content-type': 'text/html' });
+    response.end(
+      `<!doctype html><title>Our town</title><h1>Our town</h1><iframe id="embedded" src="${src}" title="Haven" width="800" height="480"></iframe><iframe id="full" src="${baseURL}/?lang=en" title="Full" width="200" height="100"></iframe>`,
+    );
+  });
+  await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+  const address = site.address();
+  const other = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}/`;
+  await page.goto(other);
+  const frame = page.frameLocator('#embedded');
+  await expect(frame.locator('.embed-view-on-haven')).toHaveText('View on Haven');
+  await expect(frame.locator('.embed-view-on-haven')).toHaveAttribute('href', /\/\?lang=en&area=housing/);
+  await expect(frame.locator('.site-header')).toBeHidden();
+  await expect(frame.locator('.maplibregl-ctrl-attrib')).toContainText('GeoBasis-DE');
+  const embedded = page.frames().find((f) => f.url().startsWith(`${baseURL}/embed`));
+  expect(embedded, 'the embedded map loaded').toBeDefined();
+  await expect
+    .poll(async () => embedded?.evaluate(() => {
+      const map = window.__havenMap;
+      return map?.getLayer('haven-city-clusters') || map?.getLayer('haven-cities') ? map.queryRenderedFeatures({ layers: ['haven-city-clusters', 'haven-cities'].filter((id) => map.getLayer(id)) }).length : 0;
+    }), { timeout: 30_000 })
+    .toBeGreaterThan(0);
+  const full = page.frames().find((f) => f.parentFrame() === page.mainFrame() && !f.url().includes('/embed'));
+  await expect.poll(() => full?.url() ?? '', { message: 'the full map refuses to be framed' }).toMatch(/^chrome-error:/);
+  await screenshot(page, 'embed-on-another-site');
+  site.close();
 });

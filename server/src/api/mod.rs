@@ -47,8 +47,10 @@ pub fn router(state: AppState) -> Router {
     let static_files = ServeDir::new(&state.config.static_dir)
         .append_index_html_on_directories(true)
         .fallback(
-            axum::routing::any(client_page_or_not_found)
-                .with_state(state.config.static_dir.join("index.html")),
+            axum::routing::any(client_page_or_not_found).with_state(ClientPages {
+                index: state.config.static_dir.join("index.html"),
+                embed_policy: crate::http_policy::embed_content_security_policy(&state.config),
+            }),
         );
     let (writes, _) = routes().split_for_parts();
     let (reads, _) = public_reads().split_for_parts();
@@ -149,14 +151,34 @@ fn public_reads() -> OpenApiRouter<AppState> {
 /// (`/confirm-email?token=…`, `/reset-password?token=…`).
 pub const CLIENT_PAGES: [&str; 2] = ["/confirm-email", "/reset-password"];
 
-/// The client's `index.html` for its own pages, else the 404 problem document.
+/// The embeddable map: the client's `index.html`, which any site may put in a frame.
+pub const EMBED_PAGE: &str = "/embed";
+
+/// What the fallback for the client's own pages needs.
+#[derive(Clone)]
+struct ClientPages {
+    index: std::path::PathBuf,
+    /// `frame-ancestors *`: only the embeddable map may be framed by other sites.
+    embed_policy: axum::http::HeaderValue,
+}
+
+/// The client's `index.html` for its own pages (and, framable, for the embeddable map), else
+/// the 404 problem document.
 async fn client_page_or_not_found(
-    axum::extract::State(index): axum::extract::State<std::path::PathBuf>,
+    axum::extract::State(pages): axum::extract::State<ClientPages>,
     request: axum::extract::Request,
 ) -> axum::response::Response {
-    if CLIENT_PAGES.contains(&request.uri().path()) {
-        let Ok(page) = tower::ServiceExt::oneshot(ServeFile::new(index), request).await;
-        return page.into_response();
+    let path = request.uri().path().to_owned();
+    if CLIENT_PAGES.contains(&path.as_str()) || path == EMBED_PAGE {
+        let Ok(page) = tower::ServiceExt::oneshot(ServeFile::new(pages.index), request).await;
+        let mut page = page.into_response();
+        if path == EMBED_PAGE {
+            page.headers_mut().insert(
+                axum::http::header::CONTENT_SECURITY_POLICY,
+                pages.embed_policy,
+            );
+        }
+        return page;
     }
     not_found().await.into_response()
 }

@@ -119,6 +119,41 @@ async fn static_files_of_the_client_are_served_at_the_root() {
         app.get("/confirm-email/x").await.status,
         StatusCode::NOT_FOUND
     );
+
+    // Only the embeddable map may be framed by other sites.
+    let csp = |page: &crate::support::TestResponse| {
+        page.headers
+            .get("content-security-policy")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_owned()
+    };
+    let embed = app.get("/embed?lang=de&area=housing").await;
+    assert_eq!(embed.status, StatusCode::OK);
+    assert!(embed.text().contains("<title>Haven</title>"));
+    assert!(
+        csp(&embed).ends_with("frame-ancestors *"),
+        "{}",
+        csp(&embed)
+    );
+    assert!(csp(&embed).contains("script-src 'self'"));
+    assert!(!embed.headers.contains_key("x-frame-options"));
+    for path in [
+        "/",
+        "/confirm-email?token=abc",
+        "/en/about",
+        "/api/v1/policy-areas",
+    ] {
+        let page = app.get(path).await;
+        assert!(csp(&page).ends_with("frame-ancestors 'self'"), "{path}");
+        assert_eq!(
+            page.headers.get("x-frame-options").unwrap(),
+            "SAMEORIGIN",
+            "{path}"
+        );
+    }
+    assert_eq!(app.get("/embed/x").await.status, StatusCode::NOT_FOUND);
 }
 
 /// Takes the database away and brings it back: `/readyz` follows, `/healthz` does not care.
