@@ -52,7 +52,8 @@ export async function loadBaseStyle(root: string): Promise<{ style: StyleSpecifi
     controller.abort();
   }, STYLE_TIMEOUT_MS);
   try {
-    const response = await fetch(`${root}style.json`, { signal: controller.signal, headers: { accept: 'application/json' } });
+    // No headers of its own: the request must match index.html's preload of the style.
+    const response = await fetch(`${root}style.json`, { signal: controller.signal });
     if (response.ok) {
       const style: unknown = await response.json();
       if (isStyle(style)) return { style, fromServer: true };
