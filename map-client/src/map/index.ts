@@ -205,14 +205,28 @@ export class HavenMap {
     this.flushTiles();
   }
 
-  /** Gives each settled data source the tile URL it should have. */
+  /**
+   * Gives each settled data source the tile URL it should have: the cities first, the
+   * practices once the cities' tiles are in. The browser opens six connections to a server;
+   * the cities' tiles (with the counts) and the list's requests come before the practices'.
+   */
   private flushTiles(): void {
     if (!this.styleReady) return;
-    for (const [id, tiles] of this.wantedTiles) {
-      const source = this.map.getSource<VectorTileSource>(id);
-      if (!source || source.tiles[0] === tiles || !this.map.isSourceLoaded(id)) continue;
-      source.setTiles([tiles]);
-    }
+    if (!this.settle(CITIES)) return;
+    this.settle(PRACTICES);
+  }
+
+  /**
+   * Gives a settled source the tile URL it should have; true when its tiles are the wanted
+   * ones and loaded.
+   */
+  private settle(id: typeof CITIES | typeof PRACTICES): boolean {
+    const tiles = this.wantedTiles.get(id);
+    const source = this.map.getSource<VectorTileSource>(id);
+    if (!source || !this.map.isSourceLoaded(id)) return false;
+    if (tiles === undefined || source.tiles[0] === tiles) return true;
+    source.setTiles([tiles]);
+    return false;
   }
 
   /** Published data changed (an approval, an editor's edit): fetch the data tiles again. */
