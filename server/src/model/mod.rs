@@ -17,6 +17,7 @@ pub mod practice;
 pub mod profile;
 pub mod search;
 pub mod site;
+pub mod take_action;
 
 use diesel::QueryableByName;
 use diesel::sql_types::Text;

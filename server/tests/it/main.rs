@@ -33,4 +33,5 @@ mod scale_out;
 mod search;
 mod sessions;
 mod submissions;
+mod take_action;
 mod tiles;
