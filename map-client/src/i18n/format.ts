@@ -79,12 +79,24 @@ export function languageName(code: string, language: Language): string {
 
 /** The name of a country (`DE`) in the interface language, or the given fallback. */
 export function countryName(code: string, language: Language, fallback: string = code): string {
-  try {
-    return regionNames(language).of(code) ?? fallback;
-  } catch {
-    return fallback;
+  const known = countryNames(language);
+  let name = known.get(code);
+  if (name === undefined) {
+    try {
+      name = regionNames(language).of(code) ?? null;
+    } catch {
+      name = null;
+    }
+    known.set(code, name);
   }
+  return name ?? fallback;
 }
+
+/**
+ * Country names already looked up, per language: the list names the country of each of its
+ * hundreds of rows, and `Intl.DisplayNames.of` is slow enough to show in a first load.
+ */
+const countryNames = memo(() => new Map<string, string | null>());
 
 const kilometres = memo((language) => new Intl.NumberFormat(language, { style: 'unit', unit: 'kilometer', maximumFractionDigits: 1 }));
 const wholeKilometres = memo((language) => new Intl.NumberFormat(language, { style: 'unit', unit: 'kilometer', maximumFractionDigits: 0 }));

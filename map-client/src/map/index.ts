@@ -52,7 +52,8 @@ export async function loadBaseStyle(root: string): Promise<{ style: StyleSpecifi
     controller.abort();
   }, STYLE_TIMEOUT_MS);
   try {
-    const response = await fetch(`${root}style.json`, { signal: controller.signal, headers: { accept: 'application/json' } });
+    // No headers of its own: the request must match index.html's preload of the style.
+    const response = await fetch(`${root}style.json`, { signal: controller.signal });
     if (response.ok) {
       const style: unknown = await response.json();
       if (isStyle(style)) return { style, fromServer: true };
@@ -204,14 +205,28 @@ export class HavenMap {
     this.flushTiles();
   }
 
-  /** Gives each settled data source the tile URL it should have. */
+  /**
+   * Gives each settled data source the tile URL it should have: the cities first, the
+   * practices once the cities' tiles are in. The browser opens six connections to a server;
+   * the cities' tiles (with the counts) and the list's requests come before the practices'.
+   */
   private flushTiles(): void {
     if (!this.styleReady) return;
-    for (const [id, tiles] of this.wantedTiles) {
-      const source = this.map.getSource<VectorTileSource>(id);
-      if (!source || source.tiles[0] === tiles || !this.map.isSourceLoaded(id)) continue;
-      source.setTiles([tiles]);
-    }
+    if (!this.settle(CITIES)) return;
+    this.settle(PRACTICES);
+  }
+
+  /**
+   * Gives a settled source the tile URL it should have; true when its tiles are the wanted
+   * ones and loaded.
+   */
+  private settle(id: typeof CITIES | typeof PRACTICES): boolean {
+    const tiles = this.wantedTiles.get(id);
+    const source = this.map.getSource<VectorTileSource>(id);
+    if (!source || !this.map.isSourceLoaded(id)) return false;
+    if (tiles === undefined || source.tiles[0] === tiles) return true;
+    source.setTiles([tiles]);
+    return false;
   }
 
   /** Published data changed (an approval, an editor's edit): fetch the data tiles again. */
