@@ -8,6 +8,8 @@
 // measured alternately in the same run, so the machine's noise hits both alike:
 //
 // - `haven`: the Haven client (`/?lang=en#map=5/51/10`) on Haven's vector tiles;
+// - `embed`: the embeddable map other sites frame (`/embed?lang=en#map=5/51/10`), the same
+//   client without its chrome;
 // - `peer`: the plain way to put the same cities on a map: one page with MapLibre alone, the
 //   same basemap (Haven's style without its data layers) and the cities as one GeoJSON
 //   document (`/api/v1/cities?limit=1000`) drawn as circles, at the same view.
@@ -85,7 +87,11 @@ async function measure(browser, which) {
   });
   await context.addInitScript(watchFirstFeatures);
   const page = await context.newPage();
-  const url = which === 'haven' ? `${base}/?lang=en#map=5/51/10` : `${base}/__peer/index.html`;
+  const url = {
+    haven: `${base}/?lang=en#map=5/51/10`,
+    embed: `${base}/embed?lang=en#map=5/51/10`,
+    peer: `${base}/__peer/index.html`,
+  }[which];
   await page.goto(url);
   await page.waitForFunction(() => window.__firstFeaturesAt !== undefined, null, { timeout: 60_000 });
   const ms = await page.evaluate(() => window.__firstFeaturesAt);
@@ -114,12 +120,14 @@ const quantile = (values, q) => {
 };
 
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-const results = { haven: [], peer: [] };
+const results = { haven: [], embed: [], peer: [] };
 // One untimed load of each warms the server's caches and the OS page cache.
 await measure(browser, 'haven');
+await measure(browser, 'embed');
 await measure(browser, 'peer');
+const orders = [['haven', 'embed', 'peer'], ['peer', 'haven', 'embed'], ['embed', 'peer', 'haven']];
 for (let i = 0; i < runs; i += 1) {
-  for (const which of i % 2 === 0 ? ['haven', 'peer'] : ['peer', 'haven']) {
+  for (const which of orders[i % orders.length]) {
     const result = await measure(browser, which);
     results[which].push(result);
     console.log(JSON.stringify({ run: i + 1, page: which, ...result }));
@@ -133,13 +141,19 @@ const row = (which) => {
   return { p50: quantile(ms, 0.5), p90: quantile(ms, 0.9), max: Math.max(...ms), kb: quantile(kb, 0.5) };
 };
 const haven = row('haven');
+const embed = row('embed');
 const peer = row('peer');
 console.log(`\n| page | runs | p50 ms | p90 ms | max ms | DOM ready p50 | style p50 | first data p50 | transferred KB (median) |`);
 console.log(`|---|---:|---:|---:|---:|---:|---:|---:|---:|`);
-for (const [name, which, r] of [['Haven client (vector tiles)', 'haven', haven], ['peer: MapLibre + GeoJSON', 'peer', peer]]) {
+for (const [name, which, r] of [
+  ['Haven client (vector tiles)', 'haven', haven],
+  ['Haven embeddable map (/embed)', 'embed', embed],
+  ['peer: MapLibre + GeoJSON', 'peer', peer],
+]) {
   const median = (key) => quantile(results[which].map((x) => x[key] ?? NaN), 0.5).toFixed(0);
   console.log(
     `| ${name} | ${runs} | ${r.p50.toFixed(0)} | ${r.p90.toFixed(0)} | ${r.max.toFixed(0)} | ${median('domReady')} | ${median('style')} | ${median('firstData')} | ${r.kb.toFixed(0)} |`,
   );
 }
 console.log(`\nHaven p50 / peer p50 = ${(haven.p50 / peer.p50).toFixed(2)}; goal: Haven p90 under 1500 ms: ${haven.p90 < 1500 ? 'met' : 'NOT met'}`);
+console.log(`Embed p50 / peer p50 = ${(embed.p50 / peer.p50).toFixed(2)}; goal: embed p90 under 1500 ms: ${embed.p90 < 1500 ? 'met' : 'NOT met'}`);
