@@ -841,6 +841,7 @@ export class App {
         {},
         link(`${lang}/about`, t('links.about')),
         link(`${lang}/data`, t('links.data')),
+        link(`${lang}/take-action`, t('links.takeAction')),
         link('api/docs', t('links.api')),
         link('ogc', t('links.ogc')),
         h('li', {}, this.embedButton()),
