@@ -43,7 +43,7 @@ pub struct Site {
 /// # Errors
 /// When the query fails.
 pub async fn all(conn: &mut AsyncPgConnection, lang: Lang) -> AppResult<Site> {
-    let row: JsonText = diesel::sql_query(
+    let row: JsonText = crate::db::Prepared::fixed(diesel::sql_query(
         "SELECT json_build_object(
             'cities', coalesce((SELECT json_agg(json_build_object('slug', c.slug, 'name', c.name,
                     'country', c.country, 'country_name', coalesce(co.names ->> $1::text, co.name),
@@ -71,7 +71,7 @@ pub async fn all(conn: &mut AsyncPgConnection, lang: Lang) -> AppResult<Site> {
                 FROM policy_areas pa), '[]'::json)
          )::text AS json",
     )
-    .bind::<Text, _>(lang.code())
+    .bind::<Text, _>(lang.code()))
     .get_result(conn)
     .await?;
     serde_json::from_str(&row.json).map_err(|error| AppError::Internal(error.into()))
