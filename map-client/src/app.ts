@@ -24,7 +24,7 @@ import { ResultsList } from './list/results';
 import { DEFAULT_VIEW, HavenMap, type MapPick, loadBaseStyle, warmUpMap } from './map';
 import { renderLegend } from './map/legend';
 import { cityBody } from './panels/city';
-import { DetailPanel } from './panels/detail';
+import { DetailPanel, gapSheetLink } from './panels/detail';
 import { practiceBody } from './panels/practice';
 import { SearchBox, type SearchHit } from './search/box';
 import { type MapView, type Mode, type Near, type Selection, parseUrlState, serializeUrlState } from './state/url';
@@ -273,6 +273,7 @@ export class App {
             t,
             lang,
             areas: this.areas,
+            gapSheet: near.place !== null && near.name !== null ? gapSheetLink(t, lang, near.place, near.name, filters.areas) : null,
             permalink: this.urlFor(null, null).href,
             href: (kind, slug) => this.href(kind, slug),
             open: (kind, slug) => {
@@ -573,6 +574,7 @@ export class App {
                 t,
                 lang,
                 areas: this.areas,
+                chosenAreas: this.state.filters.areas,
                 permalink: this.permalink('city', city.slug),
                 practiceHref: (slug) => this.href('practice', slug),
                 openPractice: (slug) => {

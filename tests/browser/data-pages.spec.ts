@@ -6,22 +6,11 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type APIRequestContext, expect, test } from '@playwright/test';
-import { requireDataApi, screenshot, seriousViolations, waitForResults, watchProblems } from './support';
+import { pdfPageCount, requireDataApi, screenshot, seriousViolations, waitForResults, watchProblems } from './support';
 
 test.beforeEach(async ({ request }) => {
   await requireDataApi(request);
 });
-
-/** Pages in a PDF, from its page tree (`/Type /Pages … /Count n`). */
-function pdfPageCount(pdf: Buffer): number {
-  const text = pdf.toString('latin1');
-  const counts = [...text.matchAll(/\/Type\s*\/Pages\b[^>]*?\/Count\s+(\d+)/g)].map((m) => Number(m[1]));
-  const leaves = (text.match(/\/Type\s*\/Page\b(?!s)/g) ?? []).length;
-  expect(counts.length, 'the PDF has a page tree').toBeGreaterThan(0);
-  const total = Math.max(...counts);
-  expect(leaves, 'page objects agree with the page tree').toBe(total);
-  return total;
-}
 
 /** The practice with the most to print: the longest summary and sources among the longest five. */
 async function longestPractice(request: APIRequestContext): Promise<string> {

@@ -180,3 +180,14 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 export const sorted = (values: Iterable<string>): string[] => [...new Set(values)].sort();
+
+/** Pages in a PDF, from its page tree (`/Type /Pages … /Count n`). */
+export function pdfPageCount(pdf: Buffer): number {
+  const text = pdf.toString('latin1');
+  const counts = [...text.matchAll(/\/Type\s*\/Pages\b[^>]*?\/Count\s+(\d+)/g)].map((m) => Number(m[1]));
+  const leaves = (text.match(/\/Type\s*\/Page\b(?!s)/g) ?? []).length;
+  expect(counts.length, 'the PDF has a page tree').toBeGreaterThan(0);
+  const total = Math.max(...counts);
+  expect(leaves, 'page objects agree with the page tree').toBe(total);
+  return total;
+}

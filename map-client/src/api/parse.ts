@@ -312,6 +312,7 @@ export function parseCity(value: Json): CityDetail {
     district: isObject(p.district) ? optString(p.district, 'name', `${at}.district`) : optString(p, 'district', at),
     website: optString(p, 'website', at),
     wikidata: optString(p, 'wikidata', at),
+    placeId: optNumber(p, 'place_id', at),
     memberships: optList(p, 'memberships', at, membership),
     demands: [...optList(p, 'demands', at, demand)].sort((a, b) => a.position - b.position),
     practices: optList(p, 'practices', at, practiceRef),

@@ -116,6 +116,8 @@ export interface CityDetail extends CitySummary {
   readonly district: string | null;
   readonly website: string | null;
   readonly wikidata: string | null;
+  /** The gazetteer place, whose gap sheet is `/{lang}/places/{placeId}/gaps`. */
+  readonly placeId: number | null;
   readonly memberships: readonly Membership[];
   readonly demands: readonly Demand[];
   readonly practices: readonly PracticeRef[];

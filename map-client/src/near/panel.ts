@@ -54,6 +54,8 @@ export interface NearContext {
   readonly permalink: string;
   readonly href: (kind: 'city' | 'practice', slug: string) => string;
   readonly open: (kind: 'city' | 'practice', slug: string) => void;
+  /** "What could {name} do?": the searched place's gap sheet, if it is a place. */
+  readonly gapSheet: HTMLElement | null;
   /** Offers to suggest the place (an unlisted town), if that applies. */
   readonly suggest: HTMLElement | null;
 }
@@ -102,6 +104,7 @@ export function nearBody(context: NearContext, data: NearData, filters: Filters)
       ? [h('p', { class: 'muted' }, t('near.pickAreas'))]
       : data.perArea.map(({ area, practices }) => h('section', { class: 'near-area', 'data-area': area }, h('h4', {}, label(area)), practiceList(context, practices, `area-${area}`)));
   return [
+    context.gapSheet,
     context.suggest,
     data.safeHarbours.length > 0 || context.suggest !== null ? h('h3', {}, t('near.safeHarbours')) : null,
     context.suggest !== null ? cityList(context, data.safeHarbours, 'safe-harbours') : null,

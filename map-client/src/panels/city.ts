@@ -12,12 +12,14 @@ import { countryName, datePrecision, formatDate, formatNumber, formatShortDate }
 import { CATEGORY_COLORS } from '../map/layers';
 import { type Child, externalLink, h } from '../ui/dom';
 import { contentBlock } from './content';
-import { citablePageLink, fact, permalink } from './detail';
+import { citablePageLink, fact, gapSheetLink, permalink } from './detail';
 
 export interface CityPanelContext {
   readonly t: Translate;
   readonly lang: Language;
   readonly areas: readonly PolicyArea[];
+  /** The policy areas the filter has chosen (the gap sheet compares them). */
+  readonly chosenAreas: readonly string[];
   readonly permalink: string;
   readonly practiceHref: (slug: string) => string;
   readonly openPractice: (slug: string) => void;
@@ -148,6 +150,7 @@ export function cityBody(context: CityPanelContext, city: CityDetail): Child[] {
     practices.length > 0 ? h('ul', { class: 'practices' }, ...practices) : h('p', {}, t('city.noPractices')),
     city.updatedAt ? h('p', { class: 'muted' }, t('panel.updated', { date: formatDate(city.updatedAt, lang) })) : null,
     citablePageLink(lang, 'cities', city.slug),
+    city.placeId !== null ? gapSheetLink(t, lang, city.placeId, city.name, context.chosenAreas) : null,
     permalink(t, context.permalink),
   ];
 }

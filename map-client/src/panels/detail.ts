@@ -95,6 +95,15 @@ const CITABLE_PAGE: Readonly<Record<Language, string>> = {
 };
 
 /** A link to the server-rendered page of a city or practice, made to be cited and printed. */
+/**
+ * "What could {name} do?": the gap sheet of a place (its networks, Seebrücke's demands and the
+ * chosen policy areas, with the nearest and most similar cities that did what it has not).
+ */
+export function gapSheetLink(t: Translate, lang: Language, placeId: number | string, name: string, areas: readonly string[]): HTMLElement {
+  const query = areas.length > 0 ? `?policy_area=${areas.map(encodeURIComponent).join(',')}` : '';
+  return h('p', { class: 'gap-sheet' }, h('a', { href: `/${lang}/places/${encodeURIComponent(String(placeId))}/gaps${query}` }, t('gaps.link', { name })));
+}
+
 export function citablePageLink(lang: Language, kind: 'cities' | 'practices', slug: string): HTMLElement {
   return h('p', { class: 'citable-page' }, h('a', { href: `/${lang}/${kind}/${encodeURIComponent(slug)}` }, CITABLE_PAGE[lang]));
 }

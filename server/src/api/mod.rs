@@ -12,6 +12,7 @@ pub mod downloads;
 pub mod editors;
 pub mod extract;
 pub mod fonts;
+pub mod gaps;
 pub mod health;
 pub mod me;
 pub mod moderation;
@@ -23,6 +24,7 @@ pub mod practices;
 pub mod rechecks;
 pub mod revisions;
 pub mod search;
+pub mod stats;
 pub mod style;
 pub mod submissions;
 pub mod tiles;
@@ -130,6 +132,8 @@ fn public_reads() -> OpenApiRouter<AppState> {
         .routes(routes!(practices::list))
         .routes(routes!(practices::show))
         .routes(routes!(places::search))
+        .routes(routes!(gaps::sheet))
+        .routes(routes!(stats::growth))
         .routes(routes!(search::search))
         .routes(routes!(csv::cities))
         .routes(routes!(csv::practices))

@@ -1,6 +1,8 @@
 //! The bundled dataset (`data/`): which file is loaded by which loader, in dependency order.
 
-use super::{Unit, abroad, catalogue, demand_statuses, directory, gazetteer, profiles, unit};
+use super::{
+    Unit, abroad, catalogue, demand_statuses, directory, gazetteer, profiles, take_action, unit,
+};
 
 /// The loaders of the bundled dataset, in the order they must run.
 #[must_use]
@@ -36,5 +38,6 @@ pub fn units() -> Vec<Unit> {
             demand_statuses::load_demand_statuses
         ),
         unit!("city_summaries.csv", profiles::load_city_summaries),
+        unit!("take_action.csv", take_action::load_take_action),
     ]
 }

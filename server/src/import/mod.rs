@@ -26,6 +26,7 @@ pub mod report;
 mod snapshot;
 mod source;
 pub mod stage;
+mod take_action;
 mod validate;
 
 use std::io::IsTerminal;

@@ -124,6 +124,7 @@ static DETAIL: LazyLock<String> = LazyLock::new(|| {
                                                       'code', r.code, 'level', r.level)
                              FROM regions r WHERE r.id = c.district_id),
                 'ags', c.ags,
+                'place_id', c.place_id,
                 'geonameid', c.geonameid,
                 'wikidata', c.wikidata,
                 'website', c.website,
@@ -349,6 +350,8 @@ pub struct CityDetailProperties {
     pub official_name: Option<String>,
     /// German AGS.
     pub ags: Option<String>,
+    /// The gazetteer place (its gap sheet: `/api/v1/places/{place_id}/gaps`).
+    pub place_id: Option<i64>,
     pub geonameid: Option<i64>,
     pub wikidata: Option<String>,
     pub website: Option<String>,

@@ -9,6 +9,8 @@
 pub mod city;
 pub mod collection;
 pub mod detail;
+pub mod gaps;
+pub mod growth;
 pub mod history;
 pub mod network;
 pub mod place;
@@ -17,6 +19,7 @@ pub mod practice;
 pub mod profile;
 pub mod search;
 pub mod site;
+pub mod take_action;
 
 use diesel::QueryableByName;
 use diesel::sql_types::Text;

@@ -49,6 +49,8 @@ pub struct DemandView {
     pub as_of: Option<String>,
     pub evidence: Vec<EvidenceView>,
     pub needs_checking: bool,
+    /// The take-action guide on the demand, when there is one.
+    pub guide_href: Option<String>,
 }
 
 /// A link to a practice.
@@ -86,6 +88,10 @@ pub struct CityPage {
     pub demands: Vec<DemandView>,
     pub demands_to_check: bool,
     pub has_demands: bool,
+    /// "How to ask your council for this", the text of each demand's guide link.
+    pub guide_link: &'static str,
+    /// "What could {name} do?": the place's gap sheet.
+    pub gaps: Option<LabelledLink>,
     pub practices: Vec<PracticeLink>,
     pub areas: Vec<LabelledLink>,
     pub foot: Provenance,
@@ -131,6 +137,7 @@ pub async fn show(
         Loaded::Missing | Loaded::NoSuchRevision => return Ok(not_found(lang, &base)),
     };
     let area_labels = area_labels(&mut conn, lang).await?;
+    let guides = crate::model::take_action::keys(&mut conn).await?;
     let rest = format!("cities/{slug}");
     let page_url = format!("{}{}", base.0, super::page_path(lang, &rest));
     let citation = Citation::of_city(&doc.properties, &revisions, &page_url, lang);
@@ -167,7 +174,7 @@ pub async fn show(
             ),
         },
     ];
-    html(&view(page, city, &area_labels, foot, lang))
+    html(&view(page, city, &area_labels, &guides, foot, lang))
 }
 
 /// Labels of every policy area in `lang`, by slug.
@@ -199,6 +206,7 @@ fn view(
     page: Chrome,
     city: &CityDetailProperties,
     area_labels: &[(String, String)],
+    guides: &std::collections::HashSet<String>,
     foot: Provenance,
     lang: Lang,
 ) -> CityPage {
@@ -296,6 +304,9 @@ fn view(
                 as_of: date(&d.as_of),
                 evidence,
                 needs_checking: d.needs_checking,
+                guide_href: guides
+                    .contains(&d.key)
+                    .then(|| super::take_action::guide_path(lang, &d.key)),
             }
         })
         .collect();
@@ -347,6 +358,13 @@ fn view(
         demands_to_check: demands.iter().any(|d| d.needs_checking),
         demands,
         has_demands,
+        guide_link: super::take_action::guide_words(lang).link,
+        gaps: city.place_id.map(|id| LabelledLink {
+            href: super::gaps::gaps_path(lang, id),
+            label: super::gaps::gap_words(lang)
+                .link
+                .replace("{name}", &city.name),
+        }),
         practices,
         areas,
         foot,

@@ -57,6 +57,8 @@ const ATTRIBUTIONS: [(Option<&str>, &str, Option<&str>); 6] = [
 #[template(path = "pages/data.html")]
 pub struct DataPage {
     pub page: Chrome,
+    /// "Growth over time", the link to the growth page.
+    pub growth_link: &'static str,
     pub download_size: String,
     pub attributions: Vec<Attribution>,
 }
@@ -132,6 +134,7 @@ pub async fn show(
         .collect();
     html(&DataPage {
         page,
+        growth_link: super::growth::growth_words(lang).link,
         download_size,
         attributions,
     })

@@ -1,7 +1,9 @@
 //! Pages for people, rendered by the server (no JavaScript needed), one per language:
 //! `/{lang}/` (an index of every page), `/{lang}/cities/{slug}`, `/{lang}/practices/{slug}`
 //! (both with `?rev=N` for a past revision), `/{lang}/networks/{slug}`,
-//! `/{lang}/policy-areas/{slug}`, `/{lang}/about`, `/{lang}/data`, plus `/sitemap.xml`,
+//! `/{lang}/policy-areas/{slug}`, `/{lang}/about`, `/{lang}/data`, `/{lang}/take-action`
+//! and `/{lang}/take-action/{key}`, `/{lang}/places/{id}/gaps` (a place's gap sheet), `/{lang}/growth`,
+//! plus `/sitemap.xml`,
 //! `/robots.txt` and the pages' own stylesheet and script under `/static/`.
 //!
 //! Pages are askama templates (compiled, auto-escaping) filled from the API's own documents,
@@ -14,11 +16,14 @@ pub mod about;
 pub mod assets;
 pub mod city;
 pub mod data;
+pub mod gaps;
+pub mod growth;
 pub mod index;
 pub mod network;
 pub mod policy_area;
 pub mod practice;
 pub mod sitemap;
+pub mod take_action;
 pub mod words;
 
 use askama::Template;
@@ -43,6 +48,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(policy_area::show))
         .routes(routes!(about::show))
         .routes(routes!(data::show))
+        .routes(routes!(gaps::show))
+        .routes(routes!(growth::show))
+        .routes(routes!(take_action::index))
+        .routes(routes!(take_action::show))
         .routes(routes!(sitemap::sitemap))
         .routes(routes!(sitemap::robots))
         .routes(routes!(assets::file))

@@ -38,6 +38,8 @@ pub struct NetworkPage {
     pub campaign: bool,
     pub members_heading: String,
     pub members: Vec<MemberView>,
+    /// The network's growth over time.
+    pub growth: LabelledLink,
 }
 
 /// `GET /{lang}/networks/{slug}`.
@@ -139,5 +141,13 @@ pub async fn show(
         campaign: network.is_safe_harbour_campaign,
         members_heading: w.members.replace("{count}", &members.len().to_string()),
         members,
+        growth: LabelledLink {
+            href: if network.is_safe_harbour_campaign {
+                super::page_path(lang, "growth")
+            } else {
+                format!("{}?network={slug}", super::page_path(lang, "growth"))
+            },
+            label: super::growth::growth_words(lang).link.to_owned(),
+        },
     })
 }

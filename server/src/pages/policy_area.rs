@@ -32,6 +32,8 @@ pub struct PolicyAreaPage {
     pub description: String,
     pub practices_heading: String,
     pub practices: Vec<AreaPracticeView>,
+    /// The area's take-action guide, when there is one.
+    pub guide: Option<LabelledLink>,
 }
 
 /// `GET /{lang}/policy-areas/{slug}`.
@@ -61,6 +63,13 @@ pub async fn show(
     let Some(area) = policy_area::find(&mut conn, &slug, lang).await? else {
         return Ok(not_found(lang, &base));
     };
+    let guide = crate::model::take_action::keys(&mut conn)
+        .await?
+        .contains(&slug)
+        .then(|| LabelledLink {
+            href: super::take_action::guide_path(lang, &slug),
+            label: super::take_action::guide_words(lang).link.to_owned(),
+        });
     let w = words(lang);
     let rest = format!("policy-areas/{slug}");
     let url = format!("{}{}", base.0, super::page_path(lang, &rest));
@@ -111,5 +120,6 @@ pub async fn show(
             .area_practices
             .replace("{count}", &practices.len().to_string()),
         practices,
+        guide,
     })
 }

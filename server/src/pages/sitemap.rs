@@ -43,7 +43,15 @@ pub async fn sitemap(State(state): State<AppState>, base: BaseUrl) -> AppResult<
         (String::new(), None),
         ("about".to_owned(), None),
         ("data".to_owned(), None),
+        ("take-action".to_owned(), None),
+        ("growth".to_owned(), None),
     ];
+    pages.extend(
+        crate::model::take_action::list(&mut conn, Lang::En)
+            .await?
+            .into_iter()
+            .map(|guide| (format!("take-action/{}", guide.key), None)),
+    );
     let groups = [
         ("policy-areas", &site.policy_areas),
         ("networks", &site.networks),

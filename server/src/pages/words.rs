@@ -15,6 +15,7 @@ pub struct Words {
     pub nav_index: &'static str,
     pub nav_about: &'static str,
     pub nav_data: &'static str,
+    pub nav_take_action: &'static str,
     pub language_label: &'static str,
     pub footer: &'static str,
     pub show_on_map: &'static str,
@@ -140,11 +141,17 @@ impl Words {
 /// The words of `lang`.
 #[must_use]
 pub fn words(lang: Lang) -> &'static Words {
+    in_lang(lang, [&DE, &EN, &FR, &ES])
+}
+
+/// The one of four values (German, English, French, Spanish) that is in `lang`.
+#[must_use]
+pub const fn in_lang<T>(lang: Lang, [de, en, fr, es]: [&'static T; 4]) -> &'static T {
     match lang {
-        Lang::De => &DE,
-        Lang::En => &EN,
-        Lang::Fr => &FR,
-        Lang::Es => &ES,
+        Lang::De => de,
+        Lang::En => en,
+        Lang::Fr => fr,
+        Lang::Es => es,
     }
 }
 
@@ -202,6 +209,7 @@ static EN: Words = Words {
     nav_index: "All pages",
     nav_about: "About Haven",
     nav_data: "Open data",
+    nav_take_action: "Take action",
     language_label: "Language",
     footer: "Facts are cited with their sources; Haven's own texts are CC BY 4.0 (Haven contributors). Code: AGPL-3.0-or-later.",
     show_on_map: "Show on the map",
@@ -364,6 +372,7 @@ static DE: Words = Words {
     nav_index: "Alle Seiten",
     nav_about: "Über Haven",
     nav_data: "Offene Daten",
+    nav_take_action: "Aktiv werden",
     language_label: "Sprache",
     footer: "Fakten werden mit ihren Quellen zitiert; Havens eigene Texte stehen unter CC BY 4.0 (Haven-Mitwirkende). Code: AGPL-3.0-or-later.",
     show_on_map: "Auf der Karte zeigen",
@@ -533,6 +542,7 @@ static FR: Words = Words {
     nav_index: "Toutes les pages",
     nav_about: "À propos de Haven",
     nav_data: "Données ouvertes",
+    nav_take_action: "Passer à l’action",
     language_label: "Langue",
     footer: "Les faits sont cités avec leurs sources ; les textes propres à Haven sont sous CC BY 4.0 (contributeurs de Haven). Code : AGPL-3.0-or-later.",
     show_on_map: "Voir sur la carte",
@@ -702,6 +712,7 @@ static ES: Words = Words {
     nav_index: "Todas las páginas",
     nav_about: "Acerca de Haven",
     nav_data: "Datos abiertos",
+    nav_take_action: "Pasar a la acción",
     language_label: "Idioma",
     footer: "Los hechos se citan con sus fuentes; los textos propios de Haven están bajo CC BY 4.0 (colaboradores de Haven). Código: AGPL-3.0-or-later.",
     show_on_map: "Ver en el mapa",

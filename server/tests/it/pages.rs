@@ -221,8 +221,9 @@ async fn the_sitemap_lists_every_page_and_each_answers() {
         .skip(1)
         .map(|rest| rest.split("</loc>").next().unwrap())
         .collect();
-    // 3 pages + 12 policy areas + 4 networks + 4 cities + 3 practices, each in 4 languages.
-    assert_eq!(locs.len(), (3 + 12 + 4 + 4 + 3) * 4, "{xml}");
+    // 5 pages (index, about, data, take action, growth) + 12 policy areas + 4 networks
+    // + 4 cities + 3 practices, each in 4 languages.
+    assert_eq!(locs.len(), (5 + 12 + 4 + 4 + 3) * 4, "{xml}");
     assert!(locs.contains(&"http://localhost/es/practices/koeln-welcome-housing"));
     for loc in locs {
         let path = loc.strip_prefix("http://localhost").unwrap();
