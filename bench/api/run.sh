@@ -14,10 +14,15 @@
 #   DATASET=generated bench/api/run.sh    # the test fixture + bench/api/generate.sql instead
 #   REIMPORT=1 bench/api/run.sh           # import again into an existing bench cluster
 #   SUITE=pages bench/api/run.sh           # the server-rendered pages instead (bench/pages/run.sh)
+#   WARMUP=0 bench/api/run.sh              # no warm-up run before each measurement (default 1s)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 DURATION=${DURATION:-10s}
+# Before each measurement, an unrecorded run of this length at the same 16 connections: every
+# pooled database connection is open and has prepared its statements, as on a running server
+# (the first use of a new PostgreSQL backend loads its catalogue caches, tens of milliseconds).
+WARMUP=${WARMUP:-1s}
 PORT=${PORT:-18094}
 CEILING_PORT=$((PORT + 1))
 DATASET=${DATASET:-bundled}
@@ -106,6 +111,9 @@ fi
 wrk_stats() {
     local url=$1
     shift
+    if [ "$WARMUP" != 0 ]; then
+        wrk -t2 -c16 -d"$WARMUP" "$@" "$url" >/dev/null
+    fi
     wrk -t2 -c16 -d"$DURATION" --latency "$@" "$url" | awk '
         $1 == "50%" { p50 = $2 } $1 == "99%" { p99 = $2 } $1 == "Requests/sec:" { rps = $2 }
         $1 == "Non-2xx" { bad = $4 }

@@ -5,10 +5,12 @@ pub mod constraint;
 pub mod data_version;
 pub mod migrate;
 pub mod pool;
+pub mod prepared;
 
 pub use cluster::EmbeddedCluster;
 pub use data_version::DataVersion;
 pub use pool::{DbConn, DbPool};
+pub use prepared::Prepared;
 
 use crate::config::DatabaseArgs;
 

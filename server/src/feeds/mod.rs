@@ -139,15 +139,17 @@ async fn feed(
         Kind::Practices => PRACTICES.replace("{CITY_FILTERS}", CITY_FILTERS),
         Kind::SafeHarbours => MEMBERSHIPS.to_owned(),
     };
-    let row: JsonText = diesel::sql_query(sql)
-        .bind::<Nullable<Array<Text>>, _>(binds.policy_areas)
-        .bind::<Nullable<Array<Text>>, _>(binds.networks)
-        .bind::<Nullable<Array<Text>>, _>(binds.countries)
-        .bind::<Nullable<Text>, _>(binds.region)
-        .bind::<Text, _>(lang.code())
-        .bind::<BigInt, _>(ENTRIES)
-        .get_result(&mut conn)
-        .await?;
+    let row: JsonText = crate::db::Prepared::fixed(
+        diesel::sql_query(sql)
+            .bind::<Nullable<Array<Text>>, _>(binds.policy_areas)
+            .bind::<Nullable<Array<Text>>, _>(binds.networks)
+            .bind::<Nullable<Array<Text>>, _>(binds.countries)
+            .bind::<Nullable<Text>, _>(binds.region)
+            .bind::<Text, _>(lang.code())
+            .bind::<BigInt, _>(ENTRIES),
+    )
+    .get_result(&mut conn)
+    .await?;
     let rows: Vec<Row> =
         serde_json::from_str(&row.json).map_err(|error| AppError::Internal(error.into()))?;
     let w = words(lang);

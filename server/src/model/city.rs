@@ -195,23 +195,25 @@ pub async fn find(
 ) -> AppResult<Lookup> {
     let links = serde_json::to_string(links)
         .map_err(|error| crate::error::AppError::Internal(error.into()))?;
-    let found: Option<JsonText> = diesel::sql_query(DETAIL.as_str())
-        .bind::<Text, _>(slug)
-        .bind::<Text, _>(lang.code())
-        .bind::<Text, _>(links)
-        .get_result(conn)
-        .await
-        .optional()?;
+    let found: Option<JsonText> = crate::db::Prepared::fixed(
+        diesel::sql_query(DETAIL.as_str())
+            .bind::<Text, _>(slug)
+            .bind::<Text, _>(lang.code())
+            .bind::<Text, _>(links),
+    )
+    .get_result(conn)
+    .await
+    .optional()?;
     if let Some(found) = found {
         let document = super::profile::with_profile(&found.json, lang)
             .map_err(|error| crate::error::AppError::Internal(error.into()))?;
         return Ok(Lookup::Found(document));
     }
-    let moved: Option<Redirect> = diesel::sql_query(
+    let moved: Option<Redirect> = crate::db::Prepared::fixed(diesel::sql_query(
         "SELECT c.slug::text AS slug FROM city_slug_redirects r JOIN cities c ON c.id = r.city_id
          WHERE r.slug = $1::text AND c.published",
     )
-    .bind::<Text, _>(slug)
+    .bind::<Text, _>(slug))
     .get_result(conn)
     .await
     .optional()?;

@@ -17,6 +17,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::{Deserialize, Serialize};
 
 use super::JsonText;
+use crate::db::Prepared;
 use crate::error::AppResult;
 use crate::query::CollectionQuery;
 
@@ -167,32 +168,35 @@ fn bound<'a>(
     sql: &'a str,
     query: &CollectionQuery,
     links: &PageLinks,
-) -> AppResult<BoxedSqlQuery<'a, Pg, SqlQuery>> {
+) -> AppResult<Prepared<BoxedSqlQuery<'a, Pg, SqlQuery>>> {
     let filters = query.filters.binds();
     let bbox = query.search.bbox;
     let near = query.search.near;
     let mut with_next = links.always.clone();
     with_next.push(links.next.clone());
-    Ok(diesel::sql_query(sql)
-        .into_boxed()
-        .bind::<Nullable<Array<Text>>, _>(filters.policy_areas)
-        .bind::<Nullable<Array<Text>>, _>(filters.networks)
-        .bind::<Nullable<Array<Text>>, _>(filters.countries)
-        .bind::<Nullable<Text>, _>(filters.region)
-        .bind::<Nullable<Text>, _>(query.search.q.clone())
-        .bind::<Nullable<Double>, _>(bbox.map(|b| b.min_lon))
-        .bind::<Nullable<Double>, _>(bbox.map(|b| b.min_lat))
-        .bind::<Nullable<Double>, _>(bbox.map(|b| b.max_lon))
-        .bind::<Nullable<Double>, _>(bbox.map(|b| b.max_lat))
-        .bind::<Nullable<Double>, _>(near.map(|n| n.lon))
-        .bind::<Nullable<Double>, _>(near.map(|n| n.lat))
-        .bind::<Nullable<Double>, _>(near.map(|n| n.radius_km * 1000.0))
-        .bind::<Text, _>(query.lang.code())
-        .bind::<BigInt, _>(query.page.limit)
-        .bind::<BigInt, _>(query.page.offset)
-        .bind::<Text, _>(to_json(&links.always)?)
-        .bind::<Text, _>(to_json(&with_next)?)
-        .bind::<Bool, _>(filters.all_policy_areas))
+    // The statements are fixed texts (composed once at start): prepared once per connection.
+    Ok(Prepared::fixed(
+        diesel::sql_query(sql)
+            .into_boxed()
+            .bind::<Nullable<Array<Text>>, _>(filters.policy_areas)
+            .bind::<Nullable<Array<Text>>, _>(filters.networks)
+            .bind::<Nullable<Array<Text>>, _>(filters.countries)
+            .bind::<Nullable<Text>, _>(filters.region)
+            .bind::<Nullable<Text>, _>(query.search.q.clone())
+            .bind::<Nullable<Double>, _>(bbox.map(|b| b.min_lon))
+            .bind::<Nullable<Double>, _>(bbox.map(|b| b.min_lat))
+            .bind::<Nullable<Double>, _>(bbox.map(|b| b.max_lon))
+            .bind::<Nullable<Double>, _>(bbox.map(|b| b.max_lat))
+            .bind::<Nullable<Double>, _>(near.map(|n| n.lon))
+            .bind::<Nullable<Double>, _>(near.map(|n| n.lat))
+            .bind::<Nullable<Double>, _>(near.map(|n| n.radius_km * 1000.0))
+            .bind::<Text, _>(query.lang.code())
+            .bind::<BigInt, _>(query.page.limit)
+            .bind::<BigInt, _>(query.page.offset)
+            .bind::<Text, _>(to_json(&links.always)?)
+            .bind::<Text, _>(to_json(&with_next)?)
+            .bind::<Bool, _>(filters.all_policy_areas),
+    ))
 }
 
 /// Runs a collection statement with the binds of `query`.

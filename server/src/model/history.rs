@@ -133,12 +133,14 @@ pub async fn city_at(
     rev: Option<i64>,
     lang: Lang,
 ) -> AppResult<AtRevision<CityDetailProperties>> {
-    let row: JsonText = diesel::sql_query(CITY_HISTORY)
-        .bind::<Text, _>(&doc.slug)
-        .bind::<Nullable<BigInt>, _>(rev)
-        .bind::<Text, _>(lang.code())
-        .get_result(conn)
-        .await?;
+    let row: JsonText = crate::db::Prepared::fixed(
+        diesel::sql_query(CITY_HISTORY)
+            .bind::<Text, _>(&doc.slug)
+            .bind::<Nullable<BigInt>, _>(rev)
+            .bind::<Text, _>(lang.code()),
+    )
+    .get_result(conn)
+    .await?;
     let history: CityHistory = parse(&row.json)?;
     let revisions = Revisions {
         latest: history.latest,
@@ -176,11 +178,13 @@ pub async fn practice_at(
     rev: Option<i64>,
     lang: Lang,
 ) -> AppResult<AtRevision<PracticeDetailProperties>> {
-    let row: JsonText = diesel::sql_query(PRACTICE_HISTORY)
-        .bind::<Text, _>(&doc.slug)
-        .bind::<Nullable<BigInt>, _>(rev)
-        .get_result(conn)
-        .await?;
+    let row: JsonText = crate::db::Prepared::fixed(
+        diesel::sql_query(PRACTICE_HISTORY)
+            .bind::<Text, _>(&doc.slug)
+            .bind::<Nullable<BigInt>, _>(rev),
+    )
+    .get_result(conn)
+    .await?;
     let history: PracticeHistory = parse(&row.json)?;
     let revisions = Revisions {
         latest: history.latest,

@@ -36,8 +36,9 @@ pub struct NetworkDoc {
 /// # Errors
 /// When the query fails.
 pub async fn list(conn: &mut AsyncPgConnection, lang: Lang) -> AppResult<String> {
-    let row: JsonText = diesel::sql_query(
-        "SELECT coalesce(json_agg(json_build_object(
+    let row: JsonText = crate::db::Prepared::fixed(
+        diesel::sql_query(
+            "SELECT coalesce(json_agg(json_build_object(
             'slug', n.slug,
             'name', coalesce(n.names ->> $1::text, n.name),
             'kind', n.kind,
@@ -51,8 +52,9 @@ pub async fn list(conn: &mut AsyncPgConnection, lang: Lang) -> AppResult<String>
             'description_lang', haven_pick_lang(n.description, $1::text, NULL)
          ) ORDER BY n.name, n.slug), '[]'::json)::text AS json
          FROM networks n",
+        )
+        .bind::<Text, _>(lang.code()),
     )
-    .bind::<Text, _>(lang.code())
     .get_result(conn)
     .await?;
     Ok(row.json)
@@ -100,7 +102,7 @@ pub async fn find(
     lang: Lang,
 ) -> AppResult<Option<NetworkDetail>> {
     use diesel::OptionalExtension;
-    let row: Option<JsonText> = diesel::sql_query(
+    let row: Option<JsonText> = crate::db::Prepared::fixed(diesel::sql_query(
         "SELECT json_build_object(
             'slug', n.slug,
             'name', coalesce(n.names ->> $2::text, n.name),
@@ -124,7 +126,7 @@ pub async fn find(
          FROM networks n WHERE n.slug = $1::text",
     )
     .bind::<Text, _>(slug)
-    .bind::<Text, _>(lang.code())
+    .bind::<Text, _>(lang.code()))
     .get_result(conn)
     .await
     .optional()?;

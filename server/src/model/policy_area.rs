@@ -27,8 +27,9 @@ pub struct PolicyAreaDoc {
 /// # Errors
 /// When the query fails.
 pub async fn list(conn: &mut AsyncPgConnection, lang: Lang) -> AppResult<String> {
-    let row: JsonText = diesel::sql_query(
-        "SELECT coalesce(json_agg(json_build_object(
+    let row: JsonText = crate::db::Prepared::fixed(
+        diesel::sql_query(
+            "SELECT coalesce(json_agg(json_build_object(
             'slug', pa.slug,
             'label', pa.labels ->> $1::text,
             'description', pa.descriptions ->> $1::text,
@@ -38,11 +39,38 @@ pub async fn list(conn: &mut AsyncPgConnection, lang: Lang) -> AppResult<String>
                 WHERE ppa.policy_area = pa.slug AND p.published AND c.published)
          ) ORDER BY pa.position), '[]'::json)::text AS json
          FROM policy_areas pa",
+        )
+        .bind::<Text, _>(lang.code()),
     )
-    .bind::<Text, _>(lang.code())
     .get_result(conn)
     .await?;
     Ok(row.json)
+}
+
+/// A policy area's slug and its label in one language.
+#[derive(Debug, diesel::QueryableByName)]
+pub struct AreaLabel {
+    #[diesel(sql_type = Text)]
+    pub slug: String,
+    #[diesel(sql_type = Text)]
+    pub label: String,
+}
+
+/// The label of every policy area in `lang`, in their order (what pages name areas with;
+/// without the practice counts of [`list`]).
+///
+/// # Errors
+/// When the query fails.
+pub async fn labels(conn: &mut AsyncPgConnection, lang: Lang) -> AppResult<Vec<AreaLabel>> {
+    Ok(crate::db::Prepared::fixed(
+        diesel::sql_query(
+            "SELECT pa.slug, coalesce(pa.labels ->> $1::text, pa.slug) AS label
+             FROM policy_areas pa ORDER BY pa.position",
+        )
+        .bind::<Text, _>(lang.code()),
+    )
+    .load(conn)
+    .await?)
 }
 
 /// A practice filed under a policy area, for the area's page.
@@ -77,8 +105,9 @@ pub async fn find(
     lang: Lang,
 ) -> AppResult<Option<PolicyAreaDetail>> {
     use diesel::OptionalExtension;
-    let row: Option<JsonText> = diesel::sql_query(
-        "SELECT json_build_object(
+    let row: Option<JsonText> = crate::db::Prepared::fixed(
+        diesel::sql_query(
+            "SELECT json_build_object(
             'slug', pa.slug,
             'label', pa.labels ->> $2::text,
             'description', pa.descriptions ->> $2::text,
@@ -94,9 +123,10 @@ pub async fn find(
                 WHERE ppa.policy_area = pa.slug AND p.published AND c.published), '[]'::json)
          )::text AS json
          FROM policy_areas pa WHERE pa.slug = $1::text",
+        )
+        .bind::<Text, _>(slug)
+        .bind::<Text, _>(lang.code()),
     )
-    .bind::<Text, _>(slug)
-    .bind::<Text, _>(lang.code())
     .get_result(conn)
     .await
     .optional()?;

@@ -159,22 +159,26 @@ pub async fn find(
 ) -> AppResult<Lookup> {
     let links = serde_json::to_string(links)
         .map_err(|error| crate::error::AppError::Internal(error.into()))?;
-    let found: Option<JsonText> = diesel::sql_query(DETAIL.as_str())
-        .bind::<Text, _>(slug)
-        .bind::<Text, _>(lang.code())
-        .bind::<Text, _>(links)
-        .get_result(conn)
-        .await
-        .optional()?;
+    let found: Option<JsonText> = crate::db::Prepared::fixed(
+        diesel::sql_query(DETAIL.as_str())
+            .bind::<Text, _>(slug)
+            .bind::<Text, _>(lang.code())
+            .bind::<Text, _>(links),
+    )
+    .get_result(conn)
+    .await
+    .optional()?;
     if let Some(found) = found {
         return Ok(Lookup::Found(found.json));
     }
-    let moved: Option<Redirect> = diesel::sql_query(
-        "SELECT p.slug::text AS slug FROM practice_slug_redirects r
+    let moved: Option<Redirect> = crate::db::Prepared::fixed(
+        diesel::sql_query(
+            "SELECT p.slug::text AS slug FROM practice_slug_redirects r
          JOIN practices p ON p.id = r.practice_id JOIN cities c ON c.id = p.city_id
          WHERE r.slug = $1::text AND p.published AND c.published",
+        )
+        .bind::<Text, _>(slug),
     )
-    .bind::<Text, _>(slug)
     .get_result(conn)
     .await
     .optional()?;

@@ -182,9 +182,7 @@ pub(crate) async fn area_labels(
     conn: &mut diesel_async::AsyncPgConnection,
     lang: Lang,
 ) -> AppResult<Vec<(String, String)>> {
-    let areas: Vec<crate::model::policy_area::PolicyAreaDoc> =
-        serde_json::from_str(&crate::model::policy_area::list(conn, lang).await?)
-            .map_err(|error| crate::error::AppError::Internal(error.into()))?;
+    let areas = crate::model::policy_area::labels(conn, lang).await?;
     Ok(areas.into_iter().map(|a| (a.slug, a.label)).collect())
 }
 

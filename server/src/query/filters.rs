@@ -194,13 +194,15 @@ impl Filters {
                ARRAY(SELECT slug::text FROM policy_areas ORDER BY position) AS valid_policy_areas",
             REGION_MATCH.replace("$R", "$4")
         );
-        let unknown: Unknown = diesel::sql_query(sql)
-            .bind::<Nullable<Array<Text>>, _>(binds.policy_areas)
-            .bind::<Nullable<Array<Text>>, _>(binds.networks)
-            .bind::<Nullable<Array<Text>>, _>(binds.countries)
-            .bind::<Nullable<Text>, _>(binds.region)
-            .get_result(conn)
-            .await?;
+        let unknown: Unknown = crate::db::Prepared::fixed(
+            diesel::sql_query(sql)
+                .bind::<Nullable<Array<Text>>, _>(binds.policy_areas)
+                .bind::<Nullable<Array<Text>>, _>(binds.networks)
+                .bind::<Nullable<Array<Text>>, _>(binds.countries)
+                .bind::<Nullable<Text>, _>(binds.region),
+        )
+        .get_result(conn)
+        .await?;
         if !unknown.policy_areas.is_empty() {
             return Err(bad_request(
                 "policy_area",
