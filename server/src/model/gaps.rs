@@ -271,13 +271,15 @@ pub async fn sheet(
     lang: Lang,
     areas: &[String],
 ) -> AppResult<Option<String>> {
-    let row: Option<JsonText> = diesel::sql_query(SHEET.as_str())
-        .bind::<BigInt, _>(id)
-        .bind::<Text, _>(lang.code())
-        .bind::<Array<Text>, _>(areas)
-        .get_result(conn)
-        .await
-        .optional()?;
+    let row: Option<JsonText> = crate::db::Prepared::fixed(
+        diesel::sql_query(SHEET.as_str())
+            .bind::<BigInt, _>(id)
+            .bind::<Text, _>(lang.code())
+            .bind::<Array<Text>, _>(areas),
+    )
+    .get_result(conn)
+    .await
+    .optional()?;
     Ok(row.map(|row| row.json))
 }
 

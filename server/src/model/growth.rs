@@ -197,14 +197,16 @@ pub async fn growth(
     step: Step,
     lang: Lang,
 ) -> AppResult<String> {
-    let row: JsonText = diesel::sql_query(GROWTH.as_str())
-        .bind::<Nullable<Array<Text>>, _>(filters.networks.clone())
-        .bind::<Nullable<Array<Text>>, _>(filters.countries.clone())
-        .bind::<Nullable<Text>, _>(filters.region.clone())
-        .bind::<Text, _>(step.name())
-        .bind::<Text, _>(lang.code())
-        .get_result(conn)
-        .await?;
+    let row: JsonText = crate::db::Prepared::fixed(
+        diesel::sql_query(GROWTH.as_str())
+            .bind::<Nullable<Array<Text>>, _>(filters.networks.clone())
+            .bind::<Nullable<Array<Text>>, _>(filters.countries.clone())
+            .bind::<Nullable<Text>, _>(filters.region.clone())
+            .bind::<Text, _>(step.name())
+            .bind::<Text, _>(lang.code()),
+    )
+    .get_result(conn)
+    .await?;
     Ok(row.json)
 }
 

@@ -91,8 +91,9 @@ fn pick(n: u8) -> String {
 /// # Errors
 /// When the query fails.
 pub async fn find(conn: &mut AsyncPgConnection, key: &str, lang: Lang) -> AppResult<Option<Guide>> {
-    let row: Option<JsonText> = diesel::sql_query(format!(
-        "SELECT json_build_object(
+    let row: Option<JsonText> = crate::db::Prepared::fixed(
+        diesel::sql_query(format!(
+            "SELECT json_build_object(
             'key', g.key, 'kind', g.kind, 'lang', g.lang,
             'subject', coalesce(d.labels ->> $2::text, pa.labels ->> $2::text, g.key),
             'title', g.title, 'intro', g.intro, 'who_decides', g.who_decides,
@@ -128,10 +129,11 @@ pub async fn find(conn: &mut AsyncPgConnection, key: &str, lang: Lang) -> AppRes
          LEFT JOIN demands d ON g.kind = 'demand' AND d.key = g.key
          LEFT JOIN policy_areas pa ON g.kind = 'policy_area' AND pa.slug = g.key
          WHERE g.key = $1::text AND g.lang = {}",
-        pick(2)
-    ))
-    .bind::<Text, _>(key)
-    .bind::<Text, _>(lang.code())
+            pick(2)
+        ))
+        .bind::<Text, _>(key)
+        .bind::<Text, _>(lang.code()),
+    )
     .get_result(conn)
     .await
     .optional()?;
@@ -146,8 +148,9 @@ pub async fn find(conn: &mut AsyncPgConnection, key: &str, lang: Lang) -> AppRes
 /// # Errors
 /// When the query fails.
 pub async fn list(conn: &mut AsyncPgConnection, lang: Lang) -> AppResult<Vec<GuideEntry>> {
-    let row: JsonText = diesel::sql_query(format!(
-        "SELECT coalesce(json_agg(json_build_object(
+    let row: JsonText = crate::db::Prepared::fixed(
+        diesel::sql_query(format!(
+            "SELECT coalesce(json_agg(json_build_object(
             'key', g.key, 'kind', g.kind, 'lang', g.lang,
             'subject', coalesce(d.labels ->> $1::text, pa.labels ->> $1::text, g.key),
             'title', g.title)
@@ -156,9 +159,10 @@ pub async fn list(conn: &mut AsyncPgConnection, lang: Lang) -> AppResult<Vec<Gui
          LEFT JOIN demands d ON g.kind = 'demand' AND d.key = g.key
          LEFT JOIN policy_areas pa ON g.kind = 'policy_area' AND pa.slug = g.key
          WHERE g.lang = {}",
-        pick(1)
-    ))
-    .bind::<Text, _>(lang.code())
+            pick(1)
+        ))
+        .bind::<Text, _>(lang.code()),
+    )
     .get_result(conn)
     .await?;
     serde_json::from_str(&row.json).map_err(|error| AppError::Internal(error.into()))
@@ -169,9 +173,9 @@ pub async fn list(conn: &mut AsyncPgConnection, lang: Lang) -> AppResult<Vec<Gui
 /// # Errors
 /// When the query fails.
 pub async fn keys(conn: &mut AsyncPgConnection) -> AppResult<std::collections::HashSet<String>> {
-    let row: JsonText = diesel::sql_query(
+    let row: JsonText = crate::db::Prepared::fixed(diesel::sql_query(
         "SELECT coalesce(json_agg(DISTINCT key), '[]'::json)::text AS json FROM take_action_guides",
-    )
+    ))
     .get_result(conn)
     .await?;
     serde_json::from_str(&row.json).map_err(|error| AppError::Internal(error.into()))
