@@ -20,7 +20,7 @@ test('on a phone a city opens as a bottom sheet over the map', async ({ page }) 
   await screenshot(page, 'phone-list');
 
   await page.locator('#results .row-link').first().click();
-  await page.getByRole('button', { name: 'Map' }).click();
+  await page.getByRole('button', { name: 'Map', exact: true }).click();
   const panel = page.locator('#detail');
   await expect(panel.getByRole('heading', { name: 'Networks' })).toBeVisible();
   const sheet = await panel.boundingBox();
@@ -62,7 +62,7 @@ test('on a phone the filter sheet shows its results, and the attribution is neve
 
   // A city's sheet leaves the attribution in view.
   await page.locator('#results .row-link').first().click();
-  await page.getByRole('button', { name: 'Karte' }).click();
+  await page.getByRole('button', { name: 'Karte', exact: true }).click();
   await expect(page.locator('#detail')).toBeVisible();
   await expect(attribution).toBeInViewport();
   const sheet = await page.locator('#detail').boundingBox();

@@ -14,7 +14,7 @@ test('on a phone the map fills the screen and the list and filters are one tap a
   await expect(page.locator('#results')).toBeVisible();
   await expect(page.getByRole('button', { name: 'List' })).toHaveAttribute('aria-pressed', 'true');
 
-  await page.getByRole('button', { name: 'Map' }).click();
+  await page.getByRole('button', { name: 'Map', exact: true }).click();
   await expect(page.locator('#results')).toBeHidden();
   await page.getByRole('button', { name: 'Filters' }).click();
   await expect(page.locator('#filters')).toBeVisible();

@@ -72,6 +72,9 @@ pub enum Encoding {
 /// # Errors
 /// 400 naming `f` for any other format.
 pub fn check_format(params: &QueryParams) -> AppResult<Encoding> {
+    if params.is_blank("f") {
+        return Err(bad_request("f", "`f` is json or html."));
+    }
     match params.get("f") {
         None | Some("json" | "geojson" | "application/json" | "application/geo+json") => {
             Ok(Encoding::Json)

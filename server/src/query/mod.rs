@@ -51,6 +51,16 @@ impl QueryParams {
             .filter(|value| !value.is_empty())
     }
 
+    /// Whether `key` was given as nothing but white space (`?f=%0D%09`): a value that
+    /// [`get`](Self::get) reads as absent, but that a parameter with a fixed set of values
+    /// refuses.
+    #[must_use]
+    pub fn is_blank(&self, key: &str) -> bool {
+        self.0
+            .get(key)
+            .is_some_and(|value| !value.is_empty() && value.trim_ascii().is_empty())
+    }
+
     /// The same parameters with `key` set to `value` (for `next` links).
     #[must_use]
     pub fn with(&self, key: &str, value: impl Into<String>) -> Self {

@@ -9,6 +9,10 @@ impl Lang {
     /// # Errors
     /// 400 naming `lang` for any other language.
     pub fn from_params(params: &QueryParams) -> AppResult<Self> {
+        let refused = || bad_request("lang", "`lang` is one of de, en, fr, es.");
+        if params.is_blank("lang") {
+            return Err(refused());
+        }
         let Some(raw) = params.get("lang") else {
             return Ok(Self::En);
         };
@@ -16,7 +20,7 @@ impl Lang {
             .iter()
             .copied()
             .find(|lang| lang.code().eq_ignore_ascii_case(raw))
-            .ok_or_else(|| bad_request("lang", "`lang` is one of de, en, fr, es."))
+            .ok_or_else(refused)
     }
 }
 

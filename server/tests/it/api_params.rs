@@ -42,6 +42,8 @@ const BAD: &[(&str, &str)] = &[
     ("region=%3Cscript%3E", "region"),
     ("lang=pl", "lang"),
     ("lang=english", "lang"),
+    // Only white space: not the same as leaving the parameter out.
+    ("lang=%0D%09", "lang"),
     ("limit=1001", "limit"),
     ("limit=0", "limit"),
     ("limit=-1", "limit"),
@@ -72,6 +74,11 @@ async fn bad_parameters_are_400_problems_naming_them() {
             assert_eq!(problem["field"], *field, "{collection}?{query}: {problem}");
         }
     }
+    let problem = app
+        .get("/ogc/conformance?f=%0D%09")
+        .await
+        .problem(StatusCode::BAD_REQUEST);
+    assert_eq!(problem["field"], "f");
 }
 
 #[tokio::test]
