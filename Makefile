@@ -80,10 +80,18 @@ run: setup client server
 
 ## Test ------------------------------------------------------------------------------------
 
+# Every suite runs, even after one fails; the end says how long each took and which failed.
+TEST_PHASES := lint test-rust test-client test-browser test-fuzz
+
 test: setup
-	@status=0; \
-	$(MAKE) --no-print-directory lint test-rust test-client test-browser test-fuzz || status=$$?; \
+	@status=0; summary=""; \
+	for phase in $(TEST_PHASES); do \
+	  start=$$(date +%s); result=ok; \
+	  $(MAKE) --no-print-directory $$phase || { result=FAILED; status=1; }; \
+	  summary="$$summary$$(printf '%-13s %5d s  %s' $$phase $$(( $$(date +%s) - start )) $$result)\n"; \
+	done; \
 	$(MAKE) --no-print-directory stop-test-clusters; \
+	printf "\nmake test, by suite:\n$$summary"; \
 	exit $$status
 
 lint:

@@ -4,10 +4,10 @@ use super::{Filters, Lang, QueryParams, Search};
 use crate::error::{AppResult, bad_request};
 
 impl Lang {
-    /// Parses `lang` (default English).
+    /// Parses `lang` (default English), written as the document states it: lower case.
     ///
     /// # Errors
-    /// 400 naming `lang` for any other language.
+    /// 400 naming `lang` for any other language or spelling (`DE`).
     pub fn from_params(params: &QueryParams) -> AppResult<Self> {
         let refused = || bad_request("lang", "`lang` is one of de, en, fr, es.");
         if params.is_blank("lang") {
@@ -19,7 +19,7 @@ impl Lang {
         Self::ALL
             .iter()
             .copied()
-            .find(|lang| lang.code().eq_ignore_ascii_case(raw))
+            .find(|lang| lang.code() == raw)
             .ok_or_else(refused)
     }
 }
