@@ -169,6 +169,7 @@ pub const CONSTRAINTS: &[(&str, &str)] = &[
     ("sessions_number_key", "number"),
     ("sessions_pkey", "id"),
     ("sessions_user_id_fkey", "user"),
+    ("site_entries_pkey", "slug"),
     ("slug_check", "slug"),
     ("submissions_kind_check", "kind"),
     ("submissions_message_check", "message"),

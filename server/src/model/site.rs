@@ -1,9 +1,9 @@
 //! Every subject that has a page (listed cities, published practices, networks, policy
 //! areas) with its name in one language: the index page and the sitemap.
 
-use chrono::{DateTime, Utc};
+use chrono::NaiveDate;
 use diesel::QueryableByName;
-use diesel::sql_types::{Nullable, Text, Timestamptz};
+use diesel::sql_types::{Date, Nullable, SmallInt, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::Deserialize;
 
@@ -31,7 +31,7 @@ pub struct Entry {
 pub struct Site {
     /// By country name, then name.
     pub cities: Vec<Entry>,
-    /// By title.
+    /// By city, then slug.
     pub practices: Vec<Entry>,
     /// By name.
     pub networks: Vec<Entry>,
@@ -42,12 +42,12 @@ pub struct Site {
 /// One row of [`SITE`].
 #[derive(Debug, QueryableByName)]
 struct SiteRow {
-    #[diesel(sql_type = Text)]
-    kind: String,
+    #[diesel(sql_type = SmallInt)]
+    kind: i16,
     #[diesel(sql_type = Text)]
     slug: String,
-    #[diesel(sql_type = Text)]
-    name: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    name: Option<String>,
     #[diesel(sql_type = Nullable<Text>)]
     name_lang: Option<String>,
     #[diesel(sql_type = Nullable<Text>)]
@@ -56,36 +56,19 @@ struct SiteRow {
     country_name: Option<String>,
     #[diesel(sql_type = Nullable<Text>)]
     city: Option<String>,
-    #[diesel(sql_type = Timestamptz)]
-    updated: DateTime<Utc>,
+    #[diesel(sql_type = Date)]
+    updated: NaiveDate,
 }
 
-/// Every subject with a page, one row each, named in `$1` (lang): cities by country name and
-/// name, practices by city and slug, networks by name, policy areas in their order.
+/// Every subject with a page, one row each, named in `$1` (lang): cities (kind 1) by country
+/// name and name, practices (2) by city and slug, networks (3) by name, policy areas (4) in
+/// their order.
 ///
-/// Plain rows rather than one JSON document: building and parsing JSON for some 900 entries
-/// cost more than reading them.
-const SITE: &str = "SELECT kind, slug, name, name_lang, country, country_name, city, updated FROM (
-    SELECT 1 AS k, row_number() OVER (ORDER BY coalesce(co.names ->> $1::text, co.name), c.name, c.slug) AS pos,
-           'city' AS kind, c.slug::text AS slug, c.name, NULL::text AS name_lang, c.country::text AS country,
-           coalesce(co.names ->> $1::text, co.name) AS country_name, NULL::text AS city, c.updated_at AS updated
-    FROM cities c JOIN city_stats cs ON cs.city_id = c.id JOIN countries co ON co.iso2 = c.country
-    WHERE c.published AND cs.listed
-    UNION ALL
-    SELECT 2, row_number() OVER (ORDER BY c.name, p.slug),
-           'practice', p.slug::text, p.title ->> haven_pick_lang(p.title, $1::text, p.original_lang),
-           haven_pick_lang(p.title, $1::text, p.original_lang), c.country::text, NULL, c.name, p.updated_at
-    FROM practices p JOIN cities c ON c.id = p.city_id
-    WHERE p.published AND c.published
-    UNION ALL
-    SELECT 3, row_number() OVER (ORDER BY coalesce(n.names ->> $1::text, n.name), n.slug),
-           'network', n.slug::text, coalesce(n.names ->> $1::text, n.name), NULL, NULL, NULL, NULL, n.updated_at
-    FROM networks n
-    UNION ALL
-    SELECT 4, row_number() OVER (ORDER BY pa.position),
-           'policy_area', pa.slug::text, pa.labels ->> $1::text, NULL, NULL, NULL, NULL, pa.updated_at
-    FROM policy_areas pa
-) s ORDER BY k, pos";
+/// The rows are kept, named and ordered, in `site_entries` by triggers; the statement reads
+/// them in the order of the index `site_entries_order_idx` (no join, no sort).
+const SITE: &str = "SELECT kind, slug, name, name_lang, country, country_name, city, updated
+    FROM site_entries WHERE lang = $1::text
+    ORDER BY lang, kind, position, sort_a, sort_b, slug";
 
 /// Every page subject, named in `lang`.
 ///
@@ -103,20 +86,20 @@ pub async fn all(conn: &mut AsyncPgConnection, lang: Lang) -> AppResult<Site> {
         policy_areas: Vec::new(),
     };
     for row in rows {
-        let list = match row.kind.as_str() {
-            "city" => &mut site.cities,
-            "practice" => &mut site.practices,
-            "network" => &mut site.networks,
+        let list = match row.kind {
+            1 => &mut site.cities,
+            2 => &mut site.practices,
+            3 => &mut site.networks,
             _ => &mut site.policy_areas,
         };
         list.push(Entry {
+            name: row.name.unwrap_or_else(|| row.slug.clone()),
             slug: row.slug,
-            name: row.name,
             name_lang: row.name_lang,
             country: row.country,
             country_name: row.country_name,
             city: row.city,
-            updated: row.updated.format("%Y-%m-%d").to_string(),
+            updated: row.updated.to_string(),
         });
     }
     Ok(site)

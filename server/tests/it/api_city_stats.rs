@@ -1,30 +1,39 @@
 //! The per-city summary `city_stats` behind `GET /api/v1/cities`: after every kind of write
 //! the summary and the list reflect it at once (the triggers recompute inside the writing
 //! transaction), and it always equals the summary computed from scratch (`city_stats_fresh`).
+//! The same holds for the entries of the index of every page (`site_entries`).
 
 use serde_json::Value;
 
 use crate::support::{TestApp, fresh_database};
 
-/// Asserts that the kept summary equals the one computed from scratch, row for row.
+/// Asserts that the kept summaries (`city_stats`, `site_entries`) equal the ones computed
+/// from scratch, row for row.
 pub async fn assert_stats_exact(database_url: &str) {
     let (client, connection) = tokio_postgres::connect(database_url, tokio_postgres::NoTls)
         .await
         .unwrap();
     tokio::spawn(connection);
-    let differences: Vec<String> = client
-        .query(
-            "SELECT 'kept ' || x::text FROM (TABLE city_stats EXCEPT TABLE city_stats_fresh) x
-             UNION ALL
-             SELECT 'fresh ' || x::text FROM (TABLE city_stats_fresh EXCEPT TABLE city_stats) x",
-            &[],
-        )
-        .await
-        .unwrap()
-        .iter()
-        .map(|row| row.get(0))
-        .collect();
-    assert!(differences.is_empty(), "{differences:#?}");
+    for (kept, fresh) in [
+        ("city_stats", "city_stats_fresh"),
+        ("site_entries", "site_entries_fresh"),
+    ] {
+        let differences: Vec<String> = client
+            .query(
+                &format!(
+                    "SELECT 'kept ' || x::text FROM (TABLE {kept} EXCEPT TABLE {fresh}) x
+                     UNION ALL
+                     SELECT 'fresh ' || x::text FROM (TABLE {fresh} EXCEPT TABLE {kept}) x"
+                ),
+                &[],
+            )
+            .await
+            .unwrap()
+            .iter()
+            .map(|row| row.get(0))
+            .collect();
+        assert!(differences.is_empty(), "{kept}: {differences:#?}");
+    }
     let missing: i64 = client
         .query_one(
             "SELECT count(*) FROM cities c WHERE NOT EXISTS (SELECT 1 FROM city_stats s WHERE s.city_id = c.id)",

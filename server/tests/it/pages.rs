@@ -156,6 +156,106 @@ async fn every_page_kind_answers_in_every_language() {
     }
 }
 
+/// The names, links and groups of the index of every page, in order: `(h3 or "", text, href)`
+/// for each link of the cities, and `(text, href)` for the other lists.
+fn index_lists(html: &Html) -> (Vec<(String, String, String)>, Vec<(String, String)>) {
+    let mut cities = Vec::new();
+    let mut group = String::new();
+    for element in select(html, "h2#cities ~ h3, h2#cities ~ ul.columns a") {
+        if element.value().name() == "h3" {
+            group = element.text().collect();
+        } else {
+            cities.push((
+                group.clone(),
+                element.text().collect(),
+                element.value().attr("href").unwrap().to_owned(),
+            ));
+        }
+    }
+    let others = select(html, "ul.columns a, ul.practices a")
+        .iter()
+        .filter(|a| !a.value().attr("href").unwrap().contains("/cities/"))
+        .map(|a| {
+            (
+                a.text().collect(),
+                a.value().attr("href").unwrap().to_owned(),
+            )
+        })
+        .collect();
+    (cities, others)
+}
+
+#[tokio::test]
+async fn the_index_follows_every_write_at_once() {
+    let app = TestApp::with_sample().await;
+    let (html, _) = page(&app, "/de/").await;
+    let (cities, others) = index_lists(&html);
+    assert_eq!(
+        cities
+            .iter()
+            .map(|(group, name, _)| format!("{group}: {name}"))
+            .collect::<Vec<_>>(),
+        [
+            "Deutschland: Köln",
+            "Deutschland: Potsdam",
+            "Italien: Palermo",
+            "Polen: Gdańsk"
+        ]
+    );
+    assert!(others.contains(&(
+        "Auszugsmanagement für Geflüchtete".to_owned(),
+        "/de/practices/koeln-welcome-housing".to_owned()
+    )));
+
+    // A renamed country, city, network and policy area; a practice unpublished; a city no
+    // longer listed: each shows on the next request, in its place in the order.
+    app.execute(
+        "UPDATE countries SET names = names || '{\"de\": \"Republik Polen\"}' WHERE iso2 = 'PL';
+         UPDATE cities SET name = 'Aachen-Köln' WHERE slug = 'koeln';
+         UPDATE networks SET names = names || '{\"de\": \"Allianz Sicherer Häfen\"}' WHERE slug = 'iash';
+         UPDATE policy_areas SET labels = labels || '{\"de\": \"Gesundheit und Pflege\"}', position = 99
+         WHERE slug = 'health';
+         UPDATE practices SET published = false WHERE slug = 'gdansk-immigrants-council';
+         UPDATE cities SET published = false WHERE slug = 'palermo';",
+    )
+    .await;
+    crate::api_city_stats::assert_stats_exact(&app.database_url).await;
+    let (html, _) = page(&app, "/de/").await;
+    let (cities, others) = index_lists(&html);
+    assert_eq!(
+        cities
+            .iter()
+            .map(|(group, name, _)| format!("{group}: {name}"))
+            .collect::<Vec<_>>(),
+        [
+            "Deutschland: Aachen-Köln",
+            "Deutschland: Potsdam",
+            "Republik Polen: Gdańsk"
+        ]
+    );
+    assert!(others.contains(&(
+        "Allianz Sicherer Häfen".to_owned(),
+        "/de/networks/iash".to_owned()
+    )));
+    assert_eq!(
+        others
+            .iter()
+            .filter(|(_, href)| href.contains("/policy-areas/"))
+            .next_back()
+            .unwrap(),
+        &(
+            "Gesundheit und Pflege".to_owned(),
+            "/de/policy-areas/health".to_owned()
+        )
+    );
+    assert!(!others.iter().any(|(_, href)| href.contains("gdansk-immigrants-council")
+        || href.contains("palermo")));
+    assert!(
+        text(&html, "ul.practices").contains("Aachen-Köln"),
+        "a practice names its renamed city"
+    );
+}
+
 #[tokio::test]
 async fn text_in_another_language_says_so() {
     let app = TestApp::with_sample().await;
