@@ -7,14 +7,13 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use diesel::sql_types::{Array, BigInt, Nullable, Text};
+use diesel::QueryableByName;
+use diesel::sql_types::{Array, BigInt, Bool, Nullable, Text};
 use diesel_async::RunQueryDsl;
-use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::document::BaseUrl;
 use crate::error::{AppError, AppResult};
-use crate::model::JsonText;
 use crate::model::collection::CITY_FILTERS;
 use crate::model::profile::partial_date;
 use crate::pages::page_path;
@@ -28,21 +27,35 @@ pub const ATOM: &str = "application/atom+xml; charset=utf-8";
 const ENTRIES: i64 = 50;
 
 /// One entry as the statements give it.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, QueryableByName)]
 struct Row {
+    #[diesel(sql_type = Text)]
     slug: String,
+    #[diesel(sql_type = Text)]
     title: String,
+    #[diesel(sql_type = Text)]
     title_lang: String,
+    #[diesel(sql_type = Text)]
     city: String,
+    #[diesel(sql_type = Text)]
     city_slug: String,
+    #[diesel(sql_type = Nullable<Text>)]
     summary: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
     summary_lang: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
     author: Option<String>,
+    #[diesel(sql_type = Array<Text>)]
     categories: Vec<String>,
+    #[diesel(sql_type = Text)]
     status: String,
+    #[diesel(sql_type = Nullable<Text>)]
     since: Option<String>,
+    #[diesel(sql_type = Bool)]
     campaign: bool,
+    #[diesel(sql_type = Text)]
     published: String,
+    #[diesel(sql_type = Text)]
     updated: String,
 }
 
@@ -74,48 +87,56 @@ pub struct Feed {
 
 /// New and changed practices: `$1`–`$4` the filters (as the collections'), `$5` lang, `$6`
 /// the number of entries.
-const PRACTICES: &str = "SELECT coalesce(json_agg(e ORDER BY e.updated DESC, e.slug), '[]'::json)::text AS json FROM (
-    SELECT p.slug,
-        p.title ->> haven_pick_lang(p.title, $5::text, p.original_lang) AS title,
-        haven_pick_lang(p.title, $5::text, p.original_lang) AS title_lang,
-        c.name AS city, c.slug AS city_slug,
-        p.summary ->> haven_pick_lang(p.summary, $5::text, p.original_lang) AS summary,
-        haven_pick_lang(p.summary, $5::text, p.original_lang) AS summary_lang,
+///
+/// The newest entries are chosen first from narrow rows; only those are then read in full,
+/// named in the language and given their policy areas, and come as plain rows (in the order
+/// of their formatted `updated`, as the feed shows it).
+const PRACTICES: &str = "SELECT p.slug::text AS slug, p.title ->> t.lang AS title, t.lang AS title_lang,
+        c.name AS city, c.slug::text AS city_slug,
+        p.summary ->> s.lang AS summary, s.lang AS summary_lang,
         p.organisation AS author,
-        coalesce((SELECT array_agg(a.policy_area ORDER BY a.policy_area) FROM practice_policy_areas a
+        coalesce((SELECT array_agg(a.policy_area::text ORDER BY a.policy_area) FROM practice_policy_areas a
                   WHERE a.practice_id = p.id), '{}') AS categories,
         p.status, NULL::text AS since, false AS campaign,
         to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS published,
         to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS updated
-    FROM practices p JOIN cities c ON c.id = p.city_id
-    WHERE p.published AND c.published
-      AND {CITY_FILTERS}
-      AND ($1::text[] IS NULL OR EXISTS (SELECT 1 FROM practice_policy_areas a
-          WHERE a.practice_id = p.id AND a.policy_area = ANY($1::text[])))
-    ORDER BY p.updated_at DESC, p.slug LIMIT $6
-) e";
+    FROM (
+        SELECT p.id FROM practices p JOIN cities c ON c.id = p.city_id
+        WHERE p.published AND c.published
+          AND {CITY_FILTERS}
+          AND ($1::text[] IS NULL OR EXISTS (SELECT 1 FROM practice_policy_areas a
+              WHERE a.practice_id = p.id AND a.policy_area = ANY($1::text[])))
+        ORDER BY p.updated_at DESC, p.slug LIMIT $6
+    ) top
+    JOIN practices p ON p.id = top.id JOIN cities c ON c.id = p.city_id
+    CROSS JOIN LATERAL (SELECT haven_pick_lang(p.title, $5::text, p.original_lang) AS lang OFFSET 0) t
+    CROSS JOIN LATERAL (SELECT haven_pick_lang(p.summary, $5::text, p.original_lang) AS lang OFFSET 0) s
+    ORDER BY updated DESC, slug";
 
 /// New Safe Harbour declarations and memberships: `$1` policy areas (of the city's
 /// practices), `$2` networks (the membership's own), `$3` countries, `$4` region, `$5` lang,
-/// `$6` the number of entries.
-const MEMBERSHIPS: &str = "SELECT coalesce(json_agg(e ORDER BY e.updated DESC, e.slug), '[]'::json)::text AS json FROM (
-    SELECT n.slug, coalesce(n.names ->> $5::text, n.name) AS title, $5::text AS title_lang,
-        c.name AS city, c.slug AS city_slug, NULL::text AS summary, NULL::text AS summary_lang,
-        NULL::text AS author, ARRAY[n.slug] AS categories,
-        m.status, m.since, n.is_safe_harbour_campaign AS campaign,
+/// `$6` the number of entries. Chosen from narrow rows first, as [`PRACTICES`].
+const MEMBERSHIPS: &str = "SELECT n.slug::text AS slug, coalesce(n.names ->> $5::text, n.name) AS title,
+        $5::text AS title_lang, c.name AS city, c.slug::text AS city_slug,
+        NULL::text AS summary, NULL::text AS summary_lang, NULL::text AS author,
+        ARRAY[n.slug::text] AS categories, m.status, m.since::text AS since,
+        n.is_safe_harbour_campaign AS campaign,
         to_char(m.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS published,
         to_char(m.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS updated
-    FROM memberships m JOIN networks n ON n.id = m.network_id JOIN cities c ON c.id = m.city_id
-    JOIN city_stats cs ON cs.city_id = c.id
-    WHERE m.published AND c.published AND cs.listed
-      AND ($2::text[] IS NULL OR n.slug = ANY($2::text[]))
-      AND ($3::text[] IS NULL OR c.country = ANY($3::text[]))
-      AND ($4::text IS NULL OR EXISTS (
-          SELECT 1 FROM regions r WHERE r.id IN (c.region_id, c.district_id)
-            AND (r.code = $4::text OR r.country || '-' || r.code = $4::text OR r.id::text = $4::text)))
-      AND ($1::text[] IS NULL OR cs.areas && $1::text[])
-    ORDER BY m.updated_at DESC, c.slug, n.slug LIMIT $6
-) e";
+    FROM (
+        SELECT m.id FROM memberships m JOIN networks n ON n.id = m.network_id JOIN cities c ON c.id = m.city_id
+        JOIN city_stats cs ON cs.city_id = c.id
+        WHERE m.published AND c.published AND cs.listed
+          AND ($2::text[] IS NULL OR n.slug = ANY($2::text[]))
+          AND ($3::text[] IS NULL OR c.country = ANY($3::text[]))
+          AND ($4::text IS NULL OR EXISTS (
+              SELECT 1 FROM regions r WHERE r.id IN (c.region_id, c.district_id)
+                AND (r.code = $4::text OR r.country || '-' || r.code = $4::text OR r.id::text = $4::text)))
+          AND ($1::text[] IS NULL OR cs.areas && $1::text[])
+        ORDER BY m.updated_at DESC, c.slug, n.slug LIMIT $6
+    ) top
+    JOIN memberships m ON m.id = top.id JOIN networks n ON n.id = m.network_id JOIN cities c ON c.id = m.city_id
+    ORDER BY updated DESC, slug, city_slug";
 
 /// Which feed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,7 +160,7 @@ async fn feed(
         Kind::Practices => PRACTICES.replace("{CITY_FILTERS}", CITY_FILTERS),
         Kind::SafeHarbours => MEMBERSHIPS.to_owned(),
     };
-    let row: JsonText = crate::db::Prepared::fixed(
+    let rows: Vec<Row> = crate::db::Prepared::fixed(
         diesel::sql_query(sql)
             .bind::<Nullable<Array<Text>>, _>(binds.policy_areas)
             .bind::<Nullable<Array<Text>>, _>(binds.networks)
@@ -148,10 +169,8 @@ async fn feed(
             .bind::<Text, _>(lang.code())
             .bind::<BigInt, _>(ENTRIES),
     )
-    .get_result(&mut conn)
+    .load(&mut conn)
     .await?;
-    let rows: Vec<Row> =
-        serde_json::from_str(&row.json).map_err(|error| AppError::Internal(error.into()))?;
     let w = words(lang);
     let path = match kind {
         Kind::Practices => "/feeds/practices.atom",
