@@ -85,8 +85,9 @@ pub struct Feed {
     pub entries: Vec<Entry>,
 }
 
-/// New and changed practices: `$1`–`$4` the filters (as the collections'), `$5` lang, `$6`
-/// the number of entries.
+/// New and changed practices: `$1`–`$4` the filters (in `{FILTERS}`: the collections' city
+/// filters and [`PRACTICE_AREAS`], or `true` when none is given), `$5` lang, `$6` the number
+/// of entries.
 ///
 /// The newest entries are chosen first from narrow rows; only those are then read in full,
 /// named in the language and given their policy areas, and come as plain rows (in the order
@@ -102,10 +103,7 @@ const PRACTICES: &str = "SELECT p.slug::text AS slug, p.title ->> t.lang AS titl
         to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS updated
     FROM (
         SELECT p.id FROM practices p JOIN cities c ON c.id = p.city_id
-        WHERE p.published AND c.published
-          AND {CITY_FILTERS}
-          AND ($1::text[] IS NULL OR EXISTS (SELECT 1 FROM practice_policy_areas a
-              WHERE a.practice_id = p.id AND a.policy_area = ANY($1::text[])))
+        WHERE p.published AND c.published AND {FILTERS}
         ORDER BY p.updated_at DESC, p.slug LIMIT $6
     ) top
     JOIN practices p ON p.id = top.id JOIN cities c ON c.id = p.city_id
@@ -113,9 +111,14 @@ const PRACTICES: &str = "SELECT p.slug::text AS slug, p.title ->> t.lang AS titl
     CROSS JOIN LATERAL (SELECT haven_pick_lang(p.summary, $5::text, p.original_lang) AS lang OFFSET 0) s
     ORDER BY updated DESC, slug";
 
-/// New Safe Harbour declarations and memberships: `$1` policy areas (of the city's
-/// practices), `$2` networks (the membership's own), `$3` countries, `$4` region, `$5` lang,
-/// `$6` the number of entries. Chosen from narrow rows first, as [`PRACTICES`].
+/// The policy-area filter of [`PRACTICES`].
+const PRACTICE_AREAS: &str = "($1::text[] IS NULL OR EXISTS (SELECT 1 FROM practice_policy_areas a
+    WHERE a.practice_id = p.id AND a.policy_area = ANY($1::text[])))";
+
+/// New Safe Harbour declarations and memberships: in `{FILTERS}` ([`MEMBERSHIP_FILTERS`] or
+/// `true`) `$1` policy areas (of the city's practices), `$2` networks (the membership's own),
+/// `$3` countries, `$4` region; `$5` lang, `$6` the number of entries. Chosen from narrow rows
+/// first, as [`PRACTICES`].
 const MEMBERSHIPS: &str = "SELECT n.slug::text AS slug, coalesce(n.names ->> $5::text, n.name) AS title,
         $5::text AS title_lang, c.name AS city, c.slug::text AS city_slug,
         NULL::text AS summary, NULL::text AS summary_lang, NULL::text AS author,
@@ -126,17 +129,19 @@ const MEMBERSHIPS: &str = "SELECT n.slug::text AS slug, coalesce(n.names ->> $5:
     FROM (
         SELECT m.id FROM memberships m JOIN networks n ON n.id = m.network_id JOIN cities c ON c.id = m.city_id
         JOIN city_stats cs ON cs.city_id = c.id
-        WHERE m.published AND c.published AND cs.listed
-          AND ($2::text[] IS NULL OR n.slug = ANY($2::text[]))
-          AND ($3::text[] IS NULL OR c.country = ANY($3::text[]))
-          AND ($4::text IS NULL OR EXISTS (
-              SELECT 1 FROM regions r WHERE r.id IN (c.region_id, c.district_id)
-                AND (r.code = $4::text OR r.country || '-' || r.code = $4::text OR r.id::text = $4::text)))
-          AND ($1::text[] IS NULL OR cs.areas && $1::text[])
+        WHERE m.published AND c.published AND cs.listed AND {FILTERS}
         ORDER BY m.updated_at DESC, c.slug, n.slug LIMIT $6
     ) top
     JOIN memberships m ON m.id = top.id JOIN networks n ON n.id = m.network_id JOIN cities c ON c.id = m.city_id
     ORDER BY updated DESC, slug, city_slug";
+
+/// The filters of [`MEMBERSHIPS`].
+const MEMBERSHIP_FILTERS: &str = "($2::text[] IS NULL OR n.slug = ANY($2::text[]))
+    AND ($3::text[] IS NULL OR c.country = ANY($3::text[]))
+    AND ($4::text IS NULL OR EXISTS (
+        SELECT 1 FROM regions r WHERE r.id IN (c.region_id, c.district_id)
+          AND (r.code = $4::text OR r.country || '-' || r.code = $4::text OR r.id::text = $4::text)))
+    AND ($1::text[] IS NULL OR cs.areas && $1::text[])";
 
 /// Which feed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,9 +161,17 @@ async fn feed(
     let mut conn = state.db_read().await?;
     filters.check(&mut conn).await?;
     let binds = filters.binds();
-    let sql = match kind {
-        Kind::Practices => PRACTICES.replace("{CITY_FILTERS}", CITY_FILTERS),
-        Kind::SafeHarbours => MEMBERSHIPS.to_owned(),
+    // Without filters the statement leaves their clauses out (the binds stay, unused): its
+    // `$n IS NULL OR …` clauses make each plan for given values look far cheaper than one
+    // plan for any value, so PostgreSQL would plan the statement again on every request.
+    let sql = match (kind, filters.is_empty()) {
+        (Kind::Practices, true) => PRACTICES.replace("{FILTERS}", "true"),
+        (Kind::Practices, false) => PRACTICES.replace(
+            "{FILTERS}",
+            &format!("{CITY_FILTERS}\n AND {PRACTICE_AREAS}"),
+        ),
+        (Kind::SafeHarbours, true) => MEMBERSHIPS.replace("{FILTERS}", "true"),
+        (Kind::SafeHarbours, false) => MEMBERSHIPS.replace("{FILTERS}", MEMBERSHIP_FILTERS),
     };
     let rows: Vec<Row> = crate::db::Prepared::fixed(
         diesel::sql_query(sql)
