@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Page latency benchmark: the server-rendered pages (city, practice, network, policy area,
-# index), a citation and a feed at 16 connections on the bundled data, from the answer cache
+# index), a citation and the two feeds at 16 connections on the bundled data, from the answer cache
 # and on the database path, each row with its same-run static peer. It is bench/api/run.sh
 # with SUITE=pages (same build, data, wrk settings and ceiling); every variable it takes
 # (DURATION, PORT, DATASET, REIMPORT, BENCH_DATA) works here too.
