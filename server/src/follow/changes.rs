@@ -56,9 +56,10 @@ pub struct Change {
 
 /// `$1` kind, `$2` key, `$3` radius (km), `$4` lang, `$5` after (exclusive, or NULL),
 /// `$6` until (inclusive), `$7` the most rows.
-const CHANGES: &str = "WITH origin AS (
-    SELECT pl.geom::geography AS geog FROM places pl WHERE $1::text = 'near' AND pl.id::text = $2::text
-), followed AS (
+const CHANGES: &str = "WITH origin AS MATERIALIZED (
+    SELECT pl.geom::geography AS geog FROM places pl
+    WHERE pl.id = CASE WHEN $1::text = 'near' THEN $2::text::bigint END
+), followed AS MATERIALIZED (
     SELECT c.id, c.slug, coalesce(c.names ->> $4::text, c.name) AS name
     FROM cities c JOIN city_stats cs ON cs.city_id = c.id
     WHERE c.published AND cs.listed AND CASE $1::text

@@ -205,7 +205,8 @@ const DESCRIBE: &str = "SELECT CASE $1::text
         JOIN city_stats cs ON cs.city_id = c.id WHERE c.slug = $2::text AND c.published AND cs.listed)
     WHEN 'network' THEN (SELECT coalesce(n.names ->> $3::text, n.name) FROM networks n WHERE n.slug = $2::text)
     WHEN 'policy_area' THEN (SELECT a.labels ->> $3::text FROM policy_areas a WHERE a.slug = $2::text)
-    WHEN 'near' THEN (SELECT p.name FROM places p WHERE p.id::text = $2::text)
+    WHEN 'near' THEN (SELECT p.name FROM places p
+        WHERE p.id = CASE WHEN $1::text = 'near' THEN $2::text::bigint END)
     END AS name";
 
 #[derive(QueryableByName)]
