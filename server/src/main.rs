@@ -263,6 +263,9 @@ fn mailer(serve: &ServeArgs) -> anyhow::Result<Option<haven::auth::mail::Mailer>
 /// How often the outbox is sent when SMTP is configured.
 const MAIL_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
 
+/// How often the server looks for subscriptions due a weekly digest.
+const DIGEST_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
+
 async fn serve_command(serve: &ServeArgs, database: &DatabaseArgs) -> anyhow::Result<ExitCode> {
     let mailer = mailer(serve)?;
     let db = Database::open(database).await?;
@@ -302,13 +305,14 @@ async fn serve_with(
     } else {
         tracing::info!("no HAVEN_SMTP_URL: mail stays in the outbox (haven admin outbox)");
     }
-    let data_version = db::DataVersion::listen(&db.url).await;
-    let state = Arc::new(haven::App::new(
-        Config::from_serve_args(serve),
-        primary,
-        replica,
-        data_version,
+    let config = Config::from_serve_args(serve);
+    tokio::spawn(haven::follow::digest::run(
+        primary.clone(),
+        config.mail_base_url(),
+        DIGEST_EVERY,
     ));
+    let data_version = db::DataVersion::listen(&db.url).await;
+    let state = Arc::new(haven::App::new(config, primary, replica, data_version));
     let listener = tokio::net::TcpListener::bind(serve.listen)
         .await
         .with_context(|| format!("listening on {}", serve.listen))?;

@@ -28,7 +28,7 @@ export function createModerator(email: string): void {
 }
 
 /** The token of the last unsent mail to `email` whose link goes to `path`. */
-export function mailedToken(email: string, path: 'confirm-email' | 'reset-password'): string {
+export function mailedToken(email: string, path: 'confirm-email' | 'reset-password' | 'follow/confirm'): string {
   const outbox = haven(['admin', 'outbox']);
   const messages = outbox.split(/\n(?=#\d+ )/).filter((m) => m.includes(`to ${email}`));
   const tokens = messages.flatMap((m) => [...m.matchAll(new RegExp(`/${path}\\?token=([A-Za-z0-9_-]+)`, 'g'))].map((x) => x[1] ?? ''));

@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
+import { address, hasCli, mailedToken } from './accounts';
 import { pdfPageCount, requireDataApi, screenshot, seriousViolations, waitForResults, watchProblems } from './support';
 
 const BOX = { name: /Search places, practices and topics|Orte, Praktiken und Themen suchen/ };
@@ -130,6 +131,47 @@ test('growth over time: from a network page to the chart and its table, read by 
   await expect(page.getByRole('heading', { name: 'By state or region' })).toBeVisible();
   expect(await seriousViolations(page)).toEqual([]);
   await screenshot(page, 'growth-en');
+});
+
+test('following a city: its feed, then by e-mail with a confirmed address, and one click to unsubscribe', async ({ page, request }) => {
+  test.skip(!hasCli, 'needs HAVEN_BIN to read the outbox');
+  await page.goto('/en/cities/koeln');
+  await page.getByRole('link', { name: 'Follow by feed or e-mail' }).click();
+  await expect(page).toHaveURL(/\/en\/follow\?city=koeln$/);
+  await expect(page.locator('h1')).toHaveText('Follow Köln');
+  // The feed: a link any feed reader takes, with entries about Köln.
+  const feedHref = await page.locator('.feed-url a').getAttribute('href');
+  expect(feedHref).toContain('/feeds/follow.atom?city=koeln&lang=en');
+  const feed = await request.get(new URL(feedHref ?? '').pathname + new URL(feedHref ?? '').search);
+  expect(feed.headers()['content-type']).toContain('application/atom+xml');
+  expect(await feed.text()).toContain('(Köln)');
+  expect(await seriousViolations(page)).toEqual([]);
+  await screenshot(page, 'follow-koeln-en');
+
+  // By e-mail: a wrong address is refused in words, a right one gets a link to confirm.
+  const email = address('follower');
+  await page.getByLabel('Your e-mail address').fill('not an address');
+  await page.getByLabel('Your e-mail address').evaluate((input: HTMLInputElement) => { input.type = 'text'; });
+  await page.getByRole('button', { name: 'Follow by e-mail' }).click();
+  await expect(page.getByRole('alert')).toHaveText('Enter an e-mail address such as name@example.org.');
+  await page.getByLabel('Your e-mail address').fill(email);
+  await page.getByRole('button', { name: 'Follow by e-mail' }).click();
+  await expect(page.locator('h1')).toHaveText('Check your mail');
+  await expect(page.locator('main')).toContainText(email);
+
+  // The mailed link shows a button; pressing it confirms.
+  const token = mailedToken(email, 'follow/confirm');
+  await page.goto(`/en/follow/confirm?token=${token}`);
+  await expect(page.locator('h1')).toHaveText('Confirm: follow Köln');
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await expect(page.locator('h1')).toHaveText('You follow Köln');
+  expect(await seriousViolations(page)).toEqual([]);
+
+  // Unsubscribing is one button, and the link is dead afterwards.
+  await page.getByRole('button', { name: 'Unsubscribe' }).click();
+  await expect(page.locator('h1')).toHaveText('Unsubscribed');
+  await page.goto(`/en/follow/unsubscribe?token=${token}`);
+  await expect(page.locator('h1')).toHaveText('This link is no longer valid');
 });
 
 test('the map offers its embed code, and another site shows the embedded map in an iframe', async ({ page, baseURL }) => {

@@ -18,6 +18,18 @@ use crate::error::{AppError, AppResult, bad_request};
 #[derive(Debug)]
 pub struct JsonBody<T>(pub T);
 
+/// The body as bytes: 413 over the limit, 400 when it cannot be read.
+async fn body_bytes<S: Send + Sync>(request: Request, state: &S) -> AppResult<Bytes> {
+    Bytes::from_request(request, state)
+        .await
+        .map_err(|error| match error.status() {
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+                AppError::PayloadTooLarge("The request body is too large.".to_owned())
+            }
+            _ => bad_request("body", error.body_text()),
+        })
+}
+
 /// Whether a `Content-Type` is JSON (`application/json` or `application/*+json`, any
 /// parameters).
 fn is_json(content_type: &str) -> bool {
@@ -42,15 +54,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
             .headers()
             .get(axum::http::header::CONTENT_TYPE)
             .is_some_and(|value| value.to_str().is_ok_and(is_json));
-        let bytes =
-            Bytes::from_request(request, state)
-                .await
-                .map_err(|error| match error.status() {
-                    axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
-                        AppError::PayloadTooLarge("The request body is too large.".to_owned())
-                    }
-                    _ => bad_request("body", error.body_text()),
-                })?;
+        let bytes = body_bytes(request, state).await?;
         let empty = bytes.iter().all(u8::is_ascii_whitespace);
         if !empty && !declared_json {
             return Err(AppError::UnsupportedMediaType(
@@ -117,4 +121,42 @@ pub fn slug_or_404(field: &str, segment: &str, what: &str) -> AppResult<Slug> {
 /// 400 naming `field`.
 pub fn in_path<T: Parse>(field: &str, segment: &str) -> AppResult<T> {
     T::parse(segment).map_err(|invalid| bad_request(field, invalid.0))
+}
+
+/// A form body (`application/x-www-form-urlencoded`), read like a query string: 415 for any
+/// other declared media type, 400 when it is not UTF-8, 413 when too large. An empty body
+/// reads as no fields.
+#[derive(Debug)]
+pub struct FormBody(pub crate::query::QueryParams);
+
+impl<S: Send + Sync> FromRequest<S> for FormBody {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let declared_form = request
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .map(|value| {
+                value
+                    .split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase()
+            });
+        let bytes = body_bytes(request, state).await?;
+        if bytes.is_empty() {
+            return Ok(Self(crate::query::QueryParams::default()));
+        }
+        if declared_form.as_deref() != Some("application/x-www-form-urlencoded") {
+            return Err(AppError::UnsupportedMediaType(
+                "The body must be a form, sent as Content-Type: application/x-www-form-urlencoded."
+                    .to_owned(),
+            ));
+        }
+        let text = std::str::from_utf8(&bytes)
+            .map_err(|_| bad_request("body", "The form is not UTF-8."))?;
+        Ok(Self(crate::query::QueryParams::parse(Some(text))))
+    }
 }

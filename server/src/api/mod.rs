@@ -119,6 +119,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(fonts::glyphs))
         .routes(routes!(tiles::tilejson))
         .routes(routes!(tiles::tile))
+        .merge(crate::pages::follow::routes())
 }
 
 /// Public, cacheable reads: strong ETag and 304, Cache-Control, CORS open for GET (the layers

@@ -13,7 +13,8 @@ use std::time::Duration;
 use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Integer, Text};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use lettre::message::{Mailbox, header::ContentType};
+use lettre::message::Mailbox;
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::db::pool::DbPool;
@@ -67,11 +68,25 @@ impl Mailer {
             .to_address
             .parse::<Mailbox>()
             .map_err(|error| format!("invalid recipient: {error}"))?;
-        let email = Message::builder()
+        let mut builder = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(message.subject.clone())
-            .header(ContentType::TEXT_PLAIN)
+            .header(ContentType::TEXT_PLAIN);
+        if let Some(unsubscribe) = &message.list_unsubscribe {
+            // RFC 2369 and RFC 8058: mail programs offer "unsubscribe", which POSTs
+            // `List-Unsubscribe=One-Click` to the address.
+            builder = builder
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                    format!("<{unsubscribe}>"),
+                ))
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                    "List-Unsubscribe=One-Click".to_owned(),
+                ));
+        }
+        let email = builder
             .body(message.body.clone())
             .map_err(|error| format!("cannot build the message: {error}"))?;
         self.transport
@@ -92,6 +107,8 @@ struct Pending {
     subject: String,
     #[diesel(sql_type = Text)]
     body: String,
+    #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
+    list_unsubscribe: Option<String>,
 }
 
 /// What one pass over the outbox did.
@@ -111,7 +128,7 @@ pub async fn deliver_due(conn: &mut AsyncPgConnection, mailer: &Mailer) -> AppRe
         let batch = conn
             .transaction::<_, AppError, _>(async move |conn| {
                 let due: Vec<Pending> = diesel::sql_query(
-                    "SELECT id, to_address, subject, body FROM outbox
+                    "SELECT id, to_address, subject, body, list_unsubscribe FROM outbox
                       WHERE sent_at IS NULL AND attempts < $1 AND next_attempt_at <= now()
                       ORDER BY next_attempt_at, id
                       LIMIT $2

@@ -55,6 +55,18 @@ pub const SUBMISSIONS_PER_CLIENT: Limit = Limit {
     window_secs: 3600,
 };
 
+/// Follow requests (each mails a confirmation) from one client: 10 per hour.
+pub const FOLLOW_PER_CLIENT: Limit = Limit {
+    max: 10,
+    window_secs: 3600,
+};
+/// Follow mails to one address (confirmations, "already following"): 10 per day, so that
+/// nobody can flood someone else's mailbox through the form.
+pub const FOLLOW_MAIL_PER_ADDRESS: Limit = Limit {
+    max: 10,
+    window_secs: 86_400,
+};
+
 #[derive(QueryableByName)]
 struct Window {
     #[diesel(sql_type = Integer)]

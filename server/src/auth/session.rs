@@ -154,7 +154,7 @@ impl FromRequestParts<AppState> for CurrentUser {
 /// Haven's own origin (scheme, host and port of the public URL, else of the request), and a
 /// `Sec-Fetch-Site` of `cross-site` is refused. Requests without `Origin` (other programs)
 /// pass: JSON bodies must be `application/json`, which no cross-site form can send.
-fn check_origin(headers: &HeaderMap, config: &Config) -> AppResult<()> {
+pub fn check_origin(headers: &HeaderMap, config: &Config) -> AppResult<()> {
     let refused = || AppError::Forbidden("Cross-site requests are not accepted.".to_owned());
     if headers
         .get("sec-fetch-site")

@@ -3,6 +3,8 @@
 //! newest first, with the collections' filters (`policy_area`, `network`, `country`,
 //! `region`) and `lang`. Each entry's id is the permanent address of its page.
 
+pub mod follow;
+
 use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
@@ -15,9 +17,8 @@ use crate::app::AppState;
 use crate::document::BaseUrl;
 use crate::error::{AppError, AppResult};
 use crate::model::collection::CITY_FILTERS;
-use crate::model::profile::partial_date;
 use crate::pages::page_path;
-use crate::pages::words::{Words, words};
+use crate::pages::words::words;
 use crate::query::{Filters, Lang, QueryParams};
 
 /// The media type of Atom feeds.
@@ -83,6 +84,46 @@ pub struct Feed {
     pub updated: String,
     pub alternate: String,
     pub entries: Vec<Entry>,
+}
+
+impl Feed {
+    /// A feed of `entries`, updated when its newest entry was.
+    #[must_use]
+    pub fn new(
+        id: String,
+        title: String,
+        lang: Lang,
+        alternate: String,
+        entries: Vec<Entry>,
+    ) -> Self {
+        Self {
+            id,
+            title,
+            lang: lang.code(),
+            updated: entries
+                .iter()
+                .map(|e| e.updated.clone())
+                .max()
+                .unwrap_or_else(|| "2026-01-01T00:00:00Z".to_owned()),
+            alternate,
+            entries,
+        }
+    }
+
+    /// The feed as an `application/atom+xml` answer.
+    ///
+    /// # Errors
+    /// 500 when the template fails to render.
+    pub fn respond(&self) -> AppResult<Response> {
+        let body = self
+            .render()
+            .map_err(|error| AppError::Internal(error.into()))?;
+        let mut response = body.into_response();
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(ATOM));
+        Ok(response)
+    }
 }
 
 /// New and changed practices: `$1`–`$4` the filters (in `{FILTERS}`: the collections' city
@@ -191,37 +232,25 @@ async fn feed(
     };
     let entries: Vec<Entry> = rows
         .into_iter()
-        .map(|row| entry(row, kind, base, lang, w))
+        .map(|row| entry(row, kind, base, lang))
         .collect();
-    let feed = Feed {
-        id: base.href(path, params),
-        title: format!(
+    Feed::new(
+        base.href(path, params),
+        format!(
             "Haven: {}",
             match kind {
                 Kind::Practices => w.feed_practices,
                 Kind::SafeHarbours => w.feed_harbours,
             }
         ),
-        lang: lang.code(),
-        updated: entries
-            .iter()
-            .map(|e| e.updated.clone())
-            .max()
-            .unwrap_or_else(|| "2026-01-01T00:00:00Z".to_owned()),
-        alternate: format!("{}{}", base.0, page_path(lang, "")),
+        lang,
+        format!("{}{}", base.0, page_path(lang, "")),
         entries,
-    };
-    let body = feed
-        .render()
-        .map_err(|error| AppError::Internal(error.into()))?;
-    let mut response = body.into_response();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(ATOM));
-    Ok(response)
+    )
+    .respond()
 }
 
-fn entry(row: Row, kind: Kind, base: &BaseUrl, lang: Lang, w: &Words) -> Entry {
+fn entry(row: Row, kind: Kind, base: &BaseUrl, lang: Lang) -> Entry {
     match kind {
         Kind::Practices => {
             let link = format!(
@@ -250,21 +279,13 @@ fn entry(row: Row, kind: Kind, base: &BaseUrl, lang: Lang, w: &Words) -> Entry {
                 base.0,
                 page_path(lang, &format!("cities/{}", row.city_slug))
             );
-            let since = row.since.as_deref().map(|d| partial_date(d, lang));
-            let status = Words::label(&w.membership_statuses, &row.status);
-            let text = if row.campaign {
-                since.as_ref().map_or_else(
-                    || w.safe_harbour.to_owned(),
-                    |date| w.safe_harbour_since.replace("{date}", date),
-                )
-            } else {
-                match &since {
-                    Some(date) => {
-                        format!("{}: {status}, {} {date}", row.title, w.since.to_lowercase())
-                    }
-                    None => format!("{}: {status}", row.title),
-                }
-            };
+            let text = crate::follow::changes::membership_line(
+                lang,
+                &row.title,
+                &row.status,
+                row.since.as_deref(),
+                row.campaign,
+            );
             Entry {
                 id: format!("{page}#network-{}", row.slug),
                 title: format!("{}: {text}", row.city),
@@ -338,4 +359,5 @@ pub fn routes() -> utoipa_axum::router::OpenApiRouter<AppState> {
     utoipa_axum::router::OpenApiRouter::new()
         .routes(utoipa_axum::routes!(practices))
         .routes(utoipa_axum::routes!(safe_harbours))
+        .routes(utoipa_axum::routes!(follow::follow))
 }

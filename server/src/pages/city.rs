@@ -92,6 +92,7 @@ pub struct CityPage {
     pub guide_link: &'static str,
     /// "What could {name} do?": the place's gap sheet.
     pub gaps: Option<LabelledLink>,
+    pub follow: LabelledLink,
     pub practices: Vec<PracticeLink>,
     pub areas: Vec<LabelledLink>,
     pub foot: Provenance,
@@ -157,6 +158,7 @@ pub async fn show(
     page.noindex = revisions.shown.is_some();
     page.map_href = map_href(lang, Some(("city", &slug)));
     page.feeds = vec![
+        super::follow::follow_feed(lang, &crate::follow::Target::City(slug.clone())),
         FeedLink {
             title: page.w.feed_practices,
             href: format!(
@@ -365,6 +367,11 @@ fn view(
                 .link
                 .replace("{name}", &city.name),
         }),
+        follow: super::follow::follow_link(
+            lang,
+            &crate::follow::Target::City(city.slug.clone()),
+            None,
+        ),
         practices,
         areas,
         foot,

@@ -219,6 +219,7 @@ pub struct GapPage {
     pub similar_heading: String,
     pub made: String,
     pub citation: String,
+    pub follow: LabelledLink,
 }
 
 /// `GET /{lang}/places/{id}/gaps`.
@@ -407,6 +408,14 @@ pub async fn show(
         choices,
         made,
         citation,
+        follow: super::follow::follow_link(
+            lang,
+            &crate::follow::Target::Near {
+                place: id,
+                radius_km: crate::follow::target::DEFAULT_RADIUS_KM,
+            },
+            Some(&sheet.place.name),
+        ),
     })
 }
 

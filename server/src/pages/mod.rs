@@ -16,6 +16,8 @@ pub mod about;
 pub mod assets;
 pub mod city;
 pub mod data;
+pub mod follow;
+pub mod follow_links;
 pub mod gaps;
 pub mod growth;
 pub mod index;

@@ -40,6 +40,7 @@ pub struct NetworkPage {
     pub members: Vec<MemberView>,
     /// The network's growth over time.
     pub growth: LabelledLink,
+    pub follow: LabelledLink,
 }
 
 /// `GET /{lang}/networks/{slug}`.
@@ -94,6 +95,7 @@ pub async fn show(
         }));
     page.map_href = map_href(lang, Some(("network", &slug)));
     page.feeds = vec![
+        super::follow::follow_feed(lang, &crate::follow::Target::Network(slug.clone())),
         FeedLink {
             title: w.feed_harbours,
             href: format!(
@@ -149,5 +151,10 @@ pub async fn show(
             },
             label: super::growth::growth_words(lang).link.to_owned(),
         },
+        follow: super::follow::follow_link(
+            lang,
+            &crate::follow::Target::Network(slug.to_owned()),
+            None,
+        ),
     })
 }

@@ -34,6 +34,7 @@ pub struct PolicyAreaPage {
     pub practices: Vec<AreaPracticeView>,
     /// The area's take-action guide, when there is one.
     pub guide: Option<LabelledLink>,
+    pub follow: LabelledLink,
 }
 
 /// `GET /{lang}/policy-areas/{slug}`.
@@ -89,13 +90,16 @@ pub async fn show(
             })).collect::<Vec<_>>(),
         }));
     page.map_href = map_href(lang, Some(("area", &slug)));
-    page.feeds = vec![FeedLink {
-        title: w.feed_practices,
-        href: format!(
-            "/feeds/practices.atom?policy_area={slug}&lang={}",
-            lang.code()
-        ),
-    }];
+    page.feeds = vec![
+        super::follow::follow_feed(lang, &crate::follow::Target::PolicyArea(slug.clone())),
+        FeedLink {
+            title: w.feed_practices,
+            href: format!(
+                "/feeds/practices.atom?policy_area={slug}&lang={}",
+                lang.code()
+            ),
+        },
+    ];
     let practices: Vec<AreaPracticeView> = area
         .practices
         .iter()
@@ -121,5 +125,10 @@ pub async fn show(
             .replace("{count}", &practices.len().to_string()),
         practices,
         guide,
+        follow: super::follow::follow_link(
+            lang,
+            &crate::follow::Target::PolicyArea(slug.clone()),
+            None,
+        ),
     })
 }

@@ -77,6 +77,11 @@ impl QueryParams {
         Self(map)
     }
 
+    /// The parameters as given (not trimmed), sorted by name.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
     /// The parameters, sorted by name and percent-encoded: one spelling per request, used
     /// for ETags and links.
     #[must_use]

@@ -14,13 +14,13 @@ use crate::support::TestApp;
 
 /// A mail as the relay received it.
 #[derive(Debug, Clone)]
-struct Received {
-    to: String,
-    data: String,
+pub(crate) struct Received {
+    pub(crate) to: String,
+    pub(crate) data: String,
 }
 
 /// An SMTP relay on loopback that accepts every recipient but `refused@example.org` (550).
-async fn relay() -> (String, Arc<Mutex<Vec<Received>>>) {
+pub(crate) async fn relay() -> (String, Arc<Mutex<Vec<Received>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("smtp://{}", listener.local_addr().unwrap());
     let received = Arc::new(Mutex::new(Vec::new()));

@@ -18,6 +18,7 @@ mod cite;
 mod domain;
 mod exports;
 mod faults;
+mod follow;
 mod gaps;
 mod growth;
 mod health;
