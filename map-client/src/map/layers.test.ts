@@ -46,7 +46,7 @@ describe('withHavenLayers', () => {
     expect(counts?.type === 'symbol' ? counts.layout?.['text-font'] : null).toEqual(['Noto Sans Bold']);
   });
 
-  it('hides the base map until the data has loaded, and lists what to show then', () => {
+  it('hides the base map and the practices until the cities have loaded, and lists what to show then', () => {
     const server: StyleSpecification = {
       version: 8,
       sources: { basemap: { type: 'vector', tiles: ['/tiles/basemap/{z}/{x}/{y}.mvt'] } },
@@ -56,15 +56,16 @@ describe('withHavenLayers', () => {
         { id: 'off', type: 'line', source: 'basemap', 'source-layer': 'states', layout: { visibility: 'none' } },
       ],
     };
-    const { style, basemap } = withHavenLayers(server, ROOT);
+    const { style, later } = withHavenLayers(server, ROOT);
     expect(validateStyleMin(style)).toEqual([]);
     // The background draws at once; a layer the style hides itself stays hidden.
-    expect(basemap).toEqual(['land']);
+    expect(later).toEqual(['land', LAYER.practices]);
     const visibility = (id: string) => style.layers.find((l) => l.id === id)?.layout?.visibility;
     expect(visibility('background')).toBeUndefined();
     expect(visibility('land')).toBe('none');
     expect(visibility('off')).toBe('none');
     expect(visibility(LAYER.cities)).toBeUndefined();
-    expect(visibility(LAYER.practices)).toBeUndefined();
+    expect(visibility(LAYER.cityClusters)).toBeUndefined();
+    expect(visibility(LAYER.practices)).toBe('none');
   });
 });
