@@ -110,6 +110,9 @@ export class HavenMap {
       zoom: options.view.zoom,
       maxZoom: 20,
       attributionControl: { compact: true },
+      // Haven's style and layers are checked by the tests (layers.test.ts, style.test.ts);
+      // checking them again on every load held up the map's start by 20–40 ms (bench/browser).
+      validateStyle: false,
     });
     this.citiesLoaded = this.showAfterCities(later);
     // Not `isStyleLoaded()`: that is false whenever tiles load, and 'load' fires only once.
@@ -255,6 +258,9 @@ export class HavenMap {
   /** Rings the open city or practice at its point (nothing with `null`). */
   select(selection: MapSelection | null): void {
     const apply = (): void => {
+      if (selection !== null && this.map.getLayoutProperty(LAYER.selected, 'visibility') === 'none') {
+        this.map.setLayoutProperty(LAYER.selected, 'visibility', 'visible');
+      }
       void this.map.getSource<GeoJSONSource>(SELECTION)?.setData({
         type: 'FeatureCollection',
         features:

@@ -145,6 +145,8 @@ function layers(fontStack: readonly string[] | null): LayerSpecification[] {
     id: LAYER.selected,
     type: 'circle',
     source: SELECTION,
+    // Shown with the first selection (`HavenMap.select`): until then its source loads nothing.
+    layout: { visibility: 'none' },
     paint: {
       'circle-color': 'rgba(0,0,0,0)',
       'circle-radius': ['match', ['get', 'kind'], 'practice', SELECTED_RADIUS.practice, SELECTED_RADIUS.city],
@@ -222,9 +224,9 @@ function sourceTemplate(style: StyleSpecification, id: string, root: string): st
  * `practices` layers are dropped, the sources are declared with explicit tile templates (so
  * that filters can be appended to them) and Haven's layers go on top.
  *
- * Cities first: the base map's layers (every layer on another source than Haven's data) and
- * the practices' rings start hidden and are listed in `later`, for the map to show once the
- * cities have loaded. A hidden layer's tiles are not fetched. With software rendering (WebGL
+ * Cities first: the base map's layers (every layer on another source than Haven's data), the
+ * practices' rings and the clusters' counts start hidden and are listed in `later`, for the map
+ * to show once the cities have loaded. A hidden layer's tiles are not fetched nor parsed. With software rendering (WebGL
  * on the CPU) every frame blocks the page for 50–300 ms, and MapLibre draws one after each tile
  * it receives: the base map's and the practices' tiles, arriving beside the cities', put such
  * frames before the cities' (bench/browser).
@@ -249,7 +251,11 @@ export function withHavenLayers(
   const kept = style.layers
     .filter((layer) => !('source' in layer) || typeof layer.source !== 'string' || !own.has(layer.source))
     .map(hideUntilCities);
-  const data = layers(styleFontStack(style)).map((layer) => (layer.id === LAYER.practices ? hideUntilCities(layer) : layer));
+  // The cluster counts too: a tile with text waits in the worker for the page to send it the
+  // glyphs, which the page does only between its frames (250–450 ms each on a busy machine),
+  // so tiles with clusters came one or two frames after the others (bench/browser/trace.mjs).
+  const drawnLater: ReadonlySet<string> = new Set([LAYER.practices, LAYER.cityClusterCounts]);
+  const data = layers(styleFontStack(style)).map((layer) => (drawnLater.has(layer.id) ? hideUntilCities(layer) : layer));
   return {
     templates,
     later,
