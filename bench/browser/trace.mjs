@@ -26,6 +26,23 @@ const url = { haven: `${base}/?lang=en#map=5/51/10`, embed: `${base}/embed?lang=
 
 /** As in first-features.mjs, plus a user-timing mark that shows in the trace. */
 function watchFirstFeatures() {
+  // Messages between the page and MapLibre's workers, as marks: `→ LT` (load a tile), `← GG`
+  // (the worker asks for glyphs), … (MapLibre's message types).
+  const NativeWorker = window.Worker;
+  const post = NativeWorker.prototype.postMessage;
+  NativeWorker.prototype.postMessage = function (message, ...rest) {
+    if (message?.type) performance.mark(`→ ${message.type} ${message.data?.source ?? ''} ${message.data?.tileID?.key ?? ''}`);
+    return post.call(this, message, ...rest);
+  };
+  window.Worker = function (...args) {
+    const worker = new NativeWorker(...args);
+    worker.addEventListener('message', (event) => {
+      const message = event.data;
+      if (message?.type) performance.mark(`← ${message.type} ${message.data?.source ?? ''} ${message.data?.tileID?.key ?? ''}`);
+    });
+    return worker;
+  };
+  window.Worker.prototype = NativeWorker.prototype;
   let hooked = false;
   const check = () => {
     const map = window.__havenMap;
