@@ -509,12 +509,11 @@ export class App {
       this.allCities = all.items;
       this.hideBaseLabels();
       // The results are asked for now and laid out with the filter choices once the map's
-      // first cities are in.
-      const results = this.loadResults();
-      await this.firstCities;
-      if (lang !== this.state.lang) return;
-      this.filterPanel.render(this.t, this.filterOptions(), this.state.filters);
-      await results;
+      // first cities are in; panels and pages need only the data above, so they do not wait.
+      void this.firstCities.then(() => {
+        if (lang === this.state.lang) this.filterPanel.render(this.t, this.filterOptions(), this.state.filters);
+      });
+      void this.loadResults();
     } catch (error) {
       this.failed(error, () => {
         this.status.loading(this.t);
