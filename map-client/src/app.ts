@@ -110,6 +110,10 @@ export class App {
   constructor() {
     this.state = App.stateFromUrl(negotiateLanguage(navigator.languages));
     this.t = translator(this.state.lang);
+    this.firstCities =
+      this.state.mode === 'list' && this.isPhone()
+        ? Promise.resolve()
+        : Promise.race([this.mapReady.then(() => this.map?.citiesLoaded), new Promise<void>((resolve) => setTimeout(resolve, FIRST_CITIES_WAIT_MS))]);
     this.filterPanel = new FilterPanel(byId('filters'), (filters) => {
       this.go({ filters }, 'push');
     });
@@ -177,12 +181,10 @@ export class App {
    * start at most, also when there is no map). The list and the filter choices are laid out
    * only then: with software rendering the page's main thread is what the map's first frames
    * wait for, and a list of 600 rows laid out meanwhile put the first cities off by 300–500 ms
-   * (bench/browser). Their data is asked for at once all the same.
+   * (bench/browser). Their data is asked for at once all the same. On a phone showing the list
+   * instead of the map, the list comes first.
    */
-  private readonly firstCities = Promise.race([
-    this.mapReady.then(() => this.map?.citiesLoaded),
-    new Promise<void>((resolve) => setTimeout(resolve, FIRST_CITIES_WAIT_MS)),
-  ]);
+  private readonly firstCities: Promise<unknown>;
 
   // ---- state changes -----------------------------------------------------------------
 
