@@ -76,6 +76,9 @@ function siteRoot(): string {
   return new URL('./', document.baseURI).href;
 }
 
+/** The longest the list and the filter choices wait for the map's first cities. */
+const FIRST_CITIES_WAIT_MS = 2000;
+
 /** The zoom at which a single city is shown when the app flies to it. */
 const CITY_ZOOM = 9;
 /** The zoom at which the surroundings of a point are shown. */
@@ -107,6 +110,10 @@ export class App {
   constructor() {
     this.state = App.stateFromUrl(negotiateLanguage(navigator.languages));
     this.t = translator(this.state.lang);
+    this.firstCities =
+      this.state.mode === 'list' && this.isPhone()
+        ? Promise.resolve()
+        : Promise.race([this.mapReady.then(() => this.map?.citiesLoaded), new Promise<void>((resolve) => setTimeout(resolve, FIRST_CITIES_WAIT_MS))]);
     this.filterPanel = new FilterPanel(byId('filters'), (filters) => {
       this.go({ filters }, 'push');
     });
@@ -169,6 +176,15 @@ export class App {
   private readonly mapReady = new Promise<void>((resolve) => {
     this.mapCreated = resolve;
   });
+  /**
+   * Resolves once the map's first cities have loaded (or `FIRST_CITIES_WAIT_MS` after the
+   * start at most, also when there is no map). The list and the filter choices are laid out
+   * only then: with software rendering the page's main thread is what the map's first frames
+   * wait for, and a list of 600 rows laid out meanwhile put the first cities off by 300–500 ms
+   * (bench/browser). Their data is asked for at once all the same. On a phone showing the list
+   * instead of the map, the list comes first.
+   */
+  private readonly firstCities: Promise<unknown>;
 
   // ---- state changes -----------------------------------------------------------------
 
@@ -474,6 +490,16 @@ export class App {
   private async loadReference(): Promise<void> {
     const { lang } = this.state;
     try {
+      if (this.embedded) {
+        // The embedded map has no list nor filter choices: only the names of the listed cities,
+        // whose base map labels give way to Haven's.
+        const all = await this.api.cities(NO_FILTERS, lang);
+        if (lang !== this.state.lang) return;
+        this.allCities = all.items;
+        this.hideBaseLabels();
+        if (!this.status.showsError) this.status.clear();
+        return;
+      }
       const [areas, networks, all] = await Promise.all([
         this.api.policyAreas(lang),
         this.api.networks(lang),
@@ -483,16 +509,25 @@ export class App {
       this.areas = [...areas].sort((a, b) => a.position - b.position);
       this.networks = [...networks].sort((a, b) => a.name.localeCompare(b.name, lang));
       this.allCities = all.items;
-      const names = all.items.map((c) => c.name);
-      void this.mapReady.then(() => this.map?.hideBaseLabels(names));
-      this.filterPanel.render(this.t, this.filterOptions(), this.state.filters);
-      await this.loadResults();
+      this.hideBaseLabels();
+      // The results are asked for now and laid out with the filter choices once the map's
+      // first cities are in; panels and pages need only the data above, so they do not wait.
+      void this.firstCities.then(() => {
+        if (lang === this.state.lang) this.filterPanel.render(this.t, this.filterOptions(), this.state.filters);
+      });
+      void this.loadResults();
     } catch (error) {
       this.failed(error, () => {
         this.status.loading(this.t);
         void this.loadReference();
       });
     }
+  }
+
+  /** The base map's labels of the listed cities give way to Haven's own. */
+  private hideBaseLabels(): void {
+    const names = this.allCities.map((c) => c.name);
+    void this.mapReady.then(() => this.map?.hideBaseLabels(names));
   }
 
   private filterOptions(): FilterOptions {
@@ -527,6 +562,7 @@ export class App {
           : Promise.resolve({ items: this.allCities, numberMatched: this.allCities.length }),
         this.api.practices(filters, lang, controller.signal),
       ]);
+      await this.firstCities;
       if (controller.signal.aborted) return;
       this.cities = cities.items;
       this.practices = practices.items;

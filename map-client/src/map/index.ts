@@ -31,10 +31,10 @@ export function warmUpMap(): void {
 export const DEFAULT_VIEW: MapView = { zoom: 3.5, lat: 50.5, lon: 10 };
 
 /**
- * The longest the base map waits for the cities before it shows anyway (slow tiles, a view
- * without cities); measured from the map's creation.
+ * The longest the base map and the practices wait for the cities before they show anyway
+ * (slow tiles, a view without cities); measured from the map's creation.
  */
-const BASEMAP_WAIT_MS = 1500;
+const CITIES_WAIT_MS = 1500;
 
 /** How long to wait for `/style.json` before drawing with the fallback style. */
 const STYLE_TIMEOUT_MS = 4000;
@@ -100,7 +100,7 @@ export class HavenMap {
   private readonly wantedTiles = new Map<typeof CITIES | typeof PRACTICES, string>();
 
   constructor(options: HavenMapOptions) {
-    const { style, templates, basemap } = withHavenLayers(options.style, options.root, options.filters);
+    const { style, templates, later } = withHavenLayers(options.style, options.root, options.filters);
     this.templates = templates;
     this.filters = options.filters;
     this.map = new MapLibreMap({
@@ -110,8 +110,11 @@ export class HavenMap {
       zoom: options.view.zoom,
       maxZoom: 20,
       attributionControl: { compact: true },
+      // Haven's style and layers are checked by the tests (layers.test.ts, style.test.ts);
+      // checking them again on every load held up the map's start by 20–40 ms (bench/browser).
+      validateStyle: false,
     });
-    this.showBasemapAfterCities(basemap);
+    this.citiesLoaded = this.showAfterCities(later);
     // Not `isStyleLoaded()`: that is false whenever tiles load, and 'load' fires only once.
     void this.map.once('load').then(() => {
       this.styleReady = true;
@@ -145,25 +148,34 @@ export class HavenMap {
   }
 
   /**
-   * Shows the base map's `layers` (hidden by `withHavenLayers`) once the cities in view have
-   * loaded, failed to load, or `BASEMAP_WAIT_MS` passed, whichever comes first.
+   * Resolves once the cities in view have loaded, failed to load, or `CITIES_WAIT_MS` passed,
+   * whichever comes first: what else the page has to draw or lay out waits for it.
    */
-  private showBasemapAfterCities(layers: readonly string[]): void {
-    let shown = false;
-    const show = (): void => {
-      if (shown) return;
-      shown = true;
-      clearTimeout(timer);
-      this.map.off('sourcedata', onData);
-      for (const id of layers) if (this.map.getLayer(id)) this.map.setLayoutProperty(id, 'visibility', 'visible');
-    };
-    const onData = (event: MapSourceDataEvent): void => {
-      if (event.sourceId === CITIES && event.isSourceLoaded) show();
-    };
-    const timer = setTimeout(show, BASEMAP_WAIT_MS);
-    this.map.on('sourcedata', onData);
-    this.map.on('error', (event) => {
-      if ((event as { sourceId?: unknown }).sourceId === CITIES) show();
+  readonly citiesLoaded: Promise<void>;
+
+  /**
+   * Shows the `layers` that `withHavenLayers` hid (the base map's, the practices') once the
+   * cities in view have loaded, failed to load, or `CITIES_WAIT_MS` passed.
+   */
+  private showAfterCities(layers: readonly string[]): Promise<void> {
+    return new Promise((resolve) => {
+      let shown = false;
+      const show = (): void => {
+        if (shown) return;
+        shown = true;
+        clearTimeout(timer);
+        this.map.off('sourcedata', onData);
+        for (const id of layers) if (this.map.getLayer(id)) this.map.setLayoutProperty(id, 'visibility', 'visible');
+        resolve();
+      };
+      const onData = (event: MapSourceDataEvent): void => {
+        if (event.sourceId === CITIES && event.isSourceLoaded) show();
+      };
+      const timer = setTimeout(show, CITIES_WAIT_MS);
+      this.map.on('sourcedata', onData);
+      this.map.on('error', (event) => {
+        if ((event as { sourceId?: unknown }).sourceId === CITIES) show();
+      });
     });
   }
 
@@ -246,6 +258,9 @@ export class HavenMap {
   /** Rings the open city or practice at its point (nothing with `null`). */
   select(selection: MapSelection | null): void {
     const apply = (): void => {
+      if (selection !== null && this.map.getLayoutProperty(LAYER.selected, 'visibility') === 'none') {
+        this.map.setLayoutProperty(LAYER.selected, 'visibility', 'visible');
+      }
       void this.map.getSource<GeoJSONSource>(SELECTION)?.setData({
         type: 'FeatureCollection',
         features:

@@ -36,7 +36,7 @@ describe('withHavenLayers', () => {
         { id: 'server-cities', type: 'circle', source: CITIES, 'source-layer': 'cities' },
       ],
     };
-    const { style, templates } = withHavenLayers(server, ROOT);
+    const { style, templates, later } = withHavenLayers(server, ROOT);
     expect(validateStyleMin(style)).toEqual([]);
     expect(style.layers.map((l) => l.id)).not.toContain('server-cities');
     expect(style.layers[0]?.id).toBe('land');
@@ -44,9 +44,12 @@ describe('withHavenLayers', () => {
     expect(templates.practices).toBe('http://haven.test/tiles/practices/{z}/{x}/{y}.mvt');
     const counts = style.layers.find((l) => l.id === LAYER.cityClusterCounts);
     expect(counts?.type === 'symbol' ? counts.layout?.['text-font'] : null).toEqual(['Noto Sans Bold']);
+    // Text waits for the cities: its tiles would wait for glyphs.
+    expect(counts?.layout?.visibility).toBe('none');
+    expect(later).toEqual(['land', 'labels', LAYER.practices, LAYER.cityClusterCounts]);
   });
 
-  it('hides the base map until the data has loaded, and lists what to show then', () => {
+  it('hides the base map and the practices until the cities have loaded, and lists what to show then', () => {
     const server: StyleSpecification = {
       version: 8,
       sources: { basemap: { type: 'vector', tiles: ['/tiles/basemap/{z}/{x}/{y}.mvt'] } },
@@ -56,15 +59,18 @@ describe('withHavenLayers', () => {
         { id: 'off', type: 'line', source: 'basemap', 'source-layer': 'states', layout: { visibility: 'none' } },
       ],
     };
-    const { style, basemap } = withHavenLayers(server, ROOT);
+    const { style, later } = withHavenLayers(server, ROOT);
     expect(validateStyleMin(style)).toEqual([]);
     // The background draws at once; a layer the style hides itself stays hidden.
-    expect(basemap).toEqual(['land']);
+    expect(later).toEqual(['land', LAYER.practices]);
     const visibility = (id: string) => style.layers.find((l) => l.id === id)?.layout?.visibility;
     expect(visibility('background')).toBeUndefined();
     expect(visibility('land')).toBe('none');
     expect(visibility('off')).toBe('none');
     expect(visibility(LAYER.cities)).toBeUndefined();
-    expect(visibility(LAYER.practices)).toBeUndefined();
+    expect(visibility(LAYER.cityClusters)).toBeUndefined();
+    expect(visibility(LAYER.practices)).toBe('none');
+    // The ring of the open city or practice shows with the first selection.
+    expect(visibility(LAYER.selected)).toBe('none');
   });
 });

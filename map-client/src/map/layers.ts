@@ -145,6 +145,8 @@ function layers(fontStack: readonly string[] | null): LayerSpecification[] {
     id: LAYER.selected,
     type: 'circle',
     source: SELECTION,
+    // Shown with the first selection (`HavenMap.select`): until then its source loads nothing.
+    layout: { visibility: 'none' },
     paint: {
       'circle-color': 'rgba(0,0,0,0)',
       'circle-radius': ['match', ['get', 'kind'], 'practice', SELECTED_RADIUS.practice, SELECTED_RADIUS.city],
@@ -222,33 +224,41 @@ function sourceTemplate(style: StyleSpecification, id: string, root: string): st
  * `practices` layers are dropped, the sources are declared with explicit tile templates (so
  * that filters can be appended to them) and Haven's layers go on top.
  *
- * Data first: the base map's layers (every layer on another source than Haven's data) start
- * hidden and are listed in `basemap`, for the map to show once the cities have loaded. With
- * software rendering (WebGL on the CPU) each frame the base map draws before the data blocks
- * the page for hundreds of milliseconds and delays the cities behind it (bench/browser).
+ * Cities first: the base map's layers (every layer on another source than Haven's data), the
+ * practices' rings and the clusters' counts start hidden and are listed in `later`, for the map
+ * to show once the cities have loaded. A hidden layer's tiles are not fetched nor parsed. With software rendering (WebGL
+ * on the CPU) every frame blocks the page for 50–300 ms, and MapLibre draws one after each tile
+ * it receives: the base map's and the practices' tiles, arriving beside the cities', put such
+ * frames before the cities' (bench/browser).
  */
 export function withHavenLayers(
   style: StyleSpecification,
   root: string,
   filters: Filters = NO_FILTERS,
-): { style: StyleSpecification; templates: TileTemplates; basemap: string[] } {
+): { style: StyleSpecification; templates: TileTemplates; later: string[] } {
   const defaults = defaultTileTemplates(root);
   const templates: TileTemplates = {
     cities: sourceTemplate(style, CITIES, root) ?? defaults.cities,
     practices: sourceTemplate(style, PRACTICES, root) ?? defaults.practices,
   };
   const own = new Set<string>([CITIES, PRACTICES, SELECTION]);
-  const basemap: string[] = [];
+  const later: string[] = [];
+  const hideUntilCities = (layer: LayerSpecification): LayerSpecification => {
+    if (!('source' in layer) || layer.layout?.visibility === 'none') return layer;
+    later.push(layer.id);
+    return { ...layer, layout: { ...layer.layout, visibility: 'none' } };
+  };
   const kept = style.layers
     .filter((layer) => !('source' in layer) || typeof layer.source !== 'string' || !own.has(layer.source))
-    .map((layer): LayerSpecification => {
-      if (!('source' in layer) || layer.layout?.visibility === 'none') return layer;
-      basemap.push(layer.id);
-      return { ...layer, layout: { ...layer.layout, visibility: 'none' } };
-    });
+    .map(hideUntilCities);
+  // The cluster counts too: a tile with text waits in the worker for the page to send it the
+  // glyphs, which the page does only between its frames (250–450 ms each on a busy machine),
+  // so tiles with clusters came one or two frames after the others (bench/browser/trace.mjs).
+  const drawnLater: ReadonlySet<string> = new Set([LAYER.practices, LAYER.cityClusterCounts]);
+  const data = layers(styleFontStack(style)).map((layer) => (drawnLater.has(layer.id) ? hideUntilCities(layer) : layer));
   return {
     templates,
-    basemap,
+    later,
     style: {
       ...style,
       sources: {
@@ -259,7 +269,7 @@ export function withHavenLayers(
         [PRACTICES]: { type: 'vector', tiles: [filteredTileTemplate(templates.practices, filters)], minzoom: 0, maxzoom: 14 },
         [SELECTION]: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
       },
-      layers: [...kept, ...layers(styleFontStack(style))],
+      layers: [...kept, ...data],
     },
   };
 }

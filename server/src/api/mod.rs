@@ -46,6 +46,9 @@ use crate::error::Problem;
 pub fn router(state: AppState) -> Router {
     let static_files = ServeDir::new(&state.config.static_dir)
         .append_index_html_on_directories(true)
+        // The build writes `name.gz` beside its scripts and styles: sent as they are, so no
+        // first visit waits for MapLibre to be compressed.
+        .precompressed_gzip()
         .fallback(
             axum::routing::any(client_page_or_not_found).with_state(ClientPages {
                 index: state.config.static_dir.join("index.html"),
@@ -67,7 +70,45 @@ pub fn router(state: AppState) -> Router {
     } else {
         router
     };
+    let static_files = tower::ServiceBuilder::new()
+        .layer(axum::middleware::from_fn(client_file_caching))
+        .service(static_files);
     router.fallback_service(static_files).with_state(state)
+}
+
+/// The client's built files: their names carry a hash of their content.
+const CLIENT_ASSETS: &str = "/assets/";
+
+/// How long browsers keep the client's files: the hashed files under [`CLIENT_ASSETS`] for a
+/// year without asking again (a new build has new names), the pages (`index.html`, `/embed`)
+/// only after asking whether they changed, so a new build reaches every visitor at once.
+async fn client_file_caching(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    let hashed = request.uri().path().starts_with(CLIENT_ASSETS);
+    let mut response = next.run(request).await;
+    let status = response.status();
+    if status.is_success() || status == StatusCode::NOT_MODIFIED {
+        let cache = if hashed {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        };
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    }
+    // A file sent precompressed depends on Accept-Encoding like one compressed on the fly.
+    if response.headers().contains_key(header::CONTENT_ENCODING)
+        && !response.headers().contains_key(header::VARY)
+    {
+        response
+            .headers_mut()
+            .insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
+    response
 }
 
 /// The OpenAPI document: exactly the routes [`router`] registers.

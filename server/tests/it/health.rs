@@ -91,7 +91,7 @@ async fn static_files_of_the_client_are_served_at_the_root() {
     .unwrap();
     let database_url = crate::support::fresh_database().await;
     let config = Config {
-        static_dir: dir,
+        static_dir: dir.clone(),
         ..Config::default()
     };
     let app = TestApp::over(database_url, config).await;
@@ -108,6 +108,40 @@ async fn static_files_of_the_client_are_served_at_the_root() {
     let script = app.request(request).await;
     assert_eq!(script.status, StatusCode::OK);
     assert_eq!(script.headers.get("content-encoding").unwrap(), "gzip");
+    // Hashed build files are kept for a year; the pages are asked for again each visit.
+    assert_eq!(
+        script.headers.get("cache-control").unwrap(),
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(index.headers.get("cache-control").unwrap(), "no-cache");
+
+    // A file the build compressed ahead of time is sent as it is, not compressed again.
+    let ahead = {
+        use std::io::Write;
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        encoder
+            .write_all(b"console.log('compressed ahead of time')")
+            .unwrap();
+        encoder.finish().unwrap()
+    };
+    std::fs::write(dir.join("assets/ahead.js"), "console.log('plain')").unwrap();
+    std::fs::write(dir.join("assets/ahead.js.gz"), &ahead).unwrap();
+    let request = axum::http::Request::get("/assets/ahead.js")
+        .header("accept-encoding", "gzip, deflate, br, zstd")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let script = app.request(request).await;
+    assert_eq!(script.status, StatusCode::OK);
+    assert_eq!(script.headers.get("content-encoding").unwrap(), "gzip");
+    assert_eq!(script.headers.get("vary").unwrap(), "accept-encoding");
+    assert_eq!(script.body.as_ref(), ahead.as_slice());
+    assert!(script.content_type().starts_with("text/javascript"));
+    let plain = app.get("/assets/ahead.js").await;
+    assert_eq!(plain.text(), "console.log('plain')");
+    // A missing file is not cached as if it were a build file.
+    let missing = app.get("/assets/missing.js").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.headers.get("cache-control").is_none());
 
     // The pages mailed links open are the client too, whatever their query.
     for path in ["/confirm-email?token=abc", "/reset-password?token=abc"] {
