@@ -87,20 +87,12 @@ impl FollowPage {
     }
 
     pub(super) fn respond(self, status: StatusCode) -> Response {
-        match self.render() {
-            Ok(body) => {
-                let mut response = (status, body).into_response();
-                response.headers_mut().insert(
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("text/html; charset=utf-8"),
-                );
-                response
-                    .headers_mut()
-                    .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-                response
-            }
-            Err(error) => AppError::Internal(error.into()).into_response(),
-        }
+        let mut response =
+            super::html_with_status(&self, status).unwrap_or_else(IntoResponse::into_response);
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        response
     }
 }
 
