@@ -16,10 +16,9 @@
 #   FUZZ_EXAMPLES      cases per operation and phase (default 10)
 #   FUZZ_SEED          the generator's seed (default 28311628, so that `make test` and CI are
 #                      reproducible; `random` for a new one each run, printed). Random seeds
-#                      still find problems: one run found POST /api/v1/submissions accepting a
-#                      payload its documented schema refuses (the payload's schema is a tagged
-#                      union while the server reads it by `kind`), to be fixed with the typed
-#                      proposals of issue 15.
+#                      still find problems: one found POST /api/v1/submissions accepting a body
+#                      its document refused (the payload was documented as a tagged union; it is
+#                      now one alternative per kind). Try a few before changing the document.
 #   FUZZ_MIN_REQUESTS  fewest generated cases a run must make (default 1000)
 set -euo pipefail
 

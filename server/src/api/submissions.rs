@@ -14,7 +14,7 @@ use crate::auth::rate_limit::{self, SUBMISSIONS_PER_ACCOUNT, SUBMISSIONS_PER_CLI
 use crate::auth::{ClientAddr, MaybeUser};
 use crate::domain::Reference;
 use crate::error::AppResult;
-use crate::moderation::proposal::ProposalBody;
+use crate::moderation::proposal::{ProposalBody, ProposalDoc};
 use crate::moderation::submission;
 
 /// What a submitter keeps to follow the proposal.
@@ -29,7 +29,7 @@ pub struct Receipt {
 /// `POST /api/v1/submissions` → 201 `{reference, status: "pending"}`. A filled-in honeypot
 /// (`website`) gets the same-looking answer, but nothing is stored.
 #[utoipa::path(post, path = "/api/v1/submissions", tag = "submissions",
-    request_body = ProposalBody,
+    request_body = ProposalDoc,
     security((), ("session" = [], "csrf" = [])),
     responses(
         (status = 201, description = "Stored for review (a signed-in submitter is recorded)", body = Receipt),

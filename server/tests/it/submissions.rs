@@ -312,3 +312,56 @@ async fn hostile_text_is_stored_verbatim() {
     assert_eq!(row.get::<_, String>(0), name);
     assert_eq!(row.get::<_, String>(1), "<img src=x onerror=alert(1)>");
 }
+
+/// The document states the body the server reads: one alternative per kind (a correction's
+/// per target type), each with its `kind`, its target and its payload's own schema, so that a
+/// generated body the document refuses is one the server refuses too (the fuzz run's check).
+#[tokio::test]
+async fn the_documented_body_has_one_alternative_per_kind() {
+    let app = TestApp::new().await;
+    let document = app.get("/api/openapi.json").await.json();
+    let schemas = &document["components"]["schemas"];
+    let alternatives = schemas["ProposalBody"]["oneOf"].as_array().unwrap();
+    let mut found: Vec<(String, String, String)> = alternatives
+        .iter()
+        .map(|alternative| {
+            let properties = &alternative["properties"];
+            let kind = properties["kind"]["enum"].to_string();
+            let target = match properties["target"]["type"].as_str() {
+                Some("null") => "none".to_owned(),
+                _ => properties["target"]["properties"]["type"]["enum"].to_string(),
+            };
+            let payload = properties["payload"]["$ref"].as_str().unwrap().to_owned();
+            assert_eq!(alternative["additionalProperties"], false);
+            let required = alternative["required"].as_array().unwrap();
+            assert!(required.contains(&json!("source_urls")));
+            assert_eq!(properties["source_urls"]["minItems"], 1);
+            assert_eq!(properties["source_urls"]["maxItems"], 10);
+            assert_eq!(required.contains(&json!("target")), target != "none");
+            (kind, target, payload)
+        })
+        .collect();
+    found.sort();
+    let payload = |name: &str| format!("#/components/schemas/{name}");
+    let mut expected = vec![
+        (r#"["city"]"#, "none", payload("NewCityDoc")),
+        (r#"["correction"]"#, r#"["city"]"#, payload("CityPatch")),
+        (
+            r#"["correction"]"#,
+            r#"["practice"]"#,
+            payload("PracticePatch"),
+        ),
+        (r#"["demand"]"#, "none", payload("DemandState")),
+        (r#"["membership"]"#, "none", payload("MembershipState")),
+        (r#"["practice"]"#, "none", payload("NewPracticeDoc")),
+    ]
+    .into_iter()
+    .map(|(kind, target, payload)| (kind.to_owned(), target.to_owned(), payload))
+    .collect::<Vec<_>>();
+    expected.sort();
+    assert_eq!(found, expected);
+    for (_, _, reference) in &found {
+        let name = reference.rsplit('/').next().unwrap();
+        assert!(schemas[name].is_object(), "{name} is not in the document");
+    }
+}
