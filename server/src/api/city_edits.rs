@@ -6,19 +6,69 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::{Value, json};
+use serde_json::Value;
+use utoipa::ToSchema;
 
 use crate::api::extract::{JsonBody, slug_or_404};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
+use crate::auth::rows::typed;
 use crate::domain::Multiline;
 use crate::domain::json::{self, JsonError};
 use crate::error::unprocessable;
 use crate::error::{AppError, AppResult};
+use crate::moderation::city::CitySnapshot;
 use crate::moderation::known::check_practice;
 use crate::moderation::payload::{CityPatch, PracticePatch, fields};
+use crate::moderation::practice::PracticeSnapshot;
 use crate::moderation::{city, edit, editor, practice};
+
+/// An editor's change to a city: the fields to change and why.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct CityEdit {
+    #[serde(flatten)]
+    city: CityPatch,
+    /// Why, shown in the history (1 to 2000 characters).
+    reason: Option<Multiline<2000>>,
+}
+
+/// An editor's practice (all fields, `original_lang`, `title` and `sources` required for a
+/// new one) or change to one, and why.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct PracticeEdit {
+    #[serde(flatten)]
+    practice: PracticePatch,
+    /// Why, shown in the history (1 to 2000 characters).
+    reason: Option<Multiline<2000>>,
+}
+
+/// A city as an editor's change left it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CityEdited {
+    pub city: CitySnapshot,
+    /// The revision that records the change; null when nothing changed.
+    pub revision_id: Option<i64>,
+}
+
+/// A practice as an editor's change left it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PracticeEdited {
+    pub practice: PracticeSnapshot,
+    /// The revision that records the change; null when nothing changed.
+    pub revision_id: Option<i64>,
+}
+
+/// A practice an editor published.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PracticeCreated {
+    pub practice: Option<PracticeSnapshot>,
+    /// The revision that records it.
+    pub revision_id: i64,
+}
 
 /// Reads an editor's body: the fields of a patch `P` and an optional `reason`.
 ///
@@ -49,13 +99,13 @@ fn read_edit<P: DeserializeOwned>(body: Value) -> AppResult<(P, Option<String>)>
 /// wikidata?, summary?, takeaways?, lon?, lat?, reason?}` → `{city, revision_id}`
 /// (`revision_id` null when nothing changed).
 #[utoipa::path(patch, path = "/api/v1/cities/{slug}", tag = "editors",
-    request_body(content = Object, description = "The fields to change (`name`, `official_name`, `names`, `kind`, `population`, `website`, \
+    request_body(content = CityEdit, description = "The fields to change (`name`, `official_name`, `names`, `kind`, `population`, `website`, \
         `wikidata`, `summary`, `takeaways`, `lon`, `lat`) and an optional `reason`"),
     security(("session" = [], "csrf" = [])),
     params(("slug" = String, Path, description = "The city's slug"),
            ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
     responses(
-        (status = 200, description = "`{city, revision_id}`; `revision_id` is null when nothing changed", body = Object),
+        (status = 200, description = "`{city, revision_id}`; `revision_id` is null when nothing changed", body = CityEdited),
         (status = 400, description = "Malformed JSON, a body that is not an object, or a slug with control characters"),
         crate::error::NoSession,
         (status = 403, description = "Not a verified editor of this city nor a moderator, a missing `X-CSRF-Token` or a foreign `Origin`"),
@@ -67,7 +117,7 @@ pub async fn update_city(
     CurrentUser(session): CurrentUser,
     Path(slug): Path<String>,
     JsonBody(body): JsonBody<Value>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<CityEdited>> {
     let slug = slug_or_404("slug", &slug, "city")?;
     let (patch, reason) = read_edit::<CityPatch>(body)?;
     patch.check("")?;
@@ -77,21 +127,24 @@ pub async fn update_city(
     editor::may_edit(&mut conn, &session.user, id).await?;
     let (after, revision_id) =
         edit::update_city(&mut conn, session.user, id, fields, reason).await?;
-    Ok(Json(json!({ "city": after, "revision_id": revision_id })))
+    Ok(Json(CityEdited {
+        city: typed(after)?,
+        revision_id,
+    }))
 }
 
 /// `POST /api/v1/cities/{slug}/practices` `{original_lang, title, summary?, body?,
 /// transferability?, organisation?, contact?, started?, ended?, status?, policy_areas?,
 /// sources, lon?, lat?, reason?}` → 201 `{practice, revision_id}`.
 #[utoipa::path(post, path = "/api/v1/cities/{slug}/practices", tag = "editors",
-    request_body(content = Object, description = "The practice (`original_lang`, `title`, `sources` required; `summary`, `body`, \
+    request_body(content = PracticeEdit, description = "The practice (`original_lang`, `title`, `sources` required; `summary`, `body`, \
         `transferability`, `organisation`, `contact`, `started`, `ended`, `status`, \
         `policy_areas`, `lon`, `lat`) and an optional `reason`"),
     security(("session" = [], "csrf" = [])),
     params(("slug" = String, Path, description = "The city's slug"),
            ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
     responses(
-        (status = 201, description = "`{practice, revision_id}`: published at once", body = Object),
+        (status = 201, description = "`{practice, revision_id}`: published at once", body = PracticeCreated),
         (status = 400, description = "Malformed JSON, a body that is not an object, or a slug with control characters"),
         crate::error::NoSession,
         (status = 403, description = "Not a verified editor of this city nor a moderator, a missing `X-CSRF-Token` or a foreign `Origin`"),
@@ -104,7 +157,7 @@ pub async fn create_practice(
     CurrentUser(session): CurrentUser,
     Path(slug): Path<String>,
     JsonBody(body): JsonBody<Value>,
-) -> AppResult<(StatusCode, Json<Value>)> {
+) -> AppResult<(StatusCode, Json<PracticeCreated>)> {
     let slug = slug_or_404("slug", &slug, "city")?;
     let (patch, reason) = read_edit::<PracticePatch>(body)?;
     let mut conn = state.db_write().await?;
@@ -126,18 +179,21 @@ pub async fn create_practice(
     .await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "practice": after, "revision_id": revision_id })),
+        Json(PracticeCreated {
+            practice: after.map(typed).transpose()?,
+            revision_id,
+        }),
     ))
 }
 
 /// `PATCH /api/v1/practices/{slug}` (fields as above, all optional) → `{practice, revision_id}`.
 #[utoipa::path(patch, path = "/api/v1/practices/{slug}", tag = "editors",
-    request_body(content = Object, description = "The practice fields to change (as for creation, all optional) and an optional `reason`"),
+    request_body(content = PracticeEdit, description = "The practice fields to change (as for creation, all optional) and an optional `reason`"),
     security(("session" = [], "csrf" = [])),
     params(("slug" = String, Path, description = "The practice's slug"),
            ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
     responses(
-        (status = 200, description = "`{practice, revision_id}`; `revision_id` is null when nothing changed", body = Object),
+        (status = 200, description = "`{practice, revision_id}`; `revision_id` is null when nothing changed", body = PracticeEdited),
         (status = 400, description = "Malformed JSON, a body that is not an object, or a slug with control characters"),
         crate::error::NoSession,
         (status = 403, description = "Not a verified editor of this city nor a moderator, a missing `X-CSRF-Token` or a foreign `Origin`"),
@@ -150,7 +206,7 @@ pub async fn update_practice(
     CurrentUser(session): CurrentUser,
     Path(slug): Path<String>,
     JsonBody(body): JsonBody<Value>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<PracticeEdited>> {
     let slug = slug_or_404("slug", &slug, "practice")?;
     let (patch, reason) = read_edit::<PracticePatch>(body)?;
     let mut conn = state.db_write().await?;
@@ -161,7 +217,8 @@ pub async fn update_practice(
     let fields = fields(&patch);
     let (after, revision_id) =
         edit::update_practice(&mut conn, session.user, id, fields, reason).await?;
-    Ok(Json(
-        json!({ "practice": after, "revision_id": revision_id }),
-    ))
+    Ok(Json(PracticeEdited {
+        practice: typed(after)?,
+        revision_id,
+    }))
 }

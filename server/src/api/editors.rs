@@ -3,14 +3,22 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde_json::{Value, json};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::api::extract::JsonBody;
 use crate::app::AppState;
 use crate::auth::rate_limit::{self, CLAIMS_PER_ACCOUNT, CLAIMS_PER_CLIENT};
 use crate::auth::{ClientAddr, CurrentUser};
 use crate::error::AppResult;
-use crate::moderation::editor::{self, ClaimRequest};
+use crate::moderation::editor::{self, Claim, ClaimRequest};
+
+/// An account's editor claims.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Claims {
+    /// Newest first.
+    pub claims: Vec<Claim>,
+}
 
 /// `POST /api/v1/editors/claims` `{city | place_id, role_title?, evidence?}` → 201 claim.
 #[utoipa::path(post, path = "/api/v1/editors/claims", tag = "editors",
@@ -19,7 +27,7 @@ use crate::moderation::editor::{self, ClaimRequest};
     params(("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
     responses(
         (status = 201, description = "The claim, pending: `{id, status, city, place, role_title, \
-            evidence, reason, decided_at, created_at, user}`", body = Object),
+            evidence, reason, decided_at, created_at, user}`", body = Claim),
         (status = 400, description = "Malformed JSON or an unknown field (named in `field`)"),
         crate::error::NoSession,
         (status = 403, description = "Unconfirmed e-mail address, a missing `X-CSRF-Token` or a foreign `Origin`"),
@@ -33,7 +41,7 @@ pub async fn claim(
     CurrentUser(session): CurrentUser,
     ClientAddr(client): ClientAddr,
     JsonBody(request): JsonBody<ClaimRequest>,
-) -> AppResult<(StatusCode, Json<Value>)> {
+) -> AppResult<(StatusCode, Json<Claim>)> {
     let mut conn = state.db_write().await?;
     let account = format!("claim-account:{}", session.user.id);
     let from = format!("claim-client:{client}");
@@ -52,15 +60,14 @@ pub async fn claim(
     security(("session" = [])),
     responses(
         (status = 200, description = "`{claims: [...]}` of the signed-in account, newest first",
-         body = Object),
+         body = Claims),
         crate::error::NoSession,
     ))]
 pub async fn mine(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<Claims>> {
     let mut conn = state.db_write().await?;
-    Ok(Json(
-        json!({ "claims": editor::of_user(&mut conn, session.user.id).await? }),
-    ))
+    let claims = editor::of_user(&mut conn, session.user.id).await?;
+    Ok(Json(Claims { claims }))
 }

@@ -7,7 +7,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use diesel_async::AsyncPgConnection;
 use serde::Serialize;
-use serde_json::Value;
 use utoipa::ToSchema;
 
 use crate::api::extract::JsonBody;
@@ -17,7 +16,7 @@ use crate::auth::rate_limit::{self, LOGIN_PER_ACCOUNT};
 use crate::auth::session::{self, SessionInfo};
 use crate::auth::{CurrentUser, Session, User};
 use crate::error::{AppError, AppResult, not_found};
-use crate::moderation::editor;
+use crate::moderation::editor::{self, Claim};
 
 /// The signed-in account as its own pages and scripts see it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -27,8 +26,7 @@ pub struct Me {
     pub csrf_token: String,
     /// The account's editor claims, newest first: `{id, status, city, place, role_title,
     /// evidence, reason, decided_at, created_at, user}`.
-    #[schema(value_type = Vec<Object>)]
-    pub claims: Vec<Value>,
+    pub claims: Vec<Claim>,
 }
 
 /// The [`Me`] document of a session.

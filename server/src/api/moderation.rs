@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::api::extract::{JsonBody, QueryOf};
@@ -12,6 +12,10 @@ use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::domain::{ClaimStatus, Multiline, SubmissionStatus};
 use crate::error::{AppResult, bad_request, unprocessable};
+use crate::moderation::editor::Claim;
+use crate::moderation::queue::Submission;
+use crate::moderation::revision::Revision;
+use crate::moderation::submission::Approved;
 use crate::moderation::{editor, queue, revision, submission};
 
 /// Which submissions to list.
@@ -55,10 +59,38 @@ pub(crate) fn page(limit: Option<i64>, offset: Option<i64>) -> AppResult<(i64, i
     Ok((limit, offset))
 }
 
-/// `{<key>: items, total, next_offset}` of a page (`next_offset` null on the last page).
-pub(crate) fn paged(key: &str, items: Vec<Value>, total: i64, offset: i64) -> Value {
-    let next = offset + i64::try_from(items.len()).unwrap_or(i64::MAX);
-    json!({ key: items, "total": total, "next_offset": (next < total).then_some(next) })
+/// The `offset` of the page after the `count` items at `offset`, of `total`; `None` on the
+/// last page.
+pub(crate) fn next_offset(offset: i64, count: usize, total: i64) -> Option<i64> {
+    let next = offset.saturating_add(i64::try_from(count).unwrap_or(i64::MAX));
+    (next < total).then_some(next)
+}
+
+/// A page of the submission queue.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubmissionPage {
+    pub submissions: Vec<Submission>,
+    /// How many there are in all.
+    pub total: i64,
+    /// The `offset` of the next page; null on the last page.
+    pub next_offset: Option<i64>,
+}
+
+/// A page of the editor claims.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClaimPage {
+    pub claims: Vec<Claim>,
+    /// How many there are in all.
+    pub total: i64,
+    /// The `offset` of the next page; null on the last page.
+    pub next_offset: Option<i64>,
+}
+
+/// Revisions editors published that no moderator has looked at yet.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ToReview {
+    /// Oldest first (at most 500).
+    pub revisions: Vec<Revision>,
 }
 
 /// `GET /api/v1/moderation/submissions?status=pending|published|rejected&limit=100&offset=0`
@@ -69,7 +101,7 @@ pub(crate) fn paged(key: &str, items: Vec<Value>, total: i64, offset: i64) -> Va
     params(SubmissionQuery),
     responses(
         (status = 200, description = "`{submissions: [...], total, next_offset}`: a page, newest first, \
-            each with `diff: {before, after}`; `next_offset` is null on the last page", body = Object),
+            each with `diff: {before, after}`; `next_offset` is null on the last page", body = SubmissionPage),
         (status = 400, description = "Bad `status`, `limit` or `offset`"),
         crate::error::NoSession,
         (status = 403, description = "Not a moderator"),
@@ -78,13 +110,18 @@ pub async fn queue(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
     QueryOf(query): QueryOf<SubmissionQuery>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<SubmissionPage>> {
     session.user.require_moderator()?;
     let status = query.status.unwrap_or_default().as_str();
     let (limit, offset) = page(query.limit, query.offset)?;
     let mut conn = state.db_write().await?;
-    let (items, total) = queue::queue(&mut conn, status, limit, offset).await?;
-    Ok(Json(paged("submissions", items, total, offset)))
+    let (submissions, total) = queue::queue(&mut conn, status, limit, offset).await?;
+    let next_offset = next_offset(offset, submissions.len(), total);
+    Ok(Json(SubmissionPage {
+        submissions,
+        total,
+        next_offset,
+    }))
 }
 
 /// An optional note or a required reason.
@@ -113,7 +150,7 @@ pub struct Decision {
     params(("id" = i64, Path, description = "The submission's id"),
            ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
     responses(
-        (status = 200, description = "`{submission, revision_id, entity: {type, id, slug}}`: the change is published", body = Object),
+        (status = 200, description = "`{submission, revision_id, entity: {type, id, slug}}`: the change is published", body = Approved),
         (status = 400, description = "Malformed JSON or an unknown field (named in `field`)"),
         crate::error::NoSession,
         (status = 403, description = "Not a moderator, a missing `X-CSRF-Token` or a foreign `Origin`"),
@@ -126,7 +163,7 @@ pub async fn approve(
     CurrentUser(session): CurrentUser,
     Path(id): Path<i64>,
     JsonBody(decision): JsonBody<Decision>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<Approved>> {
     session.user.require_moderator()?;
     let approval = submission::Approval {
         moderator_id: session.user.id,
@@ -164,7 +201,7 @@ fn required_reason(decision: Decision) -> AppResult<Multiline<2000>> {
     params(("id" = i64, Path, description = "The submission's id"),
            ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
     responses(
-        (status = 200, description = "The rejected submission", body = Object),
+        (status = 200, description = "The rejected submission", body = Submission),
         (status = 400, description = "Malformed JSON or an unknown field (named in `field`)"),
         crate::error::NoSession,
         (status = 403, description = "Not a moderator, a missing `X-CSRF-Token` or a foreign `Origin`"),
@@ -177,7 +214,7 @@ pub async fn reject(
     CurrentUser(session): CurrentUser,
     Path(id): Path<i64>,
     JsonBody(decision): JsonBody<Decision>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<Submission>> {
     session.user.require_moderator()?;
     let reason = required_reason(decision)?;
     let mut conn = state.db_write().await?;
@@ -200,7 +237,7 @@ pub async fn reject(
     params(ClaimQuery),
     responses(
         (status = 200, description = "`{claims: [...], total, next_offset}`: a page of the claims with \
-            the given status, newest first; `next_offset` is null on the last page", body = Object),
+            the given status, newest first; `next_offset` is null on the last page", body = ClaimPage),
         (status = 400, description = "Bad `status`, `limit` or `offset`"),
         crate::error::NoSession,
         (status = 403, description = "Not a moderator"),
@@ -209,13 +246,18 @@ pub async fn claims(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
     QueryOf(query): QueryOf<ClaimQuery>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<ClaimPage>> {
     session.user.require_moderator()?;
     let status = query.status.unwrap_or_default().as_str();
     let (limit, offset) = page(query.limit, query.offset)?;
     let mut conn = state.db_write().await?;
-    let (items, total) = editor::with_status(&mut conn, status, limit, offset).await?;
-    Ok(Json(paged("claims", items, total, offset)))
+    let (claims, total) = editor::with_status(&mut conn, status, limit, offset).await?;
+    let next_offset = next_offset(offset, claims.len(), total);
+    Ok(Json(ClaimPage {
+        claims,
+        total,
+        next_offset,
+    }))
 }
 
 /// `POST /api/v1/moderation/claims/{id}/verify` → the claim (a claimed place is listed now).
@@ -224,7 +266,7 @@ pub async fn claims(
     params(("id" = i64, Path, description = "The claim's id"),
            ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
     responses(
-        (status = 200, description = "The verified claim (a claimed gazetteer place is listed as a city now)", body = Object),
+        (status = 200, description = "The verified claim (a claimed gazetteer place is listed as a city now)", body = Claim),
         crate::error::NoSession,
         (status = 403, description = "Not a moderator, a missing `X-CSRF-Token` or a foreign `Origin`"),
         (status = 404, description = "No such claim, or its place is gone"),
@@ -234,7 +276,7 @@ pub async fn verify_claim(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
     Path(id): Path<i64>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<Claim>> {
     session.user.require_moderator()?;
     let mut conn = state.db_write().await?;
     Ok(Json(
@@ -255,7 +297,7 @@ pub async fn verify_claim(
     params(("id" = i64, Path, description = "The claim's id"),
            ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
     responses(
-        (status = 200, description = "The withdrawn claim", body = Object),
+        (status = 200, description = "The withdrawn claim", body = Claim),
         (status = 400, description = "Malformed JSON or an unknown field (named in `field`)"),
         crate::error::NoSession,
         (status = 403, description = "Not a moderator, a missing `X-CSRF-Token` or a foreign `Origin`"),
@@ -268,7 +310,7 @@ pub async fn withdraw_claim(
     CurrentUser(session): CurrentUser,
     Path(id): Path<i64>,
     JsonBody(decision): JsonBody<Decision>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<Claim>> {
     session.user.require_moderator()?;
     let reason = required_reason(decision)?;
     let mut conn = state.db_write().await?;
@@ -288,19 +330,18 @@ pub async fn withdraw_claim(
 #[utoipa::path(get, path = "/api/v1/moderation/revisions", tag = "moderation",
     security(("session" = [])),
     responses(
-        (status = 200, description = "`{revisions: [...]}` editors published that await review", body = Object),
+        (status = 200, description = "`{revisions: [...]}` editors published that await review", body = ToReview),
         crate::error::NoSession,
         (status = 403, description = "Not a moderator"),
     ))]
 pub async fn revisions_to_review(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<ToReview>> {
     session.user.require_moderator()?;
     let mut conn = state.db_write().await?;
-    Ok(Json(
-        json!({ "revisions": revision::needing_review(&mut conn).await? }),
-    ))
+    let revisions = revision::needing_review(&mut conn).await?;
+    Ok(Json(ToReview { revisions }))
 }
 
 /// `POST /api/v1/moderation/revisions/{id}/reviewed` → `{id, needs_review: false}`.

@@ -4,16 +4,29 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use serde::Deserialize;
-use serde_json::Value;
-use utoipa::IntoParams;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use crate::api::extract::{JsonBody, QueryOf, in_path, slug_or_404};
+use crate::api::moderation::{next_offset, page};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::domain::{DemandKey, DemandStanding, Lang, MembershipStatus, PracticeStatus};
 use crate::error::AppResult;
-use crate::moderation::recheck::{self, Evidence, Rechecked};
+use crate::moderation::demand::DemandSnapshot;
+use crate::moderation::membership::MembershipSnapshot;
+use crate::moderation::practice::PracticeSnapshot;
+use crate::moderation::recheck::{self, Evidence, Rechecked, Stale};
+
+/// A page of the re-check queue.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RecheckPage {
+    pub rechecks: Vec<Stale>,
+    /// How many there are in all.
+    pub total: i64,
+    /// The `offset` of the next page; null on the last page.
+    pub next_offset: Option<i64>,
+}
 
 /// Which page of the re-check queue, in which language.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -40,7 +53,7 @@ pub struct RecheckQuery {
             and practices that need checking, the most recently stale first, then the undated. Each has \
             `kind` (membership, demand, practice), `city`, its `network`, `demand` or `practice`, `status`, \
             `as_of`, `source_url` (the newest source), `reason` (status_unknown, undated, \
-            older_than_two_years) and `recheck`, the path to post newer evidence to", body = Object),
+            older_than_two_years) and `recheck`, the path to post newer evidence to", body = RecheckPage),
         (status = 400, description = "Bad `lang`, `limit` or `offset`"),
         crate::error::NoSession,
         (status = 403, description = "Not a moderator"),
@@ -49,15 +62,18 @@ pub async fn queue(
     State(state): State<AppState>,
     CurrentUser(session): CurrentUser,
     QueryOf(query): QueryOf<RecheckQuery>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<RecheckPage>> {
     session.user.require_moderator()?;
-    let (limit, offset) = super::moderation::page(query.limit, query.offset)?;
+    let (limit, offset) = page(query.limit, query.offset)?;
     let mut conn = state.db_write().await?;
     let lang = query.lang.unwrap_or_default();
-    let (items, total) = recheck::queue(&mut conn, lang, limit, offset).await?;
-    Ok(Json(super::moderation::paged(
-        "rechecks", items, total, offset,
-    )))
+    let (rechecks, total) = recheck::queue(&mut conn, lang, limit, offset).await?;
+    let next_offset = next_offset(offset, rechecks.len(), total);
+    Ok(Json(RecheckPage {
+        rechecks,
+        total,
+        next_offset,
+    }))
 }
 
 /// `POST /api/v1/moderation/rechecks/memberships/{id}` → `{revision_id, state}`.
@@ -67,7 +83,7 @@ pub async fn queue(
     params(("id" = i64, Path, description = "The membership's id (`id` of the queue item)"),
            ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
     responses(
-        (status = 200, description = "Recorded: the revision and the membership as published now", body = Rechecked),
+        (status = 200, description = "Recorded: the revision and the membership as published now", body = Rechecked<MembershipSnapshot>),
         (status = 400, description = "Malformed JSON, or a missing or unknown field (named in `field`)"),
         crate::error::NoSession,
         (status = 403, description = "Not a moderator, a missing `X-CSRF-Token` or a foreign `Origin`"),
@@ -80,7 +96,7 @@ pub async fn membership(
     CurrentUser(session): CurrentUser,
     Path(id): Path<i64>,
     JsonBody(evidence): JsonBody<Evidence<MembershipStatus>>,
-) -> AppResult<Json<Rechecked>> {
+) -> AppResult<Json<Rechecked<MembershipSnapshot>>> {
     session.user.require_moderator()?;
     let mut conn = state.db_write().await?;
     Ok(Json(
@@ -96,7 +112,7 @@ pub async fn membership(
            ("demand" = String, Path, description = "The demand's key"),
            ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
     responses(
-        (status = 200, description = "Recorded: the revision and the demand status as published now", body = Rechecked),
+        (status = 200, description = "Recorded: the revision and the demand status as published now", body = Rechecked<DemandSnapshot>),
         (status = 400, description = "Malformed JSON, a missing or unknown field, or a bad `demand` key (named in `field`)"),
         crate::error::NoSession,
         (status = 403, description = "Not a moderator, a missing `X-CSRF-Token` or a foreign `Origin`"),
@@ -109,7 +125,7 @@ pub async fn demand(
     CurrentUser(session): CurrentUser,
     Path((city, demand)): Path<(String, String)>,
     JsonBody(evidence): JsonBody<Evidence<DemandStanding>>,
-) -> AppResult<Json<Rechecked>> {
+) -> AppResult<Json<Rechecked<DemandSnapshot>>> {
     session.user.require_moderator()?;
     let city = slug_or_404("city", &city, "city")?;
     let demand: DemandKey = in_path("demand", &demand)?;
@@ -126,7 +142,7 @@ pub async fn demand(
     params(("slug" = String, Path, description = "The practice's slug"),
            ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
     responses(
-        (status = 200, description = "Recorded: the revision and the practice as published now", body = Rechecked),
+        (status = 200, description = "Recorded: the revision and the practice as published now", body = Rechecked<PracticeSnapshot>),
         (status = 400, description = "Malformed JSON, or a missing or unknown field (named in `field`)"),
         crate::error::NoSession,
         (status = 403, description = "Not a moderator, a missing `X-CSRF-Token` or a foreign `Origin`"),
@@ -139,7 +155,7 @@ pub async fn practice(
     CurrentUser(session): CurrentUser,
     Path(slug): Path<String>,
     JsonBody(evidence): JsonBody<Evidence<PracticeStatus>>,
-) -> AppResult<Json<Rechecked>> {
+) -> AppResult<Json<Rechecked<PracticeSnapshot>>> {
     session.user.require_moderator()?;
     let slug = slug_or_404("slug", &slug, "practice")?;
     let mut conn = state.db_write().await?;

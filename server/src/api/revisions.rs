@@ -8,14 +8,69 @@ use axum::Json;
 use axum::extract::{Path, State};
 use diesel::sql_types::{BigInt, Text};
 use diesel_async::RunQueryDsl;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::api::extract::slug_or_404;
 use crate::app::AppState;
 use crate::auth::MaybeUser;
 use crate::auth::rows::JsonRow;
 use crate::error::{AppResult, not_found};
-use crate::moderation::{city, editor, first, practice, revision};
+use crate::moderation::revision::Revision;
+use crate::moderation::{city, editor, practice, revision};
+
+/// A city's public history.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CityHistory {
+    pub city: CityNamed,
+    /// When the city last changed (RFC 3339).
+    pub last_changed_at: String,
+    /// Its revisions, its memberships' and its demand statuses', newest first (at most 500).
+    pub revisions: Vec<Revision>,
+}
+
+/// The city a history is of.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CityNamed {
+    pub slug: String,
+    pub name: String,
+}
+
+/// A practice's public history.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PracticeHistory {
+    pub practice: PracticeNamed,
+    /// When the practice last changed (RFC 3339).
+    pub last_changed_at: String,
+    /// Its revisions, newest first (at most 500).
+    pub revisions: Vec<Revision>,
+}
+
+/// The practice a history is of.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PracticeNamed {
+    pub slug: String,
+    /// Its city's slug.
+    pub city: String,
+}
+
+/// A city's name and when it last changed, as SQL builds them.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CityHead {
+    slug: String,
+    name: String,
+    last_changed_at: String,
+}
+
+/// A practice's city and when it last changed, as SQL builds them.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PracticeHead {
+    slug: String,
+    city: String,
+    last_changed_at: String,
+}
 
 #[derive(diesel::QueryableByName)]
 struct Published {
@@ -45,7 +100,7 @@ async fn visible(
     params(("slug" = String, Path, description = "The city's slug, e.g. `koeln`")),
     responses(
         (status = 200, description = "`{city: {slug, name}, last_changed_at, revisions}`: who changed \
-            what (before/after), when and why, newest first", body = Object),
+            what (before/after), when and why, newest first", body = CityHistory),
         (status = 400, description = "A path segment with control characters (named in `field`)"),
         (status = 404, description = "No city has this slug, or it is not published (its history is \
             for moderators and the city's editors then)"),
@@ -54,7 +109,7 @@ pub async fn of_city(
     State(state): State<AppState>,
     asker: MaybeUser,
     Path(slug): Path<String>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<CityHistory>> {
     let slug = slug_or_404("slug", &slug, "city")?;
     let mut conn = state.db_read().await?;
     let id = city::id_by_slug(&mut conn, &slug).await?;
@@ -71,15 +126,20 @@ pub async fn of_city(
     .bind::<BigInt, _>(id)
     .load(&mut conn)
     .await?;
-    let mut head = first(rows).ok_or_else(|| not_found("There is no such city."))?;
-    let last_changed_at = head["last_changed_at"].take();
-    if let Value::Object(map) = &mut head {
-        map.remove("last_changed_at");
-    }
+    let head: CityHead = rows
+        .into_iter()
+        .next()
+        .ok_or_else(|| not_found("There is no such city."))?
+        .typed()?;
     let revisions = revision::of_city(&mut conn, id).await?;
-    Ok(Json(
-        json!({ "city": head, "last_changed_at": last_changed_at, "revisions": revisions }),
-    ))
+    Ok(Json(CityHistory {
+        city: CityNamed {
+            slug: head.slug,
+            name: head.name,
+        },
+        last_changed_at: head.last_changed_at,
+        revisions,
+    }))
 }
 
 /// `GET /api/v1/practices/{slug}/revisions` → `{practice: {slug, city}, last_changed_at,
@@ -88,7 +148,7 @@ pub async fn of_city(
     params(("slug" = String, Path, description = "The practice's slug")),
     responses(
         (status = 200, description = "`{practice: {slug, city}, last_changed_at, revisions}`, newest \
-            first", body = Object),
+            first", body = PracticeHistory),
         (status = 400, description = "A path segment with control characters (named in `field`)"),
         (status = 404, description = "No practice has this slug, or it is not published (its history \
             is for moderators and the city's editors then)"),
@@ -97,7 +157,7 @@ pub async fn of_practice(
     State(state): State<AppState>,
     asker: MaybeUser,
     Path(slug): Path<String>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<PracticeHistory>> {
     let slug = slug_or_404("slug", &slug, "practice")?;
     let mut conn = state.db_read().await?;
     let (id, city_id) = practice::find(&mut conn, &slug).await?;
@@ -118,13 +178,18 @@ pub async fn of_practice(
     .bind::<BigInt, _>(id)
     .load(&mut conn)
     .await?;
-    let mut head = first(rows).ok_or_else(|| not_found("There is no such practice."))?;
-    let last_changed_at = head["last_changed_at"].take();
-    if let Value::Object(map) = &mut head {
-        map.remove("last_changed_at");
-    }
+    let head: PracticeHead = rows
+        .into_iter()
+        .next()
+        .ok_or_else(|| not_found("There is no such practice."))?
+        .typed()?;
     let revisions = revision::of_practice(&mut conn, id).await?;
-    Ok(Json(
-        json!({ "practice": head, "last_changed_at": last_changed_at, "revisions": revisions }),
-    ))
+    Ok(Json(PracticeHistory {
+        practice: PracticeNamed {
+            slug: head.slug,
+            city: head.city,
+        },
+        last_changed_at: head.last_changed_at,
+        revisions,
+    }))
 }

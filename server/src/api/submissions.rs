@@ -5,7 +5,6 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::Serialize;
-use serde_json::Value;
 use utoipa::ToSchema;
 
 use crate::api::extract::{JsonBody, in_path};
@@ -15,7 +14,7 @@ use crate::auth::{ClientAddr, MaybeUser};
 use crate::domain::Reference;
 use crate::error::AppResult;
 use crate::moderation::proposal::{ProposalBody, ProposalDoc};
-use crate::moderation::submission;
+use crate::moderation::submission::{self, Tracked};
 
 /// What a submitter keeps to follow the proposal.
 #[derive(Debug, Serialize, ToSchema)]
@@ -85,14 +84,14 @@ pub async fn create(
     params(("reference" = String, Path, description = "The reference `POST /api/v1/submissions` answered")),
     responses(
         (status = 200, description = "`{reference, kind, status, reason, created_at, reviewed_at}`",
-         body = Object),
+         body = Tracked),
         (status = 400, description = "Not a reference (named in `field`)"),
         (status = 404, description = "No submission has this reference"),
     ))]
 pub async fn show(
     State(state): State<AppState>,
     Path(reference): Path<String>,
-) -> AppResult<Json<Value>> {
+) -> AppResult<Json<Tracked>> {
     let reference: Reference = in_path("reference", &reference)?;
     let mut conn = state.db_write().await?;
     Ok(Json(submission::status(&mut conn, &reference).await?))

@@ -51,7 +51,7 @@ pub struct TileFilterParams {
            TileFilterParams),
     responses(
         (status = 200, description = "TileJSON 3.0.0 with `vector_layers` and every attribute",
-         body = Object, content_type = "application/json"),
+         body = crate::tiles::tilejson::TileJsonDoc, content_type = "application/json"),
         (status = 400, description = "Bad or unknown filter value (named in `field`)"),
         (status = 404, description = "No such layer"),
     ))]

@@ -3,12 +3,46 @@
 
 use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Jsonb};
+use serde::de::DeserializeOwned;
+
+use crate::error::{AppError, AppResult};
 
 /// A single `jsonb` column named `value`.
 #[derive(Debug, QueryableByName)]
 pub struct JsonRow {
     #[diesel(sql_type = Jsonb)]
     pub value: serde_json::Value,
+}
+
+impl JsonRow {
+    /// The row's JSON read into the typed answer `T` its SQL builds.
+    ///
+    /// # Errors
+    /// 500 when the SQL and `T` disagree (a bug, never bad input).
+    pub fn typed<T: DeserializeOwned>(self) -> AppResult<T> {
+        typed(self.value)
+    }
+}
+
+/// `value` (JSON built in SQL) read into the typed answer `T`.
+///
+/// # Errors
+/// 500 when the JSON and `T` disagree (a bug, never bad input).
+pub fn typed<T: DeserializeOwned>(value: serde_json::Value) -> AppResult<T> {
+    serde_json::from_value(value).map_err(|error| {
+        AppError::Internal(anyhow::anyhow!(
+            "JSON built in SQL does not fit {}: {error}",
+            std::any::type_name::<T>()
+        ))
+    })
+}
+
+/// Every row's JSON read into `T`.
+///
+/// # Errors
+/// 500 when the SQL and `T` disagree.
+pub fn all_typed<T: DeserializeOwned>(rows: Vec<JsonRow>) -> AppResult<Vec<T>> {
+    rows.into_iter().map(JsonRow::typed).collect()
 }
 
 /// A single `bigint` column named `id`.

@@ -2,14 +2,48 @@
 //! gazetteer place or a point), changing one (a rename moves the slug and keeps the old one
 //! as a redirect), and the JSON snapshot revisions keep.
 
+use std::collections::BTreeMap;
+
 use diesel::sql_types::{BigInt, Jsonb, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use serde_json::{Map, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Number, Value};
+use utoipa::ToSchema;
 
 use crate::auth::rows::{IdRow, JsonRow};
 use crate::error::unprocessable;
 use crate::error::{AppError, AppResult, not_found};
 use crate::moderation::{first, slug};
+
+/// A city's state as revisions record it ([`snapshot`]) and editors' writes answer it.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CitySnapshot {
+    pub slug: String,
+    pub name: String,
+    pub official_name: Option<String>,
+    /// Names by language where they differ from `name`.
+    pub names: BTreeMap<String, String>,
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+    /// municipality, district, municipal_association, state or borough.
+    pub kind: String,
+    pub population: Option<i64>,
+    pub website: Option<String>,
+    /// A Wikidata id (`Q…`).
+    pub wikidata: Option<String>,
+    /// Featured profile by language.
+    pub summary: BTreeMap<String, String>,
+    /// Takeaways by language.
+    pub takeaways: BTreeMap<String, String>,
+    /// WGS84 longitude.
+    #[schema(value_type = f64)]
+    pub lon: Number,
+    /// WGS84 latitude.
+    #[schema(value_type = f64)]
+    pub lat: Number,
+    pub published: bool,
+}
 
 /// The published state of a city as revisions record it.
 ///

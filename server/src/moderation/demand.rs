@@ -3,7 +3,9 @@
 
 use diesel::sql_types::{BigInt, Jsonb, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use utoipa::ToSchema;
 
 use crate::auth::rows::{IdRow, JsonRow};
 use crate::error::AppResult;
@@ -15,6 +17,24 @@ use crate::moderation::first;
 /// 404 when the city is unknown.
 pub async fn city_of(conn: &mut AsyncPgConnection, state: &Value) -> AppResult<i64> {
     crate::moderation::city::id_by_slug(conn, state["city"].as_str().unwrap_or("")).await
+}
+
+/// A city's status on a demand as revisions record it ([`snapshot`]).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DemandSnapshot {
+    /// The city's slug.
+    pub city: String,
+    /// The demand's key.
+    pub demand: String,
+    /// Whether the council decided it (null: unknown).
+    pub decided: Option<bool>,
+    /// Whether it is fulfilled (null: unknown).
+    pub fulfilled: Option<bool>,
+    /// A partial date (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`).
+    pub as_of: Option<String>,
+    pub evidence_url: Option<String>,
+    pub note: Option<String>,
 }
 
 /// The published status of `demand` in the city `city_id`, if any.

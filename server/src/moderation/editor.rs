@@ -4,11 +4,12 @@
 
 use diesel::sql_types::{BigInt, Bool, Nullable, Text};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
 
 use crate::auth::User;
-use crate::auth::rows::{IdRow, JsonRow};
+use crate::auth::rows::{IdRow, JsonRow, all_typed};
 use crate::domain::{self, Multiline, Slug};
 use crate::error::unprocessable;
 use crate::error::{AppError, AppResult, not_found};
@@ -33,6 +34,56 @@ pub struct ClaimRequest {
     pub evidence: Option<Multiline<2000>>,
 }
 
+/// A claim as its account and moderators see it ([`CLAIM_JSON`]).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Claim {
+    pub id: i64,
+    /// pending, verified, rejected or withdrawn.
+    pub status: String,
+    /// The claimed city (null for a place not listed yet).
+    pub city: Option<ClaimedCity>,
+    /// The claimed gazetteer place (null once it is listed, or for a claimed city).
+    pub place: Option<ClaimedPlace>,
+    pub role_title: Option<String>,
+    pub evidence: Option<String>,
+    /// Why it was rejected or withdrawn.
+    pub reason: Option<String>,
+    /// When a moderator decided (RFC 3339).
+    pub decided_at: Option<String>,
+    /// When it was filed (RFC 3339).
+    pub created_at: String,
+    /// The claimant.
+    pub user: Claimant,
+}
+
+/// A city an editor claims.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimedCity {
+    pub slug: String,
+    pub name: String,
+}
+
+/// A gazetteer place an editor claims.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimedPlace {
+    pub id: i64,
+    pub name: String,
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+}
+
+/// The account behind a claim.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Claimant {
+    pub id: i64,
+    pub display_name: Option<String>,
+    pub email: String,
+}
+
 const CLAIM_JSON: &str = "jsonb_build_object('id', e.id, 'status', e.status,
         'city', CASE WHEN c.id IS NULL THEN NULL ELSE jsonb_build_object('slug', c.slug, 'name', c.name) END,
         'place', CASE WHEN p.id IS NULL THEN NULL ELSE jsonb_build_object('id', p.id, 'name', p.name, 'country', p.country) END,
@@ -50,7 +101,7 @@ pub async fn claim(
     conn: &mut AsyncPgConnection,
     user: &User,
     request: ClaimRequest,
-) -> AppResult<Value> {
+) -> AppResult<Claim> {
     if !user.email_confirmed {
         return Err(AppError::Forbidden(
             "Confirm your e-mail address first.".to_owned(),
@@ -104,28 +155,31 @@ pub async fn claim(
 ///
 /// # Errors
 /// 404 for an unknown claim.
-pub async fn one(conn: &mut AsyncPgConnection, id: i64) -> AppResult<Value> {
+pub async fn one(conn: &mut AsyncPgConnection, id: i64) -> AppResult<Claim> {
     let rows: Vec<JsonRow> = diesel::sql_query(format!(
         "SELECT {CLAIM_JSON} AS value {CLAIM_FROM} WHERE e.id = $1"
     ))
     .bind::<BigInt, _>(id)
     .load(conn)
     .await?;
-    first(rows).ok_or_else(|| not_found("There is no such claim."))
+    rows.into_iter()
+        .next()
+        .ok_or_else(|| not_found("There is no such claim."))?
+        .typed()
 }
 
 /// The claims of one account, newest first.
 ///
 /// # Errors
 /// Database errors.
-pub async fn of_user(conn: &mut AsyncPgConnection, user_id: i64) -> AppResult<Vec<Value>> {
+pub async fn of_user(conn: &mut AsyncPgConnection, user_id: i64) -> AppResult<Vec<Claim>> {
     let rows: Vec<JsonRow> = diesel::sql_query(format!(
         "SELECT {CLAIM_JSON} AS value {CLAIM_FROM} WHERE e.user_id = $1 ORDER BY e.created_at DESC, e.id DESC"
     ))
     .bind::<BigInt, _>(user_id)
     .load(conn)
     .await?;
-    Ok(rows.into_iter().map(|row| row.value).collect())
+    all_typed(rows)
 }
 
 /// A page of the claims of `status`, newest first, for moderators, and how many there are
@@ -138,7 +192,7 @@ pub async fn with_status(
     status: &str,
     limit: i64,
     offset: i64,
-) -> AppResult<(Vec<Value>, i64)> {
+) -> AppResult<(Vec<Claim>, i64)> {
     let rows: Vec<JsonRow> = diesel::sql_query(format!(
         "SELECT {CLAIM_JSON} AS value {CLAIM_FROM} WHERE e.status = $1
           ORDER BY e.created_at DESC, e.id DESC LIMIT $2 OFFSET $3"
@@ -153,7 +207,7 @@ pub async fn with_status(
             .bind::<Text, _>(status)
             .get_result(conn)
             .await?;
-    Ok((rows.into_iter().map(|row| row.value).collect(), total.id))
+    Ok((all_typed(rows)?, total.id))
 }
 
 #[derive(diesel::QueryableByName)]
@@ -188,7 +242,7 @@ pub async fn verify(
     id: i64,
     moderator_id: i64,
     base_url: &str,
-) -> AppResult<Value> {
+) -> AppResult<Claim> {
     let base_url = base_url.to_owned();
     conn.transaction::<_, AppError, _>(async move |conn| {
         let claim = lock(conn, id).await?;
@@ -265,7 +319,7 @@ pub async fn withdraw(
     moderator_id: i64,
     reason: Multiline<2000>,
     base_url: &str,
-) -> AppResult<Value> {
+) -> AppResult<Claim> {
     let base_url = base_url.to_owned();
     conn.transaction::<_, AppError, _>(async move |conn| {
         let claim = lock(conn, id).await?;

@@ -3,7 +3,9 @@
 
 use diesel::sql_types::{BigInt, Jsonb};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use utoipa::ToSchema;
 
 use crate::auth::rows::{IdRow, JsonRow};
 use crate::error::AppResult;
@@ -22,6 +24,28 @@ pub async fn find(conn: &mut AsyncPgConnection, proposal: &Value) -> AppResult<O
     .load(conn)
     .await?;
     Ok(rows.into_iter().next().map(|row| row.id))
+}
+
+/// A membership's state as revisions record it ([`snapshot`]).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MembershipSnapshot {
+    /// The city's slug.
+    pub city: String,
+    /// The network's slug.
+    pub network: String,
+    /// declared, member, founding_member or left.
+    pub status: String,
+    /// The role as the source words it.
+    pub role: Option<String>,
+    /// Partial dates (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`).
+    pub since: Option<String>,
+    pub until: Option<String>,
+    pub evidence_url: Option<String>,
+    pub note: Option<String>,
+    /// The date a source last confirmed it.
+    pub verified_on: Option<String>,
+    pub published: bool,
 }
 
 /// The published state of a membership.

@@ -1,13 +1,66 @@
 //! Practices as moderation writes them: creating one for a city, changing
 //! one (policy areas and sources are rewritten only when they change), and the snapshot.
 
+use std::collections::BTreeMap;
+
 use diesel::sql_types::{BigInt, Jsonb, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use serde_json::Value;
+use serde::{Deserialize, Serialize};
+use serde_json::{Number, Value};
+use utoipa::ToSchema;
 
 use crate::auth::rows::{IdRow, JsonRow};
 use crate::error::{AppResult, not_found};
 use crate::moderation::{first, slug};
+
+/// A practice's state as revisions record it ([`snapshot`]) and editors' writes answer it.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PracticeSnapshot {
+    pub slug: String,
+    /// Its city's slug.
+    pub city: String,
+    /// The language of the original texts.
+    pub original_lang: String,
+    /// Titles by language (the original's always there).
+    pub title: BTreeMap<String, String>,
+    /// Summaries by language.
+    pub summary: BTreeMap<String, String>,
+    /// Full texts by language.
+    pub body: BTreeMap<String, String>,
+    /// What other cities need to copy it, by language.
+    pub transferability: BTreeMap<String, String>,
+    pub organisation: Option<String>,
+    /// The year it started.
+    pub started: Option<i64>,
+    /// The year it ended.
+    pub ended: Option<i64>,
+    /// planned, active, ended or unknown.
+    pub status: String,
+    /// The date the status was last confirmed (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`).
+    pub status_as_of: Option<String>,
+    pub contact: Option<String>,
+    /// WGS84 longitude of its own point (null: the city's).
+    #[schema(value_type = Option<f64>)]
+    pub lon: Option<Number>,
+    /// WGS84 latitude of its own point (null: the city's).
+    #[schema(value_type = Option<f64>)]
+    pub lat: Option<Number>,
+    pub published: bool,
+    /// Policy-area slugs.
+    pub policy_areas: Vec<String>,
+    pub sources: Vec<SourceSnapshot>,
+}
+
+/// A practice's source.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SourceSnapshot {
+    pub url: String,
+    pub title: Option<String>,
+    /// When it was read (`YYYY-MM-DD`).
+    pub accessed_on: Option<String>,
+}
 
 /// The published state of a practice as revisions record it.
 ///

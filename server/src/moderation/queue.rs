@@ -3,9 +3,11 @@
 
 use diesel::sql_types::{BigInt, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use serde_json::{Map, Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use utoipa::ToSchema;
 
-use crate::auth::rows::JsonRow;
+use crate::auth::rows::{JsonRow, all_typed};
 use crate::domain::Parse;
 use crate::error::AppResult;
 use crate::moderation::proposal::{Patch, Proposal, ProposalKind, TargetKind};
@@ -20,6 +22,78 @@ pub(crate) const ITEM_JSON: &str = "jsonb_build_object('id', s.id, 'reference', 
         'email', s.submitter_email, 'reason', s.review_reason, 'reviewed_by', r.display_name,
         'reviewed_at', s.reviewed_at, 'created_at', s.created_at)";
 
+/// A submission as moderators see it ([`ITEM_JSON`]).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Submission {
+    pub id: i64,
+    /// What the submitter follows it by.
+    pub reference: String,
+    /// city, membership, demand, practice or correction.
+    pub kind: String,
+    /// pending, published or rejected.
+    pub status: String,
+    /// What a correction changes, or what an approval published.
+    pub target: Option<SubmissionTarget>,
+    /// The proposal's fields as stored, read by `kind` (and a correction's target type) as the
+    /// submission body's `payload` is: one of NewCityDoc, NewPracticeDoc, MembershipState,
+    /// DemandState, CityPatch, PracticePatch.
+    #[schema(value_type = Object)]
+    pub payload: Map<String, Value>,
+    /// 1 to 10 source URLs.
+    pub source_urls: Vec<String>,
+    /// The submitter's message to moderators.
+    pub message: Option<String>,
+    /// The signed-in account that submitted it.
+    pub submitter: Option<Submitter>,
+    /// The address the submitter gave for the decision.
+    pub email: Option<String>,
+    /// Why it was rejected (or the moderator's note).
+    pub reason: Option<String>,
+    /// The display name of the moderator who decided.
+    pub reviewed_by: Option<String>,
+    /// When it was decided (RFC 3339).
+    pub reviewed_at: Option<String>,
+    /// When it arrived (RFC 3339).
+    pub created_at: String,
+    /// In the queue only: the published state beside what is proposed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diff: Option<Diff>,
+}
+
+/// The entity a submission is about.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubmissionTarget {
+    /// city, practice, membership or demand.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub id: Option<i64>,
+    /// The slug of a target city or practice.
+    pub slug: Option<String>,
+}
+
+/// The account behind a submission.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Submitter {
+    pub id: i64,
+    pub display_name: Option<String>,
+}
+
+/// What a submission would change.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Diff {
+    /// The published values of the fields the payload sets (null for those without one), or
+    /// null for something new.
+    #[schema(value_type = Option<Object>)]
+    pub before: Option<Map<String, Value>>,
+    /// The payload.
+    #[schema(value_type = Object)]
+    pub after: Map<String, Value>,
+}
+
 /// The moderation queue: a page of the submissions of `status`, newest first, each with `diff`
 /// (`before`: the published values of the fields the payload sets, or null for something
 /// new; `after`: the payload).
@@ -31,7 +105,7 @@ pub async fn queue(
     status: &str,
     limit: i64,
     offset: i64,
-) -> AppResult<(Vec<Value>, i64)> {
+) -> AppResult<(Vec<Submission>, i64)> {
     let rows: Vec<JsonRow> = diesel::sql_query(format!(
         "SELECT {ITEM_JSON} AS value FROM submissions s
            LEFT JOIN users u ON u.id = s.submitter_id LEFT JOIN users r ON r.id = s.reviewed_by
@@ -47,26 +121,28 @@ pub async fn queue(
             .bind::<Text, _>(status)
             .get_result(conn)
             .await?;
-    let mut items = Vec::with_capacity(rows.len());
-    for row in rows {
-        let mut item = row.value;
-        let before = published_state(conn, &item).await?;
-        let after = item["payload"].clone();
+    let mut items: Vec<Submission> = all_typed(rows)?;
+    for item in &mut items {
+        let before = published_state(conn, item).await?;
+        let after = item.payload.clone();
         let before = before.map(|state| only_keys(&state, &after));
-        item["diff"] = json!({ "before": before, "after": after });
-        items.push(item);
+        item.diff = Some(Diff { before, after });
     }
     Ok((items, total.id))
 }
 
-async fn published_state(conn: &mut AsyncPgConnection, item: &Value) -> AppResult<Option<Value>> {
-    let Ok(kind) = ProposalKind::parse(item["kind"].as_str().unwrap_or("")) else {
+async fn published_state(
+    conn: &mut AsyncPgConnection,
+    item: &Submission,
+) -> AppResult<Option<Value>> {
+    let Ok(kind) = ProposalKind::parse(&item.kind) else {
         return Ok(None);
     };
-    let target = TargetKind::parse(item["target"]["type"].as_str().unwrap_or(""))
-        .ok()
-        .zip(item["target"]["id"].as_i64());
-    let Ok(proposal) = Proposal::read(kind, target, item["payload"].clone()) else {
+    let target = item
+        .target
+        .as_ref()
+        .and_then(|target| TargetKind::parse(&target.kind).ok().zip(target.id));
+    let Ok(proposal) = Proposal::read(kind, target, Value::Object(item.payload.clone())) else {
         return Ok(None);
     };
     match &proposal {
@@ -90,12 +166,9 @@ async fn published_state(conn: &mut AsyncPgConnection, item: &Value) -> AppResul
     }
 }
 
-fn only_keys(state: &Value, keys_of: &Value) -> Value {
-    let mut out = Map::new();
-    if let Some(keys) = keys_of.as_object() {
-        for key in keys.keys() {
-            out.insert(key.clone(), state.get(key).cloned().unwrap_or(Value::Null));
-        }
-    }
-    Value::Object(out)
+fn only_keys(state: &Value, keys_of: &Map<String, Value>) -> Map<String, Value> {
+    keys_of
+        .keys()
+        .map(|key| (key.clone(), state.get(key).cloned().unwrap_or(Value::Null)))
+        .collect()
 }

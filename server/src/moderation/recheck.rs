@@ -6,14 +6,19 @@
 
 use diesel::sql_types::{BigInt, Text};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use utoipa::ToSchema;
 
-use crate::auth::rows::{IdRow, JsonRow};
+use crate::auth::rows::{IdRow, JsonRow, all_typed, typed};
 use crate::domain::{
     DemandKey, DemandStanding, Lang, MembershipStatus, Multiline, PartialDate, PracticeStatus,
     Slug, WebUrl,
 };
 use crate::error::{AppError, AppResult, not_found, unprocessable};
+use crate::moderation::demand::DemandSnapshot;
+use crate::moderation::membership::MembershipSnapshot;
+use crate::moderation::practice::PracticeSnapshot;
 use crate::moderation::revision::{self, Change, Entity};
 use crate::moderation::{demand, membership, merged, practice};
 
@@ -62,6 +67,70 @@ const STALE: &str = "
       FROM practices p JOIN cities c ON c.id = p.city_id
      WHERE p.published AND c.published AND (p.status = 'unknown' OR haven_needs_checking(p.status_as_of))";
 
+/// A fact that needs checking ([`STALE`]): a membership (with `id` and `network`), a demand
+/// status (with `demand`) or a practice's status (with `practice`).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Stale {
+    /// membership, demand or practice.
+    pub kind: String,
+    /// A membership's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    pub city: StaleCity,
+    /// A membership's network.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<StaleNetwork>,
+    /// A demand status's demand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub demand: Option<StaleDemand>,
+    /// A practice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub practice: Option<StalePractice>,
+    /// The published status (a demand's: unknown, decided, not_decided or fulfilled).
+    pub status: String,
+    /// The date of the newest evidence (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`).
+    pub as_of: Option<String>,
+    /// The newest source.
+    pub source_url: Option<String>,
+    /// status_unknown, undated or older_than_two_years.
+    pub reason: String,
+    /// The path to post newer evidence to.
+    pub recheck: String,
+}
+
+/// The city of a fact to check.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StaleCity {
+    pub slug: String,
+    pub name: String,
+}
+
+/// The network of a membership to check, named in the language asked for.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StaleNetwork {
+    pub slug: String,
+    pub name: String,
+}
+
+/// The demand of a status to check, labelled in the language asked for.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StaleDemand {
+    pub key: String,
+    pub label: Option<String>,
+}
+
+/// The practice to check, titled in the language asked for (else its original).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StalePractice {
+    pub slug: String,
+    pub title: Option<String>,
+}
+
 /// A page of what needs checking, the most recently stale first (then the undated), and the
 /// total.
 ///
@@ -72,7 +141,7 @@ pub async fn queue(
     lang: Lang,
     limit: i64,
     offset: i64,
-) -> AppResult<(Vec<Value>, i64)> {
+) -> AppResult<(Vec<Stale>, i64)> {
     let rows: Vec<JsonRow> = diesel::sql_query(format!(
         "SELECT value FROM ({STALE}) stale
           ORDER BY as_of DESC NULLS LAST, kind, city, item LIMIT $2 OFFSET $3"
@@ -86,7 +155,7 @@ pub async fn queue(
         .bind::<Text, _>(lang.code())
         .get_result(conn)
         .await?;
-    Ok((rows.into_iter().map(|row| row.value).collect(), total.id))
+    Ok((all_typed(rows)?, total.id))
 }
 
 /// Newer evidence on one fact, as a moderator records it: what the source says (`S`: a
@@ -139,23 +208,23 @@ impl<S> Evidence<S> {
     }
 }
 
-/// What a re-check did: the revision that records it and the fact as it is now.
-#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
-pub struct Rechecked {
+/// What a re-check did: the revision that records it and the fact (`S`: a membership, a
+/// demand status or a practice) as it is now.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Rechecked<S> {
     /// The revision of the re-check.
     pub revision_id: i64,
     /// The fact as published now.
-    #[schema(value_type = Object)]
-    pub state: Value,
+    pub state: Option<S>,
 }
 
-async fn recorded(
+async fn recorded<S: serde::de::DeserializeOwned>(
     conn: &mut AsyncPgConnection,
     entity: Entity,
     before: Value,
     reason: String,
     moderator_id: i64,
-) -> AppResult<Rechecked> {
+) -> AppResult<Rechecked<S>> {
     let after = entity.snapshot(conn).await?;
     let revision_id = revision::record(
         conn,
@@ -174,7 +243,7 @@ async fn recorded(
     .await?;
     Ok(Rechecked {
         revision_id,
-        state: after.unwrap_or(Value::Null),
+        state: after.map(typed).transpose()?,
     })
 }
 
@@ -190,7 +259,7 @@ pub async fn membership(
     id: i64,
     evidence: Evidence<MembershipStatus>,
     moderator_id: i64,
-) -> AppResult<Rechecked> {
+) -> AppResult<Rechecked<MembershipSnapshot>> {
     conn.transaction::<_, AppError, _>(async move |conn| {
         let entity = Entity::Membership(id);
         locked(conn, "memberships", id).await?;
@@ -227,7 +296,7 @@ pub async fn demand(
     key: &DemandKey,
     evidence: Evidence<DemandStanding>,
     moderator_id: i64,
-) -> AppResult<Rechecked> {
+) -> AppResult<Rechecked<DemandSnapshot>> {
     conn.transaction::<_, AppError, _>(async move |conn| {
         let city_id = crate::moderation::city::id_by_slug(conn, city.as_str()).await?;
         diesel::sql_query(
@@ -291,7 +360,7 @@ pub async fn practice(
     slug: &Slug,
     evidence: Evidence<PracticeStatus>,
     moderator_id: i64,
-) -> AppResult<Rechecked> {
+) -> AppResult<Rechecked<PracticeSnapshot>> {
     conn.transaction::<_, AppError, _>(async move |conn| {
         let (id, _) = practice::find(conn, slug.as_str()).await?;
         let entity = Entity::Practice(id);

@@ -4,8 +4,12 @@
 //! revert is a revision of its own.
 
 use diesel::sql_types::{BigInt, Bool, Jsonb, Nullable, Text};
+use std::collections::BTreeMap;
+
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use serde_json::{Map, Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use utoipa::ToSchema;
 
 use crate::auth::rows::{IdRow, JsonRow};
 use crate::error::{AppError, AppResult, not_found};
@@ -99,12 +103,58 @@ const REVISION_JSON: &str = "jsonb_build_object('id', r.id, 'entity_type', r.ent
         'before', r.before, 'after', r.after, 'reverts', r.reverts_id, 'submission', s.reference,
         'needs_review', r.needs_review)";
 
+/// One recorded change ([`REVISION_JSON`]) with the fields it changed.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Revision {
+    pub id: i64,
+    /// city, practice, membership, demand or network.
+    pub entity_type: String,
+    /// The entity's id (a demand's: its city's).
+    pub entity_id: i64,
+    /// create, update, delete, revert or import.
+    pub action: String,
+    /// The author's display name.
+    pub author: Option<String>,
+    /// When (RFC 3339).
+    pub created_at: String,
+    /// Why.
+    pub reason: Option<String>,
+    /// The entity's state before, as recorded then (null for a creation).
+    #[schema(value_type = Option<Object>)]
+    pub before: Option<Value>,
+    /// The entity's state after, as recorded then (null for a deletion).
+    #[schema(value_type = Option<Object>)]
+    pub after: Option<Value>,
+    /// The id of the revision this one reverts.
+    pub reverts: Option<i64>,
+    /// The reference of the submission it published.
+    pub submission: Option<String>,
+    /// Whether moderators still have to look at it (an editor's direct change).
+    pub needs_review: bool,
+    /// Every field that differs between `before` and `after`.
+    #[serde(default)]
+    pub changes: BTreeMap<String, FieldChange>,
+}
+
+/// One field's values before and after a change.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FieldChange {
+    /// The value before (null when unset).
+    #[schema(value_type = Value)]
+    pub before: Value,
+    /// The value after (null when unset).
+    #[schema(value_type = Value)]
+    pub after: Value,
+}
+
 /// The public history of a city (its own revisions, its memberships' and its demands'),
 /// newest first, each with `changes`: the fields that differ between before and after.
 ///
 /// # Errors
 /// Database errors.
-pub async fn of_city(conn: &mut AsyncPgConnection, city_id: i64) -> AppResult<Vec<Value>> {
+pub async fn of_city(conn: &mut AsyncPgConnection, city_id: i64) -> AppResult<Vec<Revision>> {
     let rows: Vec<JsonRow> = diesel::sql_query(format!(
         "SELECT {REVISION_JSON} AS value
            FROM revisions r LEFT JOIN users u ON u.id = r.author_id LEFT JOIN submissions s ON s.id = r.submission_id
@@ -115,17 +165,17 @@ pub async fn of_city(conn: &mut AsyncPgConnection, city_id: i64) -> AppResult<Ve
     .bind::<BigInt, _>(city_id)
     .load(conn)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| with_changes(row.value))
-        .collect())
+    rows.into_iter().map(with_changes).collect()
 }
 
 /// The public history of a practice, newest first.
 ///
 /// # Errors
 /// Database errors.
-pub async fn of_practice(conn: &mut AsyncPgConnection, practice_id: i64) -> AppResult<Vec<Value>> {
+pub async fn of_practice(
+    conn: &mut AsyncPgConnection,
+    practice_id: i64,
+) -> AppResult<Vec<Revision>> {
     let rows: Vec<JsonRow> = diesel::sql_query(format!(
         "SELECT {REVISION_JSON} AS value
            FROM revisions r LEFT JOIN users u ON u.id = r.author_id LEFT JOIN submissions s ON s.id = r.submission_id
@@ -135,17 +185,14 @@ pub async fn of_practice(conn: &mut AsyncPgConnection, practice_id: i64) -> AppR
     .bind::<BigInt, _>(practice_id)
     .load(conn)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| with_changes(row.value))
-        .collect())
+    rows.into_iter().map(with_changes).collect()
 }
 
 /// Revisions editors published that no moderator has looked at yet, oldest first.
 ///
 /// # Errors
 /// Database errors.
-pub async fn needing_review(conn: &mut AsyncPgConnection) -> AppResult<Vec<Value>> {
+pub async fn needing_review(conn: &mut AsyncPgConnection) -> AppResult<Vec<Revision>> {
     let rows: Vec<JsonRow> = diesel::sql_query(format!(
         "SELECT {REVISION_JSON} AS value
            FROM revisions r LEFT JOIN users u ON u.id = r.author_id LEFT JOIN submissions s ON s.id = r.submission_id
@@ -153,10 +200,7 @@ pub async fn needing_review(conn: &mut AsyncPgConnection) -> AppResult<Vec<Value
     ))
     .load(conn)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| with_changes(row.value))
-        .collect())
+    rows.into_iter().map(with_changes).collect()
 }
 
 /// Marks a revision as looked at.
@@ -176,25 +220,29 @@ pub async fn mark_reviewed(conn: &mut AsyncPgConnection, id: i64) -> AppResult<(
 
 /// `{field: {before, after}}` for every field that differs.
 #[must_use]
-pub fn changes(before: &Value, after: &Value) -> Value {
+pub fn changes(before: Option<&Value>, after: Option<&Value>) -> BTreeMap<String, FieldChange> {
     let empty = Map::new();
-    let before_map = before.as_object().unwrap_or(&empty);
-    let after_map = after.as_object().unwrap_or(&empty);
-    let mut out = Map::new();
+    let before_map = before.and_then(Value::as_object).unwrap_or(&empty);
+    let after_map = after.and_then(Value::as_object).unwrap_or(&empty);
+    let mut out = BTreeMap::new();
     for key in before_map.keys().chain(after_map.keys()) {
         let old = before_map.get(key).unwrap_or(&Value::Null);
         let new = after_map.get(key).unwrap_or(&Value::Null);
         if old != new && !out.contains_key(key) {
-            out.insert(key.clone(), json!({ "before": old, "after": new }));
+            let change = FieldChange {
+                before: old.clone(),
+                after: new.clone(),
+            };
+            out.insert(key.clone(), change);
         }
     }
-    Value::Object(out)
+    out
 }
 
-fn with_changes(mut revision: Value) -> Value {
-    let diff = changes(&revision["before"], &revision["after"]);
-    revision["changes"] = diff;
-    revision
+fn with_changes(row: JsonRow) -> AppResult<Revision> {
+    let mut revision: Revision = row.typed()?;
+    revision.changes = changes(revision.before.as_ref(), revision.after.as_ref());
+    Ok(revision)
 }
 
 #[derive(diesel::QueryableByName)]

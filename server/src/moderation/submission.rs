@@ -7,7 +7,9 @@
 
 use diesel::sql_types::{Array, BigInt, Jsonb, Nullable, Text};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
 
 use crate::auth::rows::JsonRow;
 use crate::domain::{Email, Multiline, Parse, WebUrl};
@@ -16,9 +18,9 @@ use crate::moderation::payload::fields;
 use crate::moderation::proposal::{
     Patch, Proposal, ProposalBody, ProposalKind, Target, TargetKind,
 };
-use crate::moderation::queue::ITEM_JSON;
+use crate::moderation::queue::{ITEM_JSON, Submission};
 use crate::moderation::revision::{self, Change, Entity};
-use crate::moderation::{city, demand, first, membership, notice, practice};
+use crate::moderation::{city, demand, membership, notice, practice};
 
 /// A checked proposal, ready to be stored.
 #[derive(Debug)]
@@ -124,12 +126,28 @@ pub async fn store(
     )))
 }
 
-/// What the submitter may see of a submission: `{reference, kind, status, reason,
-/// created_at, reviewed_at}`.
+/// What the submitter may see of a submission.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Tracked {
+    pub reference: String,
+    /// city, membership, demand, practice or correction.
+    pub kind: String,
+    /// pending, published or rejected.
+    pub status: String,
+    /// Why it was rejected, or the moderator's note.
+    pub reason: Option<String>,
+    /// When it arrived (RFC 3339).
+    pub created_at: String,
+    /// When it was decided (RFC 3339).
+    pub reviewed_at: Option<String>,
+}
+
+/// What the submitter may see of a submission.
 ///
 /// # Errors
 /// 404 for an unknown reference.
-pub async fn status(conn: &mut AsyncPgConnection, reference: &str) -> AppResult<Value> {
+pub async fn status(conn: &mut AsyncPgConnection, reference: &str) -> AppResult<Tracked> {
     let rows: Vec<JsonRow> = diesel::sql_query(
         "SELECT jsonb_build_object('reference', reference, 'kind', kind, 'status', status,
                 'reason', review_reason, 'created_at', created_at, 'reviewed_at', reviewed_at) AS value
@@ -138,7 +156,10 @@ pub async fn status(conn: &mut AsyncPgConnection, reference: &str) -> AppResult<
     .bind::<Text, _>(reference)
     .load(conn)
     .await?;
-    first(rows).ok_or_else(|| not_found("There is no submission with this reference."))
+    rows.into_iter()
+        .next()
+        .ok_or_else(|| not_found("There is no submission with this reference."))?
+        .typed()
 }
 
 #[derive(diesel::QueryableByName)]
@@ -190,9 +211,29 @@ pub struct Approval {
     pub payload: Option<Value>,
 }
 
+/// A published submission: the submission, the revision that records it and what it
+/// published.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Approved {
+    pub submission: Submission,
+    pub revision_id: i64,
+    pub entity: Published,
+}
+
+/// What an approval published.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Published {
+    /// city, practice, membership or demand.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// Its id (a demand's: its city's).
+    pub id: i64,
+    /// A city's or practice's slug, or a membership's or demand's city.
+    pub slug: Option<String>,
+}
+
 /// Publishes submission `id` as submitted (or as the moderator corrected it, keeping what was
 /// submitted), with its revision, in one transaction.
-/// Returns `{submission, revision_id, entity: {type, id, slug}}`.
 ///
 /// # Errors
 /// 404 unknown, 409 not pending or refused by the database (nothing is then written).
@@ -201,7 +242,7 @@ pub async fn approve(
     id: i64,
     approval: Approval,
     base_url: &str,
-) -> AppResult<Value> {
+) -> AppResult<Approved> {
     let base_url = base_url.to_owned();
     let Approval {
         moderator_id,
@@ -260,12 +301,17 @@ pub async fn approve(
         .await?;
     let slug = after
         .as_ref()
-        .and_then(|state| state["slug"].as_str().or(state["city"].as_str()));
-    Ok(json!({
-        "submission": item(conn, id).await?,
-        "revision_id": revision_id,
-        "entity": { "type": entity.kind(), "id": entity.id(), "slug": slug },
-    }))
+        .and_then(|state| state["slug"].as_str().or(state["city"].as_str()))
+        .map(str::to_owned);
+    Ok(Approved {
+        submission: item(conn, id).await?,
+        revision_id,
+        entity: Published {
+            kind: entity.kind(),
+            id: entity.id(),
+            slug,
+        },
+    })
 }
 
 /// The proposal `pending` stored, read again with the same types that checked it.
@@ -368,7 +414,7 @@ pub async fn reject(
     moderator_id: i64,
     reason: String,
     base_url: &str,
-) -> AppResult<Value> {
+) -> AppResult<Submission> {
     let base_url = base_url.to_owned();
     conn.transaction::<_, AppError, _>(async move |conn| {
         lock(conn, id).await?;
@@ -387,7 +433,7 @@ pub async fn reject(
     item(conn, id).await
 }
 
-async fn item(conn: &mut AsyncPgConnection, id: i64) -> AppResult<Value> {
+async fn item(conn: &mut AsyncPgConnection, id: i64) -> AppResult<Submission> {
     let rows: Vec<JsonRow> = diesel::sql_query(format!(
         "SELECT {ITEM_JSON} AS value FROM submissions s
            LEFT JOIN users u ON u.id = s.submitter_id LEFT JOIN users r ON r.id = s.reviewed_by
@@ -396,5 +442,8 @@ async fn item(conn: &mut AsyncPgConnection, id: i64) -> AppResult<Value> {
     .bind::<BigInt, _>(id)
     .load(conn)
     .await?;
-    first(rows).ok_or_else(|| not_found("There is no such submission."))
+    rows.into_iter()
+        .next()
+        .ok_or_else(|| not_found("There is no such submission."))?
+        .typed()
 }

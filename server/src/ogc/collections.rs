@@ -78,11 +78,46 @@ pub struct CollectionDoc {
     pub title: String,
     pub description: String,
     pub item_type: String,
-    #[schema(value_type = Object)]
-    pub extent: serde_json::Value,
+    pub extent: Extent,
     pub crs: Vec<String>,
     pub storage_crs: String,
     pub links: Vec<Link>,
+}
+
+/// Where a collection's features are.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Extent {
+    pub spatial: SpatialExtent,
+}
+
+/// The bounding box of a collection's features.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SpatialExtent {
+    /// One box: west, south, east, north.
+    pub bbox: Vec<Vec<f64>>,
+    /// Always CRS84.
+    pub crs: &'static str,
+}
+
+/// The queryables of a collection: a JSON Schema (draft 2020-12) of the filters.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct QueryablesDoc {
+    #[serde(rename = "$schema")]
+    schema: String,
+    #[serde(rename = "$id")]
+    id: String,
+    /// Always `object`.
+    #[serde(rename = "type")]
+    kind: String,
+    title: String,
+    /// One JSON Schema per queryable: `geometry`, `policy_area`, `network`, `country`,
+    /// `region`.
+    #[schema(value_type = Object)]
+    properties: serde_json::Map<String, serde_json::Value>,
+    /// Always true.
+    #[serde(rename = "additionalProperties")]
+    additional_properties: bool,
 }
 
 /// The collection list.
@@ -125,7 +160,12 @@ fn describe(kind: Kind, bbox: Option<&Vec<f64>>, base: &BaseUrl) -> CollectionDo
         title: kind.title().to_owned(),
         description: kind.description().to_owned(),
         item_type: "feature".to_owned(),
-        extent: json!({"spatial": {"bbox": [bbox], "crs": CRS84}}),
+        extent: Extent {
+            spatial: SpatialExtent {
+                bbox: vec![bbox],
+                crs: CRS84,
+            },
+        },
         crs: vec![CRS84.to_owned()],
         storage_crs: CRS84.to_owned(),
         links: vec![
@@ -217,7 +257,7 @@ struct Vocabulary {
 #[utoipa::path(get, path = "/ogc/collections/{collection}/queryables", tag = "ogc",
     params(("collection" = String, Path, description = "`cities` or `practices`")),
     responses((status = 200, description = "JSON Schema of the queryables",
-               content_type = "application/schema+json"),
+               body = QueryablesDoc, content_type = "application/schema+json"),
               (status = 404, description = "No such collection")))]
 pub async fn queryables(
     State(state): State<AppState>,

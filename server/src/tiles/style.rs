@@ -5,7 +5,9 @@
 //! style's URL is named in `metadata`, for the client to load it and add Haven's sources on
 //! top.
 
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+use utoipa::ToSchema;
 
 use super::glyphs::DEFAULT_FONT;
 use super::{Layer, MAX_ZOOM, tilejson};
@@ -17,9 +19,44 @@ const NETWORK_MEMBER: &str = "#e9a23b";
 /// Listed for its practices, with no network membership recorded.
 const NO_NETWORK: &str = "#cc79a7";
 
+/// A MapLibre style (version 8, <https://maplibre.org/maplibre-style-spec/>).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Style {
+    /// Always 8.
+    pub version: u8,
+    pub name: &'static str,
+    pub metadata: StyleMetadata,
+    /// Longitude and latitude of the first view.
+    pub center: [f64; 2],
+    pub zoom: u8,
+    /// MapLibre sources by name: `cities` and `practices` (TileJSON URLs) and, unless an
+    /// external basemap is configured, `basemap`.
+    #[schema(value_type = Object)]
+    pub sources: Map<String, Value>,
+    /// The glyphs URL template (`{fontstack}`, `{range}`).
+    pub glyphs: String,
+    /// MapLibre layers, drawn in order.
+    #[schema(value_type = Vec<Object>)]
+    pub layers: Vec<Value>,
+}
+
+/// What Haven adds to its style.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StyleMetadata {
+    /// The server's version.
+    #[serde(rename = "haven:version")]
+    pub version: &'static str,
+    /// The external basemap style to load below Haven's layers, when one is configured.
+    #[serde(
+        rename = "haven:basemap_style_url",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub basemap_style_url: Option<String>,
+}
+
 /// The style document with every URL under `base`.
 #[must_use]
-pub fn document(base: &str, basemap_style_url: Option<&str>) -> Value {
+pub fn document(base: &str, basemap_style_url: Option<&str>) -> Style {
     let mut sources = serde_json::Map::new();
     for layer in ["cities", "practices"] {
         sources.insert(
@@ -46,20 +83,19 @@ pub fn document(base: &str, basemap_style_url: Option<&str>) -> Value {
         layers.push(json!({"id": "background", "type": "background", "paint": {"background-color": "rgba(0,0,0,0)"}}));
     }
     layers.extend(point_layers());
-    let mut metadata = json!({"haven:version": env!("CARGO_PKG_VERSION")});
-    if let Some(url) = basemap_style_url {
-        metadata["haven:basemap_style_url"] = json!(url);
+    Style {
+        version: 8,
+        name: "Haven",
+        metadata: StyleMetadata {
+            version: env!("CARGO_PKG_VERSION"),
+            basemap_style_url: basemap_style_url.map(str::to_owned),
+        },
+        center: [10.0, 51.0],
+        zoom: 4,
+        sources,
+        glyphs: format!("{base}/fonts/{{fontstack}}/{{range}}.pbf"),
+        layers,
     }
-    json!({
-        "version": 8,
-        "name": "Haven",
-        "metadata": metadata,
-        "center": [10.0, 51.0],
-        "zoom": 4,
-        "sources": sources,
-        "glyphs": format!("{base}/fonts/{{fontstack}}/{{range}}.pbf"),
-        "layers": layers,
-    })
 }
 
 fn basemap_layers() -> Vec<Value> {

@@ -125,6 +125,42 @@ pub async fn document(
     }))
 }
 
+/// A TileJSON 3.0.0 document (<https://github.com/mapbox/tilejson-spec>) as [`document`]
+/// builds it.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct TileJsonDoc {
+    /// Always `3.0.0`.
+    tilejson: String,
+    /// `haven-<layer>`.
+    name: String,
+    attribution: String,
+    /// Always `xyz`.
+    scheme: String,
+    /// The tile URL template (`{z}`, `{x}`, `{y}`), keeping the filters given.
+    tiles: Vec<String>,
+    minzoom: u8,
+    maxzoom: u8,
+    /// West, south, east, north.
+    bounds: Vec<f64>,
+    /// Longitude, latitude and zoom of the first view.
+    center: Vec<f64>,
+    vector_layers: Vec<VectorLayerDoc>,
+}
+
+/// One layer of a tile's data.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct VectorLayerDoc {
+    /// The layer's name in the tiles.
+    id: String,
+    description: String,
+    minzoom: u8,
+    maxzoom: u8,
+    /// Each attribute's name and type (`String`, `Number`, `Boolean`).
+    fields: std::collections::BTreeMap<String, String>,
+}
+
 /// The attribution a layer's tiles carry (also in the style's inline basemap source).
 pub(super) fn attribution(layer: Layer) -> &'static str {
     match layer {

@@ -237,3 +237,178 @@ async fn every_reference_resolves_and_every_error_is_a_problem() {
         }
     }
 }
+
+/// Free-form values the document may hold, `(schema, property)`, each with why its fields
+/// cannot be listed.
+const FREE_FORM: [(&str, &str); 12] = [
+    // An entity's state as it was recorded at the time (a city's, practice's, membership's or
+    // demand status's snapshot): old revisions keep the shape of their day.
+    ("Revision", "before"),
+    ("Revision", "after"),
+    // One field's value, of whatever JSON type that field has.
+    ("FieldChange", "before"),
+    ("FieldChange", "after"),
+    // A proposal's payload, read by the submission's kind (NewCityDoc, NewPracticeDoc,
+    // MembershipState, DemandState, CityPatch or PracticePatch): stored as it was sent.
+    ("Submission", "payload"),
+    ("Diff", "before"),
+    ("Diff", "after"),
+    ("Decision", "payload"),
+    // MapLibre sources and layers, as the MapLibre style specification defines them.
+    ("Style", "sources"),
+    ("Style", "layers"),
+    // A JSON Schema per queryable: schemas of schemas.
+    ("QueryablesDoc", "properties"),
+    // OGC items of either collection: a city's or a practice's properties, which
+    // `/api/v1/cities` and `/api/v1/practices` document one by one.
+    ("FeatureDoc_Value", "properties"),
+];
+
+/// Bodies that are free-form documents, each with why.
+const FREE_BODIES: [&str; 1] = [
+    // The OpenAPI document itself: its schema is the OpenAPI specification's.
+    "get /api/openapi.json",
+];
+
+/// The schema a `$ref` names, or the schema itself.
+fn resolve<'a>(
+    document: &'a serde_json::Value,
+    schema: &'a serde_json::Value,
+) -> (Option<String>, &'a serde_json::Value) {
+    match schema["$ref"].as_str() {
+        Some(reference) => {
+            let name = reference.trim_start_matches("#/components/schemas/");
+            (
+                Some(name.to_owned()),
+                &document["components"]["schemas"][name],
+            )
+        }
+        None => (None, schema),
+    }
+}
+
+/// Where under `schema` (reached at `at`, inside the named schema `owner`) an object has no
+/// stated fields.
+fn schema_less(
+    document: &serde_json::Value,
+    schema: &serde_json::Value,
+    owner: &str,
+    at: &str,
+    seen: &mut BTreeSet<String>,
+    found: &mut Vec<String>,
+) {
+    let (name, schema) = resolve(document, schema);
+    let owner = match name {
+        Some(name) if !seen.insert(name.clone()) => return,
+        Some(name) => name,
+        None => owner.to_owned(),
+    };
+    let composed = ["allOf", "oneOf", "anyOf"]
+        .iter()
+        .filter_map(|key| schema[*key].as_array())
+        .flatten();
+    let mut structured = false;
+    for part in composed {
+        structured = true;
+        schema_less(document, part, &owner, at, seen, found);
+    }
+    if let Some(properties) = schema["properties"].as_object() {
+        structured = true;
+        for (key, property) in properties {
+            let free = FREE_FORM.iter().any(|(o, p)| *o == owner && p == key);
+            if !free {
+                schema_less(
+                    document,
+                    property,
+                    &owner,
+                    &format!("{at}.{key}"),
+                    seen,
+                    found,
+                );
+            }
+        }
+    }
+    if schema["items"].is_object() {
+        schema_less(
+            document,
+            &schema["items"],
+            &owner,
+            &format!("{at}[]"),
+            seen,
+            found,
+        );
+    }
+    match &schema["additionalProperties"] {
+        serde_json::Value::Object(values) if !values.is_empty() => {
+            structured = true;
+            schema_less(
+                document,
+                &schema["additionalProperties"],
+                &owner,
+                &format!("{at}.*"),
+                seen,
+                found,
+            );
+        }
+        serde_json::Value::Object(_) | serde_json::Value::Bool(true) => {
+            found.push(format!("{at} (in {owner}): a map of anything"));
+            structured = true;
+        }
+        _ => {}
+    }
+    let types: Vec<&str> = match &schema["type"] {
+        serde_json::Value::String(kind) => vec![kind.as_str()],
+        serde_json::Value::Array(kinds) => kinds.iter().filter_map(|k| k.as_str()).collect(),
+        _ => Vec::new(),
+    };
+    let untyped = types.is_empty() && schema.get("enum").is_none() && schema.get("const").is_none();
+    if !structured && (types.contains(&"object") || untyped) {
+        found.push(format!(
+            "{at} (in {owner}): an object with no stated fields"
+        ));
+    }
+}
+
+/// Every request and response body names its fields: no schema-less object anywhere in it,
+/// except the free-form maps listed (and justified) in [`FREE_FORM`].
+#[tokio::test]
+async fn every_body_states_its_fields() {
+    let app = TestApp::new().await;
+    let document = app.get("/api/openapi.json").await.json();
+    let mut found = Vec::new();
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let mut bodies: Vec<(String, &serde_json::Value)> = Vec::new();
+            if let Some(content) = operation["requestBody"]["content"].as_object() {
+                for (kind, body) in content {
+                    bodies.push((format!("{method} {path} request {kind}"), &body["schema"]));
+                }
+            }
+            for (status, response) in operation["responses"].as_object().unwrap() {
+                for (kind, body) in response["content"].as_object().into_iter().flatten() {
+                    if kind.contains("json") {
+                        bodies.push((format!("{method} {path} {status} {kind}"), &body["schema"]));
+                    }
+                }
+            }
+            if FREE_BODIES.contains(&format!("{method} {path}").as_str()) {
+                continue;
+            }
+            for (at, schema) in bodies {
+                schema_less(
+                    &document,
+                    schema,
+                    "-",
+                    &at,
+                    &mut BTreeSet::new(),
+                    &mut found,
+                );
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "schema-less bodies:\n{}",
+        found.join("\n")
+    );
+}
