@@ -1,15 +1,13 @@
 //! `/{lang}/about`: what Haven is, where its facts come from and how they are checked.
 
 use askama::Template;
-use axum::extract::Path;
 use axum::response::Response;
 use serde_json::json;
 
 use super::words::words;
-use super::{Chrome, html, not_found, page_lang};
+use super::{Chrome, PageLang, html};
 use crate::document::BaseUrl;
 use crate::error::AppResult;
-use crate::query::Lang;
 
 /// The about page.
 #[derive(Template)]
@@ -29,10 +27,7 @@ pub struct AboutPage {
         (status = 304, description = "Not modified since the ETag given in If-None-Match"),
         (status = 404, description = "No such page (an HTML page)", content_type = "text/html"),
     ))]
-pub async fn show(base: BaseUrl, Path(lang): Path<String>) -> AppResult<Response> {
-    let Some(lang) = page_lang(&lang) else {
-        return Ok(not_found(Lang::En, &base));
-    };
+pub async fn show(base: BaseUrl, PageLang(lang): PageLang) -> AppResult<Response> {
     let w = words(lang);
     let description = w
         .about

@@ -3,12 +3,12 @@
 //! revision N).
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use serde_json::json;
 
 use super::words::{Words, words};
-use super::{Chrome, Content, FeedLink, Provenance, html, map_href, not_found, number, page_lang};
+use super::{Chrome, Content, FeedLink, PageSlug, Provenance, html, map_href, not_found, number};
 use crate::app::AppState;
 use crate::cite::Citation;
 use crate::document::BaseUrl;
@@ -115,15 +115,9 @@ pub struct CityPage {
 pub async fn show(
     State(state): State<AppState>,
     base: BaseUrl,
-    Path((lang, slug)): Path<(String, String)>,
+    PageSlug { lang, slug }: PageSlug,
     params: QueryParams,
 ) -> AppResult<Response> {
-    let Some(lang) = page_lang(&lang) else {
-        return Ok(not_found(Lang::En, &base));
-    };
-    if !crate::domain::Slug::is_valid(&slug) {
-        return Ok(not_found(lang, &base));
-    }
     let rev = super::rev_param(&params)?;
     let mut conn = state.db_read().await?;
     let (doc, revisions) = match detail::city(&mut conn, &slug, lang, rev).await? {

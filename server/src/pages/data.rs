@@ -3,12 +3,12 @@
 //! feeds, and the licences and attributions of `data/README.md`.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use serde_json::json;
 
 use super::words::words;
-use super::{Chrome, html, not_found, number, page_lang};
+use super::{Chrome, PageLang, html, number};
 use crate::app::AppState;
 use crate::document::BaseUrl;
 use crate::error::AppResult;
@@ -88,11 +88,8 @@ fn size(bytes: usize, lang: Lang) -> String {
 pub async fn show(
     State(state): State<AppState>,
     base: BaseUrl,
-    Path(lang): Path<String>,
+    PageLang(lang): PageLang,
 ) -> AppResult<Response> {
-    let Some(lang) = page_lang(&lang) else {
-        return Ok(not_found(Lang::En, &base));
-    };
     let archive = state.downloads.current(&state).await?;
     let w = words(lang);
     let url = format!("{}{}", base.0, super::page_path(lang, "data"));

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{Chrome, follow_links, not_found, page_lang, page_path};
+use super::{Chrome, PageLang, follow_links, not_found, page_path};
 use crate::api::extract::FormBody;
 use crate::app::AppState;
 use crate::auth::client::ClientAddr;
@@ -162,12 +162,9 @@ async fn followed(
 pub async fn form(
     State(state): State<AppState>,
     base: BaseUrl,
-    Path(lang): Path<String>,
+    PageLang(lang): PageLang,
     params: QueryParams,
 ) -> AppResult<Response> {
-    let Some(lang) = page_lang(&lang) else {
-        return Ok(not_found(Lang::En, &base));
-    };
     Ok(match followed(&state, lang, &base, &params).await? {
         Ok(followed) => form_page(lang, &base, &followed, "").respond(StatusCode::OK),
         Err(page) => page,
@@ -215,9 +212,11 @@ pub async fn subscribe(
     headers: HeaderMap,
     FormBody(params): FormBody,
 ) -> AppResult<Response> {
+    // A foreign origin is refused first, whatever the language.
     check_origin(&headers, &state.config)?;
-    let Some(lang) = page_lang(&lang) else {
-        return Ok(not_found(Lang::En, &base));
+    let lang = match PageLang::parse(&lang, &base) {
+        Ok(lang) => lang,
+        Err(page) => return Ok(*page),
     };
     let followed = match followed(&state, lang, &base, &params).await? {
         Ok(followed) => followed,

@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
 use super::follow::{Button, FollowPage};
-use super::{not_found, page_lang, page_path};
+use super::{PageLang, page_path};
 use crate::app::AppState;
 use crate::auth::session::check_origin;
 use crate::document::BaseUrl;
@@ -55,13 +55,10 @@ enum Prompt {
 async fn token_prompt(
     state: &AppState,
     base: &BaseUrl,
-    lang: &str,
+    lang: Lang,
     params: &QueryParams,
     prompt: Prompt,
 ) -> AppResult<Response> {
-    let Some(lang) = page_lang(lang) else {
-        return Ok(not_found(Lang::En, base));
-    };
     let found = subscription::find(&mut *state.db_write().await?, token(params)).await?;
     let Some(found) = found else {
         return Ok(invalid(lang, base));
@@ -112,10 +109,10 @@ const TOKEN_PARAM: &str = "The token of the mailed link";
 pub async fn confirm_prompt(
     State(state): State<AppState>,
     base: BaseUrl,
-    Path(lang): Path<String>,
+    PageLang(lang): PageLang,
     params: QueryParams,
 ) -> AppResult<Response> {
-    token_prompt(&state, &base, &lang, &params, Prompt::Confirm).await
+    token_prompt(&state, &base, lang, &params, Prompt::Confirm).await
 }
 
 /// `POST /{lang}/follow/confirm?token=…`: confirms the subscription.
@@ -136,9 +133,11 @@ pub async fn confirm(
     headers: HeaderMap,
     params: QueryParams,
 ) -> AppResult<Response> {
+    // A foreign origin is refused first, whatever the language.
     check_origin(&headers, &state.config)?;
-    let Some(lang) = page_lang(&lang) else {
-        return Ok(not_found(Lang::En, &base));
+    let lang = match PageLang::parse(&lang, &base) {
+        Ok(lang) => lang,
+        Err(page) => return Ok(*page),
     };
     let confirmed = subscription::confirm(&mut *state.db_write().await?, token(&params)).await?;
     let Some(confirmed) = confirmed else {
@@ -176,10 +175,10 @@ pub async fn confirm(
 pub async fn unsubscribe_prompt(
     State(state): State<AppState>,
     base: BaseUrl,
-    Path(lang): Path<String>,
+    PageLang(lang): PageLang,
     params: QueryParams,
 ) -> AppResult<Response> {
-    token_prompt(&state, &base, &lang, &params, Prompt::Unsubscribe).await
+    token_prompt(&state, &base, lang, &params, Prompt::Unsubscribe).await
 }
 
 /// `POST /{lang}/follow/unsubscribe?token=…`: ends the subscription and deletes the address
@@ -196,12 +195,9 @@ pub async fn unsubscribe_prompt(
 pub async fn unsubscribe(
     State(state): State<AppState>,
     base: BaseUrl,
-    Path(lang): Path<String>,
+    PageLang(lang): PageLang,
     params: QueryParams,
 ) -> AppResult<Response> {
-    let Some(lang) = page_lang(&lang) else {
-        return Ok(not_found(Lang::En, &base));
-    };
     let ended = subscription::unsubscribe(&mut *state.db_write().await?, token(&params)).await?;
     let Some(ended) = ended else {
         return Ok(invalid(lang, &base));

@@ -11,7 +11,7 @@ use serde_json::json;
 use super::city::LabelledLink;
 use super::take_action::{guide_path, guide_words};
 use super::words::{Words, words};
-use super::{Chrome, html, map_href, not_found, number, page_lang, page_path};
+use super::{Chrome, PageLang, html, map_href, not_found, number, page_path};
 use crate::app::AppState;
 use crate::document::BaseUrl;
 use crate::error::AppResult;
@@ -222,6 +222,12 @@ pub struct GapPage {
     pub follow: LabelledLink,
 }
 
+/// The place's id in the path of its gap sheet.
+#[derive(Debug, serde::Deserialize)]
+pub struct PlacePath {
+    id: String,
+}
+
 /// `GET /{lang}/places/{id}/gaps`.
 ///
 /// # Errors
@@ -239,12 +245,10 @@ pub struct GapPage {
 pub async fn show(
     State(state): State<AppState>,
     base: BaseUrl,
-    Path((lang, id)): Path<(String, String)>,
+    PageLang(lang): PageLang,
+    Path(PlacePath { id }): Path<PlacePath>,
     params: QueryParams,
 ) -> AppResult<Response> {
-    let Some(lang) = page_lang(&lang) else {
-        return Ok(not_found(Lang::En, &base));
-    };
     let Some(id) = crate::api::gaps::place_id(&id) else {
         return Ok(not_found(lang, &base));
     };

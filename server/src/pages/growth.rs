@@ -4,11 +4,11 @@
 //! country and region like the API (`/api/v1/stats/growth`).
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use serde_json::json;
 
-use super::{Chrome, html, not_found, number, page_lang};
+use super::{Chrome, PageLang, html, number};
 use crate::api::stats::step_param;
 use crate::app::AppState;
 use crate::document::BaseUrl;
@@ -328,12 +328,9 @@ impl GrowthPage {
 pub async fn show(
     State(state): State<AppState>,
     base: BaseUrl,
-    Path(lang): Path<String>,
+    PageLang(lang): PageLang,
     params: QueryParams,
 ) -> AppResult<Response> {
-    let Some(lang) = page_lang(&lang) else {
-        return Ok(not_found(Lang::En, &base));
-    };
     let step = step_param(&params)?;
     let filters = Filters::from_params(&params)?;
     let mut conn = state.db_read().await?;

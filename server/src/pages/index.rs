@@ -2,17 +2,16 @@
 //! practices by city).
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use serde_json::json;
 
 use super::words::words;
-use super::{Chrome, html, not_found, page_lang};
+use super::{Chrome, PageLang, html};
 use crate::app::AppState;
 use crate::document::BaseUrl;
 use crate::error::AppResult;
 use crate::model::site::{self, Entry};
-use crate::query::Lang;
 
 /// The cities of one country.
 #[derive(Debug)]
@@ -47,11 +46,8 @@ pub struct IndexPage {
 pub async fn show(
     State(state): State<AppState>,
     base: BaseUrl,
-    Path(lang): Path<String>,
+    PageLang(lang): PageLang,
 ) -> AppResult<Response> {
-    let Some(lang) = page_lang(&lang) else {
-        return Ok(not_found(Lang::En, &base));
-    };
     let mut conn = state.db_read().await?;
     let site = site::all(&mut conn, lang).await?;
     let w = words(lang);

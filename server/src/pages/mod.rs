@@ -24,6 +24,7 @@ pub mod index;
 pub mod network;
 pub mod policy_area;
 pub mod practice;
+pub mod request;
 pub mod sitemap;
 pub mod take_action;
 pub mod words;
@@ -38,6 +39,7 @@ use crate::app::AppState;
 use crate::document::BaseUrl;
 use crate::error::{AppError, AppResult};
 use crate::query::{Lang, QueryParams};
+pub use request::{PageLang, PageSlug};
 use words::{Words, words};
 
 /// The page routes (registered among the public reads in `api::router`).

@@ -1,19 +1,18 @@
 //! `/{lang}/networks/{slug}`: a city network with its member cities.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use serde_json::json;
 
 use super::city::LabelledLink;
 use super::words::{Words, words};
-use super::{Chrome, Content, FeedLink, html, map_href, not_found, page_lang};
+use super::{Chrome, Content, FeedLink, PageSlug, html, map_href, not_found};
 use crate::app::AppState;
 use crate::document::BaseUrl;
 use crate::error::AppResult;
 use crate::model::network;
 use crate::model::profile::partial_date;
-use crate::query::Lang;
 
 /// A member as the page shows it.
 #[derive(Debug)]
@@ -58,14 +57,8 @@ pub struct NetworkPage {
 pub async fn show(
     State(state): State<AppState>,
     base: BaseUrl,
-    Path((lang, slug)): Path<(String, String)>,
+    PageSlug { lang, slug }: PageSlug,
 ) -> AppResult<Response> {
-    let Some(lang) = page_lang(&lang) else {
-        return Ok(not_found(Lang::En, &base));
-    };
-    if !crate::domain::Slug::is_valid(&slug) {
-        return Ok(not_found(lang, &base));
-    }
     let mut conn = state.db_read().await?;
     let Some(network) = network::find(&mut conn, &slug, lang).await? else {
         return Ok(not_found(lang, &base));

@@ -1,18 +1,17 @@
 //! `/{lang}/policy-areas/{slug}`: a policy area with its practices.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use serde_json::json;
 
 use super::city::LabelledLink;
 use super::words::words;
-use super::{Chrome, FeedLink, html, map_href, not_found, page_lang};
+use super::{Chrome, FeedLink, PageSlug, html, map_href, not_found};
 use crate::app::AppState;
 use crate::document::BaseUrl;
 use crate::error::AppResult;
 use crate::model::policy_area;
-use crate::query::Lang;
 
 /// A practice of the area, with its city.
 #[derive(Debug)]
@@ -52,14 +51,8 @@ pub struct PolicyAreaPage {
 pub async fn show(
     State(state): State<AppState>,
     base: BaseUrl,
-    Path((lang, slug)): Path<(String, String)>,
+    PageSlug { lang, slug }: PageSlug,
 ) -> AppResult<Response> {
-    let Some(lang) = page_lang(&lang) else {
-        return Ok(not_found(Lang::En, &base));
-    };
-    if !crate::domain::Slug::is_valid(&slug) {
-        return Ok(not_found(lang, &base));
-    }
     let mut conn = state.db_read().await?;
     let Some(area) = policy_area::find(&mut conn, &slug, lang).await? else {
         return Ok(not_found(lang, &base));

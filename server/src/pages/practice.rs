@@ -2,13 +2,13 @@
 //! sources with their access dates (`?rev=N`: as published in revision N).
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use serde_json::json;
 
 use super::city::{LabelledLink, area_label, area_labels};
 use super::words::{Words, words};
-use super::{Chrome, Content, FeedLink, Provenance, html, map_href, not_found, page_lang};
+use super::{Chrome, Content, FeedLink, PageSlug, Provenance, html, map_href, not_found};
 use crate::app::AppState;
 use crate::cite::Citation;
 use crate::document::BaseUrl;
@@ -69,15 +69,9 @@ pub struct PracticePage {
 pub async fn show(
     State(state): State<AppState>,
     base: BaseUrl,
-    Path((lang, slug)): Path<(String, String)>,
+    PageSlug { lang, slug }: PageSlug,
     params: QueryParams,
 ) -> AppResult<Response> {
-    let Some(lang) = page_lang(&lang) else {
-        return Ok(not_found(Lang::En, &base));
-    };
-    if !crate::domain::Slug::is_valid(&slug) {
-        return Ok(not_found(lang, &base));
-    }
     let rev = super::rev_param(&params)?;
     let mut conn = state.db_read().await?;
     let (doc, revisions) = match detail::practice(&mut conn, &slug, lang, rev).await? {

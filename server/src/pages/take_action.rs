@@ -11,7 +11,7 @@ use serde_json::json;
 
 use super::city::LabelledLink;
 use super::words::words;
-use super::{Chrome, Content, html, map_href, not_found, page_lang, page_path};
+use super::{Chrome, Content, PageLang, html, map_href, not_found, page_path};
 use crate::app::AppState;
 use crate::document::BaseUrl;
 use crate::error::AppResult;
@@ -173,11 +173,8 @@ pub struct GuideIndexPage {
 pub async fn index(
     State(state): State<AppState>,
     base: BaseUrl,
-    Path(lang): Path<String>,
+    PageLang(lang): PageLang,
 ) -> AppResult<Response> {
-    let Some(lang) = page_lang(&lang) else {
-        return Ok(not_found(Lang::En, &base));
-    };
     let mut conn = state.db_read().await?;
     let guides = take_action::list(&mut conn, lang).await?;
     let g = guide_words(lang);
@@ -260,6 +257,12 @@ pub struct GuidePage {
     pub practices: Vec<PracticeRow>,
 }
 
+/// The guide's key in the path of its page.
+#[derive(Debug, serde::Deserialize)]
+pub struct GuidePath {
+    key: String,
+}
+
 /// `GET /{lang}/take-action/{key}`.
 ///
 /// # Errors
@@ -274,11 +277,9 @@ pub struct GuidePage {
 pub async fn show(
     State(state): State<AppState>,
     base: BaseUrl,
-    Path((lang, key)): Path<(String, String)>,
+    PageLang(lang): PageLang,
+    Path(GuidePath { key }): Path<GuidePath>,
 ) -> AppResult<Response> {
-    let Some(lang) = page_lang(&lang) else {
-        return Ok(not_found(Lang::En, &base));
-    };
     if !is_key(&key) {
         return Ok(not_found(lang, &base));
     }
