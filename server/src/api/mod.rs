@@ -18,6 +18,7 @@ pub mod me;
 pub mod moderation;
 pub mod networks;
 pub mod openapi;
+pub mod paging;
 pub mod places;
 pub mod policy_areas;
 pub mod practices;

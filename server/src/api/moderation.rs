@@ -8,14 +8,14 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::api::extract::{JsonBody, QueryOf};
+use crate::api::paging::{next_offset, page};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::domain::{ClaimStatus, Multiline, SubmissionStatus};
-use crate::error::{AppResult, bad_request, unprocessable};
+use crate::error::{AppResult, unprocessable};
 use crate::moderation::editor::Claim;
-use crate::moderation::queue::Submission;
 use crate::moderation::revision::Revision;
-use crate::moderation::submission::Approved;
+use crate::moderation::submission_view::{Approved, Submission};
 use crate::moderation::{editor, queue, revision, submission};
 
 /// Which submissions to list.
@@ -44,26 +44,6 @@ pub struct ClaimQuery {
     /// Claims to skip (newest first); `next_offset` of the previous page (default 0).
     #[param(minimum = 0)]
     pub offset: Option<i64>,
-}
-
-/// The page asked for, `(limit, offset)`: 1 to 1000 items (default 100) after `offset` ≥ 0.
-pub(crate) fn page(limit: Option<i64>, offset: Option<i64>) -> AppResult<(i64, i64)> {
-    let limit = limit.unwrap_or(100);
-    if !(1..=1000).contains(&limit) {
-        return Err(bad_request("limit", "must be between 1 and 1000"));
-    }
-    let offset = offset.unwrap_or(0);
-    if offset < 0 {
-        return Err(bad_request("offset", "must be 0 or more"));
-    }
-    Ok((limit, offset))
-}
-
-/// The `offset` of the page after the `count` items at `offset`, of `total`; `None` on the
-/// last page.
-pub(crate) fn next_offset(offset: i64, count: usize, total: i64) -> Option<i64> {
-    let next = offset.saturating_add(i64::try_from(count).unwrap_or(i64::MAX));
-    (next < total).then_some(next)
 }
 
 /// A page of the submission queue.

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::api::extract::{JsonBody, QueryOf, in_path, slug_or_404};
-use crate::api::moderation::{next_offset, page};
+use crate::api::paging::{next_offset, page};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::domain::{DemandKey, DemandStanding, Lang, MembershipStatus, PracticeStatus};
@@ -16,7 +16,8 @@ use crate::error::AppResult;
 use crate::moderation::demand::DemandSnapshot;
 use crate::moderation::membership::MembershipSnapshot;
 use crate::moderation::practice::PracticeSnapshot;
-use crate::moderation::recheck::{self, Evidence, Rechecked, Stale};
+use crate::moderation::recheck::{self, Evidence, Rechecked};
+use crate::moderation::stale::{self, Stale};
 
 /// A page of the re-check queue.
 #[derive(Debug, Serialize, ToSchema)]
@@ -67,7 +68,7 @@ pub async fn queue(
     let (limit, offset) = page(query.limit, query.offset)?;
     let mut conn = state.db_write().await?;
     let lang = query.lang.unwrap_or_default();
-    let (rechecks, total) = recheck::queue(&mut conn, lang, limit, offset).await?;
+    let (rechecks, total) = stale::queue(&mut conn, lang, limit, offset).await?;
     let next_offset = next_offset(offset, rechecks.len(), total);
     Ok(Json(RecheckPage {
         rechecks,

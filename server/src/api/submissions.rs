@@ -14,7 +14,8 @@ use crate::auth::{ClientAddr, MaybeUser};
 use crate::domain::Reference;
 use crate::error::AppResult;
 use crate::moderation::proposal::{ProposalBody, ProposalDoc};
-use crate::moderation::submission::{self, Tracked};
+use crate::moderation::submission;
+use crate::moderation::submission_view::{self, Tracked};
 
 /// What a submitter keeps to follow the proposal.
 #[derive(Debug, Serialize, ToSchema)]
@@ -94,5 +95,5 @@ pub async fn show(
 ) -> AppResult<Json<Tracked>> {
     let reference: Reference = in_path("reference", &reference)?;
     let mut conn = state.db_write().await?;
-    Ok(Json(submission::status(&mut conn, &reference).await?))
+    Ok(Json(submission_view::status(&mut conn, &reference).await?))
 }

@@ -3,6 +3,8 @@
 //! practice, else the Haven contributors; the publisher is Haven; the URL is the page's
 //! permanent address at its revision, so a citation keeps pointing at what was read.
 
+pub mod csl;
+
 use serde_json::json;
 
 use crate::model::city::CityDetailProperties;
@@ -282,51 +284,6 @@ impl Citation {
         }
         json!([item]).to_string()
     }
-}
-
-/// A CSL-JSON item as [`Citation::csl_json`] writes it (<https://citeproc-js.readthedocs.io/en/latest/csl-json/markup.html>).
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-pub struct CslItemDoc {
-    id: String,
-    /// Always `webpage`.
-    #[serde(rename = "type")]
-    kind: String,
-    title: String,
-    author: Vec<CslNameDoc>,
-    /// Always `Haven`.
-    #[serde(rename = "container-title")]
-    container_title: String,
-    /// Always `Haven`.
-    publisher: String,
-    /// The page's permanent address.
-    #[serde(rename = "URL")]
-    url: String,
-    /// The revision's date.
-    issued: CslDateDoc,
-    /// Today.
-    accessed: CslDateDoc,
-    /// The title's language.
-    language: String,
-    /// The city.
-    note: String,
-    /// The revision's number, when the citation names one.
-    version: Option<String>,
-}
-
-/// A CSL name given as one literal.
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-pub struct CslNameDoc {
-    literal: String,
-}
-
-/// A CSL date: `[[year, month, day]]`.
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-pub struct CslDateDoc {
-    #[serde(rename = "date-parts")]
-    date_parts: Vec<Vec<i64>>,
 }
 
 /// Escapes the characters BibTeX treats specially.

@@ -20,7 +20,9 @@ pub mod queue;
 pub mod recheck;
 pub mod revision;
 pub mod slug;
+pub mod stale;
 pub mod submission;
+pub mod submission_view;
 
 use serde_json::Value;
 

@@ -3,96 +3,14 @@
 
 use diesel::sql_types::{BigInt, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use utoipa::ToSchema;
 
 use crate::auth::rows::{JsonRow, all_typed};
 use crate::domain::Parse;
 use crate::error::AppResult;
 use crate::moderation::proposal::{Patch, Proposal, ProposalKind, TargetKind};
+use crate::moderation::submission_view::{Diff, ITEM_JSON, Submission};
 use crate::moderation::{city, demand, membership, practice};
-
-pub(crate) const ITEM_JSON: &str = "jsonb_build_object('id', s.id, 'reference', s.reference, 'kind', s.kind, 'status', s.status,
-        'target', CASE WHEN s.target_type IS NULL THEN NULL ELSE jsonb_build_object('type', s.target_type, 'id', s.target_id,
-            'slug', CASE s.target_type WHEN 'city' THEN (SELECT slug FROM cities WHERE id = s.target_id)
-                                       WHEN 'practice' THEN (SELECT slug FROM practices WHERE id = s.target_id) END) END,
-        'payload', s.payload, 'source_urls', to_jsonb(s.source_urls), 'message', s.message,
-        'submitter', CASE WHEN u.id IS NULL THEN NULL ELSE jsonb_build_object('id', u.id, 'display_name', u.display_name) END,
-        'email', s.submitter_email, 'reason', s.review_reason, 'reviewed_by', r.display_name,
-        'reviewed_at', s.reviewed_at, 'created_at', s.created_at)";
-
-/// A submission as moderators see it ([`ITEM_JSON`]).
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Submission {
-    pub id: i64,
-    /// What the submitter follows it by.
-    pub reference: String,
-    /// city, membership, demand, practice or correction.
-    pub kind: String,
-    /// pending, published or rejected.
-    pub status: String,
-    /// What a correction changes, or what an approval published.
-    pub target: Option<SubmissionTarget>,
-    /// The proposal's fields as stored, read by `kind` (and a correction's target type) as the
-    /// submission body's `payload` is: one of NewCityDoc, NewPracticeDoc, MembershipState,
-    /// DemandState, CityPatch, PracticePatch.
-    #[schema(value_type = Object)]
-    pub payload: Map<String, Value>,
-    /// 1 to 10 source URLs.
-    pub source_urls: Vec<String>,
-    /// The submitter's message to moderators.
-    pub message: Option<String>,
-    /// The signed-in account that submitted it.
-    pub submitter: Option<Submitter>,
-    /// The address the submitter gave for the decision.
-    pub email: Option<String>,
-    /// Why it was rejected (or the moderator's note).
-    pub reason: Option<String>,
-    /// The display name of the moderator who decided.
-    pub reviewed_by: Option<String>,
-    /// When it was decided (RFC 3339).
-    pub reviewed_at: Option<String>,
-    /// When it arrived (RFC 3339).
-    pub created_at: String,
-    /// In the queue only: the published state beside what is proposed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub diff: Option<Diff>,
-}
-
-/// The entity a submission is about.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SubmissionTarget {
-    /// city, practice, membership or demand.
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub id: Option<i64>,
-    /// The slug of a target city or practice.
-    pub slug: Option<String>,
-}
-
-/// The account behind a submission.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Submitter {
-    pub id: i64,
-    pub display_name: Option<String>,
-}
-
-/// What a submission would change.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Diff {
-    /// The published values of the fields the payload sets (null for those without one), or
-    /// null for something new.
-    #[schema(value_type = Option<Object>)]
-    pub before: Option<Map<String, Value>>,
-    /// The payload.
-    #[schema(value_type = Object)]
-    pub after: Map<String, Value>,
-}
 
 /// The moderation queue: a page of the submissions of `status`, newest first, each with `diff`
 /// (`before`: the published values of the fields the payload sets, or null for something

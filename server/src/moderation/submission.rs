@@ -7,19 +7,16 @@
 
 use diesel::sql_types::{Array, BigInt, Jsonb, Nullable, Text};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use utoipa::ToSchema;
 
-use crate::auth::rows::JsonRow;
 use crate::domain::{Email, Multiline, Parse, WebUrl};
 use crate::error::{AppError, AppResult, not_found, unprocessable};
 use crate::moderation::payload::fields;
 use crate::moderation::proposal::{
     Patch, Proposal, ProposalBody, ProposalKind, Target, TargetKind,
 };
-use crate::moderation::queue::{ITEM_JSON, Submission};
 use crate::moderation::revision::{self, Change, Entity};
+use crate::moderation::submission_view::{Approved, Published, Submission, item};
 use crate::moderation::{city, demand, membership, notice, practice};
 
 /// A checked proposal, ready to be stored.
@@ -126,42 +123,6 @@ pub async fn store(
     )))
 }
 
-/// What the submitter may see of a submission.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Tracked {
-    pub reference: String,
-    /// city, membership, demand, practice or correction.
-    pub kind: String,
-    /// pending, published or rejected.
-    pub status: String,
-    /// Why it was rejected, or the moderator's note.
-    pub reason: Option<String>,
-    /// When it arrived (RFC 3339).
-    pub created_at: String,
-    /// When it was decided (RFC 3339).
-    pub reviewed_at: Option<String>,
-}
-
-/// What the submitter may see of a submission.
-///
-/// # Errors
-/// 404 for an unknown reference.
-pub async fn status(conn: &mut AsyncPgConnection, reference: &str) -> AppResult<Tracked> {
-    let rows: Vec<JsonRow> = diesel::sql_query(
-        "SELECT jsonb_build_object('reference', reference, 'kind', kind, 'status', status,
-                'reason', review_reason, 'created_at', created_at, 'reviewed_at', reviewed_at) AS value
-           FROM submissions WHERE reference = upper($1)",
-    )
-    .bind::<Text, _>(reference)
-    .load(conn)
-    .await?;
-    rows.into_iter()
-        .next()
-        .ok_or_else(|| not_found("There is no submission with this reference."))?
-        .typed()
-}
-
 #[derive(diesel::QueryableByName)]
 struct Pending {
     #[diesel(sql_type = BigInt)]
@@ -209,27 +170,6 @@ pub struct Approval {
     pub note: Option<String>,
     /// The whole payload as the moderator corrected it; `None` publishes it as submitted.
     pub payload: Option<Value>,
-}
-
-/// A published submission: the submission, the revision that records it and what it
-/// published.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Approved {
-    pub submission: Submission,
-    pub revision_id: i64,
-    pub entity: Published,
-}
-
-/// What an approval published.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Published {
-    /// city, practice, membership or demand.
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    /// Its id (a demand's: its city's).
-    pub id: i64,
-    /// A city's or practice's slug, or a membership's or demand's city.
-    pub slug: Option<String>,
 }
 
 /// Publishes submission `id` as submitted (or as the moderator corrected it, keeping what was
@@ -431,19 +371,4 @@ pub async fn reject(
     })
     .await?;
     item(conn, id).await
-}
-
-async fn item(conn: &mut AsyncPgConnection, id: i64) -> AppResult<Submission> {
-    let rows: Vec<JsonRow> = diesel::sql_query(format!(
-        "SELECT {ITEM_JSON} AS value FROM submissions s
-           LEFT JOIN users u ON u.id = s.submitter_id LEFT JOIN users r ON r.id = s.reviewed_by
-          WHERE s.id = $1"
-    ))
-    .bind::<BigInt, _>(id)
-    .load(conn)
-    .await?;
-    rows.into_iter()
-        .next()
-        .ok_or_else(|| not_found("There is no such submission."))?
-        .typed()
 }

@@ -39,7 +39,7 @@ use crate::app::AppState;
 use crate::document::BaseUrl;
 use crate::error::{AppError, AppResult};
 use crate::query::{Lang, QueryParams};
-pub use request::{PageLang, PageSlug};
+pub use request::{PageLang, PageSlug, page_lang, rev_param};
 use words::{Words, words};
 
 /// The page routes (registered among the public reads in `api::router`).
@@ -59,15 +59,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(sitemap::sitemap))
         .routes(routes!(sitemap::robots))
         .routes(routes!(assets::file))
-}
-
-/// The language of a page path segment (`de`, `en`, `fr`, `es`; nothing else).
-#[must_use]
-pub fn page_lang(segment: &str) -> Option<Lang> {
-    Lang::ALL
-        .iter()
-        .copied()
-        .find(|lang| lang.code() == segment)
 }
 
 /// The path of a page in `lang`: `rest` is what follows the language (`cities/koeln`, or
@@ -241,21 +232,6 @@ pub fn not_found(lang: Lang, base: &BaseUrl) -> Response {
 pub fn moved(base: &BaseUrl, path: &str, rev: Option<i64>) -> Response {
     let query = rev.map(|n| format!("?rev={n}")).unwrap_or_default();
     crate::document::moved(&format!("{}{path}{query}", base.0))
-}
-
-/// `rev`: a revision number, or a 400 naming it.
-///
-/// # Errors
-/// 400 when `rev` is not a positive whole number.
-pub fn rev_param(params: &QueryParams) -> AppResult<Option<i64>> {
-    params
-        .get("rev")
-        .map(|raw| {
-            raw.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
-                crate::error::bad_request("rev", "`rev` is a revision number such as 12.")
-            })
-        })
-        .transpose()
 }
 
 /// A whole number with the language's digit grouping (`1.085.664`, `1,085,664`).

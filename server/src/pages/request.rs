@@ -1,5 +1,5 @@
-//! The prologue every page shares: the language of its path (`/{lang}/…`) and, on the page
-//! of a city, practice, network or policy area, its slug. A page that cannot exist is
+//! The prologue every page shares: the language of its path (`/{lang}/…`), on the page of a
+//! city, practice, network or policy area its slug, and on a city's or practice's `?rev`. A page that cannot exist is
 //! answered with the 404 page: in English for an unknown language, else in the page's.
 
 use std::collections::HashMap;
@@ -8,11 +8,12 @@ use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 
-use super::{not_found, page_lang};
+use super::not_found;
 use crate::app::AppState;
 use crate::document::BaseUrl;
 use crate::domain::Slug;
-use crate::query::Lang;
+use crate::error::AppResult;
+use crate::query::{Lang, QueryParams};
 
 /// The language of a page's path.
 #[derive(Debug, Clone, Copy)]
@@ -83,4 +84,28 @@ impl FromRequestParts<AppState> for PageSlug {
             slug: slug.to_owned(),
         })
     }
+}
+
+/// The language of a page path segment (`de`, `en`, `fr`, `es`; nothing else).
+#[must_use]
+pub fn page_lang(segment: &str) -> Option<Lang> {
+    Lang::ALL
+        .iter()
+        .copied()
+        .find(|lang| lang.code() == segment)
+}
+
+/// `rev`: a revision number, or a 400 naming it.
+///
+/// # Errors
+/// 400 when `rev` is not a positive whole number.
+pub fn rev_param(params: &QueryParams) -> AppResult<Option<i64>> {
+    params
+        .get("rev")
+        .map(|raw| {
+            raw.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
+                crate::error::bad_request("rev", "`rev` is a revision number such as 12.")
+            })
+        })
+        .transpose()
 }
