@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 use crate::api::extract::slug_or_404;
 use crate::app::AppState;
 use crate::auth::MaybeUser;
-use crate::auth::rows::JsonRow;
+use crate::auth::rows::{JsonRow, one_typed};
 use crate::error::{AppResult, not_found};
 use crate::moderation::revision::Revision;
 use crate::moderation::{city, editor, practice, revision};
@@ -126,11 +126,7 @@ pub async fn of_city(
     .bind::<BigInt, _>(id)
     .load(&mut conn)
     .await?;
-    let head: CityHead = rows
-        .into_iter()
-        .next()
-        .ok_or_else(|| not_found("There is no such city."))?
-        .typed()?;
+    let head: CityHead = one_typed(rows, "There is no such city.")?;
     let revisions = revision::of_city(&mut conn, id).await?;
     Ok(Json(CityHistory {
         city: CityNamed {
@@ -178,11 +174,7 @@ pub async fn of_practice(
     .bind::<BigInt, _>(id)
     .load(&mut conn)
     .await?;
-    let head: PracticeHead = rows
-        .into_iter()
-        .next()
-        .ok_or_else(|| not_found("There is no such practice."))?
-        .typed()?;
+    let head: PracticeHead = one_typed(rows, "There is no such practice.")?;
     let revisions = revision::of_practice(&mut conn, id).await?;
     Ok(Json(PracticeHistory {
         practice: PracticeNamed {

@@ -5,7 +5,7 @@ use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Jsonb};
 use serde::de::DeserializeOwned;
 
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, not_found};
 
 /// A single `jsonb` column named `value`.
 #[derive(Debug, QueryableByName)]
@@ -35,6 +35,17 @@ pub fn typed<T: DeserializeOwned>(value: serde_json::Value) -> AppResult<T> {
             std::any::type_name::<T>()
         ))
     })
+}
+
+/// The first row's JSON read into `T`, or a 404 saying `missing`.
+///
+/// # Errors
+/// 404 without a row, 500 when the SQL and `T` disagree.
+pub fn one_typed<T: DeserializeOwned>(rows: Vec<JsonRow>, missing: &str) -> AppResult<T> {
+    rows.into_iter()
+        .next()
+        .ok_or_else(|| not_found(missing))?
+        .typed()
 }
 
 /// Every row's JSON read into `T`.

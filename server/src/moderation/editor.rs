@@ -9,7 +9,7 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use crate::auth::User;
-use crate::auth::rows::{IdRow, JsonRow, all_typed};
+use crate::auth::rows::{IdRow, JsonRow, all_typed, one_typed};
 use crate::domain::{self, Multiline, Slug};
 use crate::error::unprocessable;
 use crate::error::{AppError, AppResult, not_found};
@@ -162,10 +162,7 @@ pub async fn one(conn: &mut AsyncPgConnection, id: i64) -> AppResult<Claim> {
     .bind::<BigInt, _>(id)
     .load(conn)
     .await?;
-    rows.into_iter()
-        .next()
-        .ok_or_else(|| not_found("There is no such claim."))?
-        .typed()
+    one_typed(rows, "There is no such claim.")
 }
 
 /// The claims of one account, newest first.

@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
-use crate::auth::rows::JsonRow;
-use crate::error::{AppResult, not_found};
+use crate::auth::rows::{JsonRow, one_typed};
+use crate::error::AppResult;
 
 pub(crate) const ITEM_JSON: &str = "jsonb_build_object('id', s.id, 'reference', s.reference, 'kind', s.kind, 'status', s.status,
         'target', CASE WHEN s.target_type IS NULL THEN NULL ELSE jsonb_build_object('type', s.target_type, 'id', s.target_id,
@@ -121,10 +121,7 @@ pub async fn status(conn: &mut AsyncPgConnection, reference: &str) -> AppResult<
     .bind::<Text, _>(reference)
     .load(conn)
     .await?;
-    rows.into_iter()
-        .next()
-        .ok_or_else(|| not_found("There is no submission with this reference."))?
-        .typed()
+    one_typed(rows, "There is no submission with this reference.")
 }
 
 /// A published submission: the submission, the revision that records it and what it
@@ -161,8 +158,5 @@ pub(crate) async fn item(conn: &mut AsyncPgConnection, id: i64) -> AppResult<Sub
     .bind::<BigInt, _>(id)
     .load(conn)
     .await?;
-    rows.into_iter()
-        .next()
-        .ok_or_else(|| not_found("There is no such submission."))?
-        .typed()
+    one_typed(rows, "There is no such submission.")
 }
