@@ -1,9 +1,6 @@
 /**
- * Run-time checks that turn the API's JSON into the client's types.
- *
- * Required fields must be there with the right type, otherwise `ShapeError` names the path
- * (`features[3].properties.slug`); optional ones (`null` or missing) become `null`. Unknown
- * fields are ignored, so the server may add fields without breaking the client.
+ * Run-time checks that turn the read API's JSON into the client's types, with the strict
+ * readers of `read.ts`.
  */
 
 import type {
@@ -25,89 +22,7 @@ import type {
   SearchResult,
   Source,
 } from './types';
-
-/** The server's answer does not have the agreed shape. */
-export class ShapeError extends Error {
-  constructor(
-    readonly path: string,
-    expected: string,
-  ) {
-    super(`unexpected API response: ${path} should be ${expected}`);
-    this.name = 'ShapeError';
-  }
-}
-
-type Json = unknown;
-type Obj = Readonly<Record<string, Json>>;
-
-function isObject(value: Json): value is Obj {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function object(value: Json, path: string): Obj {
-  if (!isObject(value)) throw new ShapeError(path, 'an object');
-  return value;
-}
-
-function array(value: Json, path: string): readonly Json[] {
-  if (!Array.isArray(value)) throw new ShapeError(path, 'an array');
-  return value as readonly Json[];
-}
-
-function string(o: Obj, key: string, path: string): string {
-  const value = o[key];
-  if (typeof value !== 'string') throw new ShapeError(`${path}.${key}`, 'a string');
-  return value;
-}
-
-/** Strings and numbers both become strings: ids and dates may come either way. */
-function optString(o: Obj, key: string, path: string): string | null {
-  const value = o[key];
-  if (value === undefined || value === null) return null;
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number') return String(value);
-  throw new ShapeError(`${path}.${key}`, 'a string or null');
-}
-
-function number(o: Obj, key: string, path: string): number {
-  const value = o[key];
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new ShapeError(`${path}.${key}`, 'a number');
-  return value;
-}
-
-function optNumber(o: Obj, key: string, path: string): number | null {
-  const value = o[key];
-  if (value === undefined || value === null) return null;
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
-  if (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)) return Number(value);
-  throw new ShapeError(`${path}.${key}`, 'a number or null');
-}
-
-function optBoolean(o: Obj, key: string, path: string): boolean | null {
-  const value = o[key];
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'boolean') throw new ShapeError(`${path}.${key}`, 'a boolean or null');
-  return value;
-}
-
-function strings(o: Obj, key: string, path: string): readonly string[] {
-  const value = o[key];
-  if (value === undefined || value === null) return [];
-  return array(value, `${path}.${key}`).map((item, i) => {
-    if (typeof item !== 'string') throw new ShapeError(`${path}.${key}[${i}]`, 'a string');
-    return item;
-  });
-}
-
-function list<T>(value: Json, path: string, item: (v: Json, p: string) => T): readonly T[] {
-  return array(value, path).map((v, i) => item(v, `${path}[${i}]`));
-}
-
-function optList<T>(o: Obj, key: string, path: string, item: (v: Json, p: string) => T): readonly T[] {
-  const value = o[key];
-  if (value === undefined || value === null) return [];
-  return list(value, `${path}.${key}`, item);
-}
+import { type Json, type Obj, ShapeError, array, isObject, list, number, object, optBoolean, optList, optNumber, optString, string, strings } from './read';
 
 /** `{key}` with `{key}_lang` beside it, as the contract sends localised content. */
 function localised(o: Obj, key: string, path: string): LocalisedText | null {
@@ -380,15 +295,3 @@ export function parseSearch(value: Json): SearchResult {
   };
 }
 
-/** An RFC 9457 problem document, as far as it can be read. */
-export interface Problem {
-  readonly title: string | null;
-  readonly detail: string | null;
-  readonly field: string | null;
-}
-
-export function parseProblem(value: Json): Problem {
-  if (!isObject(value)) return { title: null, detail: null, field: null };
-  const text = (key: string): string | null => (typeof value[key] === 'string' ? value[key] : null);
-  return { title: text('title'), detail: text('detail'), field: text('field') };
-}

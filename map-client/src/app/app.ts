@@ -11,6 +11,7 @@
 import type { StyleSpecification } from 'maplibre-gl';
 import { AccountApi } from '../api/account';
 import { HavenApi } from '../api/client';
+import { Http } from '../api/http';
 import type { Place } from '../api/types';
 import { isEmbed, fullUrl } from '../embed/embed';
 import { sameFilters } from '../filters/filters';
@@ -42,11 +43,11 @@ export class App {
   constructor() {
     const embedded = isEmbed(siteRoot());
     const router = new Router(negotiateLanguage(navigator.languages), embedded);
-    const api = new URL('api/v1/', siteRoot());
+    const http = new Http(new URL('api/v1/', siteRoot()));
     const shell: Shell = {
       router,
-      api: new HavenApi(api),
-      account: new AccountApi(api),
+      api: new HavenApi(http),
+      account: new AccountApi(http),
       status: new StatusBar(byId('status')),
       stage: new MapStage(),
       embedded,

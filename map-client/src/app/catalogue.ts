@@ -4,7 +4,7 @@
  * filters (the list and the counts).
  */
 
-import { isAbort } from '../api/client';
+import { isAbort } from '../api/http';
 import type { CitySummary, Network, PolicyArea, PracticeSummary } from '../api/types';
 import { NO_FILTERS, hasFilters } from '../filters/filters';
 import type { FilterOptions, FilterPanel } from '../filters/panel';

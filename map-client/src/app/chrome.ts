@@ -4,7 +4,7 @@
  * interface string is drawn again when the language changes.
  */
 
-import { isModerator } from '../api/account';
+import { isModerator } from '../api/parse-account';
 import { embedDialog, embedUrl, fullUrl, viewOnHaven } from '../embed/embed';
 import type { FilterPanel } from '../filters/panel';
 import { DICTIONARIES, LANGUAGES } from '../i18n';

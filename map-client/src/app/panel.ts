@@ -4,7 +4,7 @@
  * before it, so a slow answer never overwrites a newer panel.
  */
 
-import { ApiError, isAbort } from '../api/client';
+import { ApiError, isAbort } from '../api/http';
 import { loadNear, nearBody, nearTitle } from '../near/panel';
 import { cityBody } from '../panels/city';
 import { type DetailPanel, gapSheetLink } from '../panels/detail';

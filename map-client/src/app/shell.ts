@@ -3,7 +3,8 @@
  * line, the map, the interface language's strings and the signed-in account.
  */
 
-import type { AccountApi, Me } from '../api/account';
+import type { AccountApi } from '../api/account';
+import type { Me } from '../api/parse-account';
 import type { HavenApi } from '../api/client';
 import type { Translate } from '../i18n';
 import type { StatusBar } from '../ui/status';

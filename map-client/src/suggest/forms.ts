@@ -5,7 +5,7 @@
  * to follow its status. The `website` honeypot is invisible to people.
  */
 
-import type { SubmissionStatus } from '../api/account';
+import type { SubmissionStatus } from '../api/parse-account';
 import type { CityDetail, PracticeDetail } from '../api/types';
 import { formatDate } from '../i18n/format';
 import { h } from '../ui/dom';
