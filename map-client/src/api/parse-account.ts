@@ -2,10 +2,12 @@
  * The answers of the writing half of the API (accounts and sessions, editor claims,
  * submissions, moderation, revision histories, re-checks), read as strictly as the read
  * API's (`read.ts`): a missing id or a wrong type is a `ShapeError` naming its path, never a
- * made-up 0 or empty string.
+ * made-up 0 or empty string. Objects the OpenAPI document describes are read by their schema
+ * (`wire.ts`); claims, revisions, queue items and re-checks are still free-form objects there.
  */
 
 import { type Json, type Obj, ShapeError, boolean, list, number, object, optNumber, optObject, optString, string, strings } from './read';
+import type { Schemas } from './wire';
 
 export interface User {
   readonly id: number;
@@ -66,8 +68,8 @@ export function parseClaim(value: Json): Claim {
 }
 
 export function parseMe(value: Json): Me {
-  const o = object(value, '$');
-  const u = object(o.user, '$.user');
+  const o = object<Schemas['Me']>(value, '$');
+  const u = object<Schemas['User']>(o.user, '$.user');
   return {
     user: {
       id: number(u, 'id', '$.user'),
@@ -96,8 +98,8 @@ export interface SignedIn {
 }
 
 export function parseSessions(value: Json): readonly SignedIn[] {
-  return list(object(value, '$').sessions, '$.sessions', (item, path) => {
-    const o = object(item, path);
+  return list(object<Schemas['Sessions']>(value, '$').sessions, '$.sessions', (item, path) => {
+    const o = object<Schemas['SessionInfo']>(item, path);
     return {
       number: number(o, 'number', path),
       userAgent: optString(o, 'user_agent', path),
@@ -275,7 +277,7 @@ export function parseSubmissionStatus(value: Json): SubmissionStatus {
 
 /** A submission's receipt: its reference. */
 export function parseReceipt(value: Json): string {
-  return string(object(value, '$'), 'reference', '$');
+  return string(object<Schemas['Receipt']>(value, '$'), 'reference', '$');
 }
 
 /** An editor's new practice: its slug. */
@@ -286,5 +288,5 @@ export function parseCreatedPractice(value: Json): string {
 
 /** A recorded change: its revision's id. */
 export function parseRevisionId(value: Json): number {
-  return number(object(value, '$'), 'revision_id', '$');
+  return number(object<Schemas['Rechecked']>(value, '$'), 'revision_id', '$');
 }

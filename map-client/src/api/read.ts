@@ -21,15 +21,26 @@ export class ShapeError extends Error {
 }
 
 export type Json = unknown;
-export type Obj = Readonly<Record<string, Json>>;
+declare const wire: unique symbol;
+
+/**
+ * An object of an answer, read as the schema `W` of the server's OpenAPI document describes it
+ * (`wire.ts`): reading a field `W` does not have is a type error. `W` is only a mark; the
+ * values are unknown until a reader checks them.
+ */
+export type Fields<W = unknown> = Readonly<Record<string, Json>> & { readonly [wire]?: W };
+/** An object read without a schema: any field name goes. */
+export type Obj = Fields;
+/** The name of a field of `W` (any name without a schema). */
+type Key<W> = unknown extends W ? string : keyof W & string;
 
 export function isObject(value: Json): value is Obj {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function object(value: Json, path: string): Obj {
+export function object<W = unknown>(value: Json, path: string): Fields<W> {
   if (!isObject(value)) throw new ShapeError(path, 'an object');
-  return value;
+  return value as Fields<W>;
 }
 
 export function array(value: Json, path: string): readonly Json[] {
@@ -37,14 +48,14 @@ export function array(value: Json, path: string): readonly Json[] {
   return value as readonly Json[];
 }
 
-export function string(o: Obj, key: string, path: string): string {
+export function string<W>(o: Fields<W>, key: Key<W>, path: string): string {
   const value = o[key];
   if (typeof value !== 'string') throw new ShapeError(`${path}.${key}`, 'a string');
   return value;
 }
 
 /** Strings and numbers both become strings: ids and dates may come either way. */
-export function optString(o: Obj, key: string, path: string): string | null {
+export function optString<W>(o: Fields<W>, key: Key<W>, path: string): string | null {
   const value = o[key];
   if (value === undefined || value === null) return null;
   if (typeof value === 'string') return value;
@@ -52,13 +63,13 @@ export function optString(o: Obj, key: string, path: string): string | null {
   throw new ShapeError(`${path}.${key}`, 'a string or null');
 }
 
-export function number(o: Obj, key: string, path: string): number {
+export function number<W>(o: Fields<W>, key: Key<W>, path: string): number {
   const value = o[key];
   if (typeof value !== 'number' || !Number.isFinite(value)) throw new ShapeError(`${path}.${key}`, 'a number');
   return value;
 }
 
-export function optNumber(o: Obj, key: string, path: string): number | null {
+export function optNumber<W>(o: Fields<W>, key: Key<W>, path: string): number | null {
   const value = o[key];
   if (value === undefined || value === null) return null;
   if (typeof value === 'number' && Number.isFinite(value)) return value;
@@ -66,27 +77,27 @@ export function optNumber(o: Obj, key: string, path: string): number | null {
   throw new ShapeError(`${path}.${key}`, 'a number or null');
 }
 
-export function optBoolean(o: Obj, key: string, path: string): boolean | null {
+export function optBoolean<W>(o: Fields<W>, key: Key<W>, path: string): boolean | null {
   const value = o[key];
   if (value === undefined || value === null) return null;
   if (typeof value !== 'boolean') throw new ShapeError(`${path}.${key}`, 'a boolean or null');
   return value;
 }
 
-export function boolean(o: Obj, key: string, path: string): boolean {
+export function boolean<W>(o: Fields<W>, key: Key<W>, path: string): boolean {
   const value = o[key];
   if (typeof value !== 'boolean') throw new ShapeError(`${path}.${key}`, 'a boolean');
   return value;
 }
 
 /** An object that may be `null` or missing (then `null`). */
-export function optObject(o: Obj, key: string, path: string): Obj | null {
+export function optObject<W, V = unknown>(o: Fields<W>, key: Key<W>, path: string): Fields<V> | null {
   const value = o[key];
   if (value === undefined || value === null) return null;
-  return object(value, `${path}.${key}`);
+  return object<V>(value, `${path}.${key}`);
 }
 
-export function strings(o: Obj, key: string, path: string): readonly string[] {
+export function strings<W>(o: Fields<W>, key: Key<W>, path: string): readonly string[] {
   const value = o[key];
   if (value === undefined || value === null) return [];
   return array(value, `${path}.${key}`).map((item, i) => {
@@ -99,7 +110,7 @@ export function list<T>(value: Json, path: string, item: (v: Json, p: string) =>
   return array(value, path).map((v, i) => item(v, `${path}[${i}]`));
 }
 
-export function optList<T>(o: Obj, key: string, path: string, item: (v: Json, p: string) => T): readonly T[] {
+export function optList<W, T>(o: Fields<W>, key: Key<W>, path: string, item: (v: Json, p: string) => T): readonly T[] {
   const value = o[key];
   if (value === undefined || value === null) return [];
   return list(value, `${path}.${key}`, item);
