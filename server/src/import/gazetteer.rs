@@ -173,11 +173,12 @@ pub async fn load_countries(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
         .await?;
     }
     copy.finish().await?;
+    // Made valid (overlapping parts unioned), so that clipping a country to a tile is exact.
     ctx.step("merging shapes");
     ctx.client
         .batch_execute(
             "UPDATE stage_countries s SET geom = m.geom::text FROM (
-                 SELECT iso2, ST_Multi(ST_CollectionExtract(ST_Collect(ST_SetSRID(ST_GeomFromGeoJSON(geom), 4326)), 3)) AS geom
+                 SELECT iso2, ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Collect(ST_SetSRID(ST_GeomFromGeoJSON(geom), 4326)), 'method=structure'), 3)) AS geom
                  FROM stage_country_shapes GROUP BY iso2) m
              WHERE m.iso2 = s.iso2",
         )

@@ -246,6 +246,9 @@ pub fn read_features(path: &Path) -> anyhow::Result<Vec<Feature>> {
                 Some(serde_json::Value::Object(map)) => std::mem::take(map),
                 _ => serde_json::Map::new(),
             };
+            if let Some(geometry) = feature.get_mut("geometry") {
+                keep_rings_on_their_side(geometry);
+            }
             let geometry = feature
                 .get("geometry")
                 .filter(|geometry| {
@@ -261,4 +264,96 @@ pub fn read_features(path: &Path) -> anyhow::Result<Vec<Feature>> {
             }
         })
         .collect())
+}
+
+/// Natural Earth starts and ends some rings that touch the antimeridian with a vertex at
+/// longitude −180 while every other vertex lies east of it (Russia's mainland), or mixes
+/// vertices just east and just west of it in one islet (Fiji): read as a plane, such a ring
+/// sweeps a band around the whole world, and the basemap then drew the North Atlantic as
+/// Russian land. In a ring wider than 180°, the vertices on the side with fewer vertices move by 360°
+/// to the side with more (the same places, the ring now contiguous).
+fn keep_rings_on_their_side(geometry: &mut serde_json::Value) {
+    fn ring(ring: &mut [serde_json::Value]) {
+        let longitudes: Vec<f64> = ring
+            .iter()
+            .filter_map(|point| point.get(0).and_then(serde_json::Value::as_f64))
+            .collect();
+        let (min, max) = longitudes
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(min, max), &x| {
+                (min.min(x), max.max(x))
+            });
+        if max - min <= 180.0 {
+            return;
+        }
+        // Vertices on the antimeridian itself belong to either side: they do not vote.
+        let east = longitudes.iter().filter(|&&x| x > 0.0 && x < 180.0).count();
+        let west = longitudes
+            .iter()
+            .filter(|&&x| x < 0.0 && x > -180.0)
+            .count();
+        let shift = if east >= west { 360.0 } else { -360.0 };
+        for point in ring.iter_mut() {
+            if let Some(x) = point.get_mut(0)
+                && let Some(longitude) = x.as_f64()
+                && (longitude > 0.0) != (shift > 0.0)
+            {
+                *x = serde_json::json!(longitude + shift);
+            }
+        }
+    }
+    fn polygon(rings: &mut serde_json::Value) {
+        if let Some(rings) = rings.as_array_mut() {
+            for points in rings.iter_mut().filter_map(serde_json::Value::as_array_mut) {
+                ring(points);
+            }
+        }
+    }
+    let kind = geometry.get("type").and_then(serde_json::Value::as_str);
+    let multi = match kind {
+        Some("Polygon") => false,
+        Some("MultiPolygon") => true,
+        _ => return,
+    };
+    let Some(coordinates) = geometry.get_mut("coordinates") else {
+        return;
+    };
+    if multi {
+        if let Some(polygons) = coordinates.as_array_mut() {
+            polygons.iter_mut().for_each(polygon);
+        }
+    } else {
+        polygon(coordinates);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::keep_rings_on_their_side;
+    use serde_json::json;
+
+    #[test]
+    fn a_ring_across_the_antimeridian_keeps_its_vertices_on_one_side() {
+        let mut geometry = json!({"type": "MultiPolygon", "coordinates": [
+            [[[-180, 65], [179, 66], [170, 70], [-180, 68], [-180, 65]]],
+            [[[-180, 65], [-170, 66], [-175, 70], [180, 68], [-180, 65]]],
+            [[[-179.9, -16], [179.9, -16.1], [-179.9, -16.2], [-179.9, -16]]],
+            [[[10, 50], [11, 50], [11, 51], [10, 50]]]
+        ]});
+        keep_rings_on_their_side(&mut geometry);
+        assert_eq!(
+            geometry["coordinates"],
+            json!([
+                [[[180.0, 65], [179, 66], [170, 70], [180.0, 68], [180.0, 65]]],
+                [[[-180, 65], [-170, 66], [-175, 70], [-180.0, 68], [-180, 65]]],
+                [[
+                    [-179.9, -16],
+                    [-180.1, -16.1],
+                    [-179.9, -16.2],
+                    [-179.9, -16]
+                ]],
+                [[[10, 50], [11, 50], [11, 51], [10, 50]]]
+            ])
+        );
+    }
 }

@@ -261,6 +261,32 @@ async fn the_bundled_dataset_imports_completely() {
         }
     }
     assert_eq!(report.rejected(), 0, "{:?}", report.rejections);
+    // Land is land: no country's part sweeps around the world (Natural Earth's rings that
+    // touch the antimeridian once drew the North Atlantic as Russia), so the basemap tile of
+    // the North Atlantic is mostly sea.
+    let wide: Vec<String> = client
+        .query(
+            "SELECT c.iso2::text FROM countries c, ST_Dump(c.geom) part
+             WHERE ST_XMax(part.geom) - ST_XMin(part.geom) > 180 AND ST_YMin(part.geom) > -89",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    assert!(wide.is_empty(), "parts around the world: {wide:?}");
+    let atlantic_land: f64 = client
+        .query_one(
+            "SELECT ST_Area(ST_Union(ST_Intersection(geom, ST_MakeEnvelope(-45, 41, 0, 66.5, 4326))))
+                    / ST_Area(ST_MakeEnvelope(-45, 41, 0, 66.5, 4326))
+             FROM countries WHERE geom && ST_MakeEnvelope(-45, 41, 0, 66.5, 4326)",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert!(atlantic_land < 0.3, "{atlantic_land}");
     // The per-city summary kept by triggers through the bulk import equals a full recompute.
     crate::api_city_stats::assert_stats_exact(&app.database_url).await;
     // Every membership row that can be placed is: the skipped ones are exactly the rows
