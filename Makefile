@@ -19,8 +19,8 @@ TEST_HAVEN := target/debug/haven
 TEST_DATA := target/test-data
 E2E_DATA := target/e2e-data
 
-.PHONY: help setup deps node-deps fuzz-deps client server run test test-rust test-client \
-        test-browser test-fuzz lint fmt stop-test-clusters clean
+.PHONY: help setup deps node-deps fuzz-deps client client-types check-client-types openapi-document \
+        server run test test-rust test-client test-browser test-fuzz lint fmt stop-test-clusters clean
 
 help:
 	@echo "make run    install what is missing, build, serve http://127.0.0.1:8080"
@@ -73,6 +73,20 @@ client: node-deps
 server:
 	$(CARGO) build --release --locked --bin haven
 
+# The server's OpenAPI document as `haven openapi` prints it: no server, no database.
+openapi-document:
+	$(CARGO) build --locked --bin haven
+	$(TEST_HAVEN) openapi > target/openapi.json
+
+# The client's response types (map-client/src/api/schema.d.ts), generated from that document.
+# Run it after changing what the API documents, and commit the file.
+client-types: node-deps openapi-document
+	cd map-client && $(NPM) run types
+
+# Fails when the committed response types differ from what the document generates.
+check-client-types: node-deps openapi-document
+	cd map-client && $(NPM) run types:check
+
 ## Run -------------------------------------------------------------------------------------
 
 run: setup client server
@@ -99,6 +113,7 @@ lint:
 	$(CARGO) clippy --locked --all-targets -- -D warnings
 	cd map-client && $(NPM) run lint && $(NPM) run typecheck
 	cd tests/browser && $(NPM) run typecheck
+	$(MAKE) --no-print-directory check-client-types
 
 test-rust:
 	$(CARGO) test --locked --workspace

@@ -1,6 +1,6 @@
 /** Entry point: mounts the app on index.html. */
 
-import { App } from './app';
+import { App } from './app/app';
 import './styles.css';
 
 void new App().start();

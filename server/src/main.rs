@@ -61,6 +61,9 @@ enum Command {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// Print the OpenAPI document that `/api/openapi.json` serves (no database needed), for
+    /// tools that generate clients from it.
+    Openapi,
     /// Administrative tasks.
     Admin {
         #[command(subcommand)]
@@ -139,6 +142,10 @@ async fn run(command: Command) -> anyhow::Result<ExitCode> {
         }
         Command::Export { export, database } => {
             haven::export::export_command(&export, &database).await
+        }
+        Command::Openapi => {
+            println!("{}", *haven::api::openapi::DOCUMENT);
+            Ok(ExitCode::SUCCESS)
         }
         Command::Admin {
             task: AdminTask::StopCluster { database },

@@ -5,7 +5,7 @@
  * `settings.ts`.
  */
 
-import { ApiError } from '../api/client';
+import { ApiError } from '../api/http';
 import { h } from '../ui/dom';
 import { type FieldError, Form, required } from '../ui/form';
 import { type View, type ViewContext, pageLink } from '../views/context';

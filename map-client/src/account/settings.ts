@@ -4,29 +4,11 @@
  * every other browser out; the server hands this one a new session.
  */
 
-import { ApiError } from '../api/client';
-import { list, num, obj, str } from '../api/account';
+import { ApiError } from '../api/http';
 import { h } from '../ui/dom';
 import { Form, required } from '../ui/form';
 import { type View, type ViewContext, pageLink } from '../views/context';
 import { MIN_PASSWORD, passwordErrors } from './pages';
-
-interface SignedIn {
-  readonly number: number;
-  readonly userAgent: string | null;
-  readonly createdAt: string;
-  readonly lastSeenAt: string;
-  readonly current: boolean;
-}
-
-function parseSessions(value: unknown): SignedIn[] {
-  return list(obj(value), 'sessions').flatMap((item) => {
-    const o = obj(item);
-    const number = num(o, 'number');
-    if (number === null) return [];
-    return [{ number, userAgent: str(o, 'user_agent'), createdAt: str(o, 'created_at') ?? '', lastSeenAt: str(o, 'last_seen_at') ?? '', current: o.current === true }];
-  });
-}
 
 const BROWSERS: readonly (readonly [string, string])[] = [
   ['Edg/', 'Edge'],
@@ -64,17 +46,17 @@ function sessionsSection(context: ViewContext): HTMLElement {
   const items = h('ul', { class: 'session-list' });
   const everywhere = h('button', { type: 'button', 'data-action': 'signout-everywhere' }, t('account.signOutEverywhere'));
   const failed = (error: unknown): void => {
-    status.textContent = error instanceof ApiError && error.status === 0 ? t('status.unreachable') : t('form.failed');
+    status.textContent = error instanceof ApiError && error.status === 0 ? (error.malformed ? t('status.invalid') : t('status.unreachable')) : t('form.failed');
   };
   const load = (): void => {
-    context.account.send('GET', 'me/sessions').then((answer) => {
+    context.account.sessions().then((sessions) => {
       items.replaceChildren(
-        ...parseSessions(answer).map((session) => {
+        ...sessions.map((session) => {
           const times = t('account.sessionTimes', { since: when(session.createdAt, lang), last: when(session.lastSeenAt, lang) });
           const name = browserName(session.userAgent) ?? t('account.unknownBrowser');
           const end = h('button', { type: 'button', class: 'link-button', 'data-action': 'end-session' }, t('account.endSession'));
           end.addEventListener('click', () => {
-            context.account.send('POST', `me/sessions/${String(session.number)}/end`).then(() => {
+            context.account.endSession(session.number).then(() => {
               status.textContent = t('account.sessionEnded');
               load();
             }, failed);
@@ -94,7 +76,7 @@ function sessionsSection(context: ViewContext): HTMLElement {
     }, failed);
   };
   everywhere.addEventListener('click', () => {
-    context.account.send('POST', 'auth/logout-everywhere').then(async () => {
+    context.account.logoutEverywhere().then(async () => {
       // Asking who is signed in now clears what this page kept of the session.
       await context.account.me().catch(() => null);
       context.setMe(null);
@@ -120,7 +102,7 @@ function passwordSection(context: ViewContext): HTMLElement {
       return errors;
     },
     async () => {
-      await context.account.send('POST', 'me/password', { current_password: form.control('current_password')?.value ?? '', new_password: form.control('new_password')?.value ?? '' });
+      await context.account.changePassword(form.control('current_password')?.value ?? '', form.control('new_password')?.value ?? '');
       // The server started a new session for this browser: take its CSRF token.
       context.setMe(await context.account.me());
       for (const name of ['current_password', 'new_password', 'repeat']) form.setValue(name, '');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NO_FILTERS } from '../filters/filters';
-import { ApiError, HavenApi } from './client';
+import { HavenApi } from './client';
 import cityPage from './fixtures/cities.page1.json';
 import koeln from './fixtures/city.koeln.json';
 import networks from './fixtures/networks.json';
@@ -8,7 +8,9 @@ import places from './fixtures/places.koln.json';
 import areas from './fixtures/policy-areas.de.json';
 import gdansk from './fixtures/practice.gdansk.json';
 import practicePage from './fixtures/practices.page.json';
-import { ShapeError, parseCity, parseCityPage, parseNetworks, parsePlaces, parsePolicyAreas, parsePractice, parsePracticePage } from './parse';
+import { ApiError, Http } from './http';
+import { parseCity, parseCityPage, parseNetworks, parsePlaces, parsePolicyAreas, parsePractice, parsePracticePage } from './parse';
+import { ShapeError } from './read';
 import { cityCategory } from './types';
 
 // The fixtures are recorded answers shaped exactly like CONTRACT.md.
@@ -122,7 +124,7 @@ describe('HavenApi', () => {
   const base = 'http://haven.test/api/v1/';
 
   it('builds contract URLs with filters and language', () => {
-    const api = new HavenApi(base);
+    const api = new HavenApi(new Http(base));
     expect(api.url('cities', [['policy_area', 'housing,work'], ['lang', 'de']])).toBe('http://haven.test/api/v1/cities?policy_area=housing,work&lang=de');
     expect(api.url('places', [['q', 'Köln']])).toBe('http://haven.test/api/v1/places?q=K%C3%B6ln');
   });
@@ -137,7 +139,7 @@ describe('HavenApi', () => {
       'http://haven.test/api/v1/cities?lang=en&limit=1000': [200, page1],
       'http://haven.test/api/v1/cities?cursor=abc': [200, page2],
     });
-    const result = await new HavenApi(base, fetcher).cities(NO_FILTERS, 'en');
+    const result = await new HavenApi(new Http(base, fetcher)).cities(NO_FILTERS, 'en');
     expect(result.items).toHaveLength(3);
     expect(result.numberMatched).toBe((cityPage as { numberMatched: number }).numberMatched);
     expect(requested).toHaveLength(2);
@@ -147,18 +149,18 @@ describe('HavenApi', () => {
     const { fetcher } = fakeFetch({
       'http://haven.test/api/v1/places?q=x&limit=8': [400, { type: 'about:blank', title: 'Bad Request', status: 400, detail: 'q is too short', field: 'q' }],
     });
-    const error = await new HavenApi(base, fetcher).places('x').catch((e: unknown) => e);
+    const error = await new HavenApi(new Http(base, fetcher)).places('x').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ status: 400, field: 'q', message: 'q is too short' });
   });
 
   it('reports an unreachable server as status 0', async () => {
     const { fetcher } = fakeFetch({});
-    await expect(new HavenApi(base, fetcher).policyAreas('en')).rejects.toMatchObject({ status: 0 });
+    await expect(new HavenApi(new Http(base, fetcher)).policyAreas('en')).rejects.toMatchObject({ status: 0 });
   });
 
   it('reports an answer of the wrong shape', async () => {
     const { fetcher } = fakeFetch({ 'http://haven.test/api/v1/cities/koeln?lang=en': [200, { type: 'Feature' }] });
-    await expect(new HavenApi(base, fetcher).city('koeln', 'en')).rejects.toMatchObject({ status: 0, message: /unexpected API response/ });
+    await expect(new HavenApi(new Http(base, fetcher)).city('koeln', 'en')).rejects.toMatchObject({ status: 0, message: /unexpected API response/ });
   });
 });

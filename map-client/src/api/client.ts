@@ -1,14 +1,13 @@
 /**
- * A typed client of Haven's read API (CONTRACT.md). It knows the URLs, the paging (`next`
- * links) and the error format; callers get parsed values or an `ApiError` that says what
- * went wrong in terms the interface can show (status, the problem's title, the field).
+ * A typed client of Haven's read API (CONTRACT.md). It knows the URLs and the paging (`next`
+ * links); callers get parsed values or an `ApiError` (`http.ts`).
  */
 
 import type { Filters } from '../filters/filters';
 import { filterParams } from '../filters/filters';
 import type { Language } from '../i18n';
+import type { Http, Reader } from './http';
 import {
-  ShapeError,
   parseCity,
   parseCityPage,
   parseNetworks,
@@ -16,7 +15,6 @@ import {
   parsePolicyAreas,
   parsePractice,
   parsePracticePage,
-  parseProblem,
   parseSearch,
 } from './parse';
 import type {
@@ -32,53 +30,6 @@ import type {
   SearchResult,
 } from './types';
 
-/** Why a request failed: `status` 0 means the server was not reached or answered nonsense. */
-export class ApiError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly url: string,
-    readonly field: string | null = null,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-
-  get notFound(): boolean {
-    return this.status === 404;
-  }
-}
-
-/** Whether an error is the caller's own cancellation (a newer request replaced it). */
-export function isAbort(error: unknown): boolean {
-  return error instanceof DOMException && error.name === 'AbortError';
-}
-
-/** How long public reads may come from the browser's cache (the server says max-age 60). */
-const CACHE_WINDOW_MS = 130_000;
-const WROTE_KEY = 'haven.wrote';
-
-/**
- * Notes that this browser just changed published data, so that its next reads revalidate
- * instead of showing cached answers from before the change (in this tab and after a reload).
- */
-export function markWritten(): void {
-  try {
-    sessionStorage.setItem(WROTE_KEY, String(Date.now()));
-  } catch {
-    // No storage (private mode, tests): reads may be up to a minute old.
-  }
-}
-
-function cacheMode(): RequestCache {
-  try {
-    const wrote = Number(sessionStorage.getItem(WROTE_KEY) ?? '0');
-    return Date.now() - wrote < CACHE_WINDOW_MS ? 'no-cache' : 'default';
-  } catch {
-    return 'default';
-  }
-}
-
 /** Large enough for every city in one or two pages; the contract's maximum. */
 const PAGE_SIZE = 1000;
 /** A safety stop against a server whose `next` links never end. */
@@ -91,57 +42,16 @@ function nearParams(point: { lon: number; lat: number }, filters: Filters, lang:
   return [...filterParams(filters), ['near', `${point.lon.toFixed(5)},${point.lat.toFixed(5)}`], ['radius_km', ANYWHERE_KM], ['lang', lang], ['limit', String(limit)]];
 }
 
-export type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
-
 export class HavenApi {
-  private readonly base: URL;
-
-  /** `base` is the API root, e.g. `https://haven.example/api/v1/`. */
-  constructor(
-    base: string | URL,
-    private readonly fetcher: Fetch = (input, init) => fetch(input, init),
-  ) {
-    this.base = new URL(base);
-    if (!this.base.pathname.endsWith('/')) this.base.pathname += '/';
-  }
+  constructor(private readonly http: Http) {}
 
   /** The absolute URL of an API path with its query. */
   url(path: string, params: readonly (readonly [string, string])[] = []): string {
-    const url = new URL(path, this.base);
-    for (const [key, value] of params) url.searchParams.set(key, value);
-    url.search = url.searchParams.toString().replace(/%2C/gi, ',');
-    return url.href;
+    return this.http.url(path, params);
   }
 
-  private async get(url: string, signal?: AbortSignal): Promise<unknown> {
-    let response: Response;
-    try {
-      const cache = cacheMode();
-      response = await this.fetcher(url, { headers: { accept: 'application/json, application/geo+json' }, ...(cache === 'default' ? {} : { cache }), ...(signal ? { signal } : {}) });
-    } catch (error) {
-      if (isAbort(error)) throw error;
-      throw new ApiError(error instanceof Error ? error.message : 'network error', 0, url);
-    }
-    if (!response.ok) {
-      const problem = parseProblem(await response.json().catch(() => null));
-      const message = problem.detail ?? problem.title ?? `HTTP ${response.status}`;
-      throw new ApiError(message, response.status, url, problem.field);
-    }
-    try {
-      return await response.json();
-    } catch {
-      throw new ApiError('the answer is not JSON', 0, url);
-    }
-  }
-
-  private async parsed<T>(url: string, parse: (json: unknown) => T, signal?: AbortSignal): Promise<T> {
-    const json = await this.get(url, signal);
-    try {
-      return parse(json);
-    } catch (error) {
-      if (error instanceof ShapeError) throw new ApiError(error.message, 0, url);
-      throw error;
-    }
+  private parsed<T>(url: string, parse: Reader<T>, signal?: AbortSignal): Promise<T> {
+    return this.http.get(url, parse, signal);
   }
 
   /** Every page of a collection, following `next` links. */

@@ -1,9 +1,6 @@
 /**
- * Run-time checks that turn the API's JSON into the client's types.
- *
- * Required fields must be there with the right type, otherwise `ShapeError` names the path
- * (`features[3].properties.slug`); optional ones (`null` or missing) become `null`. Unknown
- * fields are ignored, so the server may add fields without breaking the client.
+ * Run-time checks that turn the read API's JSON into the client's types, with the strict
+ * readers of `read.ts`.
  */
 
 import type {
@@ -25,98 +22,20 @@ import type {
   SearchResult,
   Source,
 } from './types';
+import type { Schemas } from './wire';
+import { type Fields, type Json, type Obj, ShapeError, array, isObject, list, number, object, optBoolean, optList, optNumber, optString, string, strings } from './read';
 
-/** The server's answer does not have the agreed shape. */
-export class ShapeError extends Error {
-  constructor(
-    readonly path: string,
-    expected: string,
-  ) {
-    super(`unexpected API response: ${path} should be ${expected}`);
-    this.name = 'ShapeError';
-  }
-}
-
-type Json = unknown;
-type Obj = Readonly<Record<string, Json>>;
-
-function isObject(value: Json): value is Obj {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function object(value: Json, path: string): Obj {
-  if (!isObject(value)) throw new ShapeError(path, 'an object');
-  return value;
-}
-
-function array(value: Json, path: string): readonly Json[] {
-  if (!Array.isArray(value)) throw new ShapeError(path, 'an array');
-  return value as readonly Json[];
-}
-
-function string(o: Obj, key: string, path: string): string {
-  const value = o[key];
-  if (typeof value !== 'string') throw new ShapeError(`${path}.${key}`, 'a string');
-  return value;
-}
-
-/** Strings and numbers both become strings: ids and dates may come either way. */
-function optString(o: Obj, key: string, path: string): string | null {
-  const value = o[key];
-  if (value === undefined || value === null) return null;
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number') return String(value);
-  throw new ShapeError(`${path}.${key}`, 'a string or null');
-}
-
-function number(o: Obj, key: string, path: string): number {
-  const value = o[key];
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new ShapeError(`${path}.${key}`, 'a number');
-  return value;
-}
-
-function optNumber(o: Obj, key: string, path: string): number | null {
-  const value = o[key];
-  if (value === undefined || value === null) return null;
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
-  if (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)) return Number(value);
-  throw new ShapeError(`${path}.${key}`, 'a number or null');
-}
-
-function optBoolean(o: Obj, key: string, path: string): boolean | null {
-  const value = o[key];
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'boolean') throw new ShapeError(`${path}.${key}`, 'a boolean or null');
-  return value;
-}
-
-function strings(o: Obj, key: string, path: string): readonly string[] {
-  const value = o[key];
-  if (value === undefined || value === null) return [];
-  return array(value, `${path}.${key}`).map((item, i) => {
-    if (typeof item !== 'string') throw new ShapeError(`${path}.${key}[${i}]`, 'a string');
-    return item;
-  });
-}
-
-function list<T>(value: Json, path: string, item: (v: Json, p: string) => T): readonly T[] {
-  return array(value, path).map((v, i) => item(v, `${path}[${i}]`));
-}
-
-function optList<T>(o: Obj, key: string, path: string, item: (v: Json, p: string) => T): readonly T[] {
-  const value = o[key];
-  if (value === undefined || value === null) return [];
-  return list(value, `${path}.${key}`, item);
-}
+/** A field of `W` that has its language beside it (`title` and `title_lang`). */
+type LocalisedKey<W> = { [K in keyof W & string]: `${K}_lang` extends keyof W ? K : never }[keyof W & string];
 
 /** `{key}` with `{key}_lang` beside it, as the contract sends localised content. */
-function localised(o: Obj, key: string, path: string): LocalisedText | null {
+function localised<W>(o: Fields<W>, key: LocalisedKey<W>, path: string): LocalisedText | null {
   const text = optString(o, key, path);
   if (text === null || text === '') return null;
-  return { text, lang: optString(o, `${key}_lang`, path) ?? 'und' };
+  return { text, lang: optString<unknown>(o, `${key}_lang`, path) ?? 'und' };
 }
 
-function requiredLocalised(o: Obj, key: string, path: string): LocalisedText {
+function requiredLocalised<W>(o: Fields<W>, key: LocalisedKey<W>, path: string): LocalisedText {
   const text = localised(o, key, path);
   if (!text) throw new ShapeError(`${path}.${key}`, 'a non-empty string');
   return text;
@@ -148,17 +67,17 @@ function region(o: Obj, path: string): Region | null {
   return code !== null && name !== null ? { code, name } : null;
 }
 
-function safeHarbour(o: Obj, path: string): SafeHarbour | null {
+function safeHarbour(o: Fields<Schemas['CityProperties']>, path: string): SafeHarbour | null {
   const value = o.safe_harbour;
   if (value === undefined || value === null || value === false) return null;
   if (value === true) return { status: 'declared', since: null };
-  const s = object(value, `${path}.safe_harbour`);
+  const s = object<Schemas['SafeHarbour']>(value, `${path}.safe_harbour`);
   return { status: optString(s, 'status', `${path}.safe_harbour`) ?? 'declared', since: optString(s, 'since', `${path}.safe_harbour`) };
 }
 
 function citySummary(value: Json, path: string): CitySummary {
-  const feature = object(value, path);
-  const p = object(feature.properties, `${path}.properties`);
+  const feature = object<Schemas['FeatureDoc_CityProperties']>(value, path);
+  const p = object<Schemas['CityProperties']>(feature.properties, `${path}.properties`);
   const at = `${path}.properties`;
   return {
     slug: string(p, 'slug', at),
@@ -179,7 +98,7 @@ function citySummary(value: Json, path: string): CitySummary {
 }
 
 function membership(value: Json, path: string): Membership {
-  const m = object(value, path);
+  const m = object<Schemas['MembershipDoc']>(value, path);
   const network = string(m, 'network', path);
   return {
     network,
@@ -196,12 +115,12 @@ function membership(value: Json, path: string): Membership {
 }
 
 function demandEvidence(value: Json, path: string): DemandEvidence {
-  const e = object(value, path);
+  const e = object<Schemas['DemandEvidenceDoc']>(value, path);
   return { status: string(e, 'status', path), asOf: optString(e, 'as_of', path), sourceUrl: string(e, 'source_url', path) };
 }
 
 function demand(value: Json, path: string): Demand {
-  const d = object(value, path);
+  const d = object<Schemas['DemandDoc']>(value, path);
   return {
     key: string(d, 'key', path),
     label: optString(d, 'label', path) ?? string(d, 'key', path),
@@ -216,15 +135,15 @@ function demand(value: Json, path: string): Demand {
 }
 
 function practiceRef(value: Json, path: string): PracticeRef {
-  const r = object(value, path);
+  const r = object<Schemas['PracticeRef']>(value, path);
   return { slug: string(r, 'slug', path), title: requiredLocalised(r, 'title', path), policyAreas: strings(r, 'policy_areas', path) };
 }
 
 function practiceSummary(value: Json, path: string): PracticeSummary {
-  const feature = object(value, path);
+  const feature = object<Schemas['FeatureDoc_PracticeProperties']>(value, path);
   const at = `${path}.properties`;
-  const p = object(feature.properties, at);
-  const city = object(p.city, `${at}.city`);
+  const p = object<Schemas['PracticeProperties']>(feature.properties, at);
+  const city = object<Schemas['CityRef']>(p.city, `${at}.city`);
   return {
     slug: string(p, 'slug', at),
     title: requiredLocalised(p, 'title', at),
@@ -245,14 +164,14 @@ function practiceSummary(value: Json, path: string): PracticeSummary {
 }
 
 function source(value: Json, path: string): Source {
-  const s = object(value, path);
+  const s = object<Schemas['SourceDoc']>(value, path);
   return { url: string(s, 'url', path), title: optString(s, 'title', path), accessedOn: optString(s, 'accessed_on', path) };
 }
 
 function page<T>(value: Json, item: (v: Json, p: string) => T): Page<T> {
-  const collection = object(value, '$');
+  const collection = object<Schemas['FeatureCollectionDoc_Value']>(value, '$');
   if (collection.type !== 'FeatureCollection') throw new ShapeError('$.type', '"FeatureCollection"');
-  const links = optList(collection, 'links', '$', (v, p) => object(v, p));
+  const links = optList(collection, 'links', '$', (v, p) => object<Schemas['Link']>(v, p));
   const next = links.find((l) => l.rel === 'next');
   return {
     items: list(collection.features, '$.features', item),
@@ -263,7 +182,7 @@ function page<T>(value: Json, item: (v: Json, p: string) => T): Page<T> {
 
 export function parsePolicyAreas(value: Json): readonly PolicyArea[] {
   return list(value, '$', (v, path) => {
-    const a = object(v, path);
+    const a = object<Schemas['PolicyAreaDoc']>(v, path);
     return {
       slug: string(a, 'slug', path),
       label: string(a, 'label', path),
@@ -276,7 +195,7 @@ export function parsePolicyAreas(value: Json): readonly PolicyArea[] {
 
 export function parseNetworks(value: Json): readonly Network[] {
   return list(value, '$', (v, path) => {
-    const n = object(v, path);
+    const n = object<Schemas['NetworkDoc']>(v, path);
     return {
       slug: string(n, 'slug', path),
       name: string(n, 'name', path),
@@ -300,7 +219,7 @@ export function parsePracticePage(value: Json): Page<PracticeSummary> {
 
 export function parseCity(value: Json): CityDetail {
   const summary = citySummary(value, '$');
-  const p = object(object(value, '$').properties, '$.properties');
+  const p = object<Schemas['CityDetailProperties']>(object<Schemas['FeatureDoc_CityDetailProperties']>(value, '$').properties, '$.properties');
   const at = '$.properties';
   const profile = optString(p, 'profile', at);
   return {
@@ -323,7 +242,7 @@ export function parseCity(value: Json): CityDetail {
 export function parsePractice(value: Json): PracticeDetail {
   const summary = practiceSummary(value, '$');
   const at = '$.properties';
-  const p = object(object(value, '$').properties, at);
+  const p = object<Schemas['PracticeDetailProperties']>(object<Schemas['FeatureDoc_PracticeDetailProperties']>(value, '$').properties, at);
   return {
     ...summary,
     originalLang: optString(p, 'original_lang', at),
@@ -338,7 +257,7 @@ export function parsePractice(value: Json): PracticeDetail {
 }
 
 function place(v: Json, path: string): Place {
-    const p = object(v, path);
+    const p = object<Schemas['PlaceDoc']>(v, path);
     return {
       id: optString(p, 'id', path) ?? `${string(p, 'name', path)}@${number(p, 'lon', path)},${number(p, 'lat', path)}`,
       name: string(p, 'name', path),
@@ -357,38 +276,26 @@ export function parsePlaces(value: Json): readonly Place[] {
 }
 
 export function parseSearch(value: Json): SearchResult {
-  const o = object(value, '$');
-  const cityRef = (c: Obj, path: string): { slug: string; name: string } => ({ slug: string(c, 'slug', path), name: string(c, 'name', path) });
+  const o = object<Schemas['SearchDoc']>(value, '$');
+  const cityRef = (c: Fields<Schemas['CityRef']>, path: string): { slug: string; name: string } => ({ slug: string(c, 'slug', path), name: string(c, 'name', path) });
   return {
     q: optString(o, 'q', '$') ?? '',
     places: optList(o, 'places', '$', place),
     cities: optList(o, 'cities', '$', (v, path) => {
-      const c = object(v, path);
+      const c = object<Schemas['CityHit']>(v, path);
       return { ...cityRef(c, path), country: optString(c, 'country', path) ?? '' };
     }),
     citiesMatched: optNumber(o, 'cities_matched', '$') ?? 0,
     practices: optList(o, 'practices', '$', (v, path) => {
-      const p = object(v, path);
-      return { slug: string(p, 'slug', path), title: requiredLocalised(p, 'title', path), city: cityRef(object(p.city, `${path}.city`), `${path}.city`) };
+      const p = object<Schemas['PracticeHit']>(v, path);
+      return { slug: string(p, 'slug', path), title: requiredLocalised(p, 'title', path), city: cityRef(object<Schemas['CityRef']>(p.city, `${path}.city`), `${path}.city`) };
     }),
     practicesMatched: optNumber(o, 'practices_matched', '$') ?? 0,
     policyAreas: optList(o, 'policy_areas', '$', (v, path) => {
-      const a = object(v, path);
+      const a = object<Schemas['PolicyAreaHit']>(v, path);
       return { slug: string(a, 'slug', path), label: string(a, 'label', path), practiceCount: optNumber(a, 'practice_count', path) ?? 0 };
     }),
     suggestions: strings(o, 'suggestions', '$'),
   };
 }
 
-/** An RFC 9457 problem document, as far as it can be read. */
-export interface Problem {
-  readonly title: string | null;
-  readonly detail: string | null;
-  readonly field: string | null;
-}
-
-export function parseProblem(value: Json): Problem {
-  if (!isObject(value)) return { title: null, detail: null, field: null };
-  const text = (key: string): string | null => (typeof value[key] === 'string' ? value[key] : null);
-  return { title: text('title'), detail: text('detail'), field: text('field') };
-}

@@ -4,7 +4,7 @@
  * verified claim the forms to change the city and to add a practice, published at once.
  */
 
-import type { Claim } from '../api/account';
+import type { Claim } from '../api/parse-account';
 import type { CityDetail } from '../api/types';
 import { h } from '../ui/dom';
 import { type FieldError, Form, checkSources, isWebUrl, required, sourceFields, sourceUrls, textLanguage, textLanguageField } from '../ui/form';
@@ -134,7 +134,7 @@ function practiceForm(context: ViewContext, city: CityDetail): HTMLElement {
       });
       form.element.reset();
       form.say(t('editor.published'), 'ok');
-      published.replaceChildren(slug ? pageLinkToPractice(context, slug) : '');
+      published.replaceChildren(pageLinkToPractice(context, slug));
       context.dataChanged();
     },
   );

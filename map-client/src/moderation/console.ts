@@ -6,7 +6,7 @@
  * evidence is recorded.
  */
 
-import { type Claim, type QueuedSubmission, type Recheck, type Revision, isModerator } from '../api/account';
+import { type Claim, type QueuedSubmission, type Recheck, type Revision, isModerator } from '../api/parse-account';
 import type { MessageKey } from '../i18n';
 import { formatDate } from '../i18n/format';
 import { externalLink, h } from '../ui/dom';

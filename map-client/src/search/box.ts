@@ -7,7 +7,7 @@
  */
 
 import type { HavenApi } from '../api/client';
-import { isAbort } from '../api/client';
+import { isAbort } from '../api/http';
 import type { Place, SearchResult } from '../api/types';
 import type { Language, MessageKey, Translate } from '../i18n';
 import { countryName } from '../i18n/format';

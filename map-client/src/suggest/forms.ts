@@ -5,11 +5,12 @@
  * to follow its status. The `website` honeypot is invisible to people.
  */
 
-import type { SubmissionStatus } from '../api/account';
+import { ApiError } from '../api/http';
+import type { SubmissionStatus } from '../api/parse-account';
 import type { CityDetail, PracticeDetail } from '../api/types';
 import { formatDate } from '../i18n/format';
 import { h } from '../ui/dom';
-import { type FieldError, Form, checkSources, isWebUrl, required, sourceFields, sourceUrls, textLanguage, textLanguageField } from '../ui/form';
+import { type FieldError, Form, apiFieldError, checkSources, isWebUrl, required, sourceFields, sourceUrls, textLanguage, textLanguageField } from '../ui/form';
 import { type View, type ViewContext, pageLink, placeLabel, placePicker } from '../views/context';
 
 /** Contact, message and honeypot: the end of every suggestion form. */
@@ -261,8 +262,11 @@ export function statusView(context: ViewContext): View {
   };
   form.onSubmit(() => required(form, ['reference'], t), check);
   if ((context.params.ref ?? '') !== '') {
-    context.account.submissionStatus(context.params.ref ?? '').then(show, () => {
-      result.replaceChildren(h('p', { class: 'panel-error' }, t('status.unknownRef')));
+    context.account.submissionStatus(context.params.ref ?? '').then(show, (error: unknown) => {
+      // No such reference (or none at all) says so; any other failure, an unreadable answer
+      // too, says what it was.
+      const message = error instanceof ApiError && (error.notFound || error.status === 400) ? t('status.unknownRef') : apiFieldError(t, error).message;
+      result.replaceChildren(h('p', { class: 'panel-error' }, message));
     });
   }
   return { kind: t('suggest.kind'), title: t('status.title'), body: [form.element, result] };

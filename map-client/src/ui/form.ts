@@ -8,7 +8,7 @@
  * lands on the closest input that exists.
  */
 
-import { ApiError } from '../api/client';
+import { ApiError } from '../api/http';
 import { LANGUAGES, type Language, type Translate } from '../i18n';
 import { languageName } from '../i18n/format';
 import { type Child, h } from './dom';
@@ -208,12 +208,11 @@ export class Form {
 /** An API failure as a field error in words for people. */
 export function apiFieldError(t: Translate, error: unknown): FieldError {
   if (!(error instanceof ApiError)) return { field: null, message: t('form.failed') };
-  if (error.status === 0) return { field: null, message: t('status.unreachable') };
+  if (error.status === 0) return { field: null, message: error.malformed ? t('status.invalid') : t('status.unreachable') };
   if (error.status === 401) return { field: null, message: t('account.needSignIn') };
   if (error.status === 403) return { field: null, message: t('form.forbidden') };
   if (error.status === 429) {
-    const retry = (error as ApiError & { retryAfter?: number }).retryAfter;
-    return { field: null, message: t('form.throttled', { seconds: retry ?? 60 }) };
+    return { field: null, message: t('form.throttled', { seconds: error.retryAfter ?? 60 }) };
   }
   if (error.status === 400 || error.status === 409 || error.status === 422) return { field: error.field, message: t('form.rejected', { detail: error.message }) };
   return { field: null, message: t('status.http', { status: error.status }) };

@@ -4,14 +4,14 @@
  * server never looks like an empty map.
  */
 
-import { ApiError } from '../api/client';
+import { ApiError } from '../api/http';
 import type { Translate } from '../i18n';
 import { h, replaceChildren } from './dom';
 
 /** Why something failed, in words for people. */
 export function reason(t: Translate, error: unknown): string {
   if (error instanceof ApiError) {
-    if (error.status === 0) return error.message.startsWith('unexpected API response') ? t('status.invalid') : t('status.unreachable');
+    if (error.status === 0) return error.malformed ? t('status.invalid') : t('status.unreachable');
     return t('status.http', { status: error.status });
   }
   return t('status.unreachable');

@@ -4,7 +4,8 @@
  * a city or practice panel) or to say that published data changed.
  */
 
-import type { AccountApi, Me } from '../api/account';
+import type { AccountApi } from '../api/account';
+import type { Me } from '../api/parse-account';
 import type { HavenApi } from '../api/client';
 import type { CitySummary, Network, Place, PolicyArea } from '../api/types';
 import type { Language, Translate } from '../i18n';

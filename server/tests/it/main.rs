@@ -15,6 +15,7 @@ mod api_practices;
 mod auth;
 mod backup;
 mod cite;
+mod cli_openapi;
 mod domain;
 mod exports;
 mod faults;
