@@ -1537,6 +1537,16 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description A published submission: the submission, the revision that records it and what it
+         *     published.
+         */
+        readonly Approved: {
+            readonly entity: components["schemas"]["Published"];
+            /** Format: int64 */
+            readonly revision_id: number;
+            readonly submission: components["schemas"]["Submission"];
+        };
         /** @description A policy area asked for, for the place. */
         readonly AreaGap: {
             /** @description No practice of its own in the area: the examples below are filled. */
@@ -1598,6 +1608,27 @@ export interface components {
             readonly website?: string | null;
             readonly wikidata?: string | null;
         };
+        /** @description An editor's change to a city: the fields to change and why. */
+        readonly CityEdit: components["schemas"]["CityPatch"] & {
+            readonly reason?: null | components["schemas"]["Multiline2000"];
+        };
+        /** @description A city as an editor's change left it. */
+        readonly CityEdited: {
+            readonly city: components["schemas"]["CitySnapshot"];
+            /**
+             * Format: int64
+             * @description The revision that records the change; null when nothing changed.
+             */
+            readonly revision_id?: number | null;
+        };
+        /** @description A city's public history. */
+        readonly CityHistory: {
+            readonly city: components["schemas"]["CityNamed"];
+            /** @description When the city last changed (RFC 3339). */
+            readonly last_changed_at: string;
+            /** @description Its revisions, its memberships' and its demand statuses', newest first (at most 500). */
+            readonly revisions: readonly components["schemas"]["Revision"][];
+        };
         /** @description A listed city found by the search. */
         readonly CityHit: {
             /** @description ISO 3166-1 alpha-2. */
@@ -1610,6 +1641,11 @@ export interface components {
          * @enum {string}
          */
         readonly CityKind: "municipality" | "district" | "municipal_association" | "state" | "borough";
+        /** @description The city a history is of. */
+        readonly CityNamed: {
+            readonly name: string;
+            readonly slug: string;
+        };
         /** @description Changes to a city: only the fields given change; `null` clears a field that may be empty. */
         readonly CityPatch: {
             readonly kind?: null | components["schemas"]["CityKind"];
@@ -1668,6 +1704,77 @@ export interface components {
             readonly name: string;
             readonly slug: string;
         };
+        /** @description A city's state as revisions record it ([`snapshot`]) and editors' writes answer it. */
+        readonly CitySnapshot: {
+            /** @description ISO 3166-1 alpha-2. */
+            readonly country: string;
+            /** @description municipality, district, municipal_association, state or borough. */
+            readonly kind: string;
+            /**
+             * Format: double
+             * @description WGS84 latitude.
+             */
+            readonly lat: number;
+            /**
+             * Format: double
+             * @description WGS84 longitude.
+             */
+            readonly lon: number;
+            readonly name: string;
+            /** @description Names by language where they differ from `name`. */
+            readonly names: {
+                readonly [key: string]: string;
+            };
+            readonly official_name?: string | null;
+            /** Format: int64 */
+            readonly population?: number | null;
+            readonly published: boolean;
+            readonly slug: string;
+            /** @description Featured profile by language. */
+            readonly summary: {
+                readonly [key: string]: string;
+            };
+            /** @description Takeaways by language. */
+            readonly takeaways: {
+                readonly [key: string]: string;
+            };
+            readonly website?: string | null;
+            /** @description A Wikidata id (`Q…`). */
+            readonly wikidata?: string | null;
+        };
+        /** @description A claim as its account and moderators see it ([`CLAIM_JSON`]). */
+        readonly Claim: {
+            readonly city?: null | components["schemas"]["ClaimedCity"];
+            /** @description When it was filed (RFC 3339). */
+            readonly created_at: string;
+            /** @description When a moderator decided (RFC 3339). */
+            readonly decided_at?: string | null;
+            readonly evidence?: string | null;
+            /** Format: int64 */
+            readonly id: number;
+            readonly place?: null | components["schemas"]["ClaimedPlace"];
+            /** @description Why it was rejected or withdrawn. */
+            readonly reason?: string | null;
+            readonly role_title?: string | null;
+            /** @description pending, verified, rejected or withdrawn. */
+            readonly status: string;
+            /** @description The claimant. */
+            readonly user: components["schemas"]["Claimant"];
+        };
+        /** @description A page of the editor claims. */
+        readonly ClaimPage: {
+            readonly claims: readonly components["schemas"]["Claim"][];
+            /**
+             * Format: int64
+             * @description The `offset` of the next page; null on the last page.
+             */
+            readonly next_offset?: number | null;
+            /**
+             * Format: int64
+             * @description How many there are in all.
+             */
+            readonly total: number;
+        };
         /** @description A claim as it arrives: `city` (a slug) or `place_id` (from the gazetteer). */
         readonly ClaimRequest: {
             readonly city?: null | components["schemas"]["Slug"];
@@ -1684,11 +1791,36 @@ export interface components {
          * @enum {string}
          */
         readonly ClaimStatus: "pending" | "verified" | "rejected" | "withdrawn";
+        /** @description The account behind a claim. */
+        readonly Claimant: {
+            readonly display_name?: string | null;
+            readonly email: string;
+            /** Format: int64 */
+            readonly id: number;
+        };
+        /** @description A city an editor claims. */
+        readonly ClaimedCity: {
+            readonly name: string;
+            readonly slug: string;
+        };
+        /** @description A gazetteer place an editor claims. */
+        readonly ClaimedPlace: {
+            /** @description ISO 3166-1 alpha-2. */
+            readonly country: string;
+            /** Format: int64 */
+            readonly id: number;
+            readonly name: string;
+        };
+        /** @description An account's editor claims. */
+        readonly Claims: {
+            /** @description Newest first. */
+            readonly claims: readonly components["schemas"]["Claim"][];
+        };
         /** @description A collection's description. */
         readonly CollectionDoc: {
             readonly crs: readonly string[];
             readonly description: string;
-            readonly extent: Record<string, unknown>;
+            readonly extent: components["schemas"]["Extent"];
             readonly id: string;
             readonly itemType: string;
             readonly links: readonly components["schemas"]["Link"][];
@@ -1714,6 +1846,38 @@ export interface components {
              */
             readonly email: components["schemas"]["Text254"];
             readonly password: string;
+        };
+        /** @description A CSL date: `[[year, month, day]]`. */
+        readonly CslDateDoc: {
+            readonly "date-parts": readonly (readonly number[])[];
+        };
+        /** @description A CSL-JSON item as [`super::Citation::csl_json`] writes it (<https://citeproc-js.readthedocs.io/en/latest/csl-json/markup.html>). */
+        readonly CslItemDoc: {
+            /** @description The page's permanent address. */
+            readonly URL: string;
+            /** @description Today. */
+            readonly accessed: components["schemas"]["CslDateDoc"];
+            readonly author: readonly components["schemas"]["CslNameDoc"][];
+            /** @description Always `Haven`. */
+            readonly "container-title": string;
+            readonly id: string;
+            /** @description The revision's date. */
+            readonly issued: components["schemas"]["CslDateDoc"];
+            /** @description The title's language. */
+            readonly language: string;
+            /** @description The city. */
+            readonly note: string;
+            /** @description Always `Haven`. */
+            readonly publisher: string;
+            readonly title: string;
+            /** @description Always `webpage`. */
+            readonly type: string;
+            /** @description The revision's number, when the citation names one. */
+            readonly version?: string | null;
+        };
+        /** @description A CSL name given as one literal. */
+        readonly CslNameDoc: {
+            readonly literal: string;
         };
         /**
          * Format: date
@@ -1782,6 +1946,21 @@ export interface components {
         };
         /** @description The key of a Safe Harbour demand */
         readonly DemandKey: string;
+        /** @description A city's status on a demand as revisions record it ([`snapshot`]). */
+        readonly DemandSnapshot: {
+            /** @description A partial date (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`). */
+            readonly as_of?: string | null;
+            /** @description The city's slug. */
+            readonly city: string;
+            /** @description Whether the council decided it (null: unknown). */
+            readonly decided?: boolean | null;
+            /** @description The demand's key. */
+            readonly demand: string;
+            readonly evidence_url?: string | null;
+            /** @description Whether it is fulfilled (null: unknown). */
+            readonly fulfilled?: boolean | null;
+            readonly note?: string | null;
+        };
         /**
          * @description What a cited source says about one of Seebrücke's demands (`demand_evidence.status`).
          * @enum {string}
@@ -1798,6 +1977,16 @@ export interface components {
             /** @description Fulfilled: true, false or null (unknown). */
             readonly fulfilled?: boolean | null;
             readonly note?: null | components["schemas"]["Multiline2000"];
+        };
+        /** @description What a submission would change. */
+        readonly Diff: {
+            /** @description The payload. */
+            readonly after: Record<string, unknown>;
+            /**
+             * @description The published values of the fields the payload sets (null for those without one), or
+             *     null for something new.
+             */
+            readonly before?: Record<string, unknown> | null;
         };
         /**
          * Format: email
@@ -1859,6 +2048,15 @@ export interface components {
             /** @description The language of `title`. */
             readonly title_lang: string;
         };
+        /** @description Where a collection's features are. */
+        readonly Extent: {
+            readonly spatial: components["schemas"]["SpatialExtent"];
+        };
+        /**
+         * @description A fact a re-check confirms: a membership, a city's status on a demand or a practice,
+         *     by the route.
+         */
+        readonly Fact: components["schemas"]["MembershipSnapshot"] | components["schemas"]["DemandSnapshot"] | components["schemas"]["PracticeSnapshot"];
         /** @description A GeoJSON FeatureCollection page (RFC 7946 with OGC API - Features members). */
         readonly FeatureCollectionDoc_CityProperties: {
             readonly features: readonly components["schemas"]["FeatureDoc_CityProperties"][];
@@ -2097,6 +2295,13 @@ export interface components {
             /** @description Always `Feature`. */
             readonly type: string;
         };
+        /** @description One field's values before and after a change. */
+        readonly FieldChange: {
+            /** @description The value after (null when unset). */
+            readonly after: unknown;
+            /** @description The value before (null when unset). */
+            readonly before: unknown;
+        };
         /** @description The subscription form, as the OpenAPI document describes it. */
         readonly FollowForm: {
             /** @description A city's slug. */
@@ -2286,7 +2491,7 @@ export interface components {
              * @description The account's editor claims, newest first: `{id, status, city, place, role_title,
              *     evidence, reason, decided_at, created_at, user}`.
              */
-            readonly claims: readonly Record<string, unknown>[];
+            readonly claims: readonly components["schemas"]["Claim"][];
             /** @description Send it in `X-CSRF-Token` with every write of this session. */
             readonly csrf_token: string;
             readonly user: components["schemas"]["User"];
@@ -2305,6 +2510,25 @@ export interface components {
             /** @description `declared`, `member`, `founding_member` or `left`. */
             readonly status: string;
             readonly until?: string | null;
+            readonly verified_on?: string | null;
+        };
+        /** @description A membership's state as revisions record it ([`snapshot`]). */
+        readonly MembershipSnapshot: {
+            /** @description The city's slug. */
+            readonly city: string;
+            readonly evidence_url?: string | null;
+            /** @description The network's slug. */
+            readonly network: string;
+            readonly note?: string | null;
+            readonly published: boolean;
+            /** @description The role as the source words it. */
+            readonly role?: string | null;
+            /** @description Partial dates (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`). */
+            readonly since?: string | null;
+            /** @description declared, member, founding_member or left. */
+            readonly status: string;
+            readonly until?: string | null;
+            /** @description The date a source last confirmed it. */
             readonly verified_on?: string | null;
         };
         /** @description A city's membership of a network, as a whole: it replaces the published one. */
@@ -2439,6 +2663,15 @@ export interface components {
             /** @description The city's slug. */
             readonly city: components["schemas"]["Slug"];
         };
+        /** @description A practice an editor published. */
+        readonly PracticeCreated: {
+            readonly practice?: null | components["schemas"]["PracticeSnapshot"];
+            /**
+             * Format: int64
+             * @description The revision that records it.
+             */
+            readonly revision_id: number;
+        };
         /** @description Properties of `GET /api/v1/practices/{slug}`. */
         readonly PracticeDetailProperties: {
             readonly body?: string | null;
@@ -2478,6 +2711,30 @@ export interface components {
             readonly transferability_lang?: string | null;
             readonly updated_at: string;
         };
+        /**
+         * @description An editor's practice (all fields, `original_lang`, `title` and `sources` required for a
+         *     new one) or change to one, and why.
+         */
+        readonly PracticeEdit: components["schemas"]["PracticePatch"] & {
+            readonly reason?: null | components["schemas"]["Multiline2000"];
+        };
+        /** @description A practice as an editor's change left it. */
+        readonly PracticeEdited: {
+            readonly practice: components["schemas"]["PracticeSnapshot"];
+            /**
+             * Format: int64
+             * @description The revision that records the change; null when nothing changed.
+             */
+            readonly revision_id?: number | null;
+        };
+        /** @description A practice's public history. */
+        readonly PracticeHistory: {
+            /** @description When the practice last changed (RFC 3339). */
+            readonly last_changed_at: string;
+            readonly practice: components["schemas"]["PracticeNamed"];
+            /** @description Its revisions, newest first (at most 500). */
+            readonly revisions: readonly components["schemas"]["Revision"][];
+        };
         /** @description A practice found by the search. */
         readonly PracticeHit: {
             readonly city: components["schemas"]["CityRef"];
@@ -2485,6 +2742,12 @@ export interface components {
             /** @description Title in `title_lang`: `lang`, else `en`, else the original. */
             readonly title: string;
             readonly title_lang: string;
+        };
+        /** @description The practice a history is of. */
+        readonly PracticeNamed: {
+            /** @description Its city's slug. */
+            readonly city: string;
+            readonly slug: string;
         };
         /** @description Changes to a practice, or (with `original_lang` and `title`) a new one. */
         readonly PracticePatch: {
@@ -2542,6 +2805,60 @@ export interface components {
             readonly title: string;
             /** @description Language of `title`: `lang`, else `en`, else the original. */
             readonly title_lang: string;
+        };
+        /** @description A practice's state as revisions record it ([`snapshot`]) and editors' writes answer it. */
+        readonly PracticeSnapshot: {
+            /** @description Full texts by language. */
+            readonly body: {
+                readonly [key: string]: string;
+            };
+            /** @description Its city's slug. */
+            readonly city: string;
+            readonly contact?: string | null;
+            /**
+             * Format: int64
+             * @description The year it ended.
+             */
+            readonly ended?: number | null;
+            /**
+             * Format: double
+             * @description WGS84 latitude of its own point (null: the city's).
+             */
+            readonly lat?: number | null;
+            /**
+             * Format: double
+             * @description WGS84 longitude of its own point (null: the city's).
+             */
+            readonly lon?: number | null;
+            readonly organisation?: string | null;
+            /** @description The language of the original texts. */
+            readonly original_lang: string;
+            /** @description Policy-area slugs. */
+            readonly policy_areas: readonly string[];
+            readonly published: boolean;
+            readonly slug: string;
+            readonly sources: readonly components["schemas"]["SourceSnapshot"][];
+            /**
+             * Format: int64
+             * @description The year it started.
+             */
+            readonly started?: number | null;
+            /** @description planned, active, ended or unknown. */
+            readonly status: string;
+            /** @description The date the status was last confirmed (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`). */
+            readonly status_as_of?: string | null;
+            /** @description Summaries by language. */
+            readonly summary: {
+                readonly [key: string]: string;
+            };
+            /** @description Titles by language (the original's always there). */
+            readonly title: {
+                readonly [key: string]: string;
+            };
+            /** @description What other cities need to copy it, by language. */
+            readonly transferability: {
+                readonly [key: string]: string;
+            };
         };
         /**
          * @description Whether a practice runs.
@@ -2651,12 +2968,53 @@ export interface components {
          * @enum {string}
          */
         readonly ProposalKind: "city" | "membership" | "demand" | "practice" | "correction";
+        /** @description What an approval published. */
+        readonly Published: {
+            /**
+             * Format: int64
+             * @description Its id (a demand's: its city's).
+             */
+            readonly id: number;
+            /** @description A city's or practice's slug, or a membership's or demand's city. */
+            readonly slug?: string | null;
+            /** @description city, practice, membership or demand. */
+            readonly type: string;
+        };
+        /** @description The queryables of a collection: a JSON Schema (draft 2020-12) of the filters. */
+        readonly QueryablesDoc: {
+            readonly $id: string;
+            readonly $schema: string;
+            /** @description Always true. */
+            readonly additionalProperties: boolean;
+            /**
+             * @description One JSON Schema per queryable: `geometry`, `policy_area`, `network`, `country`,
+             *     `region`.
+             */
+            readonly properties: Record<string, unknown>;
+            readonly title: string;
+            /** @description Always `object`. */
+            readonly type: string;
+        };
         /** @description What a submitter keeps to follow the proposal. */
         readonly Receipt: {
             /** @description Give it to `GET /api/v1/submissions/{reference}`. */
             readonly reference: string;
             /** @description Always `pending`. */
             readonly status: string;
+        };
+        /** @description A page of the re-check queue. */
+        readonly RecheckPage: {
+            /**
+             * Format: int64
+             * @description The `offset` of the next page; null on the last page.
+             */
+            readonly next_offset?: number | null;
+            readonly rechecks: readonly components["schemas"]["Stale"][];
+            /**
+             * Format: int64
+             * @description How many there are in all.
+             */
+            readonly total: number;
         };
         /** @description What a re-check did: the revision that records it and the fact as it is now. */
         readonly Rechecked: {
@@ -2665,8 +3023,7 @@ export interface components {
              * @description The revision of the re-check.
              */
             readonly revision_id: number;
-            /** @description The fact as published now. */
-            readonly state: Record<string, unknown>;
+            readonly state?: null | components["schemas"]["Fact"];
         };
         /** @description A region of a city. */
         readonly RegionRef: {
@@ -2707,6 +3064,43 @@ export interface components {
             readonly id: number;
             /** @description Always false now. */
             readonly needs_review: boolean;
+        };
+        /** @description One recorded change ([`REVISION_JSON`]) with the fields it changed. */
+        readonly Revision: {
+            /** @description create, update, delete, revert or import. */
+            readonly action: string;
+            /** @description The entity's state after, as recorded then (null for a deletion). */
+            readonly after?: Record<string, unknown> | null;
+            /** @description The author's display name. */
+            readonly author?: string | null;
+            /** @description The entity's state before, as recorded then (null for a creation). */
+            readonly before?: Record<string, unknown> | null;
+            /** @description Every field that differs between `before` and `after`. */
+            readonly changes?: {
+                readonly [key: string]: components["schemas"]["FieldChange"];
+            };
+            /** @description When (RFC 3339). */
+            readonly created_at: string;
+            /**
+             * Format: int64
+             * @description The entity's id (a demand's: its city's).
+             */
+            readonly entity_id: number;
+            /** @description city, practice, membership, demand or network. */
+            readonly entity_type: string;
+            /** Format: int64 */
+            readonly id: number;
+            /** @description Whether moderators still have to look at it (an editor's direct change). */
+            readonly needs_review: boolean;
+            /** @description Why. */
+            readonly reason?: string | null;
+            /**
+             * Format: int64
+             * @description The id of the revision this one reverts.
+             */
+            readonly reverts?: number | null;
+            /** @description The reference of the submission it published. */
+            readonly submission?: string | null;
         };
         /** @description Safe Harbour status of a city. */
         readonly SafeHarbour: {
@@ -2787,6 +3181,67 @@ export interface components {
             readonly title?: string | null;
             readonly url: string;
         };
+        /** @description A practice's source. */
+        readonly SourceSnapshot: {
+            /** @description When it was read (`YYYY-MM-DD`). */
+            readonly accessed_on?: string | null;
+            readonly title?: string | null;
+            readonly url: string;
+        };
+        /** @description The bounding box of a collection's features. */
+        readonly SpatialExtent: {
+            /** @description One box: west, south, east, north. */
+            readonly bbox: readonly (readonly number[])[];
+            /** @description Always CRS84. */
+            readonly crs: string;
+        };
+        /**
+         * @description A fact that needs checking ([`STALE`]): a membership (with `id` and `network`), a demand
+         *     status (with `demand`) or a practice's status (with `practice`).
+         */
+        readonly Stale: {
+            /** @description The date of the newest evidence (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`). */
+            readonly as_of?: string | null;
+            readonly city: components["schemas"]["StaleCity"];
+            readonly demand?: null | components["schemas"]["StaleDemand"];
+            /**
+             * Format: int64
+             * @description A membership's id.
+             */
+            readonly id?: number | null;
+            /** @description membership, demand or practice. */
+            readonly kind: string;
+            readonly network?: null | components["schemas"]["StaleNetwork"];
+            readonly practice?: null | components["schemas"]["StalePractice"];
+            /** @description status_unknown, undated or older_than_two_years. */
+            readonly reason: string;
+            /** @description The path to post newer evidence to. */
+            readonly recheck: string;
+            /** @description The newest source. */
+            readonly source_url?: string | null;
+            /** @description The published status (a demand's: unknown, decided, not_decided or fulfilled). */
+            readonly status: string;
+        };
+        /** @description The city of a fact to check. */
+        readonly StaleCity: {
+            readonly name: string;
+            readonly slug: string;
+        };
+        /** @description The demand of a status to check, labelled in the language asked for. */
+        readonly StaleDemand: {
+            readonly key: string;
+            readonly label?: string | null;
+        };
+        /** @description The network of a membership to check, named in the language asked for. */
+        readonly StaleNetwork: {
+            readonly name: string;
+            readonly slug: string;
+        };
+        /** @description The practice to check, titled in the language asked for (else its original). */
+        readonly StalePractice: {
+            readonly slug: string;
+            readonly title?: string | null;
+        };
         /** @description The outcome of an account step that has nothing else to say. */
         readonly Status: {
             /**
@@ -2795,11 +3250,104 @@ export interface components {
              */
             readonly status: string;
         };
+        /** @description A MapLibre style (version 8, <https://maplibre.org/maplibre-style-spec/>). */
+        readonly Style: {
+            /** @description Longitude and latitude of the first view. */
+            readonly center: readonly number[];
+            /** @description The glyphs URL template (`{fontstack}`, `{range}`). */
+            readonly glyphs: string;
+            /** @description MapLibre layers, drawn in order. */
+            readonly layers: readonly Record<string, unknown>[];
+            readonly metadata: components["schemas"]["StyleMetadata"];
+            readonly name: string;
+            /**
+             * @description MapLibre sources by name: `cities` and `practices` (TileJSON URLs) and, unless an
+             *     external basemap is configured, `basemap`.
+             */
+            readonly sources: Record<string, unknown>;
+            /**
+             * Format: int32
+             * @description Always 8.
+             */
+            readonly version: number;
+            /** Format: int32 */
+            readonly zoom: number;
+        };
+        /** @description What Haven adds to its style. */
+        readonly StyleMetadata: {
+            /** @description The external basemap style to load below Haven's layers, when one is configured. */
+            readonly "haven:basemap_style_url"?: string | null;
+            /** @description The server's version. */
+            readonly "haven:version": string;
+        };
+        /** @description A submission as moderators see it ([`ITEM_JSON`]). */
+        readonly Submission: {
+            /** @description When it arrived (RFC 3339). */
+            readonly created_at: string;
+            readonly diff?: null | components["schemas"]["Diff"];
+            /** @description The address the submitter gave for the decision. */
+            readonly email?: string | null;
+            /** Format: int64 */
+            readonly id: number;
+            /** @description city, membership, demand, practice or correction. */
+            readonly kind: string;
+            /** @description The submitter's message to moderators. */
+            readonly message?: string | null;
+            /**
+             * @description The proposal's fields as stored, read by `kind` (and a correction's target type) as the
+             *     submission body's `payload` is: one of NewCityDoc, NewPracticeDoc, MembershipState,
+             *     DemandState, CityPatch, PracticePatch.
+             */
+            readonly payload: Record<string, unknown>;
+            /** @description Why it was rejected (or the moderator's note). */
+            readonly reason?: string | null;
+            /** @description What the submitter follows it by. */
+            readonly reference: string;
+            /** @description When it was decided (RFC 3339). */
+            readonly reviewed_at?: string | null;
+            /** @description The display name of the moderator who decided. */
+            readonly reviewed_by?: string | null;
+            /** @description 1 to 10 source URLs. */
+            readonly source_urls: readonly string[];
+            /** @description pending, published or rejected. */
+            readonly status: string;
+            readonly submitter?: null | components["schemas"]["Submitter"];
+            readonly target?: null | components["schemas"]["SubmissionTarget"];
+        };
+        /** @description A page of the submission queue. */
+        readonly SubmissionPage: {
+            /**
+             * Format: int64
+             * @description The `offset` of the next page; null on the last page.
+             */
+            readonly next_offset?: number | null;
+            readonly submissions: readonly components["schemas"]["Submission"][];
+            /**
+             * Format: int64
+             * @description How many there are in all.
+             */
+            readonly total: number;
+        };
         /**
          * @description Where a submission is in review.
          * @enum {string}
          */
         readonly SubmissionStatus: "pending" | "published" | "rejected";
+        /** @description The entity a submission is about. */
+        readonly SubmissionTarget: {
+            /** Format: int64 */
+            readonly id?: number | null;
+            /** @description The slug of a target city or practice. */
+            readonly slug?: string | null;
+            /** @description city, practice, membership or demand. */
+            readonly type: string;
+        };
+        /** @description The account behind a submission. */
+        readonly Submitter: {
+            readonly display_name?: string | null;
+            /** Format: int64 */
+            readonly id: number;
+        };
         /** @description The entity a correction is about. */
         readonly Target: {
             readonly slug: components["schemas"]["Slug"];
@@ -2822,13 +3370,56 @@ export interface components {
         readonly Texts: {
             readonly [key: string]: string;
         };
+        /**
+         * @description A TileJSON 3.0.0 document (<https://github.com/mapbox/tilejson-spec>) as [`document`]
+         *     builds it.
+         */
+        readonly TileJsonDoc: {
+            readonly attribution: string;
+            /** @description West, south, east, north. */
+            readonly bounds: readonly number[];
+            /** @description Longitude, latitude and zoom of the first view. */
+            readonly center: readonly number[];
+            /** Format: int32 */
+            readonly maxzoom: number;
+            /** Format: int32 */
+            readonly minzoom: number;
+            /** @description `haven-<layer>`. */
+            readonly name: string;
+            /** @description Always `xyz`. */
+            readonly scheme: string;
+            /** @description Always `3.0.0`. */
+            readonly tilejson: string;
+            /** @description The tile URL template (`{z}`, `{x}`, `{y}`), keeping the filters given. */
+            readonly tiles: readonly string[];
+            readonly vector_layers: readonly components["schemas"]["VectorLayerDoc"][];
+        };
         /** @description Texts by ISO 639-1 language code */
         readonly Titles: {
             readonly [key: string]: string;
         };
+        /** @description Revisions editors published that no moderator has looked at yet. */
+        readonly ToReview: {
+            /** @description Oldest first (at most 500). */
+            readonly revisions: readonly components["schemas"]["Revision"][];
+        };
         /** @description A one-time token from a mailed link. */
         readonly TokenBody: {
             readonly token: components["schemas"]["Text200"];
+        };
+        /** @description What the submitter may see of a submission. */
+        readonly Tracked: {
+            /** @description When it arrived (RFC 3339). */
+            readonly created_at: string;
+            /** @description city, membership, demand, practice or correction. */
+            readonly kind: string;
+            /** @description Why it was rejected, or the moderator's note. */
+            readonly reason?: string | null;
+            readonly reference: string;
+            /** @description When it was decided (RFC 3339). */
+            readonly reviewed_at?: string | null;
+            /** @description pending, published or rejected. */
+            readonly status: string;
         };
         /** @description An account as handlers see it. */
         readonly User: {
@@ -2839,6 +3430,20 @@ export interface components {
             readonly id: number;
             /** @description `user`, `moderator` or `admin`. */
             readonly role: string;
+        };
+        /** @description One layer of a tile's data. */
+        readonly VectorLayerDoc: {
+            readonly description: string;
+            /** @description Each attribute's name and type (`String`, `Number`, `Boolean`). */
+            readonly fields: {
+                readonly [key: string]: string;
+            };
+            /** @description The layer's name in the tiles. */
+            readonly id: string;
+            /** Format: int32 */
+            readonly maxzoom: number;
+            /** Format: int32 */
+            readonly minzoom: number;
         };
         /**
          * Format: uri
@@ -3645,7 +4250,7 @@ export interface operations {
         /** @description The fields to change (`name`, `official_name`, `names`, `kind`, `population`, `website`, `wikidata`, `summary`, `takeaways`, `lon`, `lat`) and an optional `reason` */
         readonly requestBody: {
             readonly content: {
-                readonly "application/json": Record<string, unknown>;
+                readonly "application/json": components["schemas"]["CityEdit"];
             };
         };
         readonly responses: {
@@ -3655,7 +4260,7 @@ export interface operations {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": Record<string, unknown>;
+                    readonly "application/json": components["schemas"]["CityEdited"];
                 };
             };
             /** @description Malformed JSON, a body that is not an object, or a slug with control characters */
@@ -3748,7 +4353,7 @@ export interface operations {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/vnd.citationstyles.csl+json": Record<string, unknown>;
+                    readonly "application/vnd.citationstyles.csl+json": readonly components["schemas"]["CslItemDoc"][];
                     readonly "application/x-bibtex": string;
                     readonly "application/x-research-info-systems": string;
                     readonly "text/plain": string;
@@ -3804,7 +4409,7 @@ export interface operations {
         /** @description The practice (`original_lang`, `title`, `sources` required; `summary`, `body`, `transferability`, `organisation`, `contact`, `started`, `ended`, `status`, `policy_areas`, `lon`, `lat`) and an optional `reason` */
         readonly requestBody: {
             readonly content: {
-                readonly "application/json": Record<string, unknown>;
+                readonly "application/json": components["schemas"]["PracticeEdit"];
             };
         };
         readonly responses: {
@@ -3814,7 +4419,7 @@ export interface operations {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": Record<string, unknown>;
+                    readonly "application/json": components["schemas"]["PracticeCreated"];
                 };
             };
             /** @description Malformed JSON, a body that is not an object, or a slug with control characters */
@@ -3909,7 +4514,7 @@ export interface operations {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": Record<string, unknown>;
+                    readonly "application/json": components["schemas"]["CityHistory"];
                 };
             };
             /** @description A path segment with control characters (named in `field`) */
@@ -3947,7 +4552,7 @@ export interface operations {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": Record<string, unknown>;
+                    readonly "application/json": components["schemas"]["Claims"];
                 };
             };
             /** @description No valid session */
@@ -3983,7 +4588,7 @@ export interface operations {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": Record<string, unknown>;
+                    readonly "application/json": components["schemas"]["Claim"];
                 };
             };
             /** @description Malformed JSON or an unknown field (named in `field`) */
@@ -4310,7 +4915,7 @@ export interface operations {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": Record<string, unknown>;
+                    readonly "application/json": components["schemas"]["ClaimPage"];
                 };
             };
             /** @description Bad `status`, `limit` or `offset` */
@@ -4363,7 +4968,7 @@ export interface operations {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": Record<string, unknown>;
+                    readonly "application/json": components["schemas"]["Claim"];
                 };
             };
             /** @description A path segment that does not parse (named in `field`) */
@@ -4438,7 +5043,7 @@ export interface operations {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": Record<string, unknown>;
+                    readonly "application/json": components["schemas"]["Claim"];
                 };
             };
             /** @description Malformed JSON or an unknown field (named in `field`) */
@@ -4537,7 +5142,7 @@ export interface operations {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": Record<string, unknown>;
+                    readonly "application/json": components["schemas"]["RecheckPage"];
                 };
             };
             /** @description Bad `lang`, `limit` or `offset` */
@@ -4892,7 +5497,7 @@ export interface operations {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": Record<string, unknown>;
+                    readonly "application/json": components["schemas"]["ToReview"];
                 };
             };
             /** @description No valid session */
@@ -5101,7 +5706,7 @@ export interface operations {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": Record<string, unknown>;
+                    readonly "application/json": components["schemas"]["SubmissionPage"];
                 };
             };
             /** @description Bad `status`, `limit` or `offset` */
@@ -5158,7 +5763,7 @@ export interface operations {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": Record<string, unknown>;
+                    readonly "application/json": components["schemas"]["Approved"];
                 };
             };
             /** @description Malformed JSON or an unknown field (named in `field`) */
@@ -5260,7 +5865,7 @@ export interface operations {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": Record<string, unknown>;
+                    readonly "application/json": components["schemas"]["Submission"];
                 };
             };
             /** @description Malformed JSON or an unknown field (named in `field`) */
@@ -5763,7 +6368,7 @@ export interface operations {
         /** @description The practice fields to change (as for creation, all optional) and an optional `reason` */
         readonly requestBody: {
             readonly content: {
-                readonly "application/json": Record<string, unknown>;
+                readonly "application/json": components["schemas"]["PracticeEdit"];
             };
         };
         readonly responses: {
@@ -5773,7 +6378,7 @@ export interface operations {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": Record<string, unknown>;
+                    readonly "application/json": components["schemas"]["PracticeEdited"];
                 };
             };
             /** @description Malformed JSON, a body that is not an object, or a slug with control characters */
@@ -5875,7 +6480,7 @@ export interface operations {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/vnd.citationstyles.csl+json": Record<string, unknown>;
+                    readonly "application/vnd.citationstyles.csl+json": readonly components["schemas"]["CslItemDoc"][];
                     readonly "application/x-bibtex": string;
                     readonly "application/x-research-info-systems": string;
                     readonly "text/plain": string;
@@ -5933,7 +6538,7 @@ export interface operations {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": Record<string, unknown>;
+                    readonly "application/json": components["schemas"]["PracticeHistory"];
                 };
             };
             /** @description A path segment with control characters (named in `field`) */
@@ -6155,7 +6760,7 @@ export interface operations {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": Record<string, unknown>;
+                    readonly "application/json": components["schemas"]["Tracked"];
                 };
             };
             /** @description Not a reference (named in `field`) */
@@ -6713,7 +7318,7 @@ export interface operations {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/schema+json": unknown;
+                    readonly "application/schema+json": components["schemas"]["QueryablesDoc"];
                 };
             };
             /** @description A path segment that does not parse (named in `field`) */
@@ -6915,7 +7520,7 @@ export interface operations {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": Record<string, unknown>;
+                    readonly "application/json": components["schemas"]["Style"];
                 };
             };
         };
@@ -6958,7 +7563,7 @@ export interface operations {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/json": Record<string, unknown>;
+                    readonly "application/json": components["schemas"]["TileJsonDoc"];
                 };
             };
             /** @description Bad or unknown filter value (named in `field`) */

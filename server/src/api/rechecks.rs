@@ -13,9 +13,6 @@ use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::domain::{DemandKey, DemandStanding, Lang, MembershipStatus, PracticeStatus};
 use crate::error::AppResult;
-use crate::moderation::demand::DemandSnapshot;
-use crate::moderation::membership::MembershipSnapshot;
-use crate::moderation::practice::PracticeSnapshot;
 use crate::moderation::recheck::{self, Evidence, Rechecked};
 use crate::moderation::stale::{self, Stale};
 
@@ -84,7 +81,7 @@ pub async fn queue(
     params(("id" = i64, Path, description = "The membership's id (`id` of the queue item)"),
            ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
     responses(
-        (status = 200, description = "Recorded: the revision and the membership as published now", body = Rechecked<MembershipSnapshot>),
+        (status = 200, description = "Recorded: the revision and the membership as published now", body = Rechecked),
         (status = 400, description = "Malformed JSON, or a missing or unknown field (named in `field`)"),
         crate::error::NoSession,
         (status = 403, description = "Not a moderator, a missing `X-CSRF-Token` or a foreign `Origin`"),
@@ -97,7 +94,7 @@ pub async fn membership(
     CurrentUser(session): CurrentUser,
     Path(id): Path<i64>,
     JsonBody(evidence): JsonBody<Evidence<MembershipStatus>>,
-) -> AppResult<Json<Rechecked<MembershipSnapshot>>> {
+) -> AppResult<Json<Rechecked>> {
     session.user.require_moderator()?;
     let mut conn = state.db_write().await?;
     Ok(Json(
@@ -113,7 +110,7 @@ pub async fn membership(
            ("demand" = String, Path, description = "The demand's key"),
            ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
     responses(
-        (status = 200, description = "Recorded: the revision and the demand status as published now", body = Rechecked<DemandSnapshot>),
+        (status = 200, description = "Recorded: the revision and the demand status as published now", body = Rechecked),
         (status = 400, description = "Malformed JSON, a missing or unknown field, or a bad `demand` key (named in `field`)"),
         crate::error::NoSession,
         (status = 403, description = "Not a moderator, a missing `X-CSRF-Token` or a foreign `Origin`"),
@@ -126,7 +123,7 @@ pub async fn demand(
     CurrentUser(session): CurrentUser,
     Path((city, demand)): Path<(String, String)>,
     JsonBody(evidence): JsonBody<Evidence<DemandStanding>>,
-) -> AppResult<Json<Rechecked<DemandSnapshot>>> {
+) -> AppResult<Json<Rechecked>> {
     session.user.require_moderator()?;
     let city = slug_or_404("city", &city, "city")?;
     let demand: DemandKey = in_path("demand", &demand)?;
@@ -143,7 +140,7 @@ pub async fn demand(
     params(("slug" = String, Path, description = "The practice's slug"),
            ("X-CSRF-Token" = String, Header, description = "The session's CSRF token")),
     responses(
-        (status = 200, description = "Recorded: the revision and the practice as published now", body = Rechecked<PracticeSnapshot>),
+        (status = 200, description = "Recorded: the revision and the practice as published now", body = Rechecked),
         (status = 400, description = "Malformed JSON, or a missing or unknown field (named in `field`)"),
         crate::error::NoSession,
         (status = 403, description = "Not a moderator, a missing `X-CSRF-Token` or a foreign `Origin`"),
@@ -156,7 +153,7 @@ pub async fn practice(
     CurrentUser(session): CurrentUser,
     Path(slug): Path<String>,
     JsonBody(evidence): JsonBody<Evidence<PracticeStatus>>,
-) -> AppResult<Json<Rechecked<PracticeSnapshot>>> {
+) -> AppResult<Json<Rechecked>> {
     session.user.require_moderator()?;
     let slug = slug_or_404("slug", &slug, "practice")?;
     let mut conn = state.db_write().await?;

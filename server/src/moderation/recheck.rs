@@ -72,23 +72,52 @@ impl<S> Evidence<S> {
     }
 }
 
-/// What a re-check did: the revision that records it and the fact (`S`: a membership, a
-/// demand status or a practice) as it is now.
+/// What a re-check did: the revision that records it and the fact as it is now.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct Rechecked<S> {
+pub struct Rechecked {
     /// The revision of the re-check.
     pub revision_id: i64,
     /// The fact as published now.
-    pub state: Option<S>,
+    pub state: Option<Fact>,
 }
 
-async fn recorded<S: serde::de::DeserializeOwned>(
+/// A fact a re-check confirms: a membership, a city's status on a demand or a practice,
+/// by the route.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum Fact {
+    Membership(MembershipSnapshot),
+    Demand(DemandSnapshot),
+    Practice(PracticeSnapshot),
+}
+
+impl From<MembershipSnapshot> for Fact {
+    fn from(state: MembershipSnapshot) -> Self {
+        Self::Membership(state)
+    }
+}
+
+impl From<DemandSnapshot> for Fact {
+    fn from(state: DemandSnapshot) -> Self {
+        Self::Demand(state)
+    }
+}
+
+impl From<PracticeSnapshot> for Fact {
+    fn from(state: PracticeSnapshot) -> Self {
+        Self::Practice(state)
+    }
+}
+
+/// Records the re-check of `entity` (its state `before`); `S` is the snapshot type of the
+/// entity's kind.
+async fn recorded<S: serde::de::DeserializeOwned + Into<Fact>>(
     conn: &mut AsyncPgConnection,
     entity: Entity,
     before: Value,
     reason: String,
     moderator_id: i64,
-) -> AppResult<Rechecked<S>> {
+) -> AppResult<Rechecked> {
     let after = entity.snapshot(conn).await?;
     let revision_id = revision::record(
         conn,
@@ -107,7 +136,7 @@ async fn recorded<S: serde::de::DeserializeOwned>(
     .await?;
     Ok(Rechecked {
         revision_id,
-        state: after.map(typed).transpose()?,
+        state: after.map(typed::<S>).transpose()?.map(Into::into),
     })
 }
 
@@ -123,7 +152,7 @@ pub async fn membership(
     id: i64,
     evidence: Evidence<MembershipStatus>,
     moderator_id: i64,
-) -> AppResult<Rechecked<MembershipSnapshot>> {
+) -> AppResult<Rechecked> {
     conn.transaction::<_, AppError, _>(async move |conn| {
         let entity = Entity::Membership(id);
         locked(conn, "memberships", id).await?;
@@ -143,7 +172,7 @@ pub async fn membership(
         }
         membership::write(conn, &merged(&before, &changes)).await?;
         let reason = evidence.reason();
-        recorded(conn, entity, before, reason, moderator_id).await
+        recorded::<MembershipSnapshot>(conn, entity, before, reason, moderator_id).await
     })
     .await
 }
@@ -160,7 +189,7 @@ pub async fn demand(
     key: &DemandKey,
     evidence: Evidence<DemandStanding>,
     moderator_id: i64,
-) -> AppResult<Rechecked<DemandSnapshot>> {
+) -> AppResult<Rechecked> {
     conn.transaction::<_, AppError, _>(async move |conn| {
         let city_id = crate::moderation::city::id_by_slug(conn, city.as_str()).await?;
         diesel::sql_query(
@@ -207,7 +236,7 @@ pub async fn demand(
         changes.insert("evidence_url".into(), json!(evidence.source_url.as_str()));
         demand::write(conn, city_id, &merged(&before, &changes)).await?;
         let reason = evidence.reason();
-        recorded(conn, entity, before, reason, moderator_id).await
+        recorded::<DemandSnapshot>(conn, entity, before, reason, moderator_id).await
     })
     .await
 }
@@ -224,7 +253,7 @@ pub async fn practice(
     slug: &Slug,
     evidence: Evidence<PracticeStatus>,
     moderator_id: i64,
-) -> AppResult<Rechecked<PracticeSnapshot>> {
+) -> AppResult<Rechecked> {
     conn.transaction::<_, AppError, _>(async move |conn| {
         let (id, _) = practice::find(conn, slug.as_str()).await?;
         let entity = Entity::Practice(id);
@@ -250,7 +279,7 @@ pub async fn practice(
         changes.insert("sources".into(), Value::Array(sources));
         practice::write(conn, id, &before, &merged(&before, &changes)).await?;
         let reason = evidence.reason();
-        recorded(conn, entity, before, reason, moderator_id).await
+        recorded::<PracticeSnapshot>(conn, entity, before, reason, moderator_id).await
     })
     .await
 }
