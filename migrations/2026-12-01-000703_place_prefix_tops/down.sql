@@ -1,3 +1,6 @@
+DROP TRIGGER place_names_version_ins ON place_names;
+DROP TRIGGER place_names_version_upd ON place_names;
+DROP TRIGGER place_names_version_del ON place_names;
 DROP TRIGGER places_prefix_tops_ins ON places;
 DROP TRIGGER places_prefix_tops_upd ON places;
 DROP TRIGGER places_prefix_tops_del ON places;

@@ -136,4 +136,14 @@ CREATE TRIGGER place_names_prefix_tops_upd AFTER UPDATE ON place_names
 CREATE TRIGGER place_names_prefix_tops_del AFTER DELETE ON place_names
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION haven_place_keys_changed();
 
+-- Alternate names change what the place search and the cities' full text answer: a change to
+-- them is a change of the data (the cached answers are keyed by the data version), as for the
+-- places themselves.
+CREATE TRIGGER place_names_version_ins AFTER INSERT ON place_names REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version();
+CREATE TRIGGER place_names_version_upd AFTER UPDATE ON place_names REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version();
+CREATE TRIGGER place_names_version_del AFTER DELETE ON place_names REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version();
+
 SELECT haven_refresh_place_prefix_tops(NULL);
