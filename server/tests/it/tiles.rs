@@ -848,7 +848,7 @@ async fn world_counts(app: &TestApp, area: &str) -> (i64, i64) {
 
 /// Asserts that `tile_points` and `tile_cells` equal what the source tables give from
 /// scratch (coordinate sums within rounding).
-async fn assert_precomputed_exact(database_url: &str) {
+pub async fn assert_precomputed_exact(database_url: &str) {
     let (client, connection) = tokio_postgres::connect(database_url, tokio_postgres::NoTls)
         .await
         .unwrap();
@@ -1052,31 +1052,4 @@ async fn every_kind_of_write_shows_in_the_next_tile_with_and_without_cache() {
         assert_eq!(world_counts(app, "area_housing").await, (3, 1));
     }
     assert_precomputed_exact(&warm.database_url).await;
-}
-
-#[tokio::test]
-async fn the_precomputed_tile_points_equal_a_computation_from_scratch_after_an_import() {
-    let data = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../data");
-    let url = crate::support::fresh_database().await;
-    let client = haven::import::connect(&url).await.unwrap();
-    let report = haven::import::run(&client, &data, &haven::import::Options::default())
-        .await
-        .unwrap();
-    assert_eq!(report.rejected(), 0);
-    let rows: i64 = client
-        .query_one("SELECT count(*) FROM tile_points", &[])
-        .await
-        .unwrap()
-        .get(0);
-    assert!(rows > 50, "the bundled practices are tile points ({rows})");
-    assert_precomputed_exact(&url).await;
-    // A second import changes nothing, and a network renamed moves its filter.
-    haven::import::run(&client, &data, &haven::import::Options::default())
-        .await
-        .unwrap();
-    client
-        .batch_execute("UPDATE networks SET slug = 'iash-renamed' WHERE slug = 'iash'")
-        .await
-        .unwrap();
-    assert_precomputed_exact(&url).await;
 }
