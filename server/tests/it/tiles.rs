@@ -178,14 +178,16 @@ async fn a_city_tile_carries_the_contract_properties_and_the_city_id() {
 }
 
 #[tokio::test]
-async fn practices_carry_slug_title_city_and_area_flags() {
+async fn practices_carry_their_slug_and_area_flags_and_nothing_the_map_does_not_use() {
     let app = TestApp::with_sample().await;
     let found = features(&app, "practices", tile_of(GDANSK.0, GDANSK.1, 10), "").await;
     assert_eq!(found.len(), 1);
     let practice = &found[0];
     assert_eq!(practice.str("slug"), Some("gdansk-immigrants-council"));
-    assert_eq!(practice.str("title"), Some("Immigrants' Council of Gdańsk"));
-    assert_eq!(practice.str("city_slug"), Some("gdansk"));
+    assert_eq!(practice.bool("cluster"), Some(false));
+    // The title and the city are the detail API's, in the reader's language.
+    assert!(!practice.props.contains_key("title"));
+    assert!(!practice.props.contains_key("city_slug"));
     assert_eq!(practice.bool("area_political_participation"), Some(true));
     assert_eq!(practice.bool("area_housing"), Some(false));
     assert!(practice.id.is_some());
@@ -954,7 +956,6 @@ async fn every_kind_of_write_shows_in_the_next_tile_with_and_without_cache() {
     .await;
     for app in apps {
         let new = practice_at(app, OWN, "koeln-new").await.expect("added");
-        assert_eq!(new.str("city_slug"), Some("koeln"));
         assert_eq!(new.bool("area_work"), Some(true));
         assert_eq!(world_counts(app, "area_work").await, (4, 1));
     }
