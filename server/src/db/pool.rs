@@ -42,9 +42,10 @@ pub fn build(url: &str, size: usize) -> anyhow::Result<DbPool> {
 pub fn build_with(url: &str, size: usize, statement_timeout: Duration) -> anyhow::Result<DbPool> {
     let millis = statement_timeout.as_millis();
     let mut config = ManagerConfig::<AsyncPgConnection>::default();
-    // A connection handed out again is checked for an open transaction and a closed socket
-    // (a restarted or stopped server closes it), not with a `SELECT 1` round trip on every
-    // checkout, which cost each request one more exchange with PostgreSQL.
+    // A connection going back into use is not pinged with `SELECT 1` (a round trip as long as
+    // a tile's query): the pool still drops connections whose socket closed or whose
+    // transaction broke, and a connection that died unnoticed fails its first statement with
+    // a 503, like any other outage.
     config.recycling_method = RecyclingMethod::Fast;
     config.custom_setup = Box::new(move |url| {
         async move {
