@@ -127,7 +127,10 @@ async fn short_prefixes_follow_every_write_to_places_and_names() {
     app.execute("UPDATE places SET population = 10000000 WHERE name = 'Pomorze'")
         .await;
     agree(&["Pomorze", "Potsdam"]).await;
-    assert_eq!(place_names(&app, "p").await, ["Pomorze", "Palermo", "Potsdam"]);
+    assert_eq!(
+        place_names(&app, "p").await,
+        ["Pomorze", "Palermo", "Potsdam"]
+    );
     app.execute("UPDATE places SET name = 'Xomorze' WHERE name = 'Pomorze'")
         .await;
     agree(&["Potsdam"]).await;
