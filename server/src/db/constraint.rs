@@ -12,6 +12,8 @@ use crate::error::AppError;
 /// the request field it guards: a column's own name, or the name the API gives it (`city` for
 /// `city_id`, `url` for the `web_url` domain, `lat` for a point).
 pub const CONSTRAINTS: &[(&str, &str)] = &[
+    ("bulk_load_finish", "bulk_load"),
+    ("bulk_loads_pkey", "bulk_load"),
     ("cities_ags_check", "ags"),
     ("cities_ags_key", "ags"),
     ("cities_ars_check", "ars"),
@@ -112,6 +114,7 @@ pub const CONSTRAINTS: &[(&str, &str)] = &[
     ("partial_date_check", "date"),
     ("place_names_pkey", "name"),
     ("place_names_place_id_fkey", "place_id"),
+    ("place_prefix_tops_pkey", "prefix"),
     ("places_added_key", "name"),
     ("places_ags_check", "ags"),
     ("places_ags_key", "ags"),
