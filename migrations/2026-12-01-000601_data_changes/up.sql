@@ -1,0 +1,143 @@
+-- What changed, not only that something changed: every statement that changes published rows
+-- still bumps `data_version` and notifies `haven_data_version`, and now also says which kind
+-- of data changed and where (the lon/lat box of the changed features, before and after the
+-- change), so that instances drop only the tiles and answers the change touches.
+--
+-- The notification carries the change itself ("<version> <kind> <west> <south> <east> <north>",
+-- or "<version> <kind> *" when it is not confined to a box); `data_changes` keeps the recent
+-- changes by version, for the instance that wrote them (it reads its own write at once) and
+-- for anyone who wants to know what a version changed.
+
+CREATE TABLE data_changes (
+    version    bigint PRIMARY KEY,
+    kind       text NOT NULL CHECK (kind IN ('cities', 'practices', 'memberships', 'networks',
+                                             'demands', 'places', 'policy_areas', 'guides',
+                                             'search')),
+    -- The box of the changed features in WGS 84; all NULL: anywhere.
+    west       double precision,
+    south      double precision,
+    east       double precision,
+    north      double precision,
+    changed_at timestamptz NOT NULL DEFAULT now(),
+    CHECK ((west IS NULL) = (south IS NULL) AND (west IS NULL) = (east IS NULL)
+           AND (west IS NULL) = (north IS NULL))
+);
+
+-- The box of the rows a statement changed (`changed`: the transition tables, old and new
+-- rows together), by how the table's rows lie on the map (`TG_ARGV[1]`):
+--   geom       the columns named in TG_ARGV[2] (comma-separated) hold the geometry
+--   city       rows of a city (`city_id`): the city's point and its practices' own points
+--   city_row   a city itself: its old and new point and its practices' own points
+--   practice   a practice itself: its old and new point and its city's point
+--   practice_child  rows of a practice (`practice_id`): the practice's point and its city's
+--   anywhere   no box (names, labels, lists that every feature carries)
+CREATE FUNCTION record_data_change() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    kind text := TG_ARGV[0];
+    mode text := TG_ARGV[1];
+    changed text;
+    geometry_sql text;
+    changed_any boolean;
+    box box2d;
+    new_version bigint;
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        changed := 'SELECT * FROM old_rows';
+    ELSIF TG_OP = 'INSERT' THEN
+        changed := 'SELECT * FROM new_rows';
+    ELSE
+        changed := 'SELECT * FROM old_rows UNION ALL SELECT * FROM new_rows';
+    END IF;
+    EXECUTE format('SELECT EXISTS (%s)', changed) INTO changed_any;
+    IF NOT changed_any THEN
+        RETURN NULL;
+    END IF;
+    geometry_sql := CASE mode
+        WHEN 'geom' THEN (
+            SELECT string_agg(format('SELECT %I AS g FROM changed', trim(col)), ' UNION ALL ')
+            FROM unnest(string_to_array(TG_ARGV[2], ',')) AS col)
+        WHEN 'city' THEN
+            'SELECT c.geom AS g FROM cities c WHERE c.id IN (SELECT city_id FROM changed)
+             UNION ALL SELECT p.geom FROM practices p
+                       WHERE p.city_id IN (SELECT city_id FROM changed) AND p.geom IS NOT NULL'
+        WHEN 'city_row' THEN
+            'SELECT geom AS g FROM changed
+             UNION ALL SELECT p.geom FROM practices p
+                       WHERE p.city_id IN (SELECT id FROM changed) AND p.geom IS NOT NULL'
+        WHEN 'practice' THEN
+            'SELECT geom AS g FROM changed WHERE geom IS NOT NULL
+             UNION ALL SELECT c.geom FROM cities c WHERE c.id IN (SELECT city_id FROM changed)'
+        WHEN 'practice_child' THEN
+            'SELECT p.geom AS g FROM practices p
+                    WHERE p.id IN (SELECT practice_id FROM changed) AND p.geom IS NOT NULL
+             UNION ALL SELECT c.geom FROM practices p JOIN cities c ON c.id = p.city_id
+                       WHERE p.id IN (SELECT practice_id FROM changed)'
+        ELSE NULL
+    END;
+    IF geometry_sql IS NOT NULL THEN
+        EXECUTE format('WITH changed AS (%s) SELECT ST_Extent(g) FROM (%s) s', changed, geometry_sql)
+            INTO box;
+    END IF;
+    UPDATE data_version SET version = version + 1, changed_at = now()
+        RETURNING version INTO new_version;
+    INSERT INTO data_changes (version, kind, west, south, east, north)
+        VALUES (new_version, kind, ST_XMin(box), ST_YMin(box), ST_XMax(box), ST_YMax(box));
+    -- Keep the last 10,000 changes (a reader further behind treats the gap as "everything").
+    IF new_version % 1000 = 0 THEN
+        DELETE FROM data_changes WHERE version <= new_version - 10000;
+    END IF;
+    PERFORM pg_notify('haven_data_version', new_version::text || ' ' || kind || ' ' ||
+        CASE WHEN box IS NULL THEN '*'
+             ELSE concat_ws(' ', ST_XMin(box), ST_YMin(box), ST_XMax(box), ST_YMax(box)) END);
+    RETURN NULL;
+END $$;
+
+-- The tables of published data: their kind and where their rows lie.
+CREATE TABLE data_change_sources (
+    tbl  text PRIMARY KEY,
+    kind text NOT NULL,
+    mode text NOT NULL,
+    cols text
+);
+INSERT INTO data_change_sources VALUES
+    ('countries', 'places', 'geom', 'geom'),
+    ('regions', 'places', 'geom', 'geom,label_point'),
+    ('places', 'places', 'geom', 'geom,boundary'),
+    ('policy_areas', 'policy_areas', 'anywhere', NULL),
+    ('cities', 'cities', 'city_row', NULL),
+    ('networks', 'networks', 'anywhere', NULL),
+    ('memberships', 'memberships', 'city', NULL),
+    ('demands', 'demands', 'anywhere', NULL),
+    ('safe_harbour_demands', 'demands', 'city', NULL),
+    ('demand_evidence', 'demands', 'city', NULL),
+    ('practices', 'practices', 'practice', NULL),
+    ('practice_policy_areas', 'practices', 'practice_child', NULL),
+    ('practice_sources', 'practices', 'practice_child', NULL),
+    ('take_action_guides', 'guides', 'anywhere', NULL),
+    ('search_synonyms', 'search', 'anywhere', NULL);
+
+DO $$
+DECLARE
+    s record;
+    args text;
+BEGIN
+    FOR s IN SELECT * FROM data_change_sources LOOP
+        EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', s.tbl || '_version_ins', s.tbl);
+        EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', s.tbl || '_version_upd', s.tbl);
+        EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', s.tbl || '_version_del', s.tbl);
+        args := format('%L, %L, %L', s.kind, s.mode, coalesce(s.cols, ''));
+        EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %I REFERENCING NEW TABLE AS new_rows
+                        FOR EACH STATEMENT EXECUTE FUNCTION record_data_change(%s)',
+                       s.tbl || '_version_ins', s.tbl, args);
+        EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON %I
+                        REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+                        FOR EACH STATEMENT EXECUTE FUNCTION record_data_change(%s)',
+                       s.tbl || '_version_upd', s.tbl, args);
+        EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON %I REFERENCING OLD TABLE AS old_rows
+                        FOR EACH STATEMENT EXECUTE FUNCTION record_data_change(%s)',
+                       s.tbl || '_version_del', s.tbl, args);
+    END LOOP;
+END $$;
+
+DROP TABLE data_change_sources;
+DROP FUNCTION bump_data_version();
