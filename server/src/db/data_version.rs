@@ -21,6 +21,9 @@ pub use super::data_change::{Change, DataKind, Extent, Kinds};
 /// The channel the triggers notify on.
 pub const CHANNEL: &str = "haven_data_version";
 
+/// The `application_name` of the listening connection (as `pg_stat_activity` shows it).
+pub const LISTENER_NAME: &str = "haven data version listener";
+
 /// The most changes read from `data_changes` at once; more is treated as "everything".
 const CATCH_UP_LIMIT: i64 = 1000;
 
@@ -265,7 +268,9 @@ async fn listen_once(
     version: &DataVersion,
     ready: &mut Option<tokio::sync::oneshot::Sender<()>>,
 ) -> Result<(), tokio_postgres::Error> {
-    let (client, mut connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await?;
+    let mut config: tokio_postgres::Config = url.parse()?;
+    config.application_name(LISTENER_NAME);
+    let (client, mut connection) = config.connect(tokio_postgres::NoTls).await?;
     let (tx, mut notifications) = tokio::sync::mpsc::unbounded_channel();
     let driver = tokio::spawn(async move {
         let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
