@@ -1,7 +1,10 @@
 -- A generated data set for the tile tests and benchmark: 2,000 cities and 100,000 practices
 -- spread over Europe (half at their own point, half at their city's), each practice in one to
 -- three policy areas, each city in one or two networks. Needs the policy areas, networks and
--- countries of the sample fixture (or of the bundled data). Deterministic (setseed).
+-- countries of the sample fixture (or of the bundled data). Deterministic (setseed). One bulk
+-- load: the derived tables (city summaries, tile points, page index) are rebuilt once at commit.
+BEGIN;
+SELECT haven_begin_bulk_load();
 SELECT setseed(0.42);
 
 INSERT INTO cities (slug, name, country, kind, population, geom)
@@ -30,4 +33,4 @@ CROSS JOIN LATERAL generate_series(0, p.id % 3) AS k
 JOIN policy_areas pa ON pa.position = 1 + (p.id * 7 + k * 5) % 12
 WHERE p.slug LIKE 'gen-practice-%';
 
-ANALYZE cities; ANALYZE practices; ANALYZE practice_policy_areas; ANALYZE memberships;
+COMMIT;

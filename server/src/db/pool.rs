@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use diesel::ConnectionError;
 use diesel_async::pooled_connection::deadpool::{Object, Pool};
-use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
+use diesel_async::pooled_connection::{
+    AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod,
+};
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 use futures_util::FutureExt;
 
@@ -40,6 +42,11 @@ pub fn build(url: &str, size: usize) -> anyhow::Result<DbPool> {
 pub fn build_with(url: &str, size: usize, statement_timeout: Duration) -> anyhow::Result<DbPool> {
     let millis = statement_timeout.as_millis();
     let mut config = ManagerConfig::<AsyncPgConnection>::default();
+    // A connection going back into use is not pinged with `SELECT 1` (a round trip as long as
+    // a tile's query): the pool still drops connections whose socket closed or whose
+    // transaction broke, and a connection that died unnoticed fails its first statement with
+    // a 503, like any other outage.
+    config.recycling_method = RecyclingMethod::Fast;
     config.custom_setup = Box::new(move |url| {
         async move {
             let mut conn = AsyncPgConnection::establish(url).await?;

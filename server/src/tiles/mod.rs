@@ -79,8 +79,11 @@ impl Layer {
     fn sql(self, z: u8, filtered: bool) -> &'static str {
         match self {
             Self::Cities => sql::CITIES.as_str(),
-            Self::Practices if z >= sql::PRACTICE_CLUSTER_BELOW_ZOOM => {
+            Self::Practices if z >= sql::PRACTICE_CLUSTER_BELOW_ZOOM && filtered => {
                 sql::PRACTICE_POINTS.as_str()
+            }
+            Self::Practices if z >= sql::PRACTICE_CLUSTER_BELOW_ZOOM => {
+                sql::PRACTICE_POINTS_UNFILTERED
             }
             Self::Practices if filtered => sql::PRACTICE_CLUSTERS_FILTERED.as_str(),
             Self::Practices => sql::PRACTICE_CLUSTERS,

@@ -203,6 +203,19 @@ FROM (
     )
 });
 
+/// [`PRACTICE_POINTS`] without filters: binds only `$1`..`$3`, so after its first executions
+/// PostgreSQL keeps one generic plan for it instead of planning every tile anew (the filters'
+/// `$n IS NULL OR ...` clauses made a custom plan look cheaper, and planning cost more than
+/// the index scan itself).
+pub const PRACTICE_POINTS_UNFILTERED: &str = r"
+SELECT coalesce(ST_AsMVT(t, 'practices', 4096, 'geom', 'id'), ''::bytea) AS mvt
+FROM (
+    SELECT tp.practice_id AS id, ST_AsMVTGeom(tp.geom, ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom, tp.props
+    FROM tile_points tp
+    WHERE tp.geom && ST_TileEnvelope($1, $2, $3, margin => 0.015625)
+) t
+";
+
 /// The features of a clustered tile from its `cell` rows (`gx`, `gy` at the tile's zoom, `n`,
 /// `first_id`, `x`, `y` the centroid, `area_counts`): a cell of one point is that point.
 const CLUSTER_FEATURES: &str = r"

@@ -76,8 +76,6 @@ pub async fn document(
             } else {
                 &[
                     ("slug", "String"),
-                    ("title", "String"),
-                    ("city_slug", "String"),
                     ("cluster", "Boolean"),
                     ("count", "Number"),
                 ]

@@ -324,3 +324,67 @@ async fn a_bulk_import_gives_the_same_summary_as_a_full_recompute() {
     assert!(listed > 0);
     assert_stats_exact(&url).await;
 }
+
+#[tokio::test]
+async fn a_bulk_load_leaves_the_upkeep_to_its_commit_and_then_every_summary_is_exact() {
+    let app = TestApp::with_sample().await;
+    let (client, connection) = tokio_postgres::connect(&app.database_url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    client
+        .batch_execute(&format!(
+            "BEGIN;
+             SELECT haven_begin_bulk_load();
+             {BONN}
+             INSERT INTO memberships (city_id, network_id, status)
+             SELECT c.id, n.id, 'member' FROM cities c, networks n
+             WHERE c.slug = 'bonn' AND n.slug = 'buendnis-staedte-sicherer-haefen';
+             INSERT INTO practices (slug, city_id, geom, original_lang, title)
+             SELECT 'bonn-' || i, c.id,
+                    CASE WHEN i = 1 THEN ST_SetSRID(ST_MakePoint(7.2, 50.7), 4326) END,
+                    'de', jsonb_build_object('de', 'Bonner Praxis ' || i)
+             FROM cities c, generate_series(1, 3) i WHERE c.slug = 'bonn';
+             INSERT INTO practice_policy_areas (practice_id, policy_area)
+             SELECT p.id, 'housing' FROM practices p WHERE p.slug LIKE 'bonn-%';
+             UPDATE cities SET name = 'Potsdam an der Havel' WHERE slug = 'potsdam';"
+        ))
+        .await
+        .unwrap();
+    // Inside the load, the upkeep has stepped aside: nothing derived is written yet.
+    let derived: i64 = client
+        .query_one(
+            "SELECT (SELECT count(*) FROM tile_points t JOIN practices p ON p.id = t.practice_id
+                     WHERE p.slug LIKE 'bonn-%')
+                  + (SELECT count(*) FROM site_entries WHERE slug LIKE 'bonn%')",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(derived, 0);
+    client.batch_execute("COMMIT").await.unwrap();
+    // At the commit every derived table was rebuilt once, and equals a computation from scratch.
+    assert_stats_exact(&app.database_url).await;
+    crate::tiles::assert_precomputed_exact(&app.database_url).await;
+    let bonn = listed(&app, "bonn").await.unwrap();
+    assert_eq!(bonn["practice_count"], 3);
+    assert_eq!(bonn["policy_areas"], serde_json::json!(["housing"]));
+    assert_eq!(
+        listed(&app, "potsdam").await.unwrap()["name"],
+        "Potsdam an der Havel"
+    );
+    let pending: i64 = client
+        .query_one("SELECT count(*) FROM bulk_loads", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(pending, 0);
+    // After the load the upkeep runs per statement again.
+    write(
+        &app,
+        "UPDATE practices SET published = false WHERE slug = 'bonn-1'",
+    )
+    .await;
+    assert_eq!(listed(&app, "bonn").await.unwrap()["practice_count"], 2);
+}

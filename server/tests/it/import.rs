@@ -289,6 +289,13 @@ async fn the_bundled_dataset_imports_completely() {
     assert!(atlantic_land < 0.3, "{atlantic_land}");
     // The per-city summary kept by triggers through the bulk import equals a full recompute.
     crate::api_city_stats::assert_stats_exact(&app.database_url).await;
+    // So are the precomputed tile points and cluster cells.
+    let tile_points = count(&client, "SELECT count(*) FROM tile_points").await;
+    assert!(
+        tile_points > 50,
+        "the bundled practices are tile points ({tile_points})"
+    );
+    crate::tiles::assert_precomputed_exact(&app.database_url).await;
     // Every membership row that can be placed is: the skipped ones are exactly the rows
     // with no coordinates, no code and no gazetteer match (data/README.md lists them).
     let unplaced: Vec<&str> = report
@@ -485,4 +492,10 @@ async fn the_bundled_dataset_imports_completely() {
         again.files
     );
     assert_eq!(again.version_after, again.version_before);
+    // A network renamed moves the tile points' network filter with it.
+    client
+        .batch_execute("UPDATE networks SET slug = 'iash-renamed' WHERE slug = 'iash'")
+        .await
+        .unwrap();
+    crate::tiles::assert_precomputed_exact(&app.database_url).await;
 }
