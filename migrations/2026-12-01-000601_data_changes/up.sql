@@ -4,7 +4,7 @@
 -- change), so that instances drop only the tiles and answers the change touches.
 --
 -- The notification carries the change itself ("<version> <kind> <west> <south> <east> <north>",
--- or "<version> <kind> *" when it is not confined to a box); `data_changes` keeps the recent
+-- or "<version> <kind> *" when it is not confined to a box, as in a bulk load); `data_changes` keeps the recent
 -- changes by version, for the instance that wrote them (it reads its own write at once) and
 -- for anyone who wants to know what a version changed.
 
@@ -74,7 +74,9 @@ BEGIN
                        WHERE p.id IN (SELECT practice_id FROM changed)'
         ELSE NULL
     END;
-    IF geometry_sql IS NOT NULL THEN
+    -- A bulk load (haven_begin_bulk_load) says "anywhere": its statements are large, and
+    -- their boxes would cover most of the map anyway.
+    IF geometry_sql IS NOT NULL AND NOT haven_bulk_load() THEN
         EXECUTE format('WITH changed AS (%s) SELECT ST_Extent(g) FROM (%s) s', changed, geometry_sql)
             INTO box;
     END IF;
