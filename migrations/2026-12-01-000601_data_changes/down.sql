@@ -38,4 +38,5 @@ BEGIN
 END $$;
 
 DROP FUNCTION record_data_change();
+DROP FUNCTION data_change_max_boxes();
 DROP TABLE data_changes;

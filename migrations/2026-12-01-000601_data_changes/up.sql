@@ -1,30 +1,32 @@
 -- What changed, not only that something changed: every statement that changes published rows
 -- still bumps `data_version` and notifies `haven_data_version`, and now also says which kind
--- of data changed and where (the lon/lat box of the changed features, before and after the
+-- of data changed and where (the lon/lat boxes of the changed features, before and after the
 -- change), so that instances drop only the tiles and answers the change touches.
 --
--- The notification carries the change itself ("<version> <kind> <west> <south> <east> <north>",
--- or "<version> <kind> *" when it is not confined to a box, as in a bulk load); `data_changes` keeps the recent
--- changes by version, for the instance that wrote them (it reads its own write at once) and
--- for anyone who wants to know what a version changed.
+-- The notification carries the change itself: "<version> <kind> <west> <south> <east>
+-- <north> ...", a box per changed feature, or "<version> <kind> *" when it is not confined to
+-- boxes (as in a bulk load). `data_changes` keeps the recent changes by version, for the
+-- instance that wrote them (it reads its own write at once) and for anyone who wants to know
+-- what a version changed.
 
 CREATE TABLE data_changes (
     version    bigint PRIMARY KEY,
     kind       text NOT NULL CHECK (kind IN ('cities', 'practices', 'memberships', 'networks',
                                              'demands', 'places', 'policy_areas', 'guides',
                                              'search')),
-    -- The box of the changed features in WGS 84; all NULL: anywhere.
-    west       double precision,
-    south      double precision,
-    east       double precision,
-    north      double precision,
-    changed_at timestamptz NOT NULL DEFAULT now(),
-    CHECK ((west IS NULL) = (south IS NULL) AND (west IS NULL) = (east IS NULL)
-           AND (west IS NULL) = (north IS NULL))
+    -- The boxes of the changed features in WGS 84, four numbers each (west, south, east,
+    -- north); NULL: anywhere.
+    boxes      double precision[] CHECK (cardinality(boxes) > 0 AND cardinality(boxes) % 4 = 0),
+    changed_at timestamptz NOT NULL DEFAULT now()
 );
 
--- The box of the rows a statement changed (`changed`: the transition tables, old and new
--- rows together), by how the table's rows lie on the map (`TG_ARGV[1]`):
+-- Most boxes one change lists (a notification stays far below its 8000 bytes); a change of
+-- more features lists the one box around them all.
+CREATE FUNCTION data_change_max_boxes() RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT 64';
+
+-- The boxes of the rows a statement changed (`changed`: the transition tables, old and new
+-- rows together), one per distinct geometry, by how the table's rows lie on the map
+-- (`TG_ARGV[1]`):
 --   geom       the columns named in TG_ARGV[2] (comma-separated) hold the geometry
 --   city       rows of a city (`city_id`): the city's point and its practices' own points
 --   city_row   a city itself: its old and new point and its practices' own points
@@ -38,7 +40,7 @@ DECLARE
     changed text;
     geometry_sql text;
     changed_any boolean;
-    box box2d;
+    boxes double precision[];
     new_version bigint;
 BEGIN
     IF TG_OP = 'DELETE' THEN
@@ -77,20 +79,26 @@ BEGIN
     -- A bulk load (haven_begin_bulk_load) says "anywhere": its statements are large, and
     -- their boxes would cover most of the map anyway.
     IF geometry_sql IS NOT NULL AND NOT haven_bulk_load() THEN
-        EXECUTE format('WITH changed AS (%s) SELECT ST_Extent(g) FROM (%s) s', changed, geometry_sql)
-            INTO box;
+        EXECUTE format(
+            'WITH changed AS (%s),
+                  part AS (SELECT DISTINCT ST_XMin(g) AS w, ST_YMin(g) AS s, ST_XMax(g) AS e, ST_YMax(g) AS n
+                           FROM (%s) geometries WHERE g IS NOT NULL)
+             SELECT CASE WHEN count(*) = 0 THEN NULL
+                         WHEN count(*) <= data_change_max_boxes()
+                              THEN ARRAY(SELECT unnest(array_agg(ARRAY[w, s, e, n] ORDER BY w, s, e, n)))
+                         ELSE ARRAY[min(w), min(s), max(e), max(n)] END
+             FROM part', changed, geometry_sql)
+            INTO boxes;
     END IF;
     UPDATE data_version SET version = version + 1, changed_at = now()
         RETURNING version INTO new_version;
-    INSERT INTO data_changes (version, kind, west, south, east, north)
-        VALUES (new_version, kind, ST_XMin(box), ST_YMin(box), ST_XMax(box), ST_YMax(box));
+    INSERT INTO data_changes (version, kind, boxes) VALUES (new_version, kind, boxes);
     -- Keep the last 10,000 changes (a reader further behind treats the gap as "everything").
     IF new_version % 1000 = 0 THEN
         DELETE FROM data_changes WHERE version <= new_version - 10000;
     END IF;
     PERFORM pg_notify('haven_data_version', new_version::text || ' ' || kind || ' ' ||
-        CASE WHEN box IS NULL THEN '*'
-             ELSE concat_ws(' ', ST_XMin(box), ST_YMin(box), ST_XMax(box), ST_YMax(box)) END);
+        coalesce(array_to_string(boxes, ' '), '*'));
     RETURN NULL;
 END $$;
 

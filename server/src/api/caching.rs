@@ -397,7 +397,7 @@ mod tests {
         cache.apply(&Change {
             version: 2,
             kinds: Kinds::of(&[DataKind::Practices]),
-            extent: None,
+            boxes: None,
         });
         assert!(cache.get("cities").is_none());
         assert!(cache.get("networks").is_some());

@@ -1,11 +1,12 @@
 //! What one data version changed: which kind of published data, and where.
 //!
 //! The triggers of migration `000601_data_changes` record, per statement that changes
-//! published rows, the kind of data it changed and the lon/lat box of the changed features
-//! (old and new positions). They announce it on the notification channel as
-//! `<version> <kind> <west> <south> <east> <north>` (or `<version> <kind> *` when the change is
-//! not confined to a box) and keep it in `data_changes` by version. Caches use it to drop only
-//! what a change touches: tiles by layer and extent, answers by the kinds they depend on.
+//! published rows, the kind of data it changed and the lon/lat boxes of the changed features
+//! (old and new positions; one box around them all beyond 64). They announce it on the
+//! notification channel as `<version> <kind> <west> <south> <east> <north> ...` (or
+//! `<version> <kind> *` when the change is not confined to boxes) and keep it in
+//! `data_changes` by version. Caches use it to drop only what a change touches: tiles by layer
+//! and place, answers by the kinds they depend on.
 
 /// A kind of published data, as the triggers name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,6 +126,19 @@ pub struct Extent {
 }
 
 impl Extent {
+    /// The boxes of `numbers`, four each (west, south, east, north); `None` unless there is at
+    /// least one and every box is finite and in order.
+    #[must_use]
+    pub fn boxes(numbers: &[f64]) -> Option<Vec<Self>> {
+        if numbers.is_empty() || numbers.len() % 4 != 0 {
+            return None;
+        }
+        numbers
+            .chunks_exact(4)
+            .map(|b| Self::new(b[0], b[1], b[2], b[3]))
+            .collect()
+    }
+
     /// The box of the four numbers, when they are finite and in order.
     #[must_use]
     pub fn new(west: f64, south: f64, east: f64, north: f64) -> Option<Self> {
@@ -146,7 +160,7 @@ pub struct Change {
     /// The kinds of data it changed.
     pub kinds: Kinds,
     /// Where the changed features lie (old and new positions); `None`: anywhere.
-    pub extent: Option<Extent>,
+    pub boxes: Option<Vec<Extent>>,
 }
 
 impl Change {
@@ -156,30 +170,26 @@ impl Change {
         Self {
             version,
             kinds: Kinds::ALL,
-            extent: None,
+            boxes: None,
         }
     }
 
-    /// The change a notification announces: `<version> <kind> <west> <south> <east> <north>`
-    /// or `<version> <kind> *`. A payload that names a version but nothing else it can read
+    /// The change a notification announces: `<version> <kind> <west> <south> <east> <north>
+    /// ...` or `<version> <kind> *`. A payload that names a version but nothing else it can read
     /// (an older server's bare version) is a change of everything; `None` without a version.
     #[must_use]
     pub fn parse(payload: &str) -> Option<Self> {
         let mut parts = payload.split_ascii_whitespace();
         let version = parts.next()?.parse::<i64>().ok()?;
         let kind = parts.next().and_then(DataKind::parse);
-        let numbers: Vec<f64> = parts.filter_map(|part| part.parse().ok()).collect();
+        let numbers: Option<Vec<f64>> = parts.map(|part| part.parse().ok()).collect();
         let Some(kind) = kind else {
             return Some(Self::everything(version));
-        };
-        let extent = match numbers[..] {
-            [west, south, east, north] => Extent::new(west, south, east, north),
-            _ => None,
         };
         Some(Self {
             version,
             kinds: Kinds::of(&[kind]),
-            extent,
+            boxes: numbers.as_deref().and_then(Extent::boxes),
         })
     }
 }
@@ -194,9 +204,14 @@ mod tests {
         assert_eq!(change.version, 42);
         assert!(change.kinds.contains(DataKind::Practices));
         assert!(!change.kinds.contains(DataKind::Cities));
-        assert_eq!(change.extent, Extent::new(7.5, 51.25, 7.75, 51.5));
+        assert_eq!(
+            change.boxes,
+            Some(vec![Extent::new(7.5, 51.25, 7.75, 51.5).unwrap()])
+        );
+        let two = Change::parse("42 cities 1 2 1 2 -3 -4 -2 -3").unwrap();
+        assert_eq!(two.boxes.map(|b| b.len()), Some(2));
         let anywhere = Change::parse("43 networks *").unwrap();
-        assert_eq!(anywhere.extent, None);
+        assert_eq!(anywhere.boxes, None);
         assert_eq!(anywhere.kinds, Kinds::of(&[DataKind::Networks]));
         assert_eq!(Change::parse("44"), Some(Change::everything(44)));
         assert_eq!(
@@ -204,11 +219,17 @@ mod tests {
             Some(Change::everything(45))
         );
         assert_eq!(Change::parse("x practices *"), None);
-        assert_eq!(
-            Change::parse("46 cities 1 2").unwrap().extent,
-            None,
-            "a box it cannot read is anywhere"
-        );
+        for unreadable in [
+            "46 cities 1 2",
+            "46 cities 1 2 3 4 5",
+            "46 cities 3 2 1 4 *",
+        ] {
+            assert_eq!(
+                Change::parse(unreadable).unwrap().boxes,
+                None,
+                "boxes it cannot read are anywhere: {unreadable}"
+            );
+        }
     }
 
     #[test]

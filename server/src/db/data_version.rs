@@ -140,7 +140,7 @@ impl DataVersion {
         &self,
         conn: &mut diesel_async::AsyncPgConnection,
     ) -> diesel::QueryResult<()> {
-        use diesel::sql_types::{BigInt, Double, Nullable, Text};
+        use diesel::sql_types::{Array, BigInt, Double, Nullable, Text};
         use diesel_async::RunQueryDsl;
         #[derive(diesel::QueryableByName)]
         struct Row {
@@ -150,18 +150,12 @@ impl DataVersion {
             version: Option<i64>,
             #[diesel(sql_type = Nullable<Text>)]
             kind: Option<String>,
-            #[diesel(sql_type = Nullable<Double>)]
-            west: Option<f64>,
-            #[diesel(sql_type = Nullable<Double>)]
-            south: Option<f64>,
-            #[diesel(sql_type = Nullable<Double>)]
-            east: Option<f64>,
-            #[diesel(sql_type = Nullable<Double>)]
-            north: Option<f64>,
+            #[diesel(sql_type = Nullable<Array<Double>>)]
+            boxes: Option<Vec<f64>>,
         }
         let known = self.get();
         let rows: Vec<Row> = diesel::sql_query(
-            "SELECT v.version AS current, c.version, c.kind, c.west, c.south, c.east, c.north
+            "SELECT v.version AS current, c.version, c.kind, c.boxes
              FROM data_version v
              LEFT JOIN LATERAL (SELECT * FROM data_changes WHERE version > $1
                                 ORDER BY version LIMIT $2) c ON true
@@ -181,14 +175,10 @@ impl DataVersion {
             .into_iter()
             .filter_map(|row| {
                 let kind = DataKind::parse(row.kind.as_deref()?)?;
-                let extent = match (row.west, row.south, row.east, row.north) {
-                    (Some(w), Some(s), Some(e), Some(n)) => Extent::new(w, s, e, n),
-                    _ => None,
-                };
                 Some(Change {
                     version: row.version?,
                     kinds: Kinds::of(&[kind]),
-                    extent,
+                    boxes: row.boxes.as_deref().and_then(Extent::boxes),
                 })
             })
             .collect();

@@ -207,7 +207,7 @@ mod tests {
         Change {
             version,
             kinds: Kinds::of(&[DataKind::Cities]),
-            extent: Extent::new(lon, 70.0, lon, 70.0),
+            boxes: Some(vec![Extent::new(lon, 70.0, lon, 70.0).unwrap()]),
         }
     }
 
@@ -234,7 +234,7 @@ mod tests {
         cache.apply(&Change {
             version: 3,
             kinds: Kinds::of(&[DataKind::Guides]),
-            extent: None,
+            boxes: None,
         });
         assert!(cache.contains(&key(5)));
         cache.apply(&Change::everything(4));
@@ -260,7 +260,7 @@ mod tests {
             cache.apply(&Change {
                 version,
                 kinds: Kinds::of(&[DataKind::Guides]),
-                extent: None,
+                boxes: None,
             });
         }
         cache.insert(key(2), 2, tile(10));

@@ -1,10 +1,10 @@
 //! Which tiles a change of the data touches.
 //!
-//! A change names the kinds of data it changed and the lon/lat box of the changed features,
+//! A change names the kinds of data it changed and the lon/lat boxes of the changed features,
 //! old and new positions ([`Change`]). A tile is touched when its layer is fed by one of those
-//! kinds and its envelope, widened by the tile buffer, meets the box. At the cluster zooms a
-//! cluster is drawn at the centroid of its grid cell, which moves when any of its points
-//! changes: the box first grows to the whole cells it meets, so every tile that draws the
+//! kinds and its envelope, widened by the tile buffer, meets one of the boxes. At the cluster
+//! zooms a cluster is drawn at the centroid of its grid cell, which moves when any of its
+//! points changes: a box first grows to the whole cells it meets, so every tile that draws the
 //! cluster (before or after) is touched. Every zoom's covering tile meets the box, so the
 //! counts of low-zoom clusters are refreshed too.
 
@@ -81,9 +81,15 @@ pub fn touches(change: &Change, layer: Layer, z: u8, x: u32, y: u32) -> bool {
     if !change.kinds.intersects(layer.fed_by()) {
         return false;
     }
-    let Some(extent) = &change.extent else {
+    let Some(boxes) = &change.boxes else {
         return true;
     };
+    boxes.iter().any(|extent| meets(extent, layer, z, x, y))
+}
+
+/// Whether the tile `z`/`x`/`y` of `layer`, with its buffer, meets `extent` (grown to whole
+/// cluster cells at the layer's cluster zooms).
+fn meets(extent: &Extent, layer: Layer, z: u8, x: u32, y: u32) -> bool {
     let (mut x0, mut y0, mut x1, mut y1) = in_grid(extent, z);
     if layer.clusters_at(z) {
         let cells = f64::from(CLUSTER_CELLS);
@@ -105,7 +111,7 @@ mod tests {
         Change {
             version: 2,
             kinds: Kinds::of(&[kind]),
-            extent: Extent::new(lon, lat, lon, lat),
+            boxes: Some(vec![Extent::new(lon, lat, lon, lat).unwrap()]),
         }
     }
 
@@ -135,6 +141,25 @@ mod tests {
         );
         let (x, y) = tile_of((-70.0, -30.0), 9);
         assert!(!touches(&added, Layer::Practices, 9, x, y));
+    }
+
+    #[test]
+    fn features_far_apart_touch_their_own_tiles_not_those_between() {
+        let (koeln, gdansk) = ((6.95, 50.94), (18.65, 54.35));
+        let moved = Change {
+            version: 2,
+            kinds: Kinds::of(&[DataKind::Practices]),
+            boxes: Some(vec![
+                Extent::new(koeln.0, koeln.1, koeln.0, koeln.1).unwrap(),
+                Extent::new(gdansk.0, gdansk.1, gdansk.0, gdansk.1).unwrap(),
+            ]),
+        };
+        for at in [koeln, gdansk] {
+            let (x, y) = tile_of(at, 10);
+            assert!(touches(&moved, Layer::Practices, 10, x, y));
+        }
+        let (x, y) = tile_of((13.06, 52.4), 10); // Potsdam, between them
+        assert!(!touches(&moved, Layer::Practices, 10, x, y));
     }
 
     #[test]
@@ -177,14 +202,14 @@ mod tests {
         let renamed = Change {
             version: 3,
             kinds: Kinds::of(&[DataKind::Networks]),
-            extent: None,
+            boxes: None,
         };
         assert!(touches(&renamed, Layer::Cities, 12, 100, 100));
         assert!(!touches(&renamed, Layer::Basemap, 12, 100, 100));
         let guide = Change {
             version: 4,
             kinds: Kinds::of(&[DataKind::Guides]),
-            extent: None,
+            boxes: None,
         };
         assert!(Layer::ALL.iter().all(|l| !touches(&guide, *l, 0, 0, 0)));
         assert!(touches(&Change::everything(5), Layer::Basemap, 3, 1, 1));

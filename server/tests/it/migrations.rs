@@ -91,7 +91,7 @@ async fn writes_bump_the_data_version_and_notify() {
     assert_eq!(payload, format!("{after} policy_areas *"));
     let logged: String = client
         .query_one(
-            "SELECT kind || coalesce(west::text, '*') FROM data_changes WHERE version = $1",
+            "SELECT kind || coalesce(boxes::text, '*') FROM data_changes WHERE version = $1",
             &[&after],
         )
         .await

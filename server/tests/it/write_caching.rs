@@ -429,3 +429,46 @@ async fn a_write_while_the_notifications_are_lost_counts_as_everything_changed()
     )
     .await;
 }
+
+#[tokio::test]
+async fn a_change_lists_a_box_per_changed_place() {
+    let app = TestApp::with_sample().await;
+    let client = db(&app).await;
+    // A practice of Köln (drawn at the city's point) moves to Gdańsk: both places change.
+    client
+        .batch_execute(
+            "UPDATE practices SET geom = ST_SetSRID(ST_MakePoint(18.65, 54.35), 4326)
+              WHERE slug = 'koeln-welcome-housing'",
+        )
+        .await
+        .unwrap();
+    let row = client
+        .query_one(
+            "SELECT kind, boxes FROM data_changes ORDER BY version DESC LIMIT 1",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(row.get::<_, String>(0), "practices");
+    let boxes: Vec<f64> = row.get(1);
+    assert_eq!(
+        boxes,
+        [
+            KOELN.0, KOELN.1, KOELN.0, KOELN.1, GDANSK.0, GDANSK.1, GDANSK.0, GDANSK.1
+        ]
+    );
+    // A change of a network's name is not confined to a place.
+    client
+        .batch_execute("UPDATE networks SET name = name || ' ' WHERE slug = 'iash'")
+        .await
+        .unwrap();
+    let anywhere: Option<Vec<f64>> = client
+        .query_one(
+            "SELECT boxes FROM data_changes ORDER BY version DESC LIMIT 1",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(anywhere, None);
+}
