@@ -130,7 +130,7 @@ impl Extent {
     /// least one and every box is finite and in order.
     #[must_use]
     pub fn boxes(numbers: &[f64]) -> Option<Vec<Self>> {
-        if numbers.is_empty() || numbers.len() % 4 != 0 {
+        if numbers.is_empty() || !numbers.len().is_multiple_of(4) {
             return None;
         }
         numbers
