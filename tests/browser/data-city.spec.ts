@@ -78,10 +78,21 @@ for (const query of ['Köln', 'koln']) {
     const box = page.getByRole('combobox', { name: 'Search places, practices and topics' });
     await box.fill(query);
     await expect(page.getByRole('option').first()).toContainText('Köln');
+    await waitForMapIdle(page);
+    // Count the camera's steps: this suite runs as a person who asked for reduced motion
+    // (playwright.config.ts), for whom the map jumps to the city instead of flying there.
+    await page.evaluate(() => {
+      const counter = window as unknown as { cameraSteps: number };
+      counter.cameraSteps = 0;
+      window.__havenMap?.on('move', () => (counter.cameraSteps += 1));
+    });
     await box.press('Enter');
     await expect(page.locator('#detail-title')).toHaveText('Köln');
     await expect(page).toHaveURL(/[?&]city=koeln/);
     await waitForMapIdle(page);
+    const steps = await page.evaluate(() => (window as unknown as { cameraSteps: number }).cameraSteps);
+    expect(steps, 'a jump, not a flight of many frames').toBeGreaterThan(0);
+    expect(steps).toBeLessThanOrEqual(2);
     // Köln is in view and not under the panel.
     const spot = await page.evaluate(() => {
       const map = window.__havenMap;

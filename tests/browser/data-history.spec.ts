@@ -19,6 +19,10 @@ test.beforeEach(async ({ request }) => {
   await requireDataApi(request);
 });
 
+// The map flies here, as it does for everyone who has not asked for reduced motion (the rest
+// of the suite has): Back and Forward in the middle of flights must still agree with the URL.
+test.use({ reducedMotion: 'no-preference' });
+
 test('city, practice, Back and Forward: the panel and the address always agree', async ({ page, request }) => {
   const problems = watchProblems(page);
   const city = ((await (await request.get('/api/v1/cities/koeln?lang=en')).json()) as CityDetail).properties;

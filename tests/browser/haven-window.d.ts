@@ -12,6 +12,7 @@ interface HavenMapForTests {
   isMoving(): boolean;
   getCanvas(): HTMLCanvasElement;
   once(type: 'render' | 'idle', listener: () => void): unknown;
+  on(type: 'move', listener: () => void): unknown;
   triggerRepaint(): void;
   getLayer(id: string): unknown;
   queryRenderedFeatures(options?: { layers?: string[] }): HavenRenderedFeature[];

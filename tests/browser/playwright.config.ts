@@ -35,6 +35,10 @@ export default defineConfig({
   expect: { timeout: 15_000 },
   use: {
     baseURL,
+    // As a person who asked for less motion: the map jumps instead of flying and fades
+    // nothing, so a step waits for tiles, not for an animation drawn frame by frame in
+    // software. data-history.spec.ts keeps the flights of everyone else covered.
+    reducedMotion: 'reduce',
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
   },

@@ -113,6 +113,9 @@ export class HavenMap {
       // Haven's style and layers are checked by the tests (layers.test.ts, style.test.ts);
       // checking them again on every load held up the map's start by 20–40 ms (bench/browser).
       validateStyle: false,
+      // A person who asked their system for less motion gets no cross-fades of tiles and
+      // labels either (flights jump too, see `flyTo`).
+      fadeDuration: prefersReducedMotion() ? 0 : 300,
     });
     this.citiesLoaded = this.showAfterCities(later);
     // Not `isStyleLoaded()`: that is false whenever tiles load, and 'load' fires only once.
@@ -195,7 +198,8 @@ export class HavenMap {
       zoom: Math.max(zoom, this.map.getZoom()),
       // An offset, not camera padding: padding would stay on after the panel closes.
       offset: [-(padding.right ?? 0) / 2, -(padding.bottom ?? 0) / 2],
-      essential: true,
+      // Not essential: with `prefers-reduced-motion: reduce` MapLibre jumps instead of flying.
+      essential: false,
     });
   }
 
@@ -334,4 +338,9 @@ export class HavenMap {
     if (cluster) return { kind: 'cluster', lon: event.lngLat.lng, lat: event.lngLat.lat };
     return null;
   }
+}
+
+/** Whether the person asked their system for reduced motion. */
+export function prefersReducedMotion(): boolean {
+  return typeof window.matchMedia === 'function' && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 }

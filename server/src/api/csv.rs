@@ -51,7 +51,7 @@ impl Collection {
         }
     }
 
-    fn sql(self, query: &CollectionQuery) -> &'static str {
+    fn sql(self, query: &CollectionQuery) -> String {
         match self {
             Self::Cities => crate::model::city::rows_sql(query),
             Self::Practices => crate::model::practice::rows_sql(query),
@@ -108,8 +108,9 @@ async fn write(
 ) -> anyhow::Result<()> {
     let columns = collection.columns();
     let mut csv = CsvBuffer::new(columns.iter().map(|(name, _)| *name))?;
+    let sql = collection.sql(query);
     let mut rows = std::pin::pin!(
-        crate::model::collection::stream(conn, collection.sql(query), query)
+        crate::model::collection::stream(conn, &sql, query)
             .await
             .map_err(|error| anyhow::anyhow!("{error}"))?
     );

@@ -8,9 +8,7 @@ use diesel::sql_types::Text;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::{Deserialize, Serialize};
 
-use super::collection::{
-    CITY_AREAS, CITY_FILTERS, DISTANCE, ENVELOPE, INPUT_CTE, Link, PageLinks, ROWS, SPATIAL_FILTERS,
-};
+use super::collection::{ENVELOPE, Link, PageLinks, ROWS, Shape};
 use super::{JsonText, Lookup, Redirect};
 use crate::error::AppResult;
 use crate::query::{CollectionQuery, Lang};
@@ -30,34 +28,34 @@ const COMMON_PROPERTIES: &str = "'slug', c.slug,
     'policy_areas', to_json(cs.areas),
     'practice_count', cs.practice_count";
 
-/// Full text on a city: its own names and summary, an alternate name of its place, the
-/// titles and summaries of its practices, or a name prefix.
-pub const CITY_Q: &str = "($5::text IS NULL
-    OR c.search @@ input.tsq
-    OR starts_with(haven_fold(c.name), input.fold)
-    OR starts_with(haven_fold_de(c.name), input.fold_de)
-    OR EXISTS (SELECT 1 FROM place_names pn WHERE pn.place_id = c.place_id AND starts_with(pn.name_key, input.fold))
-    OR EXISTS (SELECT 1 FROM practices p WHERE p.city_id = c.id AND p.published AND p.search @@ input.tsq))";
+/// Full text on a city (needs `input` and `alt_names`, [`Shape::inputs`]): its own names
+/// and summary, an alternate name of its place, the titles and summaries of its practices, or
+/// a name prefix. The alternate names and the practices are searched once per statement, not
+/// once per city.
+pub const CITY_Q: &str = "(c.search @@ input.tsq
+    OR starts_with(c.name_key, input.fold)
+    OR starts_with(c.name_key_de, input.fold_de)
+    OR c.place_id IN (SELECT place_id FROM alt_names)
+    OR c.id IN (SELECT p.city_id FROM practices p, input WHERE p.published AND p.search @@ input.tsq))";
 
-fn list_sql(with_distance: bool, tail: &str) -> String {
-    let spatial = SPATIAL_FILTERS.replace("{point}", "c.geom");
-    let areas = CITY_AREAS.replace("{areas}", "cs.areas");
-    let distance = DISTANCE.replace("{point}", "c.geom");
-    let distance_property = if with_distance {
+/// `policy_area` on the city's policy areas (`cs.areas`): any of them, all of them.
+const CITY_AREAS_OF: [&str; 2] = ["cs.areas && $1::text[]", "cs.areas @> $1::text[]"];
+
+fn list_sql(shape: Shape, tail: &str) -> String {
+    let inputs = shape.inputs();
+    let input_join = shape.input_join();
+    let clauses = shape.clauses("cs.networks && $2::text[]", CITY_AREAS_OF, CITY_Q, "c.geom");
+    let distance = shape.distance("c.geom");
+    let distance_property = if shape.near {
         "|| ', \"distance_km\" : ' || round((m.distance_m / 1000.0)::numeric, 2)::text"
     } else {
         ""
     };
     format!(
-        "WITH {INPUT_CTE},
-        matched AS (
+        "WITH {inputs}matched AS (
             SELECT c.id, c.slug, {distance} AS distance_m
-            FROM cities c JOIN city_stats cs ON cs.city_id = c.id, input
-            WHERE c.published AND cs.listed
-              AND {CITY_FILTERS}
-              AND {areas}
-              AND {CITY_Q}
-              AND {spatial}
+            FROM cities c JOIN city_stats cs ON cs.city_id = c.id{input_join}
+            WHERE c.published AND cs.listed{clauses}
         ),
         page AS (SELECT * FROM matched ORDER BY distance_m, slug LIMIT $14 OFFSET $15),
         features AS (
@@ -75,37 +73,23 @@ fn list_sql(with_distance: bool, tail: &str) -> String {
     )
 }
 
-static LIST: LazyLock<String> = LazyLock::new(|| list_sql(false, ENVELOPE));
-static LIST_NEAR: LazyLock<String> = LazyLock::new(|| list_sql(true, ENVELOPE));
-static ROWS_SQL: LazyLock<String> = LazyLock::new(|| list_sql(false, ROWS));
-static ROWS_NEAR: LazyLock<String> = LazyLock::new(|| list_sql(true, ROWS));
-
 /// The statement of [`super::collection::stream`] for `query`: every matching feature, one
 /// per row, in the collection's order.
 #[must_use]
-pub fn rows_sql(query: &CollectionQuery) -> &'static str {
-    if query.search.near.is_some() {
-        &ROWS_NEAR
-    } else {
-        &ROWS_SQL
-    }
+pub fn rows_sql(query: &CollectionQuery) -> String {
+    list_sql(Shape::of(query), ROWS)
 }
 
 /// The listed cities matching `query`, as a FeatureCollection page.
 ///
 /// # Errors
-/// When the query fails.
+/// 400 naming a filter whose value names nothing; 500 when the query fails.
 pub async fn list(
     conn: &mut AsyncPgConnection,
     query: &CollectionQuery,
     links: &PageLinks,
 ) -> AppResult<String> {
-    let sql = if query.search.near.is_some() {
-        &LIST_NEAR
-    } else {
-        &LIST
-    };
-    super::collection::run(conn, sql, query, links).await
+    super::collection::run(conn, &list_sql(Shape::of(query), ENVELOPE), query, links).await
 }
 
 /// One city: `$1` slug, `$2` lang, `$3` links (JSON array).

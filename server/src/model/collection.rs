@@ -1,15 +1,21 @@
 //! The parts every collection query shares: the bind layout of [`CollectionQuery`], the
 //! SQL predicates of the filters and the FeatureCollection envelope with its page links.
 //!
-//! Each collection is ONE fixed statement (two when `near` adds `distance_km`) with nullable
-//! binds, `($1::text[] IS NULL OR ...)`; no value is ever spliced into SQL text. The fragments
-//! below are composed once at start into those fixed statements.
+//! A collection statement holds the clauses of the filters a query gives and no others
+//! ([`Shape`]): one fixed text per combination of given filters, prepared once per connection
+//! and planned for that combination (a `($1::text[] IS NULL OR ...)` clause for an absent
+//! filter still costs its evaluation on every row and makes PostgreSQL plan each request
+//! anew). No value is ever spliced into SQL text; the binds always keep the layout below, the
+//! ones of absent filters unused. The same statement checks that the filter values name
+//! something ([`Filters::check_columns`](crate::query::Filters::check_columns)), so a request
+//! is one round trip.
 //!
 //! Bind layout: `$1` policy areas, `$2` networks, `$3` countries, `$4` region, `$5` q,
 //! `$6..$9` bbox, `$10, $11` near lon/lat, `$12` radius in metres, `$13` lang, `$14` limit,
 //! `$15` offset, `$16` links without `next`, `$17` links with `next` (both JSON arrays), `$18`
 //! whether all policy areas must match (`policy_area_match=all`).
 
+use diesel::QueryableByName;
 use diesel::pg::Pg;
 use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
 use diesel::sql_types::{Array, BigInt, Bool, Double, Nullable, Text};
@@ -20,6 +26,7 @@ use super::JsonText;
 use crate::db::Prepared;
 use crate::error::AppResult;
 use crate::query::CollectionQuery;
+use crate::query::filters::Unknown;
 
 /// The query's derived inputs, computed once: the combined full-text query (German, English
 /// and simple configurations, accents dropped, with the synonym list of migration
@@ -33,6 +40,124 @@ pub const INPUT_CTE: &str = "input AS MATERIALIZED (
            haven_fold_de($5::text) AS fold_de,
            ST_SetSRID(ST_MakePoint($10::float8, $11::float8), 4326)::geography AS here
 )";
+
+/// The places with an alternate name starting with the folded `q`, once per statement (a
+/// range scan of the `text_pattern_ops` index; none for an empty `q`, which every name
+/// starts with anyway). Needs [`INPUT_CTE`].
+pub const ALT_NAMES_CTE: &str = "alt_names AS MATERIALIZED (
+    SELECT DISTINCT pn.place_id FROM place_names pn, input
+    WHERE input.fold <> ''
+      AND pn.name_key ~>=~ input.fold AND pn.name_key ~<~ (input.fold || chr(1114111))
+      AND starts_with(pn.name_key, input.fold)
+)";
+
+/// Which filters a query gives: a collection statement holds the clauses of these only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shape {
+    pub policy_areas: bool,
+    /// `policy_area_match=all`.
+    pub all_policy_areas: bool,
+    pub networks: bool,
+    pub countries: bool,
+    pub region: bool,
+    pub q: bool,
+    pub bbox: bool,
+    pub near: bool,
+}
+
+impl Shape {
+    /// The shape of `query`.
+    #[must_use]
+    pub fn of(query: &CollectionQuery) -> Self {
+        let filters = &query.filters;
+        Self {
+            policy_areas: !filters.policy_areas.is_empty(),
+            all_policy_areas: filters.policy_area_match == crate::query::AreaMatch::All,
+            networks: !filters.networks.is_empty(),
+            countries: !filters.countries.is_empty(),
+            region: filters.region.is_some(),
+            q: query.search.q.is_some(),
+            bbox: query.search.bbox.is_some(),
+            near: query.search.near.is_some(),
+        }
+    }
+
+    /// The `WITH` entries before `matched`: the derived inputs when `q` or `near` needs them,
+    /// the alternate names when `q` does (each followed by a comma).
+    #[must_use]
+    pub fn inputs(self) -> String {
+        let mut ctes = String::new();
+        if self.q || self.near {
+            ctes.push_str(INPUT_CTE);
+            ctes.push_str(",\n");
+        }
+        if self.q {
+            ctes.push_str(ALT_NAMES_CTE);
+            ctes.push_str(",\n");
+        }
+        ctes
+    }
+
+    /// `, input` to join the derived inputs, when there are any.
+    #[must_use]
+    pub fn input_join(self) -> &'static str {
+        if self.q || self.near { ", input" } else { "" }
+    }
+
+    /// The `AND …` clauses of the given filters on the city `c`: `network` through
+    /// `networks`, a predicate on `$2`; `policy_area` through `areas` (`any`) or
+    /// `all_areas` (`policy_area_match=all`), predicates on `$1`; `q` through `q`, a predicate
+    /// on `input`; `bbox` and `near` on the point `{point}`.
+    #[must_use]
+    pub fn clauses(self, networks: &str, areas: [&str; 2], q: &str, point: &str) -> String {
+        let mut sql = String::new();
+        let mut and = |clause: &str| {
+            sql.push_str("\n  AND ");
+            sql.push_str(clause);
+        };
+        if self.countries {
+            and("c.country = ANY($3::text[])");
+        }
+        if self.networks {
+            and(networks);
+        }
+        if self.region {
+            and(REGION_FILTER);
+        }
+        if self.policy_areas {
+            and(areas[usize::from(self.all_policy_areas)]);
+        }
+        if self.q {
+            and(q);
+        }
+        if self.bbox {
+            and(&format!(
+                "{point} && ST_MakeEnvelope($6::float8, $7::float8, $8::float8, $9::float8, 4326)"
+            ));
+        }
+        if self.near {
+            and(&format!(
+                "ST_DWithin(({point})::geography, input.here, $12::float8)"
+            ));
+        }
+        sql
+    }
+
+    /// The distance of `{point}` from `near` in metres, NULL without `near`.
+    #[must_use]
+    pub fn distance(self, point: &str) -> String {
+        if self.near {
+            DISTANCE.replace("{point}", point)
+        } else {
+            "NULL::float8".to_owned()
+        }
+    }
+}
+
+/// `region` on the city `c`: its state/admin1 region or its district.
+const REGION_FILTER: &str = "EXISTS (
+        SELECT 1 FROM regions r WHERE r.id IN (c.region_id, c.district_id)
+          AND (r.code = $4::text OR r.country || '-' || r.code = $4::text OR r.id::text = $4::text))";
 
 /// A city is listed when it has a published membership, a demand record or a published
 /// practice (alias `c`). Read from the trigger-maintained summary `city_stats` (migration
@@ -55,16 +180,13 @@ pub const CITY_AREAS: &str = "($1::text[] IS NULL
     OR (NOT $18::bool AND {areas} && $1::text[])
     OR ($18::bool AND {areas} @> $1::text[]))";
 
-/// `bbox` and `near` on the point expression `{point}`.
-pub const SPATIAL_FILTERS: &str = "($6::float8 IS NULL OR {point} && ST_MakeEnvelope($6::float8, $7::float8, $8::float8, $9::float8, 4326))
-    AND ($10::float8 IS NULL OR ST_DWithin(({point})::geography, input.here, $12::float8))";
-
 /// The distance from `near` in metres (NULL without `near`).
 pub const DISTANCE: &str = "ST_Distance(({point})::geography, input.here)";
 
 /// Wraps `matched` (rows with `id`, `slug`, `distance_m`) and `features` (rows with
 /// `feature`, the Feature's JSON text, `slug`, `distance_m`) into a FeatureCollection with
-/// `numberMatched`, `numberReturned` and the page links (`$16`/`$17`, JSON from serde).
+/// `numberMatched`, `numberReturned` and the page links (`$16`/`$17`, JSON from serde);
+/// `{check}` is replaced by the filter check's columns.
 ///
 /// The envelope is assembled as text around the features joined in one pass: casting a page
 /// of a thousand features back to `json` would parse it again (most of the statement's time
@@ -72,7 +194,8 @@ pub const DISTANCE: &str = "ST_Distance(({point})::geography, input.here)";
 pub const ENVELOPE: &str = "SELECT '{\"type\" : \"FeatureCollection\", \"numberMatched\" : ' || t.matched
     || ', \"numberReturned\" : ' || t.returned
     || ', \"links\" : ' || CASE WHEN t.matched > $15::bigint + $14::bigint THEN $17::text ELSE $16::text END
-    || ', \"features\" : [' || coalesce(t.features, '') || ']}' AS json
+    || ', \"features\" : [' || coalesce(t.features, '') || ']}' AS json,
+    {check}
 FROM (SELECT (SELECT count(*) FROM matched) AS matched, count(*) AS returned,
              string_agg(feature, ', ' ORDER BY distance_m, slug) AS features
       FROM features) t";
@@ -199,18 +322,29 @@ fn bound<'a>(
     ))
 }
 
-/// Runs a collection statement with the binds of `query`.
+/// A collection statement's answer: the document and the filter check.
+#[derive(QueryableByName)]
+struct Answer {
+    #[diesel(sql_type = Text)]
+    json: String,
+    #[diesel(embed)]
+    unknown: Unknown,
+}
+
+/// Runs a collection statement ending in [`ENVELOPE`] with the binds of `query`.
 ///
 /// # Errors
-/// When the query fails (a 500: every input was validated before).
+/// 400 naming a filter whose value names nothing; 500 when the query fails.
 pub async fn run(
     conn: &mut AsyncPgConnection,
     sql: &str,
     query: &CollectionQuery,
     links: &PageLinks,
 ) -> AppResult<String> {
-    let row: JsonText = bound(sql, query, links)?.get_result(conn).await?;
-    Ok(row.json)
+    let sql = sql.replace("{check}", &query.filters.check_columns());
+    let answer: Answer = bound(&sql, query, links)?.get_result(conn).await?;
+    answer.unknown.verdict()?;
+    Ok(answer.json)
 }
 
 /// The features of a collection statement ending in [`ROWS`], one row each, as they come.

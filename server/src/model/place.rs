@@ -35,16 +35,25 @@ fn like_prefix(fold: &str) -> String {
     format!(r"replace(replace(replace({fold}($1::text), '\', '\\'), '%', '\%'), '_', '\_') || '%'")
 }
 
+/// Whether the folded text is a prefix of one or two characters that the German
+/// transliteration leaves as it is: then `place_prefix_tops` holds its best places.
+const SHORT: &str =
+    "(haven_fold($1::text) = haven_fold_de($1::text) AND length(haven_fold($1::text)) <= 2)";
+
 /// The search statement: `$1` the text, `$2` the limit.
 static SEARCH: LazyLock<String> = LazyLock::new(|| {
     format!(
         "WITH hits AS (
             SELECT p.id FROM places p
-             WHERE p.name_key LIKE {fold}
-                OR p.name_key_de LIKE {fold_de}
+             WHERE NOT {SHORT} AND (p.name_key LIKE {fold} OR p.name_key_de LIKE {fold_de})
             UNION
             SELECT pn.place_id FROM place_names pn
-             WHERE pn.name_key LIKE {fold}
+             WHERE NOT {SHORT} AND pn.name_key LIKE {fold}
+            UNION
+            (SELECT t.place_id FROM place_prefix_tops t
+              WHERE {SHORT} AND t.prefix = haven_fold($1::text)
+              ORDER BY t.population DESC NULLS LAST, t.name, t.place_id
+              LIMIT $2)
         ),
         ranked AS (
             SELECT p.* FROM places p JOIN hits h ON h.id = p.id
@@ -77,7 +86,10 @@ static SEARCH: LazyLock<String> = LazyLock::new(|| {
 /// The prefixes are LIKE patterns with `\`, `%` and `_` escaped, written inline (not in a
 /// CTE) so that PostgreSQL folds the immutable `haven_fold` of the bound text into a constant
 /// when it plans the statement and the `text_pattern_ops` indexes serve them: a full name
-/// takes well under a millisecond instead of scanning all 128k places and 180k names.
+/// takes well under a millisecond instead of scanning all 128k places and 180k names. A
+/// prefix of one or two characters matches thousands of names: its best places are read
+/// from `place_prefix_tops` (migration `000703`) instead, in the same order, and the plan
+/// for such a text leaves the other branches out (their condition folds to false).
 ///
 /// # Errors
 /// When the query fails.

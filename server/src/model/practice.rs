@@ -8,9 +8,7 @@ use diesel::sql_types::Text;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::{Deserialize, Serialize};
 
-use super::collection::{
-    CITY_FILTERS, DISTANCE, ENVELOPE, INPUT_CTE, Link, PageLinks, ROWS, SPATIAL_FILTERS,
-};
+use super::collection::{ENVELOPE, Link, PageLinks, ROWS, Shape};
 use super::{JsonText, Lookup, Redirect};
 use crate::error::AppResult;
 use crate::query::{CollectionQuery, Lang};
@@ -37,39 +35,41 @@ const PROPERTIES: &str = "'slug', p.slug,
     'ended', p.ended,
     'organisation', p.organisation";
 
-/// Full text on a practice: its titles, summaries and organisation, or a prefix of its
-/// city's name or its original title.
-pub const PRACTICE_Q: &str = "($5::text IS NULL
-    OR p.search @@ input.tsq
-    OR starts_with(haven_fold(c.name), input.fold)
-    OR starts_with(haven_fold_de(c.name), input.fold_de)
+/// Full text on a practice (needs `input`, [`Shape::inputs`]): its titles, summaries and
+/// organisation, or a prefix of its city's name or its original title.
+pub const PRACTICE_Q: &str = "(p.search @@ input.tsq
+    OR starts_with(c.name_key, input.fold)
+    OR starts_with(c.name_key_de, input.fold_de)
     OR starts_with(haven_fold(p.title ->> p.original_lang), input.fold))";
 
-fn list_sql(with_distance: bool, tail: &str) -> String {
-    let spatial = SPATIAL_FILTERS.replace("{point}", POINT);
-    let distance = DISTANCE.replace("{point}", POINT);
-    let distance_property = if with_distance {
+/// `policy_area` on the practice's own areas: any of them, all of them.
+const PRACTICE_AREAS_OF: [&str; 2] = [
+    "EXISTS (SELECT 1 FROM practice_policy_areas ppa
+             WHERE ppa.practice_id = p.id AND ppa.policy_area = ANY($1::text[]))",
+    "NOT EXISTS (SELECT 1 FROM unnest($1::text[]) AS wanted(area)
+                 WHERE NOT EXISTS (SELECT 1 FROM practice_policy_areas ppa
+                                   WHERE ppa.practice_id = p.id AND ppa.policy_area = wanted.area))",
+];
+
+/// `network` on the practice's city.
+const PRACTICE_NETWORKS: &str =
+    "EXISTS (SELECT 1 FROM city_stats cs WHERE cs.city_id = c.id AND cs.networks && $2::text[])";
+
+fn list_sql(shape: Shape, tail: &str) -> String {
+    let inputs = shape.inputs();
+    let input_join = shape.input_join();
+    let clauses = shape.clauses(PRACTICE_NETWORKS, PRACTICE_AREAS_OF, PRACTICE_Q, POINT);
+    let distance = shape.distance(POINT);
+    let distance_property = if shape.near {
         ", 'distance_km', round((m.distance_m / 1000.0)::numeric, 2)"
     } else {
         ""
     };
     format!(
-        "WITH {INPUT_CTE},
-        matched AS (
+        "WITH {inputs}matched AS (
             SELECT p.id, p.slug, {distance} AS distance_m
-            FROM practices p JOIN cities c ON c.id = p.city_id, input
-            WHERE p.published AND c.published
-              AND {CITY_FILTERS}
-              AND ($1::text[] IS NULL
-                  OR (NOT $18::bool AND EXISTS (
-                      SELECT 1 FROM practice_policy_areas ppa
-                      WHERE ppa.practice_id = p.id AND ppa.policy_area = ANY($1::text[])))
-                  OR ($18::bool AND NOT EXISTS (
-                      SELECT 1 FROM unnest($1::text[]) AS wanted(area)
-                      WHERE NOT EXISTS (SELECT 1 FROM practice_policy_areas ppa
-                                        WHERE ppa.practice_id = p.id AND ppa.policy_area = wanted.area))))
-              AND {PRACTICE_Q}
-              AND {spatial}
+            FROM practices p JOIN cities c ON c.id = p.city_id{input_join}
+            WHERE p.published AND c.published{clauses}
         ),
         page AS (SELECT * FROM matched ORDER BY distance_m, slug LIMIT $14 OFFSET $15),
         features AS (
@@ -85,37 +85,23 @@ fn list_sql(with_distance: bool, tail: &str) -> String {
     )
 }
 
-static LIST: LazyLock<String> = LazyLock::new(|| list_sql(false, ENVELOPE));
-static LIST_NEAR: LazyLock<String> = LazyLock::new(|| list_sql(true, ENVELOPE));
-static ROWS_SQL: LazyLock<String> = LazyLock::new(|| list_sql(false, ROWS));
-static ROWS_NEAR: LazyLock<String> = LazyLock::new(|| list_sql(true, ROWS));
-
 /// The statement of [`super::collection::stream`] for `query`: every matching feature, one
 /// per row, in the collection's order.
 #[must_use]
-pub fn rows_sql(query: &CollectionQuery) -> &'static str {
-    if query.search.near.is_some() {
-        &ROWS_NEAR
-    } else {
-        &ROWS_SQL
-    }
+pub fn rows_sql(query: &CollectionQuery) -> String {
+    list_sql(Shape::of(query), ROWS)
 }
 
 /// The published practices matching `query`, as a FeatureCollection page.
 ///
 /// # Errors
-/// When the query fails.
+/// 400 naming a filter whose value names nothing; 500 when the query fails.
 pub async fn list(
     conn: &mut AsyncPgConnection,
     query: &CollectionQuery,
     links: &PageLinks,
 ) -> AppResult<String> {
-    let sql = if query.search.near.is_some() {
-        &LIST_NEAR
-    } else {
-        &LIST
-    };
-    super::collection::run(conn, sql, query, links).await
+    super::collection::run(conn, &list_sql(Shape::of(query), ENVELOPE), query, links).await
 }
 
 /// One practice: `$1` slug, `$2` lang, `$3` links.

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::JsonText;
 use super::city::CITY_Q;
+use super::collection::ALT_NAMES_CTE;
 use super::place::PlaceDoc;
 use super::practice::{CityRef, PRACTICE_Q};
 use crate::error::AppResult;
@@ -20,17 +21,16 @@ use crate::query::Lang;
 /// collections' own (`q` of `GET /api/v1/cities` and `/practices`), so a hit here is a hit
 /// there.
 static SEARCH: LazyLock<String> = LazyLock::new(|| {
-    let city_q = CITY_Q.replace("$5", "$1");
-    let practice_q = PRACTICE_Q.replace("$5", "$1");
     format!(
         "WITH input AS MATERIALIZED (
             SELECT haven_search_query($1::text) AS tsq, haven_fold($1::text) AS fold,
                    haven_fold_de($1::text) AS fold_de
         ),
+        {ALT_NAMES_CTE},
         city_hits AS (
             SELECT c.id, c.slug, c.name, c.country, ts_rank(c.search, input.tsq) AS rank
             FROM cities c JOIN city_stats cs ON cs.city_id = c.id AND cs.listed, input
-            WHERE c.published AND {city_q}
+            WHERE c.published AND {CITY_Q}
         ),
         practice_hits AS (
             SELECT p.id, ts_rank(p.search, input.tsq) AS rank,
@@ -38,7 +38,7 @@ static SEARCH: LazyLock<String> = LazyLock::new(|| {
                    haven_pick_lang(p.title, $2::text, p.original_lang) AS title_lang,
                    c.slug AS city_slug, c.name AS city_name
             FROM practices p JOIN cities c ON c.id = p.city_id, input
-            WHERE p.published AND c.published AND {practice_q}
+            WHERE p.published AND c.published AND {PRACTICE_Q}
         ),
         area_hits AS (
             SELECT pa.slug, pa.position, pa.labels ->> $2::text AS label,

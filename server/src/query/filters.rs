@@ -162,38 +162,18 @@ impl Filters {
     }
 
     /// Checks that every policy area, network, country and region exists, in one query
-    /// (none when no filter is given).
+    /// (none when no filter is given). The collections fold the same check into their own
+    /// statement ([`check_columns`](Self::check_columns)).
     ///
     /// # Errors
     /// 400 naming the parameter (for policy areas the message lists the valid slugs); 500
     /// when the query fails.
     pub async fn check(&self, conn: &mut AsyncPgConnection) -> AppResult<()> {
-        #[derive(diesel::QueryableByName)]
-        struct Unknown {
-            #[diesel(sql_type = Array<Text>)]
-            policy_areas: Vec<String>,
-            #[diesel(sql_type = Array<Text>)]
-            networks: Vec<String>,
-            #[diesel(sql_type = Array<Text>)]
-            countries: Vec<String>,
-            #[diesel(sql_type = Bool)]
-            region_ok: bool,
-            #[diesel(sql_type = Array<Text>)]
-            valid_policy_areas: Vec<String>,
-        }
         if self.is_empty() {
             return Ok(());
         }
         let binds = self.binds();
-        let sql = format!(
-            "SELECT \
-               ARRAY(SELECT unnest(coalesce($1::text[], '{{}}')) EXCEPT SELECT slug FROM policy_areas) AS policy_areas, \
-               ARRAY(SELECT unnest(coalesce($2::text[], '{{}}')) EXCEPT SELECT slug FROM networks) AS networks, \
-               ARRAY(SELECT unnest(coalesce($3::text[], '{{}}')) EXCEPT SELECT iso2::text FROM countries) AS countries, \
-               ($4::text IS NULL OR EXISTS (SELECT 1 FROM regions WHERE {})) AS region_ok, \
-               ARRAY(SELECT slug::text FROM policy_areas ORDER BY position) AS valid_policy_areas",
-            REGION_MATCH.replace("$R", "$4")
-        );
+        let sql = format!("SELECT {}", self.check_columns());
         let unknown: Unknown = crate::db::Prepared::fixed(
             diesel::sql_query(sql)
                 .bind::<Nullable<Array<Text>>, _>(binds.policy_areas)
@@ -203,32 +183,101 @@ impl Filters {
         )
         .get_result(conn)
         .await?;
-        if !unknown.policy_areas.is_empty() {
+        unknown.verdict()
+    }
+
+    /// The select-list columns of [`Unknown`] over the binds `$1` policy areas, `$2` networks,
+    /// `$3` countries and `$4` region: a statement that also reads the filters checks them in
+    /// the same round trip. Filters not given are constants (their binds stay unused), so the
+    /// text is one of a few fixed ones.
+    #[must_use]
+    pub fn check_columns(&self) -> String {
+        let unknown = |given: bool, values: &str, known: &str| {
+            if given {
+                format!("ARRAY(SELECT unnest({values}) EXCEPT SELECT {known})")
+            } else {
+                "'{}'::text[]".to_owned()
+            }
+        };
+        format!(
+            "{} AS unknown_policy_areas, {} AS unknown_networks, {} AS unknown_countries, \
+             {} AS region_ok, \
+             ARRAY(SELECT slug::text FROM policy_areas ORDER BY position) AS valid_policy_areas",
+            unknown(
+                !self.policy_areas.is_empty(),
+                "$1::text[]",
+                "slug FROM policy_areas"
+            ),
+            unknown(
+                !self.networks.is_empty(),
+                "$2::text[]",
+                "slug FROM networks"
+            ),
+            unknown(
+                !self.countries.is_empty(),
+                "$3::text[]",
+                "iso2::text FROM countries"
+            ),
+            if self.region.is_some() {
+                format!(
+                    "EXISTS (SELECT 1 FROM regions WHERE {})",
+                    REGION_MATCH.replace("$R", "$4::text")
+                )
+            } else {
+                "true".to_owned()
+            },
+        )
+    }
+}
+
+/// The filter values that name nothing, as [`Filters::check_columns`] selects them.
+#[derive(Debug, diesel::QueryableByName)]
+pub struct Unknown {
+    #[diesel(sql_type = Array<Text>)]
+    unknown_policy_areas: Vec<String>,
+    #[diesel(sql_type = Array<Text>)]
+    unknown_networks: Vec<String>,
+    #[diesel(sql_type = Array<Text>)]
+    unknown_countries: Vec<String>,
+    #[diesel(sql_type = Bool)]
+    region_ok: bool,
+    #[diesel(sql_type = Array<Text>)]
+    valid_policy_areas: Vec<String>,
+}
+
+impl Unknown {
+    /// Whether every filter value names something.
+    ///
+    /// # Errors
+    /// 400 naming the first parameter with a value that names nothing (for policy areas the
+    /// message lists the valid slugs).
+    pub fn verdict(self) -> AppResult<()> {
+        if !self.unknown_policy_areas.is_empty() {
             return Err(bad_request(
                 "policy_area",
                 format!(
                     "Unknown policy area {}; valid: {}.",
-                    quoted(&unknown.policy_areas),
-                    unknown.valid_policy_areas.join(", ")
+                    quoted(&self.unknown_policy_areas),
+                    self.valid_policy_areas.join(", ")
                 ),
             ));
         }
-        if !unknown.networks.is_empty() {
+        if !self.unknown_networks.is_empty() {
             return Err(bad_request(
                 "network",
                 format!(
                     "Unknown network {}; GET /api/v1/networks lists them.",
-                    quoted(&unknown.networks)
+                    quoted(&self.unknown_networks)
                 ),
             ));
         }
-        if !unknown.countries.is_empty() {
+        if !self.unknown_countries.is_empty() {
             return Err(bad_request(
                 "country",
-                format!("No data for country {}.", quoted(&unknown.countries)),
+                format!("No data for country {}.", quoted(&self.unknown_countries)),
             ));
         }
-        if !unknown.region_ok {
+        if !self.region_ok {
             return Err(bad_request("region", "Unknown region."));
         }
         Ok(())

@@ -171,6 +171,27 @@ async fn filters_combine() {
             &["potsdam"],
         ),
         ("region=15&network=iash", &["palermo"]),
+        // The full text (names, alternate names, practices) with each other filter.
+        ("q=Cologne&country=DE", &["koeln"]),
+        ("q=Cologne&country=PL", &[]),
+        (
+            "q=Cologne&region=05&network=seebruecke-safe-harbour",
+            &["koeln"],
+        ),
+        (
+            "q=flat&policy_area=housing,reception&policy_area_match=all",
+            &["koeln"],
+        ),
+        ("q=flat&policy_area=political-participation", &[]),
+        ("q=flat&bbox=5,45,15,55", &["koeln"]),
+        ("q=flat&bbox=13,38,14,39", &[]),
+        ("q=koln&near=6.95,50.94&radius_km=10", &["koeln"]),
+        ("q=koln&near=13.4,52.5&radius_km=10", &[]),
+        ("q=k&country=DE", &["koeln"]),
+        (
+            "policy_area=housing&policy_area_match=all&bbox=5,45,15,55&region=DE-05",
+            &["koeln"],
+        ),
     ];
     for (query, expected) in cases {
         assert_eq!(

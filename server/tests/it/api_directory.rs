@@ -104,3 +104,47 @@ async fn places_are_ranked_by_population_and_limited() {
         .problem(StatusCode::BAD_REQUEST);
     assert_eq!(problem["field"], "q");
 }
+
+#[tokio::test]
+async fn short_prefixes_follow_every_write_to_places_and_names() {
+    let app = TestApp::with_sample().await;
+    // One or two characters read the best places kept per prefix; three or more search the
+    // names themselves: both must agree after each kind of write.
+    let agree = |expected: &'static [&'static str]| {
+        let app = &app;
+        async move {
+            assert_eq!(place_names(app, "po").await, expected);
+        }
+    };
+    agree(&["Potsdam"]).await;
+    assert_eq!(place_names(&app, "p").await, ["Palermo", "Potsdam"]);
+    app.execute(
+        "INSERT INTO places (source, geonameid, name, country, population, geom) VALUES
+           ('geonames', 1, 'Pomorze', 'PL', 100, ST_SetSRID(ST_MakePoint(18, 54), 4326))",
+    )
+    .await;
+    agree(&["Potsdam", "Pomorze"]).await;
+    app.execute("UPDATE places SET population = 10000000 WHERE name = 'Pomorze'")
+        .await;
+    agree(&["Pomorze", "Potsdam"]).await;
+    assert_eq!(
+        place_names(&app, "p").await,
+        ["Pomorze", "Palermo", "Potsdam"]
+    );
+    app.execute("UPDATE places SET name = 'Xomorze' WHERE name = 'Pomorze'")
+        .await;
+    agree(&["Potsdam"]).await;
+    assert_eq!(place_names(&app, "xo").await, ["Xomorze"]);
+    app.execute(
+        "INSERT INTO place_names (place_id, name) SELECT id, 'Pommern' FROM places WHERE name = 'Xomorze'",
+    )
+    .await;
+    agree(&["Xomorze", "Potsdam"]).await;
+    assert_eq!(place_names(&app, "pom").await, ["Xomorze"]);
+    app.execute("DELETE FROM place_names WHERE name = 'Pommern'")
+        .await;
+    agree(&["Potsdam"]).await;
+    app.execute("DELETE FROM places WHERE name = 'Xomorze'")
+        .await;
+    assert_eq!(place_names(&app, "xo").await, Vec::<String>::new());
+}

@@ -40,6 +40,14 @@ const BAD: &[(&str, &str)] = &[
     ("country=1", "country"),
     ("region=99999", "region"),
     ("region=%3Cscript%3E", "region"),
+    // An unknown value beside valid filters (checked in the collection's own statement).
+    ("country=DE&network=atlantis&q=koln", "network"),
+    ("policy_area=housing&region=99999&near=6.9,50.9", "region"),
+    ("network=iash&country=XX&bbox=5,45,15,55", "country"),
+    (
+        "country=DE&policy_area=gardening&policy_area_match=all",
+        "policy_area",
+    ),
     ("lang=pl", "lang"),
     ("lang=english", "lang"),
     ("lang=DE", "lang"),

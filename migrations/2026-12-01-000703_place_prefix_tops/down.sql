@@ -1,0 +1,13 @@
+DROP TRIGGER place_names_version_ins ON place_names;
+DROP TRIGGER place_names_version_upd ON place_names;
+DROP TRIGGER place_names_version_del ON place_names;
+DROP TRIGGER places_prefix_tops_ins ON places;
+DROP TRIGGER places_prefix_tops_upd ON places;
+DROP TRIGGER places_prefix_tops_del ON places;
+DROP TRIGGER place_names_prefix_tops_ins ON place_names;
+DROP TRIGGER place_names_prefix_tops_upd ON place_names;
+DROP TRIGGER place_names_prefix_tops_del ON place_names;
+DROP FUNCTION haven_place_keys_changed();
+DROP FUNCTION haven_refresh_place_prefix_tops(text[]);
+DROP FUNCTION haven_short_prefixes(text[]);
+DROP TABLE place_prefix_tops;
