@@ -1,4 +1,4 @@
-CREATE FUNCTION bump_data_version() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION bump_data_version() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     changed boolean;
     new_version bigint;

@@ -13,7 +13,7 @@ CREATE TABLE data_changes (
     version    bigint PRIMARY KEY,
     kind       text NOT NULL CHECK (kind IN ('cities', 'practices', 'memberships', 'networks',
                                              'demands', 'places', 'policy_areas', 'guides',
-                                             'search')),
+                                             'search', 'all')),
     -- The boxes of the changed features in WGS 84, four numbers each (west, south, east,
     -- north); NULL: anywhere.
     boxes      double precision[] CHECK (cardinality(boxes) > 0 AND cardinality(boxes) % 4 = 0),
@@ -150,4 +150,26 @@ BEGIN
 END $$;
 
 DROP TABLE data_change_sources;
-DROP FUNCTION bump_data_version();
+
+-- Tables whose triggers call bump_data_version() (any added later) record their changes too,
+-- not confined to boxes: the gazetteer's names as places, any other table as a change of
+-- everything.
+CREATE OR REPLACE FUNCTION bump_data_version() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    changed boolean;
+    new_version bigint;
+    kind text := CASE WHEN TG_TABLE_NAME IN ('place_names') THEN 'places' ELSE 'all' END;
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        SELECT EXISTS (SELECT 1 FROM old_rows) INTO changed;
+    ELSE
+        SELECT EXISTS (SELECT 1 FROM new_rows) INTO changed;
+    END IF;
+    IF changed THEN
+        UPDATE data_version SET version = version + 1, changed_at = now()
+            RETURNING version INTO new_version;
+        INSERT INTO data_changes (version, kind) VALUES (new_version, kind);
+        PERFORM pg_notify('haven_data_version', new_version::text || ' ' || kind || ' *');
+    END IF;
+    RETURN NULL;
+END $$;

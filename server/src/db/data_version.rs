@@ -174,10 +174,16 @@ impl DataVersion {
         let changes: Vec<Change> = rows
             .into_iter()
             .filter_map(|row| {
-                let kind = DataKind::parse(row.kind.as_deref()?)?;
+                let version = row.version?;
+                // A kind this instance does not know (`all`): everything.
+                let kinds = row
+                    .kind
+                    .as_deref()
+                    .and_then(DataKind::parse)
+                    .map_or(Kinds::ALL, |kind| Kinds::of(&[kind]));
                 Some(Change {
-                    version: row.version?,
-                    kinds: Kinds::of(&[kind]),
+                    version,
+                    kinds,
                     boxes: row.boxes.as_deref().and_then(Extent::boxes),
                 })
             })
