@@ -26,6 +26,8 @@ pub struct App {
     pub data_version: Arc<DataVersion>,
     /// Vector tiles: the cache of rendered tiles.
     pub tiles: crate::tiles::TileService,
+    /// The public answers kept in memory by ETag.
+    pub answers: Arc<crate::api::caching::AnswerCache>,
     /// Glyphs of the map's labels, rendered on first use.
     pub glyphs: Arc<crate::tiles::glyphs::Glyphs>,
     /// The download archive of the current data version.
@@ -57,8 +59,16 @@ impl App {
         replica: Option<DbPool>,
         data_version: Arc<DataVersion>,
     ) -> Self {
+        let tiles = crate::tiles::TileService::new(config.tile_cache_bytes);
+        let answers = Arc::new(crate::api::caching::AnswerCache::default());
+        // Every change of the data drops what it touches from both caches.
+        let tile_cache: Arc<dyn crate::db::data_version::ChangeSink> = tiles.shared_cache();
+        data_version.register(Arc::downgrade(&tile_cache));
+        let answer_cache: Arc<dyn crate::db::data_version::ChangeSink> = answers.clone();
+        data_version.register(Arc::downgrade(&answer_cache));
         Self {
-            tiles: crate::tiles::TileService::new(config.tile_cache_bytes),
+            tiles,
+            answers,
             glyphs: Arc::default(),
             downloads: crate::export::archive::Downloads::default(),
             config,
@@ -117,7 +127,7 @@ pub fn app(state: AppState) -> Router {
     with_middleware(router, &config)
 }
 
-/// After a successful write, reads the data version from the primary, so this instance's
+/// After a successful write, reads the changes it made from the primary, so this instance's
 /// next read (and its caches) see the write without waiting for the notification.
 async fn observe_writes(
     axum::extract::State(state): axum::extract::State<AppState>,
@@ -132,8 +142,8 @@ async fn observe_writes(
     if writes && response.status().is_success() {
         match state.primary.get().await {
             Ok(mut conn) => {
-                if let Ok(version) = crate::db::data_version::read(&mut conn).await {
-                    state.data_version.observe(version);
+                if let Err(error) = state.data_version.catch_up(&mut conn).await {
+                    tracing::debug!(%error, "data changes not read after a write");
                 }
             }
             Err(error) => tracing::debug!(%error, "data version not refreshed after a write"),

@@ -1,21 +1,26 @@
 //! HTTP caching and CORS of the public reads.
 //!
 //! Every public GET answer depends only on the published data and the request, so its strong
-//! `ETag` is the in-memory data version plus a hash of the normalised request (host, path,
-//! sorted query, `Accept-Encoding`, as the compression layer outside picks the encoding from
-//! it). A matching `If-None-Match` is answered 304 before the handler runs, without touching
-//! the database. `Cache-Control` lets browsers and CDNs keep answers for a minute; a change of
-//! the data changes every tag at once, on every instance (the version rides on NOTIFY).
+//! `ETag` is a version of the data it depends on plus a hash of the normalised request (host,
+//! path, sorted query, `Accept-Encoding`, as the compression layer outside picks the encoding
+//! from it). The version is that of the last change of any kind of data the path depends on
+//! ([`depends_on`], kept per kind by [`DataVersion`](crate::db::DataVersion) from the
+//! notifications): a write of practices changes the tags of the answers that show practices,
+//! not those of the networks list. A matching `If-None-Match` is answered 304 before the
+//! handler runs, without touching the database. `Cache-Control` lets browsers and CDNs keep
+//! answers for a minute.
 //!
 //! The same tag also keys a small in-memory cache of answers: repeated requests (the map's
-//! default view, a popular filter) are served without the database until the data changes.
+//! default view, a popular filter) are served without the database until data they depend on
+//! changes; a change drops exactly the answers that depend on its kind.
 //!
 //! Two more things go into the tag: whether `Accept` asks for CSV (the collections answer it
 //! on the same path, so they also say `Vary: Accept`), and the UTC date, as citations and the
 //! pages that show them name today as the date accessed.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -26,12 +31,71 @@ use sha2::{Digest, Sha256};
 use tower_http::cors::{Any, CorsLayer};
 
 use crate::app::AppState;
+use crate::db::data_version::{Change, ChangeSink, DataKind, Kinds};
 use crate::query::QueryParams;
 
 /// `Cache-Control` of public reads.
 pub const CACHE_CONTROL: &str = "public, max-age=60, stale-while-revalidate=60";
 
-/// The strong ETag of a public GET at data version `version`.
+/// The kinds of data the public answer at `path` depends on (coarse: a whole kind, not the
+/// rows an answer shows; anything not named here depends on everything).
+#[must_use]
+pub fn depends_on(path: &str) -> Kinds {
+    use DataKind::{
+        Cities, Demands, Guides, Memberships, Networks, Places, PolicyAreas, Practices,
+    };
+    /// What a city, a practice or a collection of them shows: the city with its networks,
+    /// Safe Harbour standing and region, its practices with their policy areas.
+    const DIRECTORY: Kinds = Kinds::of(&[
+        Cities,
+        Practices,
+        Memberships,
+        Networks,
+        Demands,
+        Places,
+        PolicyAreas,
+    ]);
+    const EXCEPT_SEARCH: Kinds = Kinds::of(&[
+        Cities,
+        Practices,
+        Memberships,
+        Networks,
+        Demands,
+        Places,
+        PolicyAreas,
+        Guides,
+    ]);
+    let under = |prefix: &str| {
+        path.strip_prefix(prefix)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '.']))
+    };
+    if under("/api/v1/policy-areas") {
+        Kinds::of(&[PolicyAreas, Practices])
+    } else if under("/api/v1/networks") {
+        Kinds::of(&[Networks, Memberships, Cities])
+    } else if under("/api/v1/stats/growth") {
+        Kinds::of(&[Cities, Memberships, Networks, Practices])
+    } else if under("/api/v1/cities")
+        || under("/api/v1/practices")
+        || under("/api/v1/places")
+        || under("/ogc")
+        || under("/feeds")
+    {
+        DIRECTORY
+    } else if path.get(1..3).is_some_and(|code| {
+        crate::domain::kinds::Lang::ALL
+            .iter()
+            .any(|lang| lang.code() == code)
+    }) && under(path.get(..3).unwrap_or_default())
+    {
+        EXCEPT_SEARCH
+    } else {
+        Kinds::ALL
+    }
+}
+
+/// The strong ETag of a public GET whose data is at version `version` (the version of the
+/// last change of the data it depends on, [`depends_on`]).
 #[must_use]
 pub fn etag_for(version: i64, headers: &HeaderMap, path: &str, query: Option<&str>) -> String {
     let header = |name: header::HeaderName| {
@@ -86,58 +150,116 @@ const CACHE_ENTRIES: usize = 1024;
 const CACHE_TOTAL_BYTES: usize = 64 * 1024 * 1024;
 const CACHE_BODY_BYTES: usize = 64 * 1024 * 1024;
 
-/// Answers of the current data version by ETag (one per router, so per database).
+/// Current answers by ETag, with the kinds of data each depends on (one per instance).
 #[derive(Debug, Default)]
 pub struct AnswerCache {
     inner: Mutex<CacheInner>,
+    hits: AtomicU64,
+    misses: AtomicU64,
+    not_modified: AtomicU64,
+}
+
+/// A kept answer: what it depends on, its media type and body.
+#[derive(Debug)]
+struct Answer {
+    kinds: Kinds,
+    content_type: HeaderValue,
+    body: Bytes,
 }
 
 #[derive(Debug, Default)]
 struct CacheInner {
-    version: i64,
     bytes: usize,
-    answers: HashMap<String, (HeaderValue, Bytes)>,
+    answers: HashMap<String, Answer>,
 }
 
 impl AnswerCache {
-    fn get(&self, version: i64, tag: &str) -> Option<(HeaderValue, Bytes)> {
-        let inner = self.inner.lock().ok()?;
-        (inner.version == version)
-            .then(|| inner.answers.get(tag).cloned())
-            .flatten()
+    fn get(&self, tag: &str) -> Option<(HeaderValue, Bytes)> {
+        let found = self.inner.lock().ok().and_then(|inner| {
+            inner
+                .answers
+                .get(tag)
+                .map(|answer| (answer.content_type.clone(), answer.body.clone()))
+        });
+        let counter = if found.is_some() {
+            &self.hits
+        } else {
+            &self.misses
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        found
     }
 
-    fn put(&self, version: i64, tag: String, content_type: HeaderValue, body: Bytes) {
+    /// Keeps an answer made while its data was at `version`, unless that data has changed
+    /// since (`current` gives the version now, read under the cache's lock, so a change that
+    /// lands meanwhile either refuses the answer here or drops it afterwards).
+    fn put(
+        &self,
+        tag: String,
+        kinds: Kinds,
+        version: i64,
+        current: impl Fn() -> i64,
+        content_type: HeaderValue,
+        body: Bytes,
+    ) {
         let Ok(mut inner) = self.inner.lock() else {
             return;
         };
-        if inner.version != version
-            || inner.answers.len() >= CACHE_ENTRIES
-            || inner.bytes + body.len() > CACHE_TOTAL_BYTES
-        {
-            inner.version = version;
+        if current() != version {
+            return;
+        }
+        if inner.answers.len() >= CACHE_ENTRIES || inner.bytes + body.len() > CACHE_TOTAL_BYTES {
             inner.answers.clear();
             inner.bytes = 0;
         }
         inner.bytes += body.len();
-        inner.answers.insert(tag, (content_type, body));
+        let answer = Answer {
+            kinds,
+            content_type,
+            body,
+        };
+        if let Some(old) = inner.answers.insert(tag, answer) {
+            inner.bytes -= old.body.len();
+        }
+    }
+
+    /// Answers served from memory, answers made by their handler, and 304s, since start.
+    #[must_use]
+    pub fn counts(&self) -> (u64, u64, u64) {
+        (
+            self.hits.load(Ordering::Relaxed),
+            self.misses.load(Ordering::Relaxed),
+            self.not_modified.load(Ordering::Relaxed),
+        )
     }
 }
 
-/// The state of [`revalidate`].
-pub type CacheState = (AppState, Arc<AnswerCache>);
+impl ChangeSink for AnswerCache {
+    fn apply(&self, change: &Change) {
+        let Ok(mut inner) = self.inner.lock() else {
+            return;
+        };
+        let mut freed = 0;
+        inner.answers.retain(|_, answer| {
+            let keep = !answer.kinds.intersects(change.kinds);
+            if !keep {
+                freed += answer.body.len();
+            }
+            keep
+        });
+        inner.bytes -= freed;
+    }
+}
 
 /// Middleware: 304 for a current `If-None-Match`, else the cached or the handler's answer
 /// with `ETag` and `Cache-Control` when it is a 200.
-pub async fn revalidate(
-    State((state, cache)): State<CacheState>,
-    request: Request,
-    next: Next,
-) -> Response {
+pub async fn revalidate(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if request.method() != Method::GET && request.method() != Method::HEAD {
         return next.run(request).await;
     }
-    let version = state.data_version.get();
+    let cache = &state.answers;
+    let kinds = depends_on(request.uri().path());
+    let version = state.data_version.of(kinds);
     let tag = etag_for(
         version,
         request.headers(),
@@ -154,8 +276,9 @@ pub async fn revalidate(
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| matches(value, &tag));
     let mut response = if fresh {
+        cache.not_modified.fetch_add(1, Ordering::Relaxed);
         StatusCode::NOT_MODIFIED.into_response()
-    } else if let Some((content_type, body)) = cache.get(version, &tag) {
+    } else if let Some((content_type, body)) = cache.get(&tag) {
         let mut response = Response::new(Body::from(body));
         response
             .headers_mut()
@@ -163,7 +286,8 @@ pub async fn revalidate(
         response
     } else {
         let response = next.run(request).await;
-        keep(&cache, version, &tag, response).await
+        let current = || state.data_version.of(kinds);
+        keep(cache, (&tag, kinds, version), current, response).await
     };
     if response.status() == StatusCode::OK || response.status() == StatusCode::NOT_MODIFIED {
         let headers = response.headers_mut();
@@ -180,8 +304,14 @@ pub async fn revalidate(
     response
 }
 
-/// Stores a 200 answer in `cache` (reading its body) and gives it back.
-async fn keep(cache: &AnswerCache, version: i64, tag: &str, response: Response) -> Response {
+/// Stores a 200 answer in `cache` under `tag` (reading its body) and gives it back; it was
+/// made while the data of `kinds` was at `version`, and `current` tells the version now.
+async fn keep(
+    cache: &AnswerCache,
+    (tag, kinds, version): (&str, Kinds, i64),
+    current: impl Fn() -> i64,
+    response: Response,
+) -> Response {
     let Some(content_type) = response.headers().get(header::CONTENT_TYPE).cloned() else {
         return response;
     };
@@ -191,7 +321,14 @@ async fn keep(cache: &AnswerCache, version: i64, tag: &str, response: Response) 
     let (parts, body) = response.into_parts();
     match axum::body::to_bytes(body, CACHE_BODY_BYTES).await {
         Ok(bytes) => {
-            cache.put(version, tag.to_owned(), content_type, bytes.clone());
+            cache.put(
+                tag.to_owned(),
+                kinds,
+                version,
+                current,
+                content_type,
+                bytes.clone(),
+            );
             Response::from_parts(parts, Body::from(bytes))
         }
         Err(error) => {
@@ -225,5 +362,55 @@ mod tests {
         assert_ne!(a, c);
         assert!(matches(&format!("W/{a}, \"x\""), &a));
         assert!(!matches("\"x\"", &a));
+    }
+
+    #[test]
+    fn answers_depend_on_the_kinds_they_show() {
+        let cities = depends_on("/api/v1/cities");
+        assert_eq!(depends_on("/api/v1/cities/koeln/cite"), cities);
+        assert_eq!(depends_on("/api/v1/cities.csv"), cities);
+        assert!(cities.contains(DataKind::Memberships));
+        assert!(cities.contains(DataKind::Demands));
+        assert!(!cities.contains(DataKind::Guides));
+        assert!(!depends_on("/api/v1/networks").contains(DataKind::Practices));
+        assert!(depends_on("/de/take-action/x").contains(DataKind::Guides));
+        assert_eq!(depends_on("/api/v1/search"), Kinds::ALL);
+        assert_eq!(depends_on("/api/v1/citiesfoo"), Kinds::ALL);
+    }
+
+    #[test]
+    fn a_change_drops_the_answers_that_depend_on_its_kind() {
+        let cache = AnswerCache::default();
+        let text = HeaderValue::from_static("text/plain");
+        let put = |tag: &str, kinds| {
+            cache.put(
+                tag.to_owned(),
+                kinds,
+                1,
+                || 1,
+                text.clone(),
+                Bytes::from("x"),
+            );
+        };
+        put("cities", depends_on("/api/v1/cities"));
+        put("networks", depends_on("/api/v1/networks"));
+        cache.apply(&Change {
+            version: 2,
+            kinds: Kinds::of(&[DataKind::Practices]),
+            boxes: None,
+        });
+        assert!(cache.get("cities").is_none());
+        assert!(cache.get("networks").is_some());
+        // An answer made before a change of its data landed is not kept.
+        cache.put(
+            "late".to_owned(),
+            Kinds::ALL,
+            1,
+            || 2,
+            text.clone(),
+            Bytes::from("x"),
+        );
+        assert!(cache.get("late").is_none());
+        assert_eq!(cache.counts(), (1, 2, 0));
     }
 }

@@ -1,6 +1,11 @@
-//! Liveness and readiness probes for load balancers and service managers.
+//! Liveness and readiness probes for load balancers and service managers, and the counters
+//! of the caches.
+
+use std::fmt::Write as _;
 
 use axum::extract::State;
+use axum::http::{HeaderValue, header};
+use axum::response::IntoResponse;
 use diesel_async::RunQueryDsl;
 
 use crate::app::AppState;
@@ -26,4 +31,60 @@ pub async fn readyz(State(state): State<AppState>) -> AppResult<&'static str> {
         .await
         .map_err(|error| AppError::Unavailable(error.to_string()))?;
     Ok("ready")
+}
+
+/// `GET /metrics`: the caches' counters since start and the data version, in the Prometheus
+/// text format, so that operators (and the write benchmark) see how often answers come from
+/// memory.
+#[utoipa::path(get, path = "/metrics", tag = "health",
+    responses((status = 200, description = "Counters in the Prometheus text format (version 0.0.4)",
+               body = String, content_type = "text/plain; version=0.0.4")))]
+pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    let (tile_hits, tile_misses) = state.tiles.hits_and_misses();
+    let (answer_hits, answer_misses, not_modified) = state.answers.counts();
+    let mut body = String::new();
+    for (name, help, value) in [
+        (
+            "haven_tile_cache_hits_total",
+            "Tiles answered from memory (the tile cache, or known to be empty).",
+            tile_hits,
+        ),
+        (
+            "haven_tile_cache_misses_total",
+            "Tiles that needed the database.",
+            tile_misses,
+        ),
+        (
+            "haven_answer_cache_hits_total",
+            "Public answers served from the answer cache.",
+            answer_hits,
+        ),
+        (
+            "haven_answer_cache_misses_total",
+            "Public answers looked up in the answer cache and not found.",
+            answer_misses,
+        ),
+        (
+            "haven_not_modified_total",
+            "Public answers revalidated with 304.",
+            not_modified,
+        ),
+    ] {
+        let _ = writeln!(
+            body,
+            "# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}"
+        );
+    }
+    let _ = writeln!(
+        body,
+        "# HELP haven_data_version The data version this instance knows.\n# TYPE haven_data_version gauge\nhaven_data_version {}",
+        state.data_version.get()
+    );
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; version=0.0.4"),
+        )],
+        body,
+    )
 }

@@ -60,7 +60,7 @@ pub fn router(state: AppState) -> Router {
     let (reads, _) = public_reads().split_for_parts();
     let reads = reads
         .layer(axum::middleware::from_fn_with_state(
-            (state.clone(), std::sync::Arc::default()),
+            state.clone(),
             caching::revalidate,
         ))
         .layer(caching::cors());
@@ -125,6 +125,7 @@ fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .routes(routes!(health::healthz))
         .routes(routes!(health::readyz))
+        .routes(routes!(health::metrics))
         .routes(routes!(auth::register))
         .routes(routes!(auth::confirm))
         .routes(routes!(auth::login))

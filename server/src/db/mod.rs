@@ -2,6 +2,7 @@
 
 pub mod cluster;
 pub mod constraint;
+pub mod data_change;
 pub mod data_version;
 pub mod migrate;
 pub mod pool;

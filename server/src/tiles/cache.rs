@@ -1,10 +1,12 @@
-//! The tile cache: rendered tiles in memory, bounded in bytes, emptied when the data changes.
+//! The tile cache: rendered tiles in memory, bounded in bytes, kept across changes of the
+//! data that do not touch them.
 //!
 //! Entries are keyed by layer, z/x/y and the normalised filter, and hold the tile both as is
-//! and gzipped, so a hit costs a hash lookup and no compression. The cache belongs to one
-//! data version: when [`DataVersion`](crate::db::DataVersion) moves on (a NOTIFY from any
-//! instance), the next lookup finds the cache stale and empties it. A tile rendered while the
-//! version changed is tagged with the version read before its query and is not stored, so a
+//! and gzipped, so a hit costs a hash lookup and no compression. When the data changes (a
+//! NOTIFY from any instance, see [`DataVersion`](crate::db::DataVersion)), the cache drops the
+//! tiles the change touches ([`invalidation`](super::invalidation)) and keeps the rest. A tile
+//! is stored with the data version read before its query: when a change after that version
+//! touches it, or the cache no longer remembers the changes since, it is not stored, so a
 //! stale tile can never outlive the change that made it stale.
 
 use std::collections::{HashMap, VecDeque};
@@ -13,7 +15,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use bytes::Bytes;
 
 use super::Layer;
-
+use super::invalidation::touches;
+use crate::db::data_version::{Change, ChangeSink, DataKind};
 /// What identifies a tile.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TileKey {
@@ -42,20 +45,53 @@ impl RenderedTile {
     }
 }
 
+/// How many recent changes the cache remembers, to refuse tiles rendered before them.
+const REMEMBERED_CHANGES: usize = 256;
+
 #[derive(Debug, Default)]
 struct Inner {
-    version: i64,
     bytes: usize,
     entries: HashMap<TileKey, Arc<RenderedTile>>,
     /// Insertion order, for eviction (oldest first).
     order: VecDeque<TileKey>,
+    /// The latest changes, oldest first.
+    recent: VecDeque<Change>,
+    /// The latest version whose change is no longer in `recent`.
+    forgotten: i64,
 }
 
-/// Rendered tiles of one data version, at most `capacity` bytes.
+impl Inner {
+    fn remove_where(&mut self, touched: impl Fn(&TileKey) -> bool) {
+        let before = self.entries.len();
+        let mut freed = 0;
+        self.entries.retain(|key, tile| {
+            let drop = touched(key);
+            if drop {
+                freed += tile.weight(key);
+            }
+            !drop
+        });
+        self.bytes -= freed;
+        if self.entries.len() != before {
+            let entries = &self.entries;
+            self.order.retain(|key| entries.contains_key(key));
+        }
+    }
+}
+
+/// Rendered tiles, at most `capacity` bytes.
 #[derive(Debug)]
 pub struct TileCache {
     capacity: usize,
     inner: Mutex<Inner>,
+}
+
+/// Whether `change` touches the tile of `key`. A tile filtered by region or country depends
+/// on the region or country as a whole (whether it exists), wherever the change lies.
+fn touched_by(change: &Change, key: &TileKey) -> bool {
+    touches(change, key.layer, key.z, key.x, key.y)
+        || (change.kinds.contains(DataKind::Places)
+            && (key.filter.contains("region=") || key.filter.contains("country=")))
 }
 
 impl TileCache {
@@ -68,32 +104,40 @@ impl TileCache {
         }
     }
 
-    /// The tile for `key` rendered at data version `version`, if cached.
-    pub fn get(&self, key: &TileKey, version: i64) -> Option<Arc<RenderedTile>> {
+    /// The tile for `key`, if cached.
+    pub fn get(&self, key: &TileKey) -> Option<Arc<RenderedTile>> {
         if self.capacity == 0 {
             return None;
         }
-        let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
-        if inner.version != version {
-            Self::reset(&mut inner, version);
-            return None;
-        }
+        let inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
         inner.entries.get(key).cloned()
     }
 
-    /// Stores a tile rendered from data version `version` (read before the query ran); a
-    /// tile of an older version than the cache's is dropped.
+    /// Whether the tile for `key` is cached (without counting).
+    #[must_use]
+    pub fn contains(&self, key: &TileKey) -> bool {
+        self.inner
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entries
+            .contains_key(key)
+    }
+
+    /// Stores a tile rendered from data version `version` (read before the query ran),
+    /// unless a later change touches it (or may have: one the cache no longer remembers).
     pub fn insert(&self, key: TileKey, version: i64, tile: Arc<RenderedTile>) {
         let weight = tile.weight(&key);
         if self.capacity == 0 || weight > self.capacity {
             return;
         }
         let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
-        if version < inner.version {
+        if version < inner.forgotten
+            || inner
+                .recent
+                .iter()
+                .any(|change| change.version > version && touched_by(change, &key))
+        {
             return;
-        }
-        if version > inner.version {
-            Self::reset(&mut inner, version);
         }
         if let Some(old) = inner.entries.insert(key.clone(), tile) {
             inner.bytes -= old.weight(&key);
@@ -119,18 +163,25 @@ impl TileCache {
             .unwrap_or_else(PoisonError::into_inner)
             .bytes
     }
+}
 
-    fn reset(inner: &mut Inner, version: i64) {
-        inner.entries.clear();
-        inner.order.clear();
-        inner.bytes = 0;
-        inner.version = version;
+impl ChangeSink for TileCache {
+    fn apply(&self, change: &Change) {
+        let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        inner.remove_where(|key| touched_by(change, key));
+        inner.recent.push_back(change.clone());
+        while inner.recent.len() > REMEMBERED_CHANGES {
+            if let Some(oldest) = inner.recent.pop_front() {
+                inner.forgotten = inner.forgotten.max(oldest.version);
+            }
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::db::data_version::{Extent, Kinds};
 
     fn key(x: u32) -> TileKey {
         TileKey {
@@ -150,6 +201,16 @@ mod tests {
         })
     }
 
+    /// A change of cities at a point of the tile z3/`x`/1 (lon -180 + 45x + 10, lat 70).
+    fn city_change(version: i64, x: u32) -> Change {
+        let lon = -180.0 + 45.0 * f64::from(x) + 10.0;
+        Change {
+            version,
+            kinds: Kinds::of(&[DataKind::Cities]),
+            boxes: Some(vec![Extent::new(lon, 70.0, lon, 70.0).unwrap()]),
+        }
+    }
+
     #[test]
     fn stays_within_its_byte_bound() {
         let cache = TileCache::new(1000);
@@ -157,17 +218,54 @@ mod tests {
             cache.insert(key(x), 1, tile(200));
         }
         assert!(cache.bytes() <= 1000);
-        assert!(cache.get(&key(9), 1).is_some());
-        assert!(cache.get(&key(0), 1).is_none());
+        assert!(cache.get(&key(9)).is_some());
+        assert!(cache.get(&key(0)).is_none());
     }
 
     #[test]
-    fn a_new_version_empties_it_and_old_tiles_are_refused() {
+    fn a_change_drops_the_tiles_it_touches_and_keeps_the_others() {
         let cache = TileCache::new(10_000);
         cache.insert(key(1), 1, tile(10));
-        assert!(cache.get(&key(1), 2).is_none());
-        cache.insert(key(1), 1, tile(10));
-        assert!(cache.get(&key(1), 2).is_none());
+        cache.insert(key(5), 1, tile(10));
+        cache.apply(&city_change(2, 1));
+        assert!(!cache.contains(&key(1)));
+        assert!(cache.contains(&key(5)));
+        // A change of data the layer does not show keeps everything.
+        cache.apply(&Change {
+            version: 3,
+            kinds: Kinds::of(&[DataKind::Guides]),
+            boxes: None,
+        });
+        assert!(cache.contains(&key(5)));
+        cache.apply(&Change::everything(4));
+        assert!(!cache.contains(&key(5)));
         assert_eq!(cache.bytes(), 0);
+    }
+
+    #[test]
+    fn tiles_rendered_before_a_change_that_touches_them_are_refused() {
+        let cache = TileCache::new(10_000);
+        cache.apply(&city_change(2, 1));
+        // Rendered at version 1, stored after the change of version 2 arrived.
+        cache.insert(key(1), 1, tile(10));
+        assert!(!cache.contains(&key(1)));
+        // The change does not touch tile 5: it is kept.
+        cache.insert(key(5), 1, tile(10));
+        assert!(cache.contains(&key(5)));
+        cache.insert(key(1), 2, tile(10));
+        assert!(cache.contains(&key(1)));
+        // Once the cache no longer remembers the changes after a version, it refuses tiles
+        // rendered at that version.
+        for version in 3..300 {
+            cache.apply(&Change {
+                version,
+                kinds: Kinds::of(&[DataKind::Guides]),
+                boxes: None,
+            });
+        }
+        cache.insert(key(2), 2, tile(10));
+        assert!(!cache.contains(&key(2)));
+        cache.insert(key(2), 299, tile(10));
+        assert!(cache.contains(&key(2)));
     }
 }

@@ -2,13 +2,14 @@
 //!
 //! Every tile is one prepared statement per layer ([`sql`], [`query`]) that lets PostGIS build
 //! the whole Mapbox Vector Tile; points are aggregated at low zoom so no tile grows with the
-//! data. Rendered tiles are kept in a byte-bounded cache ([`cache`]) that the data version
-//! empties on every change, on every instance. [`glyphs`] renders the label font of the
+//! data. Rendered tiles are kept in a byte-bounded cache ([`cache`]) from which every change
+//! of the data drops the tiles it touches ([`invalidation`]), on every instance. [`glyphs`] renders the label font of the
 //! offline style ([`style`]) from a font installed on the system.
 
 pub mod cache;
 pub mod filter;
 pub mod glyphs;
+pub mod invalidation;
 pub mod occupancy;
 pub mod query;
 pub mod sql;
@@ -18,6 +19,7 @@ pub mod tilejson;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use bytes::Bytes;
 use sha2::{Digest, Sha256};
@@ -145,9 +147,13 @@ impl TileCoord {
 /// The tile machinery of one instance: its cache and which tiles are empty anyway.
 #[derive(Debug)]
 pub struct TileService {
-    cache: TileCache,
+    cache: Arc<TileCache>,
     occupancy: occupancy::Occupancy,
     empty: Arc<RenderedTile>,
+    /// Tiles answered from memory (the cache, or known to be empty).
+    hits: AtomicU64,
+    /// Tiles that needed the database.
+    misses: AtomicU64,
 }
 
 impl TileService {
@@ -155,14 +161,25 @@ impl TileService {
     #[must_use]
     pub fn new(cache_bytes: usize) -> Self {
         Self {
-            cache: TileCache::new(cache_bytes),
+            cache: Arc::new(TileCache::new(cache_bytes)),
             occupancy: occupancy::Occupancy::default(),
             empty: Arc::new(RenderedTile {
                 raw: Bytes::new(),
                 gzip: Bytes::new(),
                 etag: empty_etag(),
             }),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
         }
+    }
+
+    /// Tiles answered from memory and tiles that needed the database, since start.
+    #[must_use]
+    pub fn hits_and_misses(&self) -> (u64, u64) {
+        (
+            self.hits.load(Ordering::Relaxed),
+            self.misses.load(Ordering::Relaxed),
+        )
     }
 
     /// The cache (for tests and metrics).
@@ -171,11 +188,18 @@ impl TileService {
         &self.cache
     }
 
+    /// The cache, shared (to register it for the changes of the data).
+    #[must_use]
+    pub fn shared_cache(&self) -> Arc<TileCache> {
+        Arc::clone(&self.cache)
+    }
+
     /// The tile of `layer` at `coord` with `filter` (normalised by [`filter::parse`]): from the
     /// cache when current, else rendered by PostGIS and cached.
     ///
     /// The filters' values are checked against the database only on a miss: a cached tile's
-    /// filters were checked when it was rendered, and any change empties the cache.
+    /// filters were checked when it was rendered, and a change of what they name (networks,
+    /// policy areas, regions) drops the tiles of the point layers.
     ///
     /// `version` is the current data version; `connection` gives a read connection and is only
     /// awaited on a miss.
@@ -203,14 +227,17 @@ impl TileService {
             y: coord.y,
             filter: filter::query_string(&filter),
         };
-        if let Some(hit) = self.cache().get(&key, version) {
+        if let Some(hit) = self.cache().get(&key) {
+            self.hits.fetch_add(1, Ordering::Relaxed);
             return Ok(hit);
         }
         let empty = || Ok(Arc::clone(&self.empty));
         let known = self.occupancy.known(version, layer, coord);
         if known == Some(false) && filter.is_empty() {
+            self.hits.fetch_add(1, Ordering::Relaxed);
             return empty();
         }
+        self.misses.fetch_add(1, Ordering::Relaxed);
         let mut conn = connection.await?;
         filter.check(&mut conn).await?;
         let occupied = match known {

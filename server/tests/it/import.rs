@@ -13,7 +13,7 @@ use crate::support::{fresh_database, target_dir};
 
 static DIRS: AtomicUsize = AtomicUsize::new(0);
 
-fn fixture() -> PathBuf {
+pub fn fixture() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/it/fixtures/import/small")
 }
 
@@ -30,7 +30,7 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 /// A copy of the small fixture in which `file` has `from` replaced by `to`.
-fn fixture_with(file: &str, from: &str, to: &str) -> PathBuf {
+pub fn fixture_with(file: &str, from: &str, to: &str) -> PathBuf {
     let dir = scratch("fixture");
     for entry in std::fs::read_dir(fixture()).unwrap() {
         let entry = entry.unwrap();

@@ -39,3 +39,4 @@ mod sessions;
 mod submissions;
 mod take_action;
 mod tiles;
+mod write_caching;

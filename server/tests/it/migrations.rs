@@ -49,8 +49,8 @@ async fn version(client: &tokio_postgres::Client) -> i64 {
         .get(0)
 }
 
-/// A change to published data bumps the data version and announces it; a statement that
-/// changes nothing does not.
+/// A change to published data bumps the data version and announces it with what changed; a
+/// statement that changes nothing does not.
 #[tokio::test]
 async fn writes_bump_the_data_version_and_notify() {
     let url = crate::support::fresh_database().await;
@@ -87,7 +87,17 @@ async fn writes_bump_the_data_version_and_notify() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(payload, after.to_string());
+    // It says what changed: policy areas, which are not confined to a place on the map.
+    assert_eq!(payload, format!("{after} policy_areas *"));
+    let logged: String = client
+        .query_one(
+            "SELECT kind || coalesce(boxes::text, '*') FROM data_changes WHERE version = $1",
+            &[&after],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(logged, "policy_areas*");
 
     client
         .batch_execute("UPDATE policy_areas SET position = 1 WHERE slug = 'nothing'")

@@ -15,20 +15,20 @@ use crate::support::{TestApp, TestResponse};
 
 /// A decoded feature: its id and properties.
 #[derive(Debug, Clone)]
-struct Feature {
+pub struct Feature {
     id: Option<u64>,
     props: HashMap<String, Value>,
 }
 
 impl Feature {
-    fn str(&self, key: &str) -> Option<&str> {
+    pub fn str(&self, key: &str) -> Option<&str> {
         match self.props.get(key) {
             Some(Value::String(s)) => Some(s),
             _ => None,
         }
     }
 
-    fn bool(&self, key: &str) -> Option<bool> {
+    pub fn bool(&self, key: &str) -> Option<bool> {
         match self.props.get(key) {
             Some(Value::Bool(b)) => Some(*b),
             _ => None,
@@ -47,7 +47,7 @@ impl Feature {
 }
 
 /// Every layer of a tile with its features.
-fn decode(bytes: &[u8]) -> HashMap<String, Vec<Feature>> {
+pub fn decode(bytes: &[u8]) -> HashMap<String, Vec<Feature>> {
     let reader = Reader::new(bytes.to_vec()).expect("a valid MVT");
     let names = reader.get_layer_names().unwrap();
     names
@@ -69,7 +69,7 @@ fn decode(bytes: &[u8]) -> HashMap<String, Vec<Feature>> {
 }
 
 /// The tile of zoom `z` holding the point (lon, lat).
-fn tile_of(lon: f64, lat: f64, z: u8) -> (u8, u32, u32) {
+pub fn tile_of(lon: f64, lat: f64, z: u8) -> (u8, u32, u32) {
     let n = f64::from(1u32 << z);
     let x = ((lon + 180.0) / 360.0 * n).floor() as u32;
     let lat = lat.to_radians();

@@ -1,0 +1,474 @@
+//! Writes keep caches warm (issue 17): every kind of write (approval of a submitted practice,
+//! a city's profile edit, a membership and a demand status re-checked, an import) reaches two
+//! instances sharing a database; both then answer the tile and the answer the write touched
+//! with the new content, never the cached old one (nor a 304 for an old ETag), while a tile far
+//! away stays in their caches. An instance that lost its notifications treats the gap as a
+//! change of everything.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use haven::config::Config;
+use serde_json::{Value, json};
+
+use crate::auth::{db, moderator, send};
+use crate::moderation::{approve, submission_id};
+use crate::submissions::submit;
+use crate::support::{TestApp, TestResponse, fresh_database};
+use crate::tiles::{Feature, decode, tile_of};
+
+const KOELN: (f64, f64) = (6.95, 50.94);
+const PALERMO: (f64, f64) = (13.36, 38.12);
+const GDANSK: (f64, f64) = (18.65, 54.35);
+
+/// The path of the zoom-9 tile of `layer` holding (lon, lat).
+fn tile_path(layer: &str, (lon, lat): (f64, f64)) -> String {
+    let (z, x, y) = tile_of(lon, lat, 9);
+    format!("/tiles/{layer}/{z}/{x}/{y}.mvt")
+}
+
+/// The features of `layer` in a tile answer (none for a 204).
+fn features(response: &TestResponse, layer: &str) -> Vec<Feature> {
+    match response.status {
+        StatusCode::NO_CONTENT => Vec::new(),
+        StatusCode::OK => decode(&response.body).remove(layer).unwrap_or_default(),
+        other => panic!("unexpected status {other}: {}", response.text()),
+    }
+}
+
+/// A counter of `GET /metrics`.
+async fn metric(app: &TestApp, name: &str) -> u64 {
+    let response = app.get("/metrics").await;
+    assert_eq!(response.status, StatusCode::OK);
+    response
+        .text()
+        .lines()
+        .find_map(|line| line.strip_prefix(name)?.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no {name} in /metrics"))
+}
+
+/// Waits (bounded) until every instance has heard of the database's current data version.
+async fn settle(apps: &[&TestApp]) {
+    let version: i64 = db(apps[0])
+        .await
+        .query_one("SELECT version FROM data_version", &[])
+        .await
+        .unwrap()
+        .get(0);
+    for app in apps {
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+        while app.data_version.get() < version {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the data version never reached {version}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+    }
+}
+
+/// What one kind of write is checked on: a tile and an answer it touches, a tile far away and
+/// an answer that does not depend on what it changes.
+struct Reads {
+    layer: &'static str,
+    near: String,
+    far: String,
+    answer: String,
+    unrelated: &'static str,
+}
+
+impl Reads {
+    fn new(layer: &'static str, near: (f64, f64), far: (f64, f64), answer: &str) -> Self {
+        Self {
+            layer,
+            near: tile_path(layer, near),
+            far: tile_path(layer, far),
+            answer: answer.to_owned(),
+            unrelated: "/api/v1/policy-areas",
+        }
+    }
+}
+
+/// The ETag of each instance's answer, after every read has been cached by both instances.
+async fn warm(apps: &[&TestApp], reads: &Reads) -> Vec<String> {
+    let mut tags = Vec::new();
+    for app in apps {
+        for _ in 0..2 {
+            for path in [&reads.near, &reads.far] {
+                let response = app.get(path).await;
+                assert!(response.status.is_success(), "{path}: {}", response.status);
+            }
+            assert_eq!(app.get(reads.unrelated).await.status, StatusCode::OK);
+        }
+        let answer = app.get(&reads.answer).await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+        tags.push(answer.headers["etag"].to_str().unwrap().to_owned());
+    }
+    tags
+}
+
+/// After a write: each instance serves the far tile and the unrelated answer from memory
+/// (unchanged), and the near tile and the answer as `tile_shows` and `answer_shows` expect,
+/// a 200 with a new tag for the tag it gave before.
+async fn assert_fresh(
+    apps: &[&TestApp],
+    reads: &Reads,
+    tags: &[String],
+    tile_shows: impl Fn(&[Feature]) -> bool,
+    answer_shows: impl Fn(&Value) -> bool,
+) {
+    settle(apps).await;
+    for app in apps {
+        assert_far_reads_cached(app, reads).await;
+    }
+    assert_new_content(apps, reads, tags, tile_shows, answer_shows).await;
+}
+
+/// Each instance serves the far tile and the unrelated answer of `reads` from memory.
+async fn assert_far_reads_cached(app: &TestApp, reads: &Reads) {
+    {
+        let hits = metric(app, "haven_tile_cache_hits_total").await;
+        let far = app.get(&reads.far).await;
+        assert!(far.status.is_success());
+        assert_eq!(
+            metric(app, "haven_tile_cache_hits_total").await,
+            hits + 1,
+            "the far tile {} stays cached",
+            reads.far
+        );
+        let answers = metric(app, "haven_answer_cache_hits_total").await;
+        assert_eq!(app.get(reads.unrelated).await.status, StatusCode::OK);
+        assert_eq!(
+            metric(app, "haven_answer_cache_hits_total").await,
+            answers + 1,
+            "{} stays cached",
+            reads.unrelated
+        );
+    }
+}
+
+/// Each instance answers the near tile and the answer of `reads` as `tile_shows` and
+/// `answer_shows` expect, with a 200 and a new tag for the tag it gave before.
+async fn assert_new_content(
+    apps: &[&TestApp],
+    reads: &Reads,
+    tags: &[String],
+    tile_shows: impl Fn(&[Feature]) -> bool,
+    answer_shows: impl Fn(&Value) -> bool,
+) {
+    for (app, tag) in apps.iter().zip(tags) {
+        let near = features(&app.get(&reads.near).await, reads.layer);
+        assert!(tile_shows(&near), "stale tile {}: {near:?}", reads.near);
+        let revalidated = app
+            .request(
+                Request::get(&reads.answer)
+                    .header("if-none-match", tag)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(
+            revalidated.status,
+            StatusCode::OK,
+            "an old ETag of {} is not current",
+            reads.answer
+        );
+        assert_ne!(revalidated.headers["etag"].to_str().unwrap(), tag);
+        let answer = revalidated.json();
+        assert!(
+            answer_shows(&answer),
+            "stale answer {}: {answer}",
+            reads.answer
+        );
+        // Served again (now from the cache): still the new content.
+        assert!(answer_shows(&app.get(&reads.answer).await.json()));
+    }
+}
+
+/// Two instances over one database holding the sample data set.
+async fn two_instances() -> (TestApp, TestApp) {
+    let a = TestApp::with_sample().await;
+    let b = TestApp::over(a.database_url.clone(), Config::default()).await;
+    settle(&[&a, &b]).await;
+    (a, b)
+}
+
+fn membership_of<'a>(city: &'a Value, network: &str) -> Option<&'a Value> {
+    city["properties"]["memberships"]
+        .as_array()?
+        .iter()
+        .find(|m| m["network"] == network)
+}
+
+#[tokio::test]
+async fn an_approved_practice_shows_at_once_and_far_tiles_stay_cached() {
+    let (a, b) = two_instances().await;
+    let apps = [&a, &b];
+    let moderator = moderator(&a).await;
+    let reads = Reads {
+        unrelated: "/api/v1/networks",
+        ..Reads::new("practices", KOELN, PALERMO, "/api/v1/practices?country=DE")
+    };
+    let tags = warm(&apps, &reads).await;
+    let body = json!({
+        "kind": "practice",
+        "payload": {
+            "city": "koeln", "original_lang": "de", "title": { "de": "Willkommensbüro" },
+            "policy_areas": ["reception"], "sources": [{ "url": "https://example.org/a" }]
+        },
+        "source_urls": ["https://example.org/a"]
+    });
+    let id = submission_id(&a, &submit(&a, body).await).await;
+    approve(&a, &moderator, id).await;
+    let slug = "koeln-willkommensbuero";
+    assert_fresh(
+        &apps,
+        &reads,
+        &tags,
+        |tile| tile.iter().any(|f| f.str("slug") == Some(slug)),
+        |answer| {
+            answer["features"]
+                .as_array()
+                .is_some_and(|f| f.iter().any(|p| p["properties"]["slug"] == slug))
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_city_profile_edit_shows_at_once_and_far_tiles_stay_cached() {
+    let (a, b) = two_instances().await;
+    let apps = [&a, &b];
+    let moderator = moderator(&a).await;
+    let reads = Reads::new("cities", KOELN, PALERMO, "/api/v1/cities?country=DE");
+    let tags = warm(&apps, &reads).await;
+    let edited = send(
+        &a,
+        "PATCH",
+        "/api/v1/cities/koeln",
+        Some(json!({ "name": "Köln am Rhein", "population": 1_100_000, "reason": "Census" })),
+        Some(&moderator),
+    )
+    .await;
+    assert_eq!(edited.status, StatusCode::OK, "{}", edited.text());
+    assert_fresh(
+        &apps,
+        &reads,
+        &tags,
+        |tile| tile.iter().any(|f| f.str("name") == Some("Köln am Rhein")),
+        |answer| {
+            answer["features"].as_array().is_some_and(|cities| {
+                cities.iter().any(|c| {
+                    c["properties"]["name"] == "Köln am Rhein"
+                        && c["properties"]["population"] == 1_100_000
+                })
+            })
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_membership_change_shows_at_once_and_far_tiles_stay_cached() {
+    let (a, b) = two_instances().await;
+    let apps = [&a, &b];
+    let moderator = moderator(&a).await;
+    let reads = Reads::new("cities", KOELN, PALERMO, "/api/v1/cities/koeln");
+    let tags = warm(&apps, &reads).await;
+    let id: i64 = db(&a)
+        .await
+        .query_one(
+            "SELECT m.id FROM memberships m JOIN cities c ON c.id = m.city_id
+               JOIN networks n ON n.id = m.network_id
+              WHERE c.slug = 'koeln' AND n.slug = 'buendnis-staedte-sicherer-haefen'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    let rechecked = send(
+        &a,
+        "POST",
+        &format!("/api/v1/moderation/rechecks/memberships/{id}"),
+        Some(json!({ "status": "left", "as_of": "2026-10-01", "source_url": "https://example.org/koeln-left" })),
+        Some(&moderator),
+    )
+    .await;
+    assert_eq!(rechecked.status, StatusCode::OK, "{}", rechecked.text());
+    assert_fresh(
+        &apps,
+        &reads,
+        &tags,
+        |tile| {
+            tile.iter().any(|f| {
+                f.str("slug") == Some("koeln")
+                    && f.bool("net_buendnis_staedte_sicherer_haefen") == Some(false)
+            })
+        },
+        |answer| {
+            membership_of(answer, "buendnis-staedte-sicherer-haefen")
+                .is_some_and(|m| m["status"] == "left")
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_demand_status_shows_at_once_and_far_tiles_stay_cached() {
+    let (a, b) = two_instances().await;
+    let apps = [&a, &b];
+    let moderator = moderator(&a).await;
+    let reads = Reads {
+        unrelated: "/api/v1/networks",
+        ..Reads::new("cities", KOELN, PALERMO, "/api/v1/cities/koeln")
+    };
+    let tags = warm(&apps, &reads).await;
+    let rechecked = send(
+        &a,
+        "POST",
+        "/api/v1/moderation/rechecks/demands/koeln/admission_in_addition_quota",
+        Some(json!({ "status": "fulfilled", "as_of": "2026-03-12", "source_url": "https://example.org/koeln-2026" })),
+        Some(&moderator),
+    )
+    .await;
+    assert_eq!(rechecked.status, StatusCode::OK, "{}", rechecked.text());
+    assert_fresh(
+        &apps,
+        &reads,
+        &tags,
+        |tile| tile.iter().any(|f| f.str("slug") == Some("koeln")),
+        |answer| {
+            answer["properties"]["demands"]
+                .as_array()
+                .and_then(|d| d.iter().find(|d| d["key"] == "admission_in_addition_quota"))
+                .is_some_and(|d| d["fulfilled"] == true && d["as_of"] == "2026-03-12")
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn an_import_shows_at_once_and_far_tiles_stay_cached() {
+    let url = fresh_database().await;
+    let client = haven::import::connect(&url).await.unwrap();
+    let options = haven::import::Options::default();
+    haven::import::run(&client, &crate::import::fixture(), &options)
+        .await
+        .unwrap();
+    let a = TestApp::over(url.clone(), Config::default()).await;
+    let b = TestApp::over(url, Config::default()).await;
+    let apps = [&a, &b];
+    settle(&apps).await;
+    let reads = Reads {
+        unrelated: "/api/v1/networks",
+        ..Reads::new(
+            "practices",
+            KOELN,
+            GDANSK,
+            "/api/v1/practices/koeln-move-out-management",
+        )
+    };
+    let tags = warm(&apps, &reads).await;
+    // The next import gives the practice another policy area.
+    let changed = crate::import::fixture_with("practices.csv", "active,housing,", "active,work,");
+    let report = haven::import::run(&client, &changed, &options)
+        .await
+        .unwrap();
+    assert!(
+        report.updated() + report.inserted() > 0,
+        "{:?}",
+        report.files
+    );
+    assert_fresh(
+        &apps,
+        &reads,
+        &tags,
+        |tile| {
+            tile.iter().any(|f| {
+                f.str("slug") == Some("koeln-move-out-management")
+                    && f.bool("area_work") == Some(true)
+                    && f.bool("area_housing") == Some(false)
+            })
+        },
+        |answer| answer["properties"]["policy_areas"] == json!(["work"]),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_write_while_the_notifications_are_lost_counts_as_everything_changed() {
+    let (a, b) = two_instances().await;
+    let apps = [&a, &b];
+    let reads = Reads::new("cities", KOELN, PALERMO, "/api/v1/cities/koeln");
+    let tags = warm(&apps, &reads).await;
+    // A write commits right after both instances lost their listening connection: its
+    // notification reaches neither (they reconnect a moment later).
+    let writer = db(&a).await;
+    writer
+        .batch_execute("BEGIN; UPDATE cities SET name = 'Köln (Rhein)' WHERE slug = 'koeln'")
+        .await
+        .unwrap();
+    let ended: i64 = db(&a)
+        .await
+        .query_one(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+              WHERE datname = current_database() AND application_name = $1",
+            &[&haven::db::data_version::LISTENER_NAME],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(ended, 2, "both listeners");
+    writer.batch_execute("COMMIT").await.unwrap();
+    settle(&apps).await;
+    assert_new_content(
+        &apps,
+        &reads,
+        &tags,
+        |tile| tile.iter().any(|f| f.str("name") == Some("Köln (Rhein)")),
+        |answer| answer["properties"]["name"] == "Köln (Rhein)",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_change_lists_a_box_per_changed_place() {
+    let app = TestApp::with_sample().await;
+    let client = db(&app).await;
+    // A practice of Köln (drawn at the city's point) moves to Gdańsk: both places change.
+    client
+        .batch_execute(
+            "UPDATE practices SET geom = ST_SetSRID(ST_MakePoint(18.65, 54.35), 4326)
+              WHERE slug = 'koeln-welcome-housing'",
+        )
+        .await
+        .unwrap();
+    let row = client
+        .query_one(
+            "SELECT kind, boxes FROM data_changes ORDER BY version DESC LIMIT 1",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(row.get::<_, String>(0), "practices");
+    let boxes: Vec<f64> = row.get(1);
+    assert_eq!(
+        boxes,
+        [
+            KOELN.0, KOELN.1, KOELN.0, KOELN.1, GDANSK.0, GDANSK.1, GDANSK.0, GDANSK.1
+        ]
+    );
+    // A change of a network's name is not confined to a place.
+    client
+        .batch_execute("UPDATE networks SET name = name || ' ' WHERE slug = 'iash'")
+        .await
+        .unwrap();
+    let anywhere: Option<Vec<f64>> = client
+        .query_one(
+            "SELECT boxes FROM data_changes ORDER BY version DESC LIMIT 1",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(anywhere, None);
+}
