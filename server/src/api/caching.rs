@@ -42,10 +42,11 @@ pub const CACHE_CONTROL: &str = "public, max-age=60, stale-while-revalidate=60";
 #[must_use]
 pub fn depends_on(path: &str) -> Kinds {
     use DataKind::{
-        Cities, Demands, Guides, Memberships, Networks, Places, PolicyAreas, Practices,
+        Cities, Demands, Guides, Memberships, Networks, Places, PolicyAreas, Practices, Search,
     };
     /// What a city, a practice or a collection of them shows: the city with its networks,
-    /// Safe Harbour standing and region, its practices with their policy areas.
+    /// Safe Harbour standing and region, its practices with their policy areas; and what
+    /// their full text (`q`) finds, which follows the search synonyms.
     const DIRECTORY: Kinds = Kinds::of(&[
         Cities,
         Practices,
@@ -54,6 +55,7 @@ pub fn depends_on(path: &str) -> Kinds {
         Demands,
         Places,
         PolicyAreas,
+        Search,
     ]);
     const EXCEPT_SEARCH: Kinds = Kinds::of(&[
         Cities,

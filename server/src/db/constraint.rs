@@ -61,6 +61,9 @@ pub const CONSTRAINTS: &[(&str, &str)] = &[
     ("countries_names_check", "names"),
     ("countries_pkey", "country"),
     ("countries_population_check", "population"),
+    ("data_changes_boxes_check", "boxes"),
+    ("data_changes_kind_check", "kind"),
+    ("data_changes_pkey", "version"),
     ("data_version_pkey", "singleton"),
     ("data_version_singleton_check", "singleton"),
     (
