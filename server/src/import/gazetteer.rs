@@ -144,12 +144,30 @@ pub async fn load_countries(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
         }
     }
     stage_countries(ctx).await?;
-    stage::create(ctx.client, "stage_country_shapes", "iso2 text, geom text").await?;
-    let mut copy = Copy::start(ctx.client, "stage_country_shapes", &["iso2", "geom"]).await?;
+    // Each part numbered in file order: the parts are collected in that order, so a country
+    // of several parts comes out the same on every import (and a second import changes
+    // nothing).
+    stage::create(
+        ctx.client,
+        "stage_country_shapes",
+        "iso2 text, part integer, geom text",
+    )
+    .await?;
+    let mut copy = Copy::start(
+        ctx.client,
+        "stage_country_shapes",
+        &["iso2", "part", "geom"],
+    )
+    .await?;
     for (iso2, (_, geometries)) in &shapes {
-        for geometry in geometries {
-            copy.row(&[Some(iso2.as_str()), Some(geometry.as_str())])
-                .await?;
+        for (part, geometry) in geometries.iter().enumerate() {
+            let part = part.to_string();
+            copy.row(&[
+                Some(iso2.as_str()),
+                Some(part.as_str()),
+                Some(geometry.as_str()),
+            ])
+            .await?;
         }
     }
     copy.finish().await?;
@@ -178,7 +196,7 @@ pub async fn load_countries(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
     ctx.client
         .batch_execute(
             "UPDATE stage_countries s SET geom = m.geom::text FROM (
-                 SELECT iso2, ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Collect(ST_SetSRID(ST_GeomFromGeoJSON(geom), 4326)), 'method=structure'), 3)) AS geom
+                 SELECT iso2, ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Collect(ST_SetSRID(ST_GeomFromGeoJSON(geom), 4326) ORDER BY part), 'method=structure'), 3)) AS geom
                  FROM stage_country_shapes GROUP BY iso2) m
              WHERE m.iso2 = s.iso2",
         )
