@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::support::{TestApp, fresh_database};
 
-/// Asserts that the kept summaries (`city_stats`, `site_entries`) equal the ones computed
+/// Asserts that the kept summaries (`city_stats`, `site_entries`, `policy_area_stats`) equal the ones computed
 /// from scratch, row for row.
 pub async fn assert_stats_exact(database_url: &str) {
     let (client, connection) = tokio_postgres::connect(database_url, tokio_postgres::NoTls)
@@ -17,6 +17,7 @@ pub async fn assert_stats_exact(database_url: &str) {
     for (kept, fresh) in [
         ("city_stats", "city_stats_fresh"),
         ("site_entries", "site_entries_fresh"),
+        ("policy_area_stats", "policy_area_stats_fresh"),
     ] {
         let differences: Vec<String> = client
             .query(
