@@ -348,7 +348,8 @@ async fn a_bulk_load_leaves_the_upkeep_to_its_commit_and_then_every_summary_is_e
              FROM cities c, generate_series(1, 3) i WHERE c.slug = 'bonn';
              INSERT INTO practice_policy_areas (practice_id, policy_area)
              SELECT p.id, 'housing' FROM practices p WHERE p.slug LIKE 'bonn-%';
-             UPDATE cities SET name = 'Potsdam an der Havel' WHERE slug = 'potsdam';"
+             UPDATE cities SET name = 'Potsdam an der Havel' WHERE slug = 'potsdam';
+             DELETE FROM practices WHERE slug = 'gdansk-immigrants-council';"
         ))
         .await
         .unwrap();
