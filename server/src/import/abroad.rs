@@ -105,12 +105,7 @@ pub async fn load_safe_harbours_abroad(ctx: &mut Ctx<'_>) -> anyhow::Result<Coun
     }
     copy.finish().await?;
     let memberships = cities::upsert_memberships(ctx).await?;
-    let main_changed =
-        written.inserted + written.updated + memberships.inserted + memberships.updated;
+    let main_changed = written.changed() + memberships.changed();
     written += memberships;
-    Ok(Counts {
-        rows,
-        written,
-        unchanged: rows.saturating_sub(main_changed.min(rows)),
-    })
+    Ok(Counts::new(rows, written, main_changed))
 }

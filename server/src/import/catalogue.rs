@@ -63,12 +63,8 @@ pub async fn load_policy_areas(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
                 Some(by_language(&cells, "description")?),
             ])
         })();
-        match parsed {
-            Ok(values) => {
-                rows += 1;
-                copy.row(&values).await?;
-            }
-            Err(error) => ctx.problems.reject_row(row.line, error),
+        if ctx.copy_parsed(&mut copy, row.line, parsed).await? {
+            rows += 1;
         }
     }
     copy.finish().await?;
@@ -82,11 +78,7 @@ pub async fn load_policy_areas(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
                (EXCLUDED.position, EXCLUDED.labels, EXCLUDED.descriptions)",
     )
     .await?;
-    Ok(Counts {
-        rows,
-        written,
-        unchanged: rows - (written.inserted + written.updated).min(rows),
-    })
+    Ok(Counts::of(rows, written))
 }
 
 /// `safe_harbour_demands.csv` (bundled) or `demands.csv` (export): the eight demands.
@@ -124,12 +116,8 @@ pub async fn load_demands(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
                 cells.opt("source").map(str::to_owned),
             ])
         })();
-        match parsed {
-            Ok(values) => {
-                rows += 1;
-                copy.row(&values).await?;
-            }
-            Err(error) => ctx.problems.reject_row(row.line, error),
+        if ctx.copy_parsed(&mut copy, row.line, parsed).await? {
+            rows += 1;
         }
     }
     copy.finish().await?;
@@ -143,11 +131,7 @@ pub async fn load_demands(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
                (EXCLUDED.position, EXCLUDED.labels, EXCLUDED.descriptions, EXCLUDED.source)",
     )
     .await?;
-    Ok(Counts {
-        rows,
-        written,
-        unchanged: rows - (written.inserted + written.updated).min(rows),
-    })
+    Ok(Counts::of(rows, written))
 }
 
 /// The network that makes a Safe Harbour when the file does not say which it is.
@@ -223,12 +207,8 @@ pub async fn load_networks(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
                 names,
             ])
         })();
-        match parsed {
-            Ok(values) => {
-                rows += 1;
-                copy.row(&values).await?;
-            }
-            Err(error) => ctx.problems.reject_row(row.line, error),
+        if ctx.copy_parsed(&mut copy, row.line, parsed).await? {
+            rows += 1;
         }
     }
     copy.finish().await?;
@@ -262,11 +242,7 @@ pub async fn load_networks(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
                 EXCLUDED.source_url, EXCLUDED.is_safe_harbour_campaign, EXCLUDED.description, EXCLUDED.names)",
     )
     .await?;
-    Ok(Counts {
-        rows,
-        written,
-        unchanged: rows - (written.inserted + written.updated).min(rows),
-    })
+    Ok(Counts::of(rows, written))
 }
 
 /// `founded`: a partial date, or a partial date followed by a qualifier in parentheses

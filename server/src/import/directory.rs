@@ -14,7 +14,7 @@ use super::cities::{self, CityDraft, CityIndex};
 use super::gazetteer::known_countries;
 use super::report::RowError;
 use super::source::{CsvTable, lenient_date, urls};
-use super::stage::{Copy, Written};
+use super::stage::Copy;
 use super::validate;
 use super::{Counts, Ctx};
 
@@ -23,14 +23,6 @@ const ALLIANCE: &str = "buendnis-staedte-sicherer-haefen";
 
 fn digits(value: &str, lengths: &[usize]) -> bool {
     lengths.contains(&value.len()) && value.bytes().all(|b| b.is_ascii_digit())
-}
-
-fn count(rows: u64, written: Written, main_changed: u64) -> Counts {
-    Counts {
-        rows,
-        written,
-        unchanged: rows.saturating_sub(main_changed),
-    }
 }
 
 /// `safe_harbours_de.csv`: the German municipalities, districts and Samtgemeinden that
@@ -126,8 +118,8 @@ pub async fn load_safe_harbours(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
     let rows = drafts.len() as u64;
     cities::stage_drafts(ctx, &drafts).await?;
     let written = cities::upsert_cities(ctx).await?;
-    let main_changed = written.inserted + written.updated;
-    Ok(count(rows, written, main_changed))
+    let main_changed = written.changed();
+    Ok(Counts::new(rows, written, main_changed))
 }
 
 /// The city-states by state key, with the AGS of the municipality that is the same place
@@ -239,7 +231,7 @@ pub async fn load_states(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
     let rows = drafts.len() as u64;
     let staged = cities::stage_drafts(ctx, &drafts).await?;
     let mut written = cities::upsert_cities(ctx).await?;
-    let main_changed = written.inserted + written.updated;
+    let main_changed = written.changed();
     cities::stage_memberships(ctx).await?;
     let mut copy = Copy::start(ctx.client, "stage_memberships", cities::MEMBERSHIP_COLUMNS).await?;
     for (line, slug, evidence) in links
@@ -263,7 +255,7 @@ pub async fn load_states(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
     }
     copy.finish().await?;
     written += cities::upsert_memberships(ctx).await?;
-    Ok(count(rows, written, main_changed))
+    Ok(Counts::new(rows, written, main_changed))
 }
 
 /// Resolves `draft` to a city slug: the existing city, or a new one (returned in `new`).
@@ -431,9 +423,9 @@ pub async fn load_memberships(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
     }
     copy.finish().await?;
     let memberships_written = cities::upsert_memberships(ctx).await?;
-    let main_changed = memberships_written.inserted + memberships_written.updated;
+    let main_changed = memberships_written.changed();
     written += memberships_written;
-    Ok(count(rows, written, main_changed))
+    Ok(Counts::new(rows, written, main_changed))
 }
 
 /// `status_as_of` of `safe_harbours_de.csv` by AGS or association key, where it is a date.
@@ -660,5 +652,5 @@ pub async fn load_practices(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
     let (main, links) = cities::upsert_practices(ctx).await?;
     written += main;
     written += links;
-    Ok(count(rows, written, main.inserted + main.updated))
+    Ok(Counts::new(rows, written, main.changed()))
 }

@@ -185,11 +185,7 @@ pub async fn load_countries(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
         .await?;
     ctx.step("writing");
     let written = upsert_countries(ctx).await?;
-    Ok(Counts {
-        rows,
-        written,
-        unchanged: rows.saturating_sub(written.inserted + written.updated),
-    })
+    Ok(Counts::of(rows, written))
 }
 
 /// Columns of the staged `regions`.
@@ -258,14 +254,6 @@ pub async fn upsert_regions_where(ctx: &Ctx<'_>, filter: &str) -> anyhow::Result
     .await
 }
 
-fn counts(rows: u64, written: Written) -> Counts {
-    Counts {
-        rows,
-        written,
-        unchanged: rows.saturating_sub(written.inserted + written.updated),
-    }
-}
-
 /// `de_states_vg5000_2021.geojson`: the 16 Länder.
 pub async fn load_states(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
     let features = read_features(&ctx.path("de_states_vg5000_2021.geojson"))?;
@@ -310,7 +298,7 @@ pub async fn load_states(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
         .await?;
     }
     copy.finish().await?;
-    Ok(counts(rows, upsert_regions(ctx).await?))
+    Ok(Counts::of(rows, upsert_regions(ctx).await?))
 }
 
 /// `de_districts_vg5000_2021.csv` with the polygons of `de_districts_vg5000_2021.geojson`.
@@ -357,7 +345,7 @@ pub async fn load_districts(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
         .await?;
     }
     copy.finish().await?;
-    Ok(counts(rows, upsert_regions(ctx).await?))
+    Ok(Counts::of(rows, upsert_regions(ctx).await?))
 }
 
 /// `geonames_admin1.csv`: first-level divisions of every country but Germany (whose states
@@ -413,7 +401,7 @@ pub async fn load_admin1(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
         .await?;
     }
     copy.finish().await?;
-    Ok(counts(rows, upsert_regions(ctx).await?))
+    Ok(Counts::of(rows, upsert_regions(ctx).await?))
 }
 
 /// The ISO codes of the countries in the database.
@@ -608,7 +596,7 @@ pub async fn load_municipalities(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
              WHERE p.geonameid = s.geonameid AND p.source = 'vg5000' AND p.ags <> s.ags",
         )
         .await?;
-    Ok(counts(rows, upsert_places(ctx, "(ags)").await?))
+    Ok(Counts::of(rows, upsert_places(ctx, "(ags)").await?))
 }
 
 /// `geonames_cities_europe_pop500.csv`.
@@ -734,7 +722,7 @@ async fn load_geonames(ctx: &mut Ctx<'_>, file: &str) -> anyhow::Result<Counts> 
     )
     .await?;
     written.updated += removed;
-    let changed_places = written.inserted + written.updated;
+    let changed_places = written.changed();
     Ok(Counts {
         rows,
         written,
@@ -814,5 +802,5 @@ pub async fn load_added_places(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
            AND p.point_source IS DISTINCT FROM s.point_source",
     )
     .await?;
-    Ok(counts(added.len() as u64, written))
+    Ok(Counts::of(added.len() as u64, written))
 }

@@ -10,7 +10,7 @@ use super::cities;
 use super::gazetteer::{self, known_countries};
 use super::report::RowError;
 use super::source::{CsvTable, read_features};
-use super::stage::{Copy, Written};
+use super::stage::Copy;
 use super::validate;
 use super::{Counts, Ctx, MANIFEST, Unit, unit};
 
@@ -150,16 +150,16 @@ fn check(record: &Record, column: &str, how: Check) -> Result<Option<String>, Ro
     }))
 }
 
-/// Reads `file`, checks each row against `columns` and `extra`, and copies the good rows
-/// into `table` (whose first column is `line`). Returns the number of rows copied.
+/// Reads the unit's file, checks each row against `columns` and `extra`, and copies the good
+/// rows into `table` (whose first column is `line`). Returns the number of rows copied.
 async fn stage_file(
     ctx: &mut Ctx<'_>,
-    file: &str,
     table: &str,
     columns: &[(&str, Check)],
     extra: impl Fn(&Record) -> Result<(), RowError>,
 ) -> anyhow::Result<u64> {
-    let records = read(ctx, file)?;
+    let file = ctx.problems.file().to_owned();
+    let records = read(ctx, &file)?;
     let mut names = vec!["line"];
     names.extend(columns.iter().map(|(name, _)| *name));
     let mut copy = Copy::start(ctx.client, table, &names).await?;
@@ -173,24 +173,13 @@ async fn stage_file(
                         .map(|(column, how)| check(record, column, *how)),
                 )
                 .collect();
-        match values.and_then(|values| extra(record).map(|()| values)) {
-            Ok(values) => {
-                rows += 1;
-                copy.row(&values).await?;
-            }
-            Err(error) => ctx.problems.reject_row(record.line, error),
+        let parsed = values.and_then(|values| extra(record).map(|()| values));
+        if ctx.copy_parsed(&mut copy, record.line, parsed).await? {
+            rows += 1;
         }
     }
     copy.finish().await?;
     Ok(rows)
-}
-
-fn counts(rows: u64, written: Written, main_changed: u64) -> Counts {
-    Counts {
-        rows,
-        written,
-        unchanged: rows.saturating_sub(main_changed),
-    }
 }
 
 fn known(
@@ -207,13 +196,17 @@ fn known(
     }
 }
 
+/// Refuses a `field` of `record` that is not one of `allowed`.
+fn one_of(record: &Record, field: &str, allowed: &[&str]) -> Result<(), RowError> {
+    let value = record.cells.get(field).map_or("", String::as_str);
+    validate::one_of(field, value, allowed).map(|_| ())
+}
+
 async fn load_countries(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
-    let file = ctx.problems.file().to_owned();
     gazetteer::stage_countries(ctx).await?;
     use Check::{Geom, Int, Json, Required, Text};
     let rows = stage_file(
         ctx,
-        &file,
         "stage_countries",
         &[
             ("iso2", Required),
@@ -230,17 +223,15 @@ async fn load_countries(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
     )
     .await?;
     let written = gazetteer::upsert_countries(ctx).await?;
-    Ok(counts(rows, written, written.inserted + written.updated))
+    Ok(Counts::of(rows, written))
 }
 
 async fn load_regions(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
-    let file = ctx.problems.file().to_owned();
     let countries = known_countries(ctx).await?;
     gazetteer::stage_regions(ctx).await?;
     use Check::{Geom, Json, Required, Text};
     let rows = stage_file(
         ctx,
-        &file,
         "stage_regions",
         &[
             ("country", Required),
@@ -268,17 +259,15 @@ async fn load_regions(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
     // Parents first: a statement does not see the rows it inserts itself.
     let mut written = gazetteer::upsert_regions_where(ctx, "s.parent_level IS NULL").await?;
     written += gazetteer::upsert_regions_where(ctx, "s.parent_level IS NOT NULL").await?;
-    Ok(counts(rows, written, written.inserted + written.updated))
+    Ok(Counts::of(rows, written))
 }
 
 async fn load_cities(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
-    let file = ctx.problems.file().to_owned();
     let countries = known_countries(ctx).await?;
     cities::stage_cities(ctx).await?;
     use Check::{Bool, Geom, Int, Json, Required, RequiredGeom, Slug, Text, Url};
     let rows = stage_file(
         ctx,
-        &file,
         "stage_cities",
         &[
             ("slug", Slug),
@@ -311,9 +300,9 @@ async fn load_cities(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
                 "country",
                 "country",
             )?;
-            validate::one_of(
+            one_of(
+                record,
                 "kind",
-                record.cells.get("kind").map_or("", String::as_str),
                 &[
                     "municipality",
                     "district",
@@ -322,24 +311,21 @@ async fn load_cities(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
                     "borough",
                 ],
             )
-            .map(|_| ())
         },
     )
     .await?;
     cities::check_cities_in_country(ctx, "geom").await?;
     let written = cities::upsert_cities(ctx).await?;
-    Ok(counts(rows, written, written.inserted + written.updated))
+    Ok(Counts::of(rows, written))
 }
 
 async fn load_memberships(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
-    let file = ctx.problems.file().to_owned();
     let cities = known_slugs(ctx, "cities").await?;
     let networks = known_slugs(ctx, "networks").await?;
     cities::stage_memberships(ctx).await?;
     use Check::{Bool, Date, Required, Slug, Text, Url};
     let rows = stage_file(
         ctx,
-        &file,
         "stage_memberships",
         &[
             ("city", Slug),
@@ -356,28 +342,25 @@ async fn load_memberships(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
         |record| {
             known(record.cells.get("city"), &cities, "city", "city")?;
             known(record.cells.get("network"), &networks, "network", "network")?;
-            validate::one_of(
+            one_of(
+                record,
                 "status",
-                record.cells.get("status").map_or("", String::as_str),
                 &["declared", "member", "founding_member", "left"],
             )
-            .map(|_| ())
         },
     )
     .await?;
     let written = cities::upsert_memberships(ctx).await?;
-    Ok(counts(rows, written, written.inserted + written.updated))
+    Ok(Counts::of(rows, written))
 }
 
 async fn load_city_demands(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
-    let file = ctx.problems.file().to_owned();
     let cities = known_slugs(ctx, "cities").await?;
     let demands = super::catalogue::known_demands(ctx).await?;
     cities::stage_city_demands(ctx).await?;
     use Check::{Bool, Date, Required, Slug, Text, Url};
     let rows = stage_file(
         ctx,
-        &file,
         "stage_city_demands",
         &[
             ("city", Slug),
@@ -395,13 +378,12 @@ async fn load_city_demands(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
     )
     .await?;
     let written = cities::upsert_city_demands(ctx).await?;
-    Ok(counts(rows, written, written.inserted + written.updated))
+    Ok(Counts::of(rows, written))
 }
 
 /// `demand_evidence`: what the cited sources say about a city's demands (the standing itself
 /// comes with `city_demands.csv`).
 async fn load_demand_evidence(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
-    let file = ctx.problems.file().to_owned();
     let cities = known_slugs(ctx, "cities").await?;
     super::stage::create(
         ctx.client,
@@ -412,7 +394,6 @@ async fn load_demand_evidence(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
     use Check::{Date, Required, Slug, Text, Url};
     let rows = stage_file(
         ctx,
-        &file,
         "stage_demand_evidence",
         &[
             ("city", Slug),
@@ -424,12 +405,7 @@ async fn load_demand_evidence(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
         ],
         |record| {
             known(record.cells.get("city"), &cities, "city", "city")?;
-            validate::one_of(
-                "status",
-                record.cells.get("status").map_or("", String::as_str),
-                &["decided", "fulfilled", "not_decided"],
-            )
-            .map(|_| ())
+            one_of(record, "status", &["decided", "fulfilled", "not_decided"])
         },
     )
     .await?;
@@ -443,20 +419,18 @@ async fn load_demand_evidence(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
          WHERE (t.as_of, t.note) IS DISTINCT FROM (EXCLUDED.as_of, EXCLUDED.note)",
     )
     .await?;
-    Ok(counts(rows, written, written.inserted + written.updated))
+    Ok(Counts::of(rows, written))
 }
 
 /// `practices` with `practice_policy_areas.csv` and `practice_sources.csv`, in one
 /// transaction (a practice's areas and sources are part of it).
 async fn load_practices(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
-    let file = ctx.problems.file().to_owned();
     let cities = known_slugs(ctx, "cities").await?;
     let areas = known_slugs(ctx, "policy_areas").await?;
     cities::stage_practices(ctx).await?;
     use Check::{Bool, Date, FullDate, Geom, Int, Json, Required, Slug, Text, Url};
     let rows = stage_file(
         ctx,
-        &file,
         "stage_practices",
         &[
             ("slug", Slug),
@@ -548,5 +522,5 @@ async fn load_practices(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
     let (main, links) = cities::upsert_practices(ctx).await?;
     let mut written = main;
     written += links;
-    Ok(counts(rows, written, main.inserted + main.updated))
+    Ok(Counts::new(rows, written, main.changed()))
 }
