@@ -203,7 +203,7 @@ fn one_of(record: &Record, field: &str, allowed: &[&str]) -> Result<(), RowError
 }
 
 async fn load_countries(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
-    gazetteer::stage_countries(ctx).await?;
+    gazetteer::countries::stage_countries(ctx).await?;
     use Check::{Geom, Int, Json, Required, Text};
     let rows = stage_file(
         ctx,
@@ -222,13 +222,13 @@ async fn load_countries(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
         |_| Ok(()),
     )
     .await?;
-    let written = gazetteer::upsert_countries(ctx).await?;
+    let written = gazetteer::countries::upsert_countries(ctx).await?;
     Ok(Counts::of(rows, written))
 }
 
 async fn load_regions(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
     let countries = known_countries(ctx).await?;
-    gazetteer::stage_regions(ctx).await?;
+    gazetteer::regions::stage_regions(ctx).await?;
     use Check::{Geom, Json, Required, Text};
     let rows = stage_file(
         ctx,
@@ -257,8 +257,9 @@ async fn load_regions(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
     )
     .await?;
     // Parents first: a statement does not see the rows it inserts itself.
-    let mut written = gazetteer::upsert_regions_where(ctx, "s.parent_level IS NULL").await?;
-    written += gazetteer::upsert_regions_where(ctx, "s.parent_level IS NOT NULL").await?;
+    let mut written =
+        gazetteer::regions::upsert_regions_where(ctx, "s.parent_level IS NULL").await?;
+    written += gazetteer::regions::upsert_regions_where(ctx, "s.parent_level IS NOT NULL").await?;
     Ok(Counts::of(rows, written))
 }
 
