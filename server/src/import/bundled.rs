@@ -37,11 +37,20 @@ pub fn units() -> Vec<Unit> {
         unit!("policy_areas.csv", catalogue::load_policy_areas),
         unit!("safe_harbour_demands.csv", catalogue::load_demands),
         unit!("networks.csv", catalogue::load_networks),
-        unit!("safe_harbours_de.csv", directory::load_safe_harbours),
+        unit!(
+            "safe_harbours_de.csv",
+            directory::safe_harbours::load_safe_harbours
+        ),
         unit!("safe_harbours_at_ch.csv", abroad::load_safe_harbours_abroad),
-        unit!("safe_harbour_states_de.csv", directory::load_states),
-        unit!("network_memberships.csv", directory::load_memberships),
-        unit!("practices.csv", directory::load_practices),
+        unit!(
+            "safe_harbour_states_de.csv",
+            directory::safe_harbours::load_states
+        ),
+        unit!(
+            "network_memberships.csv",
+            directory::memberships::load_memberships
+        ),
+        unit!("practices.csv", directory::practices::load_practices),
         unit!(
             "safe_harbour_demand_status.csv",
             demand_statuses::load_demand_statuses
