@@ -8,6 +8,7 @@ use super::source::{Cells, CsvTable};
 use super::stage::{self, Copy};
 use super::validate;
 use super::{Counts, Ctx};
+use crate::domain::slug::SAFE_HARBOUR_CAMPAIGN;
 
 const LANGS: [&str; 4] = ["de", "en", "fr", "es"];
 
@@ -133,9 +134,6 @@ pub async fn load_demands(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
     .await?;
     Ok(Counts::of(rows, written))
 }
-
-/// The network that makes a Safe Harbour when the file does not say which it is.
-pub const SAFE_HARBOUR_CAMPAIGN: &str = "seebruecke-safe-harbour";
 
 /// `networks.csv`: one row per network, keyed by `network_id` (its slug). Names by language
 /// come from the file's `names` column (an export) or from `network_names.csv` (the bundle).

@@ -18,13 +18,9 @@ use super::JsonText;
 use super::city::{CityDetailProperties, MembershipDoc, SafeHarbour};
 use super::practice::{PracticeDetailProperties, SourceDoc};
 use super::profile::{ProfileFacts, compose};
+use crate::domain::slug::{ALLIANCE, SAFE_HARBOUR_CAMPAIGN};
 use crate::error::{AppError, AppResult};
 use crate::query::Lang;
-
-/// The Seebrücke campaign: its membership is the Safe Harbour declaration.
-const SAFE_HARBOUR_CAMPAIGN: &str = "seebruecke-safe-harbour";
-/// The alliance "Bündnis Städte Sicherer Häfen" (`alliance_member`).
-const ALLIANCE: &str = "buendnis-staedte-sicherer-haefen";
 
 /// A revision: its number and its date (`YYYY-MM-DD`, UTC).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]

@@ -5,6 +5,7 @@
 
 use serde::Deserialize;
 
+use crate::domain::slug::SAFE_HARBOUR_CAMPAIGN;
 use crate::query::Lang;
 
 /// The parts of a city's detail document the profile is made of.
@@ -43,9 +44,6 @@ pub struct DemandFact {
     pub decided: Option<bool>,
     pub fulfilled: Option<bool>,
 }
-
-/// The Seebrücke campaign, whose membership is the Safe Harbour declaration itself.
-const SAFE_HARBOUR_CAMPAIGN: &str = "seebruecke-safe-harbour";
 
 const MONTHS: [[&str; 12]; 4] = [
     [

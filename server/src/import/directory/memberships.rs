@@ -3,7 +3,8 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{digits, resolve};
-use crate::import::catalogue::{SAFE_HARBOUR_CAMPAIGN, known_slugs};
+use crate::domain::slug::{ALLIANCE, SAFE_HARBOUR_CAMPAIGN};
+use crate::import::catalogue::known_slugs;
 use crate::import::cities::{self, CityDraft, CityIndex};
 use crate::import::gazetteer::known_countries;
 use crate::import::report::RowError;
@@ -11,9 +12,6 @@ use crate::import::source::{CsvTable, lenient_date, urls};
 use crate::import::stage::Copy;
 use crate::import::validate;
 use crate::import::{Counts, Ctx};
-
-/// The Bündnis "Städte Sicherer Häfen".
-const ALLIANCE: &str = "buendnis-staedte-sicherer-haefen";
 
 /// Kind and codes of a city from a `role` wording and an `ags` cell (8 digits: a
 /// municipality, 5: a district, 9: a Samtgemeinde's association key, 2: a state).

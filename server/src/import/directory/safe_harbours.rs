@@ -3,7 +3,8 @@
 use std::collections::HashMap;
 
 use super::digits;
-use crate::import::catalogue::{SAFE_HARBOUR_CAMPAIGN, known_slugs};
+use crate::domain::slug::SAFE_HARBOUR_CAMPAIGN;
+use crate::import::catalogue::known_slugs;
 use crate::import::cities::{self, CityDraft, CityIndex};
 use crate::import::report::RowError;
 use crate::import::source::{CsvTable, urls};
