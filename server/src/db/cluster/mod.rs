@@ -7,19 +7,21 @@
 //! PostgreSQL refuses to run as root, so when Haven itself runs as root the cluster's files
 //! belong to the `postgres` system user and every cluster command runs through `runuser`.
 
+mod host;
+
 use std::fs;
 use std::os::unix::fs::MetadataExt;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, anyhow, bail};
 
+use host::{SystemUser, check, find_bin_dir, running_as_root, socket_dir_for};
+
 /// The Unix-socket port number; the socket file is `<socket dir>/.s.PGSQL.5432`.
 const PORT: u16 = 5432;
-/// The longest socket path the kernel accepts (`sun_path` minus the terminating NUL).
-const MAX_SOCKET_PATH: usize = 107;
 
 /// A running private cluster. Dropping it stops the server if this process started it.
 #[derive(Debug)]
@@ -30,14 +32,6 @@ pub struct EmbeddedCluster {
     run_as: Option<SystemUser>,
     started_here: bool,
     stopped: AtomicBool,
-}
-
-/// The unprivileged account that owns the cluster when Haven runs as root.
-#[derive(Debug, Clone)]
-struct SystemUser {
-    name: String,
-    uid: u32,
-    gid: u32,
 }
 
 impl EmbeddedCluster {
@@ -349,94 +343,6 @@ impl Drop for EmbeddedCluster {
             tracing::warn!(%error, "could not stop the private PostgreSQL cluster");
         }
     }
-}
-
-impl SystemUser {
-    fn postgres() -> anyhow::Result<Self> {
-        let passwd = fs::read_to_string("/etc/passwd").context("reading /etc/passwd")?;
-        passwd
-            .lines()
-            .find_map(|line| {
-                let fields: Vec<&str> = line.split(':').collect();
-                match fields.as_slice() {
-                    ["postgres", _, uid, gid, ..] => Some(Self {
-                        name: "postgres".to_owned(),
-                        uid: uid.parse().ok()?,
-                        gid: gid.parse().ok()?,
-                    }),
-                    _ => None,
-                }
-            })
-            .ok_or_else(|| {
-                anyhow!(
-                    "running as root but there is no `postgres` system user to own the private \
-                     cluster; install postgresql-15 (it creates the user) or set DATABASE_URL"
-                )
-            })
-    }
-}
-
-fn running_as_root() -> anyhow::Result<bool> {
-    // The owner of /proc/self is the process's effective user.
-    Ok(fs::metadata("/proc/self")
-        .context("reading /proc/self")?
-        .uid()
-        == 0)
-}
-
-/// `root/run`, or a short directory under /tmp when that path is too long for a socket.
-fn socket_dir_for(root: &Path) -> PathBuf {
-    let preferred = root.join("run");
-    let socket = format!("{}/.s.PGSQL.{PORT}", preferred.display());
-    if socket.len() <= MAX_SOCKET_PATH {
-        return preferred;
-    }
-    use sha2::Digest;
-    let digest = sha2::Sha256::digest(root.as_os_str().as_encoded_bytes());
-    let short: String = digest
-        .iter()
-        .take(6)
-        .map(|byte| format!("{byte:02x}"))
-        .collect();
-    std::env::temp_dir().join(format!("haven-{short}"))
-}
-
-/// The directory with `initdb` and `pg_ctl`: `HAVEN_PG_BIN`, else the newest Debian
-/// `/usr/lib/postgresql/<version>/bin`.
-fn find_bin_dir() -> anyhow::Result<PathBuf> {
-    if let Some(dir) = std::env::var_os("HAVEN_PG_BIN") {
-        return Ok(PathBuf::from(dir));
-    }
-    let mut candidates: Vec<(u32, PathBuf)> = fs::read_dir("/usr/lib/postgresql")
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|entry| {
-            let version = entry.file_name().to_str()?.parse::<u32>().ok()?;
-            let bin = entry.path().join("bin");
-            bin.join("initdb").exists().then_some((version, bin))
-        })
-        .collect();
-    candidates.sort();
-    candidates.pop().map(|(_, bin)| bin).ok_or_else(|| {
-        anyhow!(
-            "PostgreSQL server binaries not found under /usr/lib/postgresql: install the Debian \
-             packages postgresql-15 and postgresql-15-postgis-3 (`make run` does), set \
-             HAVEN_PG_BIN, or set DATABASE_URL"
-        )
-    })
-}
-
-fn check(output: &Output, what: &str) -> anyhow::Result<()> {
-    if output.status.success() {
-        return Ok(());
-    }
-    bail!(
-        "{what} failed ({}): {}{}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr).trim(),
-        String::from_utf8_lossy(&output.stdout).trim()
-    )
 }
 
 /// Quotes an SQL identifier.
