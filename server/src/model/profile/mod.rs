@@ -3,10 +3,13 @@
 //! demands, and its practices by policy area. Every listed city has one, also where no
 //! featured profile has been written.
 
+mod dates;
+
 use serde::Deserialize;
 
 use crate::domain::slug::SAFE_HARBOUR_CAMPAIGN;
 use crate::query::Lang;
+pub use dates::{partial_date, partial_date_phrase};
 
 /// The parts of a city's detail document the profile is made of.
 #[derive(Debug, Default, Deserialize)]
@@ -43,141 +46,6 @@ pub struct MembershipFact {
 pub struct DemandFact {
     pub decided: Option<bool>,
     pub fulfilled: Option<bool>,
-}
-
-const MONTHS: [[&str; 12]; 4] = [
-    [
-        "Januar",
-        "Februar",
-        "März",
-        "April",
-        "Mai",
-        "Juni",
-        "Juli",
-        "August",
-        "September",
-        "Oktober",
-        "November",
-        "Dezember",
-    ],
-    [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
-    [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ],
-    [
-        "enero",
-        "febrero",
-        "marzo",
-        "abril",
-        "mayo",
-        "junio",
-        "julio",
-        "agosto",
-        "septiembre",
-        "octubre",
-        "noviembre",
-        "diciembre",
-    ],
-];
-
-fn index(lang: Lang) -> usize {
-    match lang {
-        Lang::De => 0,
-        Lang::En => 1,
-        Lang::Fr => 2,
-        Lang::Es => 3,
-    }
-}
-
-/// A partial date (`2019`, `2019-06`, `2019-06-14`) as words, with the preposition it takes
-/// in a sentence ("on 14 June 2019", "in June 2019", "in 2019").
-#[must_use]
-pub fn partial_date_phrase(date: &str, lang: Lang) -> String {
-    let mut parts = date.split('-');
-    let year = parts.next().unwrap_or_default();
-    let month = parts
-        .next()
-        .and_then(|m| m.parse::<usize>().ok())
-        .filter(|m| (1..=12).contains(m));
-    let day = parts
-        .next()
-        .and_then(|d| d.parse::<u32>().ok())
-        .filter(|d| (1..=31).contains(d));
-    let month_name = month.map(|m| MONTHS[index(lang)][m - 1]);
-    match (lang, month_name, day) {
-        (Lang::De, Some(m), Some(d)) => format!("am {d}. {m} {year}"),
-        (Lang::De, Some(m), None) => format!("im {m} {year}"),
-        (Lang::De, None, _) => year.to_owned(),
-        (Lang::En, Some(m), Some(d)) => format!("on {d} {m} {year}"),
-        (Lang::En, Some(m), None) => format!("in {m} {year}"),
-        (Lang::En, None, _) => format!("in {year}"),
-        (Lang::Fr, Some(m), Some(d)) => {
-            let d = if d == 1 {
-                "1er".to_owned()
-            } else {
-                d.to_string()
-            };
-            format!("le {d} {m} {year}")
-        }
-        (Lang::Fr, Some(m), None) => format!("en {m} {year}"),
-        (Lang::Fr, None, _) => format!("en {year}"),
-        (Lang::Es, Some(m), Some(d)) => format!("el {d} de {m} de {year}"),
-        (Lang::Es, Some(m), None) => format!("en {m} de {year}"),
-        (Lang::Es, None, _) => format!("en {year}"),
-    }
-}
-
-/// A partial date (`2019`, `2019-06`, `2019-06-14`, or the date of a timestamp) in words,
-/// without a preposition ("14 June 2019", "14. Juni 2019", "14 de junio de 2019").
-#[must_use]
-pub fn partial_date(date: &str, lang: Lang) -> String {
-    let date = date.get(..10).unwrap_or(date);
-    let mut parts = date.split('-');
-    let year = parts.next().unwrap_or_default();
-    let month = parts
-        .next()
-        .and_then(|m| m.parse::<usize>().ok())
-        .filter(|m| (1..=12).contains(m));
-    let day = parts
-        .next()
-        .and_then(|d| d.parse::<u32>().ok())
-        .filter(|d| (1..=31).contains(d));
-    let Some(m) = month.map(|m| MONTHS[index(lang)][m - 1]) else {
-        return year.to_owned();
-    };
-    match (lang, day) {
-        (Lang::De, Some(d)) => format!("{d}. {m} {year}"),
-        (Lang::En, Some(d)) => format!("{d} {m} {year}"),
-        (Lang::Fr, Some(1)) => format!("1er {m} {year}"),
-        (Lang::Fr, Some(d)) => format!("{d} {m} {year}"),
-        (Lang::Es, Some(d)) => format!("{d} de {m} de {year}"),
-        (Lang::Es, None) => format!("{m} de {year}"),
-        (_, None) => format!("{m} {year}"),
-    }
 }
 
 /// The year of a partial date ("since 2019").
@@ -354,18 +222,6 @@ pub fn with_profile(feature: &str, lang: Lang) -> serde_json::Result<String> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn dates_without_a_preposition() {
-        assert_eq!(partial_date("2019-06-14", Lang::De), "14. Juni 2019");
-        assert_eq!(partial_date("2019-06", Lang::Es), "junio de 2019");
-        assert_eq!(partial_date("2019-03-01", Lang::Fr), "1er mars 2019");
-        assert_eq!(
-            partial_date("2026-11-30T10:00:00+00:00", Lang::En),
-            "30 November 2026"
-        );
-        assert_eq!(partial_date("2019", Lang::En), "2019");
-    }
-
     fn facts() -> ProfileFacts {
         ProfileFacts {
             name: "Köln".to_owned(),
@@ -434,16 +290,6 @@ mod tests {
         assert_eq!(
             compose(&facts, Lang::En),
             "No network membership is recorded for Riace. Haven lists no practice of Riace yet."
-        );
-    }
-
-    #[test]
-    fn partial_dates_read_as_words() {
-        assert_eq!(partial_date_phrase("2019", Lang::En), "in 2019");
-        assert_eq!(partial_date_phrase("2019-06", Lang::De), "im Juni 2019");
-        assert_eq!(
-            partial_date_phrase("2019-06-01", Lang::Fr),
-            "le 1er juin 2019"
         );
     }
 }
