@@ -143,12 +143,28 @@ pub async fn load_countries(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
         }
     }
     stage_countries(ctx).await?;
-    stage::create(ctx.client, "stage_country_shapes", "iso2 text, geom text").await?;
-    let mut copy = Copy::start(ctx.client, "stage_country_shapes", &["iso2", "geom"]).await?;
+    // Each shape's part number keeps the parts of a country in the files' order, so that the
+    // merged shape is the same on every import.
+    stage::create(
+        ctx.client,
+        "stage_country_shapes",
+        "iso2 text, part integer, geom text",
+    )
+    .await?;
+    let mut copy = Copy::start(
+        ctx.client,
+        "stage_country_shapes",
+        &["iso2", "part", "geom"],
+    )
+    .await?;
     for (iso2, (_, geometries)) in &shapes {
-        for geometry in geometries {
-            copy.row(&[Some(iso2.as_str()), Some(geometry.as_str())])
-                .await?;
+        for (part, geometry) in geometries.iter().enumerate() {
+            copy.row(&[
+                Some(iso2.as_str()),
+                Some(part.to_string().as_str()),
+                Some(geometry.as_str()),
+            ])
+            .await?;
         }
     }
     copy.finish().await?;
@@ -177,7 +193,7 @@ pub async fn load_countries(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
     ctx.client
         .batch_execute(
             "UPDATE stage_countries s SET geom = m.geom::text FROM (
-                 SELECT iso2, ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Collect(ST_SetSRID(ST_GeomFromGeoJSON(geom), 4326)), 'method=structure'), 3)) AS geom
+                 SELECT iso2, ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Collect(ST_SetSRID(ST_GeomFromGeoJSON(geom), 4326) ORDER BY part), 'method=structure'), 3)) AS geom
                  FROM stage_country_shapes GROUP BY iso2) m
              WHERE m.iso2 = s.iso2",
         )
