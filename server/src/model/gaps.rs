@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 use std::sync::LazyLock;
 
 use super::JsonText;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
+use crate::model::read_json;
 use crate::query::Lang;
 
 /// The gap sheet of one place.
@@ -295,7 +296,6 @@ pub async fn read(
 ) -> AppResult<Option<GapSheetDoc>> {
     sheet(conn, id, lang, areas)
         .await?
-        .map(|json| serde_json::from_str(&json))
+        .map(|json| read_json(&json))
         .transpose()
-        .map_err(|error| AppError::Internal(error.into()))
 }

@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 use std::sync::LazyLock;
 
 use super::JsonText;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
+use crate::model::read_json;
 use crate::query::{FilterBinds, Lang, REGION_MATCH};
 
 /// The step of the series.
@@ -220,6 +221,5 @@ pub async fn read(
     step: Step,
     lang: Lang,
 ) -> AppResult<GrowthDoc> {
-    serde_json::from_str(&growth(conn, filters, step, lang).await?)
-        .map_err(|error| AppError::Internal(error.into()))
+    read_json(&growth(conn, filters, step, lang).await?)
 }

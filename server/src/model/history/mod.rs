@@ -19,7 +19,7 @@ use serde_json::Value;
 use super::JsonText;
 use super::city::CityDetailProperties;
 use super::practice::PracticeDetailProperties;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::query::Lang;
 use restore::{apply_city, apply_demand, apply_membership, apply_practice, derive_city};
 
@@ -115,10 +115,6 @@ pub enum AtRevision<T> {
     NoSuchRevision,
 }
 
-fn parse<T: serde::de::DeserializeOwned>(json: &str) -> AppResult<T> {
-    serde_json::from_str(json).map_err(|error| AppError::Internal(error.into()))
-}
-
 /// The city `doc` (its current detail properties, in `lang`) as of revision `rev`, or as
 /// it is when `rev` is `None`, with its revision stamps.
 ///
@@ -138,7 +134,7 @@ pub async fn city_at(
     )
     .get_result(conn)
     .await?;
-    let history: CityHistory = parse(&row.json)?;
+    let history: CityHistory = row.read()?;
     let revisions = Revisions {
         latest: history.latest,
         shown: history.revision,
@@ -182,7 +178,7 @@ pub async fn practice_at(
     )
     .get_result(conn)
     .await?;
-    let history: PracticeHistory = parse(&row.json)?;
+    let history: PracticeHistory = row.read()?;
     let revisions = Revisions {
         latest: history.latest,
         shown: history.revision,

@@ -15,9 +15,10 @@ use super::{Chrome, PageLang, html, number};
 use crate::api::stats::step_param;
 use crate::app::AppState;
 use crate::document::BaseUrl;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::model::growth::{self, GrowthArea, Step};
 use crate::model::network::NetworkDoc;
+use crate::model::read_json;
 use crate::query::{Filters, Lang, QueryParams};
 use chart::Chart;
 pub use words::{GrowthWords, growth_words};
@@ -97,8 +98,7 @@ pub async fn show(
     let binds = filters.binds();
     let doc = growth::read(&mut conn, &binds, step, lang).await?;
     let networks: Vec<NetworkDoc> =
-        serde_json::from_str(&crate::model::network::list(&mut conn, lang).await?)
-            .map_err(|error| AppError::Internal(error.into()))?;
+        read_json(&crate::model::network::list(&mut conn, lang).await?)?;
     let all = growth::read(&mut conn, &Default::default(), Step::Year, lang).await?;
     let g = growth_words(lang);
     let page = Chrome::new(lang, &base, "growth", g.title, g.intro).with_json_ld(&json!({
