@@ -39,12 +39,7 @@ pub(super) async fn load_cities(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
             ("geom", RequiredGeom),
         ],
         |record| {
-            known(
-                record.cells.get("country"),
-                &countries,
-                "country",
-                "country",
-            )?;
+            known(record, "country", &countries)?;
             one_of(
                 record,
                 "kind",
@@ -85,8 +80,8 @@ pub(super) async fn load_memberships(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts
             ("published", Bool),
         ],
         |record| {
-            known(record.cells.get("city"), &cities, "city", "city")?;
-            known(record.cells.get("network"), &networks, "network", "network")?;
+            known(record, "city", &cities)?;
+            known(record, "network", &networks)?;
             one_of(
                 record,
                 "status",

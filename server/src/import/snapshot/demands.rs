@@ -24,8 +24,8 @@ pub(super) async fn load_city_demands(ctx: &mut Ctx<'_>) -> anyhow::Result<Count
             ("note", Text),
         ],
         |record| {
-            known(record.cells.get("city"), &cities, "city", "city")?;
-            known(record.cells.get("demand"), &demands, "demand", "demand")
+            known(record, "city", &cities)?;
+            known(record, "demand", &demands)
         },
     )
     .await?;
@@ -56,7 +56,7 @@ pub(super) async fn load_demand_evidence(ctx: &mut Ctx<'_>) -> anyhow::Result<Co
             ("note", Text),
         ],
         |record| {
-            known(record.cells.get("city"), &cities, "city", "city")?;
+            known(record, "city", &cities)?;
             one_of(record, "status", &["decided", "fulfilled", "not_decided"])
         },
     )

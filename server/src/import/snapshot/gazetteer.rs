@@ -49,14 +49,7 @@ pub(super) async fn load_regions(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
             ("geom", Geom),
             ("names", Json),
         ],
-        |record| {
-            known(
-                record.cells.get("country"),
-                &countries,
-                "country",
-                "country",
-            )
-        },
+        |record| known(record, "country", &countries),
     )
     .await?;
     // Parents first: a statement does not see the rows it inserts itself.

@@ -38,7 +38,7 @@ pub(super) async fn load_practices(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> 
             ("geom", Geom),
             ("status_as_of", Date),
         ],
-        |record| known(record.cells.get("city"), &cities, "city", "city"),
+        |record| known(record, "city", &cities),
     )
     .await?;
     let mut practices: HashSet<String> = ctx
@@ -82,18 +82,8 @@ pub(super) async fn load_practices(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> 
                 .map(|(column, how)| check(record, column, *how))
                 .collect();
             let checked = values.and_then(|values| {
-                known(
-                    record.cells.get("practice"),
-                    &practices,
-                    "practice",
-                    "practice",
-                )?;
-                known(
-                    record.cells.get("policy_area"),
-                    &areas,
-                    "policy_area",
-                    "policy area",
-                )?;
+                known(record, "practice", &practices)?;
+                known(record, "policy_area", &areas)?;
                 Ok(values)
             });
             match checked {

@@ -138,16 +138,13 @@ pub(super) async fn stage_file(
     Ok(rows)
 }
 
-pub(super) fn known(
-    value: Option<&String>,
-    set: &HashSet<String>,
-    field: &str,
-    what: &str,
-) -> Result<(), RowError> {
-    match value {
-        Some(value) if !set.contains(value) => {
-            Err(RowError::new(field, format!("unknown {what} {value:?}")))
-        }
+/// Refuses a `field` of `record` that names nothing in `set` (an unknown city, policy area...).
+pub(super) fn known(record: &Record, field: &str, set: &HashSet<String>) -> Result<(), RowError> {
+    match record.cells.get(field) {
+        Some(value) if !set.contains(value) => Err(RowError::new(
+            field,
+            format!("unknown {} {value:?}", field.replace('_', " ")),
+        )),
         _ => Ok(()),
     }
 }
