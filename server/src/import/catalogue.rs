@@ -53,10 +53,7 @@ pub async fn load_policy_areas(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
     for row in &table.rows {
         let cells = table.cells(row);
         let parsed = (|| {
-            let slug = validate::slug("slug", cells.get("slug"))?;
-            if !seen.insert(slug.clone()) {
-                return Err(RowError::new("slug", format!("{slug:?} appears twice")));
-            }
+            let slug = validate::new_slug("slug", cells.get("slug"), &mut seen)?;
             Ok([
                 Some(slug),
                 Some(position(&cells, 100)?),

@@ -27,10 +27,7 @@ pub async fn load_practices(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
     for row in &table.rows {
         let cells = table.cells(row);
         let parsed = (|| {
-            let slug = validate::slug("slug", cells.get("slug"))?;
-            if !seen.insert(slug.clone()) {
-                return Err(RowError::new("slug", format!("{slug:?} appears twice")));
-            }
+            let slug = validate::new_slug("slug", cells.get("slug"), &mut seen)?;
             let city = cells.required("city")?;
             let country = cells.country("country_code", &countries)?;
             let ags = cells.opt("ags");
