@@ -92,7 +92,7 @@ pub async fn show(
 ) -> AppResult<Response> {
     let archive = state.downloads.current(&state).await?;
     let w = words(lang);
-    let url = format!("{}{}", base.0, super::page_path(lang, "data"));
+    let url = super::page_url(&base, lang, "data");
     let download = format!("{}/downloads/haven.zip", base.0);
     let mut page = Chrome::new(lang, &base, "data", w.data_title, w.data_intro).with_json_ld(&json!({
         "@context": "https://schema.org",

@@ -68,6 +68,12 @@ pub fn page_path(lang: Lang, rest: &str) -> String {
     format!("/{}/{rest}", lang.code())
 }
 
+/// The absolute address of a page in `lang` (see [`page_path`]).
+#[must_use]
+pub fn page_url(base: &BaseUrl, lang: Lang, rest: &str) -> String {
+    format!("{}{}", base.0, page_path(lang, rest))
+}
+
 /// One language version of a page.
 #[derive(Debug)]
 pub struct Alternate {
@@ -118,7 +124,7 @@ impl Chrome {
             .map(|other| Alternate {
                 hreflang: other.code(),
                 name: words(other).language_name,
-                href: format!("{}{}", base.0, page_path(other, rest)),
+                href: page_url(base, other, rest),
                 current: other == lang,
             })
             .collect();
@@ -133,8 +139,8 @@ impl Chrome {
             w: words(lang),
             title: title.into(),
             description: description.into(),
-            canonical: format!("{}{}", base.0, page_path(lang, rest)),
-            x_default: format!("{}{}", base.0, page_path(Lang::En, rest)),
+            canonical: page_url(base, lang, rest),
+            x_default: page_url(base, Lang::En, rest),
             alternates,
             og_type: "website",
             json_ld: None,

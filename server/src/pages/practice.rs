@@ -84,7 +84,7 @@ pub async fn show(
     };
     let labels = area_labels(&mut conn, lang).await?;
     let rest = format!("practices/{slug}");
-    let page_url = format!("{}{}", base.0, super::page_path(lang, &rest));
+    let page_url = super::page_url(&base, lang, &rest);
     let practice = &doc.properties;
     let citation = Citation::of_practice(practice, &revisions, &page_url, lang);
     let foot = Provenance::new(

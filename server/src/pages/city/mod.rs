@@ -134,7 +134,7 @@ pub async fn show(
     let area_labels = area_labels(&mut conn, lang).await?;
     let guides = crate::model::take_action::keys(&mut conn).await?;
     let rest = format!("cities/{slug}");
-    let page_url = format!("{}{}", base.0, super::page_path(lang, &rest));
+    let page_url = super::page_url(&base, lang, &rest);
     let citation = Citation::of_city(&doc.properties, &revisions, &page_url, lang);
     let foot = Provenance::new(
         lang,

@@ -13,7 +13,7 @@ use serde_json::json;
 use super::city::LabelledLink;
 use super::take_action::{guide_path, guide_words};
 use super::words::{Words, words};
-use super::{Chrome, PageLang, html, map_href, not_found, number, page_path};
+use super::{Chrome, PageLang, html, map_href, not_found, number, page_path, page_url};
 use crate::app::AppState;
 use crate::document::BaseUrl;
 use crate::error::AppResult;
@@ -160,7 +160,7 @@ pub async fn show(
     let heading = g.title.replace("{name}", name);
     let intro = g.intro.replace("{name}", name);
     let rest = format!("places/{id}/gaps");
-    let url = format!("{}{}", base.0, page_path(lang, &rest));
+    let url = page_url(&base, lang, &rest);
     let query = if filters.policy_areas.is_empty() {
         String::new()
     } else {

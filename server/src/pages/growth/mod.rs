@@ -107,7 +107,7 @@ pub async fn show(
         "name": g.title,
         "description": g.intro,
         "inLanguage": lang.code(),
-        "url": format!("{}{}", base.0, super::page_path(lang, "growth")),
+        "url": super::page_url(&base, lang, "growth"),
         "distribution": {
             "@type": "DataDownload",
             "encodingFormat": "application/json",

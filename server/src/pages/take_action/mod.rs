@@ -13,7 +13,7 @@ use serde_json::json;
 
 use super::city::LabelledLink;
 use super::words::words;
-use super::{Chrome, Content, PageLang, html, map_href, not_found, page_path};
+use super::{Chrome, Content, PageLang, html, map_href, not_found, page_path, page_url};
 use crate::app::AppState;
 use crate::document::BaseUrl;
 use crate::error::AppResult;
@@ -73,7 +73,7 @@ pub async fn index(
     let mut conn = state.db_read().await?;
     let guides = take_action::list(&mut conn, lang).await?;
     let g = guide_words(lang);
-    let url = format!("{}{}", base.0, page_path(lang, "take-action"));
+    let url = page_url(&base, lang, "take-action");
     let page = Chrome::new(lang, &base, "take-action", g.index_title, g.index_intro).with_json_ld(
         &json!({
             "@context": "https://schema.org",
@@ -185,7 +185,7 @@ pub async fn show(
     let w = words(lang);
     let g = guide_words(lang);
     let rest = format!("take-action/{key}");
-    let url = format!("{}{}", base.0, page_path(lang, &rest));
+    let url = page_url(&base, lang, &rest);
     let text = |value: &str| Content::new(value.to_owned(), &guide.lang, lang, None);
     let intro = text(&guide.intro);
     let mut page = Chrome::new(
