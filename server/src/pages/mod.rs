@@ -240,6 +240,36 @@ pub fn moved(base: &BaseUrl, path: &str, rev: Option<i64>) -> Response {
     crate::document::moved(&format!("{}{path}{query}", base.0))
 }
 
+/// The subject a page loaded with its revisions, or the page's answer without one: a redirect
+/// from an old slug to `{collection}/{new slug}` (keeping `rev`), else the 404 page.
+///
+/// # Errors
+/// That answer.
+pub fn found<T>(
+    loaded: crate::model::detail::Loaded<T>,
+    lang: Lang,
+    base: &BaseUrl,
+    collection: &str,
+    rev: Option<i64>,
+) -> Result<
+    (
+        Box<crate::model::collection::FeatureDoc<T>>,
+        crate::model::history::Revisions,
+    ),
+    Box<Response>,
+> {
+    use crate::model::detail::Loaded;
+    match loaded {
+        Loaded::Found(doc, revisions) => Ok((doc, revisions)),
+        Loaded::Moved(to) => Err(Box::new(moved(
+            base,
+            &page_path(lang, &format!("{collection}/{to}")),
+            rev,
+        ))),
+        Loaded::Missing | Loaded::NoSuchRevision => Err(Box::new(not_found(lang, base))),
+    }
+}
+
 /// A whole number with the language's digit grouping (`1.085.664`, `1,085,664`).
 #[must_use]
 pub fn number(n: i64, lang: Lang) -> String {

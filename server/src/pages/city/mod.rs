@@ -9,13 +9,13 @@ use axum::extract::State;
 use axum::response::Response;
 use serde_json::json;
 
-use super::{Chrome, Content, FeedLink, PageSlug, Provenance, html, map_href, not_found};
+use super::{Chrome, Content, FeedLink, PageSlug, Provenance, html, map_href};
 use crate::app::AppState;
 use crate::cite::Citation;
 use crate::document::BaseUrl;
 use crate::error::AppResult;
 use crate::model::city::CityDetailProperties;
-use crate::model::detail::{self, Loaded};
+use crate::model::detail;
 use crate::query::{Lang, QueryParams};
 
 /// A membership as the page shows it.
@@ -120,16 +120,10 @@ pub async fn show(
 ) -> AppResult<Response> {
     let rev = super::rev_param(&params)?;
     let mut conn = state.db_read().await?;
-    let (doc, revisions) = match detail::city(&mut conn, &slug, lang, rev).await? {
-        Loaded::Found(doc, revisions) => (doc, revisions),
-        Loaded::Moved(to) => {
-            return Ok(super::moved(
-                &base,
-                &super::page_path(lang, &format!("cities/{to}")),
-                rev,
-            ));
-        }
-        Loaded::Missing | Loaded::NoSuchRevision => return Ok(not_found(lang, &base)),
+    let loaded = detail::city(&mut conn, &slug, lang, rev).await?;
+    let (doc, revisions) = match super::found(loaded, lang, &base, "cities", rev) {
+        Ok(found) => found,
+        Err(answer) => return Ok(*answer),
     };
     let area_labels = area_labels(&mut conn, lang).await?;
     let guides = crate::model::take_action::keys(&mut conn).await?;
