@@ -15,7 +15,7 @@ use crate::moderation::payload::{
 /// The documented body of `POST /api/v1/submissions`, named `ProposalBody` in the OpenAPI
 /// document: one alternative per kind (a correction's per its target's type), each stating
 /// its `kind`, its `target` and its payload's schema, and sharing [`ProposalBody`]'s other
-/// fields. The server reads the payload by `kind` the same way ([`Proposal::read`]).
+/// fields. The server reads the payload by `kind` the same way ([`super::Proposal::read`]).
 pub struct ProposalDoc;
 
 /// Each alternative: its title, `kind`, target type (corrections only) and payload schema.
