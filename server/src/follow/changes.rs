@@ -13,8 +13,8 @@ use super::words::follow_words;
 use crate::error::AppResult;
 use crate::model::JsonText;
 use crate::model::profile::partial_date;
-use crate::pages::words::{Words, words};
 use crate::query::Lang;
+use crate::words::{Words, words};
 
 /// What kind of record changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

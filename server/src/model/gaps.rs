@@ -14,6 +14,15 @@ use crate::error::AppResult;
 use crate::model::read_json;
 use crate::query::Lang;
 
+/// The place id of a path segment, or `None` (a 404: no place has that address).
+#[must_use]
+pub fn place_id(segment: &str) -> Option<i64> {
+    segment
+        .parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0 && segment.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// The gap sheet of one place.
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -10,9 +10,9 @@ use serde::{Deserialize, Serialize};
 use std::sync::LazyLock;
 
 use super::JsonText;
-use crate::error::AppResult;
+use crate::error::{AppResult, bad_request};
 use crate::model::read_json;
-use crate::query::{FilterBinds, Lang, REGION_MATCH};
+use crate::query::{FilterBinds, Lang, QueryParams, REGION_MATCH};
 
 /// The step of the series.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,6 +22,18 @@ pub enum Step {
 }
 
 impl Step {
+    /// `by`: `year` (default) or `month`.
+    ///
+    /// # Errors
+    /// 400 naming `by` for anything else.
+    pub fn from_params(params: &QueryParams) -> AppResult<Self> {
+        match params.get("by") {
+            None | Some("year") => Ok(Self::Year),
+            Some("month") => Ok(Self::Month),
+            Some(_) => Err(bad_request("by", "`by` is `year` or `month`.")),
+        }
+    }
+
     /// `year` or `month`.
     #[must_use]
     pub fn name(self) -> &'static str {

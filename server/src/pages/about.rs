@@ -4,10 +4,10 @@ use askama::Template;
 use axum::response::Response;
 use serde_json::json;
 
-use super::words::words;
 use super::{Chrome, PageLang, html};
 use crate::document::BaseUrl;
 use crate::error::AppResult;
+use crate::words::words;
 
 /// The about page.
 #[derive(Template)]

@@ -7,13 +7,13 @@ use axum::extract::State;
 use axum::response::Response;
 use serde_json::json;
 
-use super::words::words;
 use super::{Chrome, PageLang, html, number};
 use crate::app::AppState;
 use crate::document::BaseUrl;
 use crate::error::AppResult;
 use crate::model::profile::partial_date;
 use crate::query::Lang;
+use crate::words::words;
 
 /// One attribution: what it covers (in the reader's language), the attribution itself (as
 /// the licensor asks for it, not translated) and its licence.

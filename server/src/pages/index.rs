@@ -6,12 +6,12 @@ use axum::extract::State;
 use axum::response::Response;
 use serde_json::json;
 
-use super::words::words;
 use super::{Chrome, PageLang, html};
 use crate::app::AppState;
 use crate::document::BaseUrl;
 use crate::error::AppResult;
 use crate::model::site::{self, Entry};
+use crate::words::words;
 
 /// The cities of one country.
 #[derive(Debug)]

@@ -27,7 +27,6 @@ pub mod practice;
 pub mod request;
 pub mod sitemap;
 pub mod take_action;
-pub mod words;
 
 use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -39,8 +38,8 @@ use crate::app::AppState;
 use crate::document::BaseUrl;
 use crate::error::{AppError, AppResult};
 use crate::query::{Lang, QueryParams};
+use crate::words::{self, Words, words};
 pub use request::{PageLang, PageSlug, page_lang, rev_param};
-use words::{Words, words};
 
 /// The page routes (registered among the public reads in `api::router`).
 pub fn routes() -> OpenApiRouter<AppState> {

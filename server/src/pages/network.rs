@@ -6,13 +6,13 @@ use axum::response::Response;
 use serde_json::json;
 
 use super::city::LabelledLink;
-use super::words::{Words, words};
 use super::{Chrome, Content, FeedLink, PageSlug, html, map_href, not_found};
 use crate::app::AppState;
 use crate::document::BaseUrl;
 use crate::error::AppResult;
 use crate::model::network;
 use crate::model::profile::partial_date;
+use crate::words::{Words, words};
 
 /// A member as the page shows it.
 #[derive(Debug)]

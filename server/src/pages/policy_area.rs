@@ -6,12 +6,12 @@ use axum::response::Response;
 use serde_json::json;
 
 use super::city::LabelledLink;
-use super::words::words;
 use super::{Chrome, FeedLink, PageSlug, html, map_href, not_found};
 use crate::app::AppState;
 use crate::document::BaseUrl;
 use crate::error::AppResult;
 use crate::model::policy_area;
+use crate::words::words;
 
 /// A practice of the area, with its city.
 #[derive(Debug)]

@@ -7,7 +7,6 @@ use axum::response::Response;
 use serde_json::json;
 
 use super::city::{LabelledLink, area_label, area_labels};
-use super::words::{Words, words};
 use super::{Chrome, Content, FeedLink, PageSlug, Provenance, html, map_href};
 use crate::app::AppState;
 use crate::cite::Citation;
@@ -17,6 +16,7 @@ use crate::model::detail;
 use crate::model::practice::PracticeDetailProperties;
 use crate::model::profile::partial_date;
 use crate::query::{Lang, QueryParams};
+use crate::words::{Words, words};
 
 /// A source as the page shows it.
 #[derive(Debug)]

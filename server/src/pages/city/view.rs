@@ -6,9 +6,9 @@ use super::{
 };
 use crate::model::city::CityDetailProperties;
 use crate::model::profile::partial_date;
-use crate::pages::words::{Words, words};
 use crate::pages::{Chrome, Content, Provenance, number};
 use crate::query::Lang;
+use crate::words::{Words, words};
 
 fn answer(w: &'static Words, value: Option<bool>) -> (&'static str, &'static str) {
     match value {

@@ -12,7 +12,6 @@ use serde_json::json;
 
 use super::city::LabelledLink;
 use super::take_action::{guide_path, guide_words};
-use super::words::{Words, words};
 use super::{Chrome, PageLang, html, map_href, not_found, number, page_path, page_url};
 use crate::app::AppState;
 use crate::document::BaseUrl;
@@ -20,6 +19,7 @@ use crate::error::AppResult;
 use crate::model::gaps::{self, GapExample};
 use crate::model::profile::partial_date;
 use crate::query::{Filters, Lang, QueryParams};
+use crate::words::{Words, words};
 pub use words::{GapWords, gap_words};
 
 /// The path of place `id`'s gap sheet in `lang`.
@@ -144,7 +144,7 @@ pub async fn show(
     Path(PlacePath { id }): Path<PlacePath>,
     params: QueryParams,
 ) -> AppResult<Response> {
-    let Some(id) = crate::api::gaps::place_id(&id) else {
+    let Some(id) = gaps::place_id(&id) else {
         return Ok(not_found(lang, &base));
     };
     let filters = Filters::from_params(&params)?;

@@ -12,7 +12,6 @@ use axum::response::Response;
 use serde_json::json;
 
 use super::{Chrome, PageLang, html, number};
-use crate::api::stats::step_param;
 use crate::app::AppState;
 use crate::document::BaseUrl;
 use crate::error::AppResult;
@@ -91,7 +90,7 @@ pub async fn show(
     PageLang(lang): PageLang,
     params: QueryParams,
 ) -> AppResult<Response> {
-    let step = step_param(&params)?;
+    let step = Step::from_params(&params)?;
     let filters = Filters::from_params(&params)?;
     let mut conn = state.db_read().await?;
     filters.check(&mut conn).await?;

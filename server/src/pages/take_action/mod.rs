@@ -12,7 +12,6 @@ use axum::response::Response;
 use serde_json::json;
 
 use super::city::LabelledLink;
-use super::words::words;
 use super::{Chrome, Content, PageLang, html, map_href, not_found, page_path, page_url};
 use crate::app::AppState;
 use crate::document::BaseUrl;
@@ -20,6 +19,7 @@ use crate::error::AppResult;
 use crate::model::profile::partial_date;
 use crate::model::take_action::{self, GuideKind};
 use crate::query::Lang;
+use crate::words::words;
 pub use words::{GuideWords, guide_words};
 
 /// The path of the guide `key` in `lang`.

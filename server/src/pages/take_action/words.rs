@@ -1,7 +1,7 @@
 //! The fixed texts of the take-action pages in four languages.
 
-use crate::pages::words::in_lang;
 use crate::query::Lang;
+use crate::words::in_lang;
 
 /// The fixed texts of the take-action pages in one language.
 #[derive(Debug)]

@@ -1,5 +1,5 @@
-//! The words of the pages in Haven's four languages: one [`Words`] per language, checked by
-//! the compiler (every language has every field). The wording follows the map client's, so
+//! The words of the pages, which feeds and mails share, in Haven's four languages: one
+//! [`Words`] per language, checked by the compiler (every language has every field). The wording follows the map client's, so
 //! the map and the pages use the same names and labels; content (city and practice texts)
 //! comes translated from the data and is not here.
 
