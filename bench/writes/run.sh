@@ -86,13 +86,16 @@ awk -v answers="$DATA/answers.txt" 'BEGIN { while ((getline a < answers) > 0) li
     { print; if (NR % 9 == 0) print list[(NR / 9) % n] }' "$DATA/tiles.txt" >"$DATA/mix.txt"
 echo "read mix: $(wc -l <"$DATA/mix.txt") paths ($(wc -l <"$DATA/tiles.txt") non-empty tiles, $(wc -l <"$DATA/answers.txt") answers)" >&2
 
-# counters -> "tile_hits tile_misses answer_hits answer_misses version"
+# counters -> "tile_hits tile_misses answer_hits answer_misses shared version". A tile or an
+# answer that waited for the same one made for another request ("shared") did not come from
+# the cache: the hit rates count it as a miss (answers count it so already).
 counters() {
     curl -fs "$BASE/metrics" | awk '
         $1 == "haven_tile_cache_hits_total" { th = $2 } $1 == "haven_tile_cache_misses_total" { tm = $2 }
         $1 == "haven_answer_cache_hits_total" { ah = $2 } $1 == "haven_answer_cache_misses_total" { am = $2 }
+        $1 == "haven_tile_shared_total" { ts = $2 } $1 == "haven_answer_shared_total" { as = $2 }
         $1 == "haven_data_version" { v = $2 }
-        END { print th, tm, ah, am, v }'
+        END { print th, tm + ts, ah, am, ts + as, v }'
 }
 
 # The writes: one a second, rotating through the kinds.
@@ -124,19 +127,20 @@ run() {
     read -r rps p50 p99 bytes errors requests < <(PATHS="$DATA/mix.txt" wrk -t2 -c"$CONNECTIONS" \
         -d"$DURATION" -s bench/tiles/paths.lua "$BASE" | awk '/^RESULT/ { print $2, $3, $4, $5, $6, $7 }')
     after=$(counters)
-    read -r th0 tm0 ah0 am0 v0 <<<"$before"
-    read -r th1 tm1 ah1 am1 v1 <<<"$after"
+    read -r th0 tm0 ah0 am0 s0 v0 <<<"$before"
+    read -r th1 tm1 ah1 am1 s1 v1 <<<"$after"
     awk -v name="$name" -v rps="$rps" -v p50="$p50" -v p99="$p99" -v req="$requests" -v err="$errors" \
-        -v th=$((th1 - th0)) -v tm=$((tm1 - tm0)) -v ah=$((ah1 - ah0)) -v am=$((am1 - am0)) -v w=$((v1 - v0)) '
+        -v th=$((th1 - th0)) -v tm=$((tm1 - tm0)) -v ah=$((ah1 - ah0)) -v am=$((am1 - am0)) \
+        -v shared=$((s1 - s0)) -v w=$((v1 - v0)) '
         function pct(h, m) { return h + m > 0 ? sprintf("%.1f %%", 100 * h / (h + m)) : "–" }
-        BEGIN { printf "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s |\n",
-            name, w, req, rps, p50, p99, pct(th, tm), pct(ah, am), pct(th + ah, tm + am), err }'
+        BEGIN { printf "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %d | %s |\n",
+            name, w, req, rps, p50, p99, pct(th, tm), pct(ah, am), pct(th + ah, tm + am), shared, err }'
 }
 
 echo "warm-up: $WARMUP of the mix" >&2
 PATHS="$DATA/mix.txt" wrk -t2 -c"$CONNECTIONS" -d"$WARMUP" -s bench/tiles/paths.lua "$BASE" >/dev/null
-echo "| run | writes | requests | req/s | p50 ms | p99 ms | tile hit rate | answer hit rate | hit rate | non-2xx |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| run | writes | requests | req/s | p50 ms | p99 ms | tile hit rate | answer hit rate | hit rate | shared | non-2xx |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 run "no writes"
 write_loop &
 WRITER=$!

@@ -14,6 +14,7 @@ pub mod domain;
 pub mod error;
 pub mod export;
 pub mod feeds;
+pub mod flight;
 pub mod follow;
 pub mod http_policy;
 pub mod import;

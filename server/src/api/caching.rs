@@ -10,19 +10,14 @@
 //! handler runs, without touching the database. `Cache-Control` lets browsers and CDNs keep
 //! answers for a minute.
 //!
-//! The same tag also keys a small in-memory cache of answers: repeated requests (the map's
-//! default view, a popular filter) are served without the database until data they depend on
-//! changes; a change drops exactly the answers that depend on its kind.
+//! The same tag also keys a small in-memory cache of answers ([`AnswerCache`]): repeated
+//! requests (the map's default view, a popular filter) are served without the database until
+//! data they depend on changes; a change drops exactly the answers that depend on its kind.
 //!
 //! Two more things go into the tag: whether `Accept` asks for CSV (the collections answer it
 //! on the same path, so they also say `Vary: Accept`), and the UTC date, as citations and the
 //! pages that show them name today as the date accessed.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
-
-use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
@@ -30,8 +25,10 @@ use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 use tower_http::cors::{Any, CorsLayer};
 
+pub use super::answer_cache::AnswerCache;
 use crate::app::AppState;
-use crate::db::data_version::{Change, ChangeSink, DataKind, Kinds};
+use crate::db::data_version::{DataKind, Kinds};
+use crate::flight::Joined;
 use crate::query::QueryParams;
 
 /// `Cache-Control` of public reads.
@@ -146,113 +143,6 @@ fn matches(if_none_match: &str, tag: &str) -> bool {
     })
 }
 
-/// Most answers and bytes kept in memory (the cache starts over beyond), and the largest
-/// body read (far above any answer: collections stop at 1000 features).
-const CACHE_ENTRIES: usize = 1024;
-const CACHE_TOTAL_BYTES: usize = 64 * 1024 * 1024;
-const CACHE_BODY_BYTES: usize = 64 * 1024 * 1024;
-
-/// Current answers by ETag, with the kinds of data each depends on (one per instance).
-#[derive(Debug, Default)]
-pub struct AnswerCache {
-    inner: Mutex<CacheInner>,
-    hits: AtomicU64,
-    misses: AtomicU64,
-    not_modified: AtomicU64,
-}
-
-/// A kept answer: what it depends on, its media type and body.
-#[derive(Debug)]
-struct Answer {
-    kinds: Kinds,
-    content_type: HeaderValue,
-    body: Bytes,
-}
-
-#[derive(Debug, Default)]
-struct CacheInner {
-    bytes: usize,
-    answers: HashMap<String, Answer>,
-}
-
-impl AnswerCache {
-    fn get(&self, tag: &str) -> Option<(HeaderValue, Bytes)> {
-        let found = self.inner.lock().ok().and_then(|inner| {
-            inner
-                .answers
-                .get(tag)
-                .map(|answer| (answer.content_type.clone(), answer.body.clone()))
-        });
-        let counter = if found.is_some() {
-            &self.hits
-        } else {
-            &self.misses
-        };
-        counter.fetch_add(1, Ordering::Relaxed);
-        found
-    }
-
-    /// Keeps an answer made while its data was at `version`, unless that data has changed
-    /// since (`current` gives the version now, read under the cache's lock, so a change that
-    /// lands meanwhile either refuses the answer here or drops it afterwards).
-    fn put(
-        &self,
-        tag: String,
-        kinds: Kinds,
-        version: i64,
-        current: impl Fn() -> i64,
-        content_type: HeaderValue,
-        body: Bytes,
-    ) {
-        let Ok(mut inner) = self.inner.lock() else {
-            return;
-        };
-        if current() != version {
-            return;
-        }
-        if inner.answers.len() >= CACHE_ENTRIES || inner.bytes + body.len() > CACHE_TOTAL_BYTES {
-            inner.answers.clear();
-            inner.bytes = 0;
-        }
-        inner.bytes += body.len();
-        let answer = Answer {
-            kinds,
-            content_type,
-            body,
-        };
-        if let Some(old) = inner.answers.insert(tag, answer) {
-            inner.bytes -= old.body.len();
-        }
-    }
-
-    /// Answers served from memory, answers made by their handler, and 304s, since start.
-    #[must_use]
-    pub fn counts(&self) -> (u64, u64, u64) {
-        (
-            self.hits.load(Ordering::Relaxed),
-            self.misses.load(Ordering::Relaxed),
-            self.not_modified.load(Ordering::Relaxed),
-        )
-    }
-}
-
-impl ChangeSink for AnswerCache {
-    fn apply(&self, change: &Change) {
-        let Ok(mut inner) = self.inner.lock() else {
-            return;
-        };
-        let mut freed = 0;
-        inner.answers.retain(|_, answer| {
-            let keep = !answer.kinds.intersects(change.kinds);
-            if !keep {
-                freed += answer.body.len();
-            }
-            keep
-        });
-        inner.bytes -= freed;
-    }
-}
-
 /// Middleware: 304 for a current `If-None-Match`, else the cached or the handler's answer
 /// with `ETag` and `Cache-Control` when it is a 200.
 pub async fn revalidate(State(state): State<AppState>, request: Request, next: Next) -> Response {
@@ -278,18 +168,11 @@ pub async fn revalidate(State(state): State<AppState>, request: Request, next: N
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| matches(value, &tag));
     let mut response = if fresh {
-        cache.not_modified.fetch_add(1, Ordering::Relaxed);
+        cache.count_not_modified();
         StatusCode::NOT_MODIFIED.into_response()
-    } else if let Some((content_type, body)) = cache.get(&tag) {
-        let mut response = Response::new(Body::from(body));
-        response
-            .headers_mut()
-            .insert(header::CONTENT_TYPE, content_type);
-        response
     } else {
-        let response = next.run(request).await;
         let current = || state.data_version.of(kinds);
-        keep(cache, (&tag, kinds, version), current, response).await
+        answer(cache, (&tag, kinds, version), current, request, next).await
     };
     if response.status() == StatusCode::OK || response.status() == StatusCode::NOT_MODIFIED {
         let headers = response.headers_mut();
@@ -306,38 +189,27 @@ pub async fn revalidate(State(state): State<AppState>, request: Request, next: N
     response
 }
 
-/// Stores a 200 answer in `cache` under `tag` (reading its body) and gives it back; it was
-/// made while the data of `kinds` was at `version`, and `current` tells the version now.
-async fn keep(
+/// The answer of `tag` from memory, from the request making it now, or from the handler (then
+/// kept): made while the data of `kinds` was at `version`, and `current` tells the version now.
+async fn answer(
     cache: &AnswerCache,
     (tag, kinds, version): (&str, Kinds, i64),
     current: impl Fn() -> i64,
-    response: Response,
+    request: Request,
+    next: Next,
 ) -> Response {
-    let Some(content_type) = response.headers().get(header::CONTENT_TYPE).cloned() else {
-        return response;
+    if let Some(answer) = cache.get(tag) {
+        return answer.into_response();
+    }
+    let flight = match cache.join(tag).await {
+        Joined::Followed(Some(answer)) => return answer.into_response(),
+        Joined::Followed(None) => None,
+        Joined::Leads(flight) => Some(flight),
     };
-    if response.status() != StatusCode::OK || response.headers().len() > 1 {
-        return response; // Only plain answers (redirects and problems are not kept).
-    }
-    let (parts, body) = response.into_parts();
-    match axum::body::to_bytes(body, CACHE_BODY_BYTES).await {
-        Ok(bytes) => {
-            cache.put(
-                tag.to_owned(),
-                kinds,
-                version,
-                current,
-                content_type,
-                bytes.clone(),
-            );
-            Response::from_parts(parts, Body::from(bytes))
-        }
-        Err(error) => {
-            tracing::warn!(%error, "answer too large to keep");
-            crate::error::AppError::Internal(anyhow::anyhow!("answer too large")).into_response()
-        }
-    }
+    let response = next.run(request).await;
+    cache
+        .keep((tag, kinds, version), current, response, flight)
+        .await
 }
 
 /// CORS for the public reads: any origin may GET them and read their cache headers.
@@ -378,41 +250,5 @@ mod tests {
         assert!(depends_on("/de/take-action/x").contains(DataKind::Guides));
         assert_eq!(depends_on("/api/v1/search"), Kinds::ALL);
         assert_eq!(depends_on("/api/v1/citiesfoo"), Kinds::ALL);
-    }
-
-    #[test]
-    fn a_change_drops_the_answers_that_depend_on_its_kind() {
-        let cache = AnswerCache::default();
-        let text = HeaderValue::from_static("text/plain");
-        let put = |tag: &str, kinds| {
-            cache.put(
-                tag.to_owned(),
-                kinds,
-                1,
-                || 1,
-                text.clone(),
-                Bytes::from("x"),
-            );
-        };
-        put("cities", depends_on("/api/v1/cities"));
-        put("networks", depends_on("/api/v1/networks"));
-        cache.apply(&Change {
-            version: 2,
-            kinds: Kinds::of(&[DataKind::Practices]),
-            boxes: None,
-        });
-        assert!(cache.get("cities").is_none());
-        assert!(cache.get("networks").is_some());
-        // An answer made before a change of its data landed is not kept.
-        cache.put(
-            "late".to_owned(),
-            Kinds::ALL,
-            1,
-            || 2,
-            text.clone(),
-            Bytes::from("x"),
-        );
-        assert!(cache.get("late").is_none());
-        assert_eq!(cache.counts(), (1, 2, 0));
     }
 }

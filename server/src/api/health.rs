@@ -40,8 +40,8 @@ pub async fn readyz(State(state): State<AppState>) -> AppResult<&'static str> {
     responses((status = 200, description = "Counters in the Prometheus text format (version 0.0.4)",
                body = String, content_type = "text/plain; version=0.0.4")))]
 pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
-    let (tile_hits, tile_misses) = state.tiles.hits_and_misses();
-    let (answer_hits, answer_misses, not_modified) = state.answers.counts();
+    let (tile_hits, tile_misses, tiles_shared) = state.tiles.counts();
+    let answers = state.answers.counts();
     let mut body = String::new();
     for (name, help, value) in [
         (
@@ -55,19 +55,29 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
             tile_misses,
         ),
         (
+            "haven_tile_shared_total",
+            "Tiles that waited for the same tile rendered for another request.",
+            tiles_shared,
+        ),
+        (
             "haven_answer_cache_hits_total",
             "Public answers served from the answer cache.",
-            answer_hits,
+            answers.hits,
         ),
         (
             "haven_answer_cache_misses_total",
             "Public answers looked up in the answer cache and not found.",
-            answer_misses,
+            answers.misses,
+        ),
+        (
+            "haven_answer_shared_total",
+            "Public answers that waited for the same answer made for another request.",
+            answers.shared,
         ),
         (
             "haven_not_modified_total",
             "Public answers revalidated with 304.",
-            not_modified,
+            answers.not_modified,
         ),
     ] {
         let _ = writeln!(

@@ -1,6 +1,7 @@
 //! HTTP routes: one module per resource. [`router`] registers every route together with its
 //! OpenAPI entry (utoipa-axum), so the document and the router cannot disagree.
 
+pub mod answer_cache;
 pub mod auth;
 pub mod base_url;
 pub mod caching;

@@ -133,6 +133,7 @@ pub const CONSTRAINTS: &[(&str, &str)] = &[
     ("places_population_check", "population"),
     ("places_region_id_fkey", "region_id"),
     ("places_source_check", "source"),
+    ("policy_area_stats_pkey", "policy_area"),
     ("policy_areas_descriptions_check", "descriptions"),
     ("policy_areas_labels_check", "labels"),
     ("policy_areas_pkey", "slug"),

@@ -22,7 +22,8 @@ pub struct PolicyAreaDoc {
     pub practice_count: i64,
 }
 
-/// Every policy area in order, as a JSON array.
+/// Every policy area in order, as a JSON array, with the number of published practices of
+/// each (kept by triggers in `policy_area_stats`, migration `000706`).
 ///
 /// # Errors
 /// When the query fails.
@@ -34,11 +35,9 @@ pub async fn list(conn: &mut AsyncPgConnection, lang: Lang) -> AppResult<String>
             'label', pa.labels ->> $1::text,
             'description', pa.descriptions ->> $1::text,
             'position', pa.position,
-            'practice_count', (SELECT count(*) FROM practice_policy_areas ppa
-                JOIN practices p ON p.id = ppa.practice_id JOIN cities c ON c.id = p.city_id
-                WHERE ppa.policy_area = pa.slug AND p.published AND c.published)
+            'practice_count', coalesce(s.practice_count, 0)
          ) ORDER BY pa.position), '[]'::json)::text AS json
-         FROM policy_areas pa",
+         FROM policy_areas pa LEFT JOIN policy_area_stats s ON s.policy_area = pa.slug",
         )
         .bind::<Text, _>(lang.code()),
     )

@@ -104,6 +104,12 @@ impl TileCache {
         }
     }
 
+    /// Whether tiles are kept at all (a capacity above 0).
+    #[must_use]
+    pub fn is_enabled(&self) -> bool {
+        self.capacity > 0
+    }
+
     /// The tile for `key`, if cached.
     pub fn get(&self, key: &TileKey) -> Option<Arc<RenderedTile>> {
         if self.capacity == 0 {

@@ -28,6 +28,7 @@ pub use cache::{RenderedTile, TileCache, TileKey};
 
 use crate::db::DbConn;
 use crate::error::{AppError, AppResult, bad_request};
+use crate::flight::{Flights, Joined};
 use crate::query::Filters;
 
 /// Highest zoom level served.
@@ -154,6 +155,11 @@ pub struct TileService {
     hits: AtomicU64,
     /// Tiles that needed the database.
     misses: AtomicU64,
+    /// The tiles being rendered, so that concurrent misses of one tile render it once; each
+    /// with the data version its rendering started from.
+    flights: Flights<TileKey, (i64, Arc<RenderedTile>)>,
+    /// Tiles that waited for the same tile rendered for another request.
+    shared: AtomicU64,
 }
 
 impl TileService {
@@ -170,15 +176,19 @@ impl TileService {
             }),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
+            flights: Flights::default(),
+            shared: AtomicU64::new(0),
         }
     }
 
-    /// Tiles answered from memory and tiles that needed the database, since start.
+    /// Tiles answered from memory, tiles that needed the database, and tiles that waited for
+    /// the same tile rendered for another request, since start.
     #[must_use]
-    pub fn hits_and_misses(&self) -> (u64, u64) {
+    pub fn counts(&self) -> (u64, u64, u64) {
         (
             self.hits.load(Ordering::Relaxed),
             self.misses.load(Ordering::Relaxed),
+            self.shared.load(Ordering::Relaxed),
         )
     }
 
@@ -195,7 +205,9 @@ impl TileService {
     }
 
     /// The tile of `layer` at `coord` with `filter` (normalised by [`filter::parse`]): from the
-    /// cache when current, else rendered by PostGIS and cached.
+    /// cache when current, else rendered by PostGIS and cached. While the cache is on,
+    /// concurrent misses of one tile (all the map's users after a write dropped it) wait for
+    /// one rendering instead of each running the query.
     ///
     /// The filters' values are checked against the database only on a miss: a cached tile's
     /// filters were checked when it was rendered, and a change of what they name (networks,
@@ -237,6 +249,20 @@ impl TileService {
             self.hits.fetch_add(1, Ordering::Relaxed);
             return empty();
         }
+        let flight = if self.cache.is_enabled() {
+            match self.flights.join(&key).await {
+                // Rendered from data at least as new as this request saw: a change that
+                // landed after the rendering started makes this request render for itself.
+                Joined::Followed(Some((rendered_at, tile))) if rendered_at >= version => {
+                    self.shared.fetch_add(1, Ordering::Relaxed);
+                    return Ok(tile);
+                }
+                Joined::Followed(_) => None,
+                Joined::Leads(flight) => Some(flight),
+            }
+        } else {
+            None
+        };
         self.misses.fetch_add(1, Ordering::Relaxed);
         let mut conn = connection.await?;
         filter.check(&mut conn).await?;
@@ -249,6 +275,9 @@ impl TileService {
             }
         };
         if !occupied {
+            if let Some(flight) = flight {
+                flight.land((version, Arc::clone(&self.empty)));
+            }
             return empty();
         }
         let statement = layer.sql(coord.z, !filter.is_empty());
@@ -263,6 +292,9 @@ impl TileService {
         drop(conn);
         let rendered = Arc::new(render(mvt)?);
         self.cache().insert(key, version, Arc::clone(&rendered));
+        if let Some(flight) = flight {
+            flight.land((version, Arc::clone(&rendered)));
+        }
         Ok(rendered)
     }
 }

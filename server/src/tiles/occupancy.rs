@@ -121,6 +121,10 @@ impl Snapshot {
 #[derive(Debug, Default)]
 pub struct Occupancy {
     current: Mutex<Option<Arc<Snapshot>>>,
+    /// Held while a snapshot is loaded: the requests that find it stale at once (after a start
+    /// or a write) wait for one load instead of each running it (with a million practices a
+    /// load reads 48,000 cells and 20,000 cities, and 32 of them at once took seconds).
+    loading: tokio::sync::Mutex<()>,
 }
 
 impl Occupancy {
@@ -142,6 +146,10 @@ impl Occupancy {
         }
         if let Some(snapshot) = self.fresh(version) {
             return Ok(snapshot.may_hold(layer, coord));
+        }
+        let _loading = self.loading.lock().await;
+        if let Some(snapshot) = self.fresh(version) {
+            return Ok(snapshot.may_hold(layer, coord)); // loaded while this request waited
         }
         let loaded: Loaded = diesel::sql_query(LOAD).get_result(conn).await?;
         let snapshot = Arc::new(Snapshot::from(loaded));

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::support::{TestApp, fresh_database};
 
-/// Asserts that the kept summaries (`city_stats`, `site_entries`) equal the ones computed
+/// Asserts that the kept summaries (`city_stats`, `site_entries`, `policy_area_stats`) equal the ones computed
 /// from scratch, row for row.
 pub async fn assert_stats_exact(database_url: &str) {
     let (client, connection) = tokio_postgres::connect(database_url, tokio_postgres::NoTls)
@@ -17,6 +17,7 @@ pub async fn assert_stats_exact(database_url: &str) {
     for (kept, fresh) in [
         ("city_stats", "city_stats_fresh"),
         ("site_entries", "site_entries_fresh"),
+        ("policy_area_stats", "policy_area_stats_fresh"),
     ] {
         let differences: Vec<String> = client
             .query(
@@ -347,7 +348,8 @@ async fn a_bulk_load_leaves_the_upkeep_to_its_commit_and_then_every_summary_is_e
              FROM cities c, generate_series(1, 3) i WHERE c.slug = 'bonn';
              INSERT INTO practice_policy_areas (practice_id, policy_area)
              SELECT p.id, 'housing' FROM practices p WHERE p.slug LIKE 'bonn-%';
-             UPDATE cities SET name = 'Potsdam an der Havel' WHERE slug = 'potsdam';"
+             UPDATE cities SET name = 'Potsdam an der Havel' WHERE slug = 'potsdam';
+             DELETE FROM practices WHERE slug = 'gdansk-immigrants-council';"
         ))
         .await
         .unwrap();

@@ -106,6 +106,29 @@ async fn places_are_ranked_by_population_and_limited() {
 }
 
 #[tokio::test]
+async fn own_names_come_before_alternate_names_and_listed_cities_before_other_places() {
+    let app = TestApp::with_sample().await;
+    // Placed in the sample's countries: only the names and populations matter here.
+    app.execute(
+        "INSERT INTO places (source, geonameid, name, country, population, geom) VALUES
+           ('geonames', 1, 'Istanbul', 'IT', 15000000, ST_SetSRID(ST_MakePoint(12, 42), 4326)),
+           ('geonames', 2, 'Kolkata', 'PL', 4600000, ST_SetSRID(ST_MakePoint(19, 51), 4326)),
+           ('geonames', 3, 'Konstanz', 'DE', 81000, ST_SetSRID(ST_MakePoint(9.17, 47.66), 4326));
+         INSERT INTO place_names (place_id, name)
+           SELECT id, 'Konstantinopel' FROM places WHERE name = 'Istanbul'",
+    )
+    .await;
+    // Two letters (the kept best places of the prefix) and more (the names themselves).
+    assert_eq!(
+        place_names(&app, "ko").await,
+        ["Köln", "Kolkata", "Konstanz", "Istanbul"]
+    );
+    assert_eq!(place_names(&app, "kon").await, ["Konstanz", "Istanbul"]);
+    // An alternate name that is the whole text still finds its place.
+    assert_eq!(place_names(&app, "Konstantinopel").await, ["Istanbul"]);
+}
+
+#[tokio::test]
 async fn short_prefixes_follow_every_write_to_places_and_names() {
     let app = TestApp::with_sample().await;
     // One or two characters read the best places kept per prefix; three or more search the
@@ -120,30 +143,33 @@ async fn short_prefixes_follow_every_write_to_places_and_names() {
     assert_eq!(place_names(&app, "p").await, ["Palermo", "Potsdam"]);
     app.execute(
         "INSERT INTO places (source, geonameid, name, country, population, geom) VALUES
-           ('geonames', 1, 'Pomorze', 'PL', 100, ST_SetSRID(ST_MakePoint(18, 54), 4326))",
+           ('geonames', 1, 'Pomorze', 'PL', 100, ST_SetSRID(ST_MakePoint(18, 54), 4326)),
+           ('geonames', 2, 'Pobiedziska', 'PL', 1000, ST_SetSRID(ST_MakePoint(17, 52), 4326))",
     )
     .await;
-    agree(&["Potsdam", "Pomorze"]).await;
+    // The listed city first, then the others by population.
+    agree(&["Potsdam", "Pobiedziska", "Pomorze"]).await;
     app.execute("UPDATE places SET population = 10000000 WHERE name = 'Pomorze'")
         .await;
-    agree(&["Pomorze", "Potsdam"]).await;
+    agree(&["Potsdam", "Pomorze", "Pobiedziska"]).await;
     assert_eq!(
         place_names(&app, "p").await,
-        ["Pomorze", "Palermo", "Potsdam"]
+        ["Palermo", "Potsdam", "Pomorze", "Pobiedziska"]
     );
     app.execute("UPDATE places SET name = 'Xomorze' WHERE name = 'Pomorze'")
         .await;
-    agree(&["Potsdam"]).await;
+    agree(&["Potsdam", "Pobiedziska"]).await;
     assert_eq!(place_names(&app, "xo").await, ["Xomorze"]);
     app.execute(
         "INSERT INTO place_names (place_id, name) SELECT id, 'Pommern' FROM places WHERE name = 'Xomorze'",
     )
     .await;
-    agree(&["Xomorze", "Potsdam"]).await;
+    // Found by an alternate name only: after the places of their own name, however populous.
+    agree(&["Potsdam", "Pobiedziska", "Xomorze"]).await;
     assert_eq!(place_names(&app, "pom").await, ["Xomorze"]);
     app.execute("DELETE FROM place_names WHERE name = 'Pommern'")
         .await;
-    agree(&["Potsdam"]).await;
+    agree(&["Potsdam", "Pobiedziska"]).await;
     app.execute("DELETE FROM places WHERE name = 'Xomorze'")
         .await;
     assert_eq!(place_names(&app, "xo").await, Vec::<String>::new());

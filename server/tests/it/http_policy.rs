@@ -200,6 +200,27 @@ async fn every_answer_carries_the_security_headers() {
         );
     }
 
+    // Binary map data is never a document: no document headers, still nosniff.
+    let sample = TestApp::with_sample().await;
+    for path in [
+        "/tiles/cities/0/0/0.mvt",
+        "/fonts/Noto%20Sans%20Regular/0-255.pbf",
+    ] {
+        let response = sample.get(path).await;
+        assert_eq!(response.status, StatusCode::OK, "{path}");
+        assert_eq!(header(&response, "x-content-type-options"), "nosniff");
+        for document_header in [
+            "content-security-policy",
+            "x-frame-options",
+            "referrer-policy",
+        ] {
+            assert!(
+                response.headers.get(document_header).is_none(),
+                "{path}: {document_header}"
+            );
+        }
+    }
+
     // Over https: HSTS, and the cookie is Secure with the __Host- prefix.
     confirmed_user(&app, "k@example.org", "K").await;
     let https = TestApp::over(

@@ -143,8 +143,9 @@ pub async fn load_countries(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
         }
     }
     stage_countries(ctx).await?;
-    // Each shape's part number keeps the parts of a country in the files' order, so that the
-    // merged shape is the same on every import.
+    // Each part numbered in file order: the parts are collected in that order, so a country
+    // of several parts comes out the same on every import (and a second import changes
+    // nothing).
     stage::create(
         ctx.client,
         "stage_country_shapes",
@@ -159,9 +160,10 @@ pub async fn load_countries(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
     .await?;
     for (iso2, (_, geometries)) in &shapes {
         for (part, geometry) in geometries.iter().enumerate() {
+            let part = part.to_string();
             copy.row(&[
                 Some(iso2.as_str()),
-                Some(part.to_string().as_str()),
+                Some(part.as_str()),
                 Some(geometry.as_str()),
             ])
             .await?;

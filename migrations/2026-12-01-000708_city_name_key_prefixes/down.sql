@@ -1,0 +1,2 @@
+DROP INDEX cities_name_key_de_prefix_idx;
+DROP INDEX cities_name_key_prefix_idx;

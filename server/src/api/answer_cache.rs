@@ -1,0 +1,255 @@
+//! The in-memory cache of public answers, keyed by their strong ETag
+//! ([`etag_for`](super::caching::etag_for)), with the kinds of data each depends on.
+//!
+//! A change of the data drops exactly the answers that depend on its kind. The requests that
+//! then miss the same answer at once (every reader of a popular list after a write) wait for
+//! one of them to make it ([`Flights`]) instead of each running its queries.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use crate::db::data_version::{Change, ChangeSink, Kinds};
+use crate::flight::{Flight, Flights, Joined};
+
+/// Most answers and bytes kept in memory (the cache starts over beyond), and the largest
+/// body read (far above any answer: collections stop at 1000 features).
+const CACHE_ENTRIES: usize = 1024;
+const CACHE_TOTAL_BYTES: usize = 64 * 1024 * 1024;
+const CACHE_BODY_BYTES: usize = 64 * 1024 * 1024;
+
+/// Current answers by ETag, with the kinds of data each depends on (one per instance).
+#[derive(Debug, Default)]
+pub struct AnswerCache {
+    inner: Mutex<CacheInner>,
+    /// The answers being made, so that concurrent misses of one answer make it once.
+    flights: Flights<String, KeptAnswer>,
+    hits: AtomicU64,
+    misses: AtomicU64,
+    shared: AtomicU64,
+    not_modified: AtomicU64,
+}
+
+/// A kept answer's media type and body.
+#[derive(Debug, Clone)]
+pub struct KeptAnswer {
+    content_type: HeaderValue,
+    body: Bytes,
+}
+
+impl IntoResponse for KeptAnswer {
+    fn into_response(self) -> Response {
+        let mut response = Response::new(Body::from(self.body));
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, self.content_type);
+        response
+    }
+}
+
+/// A kept answer with what it depends on.
+#[derive(Debug)]
+struct Entry {
+    kinds: Kinds,
+    answer: KeptAnswer,
+}
+
+#[derive(Debug, Default)]
+struct CacheInner {
+    bytes: usize,
+    answers: HashMap<String, Entry>,
+}
+
+impl AnswerCache {
+    /// The answer kept under `tag`, counted as a hit or a miss.
+    pub fn get(&self, tag: &str) -> Option<KeptAnswer> {
+        let found = self
+            .inner
+            .lock()
+            .ok()
+            .and_then(|inner| inner.answers.get(tag).map(|entry| entry.answer.clone()));
+        let counter = if found.is_some() {
+            &self.hits
+        } else {
+            &self.misses
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        found
+    }
+
+    /// Leads the making of the answer of `tag`, or waits for the request that makes it (see
+    /// [`Flights`]); an answer so shared is counted.
+    pub async fn join(&self, tag: &str) -> Joined<'_, String, KeptAnswer> {
+        let joined = self.flights.join(&tag.to_owned()).await;
+        if matches!(joined, Joined::Followed(Some(_))) {
+            self.shared.fetch_add(1, Ordering::Relaxed);
+        }
+        joined
+    }
+
+    /// Counts an answer revalidated with 304.
+    pub fn count_not_modified(&self) {
+        self.not_modified.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Keeps an answer made while its data was at `version`, unless that data has changed
+    /// since (`current` gives the version now, read under the cache's lock, so a change that
+    /// lands meanwhile either refuses the answer here or drops it afterwards).
+    fn put(
+        &self,
+        tag: String,
+        kinds: Kinds,
+        version: i64,
+        current: impl Fn() -> i64,
+        answer: KeptAnswer,
+    ) {
+        let Ok(mut inner) = self.inner.lock() else {
+            return;
+        };
+        if current() != version {
+            return;
+        }
+        if inner.answers.len() >= CACHE_ENTRIES
+            || inner.bytes + answer.body.len() > CACHE_TOTAL_BYTES
+        {
+            inner.answers.clear();
+            inner.bytes = 0;
+        }
+        inner.bytes += answer.body.len();
+        if let Some(old) = inner.answers.insert(tag, Entry { kinds, answer }) {
+            inner.bytes -= old.answer.body.len();
+        }
+    }
+
+    /// Stores a plain 200 answer under `tag` (reading its body), hands it to the requests
+    /// waiting in `flight`, and gives it back; it was made while the data of `kinds` was at
+    /// `version`, and `current` tells the version now. Other answers (redirects, problems)
+    /// are neither kept nor shared: the waiting requests make their own.
+    pub async fn keep(
+        &self,
+        (tag, kinds, version): (&str, Kinds, i64),
+        current: impl Fn() -> i64,
+        response: Response,
+        flight: Option<Flight<'_, String, KeptAnswer>>,
+    ) -> Response {
+        let Some(content_type) = response.headers().get(header::CONTENT_TYPE).cloned() else {
+            return response;
+        };
+        if response.status() != StatusCode::OK || response.headers().len() > 1 {
+            return response;
+        }
+        let (parts, body) = response.into_parts();
+        match axum::body::to_bytes(body, CACHE_BODY_BYTES).await {
+            Ok(body) => {
+                let answer = KeptAnswer { content_type, body };
+                self.put(tag.to_owned(), kinds, version, current, answer.clone());
+                let body = answer.body.clone();
+                if let Some(flight) = flight {
+                    flight.land(answer);
+                }
+                Response::from_parts(parts, Body::from(body))
+            }
+            Err(error) => {
+                tracing::warn!(%error, "answer too large to keep");
+                crate::error::AppError::Internal(anyhow::anyhow!("answer too large"))
+                    .into_response()
+            }
+        }
+    }
+
+    /// Answers served from memory, answers looked up and not found, answers that waited for
+    /// the same answer made for another request, and 304s, since start.
+    #[must_use]
+    pub fn counts(&self) -> AnswerCounts {
+        AnswerCounts {
+            hits: self.hits.load(Ordering::Relaxed),
+            misses: self.misses.load(Ordering::Relaxed),
+            shared: self.shared.load(Ordering::Relaxed),
+            not_modified: self.not_modified.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// The answer cache's counters since start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AnswerCounts {
+    pub hits: u64,
+    pub misses: u64,
+    pub shared: u64,
+    pub not_modified: u64,
+}
+
+impl ChangeSink for AnswerCache {
+    fn apply(&self, change: &Change) {
+        let Ok(mut inner) = self.inner.lock() else {
+            return;
+        };
+        let mut freed = 0;
+        inner.answers.retain(|_, entry| {
+            let keep = !entry.kinds.intersects(change.kinds);
+            if !keep {
+                freed += entry.answer.body.len();
+            }
+            keep
+        });
+        inner.bytes -= freed;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::caching::depends_on;
+    use crate::db::data_version::DataKind;
+    use crate::flight::tests::leads;
+
+    fn text() -> KeptAnswer {
+        KeptAnswer {
+            content_type: HeaderValue::from_static("text/plain"),
+            body: Bytes::from("x"),
+        }
+    }
+
+    #[test]
+    fn a_change_drops_the_answers_that_depend_on_its_kind() {
+        let cache = AnswerCache::default();
+        let put = |tag: &str, kinds| cache.put(tag.to_owned(), kinds, 1, || 1, text());
+        put("cities", depends_on("/api/v1/cities"));
+        put("networks", depends_on("/api/v1/networks"));
+        cache.apply(&Change {
+            version: 2,
+            kinds: Kinds::of(&[DataKind::Practices]),
+            boxes: None,
+        });
+        assert!(cache.get("cities").is_none());
+        assert!(cache.get("networks").is_some());
+        // An answer made before a change of its data landed is not kept.
+        cache.put("late".to_owned(), Kinds::ALL, 1, || 2, text());
+        assert!(cache.get("late").is_none());
+        let counts = cache.counts();
+        assert_eq!((counts.hits, counts.misses), (1, 2));
+    }
+
+    #[tokio::test]
+    async fn concurrent_misses_of_one_answer_share_the_one_made() {
+        let cache = AnswerCache::default();
+        let flight = leads(cache.join("tag").await).expect("the first miss makes the answer");
+        let mut follower = Box::pin(cache.join("tag"));
+        assert!(futures_util::poll!(follower.as_mut()).is_pending());
+        let response = (StatusCode::OK, "made once").into_response();
+        let kept = cache
+            .keep(("tag", Kinds::ALL, 1), || 1, response, Some(flight))
+            .await;
+        assert_eq!(kept.status(), StatusCode::OK);
+        let Joined::Followed(Some(answer)) = follower.await else {
+            unreachable!("the waiting request gets the answer");
+        };
+        assert_eq!(answer.body, Bytes::from("made once"));
+        assert_eq!(cache.counts().shared, 1);
+        assert!(cache.get("tag").is_some());
+    }
+}
