@@ -13,6 +13,10 @@ use crate::query::{Page, QueryParams};
 pub const GEO_JSON: &str = "application/geo+json";
 /// Plain JSON.
 pub const JSON: &str = "application/json";
+/// Mapbox Vector Tiles.
+pub const MVT: &str = "application/vnd.mapbox-vector-tile";
+/// Protocol Buffers (the map's glyph ranges).
+pub const PROTOBUF: &str = "application/x-protobuf";
 
 /// A body of `media_type`.
 #[must_use]

@@ -136,7 +136,7 @@ pub async fn enforce(
 }
 
 /// The media types of binary map data (vector tiles, glyph ranges): never a document.
-const MAP_DATA: [&str; 2] = [crate::api::tiles::MVT, "application/x-protobuf"];
+const MAP_DATA: [&str; 2] = [crate::document::MVT, crate::document::PROTOBUF];
 
 /// Whether an answer is binary map data rather than something a browser may render.
 fn is_map_data(headers: &HeaderMap) -> bool {

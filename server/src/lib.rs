@@ -24,5 +24,6 @@ pub mod ogc;
 pub mod pages;
 pub mod query;
 pub mod tiles;
+pub mod words;
 
 pub use app::{App, AppState, app};

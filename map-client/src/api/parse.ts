@@ -169,7 +169,7 @@ function source(value: Json, path: string): Source {
 }
 
 function page<T>(value: Json, item: (v: Json, p: string) => T): Page<T> {
-  const collection = object<Schemas['FeatureCollectionDoc_Value']>(value, '$');
+  const collection = object<Schemas['FeatureCollectionDoc_CityProperties'] | Schemas['FeatureCollectionDoc_PracticeProperties']>(value, '$');
   if (collection.type !== 'FeatureCollection') throw new ShapeError('$.type', '"FeatureCollection"');
   const links = optList(collection, 'links', '$', (v, p) => object<Schemas['Link']>(v, p));
   const next = links.find((l) => l.rel === 'next');

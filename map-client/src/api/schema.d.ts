@@ -2114,24 +2114,6 @@ export interface components {
             /** @description Always `FeatureCollection`. */
             readonly type: string;
         };
-        /** @description A GeoJSON FeatureCollection page (RFC 7946 with OGC API - Features members). */
-        readonly FeatureCollectionDoc_Value: {
-            readonly features: readonly components["schemas"]["FeatureDoc_Value"][];
-            /** @description `self`, and `next` when more features match. */
-            readonly links: readonly components["schemas"]["Link"][];
-            /**
-             * Format: int64
-             * @description Features matching the query, over all pages.
-             */
-            readonly numberMatched: number;
-            /**
-             * Format: int64
-             * @description Features in this page.
-             */
-            readonly numberReturned: number;
-            /** @description Always `FeatureCollection`. */
-            readonly type: string;
-        };
         /** @description A GeoJSON Feature whose `id` is the slug and whose geometry is a point. */
         readonly FeatureDoc_CityDetailProperties: {
             readonly geometry: components["schemas"]["PointDoc"];
@@ -2304,15 +2286,6 @@ export interface components {
                 readonly title: string;
                 readonly title_lang: string;
             };
-            /** @description Always `Feature`. */
-            readonly type: string;
-        };
-        /** @description A GeoJSON Feature whose `id` is the slug and whose geometry is a point. */
-        readonly FeatureDoc_Value: {
-            readonly geometry: components["schemas"]["PointDoc"];
-            /** @description The slug. */
-            readonly id: string;
-            readonly properties: unknown;
             /** @description Always `Feature`. */
             readonly type: string;
         };
@@ -2614,6 +2587,10 @@ export interface components {
         };
         /** @description [`NewPractice`] as the OpenAPI document shows it. */
         readonly NewPracticeDoc: components["schemas"]["PracticeCity"] & components["schemas"]["PracticePatch"];
+        /** @description A city (`cities`) or a practice (`practices`), as `/api/v1/cities/{slug}` and `/api/v1/practices/{slug}` answer them. */
+        readonly OgcItem: components["schemas"]["FeatureDoc_CityDetailProperties"] | components["schemas"]["FeatureDoc_PracticeDetailProperties"];
+        /** @description A page of cities (`cities`) or of practices (`practices`), as `/api/v1/cities` and `/api/v1/practices` answer them. */
+        readonly OgcItems: components["schemas"]["FeatureCollectionDoc_CityProperties"] | components["schemas"]["FeatureCollectionDoc_PracticeProperties"];
         /** @description YYYY, YYYY-MM or YYYY-MM-DD */
         readonly PartialDate: string;
         /** @description A password change: the current password proves it is the owner. */
@@ -7261,7 +7238,7 @@ export interface operations {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/geo+json": components["schemas"]["FeatureCollectionDoc_Value"];
+                    readonly "application/geo+json": components["schemas"]["OgcItems"];
                     readonly "text/html": string;
                 };
             };
@@ -7310,7 +7287,7 @@ export interface operations {
                     readonly [name: string]: unknown;
                 };
                 content: {
-                    readonly "application/geo+json": components["schemas"]["FeatureDoc_Value"];
+                    readonly "application/geo+json": components["schemas"]["OgcItem"];
                     readonly "text/html": string;
                 };
             };

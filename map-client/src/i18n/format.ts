@@ -34,13 +34,18 @@ const regionNames = memo((language) => new Intl.DisplayNames([language], { type:
  * interface language); anything else is shown as it is.
  */
 export function formatDate(value: string, language: Language): string {
+  return formatPartialDate(value, monthYear(language), dayMonthYear(language));
+}
+
+/** `value`'s year alone, or its month with `month`, or its day with `day`; else `value`. */
+function formatPartialDate(value: string, month: Intl.DateTimeFormat, day: Intl.DateTimeFormat): string {
   const match = PARTIAL_DATE.exec(value);
   if (!match) return value;
-  const [, year, month, day] = match;
-  if (month === undefined) return year ?? value;
-  const date = new Date(Date.UTC(Number(year), Number(month) - 1, day === undefined ? 1 : Number(day)));
+  const [, y, m, d] = match;
+  if (m === undefined) return y ?? value;
+  const date = new Date(Date.UTC(Number(y), Number(m) - 1, d === undefined ? 1 : Number(d)));
   if (Number.isNaN(date.getTime())) return value;
-  return (day === undefined ? monthYear : dayMonthYear)(language).format(date);
+  return (d === undefined ? month : day).format(date);
 }
 
 /** How precise a partial date is: `2018`, `2018-09` or `2018-09-14`. */
@@ -55,13 +60,7 @@ const shortMonth = memo((language) => new Intl.DateTimeFormat(language, { year: 
 
 /** A partial date in a narrow column: "14 Feb 2020", "Feb 2020", "2020" (in the interface language). */
 export function formatShortDate(value: string, language: Language): string {
-  const match = PARTIAL_DATE.exec(value);
-  if (!match) return value;
-  const [, year, month, day] = match;
-  if (month === undefined) return year ?? value;
-  const date = new Date(Date.UTC(Number(year), Number(month) - 1, day === undefined ? 1 : Number(day)));
-  if (Number.isNaN(date.getTime())) return value;
-  return (day === undefined ? shortMonth : shortDay)(language).format(date);
+  return formatPartialDate(value, shortMonth(language), shortDay(language));
 }
 
 export function formatNumber(value: number, language: Language): string {

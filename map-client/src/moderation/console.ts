@@ -77,26 +77,41 @@ function corrections(context: ViewContext, item: QueuedSubmission): { element: H
   return { element, corrected };
 }
 
-function submissionCard(context: ViewContext, item: QueuedSubmission, reload: () => void): HTMLElement {
-  const { t, lang } = context;
-  const target = item.target ? `${item.target.type} ${item.target.slug ?? ''}` : null;
-  const approve = h('button', { type: 'button', class: 'primary', 'data-action': 'approve' }, t('moderation.approve'));
+/**
+ * A primary button named `name` that runs `action`, then tells the views that data changed and
+ * reloads the queue; a failure enables it again and shows why in `status`.
+ */
+function primaryAction(
+  context: ViewContext,
+  name: string,
+  label: string,
+  action: () => Promise<void>,
+  reload: () => void,
+): { button: HTMLButtonElement; status: HTMLParagraphElement } {
+  const button = h('button', { type: 'button', class: 'primary', 'data-action': name }, label);
   const status = h('p', { class: 'form-message', role: 'alert', hidden: true });
-  const correction = corrections(context, item);
-  approve.addEventListener('click', () => {
-    approve.disabled = true;
-    context.account.approve(item.id, '', correction.corrected()).then(
+  button.addEventListener('click', () => {
+    button.disabled = true;
+    action().then(
       () => {
         context.dataChanged();
         reload();
       },
       (error: unknown) => {
-        approve.disabled = false;
-        status.textContent = apiFieldError(t, error).message;
+        button.disabled = false;
+        status.textContent = apiFieldError(context.t, error).message;
         status.hidden = false;
       },
     );
   });
+  return { button, status };
+}
+
+function submissionCard(context: ViewContext, item: QueuedSubmission, reload: () => void): HTMLElement {
+  const { t, lang } = context;
+  const target = item.target ? `${item.target.type} ${item.target.slug ?? ''}` : null;
+  const correction = corrections(context, item);
+  const approve = primaryAction(context, 'approve', t('moderation.approve'), () => context.account.approve(item.id, '', correction.corrected()), reload);
   return h(
     'article',
     { class: 'queue-item', 'data-submission': item.reference, 'data-kind': item.kind },
@@ -117,7 +132,7 @@ function submissionCard(context: ViewContext, item: QueuedSubmission, reload: ()
     ),
     diffTable(t, lang, diffRows(item.before, item.after), item.before ? t('moderation.diff') : t('moderation.new')),
     correction.element,
-    h('div', { class: 'decisions' }, approve, status, decision(context, `reject-${String(item.id)}`, t('moderation.rejectReason'), t('moderation.reject'), true, async (reason) => {
+    h('div', { class: 'decisions' }, approve.button, approve.status, decision(context, `reject-${String(item.id)}`, t('moderation.rejectReason'), t('moderation.reject'), true, async (reason) => {
       await context.account.reject(item.id, reason);
       reload();
     })),
@@ -126,22 +141,7 @@ function submissionCard(context: ViewContext, item: QueuedSubmission, reload: ()
 
 function claimCard(context: ViewContext, claim: Claim, reload: () => void): HTMLElement {
   const { t } = context;
-  const verify = h('button', { type: 'button', class: 'primary', 'data-action': 'verify' }, t('moderation.verify'));
-  const status = h('p', { class: 'form-message', role: 'alert', hidden: true });
-  verify.addEventListener('click', () => {
-    verify.disabled = true;
-    context.account.verifyClaim(claim.id).then(
-      () => {
-        context.dataChanged();
-        reload();
-      },
-      (error: unknown) => {
-        verify.disabled = false;
-        status.textContent = apiFieldError(t, error).message;
-        status.hidden = false;
-      },
-    );
-  });
+  const verify = primaryAction(context, 'verify', t('moderation.verify'), () => context.account.verifyClaim(claim.id), reload);
   const place = claim.city ? claim.city.name : claim.place ? `${claim.place.name} (${claim.place.country}) – ${t('search.notListed')}` : '?';
   return h(
     'article',
@@ -157,7 +157,7 @@ function claimCard(context: ViewContext, claim: Claim, reload: () => void): HTML
       claim.evidence ? h('dt', {}, t('editor.evidence')) : null,
       claim.evidence ? h('dd', { class: 'value' }, claim.evidence) : null,
     ),
-    h('div', { class: 'decisions' }, verify, status, decision(context, `withdraw-${String(claim.id)}`, t('moderation.withdrawReason'), t('moderation.withdraw'), true, async (reason) => {
+    h('div', { class: 'decisions' }, verify.button, verify.status, decision(context, `withdraw-${String(claim.id)}`, t('moderation.withdrawReason'), t('moderation.withdraw'), true, async (reason) => {
       await context.account.withdrawClaim(claim.id, reason);
       reload();
     })),

@@ -26,6 +26,30 @@ pub struct Status {
     pub status: &'static str,
 }
 
+/// Counts a mail to an address (a registration or a reset request) from `client`.
+///
+/// # Errors
+/// 429 when the client sent too many; 503 when the database is saturated.
+async fn count_account_mail(state: &AppState, client: &str) -> AppResult<()> {
+    rate_limit::hit(
+        &mut *state.db_write().await?,
+        &format!("account-mail:{client}"),
+        state.limit(ACCOUNT_MAIL_PER_CLIENT),
+    )
+    .await
+}
+
+/// 202 `{"status": "check_your_mail"}`: the same answer whether or not the address has an
+/// account.
+fn check_your_mail() -> (StatusCode, Json<Status>) {
+    (
+        StatusCode::ACCEPTED,
+        Json(Status {
+            status: "check_your_mail",
+        }),
+    )
+}
+
 /// `POST /api/v1/auth/register` `{email, password, display_name, lang?}` → 202
 /// `{"status": "check_your_mail"}`, whether or not the address has an account already.
 #[utoipa::path(post, path = "/api/v1/auth/register", tag = "accounts",
@@ -46,19 +70,9 @@ pub async fn register(
     ClientAddr(client): ClientAddr,
     JsonBody(input): JsonBody<Registration>,
 ) -> AppResult<impl IntoResponse> {
-    rate_limit::hit(
-        &mut *state.db_write().await?,
-        &format!("account-mail:{client}"),
-        state.limit(ACCOUNT_MAIL_PER_CLIENT),
-    )
-    .await?;
+    count_account_mail(&state, &client).await?;
     account::register(&state, input, &state.config.mail_base_url()).await?;
-    Ok((
-        StatusCode::ACCEPTED,
-        Json(Status {
-            status: "check_your_mail",
-        }),
-    ))
+    Ok(check_your_mail())
 }
 
 /// A one-time token from a mailed link.
@@ -241,12 +255,7 @@ pub async fn password_reset(
     ClientAddr(client): ClientAddr,
     JsonBody(body): JsonBody<ResetRequest>,
 ) -> AppResult<impl IntoResponse> {
-    rate_limit::hit(
-        &mut *state.db_write().await?,
-        &format!("account-mail:{client}"),
-        state.limit(ACCOUNT_MAIL_PER_CLIENT),
-    )
-    .await?;
+    count_account_mail(&state, &client).await?;
     tokio::spawn(async move {
         let result = match state.db_write().await {
             Ok(mut conn) => {
@@ -258,12 +267,7 @@ pub async fn password_reset(
             tracing::warn!(%error, "password reset request not handled");
         }
     });
-    Ok((
-        StatusCode::ACCEPTED,
-        Json(Status {
-            status: "check_your_mail",
-        }),
-    ))
+    Ok(check_your_mail())
 }
 
 /// A new password with its reset token.

@@ -1,7 +1,8 @@
 //! The edge of the API: request bodies and path segments parsed into domain types, with
 //! errors that name the field.
 
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::rejection::PathRejection;
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
@@ -103,6 +104,22 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for QueryOf<T> {
 pub fn slug_in_path(field: &str, segment: &str) -> AppResult<Option<Slug>> {
     domain::clean(segment, false).map_err(|invalid| bad_request(field, invalid.0))?;
     Ok(Slug::parse(segment).ok())
+}
+
+/// The slug of a detail address (`/api/v1/cities/{slug}`): a segment that is missing or cannot
+/// be a slug is a 404 saying that no `what` (`city`) has this address.
+///
+/// # Errors
+/// 400 naming `slug` for control or bidi-override characters; that 404.
+pub fn detail_slug(segment: Result<Path<String>, PathRejection>, what: &str) -> AppResult<String> {
+    let missing = || crate::error::not_found(format!("No {what} has this address."));
+    let Ok(Path(slug)) = segment else {
+        return Err(missing());
+    };
+    if slug_in_path("slug", &slug)?.is_none() {
+        return Err(missing());
+    }
+    Ok(slug)
 }
 
 /// The slug a path segment names, else a 404 saying there is no `what` (`city`) with it.

@@ -26,7 +26,7 @@ pub async fn glyphs(
         [
             (
                 header::CONTENT_TYPE,
-                HeaderValue::from_static("application/x-protobuf"),
+                HeaderValue::from_static(crate::document::PROTOBUF),
             ),
             (
                 header::CACHE_CONTROL,

@@ -21,15 +21,6 @@ pub struct GapParams {
     pub lang: Option<Lang>,
 }
 
-/// The place id of a path segment, or `None` (a 404: no place has that address).
-#[must_use]
-pub fn place_id(segment: &str) -> Option<i64> {
-    segment
-        .parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0 && segment.bytes().all(|b| b.is_ascii_digit()))
-}
-
 /// What a place (listed on Haven or not) has done of Seebrücke's eight demands and of the
 /// chosen policy areas; for each gap the 3 nearest cities that did it and the 3 most similar
 /// (same country, closest population), with evidence, practices and distance.
@@ -47,7 +38,7 @@ pub async fn sheet(
     params: QueryParams,
 ) -> AppResult<Response> {
     let lang = Lang::from_params(&params)?;
-    let Some(id) = id.ok().and_then(|Path(segment)| place_id(&segment)) else {
+    let Some(id) = id.ok().and_then(|Path(segment)| gaps::place_id(&segment)) else {
         return Err(not_found("No place has this id."));
     };
     let filters = Filters::from_params(&params)?;

@@ -171,7 +171,7 @@ fn routes() -> OpenApiRouter<AppState> {
 fn public_reads() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(openapi::openapi_json))
-        .routes(routes!(openapi::docs))
+        .routes(routes!(openapi::reference::docs))
         .routes(routes!(policy_areas::list))
         .routes(routes!(networks::list))
         .routes(routes!(cities::list))

@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 
+use crate::api::extract::detail_slug;
 use crate::app::AppState;
 use crate::document::{self, BaseUrl, GEO_JSON};
 use crate::error::{AppResult, not_found};
@@ -59,12 +60,7 @@ pub async fn show(
     params: QueryParams,
 ) -> AppResult<Response> {
     let lang = Lang::from_params(&params)?;
-    let Ok(Path(slug)) = slug else {
-        return Err(not_found("No practice has this address."));
-    };
-    if crate::api::extract::slug_in_path("slug", &slug)?.is_none() {
-        return Err(not_found("No practice has this address."));
-    }
+    let slug = detail_slug(slug, "practice")?;
     let links = vec![
         Link::new(
             "self",

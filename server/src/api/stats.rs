@@ -5,7 +5,7 @@ use axum::response::Response;
 
 use crate::app::AppState;
 use crate::document;
-use crate::error::{AppResult, bad_request};
+use crate::error::AppResult;
 use crate::model::growth::{self, GrowthDoc, Step};
 use crate::query::{Filters, Lang, QueryParams};
 
@@ -28,18 +28,6 @@ pub struct GrowthParams {
     pub lang: Option<Lang>,
 }
 
-/// `by`: `year` (default) or `month`.
-///
-/// # Errors
-/// 400 naming `by` for anything else.
-pub fn step_param(params: &QueryParams) -> AppResult<Step> {
-    match params.get("by") {
-        None | Some("year") => Ok(Step::Year),
-        Some("month") => Ok(Step::Month),
-        Some(_) => Err(bad_request("by", "`by` is `year` or `month`.")),
-    }
-}
-
 /// Cumulative counts of Safe Harbour declarations and network memberships by year or month
 /// (dated ones; undated ones counted apart), with the current counts by country and, for one
 /// country, by region.
@@ -52,7 +40,7 @@ pub fn step_param(params: &QueryParams) -> AppResult<Step> {
     ))]
 pub async fn growth(State(state): State<AppState>, params: QueryParams) -> AppResult<Response> {
     let lang = Lang::from_params(&params)?;
-    let step = step_param(&params)?;
+    let step = Step::from_params(&params)?;
     let filters = Filters::from_params(&params)?;
     let mut conn = state.db_read().await?;
     filters.check(&mut conn).await?;

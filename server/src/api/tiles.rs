@@ -11,13 +11,11 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 
 use crate::app::AppState;
-use crate::document::BaseUrl;
+use crate::document::{BaseUrl, MVT};
 use crate::error::{AppResult, not_found};
 use crate::query::QueryParams;
 use crate::tiles::{self, Layer, TileCoord};
 
-/// The media type of Mapbox Vector Tiles.
-pub const MVT: &str = "application/vnd.mapbox-vector-tile";
 /// How clients and CDNs may keep a tile: store it, but revalidate before use.
 const CACHE_CONTROL: &str = "public, no-cache";
 

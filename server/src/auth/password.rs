@@ -2,7 +2,7 @@
 //! policy (OWASP ASVS level 2: at least 12 characters, not a common breached password).
 //!
 //! A hash takes tens of milliseconds and 19 MiB on purpose, so hashing is rationed: at most
-//! one run per core at a time ([`HASHING`]), each on a blocking thread, never on the async
+//! one run per core at a time ([`hashing`]), each on a blocking thread, never on the async
 //! workers. A flood of requests that hash therefore queues instead of taking the memory and
 //! the CPU of the whole server; a request that waits too long is answered 503.
 

@@ -7,6 +7,7 @@ pub mod csl;
 
 use serde_json::json;
 
+use crate::domain::date::today;
 use crate::model::city::CityDetailProperties;
 use crate::model::history::Revisions;
 use crate::model::practice::PracticeDetailProperties;
@@ -96,12 +97,6 @@ fn key(kind: &str, slug: &str, revision: Option<i64>) -> String {
         || format!("haven-{kind}-{slug}"),
         |n| format!("haven-{kind}-{slug}-r{n}"),
     )
-}
-
-/// Today's date, UTC.
-#[must_use]
-pub fn today() -> String {
-    chrono::Utc::now().format("%Y-%m-%d").to_string()
 }
 
 impl Citation {

@@ -2,6 +2,12 @@
 
 use super::{Invalid, Parse, string_schema, string_type};
 
+/// Today's date, UTC (`YYYY-MM-DD`).
+#[must_use]
+pub fn today() -> String {
+    chrono::Utc::now().format("%Y-%m-%d").to_string()
+}
+
 /// A partial ISO 8601 date: `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (a real calendar day), the
 /// schema's `partial_date` domain.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

@@ -40,6 +40,7 @@ macro_rules! names {
         }
     };
 }
+pub(crate) use names;
 
 /// What a city is administratively.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]

@@ -133,6 +133,12 @@ string_type!(PolicyAreaSlug, || string_schema(
 .pattern(Some(Slug::PATTERN))
 .max_length(Some(Slug::MAX)));
 
+/// The network of Seebrücke's Safe Harbour campaign: a membership of it is the city's Safe
+/// Harbour declaration.
+pub const SAFE_HARBOUR_CAMPAIGN: &str = "seebruecke-safe-harbour";
+/// The network of the alliance "Bündnis Städte Sicherer Häfen" (`alliance_member`).
+pub const ALLIANCE: &str = "buendnis-staedte-sicherer-haefen";
+
 /// The slug of a network (`seebruecke-safe-harbour`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct NetworkSlug(String);

@@ -127,7 +127,7 @@ impl Downloads {
             .map_err(AppError::Internal)?;
         let archive = Arc::new(Archive {
             version,
-            built_on: crate::cite::today(),
+            built_on: crate::domain::date::today(),
             bytes: Bytes::from(bytes),
         });
         *current = Some(Arc::clone(&archive));

@@ -13,7 +13,7 @@ use crate::error::AppResult;
 use crate::follow::Target;
 use crate::follow::changes::{self, ChangeKind};
 use crate::follow::words::follow_words;
-use crate::pages::page_path;
+use crate::pages::{page_path, page_url};
 use crate::query::{Lang, QueryParams};
 
 /// Entries of the feed.
@@ -70,7 +70,7 @@ pub async fn follow(
     let entries = changes
         .iter()
         .map(|change| {
-            let link = format!("{}{}", base.0, page_path(lang, &change.page_rest()));
+            let link = page_url(&base, lang, &change.page_rest());
             let kind = match change.kind {
                 ChangeKind::Practice => "practice",
                 ChangeKind::Membership => "network",
@@ -105,7 +105,7 @@ pub async fn follow(
             .feed_title
             .replace("{name}", &followed.label()),
         lang,
-        format!("{}{}", base.0, page_path(lang, &followed.page)),
+        page_url(&base, lang, &followed.page),
         entries,
     )
     .respond()

@@ -17,9 +17,9 @@ use crate::app::AppState;
 use crate::document::BaseUrl;
 use crate::error::{AppError, AppResult};
 use crate::model::collection::CITY_FILTERS;
-use crate::pages::page_path;
-use crate::pages::words::words;
+use crate::pages::{page_path, page_url};
 use crate::query::{Filters, Lang, QueryParams};
+use crate::words::words;
 
 /// The media type of Atom feeds.
 pub const ATOM: &str = "application/atom+xml; charset=utf-8";
@@ -244,7 +244,7 @@ async fn feed(
             }
         ),
         lang,
-        format!("{}{}", base.0, page_path(lang, "")),
+        page_url(base, lang, ""),
         entries,
     )
     .respond()

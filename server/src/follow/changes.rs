@@ -10,11 +10,11 @@ use serde::Deserialize;
 
 use super::Target;
 use super::words::follow_words;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::model::JsonText;
 use crate::model::profile::partial_date;
-use crate::pages::words::{Words, words};
 use crate::query::Lang;
+use crate::words::{Words, words};
 
 /// What kind of record changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -134,7 +134,7 @@ pub async fn between(
     )
     .get_result(conn)
     .await?;
-    serde_json::from_str(&row.json).map_err(|error| AppError::Internal(error.into()))
+    row.read()
 }
 
 impl Change {

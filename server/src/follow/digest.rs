@@ -19,6 +19,7 @@ use super::words::follow_words;
 use super::{Followed, Target};
 use crate::auth::outbox;
 use crate::db::pool::DbPool;
+use crate::domain::Parse;
 use crate::error::{AppError, AppResult};
 use crate::model::profile::partial_date;
 use crate::query::Lang;
@@ -122,7 +123,7 @@ pub async fn send_due(conn: &mut AsyncPgConnection, base_url: &str) -> AppResult
 
 /// Writes the digest of one subscription when something changed; whether it did.
 async fn digest(conn: &mut AsyncPgConnection, due: &Due, base_url: &str) -> AppResult<bool> {
-    let lang = crate::pages::page_lang(&due.lang).unwrap_or_default();
+    let lang = Lang::parse(&due.lang).unwrap_or_default();
     let Some(target) = Target::from_stored(&due.target_kind, &due.target_key, due.radius_km) else {
         return Ok(false);
     };

@@ -227,5 +227,5 @@ static ES: FollowWords = FollowWords {
 /// The follow words of `lang`.
 #[must_use]
 pub fn follow_words(lang: Lang) -> &'static FollowWords {
-    crate::pages::words::in_lang(lang, [&DE, &EN, &FR, &ES])
+    crate::words::in_lang(lang, [&DE, &EN, &FR, &ES])
 }

@@ -3,12 +3,12 @@
 //! German codes. The file defines its cities (like the German file) and, as no generated
 //! membership row exists for them, writes their Safe Harbour declaration itself.
 
-use super::catalogue::SAFE_HARBOUR_CAMPAIGN;
 use super::cities::{self, CityDraft, CityIndex};
 use super::report::RowError;
 use super::source::{CsvTable, lenient_date, urls};
 use super::stage::Copy;
 use super::{Counts, Ctx};
+use crate::domain::slug::SAFE_HARBOUR_CAMPAIGN;
 
 /// Loads the file: cities and their declarations.
 pub async fn load_safe_harbours_abroad(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
@@ -105,12 +105,7 @@ pub async fn load_safe_harbours_abroad(ctx: &mut Ctx<'_>) -> anyhow::Result<Coun
     }
     copy.finish().await?;
     let memberships = cities::upsert_memberships(ctx).await?;
-    let main_changed =
-        written.inserted + written.updated + memberships.inserted + memberships.updated;
+    let main_changed = written.changed() + memberships.changed();
     written += memberships;
-    Ok(Counts {
-        rows,
-        written,
-        unchanged: rows.saturating_sub(main_changed.min(rows)),
-    })
+    Ok(Counts::new(rows, written, main_changed))
 }

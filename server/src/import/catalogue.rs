@@ -8,6 +8,7 @@ use super::source::{Cells, CsvTable};
 use super::stage::{self, Copy};
 use super::validate;
 use super::{Counts, Ctx};
+use crate::domain::slug::SAFE_HARBOUR_CAMPAIGN;
 
 const LANGS: [&str; 4] = ["de", "en", "fr", "es"];
 
@@ -52,10 +53,7 @@ pub async fn load_policy_areas(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
     for row in &table.rows {
         let cells = table.cells(row);
         let parsed = (|| {
-            let slug = validate::slug("slug", cells.get("slug"))?;
-            if !seen.insert(slug.clone()) {
-                return Err(RowError::new("slug", format!("{slug:?} appears twice")));
-            }
+            let slug = validate::new_slug("slug", cells.get("slug"), &mut seen)?;
             Ok([
                 Some(slug),
                 Some(position(&cells, 100)?),
@@ -63,12 +61,8 @@ pub async fn load_policy_areas(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
                 Some(by_language(&cells, "description")?),
             ])
         })();
-        match parsed {
-            Ok(values) => {
-                rows += 1;
-                copy.row(&values).await?;
-            }
-            Err(error) => ctx.problems.reject_row(row.line, error),
+        if ctx.copy_parsed(&mut copy, row.line, parsed).await? {
+            rows += 1;
         }
     }
     copy.finish().await?;
@@ -82,11 +76,7 @@ pub async fn load_policy_areas(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
                (EXCLUDED.position, EXCLUDED.labels, EXCLUDED.descriptions)",
     )
     .await?;
-    Ok(Counts {
-        rows,
-        written,
-        unchanged: rows - (written.inserted + written.updated).min(rows),
-    })
+    Ok(Counts::of(rows, written))
 }
 
 /// `safe_harbour_demands.csv` (bundled) or `demands.csv` (export): the eight demands.
@@ -124,12 +114,8 @@ pub async fn load_demands(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
                 cells.opt("source").map(str::to_owned),
             ])
         })();
-        match parsed {
-            Ok(values) => {
-                rows += 1;
-                copy.row(&values).await?;
-            }
-            Err(error) => ctx.problems.reject_row(row.line, error),
+        if ctx.copy_parsed(&mut copy, row.line, parsed).await? {
+            rows += 1;
         }
     }
     copy.finish().await?;
@@ -143,15 +129,8 @@ pub async fn load_demands(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
                (EXCLUDED.position, EXCLUDED.labels, EXCLUDED.descriptions, EXCLUDED.source)",
     )
     .await?;
-    Ok(Counts {
-        rows,
-        written,
-        unchanged: rows - (written.inserted + written.updated).min(rows),
-    })
+    Ok(Counts::of(rows, written))
 }
-
-/// The network that makes a Safe Harbour when the file does not say which it is.
-pub const SAFE_HARBOUR_CAMPAIGN: &str = "seebruecke-safe-harbour";
 
 /// `networks.csv`: one row per network, keyed by `network_id` (its slug). Names by language
 /// come from the file's `names` column (an export) or from `network_names.csv` (the bundle).
@@ -223,12 +202,8 @@ pub async fn load_networks(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
                 names,
             ])
         })();
-        match parsed {
-            Ok(values) => {
-                rows += 1;
-                copy.row(&values).await?;
-            }
-            Err(error) => ctx.problems.reject_row(row.line, error),
+        if ctx.copy_parsed(&mut copy, row.line, parsed).await? {
+            rows += 1;
         }
     }
     copy.finish().await?;
@@ -262,11 +237,7 @@ pub async fn load_networks(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
                 EXCLUDED.source_url, EXCLUDED.is_safe_harbour_campaign, EXCLUDED.description, EXCLUDED.names)",
     )
     .await?;
-    Ok(Counts {
-        rows,
-        written,
-        unchanged: rows - (written.inserted + written.updated).min(rows),
-    })
+    Ok(Counts::of(rows, written))
 }
 
 /// `founded`: a partial date, or a partial date followed by a qualifier in parentheses

@@ -65,12 +65,8 @@ pub async fn load_demand_statuses(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
                 Some(source),
             ])
         })();
-        match parsed {
-            Ok(values) => {
-                rows += 1;
-                copy.row(&values).await?;
-            }
-            Err(error) => ctx.problems.reject_row(row.line, error),
+        if ctx.copy_parsed(&mut copy, row.line, parsed).await? {
+            rows += 1;
         }
     }
     copy.finish().await?;
@@ -83,13 +79,9 @@ pub async fn load_demand_statuses(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
          WHERE t.as_of IS DISTINCT FROM EXCLUDED.as_of",
     )
     .await?;
-    let main_changed = written.inserted + written.updated;
+    let main_changed = written.changed();
     written += write_standing(ctx).await?;
-    Ok(Counts {
-        rows,
-        written,
-        unchanged: rows.saturating_sub(main_changed.min(rows)),
-    })
+    Ok(Counts::new(rows, written, main_changed))
 }
 
 /// Makes `safe_harbour_demands` of every (city, demand) in the staged file say what its

@@ -37,8 +37,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use tokio_postgres::Client;
 
 use report::Problems;
+use report::RowError;
 pub use report::{FileReport, Rejection, Report, Warning};
-use stage::Written;
+use stage::{Copy, Written};
 
 /// The manifest file that marks a directory written by `haven export`.
 pub const MANIFEST: &str = "haven-export.json";
@@ -65,6 +66,25 @@ pub struct Counts {
     pub unchanged: u64,
 }
 
+impl Counts {
+    /// `rows` read and what they wrote, of which `main_changed` changed their main record (the
+    /// others were already up to date).
+    #[must_use]
+    pub fn new(rows: u64, written: Written, main_changed: u64) -> Self {
+        Self {
+            rows,
+            written,
+            unchanged: rows.saturating_sub(main_changed),
+        }
+    }
+
+    /// `rows` read, each one record of `written`'s table: those not written were up to date.
+    #[must_use]
+    pub fn of(rows: u64, written: Written) -> Self {
+        Self::new(rows, written, written.changed())
+    }
+}
+
 /// What a loader works with.
 pub struct Ctx<'a> {
     pub client: &'a Client,
@@ -86,6 +106,29 @@ impl Ctx<'_> {
     #[must_use]
     pub fn path(&self, file: &str) -> PathBuf {
         self.dir.join(file)
+    }
+
+    /// Copies a row that parsed, or rejects its `line` with the reason it did not; whether it
+    /// was copied.
+    ///
+    /// # Errors
+    /// When the COPY fails.
+    pub async fn copy_parsed<S: AsRef<str>>(
+        &mut self,
+        copy: &mut Copy,
+        line: u64,
+        parsed: Result<impl AsRef<[Option<S>]>, RowError>,
+    ) -> anyhow::Result<bool> {
+        match parsed {
+            Ok(values) => {
+                copy.row(values.as_ref()).await?;
+                Ok(true)
+            }
+            Err(error) => {
+                self.problems.reject_row(line, error);
+                Ok(false)
+            }
+        }
     }
 
     /// Shows `message` next to the progress bar.

@@ -77,12 +77,11 @@ pub async fn load_city_summaries(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
            AND (c.summary, c.summary_sources) IS DISTINCT FROM (s.summary::jsonb, s.sources::jsonb)",
     )
     .await?;
-    Ok(Counts {
+    Ok(Counts::of(
         rows,
-        written: Written {
+        Written {
             inserted: 0,
             updated,
         },
-        unchanged: rows.saturating_sub(updated.min(rows)),
-    })
+    ))
 }

@@ -109,6 +109,14 @@ pub struct Written {
     pub updated: u64,
 }
 
+impl Written {
+    /// Rows inserted or updated.
+    #[must_use]
+    pub fn changed(self) -> u64 {
+        self.inserted + self.updated
+    }
+}
+
 impl std::ops::AddAssign for Written {
     fn add_assign(&mut self, other: Self) {
         self.inserted += other.inserted;

@@ -62,19 +62,14 @@ pub async fn load_take_action(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
                     format!("{key:?} in {lang:?} appears twice"),
                 ));
             }
-            let mut values = vec![key.to_owned(), kind, lang];
+            let mut values = vec![Some(key.to_owned()), Some(kind), Some(lang)];
             for column in TEXTS {
-                values.push(cells.required(column)?.to_owned());
+                values.push(Some(cells.required(column)?.to_owned()));
             }
             Ok(values)
         })();
-        match parsed {
-            Ok(values) => {
-                rows += 1;
-                copy.row(&values.into_iter().map(Some).collect::<Vec<_>>())
-                    .await?;
-            }
-            Err(error) => ctx.problems.reject_row(row.line, error),
+        if ctx.copy_parsed(&mut copy, row.line, parsed).await? {
+            rows += 1;
         }
     }
     copy.finish().await?;
@@ -103,11 +98,7 @@ pub async fn load_take_action(ctx: &mut Ctx<'_>) -> anyhow::Result<Counts> {
         ),
     )
     .await?;
-    Ok(Counts {
-        rows,
-        written,
-        unchanged: rows - (written.inserted + written.updated).min(rows),
-    })
+    Ok(Counts::of(rows, written))
 }
 
 /// The first column of every row `sql` returns.

@@ -49,6 +49,22 @@ pub fn slug(field: &str, value: &str) -> Result<String, RowError> {
     )
 }
 
+/// A slug that no earlier row of the file had (`seen` holds theirs).
+///
+/// # Errors
+/// When `value` is not a slug or appears twice.
+pub fn new_slug(
+    field: &str,
+    value: &str,
+    seen: &mut std::collections::HashSet<String>,
+) -> Result<String, RowError> {
+    let slug = slug(field, value)?;
+    if !seen.insert(slug.clone()) {
+        return Err(RowError::new(field, format!("{slug:?} appears twice")));
+    }
+    Ok(slug)
+}
+
 /// A coordinate within ±`limit` degrees.
 ///
 /// # Errors

@@ -10,7 +10,8 @@ use super::city::{self, CityDetailProperties};
 use super::collection::FeatureDoc;
 use super::history::{self, AtRevision, Revisions};
 use super::practice::{self, PracticeDetailProperties};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
+use crate::model::read_json;
 use crate::query::Lang;
 
 /// What looking up a page's subject gives.
@@ -26,8 +27,26 @@ pub enum Loaded<T> {
     NoSuchRevision,
 }
 
-fn parse<T: serde::de::DeserializeOwned>(json: &str) -> AppResult<FeatureDoc<T>> {
-    serde_json::from_str(json).map_err(|error| AppError::Internal(error.into()))
+/// What `lookup` found, with its properties as `at` finds them at the revision asked for.
+async fn load<T: serde::de::DeserializeOwned>(
+    conn: &mut AsyncPgConnection,
+    lookup: Lookup,
+    at: impl AsyncFnOnce(&mut AsyncPgConnection, T) -> AppResult<AtRevision<T>>,
+) -> AppResult<Loaded<T>> {
+    match lookup {
+        Lookup::Found(json) => {
+            let mut doc: FeatureDoc<T> = read_json(&json)?;
+            match at(conn, doc.properties).await? {
+                AtRevision::Page(properties, revisions) => {
+                    doc.properties = properties;
+                    Ok(Loaded::Found(Box::new(doc), revisions))
+                }
+                AtRevision::NoSuchRevision => Ok(Loaded::NoSuchRevision),
+            }
+        }
+        Lookup::Moved(to) => Ok(Loaded::Moved(to)),
+        Lookup::Missing => Ok(Loaded::Missing),
+    }
 }
 
 /// A city in `lang`, at revision `rev` or current.
@@ -40,20 +59,11 @@ pub async fn city(
     lang: Lang,
     rev: Option<i64>,
 ) -> AppResult<Loaded<CityDetailProperties>> {
-    match city::find(conn, slug, lang, &[]).await? {
-        Lookup::Found(json) => {
-            let mut doc: FeatureDoc<CityDetailProperties> = parse(&json)?;
-            match history::city_at(conn, doc.properties, rev, lang).await? {
-                AtRevision::Page(properties, revisions) => {
-                    doc.properties = properties;
-                    Ok(Loaded::Found(Box::new(doc), revisions))
-                }
-                AtRevision::NoSuchRevision => Ok(Loaded::NoSuchRevision),
-            }
-        }
-        Lookup::Moved(to) => Ok(Loaded::Moved(to)),
-        Lookup::Missing => Ok(Loaded::Missing),
-    }
+    let lookup = city::find(conn, slug, lang, &[]).await?;
+    load(conn, lookup, async |conn, doc| {
+        history::city_at(conn, doc, rev, lang).await
+    })
+    .await
 }
 
 /// A practice in `lang`, at revision `rev` or current.
@@ -66,18 +76,9 @@ pub async fn practice(
     lang: Lang,
     rev: Option<i64>,
 ) -> AppResult<Loaded<PracticeDetailProperties>> {
-    match practice::find(conn, slug, lang, &[]).await? {
-        Lookup::Found(json) => {
-            let mut doc: FeatureDoc<PracticeDetailProperties> = parse(&json)?;
-            match history::practice_at(conn, doc.properties, rev, lang).await? {
-                AtRevision::Page(properties, revisions) => {
-                    doc.properties = properties;
-                    Ok(Loaded::Found(Box::new(doc), revisions))
-                }
-                AtRevision::NoSuchRevision => Ok(Loaded::NoSuchRevision),
-            }
-        }
-        Lookup::Moved(to) => Ok(Loaded::Moved(to)),
-        Lookup::Missing => Ok(Loaded::Missing),
-    }
+    let lookup = practice::find(conn, slug, lang, &[]).await?;
+    load(conn, lookup, async |conn, doc| {
+        history::practice_at(conn, doc, rev, lang).await
+    })
+    .await
 }

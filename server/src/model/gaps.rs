@@ -10,8 +10,18 @@ use serde::{Deserialize, Serialize};
 use std::sync::LazyLock;
 
 use super::JsonText;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
+use crate::model::read_json;
 use crate::query::Lang;
+
+/// The place id of a path segment, or `None` (a 404: no place has that address).
+#[must_use]
+pub fn place_id(segment: &str) -> Option<i64> {
+    segment
+        .parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0 && segment.bytes().all(|b| b.is_ascii_digit()))
+}
 
 /// The gap sheet of one place.
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
@@ -295,7 +305,6 @@ pub async fn read(
 ) -> AppResult<Option<GapSheetDoc>> {
     sheet(conn, id, lang, areas)
         .await?
-        .map(|json| serde_json::from_str(&json))
+        .map(|json| read_json(&json))
         .transpose()
-        .map_err(|error| AppError::Internal(error.into()))
 }

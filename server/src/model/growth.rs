@@ -10,8 +10,9 @@ use serde::{Deserialize, Serialize};
 use std::sync::LazyLock;
 
 use super::JsonText;
-use crate::error::{AppError, AppResult};
-use crate::query::{FilterBinds, Lang, REGION_MATCH};
+use crate::error::{AppResult, bad_request};
+use crate::model::read_json;
+use crate::query::{FilterBinds, Lang, QueryParams, REGION_MATCH};
 
 /// The step of the series.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,6 +22,18 @@ pub enum Step {
 }
 
 impl Step {
+    /// `by`: `year` (default) or `month`.
+    ///
+    /// # Errors
+    /// 400 naming `by` for anything else.
+    pub fn from_params(params: &QueryParams) -> AppResult<Self> {
+        match params.get("by") {
+            None | Some("year") => Ok(Self::Year),
+            Some("month") => Ok(Self::Month),
+            Some(_) => Err(bad_request("by", "`by` is `year` or `month`.")),
+        }
+    }
+
     /// `year` or `month`.
     #[must_use]
     pub fn name(self) -> &'static str {
@@ -220,6 +233,5 @@ pub async fn read(
     step: Step,
     lang: Lang,
 ) -> AppResult<GrowthDoc> {
-    serde_json::from_str(&growth(conn, filters, step, lang).await?)
-        .map_err(|error| AppError::Internal(error.into()))
+    read_json(&growth(conn, filters, step, lang).await?)
 }

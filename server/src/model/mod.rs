@@ -23,12 +23,34 @@ pub mod take_action;
 
 use diesel::QueryableByName;
 use diesel::sql_types::Text;
+use serde::de::DeserializeOwned;
+
+use crate::error::{AppError, AppResult};
+
+/// A JSON document our own SQL built, read as `T`: a document that does not read is a bug, so
+/// a 500.
+///
+/// # Errors
+/// 500 when `json` does not read as `T`.
+pub fn read_json<T: DeserializeOwned>(json: &str) -> AppResult<T> {
+    serde_json::from_str(json).map_err(|error| AppError::Internal(error.into()))
+}
 
 /// A JSON document built by PostgreSQL, as text.
 #[derive(Debug, QueryableByName)]
 pub struct JsonText {
     #[diesel(sql_type = Text)]
     pub json: String,
+}
+
+impl JsonText {
+    /// The document read as `T` (see [`read_json`]).
+    ///
+    /// # Errors
+    /// 500 when it does not read as `T`.
+    pub fn read<T: DeserializeOwned>(&self) -> AppResult<T> {
+        read_json(&self.json)
+    }
 }
 
 /// A slug a renamed entity answered to before; see `city_slug_redirects`.

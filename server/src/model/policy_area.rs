@@ -129,7 +129,5 @@ pub async fn find(
     .get_result(conn)
     .await
     .optional()?;
-    row.map(|row| serde_json::from_str(&row.json))
-        .transpose()
-        .map_err(|error| crate::error::AppError::Internal(error.into()))
+    row.map(|row| row.read()).transpose()
 }

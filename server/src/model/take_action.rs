@@ -9,7 +9,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::Deserialize;
 
 use super::JsonText;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::query::Lang;
 
 /// Whether a guide is about a demand or a policy area.
@@ -137,9 +137,7 @@ pub async fn find(conn: &mut AsyncPgConnection, key: &str, lang: Lang) -> AppRes
     .get_result(conn)
     .await
     .optional()?;
-    row.map(|row| serde_json::from_str(&row.json))
-        .transpose()
-        .map_err(|error| AppError::Internal(error.into()))
+    row.map(|row| row.read()).transpose()
 }
 
 /// Every guide for a reader in `lang`: the demands in Seebrücke's order, then the policy
@@ -165,7 +163,7 @@ pub async fn list(conn: &mut AsyncPgConnection, lang: Lang) -> AppResult<Vec<Gui
     )
     .get_result(conn)
     .await?;
-    serde_json::from_str(&row.json).map_err(|error| AppError::Internal(error.into()))
+    row.read()
 }
 
 /// The keys of every guide (demand keys and policy-area slugs), for pages that link to them.
@@ -178,5 +176,5 @@ pub async fn keys(conn: &mut AsyncPgConnection) -> AppResult<std::collections::H
     ))
     .get_result(conn)
     .await?;
-    serde_json::from_str(&row.json).map_err(|error| AppError::Internal(error.into()))
+    row.read()
 }

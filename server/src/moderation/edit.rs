@@ -31,17 +31,7 @@ pub async fn update_city(
         }
         city::write(conn, id, &after).await?;
         let after = city::snapshot(conn, id).await?.unwrap_or(after);
-        let revision_id = record(
-            conn,
-            &user,
-            Entity::City(id),
-            "update",
-            Some(before),
-            Some(after.clone()),
-            reason,
-        )
-        .await?;
-        Ok((after, Some(revision_id)))
+        record_update(conn, &user, Entity::City(id), before, after, reason).await
     })
     .await
 }
@@ -108,19 +98,32 @@ pub async fn update_practice(
         }
         practice::write(conn, id, &before, &after).await?;
         let after = practice::snapshot(conn, id).await?.unwrap_or(after);
-        let revision_id = record(
-            conn,
-            &user,
-            Entity::Practice(id),
-            "update",
-            Some(before),
-            Some(after.clone()),
-            reason,
-        )
-        .await?;
-        Ok((after, Some(revision_id)))
+        record_update(conn, &user, Entity::Practice(id), before, after, reason).await
     })
     .await
+}
+
+/// Records the update of `entity` from `before` to `after`; returns `after` with the
+/// revision's id.
+async fn record_update(
+    conn: &mut AsyncPgConnection,
+    user: &User,
+    entity: Entity,
+    before: Value,
+    after: Value,
+    reason: Option<String>,
+) -> AppResult<(Value, Option<i64>)> {
+    let revision_id = record(
+        conn,
+        user,
+        entity,
+        "update",
+        Some(before),
+        Some(after.clone()),
+        reason,
+    )
+    .await?;
+    Ok((after, Some(revision_id)))
 }
 
 async fn record(

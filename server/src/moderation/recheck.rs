@@ -53,10 +53,7 @@ impl<S> Evidence<S> {
 
     /// Refuses evidence from the future and evidence older than what is published.
     fn check_newer_than(&self, published: Option<&str>) -> AppResult<()> {
-        let today = chrono::Utc::now()
-            .date_naive()
-            .format("%Y-%m-%d")
-            .to_string();
+        let today = crate::domain::date::today();
         if self.as_of.as_str() > today.as_str() {
             return Err(unprocessable("as_of", "must not be in the future"));
         }

@@ -9,7 +9,7 @@ use super::{Encoding, check_format};
 use crate::app::AppState;
 use crate::document::{self, BaseUrl, JSON};
 use crate::error::{AppResult, not_found};
-use crate::model::collection::{FeatureCollectionDoc, FeatureDoc, Link};
+use crate::model::collection::Link;
 use crate::model::{Lookup, city, practice};
 use crate::query::{CollectionQuery, Lang, OverLimit, QueryParams};
 
@@ -20,7 +20,7 @@ use crate::query::{CollectionQuery, Lang, OverLimit, QueryParams};
            crate::query::CollectionParams,
            ("f" = Option<crate::ogc::Format>, Query, description = "The encoding: JSON (default) or html (a page to browse)")),
     responses((status = 200, description = "A page of features (with f=html a page)",
-               content((FeatureCollectionDoc<serde_json::Value> = "application/geo+json"),
+               content((super::doc::ItemsDoc = "application/geo+json"),
                        (String = "text/html"))),
               (status = 400, description = "Bad parameter (named in `field`)"),
               (status = 404, description = "No such collection")))]
@@ -58,7 +58,7 @@ pub async fn list(
            ("feature" = String, Path, description = "The slug"),
            crate::query::LangParams,
            ("f" = Option<crate::ogc::Format>, Query, description = "The encoding: JSON (default) or html (a page to browse)")),
-    responses((status = 200, description = "The feature (with f=html a page)", content((FeatureDoc<serde_json::Value> = "application/geo+json"),
+    responses((status = 200, description = "The feature (with f=html a page)", content((super::doc::ItemDoc = "application/geo+json"),
                        (String = "text/html"))),
               (status = 301, description = "An old slug: `Location` has the current address"),
               (status = 404, description = "No such collection or feature")))]

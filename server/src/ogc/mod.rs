@@ -6,6 +6,7 @@
 //! it; `f=html` gives each document as a page to browse (`html`); any other format is a 400.
 
 pub mod collections;
+pub mod doc;
 pub mod html;
 pub mod items;
 

@@ -4,10 +4,10 @@ use askama::Template;
 use axum::response::Response;
 use serde_json::json;
 
-use super::words::words;
 use super::{Chrome, PageLang, html};
 use crate::document::BaseUrl;
 use crate::error::AppResult;
+use crate::words::words;
 
 /// The about page.
 #[derive(Template)]
@@ -35,7 +35,7 @@ pub async fn show(base: BaseUrl, PageLang(lang): PageLang) -> AppResult<Response
         .and_then(|(_, paragraphs)| paragraphs.first())
         .copied()
         .unwrap_or(w.tagline);
-    let url = format!("{}{}", base.0, super::page_path(lang, "about"));
+    let url = super::page_url(&base, lang, "about");
     let page = Chrome::new(lang, &base, "about", w.about_title, description).with_json_ld(&json!({
         "@context": "https://schema.org",
         "@type": "AboutPage",

@@ -7,13 +7,13 @@ use axum::extract::State;
 use axum::response::Response;
 use serde_json::json;
 
-use super::words::words;
 use super::{Chrome, PageLang, html, number};
 use crate::app::AppState;
 use crate::document::BaseUrl;
 use crate::error::AppResult;
 use crate::model::profile::partial_date;
 use crate::query::Lang;
+use crate::words::words;
 
 /// One attribution: what it covers (in the reader's language), the attribution itself (as
 /// the licensor asks for it, not translated) and its licence.
@@ -92,7 +92,7 @@ pub async fn show(
 ) -> AppResult<Response> {
     let archive = state.downloads.current(&state).await?;
     let w = words(lang);
-    let url = format!("{}{}", base.0, super::page_path(lang, "data"));
+    let url = super::page_url(&base, lang, "data");
     let download = format!("{}/downloads/haven.zip", base.0);
     let mut page = Chrome::new(lang, &base, "data", w.data_title, w.data_intro).with_json_ld(&json!({
         "@context": "https://schema.org",

@@ -6,12 +6,12 @@ use axum::extract::State;
 use axum::response::Response;
 use serde_json::json;
 
-use super::words::words;
 use super::{Chrome, PageLang, html};
 use crate::app::AppState;
 use crate::document::BaseUrl;
 use crate::error::AppResult;
 use crate::model::site::{self, Entry};
+use crate::words::words;
 
 /// The cities of one country.
 #[derive(Debug)]
@@ -51,7 +51,7 @@ pub async fn show(
     let mut conn = state.db_read().await?;
     let site = site::all(&mut conn, lang).await?;
     let w = words(lang);
-    let url = format!("{}{}", base.0, super::page_path(lang, ""));
+    let url = super::page_url(&base, lang, "");
     let mut page =
         Chrome::new(lang, &base, "", w.index_title, w.index_intro).with_json_ld(&json!({
             "@context": "https://schema.org",

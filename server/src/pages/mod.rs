@@ -14,6 +14,7 @@
 
 pub mod about;
 pub mod assets;
+pub mod chrome;
 pub mod city;
 pub mod data;
 pub mod follow;
@@ -27,7 +28,6 @@ pub mod practice;
 pub mod request;
 pub mod sitemap;
 pub mod take_action;
-pub mod words;
 
 use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -39,8 +39,9 @@ use crate::app::AppState;
 use crate::document::BaseUrl;
 use crate::error::{AppError, AppResult};
 use crate::query::{Lang, QueryParams};
+use crate::words::{self, words};
+pub use chrome::{Chrome, FeedLink, json_ld, map_href};
 pub use request::{PageLang, PageSlug, page_lang, rev_param};
-use words::{Words, words};
 
 /// The page routes (registered among the public reads in `api::router`).
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -68,126 +69,10 @@ pub fn page_path(lang: Lang, rest: &str) -> String {
     format!("/{}/{rest}", lang.code())
 }
 
-/// One language version of a page.
-#[derive(Debug)]
-pub struct Alternate {
-    pub hreflang: &'static str,
-    pub name: &'static str,
-    pub href: String,
-    pub current: bool,
-}
-
-/// A feed a page offers (`<link rel="alternate" type="application/atom+xml">`).
-#[derive(Debug)]
-pub struct FeedLink {
-    pub title: &'static str,
-    pub href: String,
-}
-
-/// What the layout of every page needs: language, titles, addresses and metadata.
-#[derive(Debug)]
-pub struct Chrome {
-    pub lang: &'static str,
-    pub locale: &'static str,
-    pub w: &'static Words,
-    pub title: String,
-    pub description: String,
-    pub canonical: String,
-    pub x_default: String,
-    pub alternates: Vec<Alternate>,
-    pub og_type: &'static str,
-    pub json_ld: Option<String>,
-    pub feeds: Vec<FeedLink>,
-    pub map_href: String,
-    pub noindex: bool,
-}
-
-impl Chrome {
-    /// The layout of the page at `/{lang}/{rest}` titled `title`.
-    #[must_use]
-    pub fn new(
-        lang: Lang,
-        base: &BaseUrl,
-        rest: &str,
-        title: impl Into<String>,
-        description: impl Into<String>,
-    ) -> Self {
-        let alternates = Lang::ALL
-            .iter()
-            .copied()
-            .map(|other| Alternate {
-                hreflang: other.code(),
-                name: words(other).language_name,
-                href: format!("{}{}", base.0, page_path(other, rest)),
-                current: other == lang,
-            })
-            .collect();
-        Self {
-            lang: lang.code(),
-            locale: match lang {
-                Lang::De => "de_DE",
-                Lang::En => "en_GB",
-                Lang::Fr => "fr_FR",
-                Lang::Es => "es_ES",
-            },
-            w: words(lang),
-            title: title.into(),
-            description: description.into(),
-            canonical: format!("{}{}", base.0, page_path(lang, rest)),
-            x_default: format!("{}{}", base.0, page_path(Lang::En, rest)),
-            alternates,
-            og_type: "website",
-            json_ld: None,
-            feeds: Vec::new(),
-            map_href: map_href(lang, None),
-            noindex: false,
-        }
-    }
-
-    /// The same layout offering the feeds of the whole site.
-    #[must_use]
-    pub fn with_site_feeds(mut self) -> Self {
-        self.feeds = vec![
-            FeedLink {
-                title: self.w.feed_practices,
-                href: format!("/feeds/practices.atom?lang={}", self.lang),
-            },
-            FeedLink {
-                title: self.w.feed_harbours,
-                href: format!("/feeds/safe-harbours.atom?lang={}", self.lang),
-            },
-        ];
-        self
-    }
-
-    /// The same layout with JSON-LD (schema.org) data.
-    #[must_use]
-    pub fn with_json_ld(mut self, value: &serde_json::Value) -> Self {
-        self.json_ld = Some(json_ld(value));
-        self
-    }
-}
-
-/// The map at the same place: `/?lang=de` plus one of `city=`, `practice=`, `area=` or
-/// `network=` (the map client's own URL state).
+/// The absolute address of a page in `lang` (see [`page_path`]).
 #[must_use]
-pub fn map_href(lang: Lang, at: Option<(&str, &str)>) -> String {
-    let mut params = QueryParams::default().with("lang", lang.code());
-    if let Some((key, value)) = at {
-        params = params.with(key, value);
-    }
-    format!("/?{}", params.to_query_string())
-}
-
-/// JSON for a `<script type="application/ld+json">`: `<`, `>` and `&` escaped so that no
-/// text inside can close the element.
-#[must_use]
-pub fn json_ld(value: &serde_json::Value) -> String {
-    value
-        .to_string()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
+pub fn page_url(base: &BaseUrl, lang: Lang, rest: &str) -> String {
+    format!("{}{}", base.0, page_path(lang, rest))
 }
 
 /// An HTML answer rendered from `template`.
@@ -232,6 +117,36 @@ pub fn not_found(lang: Lang, base: &BaseUrl) -> Response {
 pub fn moved(base: &BaseUrl, path: &str, rev: Option<i64>) -> Response {
     let query = rev.map(|n| format!("?rev={n}")).unwrap_or_default();
     crate::document::moved(&format!("{}{path}{query}", base.0))
+}
+
+/// The subject a page loaded with its revisions, or the page's answer without one: a redirect
+/// from an old slug to `{collection}/{new slug}` (keeping `rev`), else the 404 page.
+///
+/// # Errors
+/// That answer.
+pub fn found<T>(
+    loaded: crate::model::detail::Loaded<T>,
+    lang: Lang,
+    base: &BaseUrl,
+    collection: &str,
+    rev: Option<i64>,
+) -> Result<
+    (
+        Box<crate::model::collection::FeatureDoc<T>>,
+        crate::model::history::Revisions,
+    ),
+    Box<Response>,
+> {
+    use crate::model::detail::Loaded;
+    match loaded {
+        Loaded::Found(doc, revisions) => Ok((doc, revisions)),
+        Loaded::Moved(to) => Err(Box::new(moved(
+            base,
+            &page_path(lang, &format!("{collection}/{to}")),
+            rev,
+        ))),
+        Loaded::Missing | Loaded::NoSuchRevision => Err(Box::new(not_found(lang, base))),
+    }
 }
 
 /// A whole number with the language's digit grouping (`1.085.664`, `1,085,664`).

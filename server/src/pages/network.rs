@@ -6,13 +6,13 @@ use axum::response::Response;
 use serde_json::json;
 
 use super::city::LabelledLink;
-use super::words::{Words, words};
 use super::{Chrome, Content, FeedLink, PageSlug, html, map_href, not_found};
 use crate::app::AppState;
 use crate::document::BaseUrl;
 use crate::error::AppResult;
 use crate::model::network;
 use crate::model::profile::partial_date;
+use crate::words::{Words, words};
 
 /// A member as the page shows it.
 #[derive(Debug)]
@@ -65,13 +65,13 @@ pub async fn show(
     };
     let w = words(lang);
     let rest = format!("networks/{slug}");
-    let url = format!("{}{}", base.0, super::page_path(lang, &rest));
+    let url = super::page_url(&base, lang, &rest);
     let description = network.description.clone().unwrap_or_else(|| {
         w.members
             .replace("{count}", &network.members.len().to_string())
     });
-    let mut page = Chrome::new(lang, &base, &rest, network.name.clone(), description)
-        .with_json_ld(&json!({
+    let mut page =
+        Chrome::new(lang, &base, &rest, network.name.clone(), description).with_json_ld(&json!({
             "@context": "https://schema.org",
             "@type": "Organization",
             "@id": url,
@@ -83,7 +83,7 @@ pub async fn show(
             "member": network.members.iter().map(|m| json!({
                 "@type": "City",
                 "name": m.name,
-                "url": format!("{}{}", base.0, super::page_path(lang, &format!("cities/{}", m.slug))),
+                "url": super::page_url(&base, lang, &format!("cities/{}", m.slug)),
             })).collect::<Vec<_>>(),
         }));
     page.map_href = map_href(lang, Some(("network", &slug)));

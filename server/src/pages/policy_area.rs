@@ -6,12 +6,12 @@ use axum::response::Response;
 use serde_json::json;
 
 use super::city::LabelledLink;
-use super::words::words;
 use super::{Chrome, FeedLink, PageSlug, html, map_href, not_found};
 use crate::app::AppState;
 use crate::document::BaseUrl;
 use crate::error::AppResult;
 use crate::model::policy_area;
+use crate::words::words;
 
 /// A practice of the area, with its city.
 #[derive(Debug)]
@@ -66,22 +66,28 @@ pub async fn show(
         });
     let w = words(lang);
     let rest = format!("policy-areas/{slug}");
-    let url = format!("{}{}", base.0, super::page_path(lang, &rest));
-    let mut page = Chrome::new(lang, &base, &rest, area.label.clone(), area.description.clone())
-        .with_json_ld(&json!({
-            "@context": "https://schema.org",
-            "@type": "CollectionPage",
-            "@id": url,
-            "url": url,
-            "name": area.label,
-            "description": area.description,
-            "inLanguage": lang.code(),
-            "hasPart": area.practices.iter().map(|p| json!({
-                "@type": "CreativeWork",
-                "name": p.title,
-                "url": format!("{}{}", base.0, super::page_path(lang, &format!("practices/{}", p.slug))),
-            })).collect::<Vec<_>>(),
-        }));
+    let url = super::page_url(&base, lang, &rest);
+    let mut page = Chrome::new(
+        lang,
+        &base,
+        &rest,
+        area.label.clone(),
+        area.description.clone(),
+    )
+    .with_json_ld(&json!({
+        "@context": "https://schema.org",
+        "@type": "CollectionPage",
+        "@id": url,
+        "url": url,
+        "name": area.label,
+        "description": area.description,
+        "inLanguage": lang.code(),
+        "hasPart": area.practices.iter().map(|p| json!({
+            "@type": "CreativeWork",
+            "name": p.title,
+            "url": super::page_url(&base, lang, &format!("practices/{}", p.slug)),
+        })).collect::<Vec<_>>(),
+    }));
     page.map_href = map_href(lang, Some(("area", &slug)));
     page.feeds = vec![
         super::follow::follow_feed(lang, &crate::follow::Target::PolicyArea(slug.clone())),

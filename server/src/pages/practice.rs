@@ -7,16 +7,16 @@ use axum::response::Response;
 use serde_json::json;
 
 use super::city::{LabelledLink, area_label, area_labels};
-use super::words::{Words, words};
-use super::{Chrome, Content, FeedLink, PageSlug, Provenance, html, map_href, not_found};
+use super::{Chrome, Content, FeedLink, PageSlug, Provenance, html, map_href};
 use crate::app::AppState;
 use crate::cite::Citation;
 use crate::document::BaseUrl;
 use crate::error::AppResult;
-use crate::model::detail::{self, Loaded};
+use crate::model::detail;
 use crate::model::practice::PracticeDetailProperties;
 use crate::model::profile::partial_date;
 use crate::query::{Lang, QueryParams};
+use crate::words::{Words, words};
 
 /// A source as the page shows it.
 #[derive(Debug)]
@@ -74,17 +74,14 @@ pub async fn show(
 ) -> AppResult<Response> {
     let rev = super::rev_param(&params)?;
     let mut conn = state.db_read().await?;
-    let (doc, revisions) = match detail::practice(&mut conn, &slug, lang, rev).await? {
-        Loaded::Found(doc, revisions) => (doc, revisions),
-        Loaded::Moved(to) => {
-            let path = super::page_path(lang, &format!("practices/{to}"));
-            return Ok(super::moved(&base, &path, rev));
-        }
-        Loaded::Missing | Loaded::NoSuchRevision => return Ok(not_found(lang, &base)),
+    let loaded = detail::practice(&mut conn, &slug, lang, rev).await?;
+    let (doc, revisions) = match super::found(loaded, lang, &base, "practices", rev) {
+        Ok(found) => found,
+        Err(answer) => return Ok(*answer),
     };
     let labels = area_labels(&mut conn, lang).await?;
     let rest = format!("practices/{slug}");
-    let page_url = format!("{}{}", base.0, super::page_path(lang, &rest));
+    let page_url = super::page_url(&base, lang, &rest);
     let practice = &doc.properties;
     let citation = Citation::of_practice(practice, &revisions, &page_url, lang);
     let foot = Provenance::new(

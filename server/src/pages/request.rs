@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use super::not_found;
 use crate::app::AppState;
 use crate::document::BaseUrl;
-use crate::domain::Slug;
+use crate::domain::{Parse, Slug};
 use crate::error::AppResult;
 use crate::query::{Lang, QueryParams};
 
@@ -89,10 +89,7 @@ impl FromRequestParts<AppState> for PageSlug {
 /// The language of a page path segment (`de`, `en`, `fr`, `es`; nothing else).
 #[must_use]
 pub fn page_lang(segment: &str) -> Option<Lang> {
-    Lang::ALL
-        .iter()
-        .copied()
-        .find(|lang| lang.code() == segment)
+    Lang::parse(segment).ok()
 }
 
 /// `rev`: a revision number, or a 400 naming it.

@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
-use super::page_path;
+use super::page_url;
 use crate::app::AppState;
 use crate::document::BaseUrl;
 use crate::error::{AppError, AppResult};
@@ -70,7 +70,7 @@ pub async fn sitemap(State(state): State<AppState>, base: BaseUrl) -> AppResult<
         let alternates: Vec<(&'static str, String)> = Lang::ALL
             .iter()
             .copied()
-            .map(|lang| (lang.code(), format!("{}{}", base.0, page_path(lang, &rest))))
+            .map(|lang| (lang.code(), page_url(&base, lang, &rest)))
             .collect();
         for (_, loc) in &alternates {
             urls.push(SitemapUrl {

@@ -3,7 +3,7 @@
 use super::Lang;
 
 /// The parameters of every collection, as the OpenAPI document describes them (parsing is
-/// done by [`CollectionQuery::from_params`]).
+/// done by [`super::CollectionQuery::from_params`]).
 #[derive(Debug, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CollectionParams {

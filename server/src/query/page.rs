@@ -1,6 +1,7 @@
 //! Language and paging, and everything a collection request says.
 
 use super::{Filters, Lang, QueryParams, Search};
+use crate::domain::Parse;
 use crate::error::{AppResult, bad_request};
 
 impl Lang {
@@ -16,11 +17,7 @@ impl Lang {
         let Some(raw) = params.get("lang") else {
             return Ok(Self::En);
         };
-        Self::ALL
-            .iter()
-            .copied()
-            .find(|lang| lang.code() == raw)
-            .ok_or_else(refused)
+        Self::parse(raw).map_err(|_| refused())
     }
 }
 

@@ -240,7 +240,7 @@ async fn every_reference_resolves_and_every_error_is_a_problem() {
 
 /// Free-form values the document may hold, `(schema, property)`, each with why its fields
 /// cannot be listed.
-const FREE_FORM: [(&str, &str); 12] = [
+const FREE_FORM: [(&str, &str); 11] = [
     // An entity's state as it was recorded at the time (a city's, practice's, membership's or
     // demand status's snapshot): old revisions keep the shape of their day.
     ("Revision", "before"),
@@ -259,9 +259,6 @@ const FREE_FORM: [(&str, &str); 12] = [
     ("Style", "layers"),
     // A JSON Schema per queryable: schemas of schemas.
     ("QueryablesDoc", "properties"),
-    // OGC items of either collection: a city's or a practice's properties, which
-    // `/api/v1/cities` and `/api/v1/practices` document one by one.
-    ("FeatureDoc_Value", "properties"),
 ];
 
 /// Bodies that are free-form documents, each with why.

@@ -68,7 +68,7 @@ async fn a_second_import_changes_nothing() {
     assert_eq!(first.warnings.len(), 1, "{:?}", first.warnings);
     assert_eq!(first.warnings[0].category, "unplaced");
     assert!(first.warnings[0].message.contains("Tilos"));
-    // Slugs per DESIGN.md.
+    // Slugs per Haven's slug rule: German letters transliterated, other accents dropped.
     let slugs: Vec<String> = client
         .query("SELECT slug::text FROM cities ORDER BY slug", &[])
         .await
