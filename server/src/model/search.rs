@@ -28,7 +28,12 @@ static SEARCH: LazyLock<String> = LazyLock::new(|| {
         ),
         {ALT_NAMES_CTE},
         city_hits AS (
-            SELECT c.id, c.slug, c.name, c.country, ts_rank(c.search, input.tsq) AS rank
+            SELECT c.id, c.slug, c.name, c.country, c.population, ts_rank(c.search, input.tsq) AS rank,
+                   CASE WHEN starts_with(c.name_key, input.fold)
+                             OR starts_with(c.name_key_de, input.fold_de) THEN 0
+                        WHEN c.search @@ input.tsq THEN 1
+                        WHEN c.place_id IN (SELECT place_id FROM alt_names) THEN 2
+                        ELSE 3 END AS tier
             FROM cities c JOIN city_stats cs ON cs.city_id = c.id AND cs.listed, input
             WHERE c.published AND {CITY_Q}
         ),
@@ -61,8 +66,8 @@ static SEARCH: LazyLock<String> = LazyLock::new(|| {
             'q', $1::text,
             'places', $4::json,
             'cities', coalesce((SELECT json_agg(json_build_object(
-                    'slug', h.slug, 'name', h.name, 'country', h.country) ORDER BY h.rank DESC, h.name)
-                FROM (SELECT * FROM city_hits ORDER BY rank DESC, name LIMIT $3) h), '[]'::json),
+                    'slug', h.slug, 'name', h.name, 'country', h.country) ORDER BY h.tier, h.rank DESC, h.population DESC NULLS LAST, h.name)
+                FROM (SELECT * FROM city_hits ORDER BY tier, rank DESC, population DESC NULLS LAST, name LIMIT $3) h), '[]'::json),
             'cities_matched', (SELECT count(*) FROM city_hits),
             'practices', coalesce((SELECT json_agg(json_build_object(
                     'slug', p.slug, 'title', h.title, 'title_lang', h.title_lang,
@@ -149,7 +154,9 @@ pub struct SearchDoc {
     pub q: String,
     /// Places of the gazetteer whose name starts with `q` (listed or not), most populous first.
     pub places: Vec<PlaceDoc>,
-    /// Listed cities, best match first (at most `limit`).
+    /// Listed cities, best match first (at most `limit`): those whose own name starts with
+    /// `q`, then those whose own text matches, then those found by an alternate name of their
+    /// place, then by their practices; by text rank, then the most populous, within each.
     pub cities: Vec<CityHit>,
     /// All listed cities found.
     pub cities_matched: i64,

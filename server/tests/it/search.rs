@@ -118,6 +118,22 @@ async fn the_search_box_gets_places_cities_practices_and_areas_at_once() {
 }
 
 #[tokio::test]
+async fn cities_named_so_come_before_cities_found_by_another_name() {
+    let app = TestApp::with_sample().await;
+    // Gdańsk's place is also "Kota Gdańsk" (Indonesian): `ko` finds it, after Köln, whose own
+    // name starts so, though "Gdańsk" sorts first.
+    app.execute(
+        "INSERT INTO place_names (place_id, name) VALUES
+         ((SELECT id FROM places WHERE geonameid = 3099434), 'Kota Gdańsk')",
+    )
+    .await;
+    let found = search(&app, "q=ko&lang=en").await;
+    let cities: Vec<&str> = found.cities.iter().map(|c| c.slug.as_str()).collect();
+    assert_eq!(cities, ["koeln", "gdansk"]);
+    assert_eq!(found.cities_matched, 2);
+}
+
+#[tokio::test]
 async fn nothing_found_suggests_similar_words() {
     let app = TestApp::with_sample().await;
     let found = search(&app, "q=Krankenshein").await;
