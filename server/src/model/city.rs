@@ -8,7 +8,7 @@ use diesel::sql_types::Text;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::{Deserialize, Serialize};
 
-use super::collection::{ENVELOPE, Link, PageLinks, ROWS, Shape};
+use super::collection::{COUNT_MATCHED, ENVELOPE, Link, PageLinks, ROWS, Shape};
 use super::{JsonText, Lookup, Redirect};
 use crate::error::AppResult;
 use crate::query::{CollectionQuery, Lang};
@@ -45,6 +45,7 @@ fn list_sql(shape: Shape, tail: &str) -> String {
     let inputs = shape.inputs();
     let input_join = shape.input_join();
     let clauses = shape.clauses("cs.networks && $2::text[]", CITY_AREAS_OF, CITY_Q, "c.geom");
+    let matched_head = shape.matched_head();
     let distance = shape.distance("c.geom");
     let distance_property = if shape.near {
         "|| ', \"distance_km\" : ' || round((m.distance_m / 1000.0)::numeric, 2)::text"
@@ -52,7 +53,7 @@ fn list_sql(shape: Shape, tail: &str) -> String {
         ""
     };
     format!(
-        "WITH {inputs}matched AS (
+        "WITH {inputs}{matched_head}
             SELECT c.id, c.slug, {distance} AS distance_m
             FROM cities c JOIN city_stats cs ON cs.city_id = c.id{input_join}
             WHERE c.published AND cs.listed{clauses}
@@ -71,6 +72,17 @@ fn list_sql(shape: Shape, tail: &str) -> String {
         )
         {tail}"
     )
+    .replace("{matched}", count(shape))
+}
+
+/// `numberMatched`: with no filter, the listed cities kept in `city_stats` (a listed city is
+/// published); else the matches counted.
+fn count(shape: Shape) -> &'static str {
+    if shape.is_everything() {
+        "(SELECT count(*) FROM city_stats WHERE listed)"
+    } else {
+        COUNT_MATCHED
+    }
 }
 
 /// The statement of [`super::collection::stream`] for `query`: every matching feature, one

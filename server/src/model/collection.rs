@@ -55,6 +55,8 @@ pub const ALT_NAMES_CTE: &str = "alt_names AS MATERIALIZED (
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shape {
     pub policy_areas: bool,
+    /// Exactly one policy area (`any` and `all` agree).
+    pub one_policy_area: bool,
     /// `policy_area_match=all`.
     pub all_policy_areas: bool,
     pub networks: bool,
@@ -72,6 +74,7 @@ impl Shape {
         let filters = &query.filters;
         Self {
             policy_areas: !filters.policy_areas.is_empty(),
+            one_policy_area: filters.policy_areas.len() == 1,
             all_policy_areas: filters.policy_area_match == crate::query::AreaMatch::All,
             networks: !filters.networks.is_empty(),
             countries: !filters.countries.is_empty(),
@@ -96,6 +99,39 @@ impl Shape {
             ctes.push_str(",\n");
         }
         ctes
+    }
+
+    /// The head of the `matched` entry. Without `near` the page is in slug order, and
+    /// `matched` is inlined into both the page and the count (`NOT MATERIALIZED`): the page
+    /// walks the slug index and stops after `LIMIT` rows, and the count is planned on its own,
+    /// where a materialized `matched` would compute, keep and sort every match for a page of
+    /// a hundred. With `near` every match's distance is computed once and sorted.
+    #[must_use]
+    pub fn matched_head(self) -> &'static str {
+        if self.near {
+            "matched AS ("
+        } else {
+            "matched AS NOT MATERIALIZED ("
+        }
+    }
+
+    /// No filter, no search: every listed feature matches.
+    #[must_use]
+    pub fn is_everything(self) -> bool {
+        !(self.policy_areas
+            || self.networks
+            || self.countries
+            || self.region
+            || self.q
+            || self.bbox
+            || self.near)
+    }
+
+    /// Only a policy area filter of one area.
+    #[must_use]
+    pub fn is_one_policy_area(self) -> bool {
+        self.one_policy_area
+            && !(self.networks || self.countries || self.region || self.q || self.bbox || self.near)
     }
 
     /// `, input` to join the derived inputs, when there are any.
@@ -183,10 +219,13 @@ pub const CITY_AREAS: &str = "($1::text[] IS NULL
 /// The distance from `near` in metres (NULL without `near`).
 pub const DISTANCE: &str = "ST_Distance(({point})::geography, input.here)";
 
-/// Wraps `matched` (rows with `id`, `slug`, `distance_m`) and `features` (rows with
-/// `feature`, the Feature's JSON text, `slug`, `distance_m`) into a FeatureCollection with
-/// `numberMatched`, `numberReturned` and the page links (`$16`/`$17`, JSON from serde);
-/// `{check}` is replaced by the filter check's columns.
+/// Counts `matched` (the count of [`ENVELOPE`] unless a kept count answers it).
+pub const COUNT_MATCHED: &str = "(SELECT count(*) FROM matched)";
+
+/// Wraps `features` (rows with `feature`, the Feature's JSON text, `slug`, `distance_m`) into
+/// a FeatureCollection with `numberMatched` (the count `{matched}`, [`COUNT_MATCHED`] or a
+/// kept count), `numberReturned` and the page links (`$16`/`$17`, JSON from serde); `{check}`
+/// is replaced by the filter check's columns.
 ///
 /// The envelope is assembled as text around the features joined in one pass: casting a page
 /// of a thousand features back to `json` would parse it again (most of the statement's time
@@ -196,7 +235,7 @@ pub const ENVELOPE: &str = "SELECT '{\"type\" : \"FeatureCollection\", \"numberM
     || ', \"links\" : ' || CASE WHEN t.matched > $15::bigint + $14::bigint THEN $17::text ELSE $16::text END
     || ', \"features\" : [' || coalesce(t.features, '') || ']}' AS json,
     {check}
-FROM (SELECT (SELECT count(*) FROM matched) AS matched, count(*) AS returned,
+FROM (SELECT {matched} AS matched, count(*) AS returned,
              string_agg(feature, ', ' ORDER BY distance_m, slug) AS features
       FROM features) t";
 

@@ -8,7 +8,7 @@ use diesel::sql_types::Text;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::{Deserialize, Serialize};
 
-use super::collection::{ENVELOPE, Link, PageLinks, ROWS, Shape};
+use super::collection::{COUNT_MATCHED, ENVELOPE, Link, PageLinks, ROWS, Shape};
 use super::{JsonText, Lookup, Redirect};
 use crate::error::AppResult;
 use crate::query::{CollectionQuery, Lang};
@@ -59,6 +59,7 @@ fn list_sql(shape: Shape, tail: &str) -> String {
     let inputs = shape.inputs();
     let input_join = shape.input_join();
     let clauses = shape.clauses(PRACTICE_NETWORKS, PRACTICE_AREAS_OF, PRACTICE_Q, POINT);
+    let matched_head = shape.matched_head();
     let distance = shape.distance(POINT);
     let distance_property = if shape.near {
         ", 'distance_km', round((m.distance_m / 1000.0)::numeric, 2)"
@@ -66,7 +67,7 @@ fn list_sql(shape: Shape, tail: &str) -> String {
         ""
     };
     format!(
-        "WITH {inputs}matched AS (
+        "WITH {inputs}{matched_head}
             SELECT p.id, p.slug, {distance} AS distance_m
             FROM practices p JOIN cities c ON c.id = p.city_id{input_join}
             WHERE p.published AND c.published{clauses}
@@ -83,6 +84,22 @@ fn list_sql(shape: Shape, tail: &str) -> String {
         )
         {tail}"
     )
+    .replace("{matched}", count(shape))
+}
+
+/// `numberMatched` from the kept counts where they answer it: with no filter, the published
+/// practices of the listed cities (`city_stats`: a city with a published practice is listed
+/// when it is published); with one policy area alone, that area's (`policy_area_stats`).
+/// Else the matches counted.
+fn count(shape: Shape) -> &'static str {
+    if shape.is_everything() {
+        "(SELECT coalesce(sum(practice_count), 0)::bigint FROM city_stats WHERE listed)"
+    } else if shape.is_one_policy_area() {
+        "coalesce((SELECT practice_count FROM policy_area_stats
+                   WHERE policy_area = ($1::text[])[1]), 0)"
+    } else {
+        COUNT_MATCHED
+    }
 }
 
 /// The statement of [`super::collection::stream`] for `query`: every matching feature, one

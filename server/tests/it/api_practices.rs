@@ -162,3 +162,82 @@ async fn an_old_practice_slug_moves_permanently() {
         .await
         .problem(StatusCode::NOT_FOUND);
 }
+
+/// `numberMatched` of the practices with no filter and with one policy area comes from the
+/// kept counts: it agrees with the features listed, and with the same filter counted (with a
+/// bbox of the whole world, which no kept count answers), after the writes that change what
+/// is listed.
+#[tokio::test]
+async fn kept_counts_agree_with_the_features_listed() {
+    let app = TestApp::with_sample().await;
+    let areas: Vec<String> = app
+        .get("/api/v1/policy-areas")
+        .await
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|area| area["slug"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(areas.len() > 5);
+    let matched = |path: String| {
+        let app = &app;
+        async move {
+            let doc = app.get(&path).await.json();
+            let listed = doc["features"].as_array().unwrap().len();
+            (doc["numberMatched"].as_u64().unwrap(), listed as u64, path)
+        }
+    };
+    for when in [
+        "as loaded",
+        "a city unpublished",
+        "a practice unpublished",
+        "an area added",
+    ] {
+        match when {
+            "a city unpublished" => {
+                app.execute("UPDATE cities SET published = false WHERE slug = 'koeln'")
+                    .await;
+            }
+            "a practice unpublished" => {
+                app.execute(
+                    "UPDATE practices SET published = false WHERE slug = 'palermo-charter'",
+                )
+                .await;
+            }
+            "an area added" => {
+                app.execute(
+                    "INSERT INTO practice_policy_areas (practice_id, policy_area)
+                     SELECT id, 'housing' FROM practices WHERE slug = 'gdansk-immigrants-council'",
+                )
+                .await;
+            }
+            _ => {}
+        }
+        let (all, listed, path) = matched("/api/v1/practices?limit=1000".to_owned()).await;
+        assert_eq!(all, listed, "{when}: {path}");
+        let (counted, _, path) =
+            matched("/api/v1/practices?bbox=-180,-90,180,90&limit=1000".to_owned()).await;
+        assert_eq!(counted, all, "{when}: {path}");
+        for area in &areas {
+            let (kept, listed, path) =
+                matched(format!("/api/v1/practices?policy_area={area}&limit=1000")).await;
+            assert_eq!(kept, listed, "{when}: {path}");
+            let (counted, _, path) = matched(format!(
+                "/api/v1/practices?policy_area={area}&bbox=-180,-90,180,90&limit=1000"
+            ))
+            .await;
+            assert_eq!(counted, kept, "{when}: {path}");
+        }
+    }
+    // What the last state lists: Gdańsk's practice, now also about housing.
+    let housing = app
+        .get("/api/v1/practices?policy_area=housing")
+        .await
+        .json();
+    assert_eq!(housing["numberMatched"], 1);
+    assert_eq!(
+        app.get("/api/v1/practices").await.json()["numberMatched"],
+        1
+    );
+}
