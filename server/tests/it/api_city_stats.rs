@@ -16,8 +16,11 @@ pub async fn assert_stats_exact(database_url: &str) {
     tokio::spawn(connection);
     for (kept, fresh) in [
         ("city_stats", "city_stats_fresh"),
+        // The set-based computations of a bulk load's rebuild give the same rows.
+        ("city_stats", "city_stats_all"),
         ("site_entries", "site_entries_fresh"),
         ("policy_area_stats", "policy_area_stats_fresh"),
+        ("policy_area_stats", "policy_area_stats_all"),
     ] {
         let differences: Vec<String> = client
             .query(
