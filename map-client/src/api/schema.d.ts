@@ -3109,7 +3109,11 @@ export interface components {
         };
         /** @description `GET /api/v1/search`: what one text finds, grouped. */
         readonly SearchDoc: {
-            /** @description Listed cities, best match first (at most `limit`). */
+            /**
+             * @description Listed cities, best match first (at most `limit`): those whose own name starts with
+             *     `q`, then those whose own text matches, then those found by an alternate name of their
+             *     place, then by their practices; by text rank, then the most populous, within each.
+             */
             readonly cities: readonly components["schemas"]["CityHit"][];
             /**
              * Format: int64
@@ -4040,7 +4044,8 @@ export interface operations {
                  */
                 readonly bbox?: string;
                 /**
-                 * @description `lon,lat`: only features within `radius_km`, nearest first, with `distance_km`.
+                 * @description `lon,lat`: only features within `radius_km`, nearest first, with `distance_km`
+                 *     (great-circle distances on the mean-radius sphere).
                  * @example 6.95,50.94
                  */
                 readonly near?: string;
@@ -4129,7 +4134,8 @@ export interface operations {
                  */
                 readonly bbox?: string;
                 /**
-                 * @description `lon,lat`: only features within `radius_km`, nearest first, with `distance_km`.
+                 * @description `lon,lat`: only features within `radius_km`, nearest first, with `distance_km`
+                 *     (great-circle distances on the mean-radius sphere).
                  * @example 6.95,50.94
                  */
                 readonly near?: string;
@@ -6158,7 +6164,8 @@ export interface operations {
                  */
                 readonly bbox?: string;
                 /**
-                 * @description `lon,lat`: only features within `radius_km`, nearest first, with `distance_km`.
+                 * @description `lon,lat`: only features within `radius_km`, nearest first, with `distance_km`
+                 *     (great-circle distances on the mean-radius sphere).
                  * @example 6.95,50.94
                  */
                 readonly near?: string;
@@ -6247,7 +6254,8 @@ export interface operations {
                  */
                 readonly bbox?: string;
                 /**
-                 * @description `lon,lat`: only features within `radius_km`, nearest first, with `distance_km`.
+                 * @description `lon,lat`: only features within `radius_km`, nearest first, with `distance_km`
+                 *     (great-circle distances on the mean-radius sphere).
                  * @example 6.95,50.94
                  */
                 readonly near?: string;
@@ -7205,7 +7213,8 @@ export interface operations {
                  */
                 readonly bbox?: string;
                 /**
-                 * @description `lon,lat`: only features within `radius_km`, nearest first, with `distance_km`.
+                 * @description `lon,lat`: only features within `radius_km`, nearest first, with `distance_km`
+                 *     (great-circle distances on the mean-radius sphere).
                  * @example 6.95,50.94
                  */
                 readonly near?: string;

@@ -32,7 +32,8 @@ pub struct CollectionParams {
     /// `minLon,minLat,maxLon,maxLat` (WGS 84).
     #[param(example = "5.8,47.2,15.1,55.1")]
     pub bbox: Option<String>,
-    /// `lon,lat`: only features within `radius_km`, nearest first, with `distance_km`.
+    /// `lon,lat`: only features within `radius_km`, nearest first, with `distance_km`
+    /// (great-circle distances on the mean-radius sphere).
     #[param(example = "6.95,50.94")]
     pub near: Option<String>,
     /// Radius around `near` in km (default 50, at most 20000).
