@@ -31,7 +31,9 @@ pub struct NetworkDoc {
     pub description_lang: Option<String>,
 }
 
-/// Every network by name, as a JSON array.
+/// Every network by name, as a JSON array. The member counts read the per-city summary
+/// (`city_stats.networks`: a published city with a current membership is listed), one index
+/// lookup per network instead of counting the memberships.
 ///
 /// # Errors
 /// When the query fails.
@@ -45,8 +47,8 @@ pub async fn list(conn: &mut AsyncPgConnection, lang: Lang) -> AppResult<String>
             'scope', n.scope,
             'founded', n.founded,
             'website', n.website,
-            'member_count', (SELECT count(*) FROM memberships m JOIN cities c ON c.id = m.city_id
-                WHERE m.network_id = n.id AND m.published AND m.status <> 'left' AND c.published),
+            'member_count', (SELECT count(*) FROM city_stats cs
+                WHERE cs.listed AND cs.networks @> ARRAY[n.slug::text]),
             'is_safe_harbour_campaign', n.is_safe_harbour_campaign,
             'description', n.description ->> haven_pick_lang(n.description, $1::text, NULL),
             'description_lang', haven_pick_lang(n.description, $1::text, NULL)

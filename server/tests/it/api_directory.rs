@@ -52,6 +52,37 @@ async fn networks_with_member_counts() {
         .unwrap();
     assert_eq!(campaign.slug, "seebruecke-safe-harbour");
     assert_eq!(campaign.founded.as_deref(), Some("2018"));
+
+    // The counts follow a membership left, one unpublished and a city unpublished: they
+    // always equal the current published memberships of published cities.
+    let (client, connection) = tokio_postgres::connect(&app.database_url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    for write in [
+        "UPDATE memberships SET status = 'left', until = '2024' WHERE city_id = (SELECT id FROM cities WHERE slug = 'koeln')
+           AND network_id = (SELECT id FROM networks WHERE slug = 'seebruecke-safe-harbour')",
+        "UPDATE memberships SET published = false WHERE network_id = (SELECT id FROM networks WHERE slug = 'iash')
+           AND city_id = (SELECT min(city_id) FROM memberships m JOIN networks n ON n.id = m.network_id WHERE n.slug = 'iash')",
+        "UPDATE cities SET published = false WHERE slug = 'gdansk'",
+    ] {
+        app.execute(write).await;
+        let response = app.get("/api/v1/networks").await;
+        let networks: Vec<NetworkDoc> = serde_json::from_slice(&response.body).unwrap();
+        for network in &networks {
+            let counted: i64 = client
+                .query_one(
+                    "SELECT count(*) FROM memberships m JOIN networks n ON n.id = m.network_id
+                     JOIN cities c ON c.id = m.city_id
+                     WHERE n.slug = $1 AND m.published AND m.status <> 'left' AND c.published",
+                    &[&network.slug],
+                )
+                .await
+                .unwrap()
+                .get(0);
+            assert_eq!(network.member_count, counted, "{} after {write}", network.slug);
+        }
+    }
 }
 
 async fn place_names(app: &TestApp, q: &str) -> Vec<String> {
