@@ -28,15 +28,32 @@ const COMMON_PROPERTIES: &str = "'slug', c.slug,
     'policy_areas', to_json(cs.areas),
     'practice_count', cs.practice_count";
 
-/// Full text on a city (needs `input` and `alt_names`, [`Shape::inputs`]): its own names
-/// and summary, an alternate name of its place, the titles and summaries of its practices, or
-/// a name prefix. The alternate names and the practices are searched once per statement, not
-/// once per city.
-pub const CITY_Q: &str = "(c.search @@ input.tsq
-    OR starts_with(c.name_key, input.fold)
-    OR starts_with(c.name_key_de, input.fold_de)
-    OR c.place_id IN (SELECT place_id FROM alt_names)
-    OR c.id IN (SELECT p.city_id FROM practices p, input WHERE p.published AND p.search @@ input.tsq))";
+/// The cities that full text finds (needs `input` and `alt_names`, [`Shape::inputs`]): by
+/// their own names and summary, an alternate name of their place, the titles and summaries of
+/// their practices, or a name prefix. Each arm is an index scan (the text's GIN index, the
+/// folded names' `text_pattern_ops` indexes, the places found by alternate name, the
+/// practices' GIN index), once per statement; an `OR` of them per city read every city. An
+/// empty folded text (only punctuation) is a prefix of every name, as `starts_with` says.
+pub const CITY_Q_CTE: &str = "city_q AS MATERIALIZED (
+    SELECT c.id FROM cities c, input WHERE c.search @@ input.tsq
+    UNION
+    SELECT c.id FROM cities c, input
+    WHERE c.name_key ~>=~ input.fold AND c.name_key ~<~ (input.fold || chr(1114111))
+      AND starts_with(c.name_key, input.fold)
+    UNION
+    SELECT c.id FROM cities c, input
+    WHERE c.name_key_de ~>=~ input.fold_de AND c.name_key_de ~<~ (input.fold_de || chr(1114111))
+      AND starts_with(c.name_key_de, input.fold_de)
+    UNION
+    SELECT c.id FROM cities c, input WHERE input.fold = '' OR input.fold_de = ''
+    UNION
+    SELECT c.id FROM cities c WHERE c.place_id IN (SELECT place_id FROM alt_names)
+    UNION
+    SELECT p.city_id FROM practices p, input WHERE p.published AND p.search @@ input.tsq
+)";
+
+/// Full text on a city `c` (needs [`CITY_Q_CTE`]).
+pub const CITY_Q: &str = "c.id IN (SELECT id FROM city_q)";
 
 /// `policy_area` on the city's policy areas (`cs.areas`): any of them, all of them.
 const CITY_AREAS_OF: [&str; 2] = ["cs.areas && $1::text[]", "cs.areas @> $1::text[]"];
@@ -44,7 +61,20 @@ const CITY_AREAS_OF: [&str; 2] = ["cs.areas && $1::text[]", "cs.areas @> $1::tex
 fn list_sql(shape: Shape, tail: &str) -> String {
     let inputs = shape.inputs();
     let input_join = shape.input_join();
-    let clauses = shape.clauses("cs.networks && $2::text[]", CITY_AREAS_OF, CITY_Q, "c.geom");
+    let clauses = shape.clauses(
+        "cs.country",
+        "cs.networks && $2::text[]",
+        CITY_AREAS_OF,
+        CITY_Q,
+        "c.geom",
+    );
+    // The summary alone answers the filters but `region`, `q`, `bbox` and `near` (a listed
+    // city is published).
+    let city_join = if shape.reads_city() {
+        " JOIN cities c ON c.id = cs.city_id"
+    } else {
+        ""
+    };
     let matched_head = shape.matched_head();
     let distance = shape.distance("c.geom");
     let distance_property = if shape.near {
@@ -52,11 +82,16 @@ fn list_sql(shape: Shape, tail: &str) -> String {
     } else {
         ""
     };
+    let city_q = if shape.q {
+        format!("{CITY_Q_CTE},\n")
+    } else {
+        String::new()
+    };
     format!(
-        "WITH {inputs}{matched_head}
-            SELECT c.id, c.slug, {distance} AS distance_m
-            FROM cities c JOIN city_stats cs ON cs.city_id = c.id{input_join}
-            WHERE c.published AND cs.listed{clauses}
+        "WITH {inputs}{city_q}{matched_head}
+            SELECT cs.city_id AS id, cs.slug, {distance} AS distance_m
+            FROM city_stats cs{city_join}{input_join}
+            WHERE cs.listed{clauses}
         ),
         page AS (SELECT * FROM matched ORDER BY distance_m, slug LIMIT $14 OFFSET $15),
         features AS (
@@ -67,8 +102,8 @@ fn list_sql(shape: Shape, tail: &str) -> String {
                 || ', \"country_name\" : '
                 || to_json(coalesce(co.names ->> $13::text, co.names ->> 'en', co.name))::text
                 {distance_property} || '}}}}' AS feature
-            FROM page m JOIN city_stats cs ON cs.city_id = m.id JOIN cities c ON c.id = m.id
-            JOIN countries co ON co.iso2 = c.country
+            FROM page m JOIN city_stats cs ON cs.city_id = m.id
+            JOIN countries co ON co.iso2 = cs.country
         )
         {tail}"
     )

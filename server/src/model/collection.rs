@@ -105,14 +105,22 @@ impl Shape {
     /// `matched` is inlined into both the page and the count (`NOT MATERIALIZED`): the page
     /// walks the slug index and stops after `LIMIT` rows, and the count is planned on its own,
     /// where a materialized `matched` would compute, keep and sort every match for a page of
-    /// a hundred. With `near` every match's distance is computed once and sorted.
+    /// a hundred. With `near` every match's distance is computed once and sorted; with `q`
+    /// the few matches are found once (the text search is the costly part) and sorted.
     #[must_use]
     pub fn matched_head(self) -> &'static str {
-        if self.near {
+        if self.near || self.q {
             "matched AS ("
         } else {
             "matched AS NOT MATERIALIZED ("
         }
+    }
+
+    /// Whether a clause reads the city's own row (`c`): `region`, `q`, `bbox` and `near` do;
+    /// the other filters are answered by the per-city summary alone.
+    #[must_use]
+    pub fn reads_city(self) -> bool {
+        self.region || self.q || self.bbox || self.near
     }
 
     /// No filter, no search: every listed feature matches.
@@ -140,19 +148,27 @@ impl Shape {
         if self.q || self.near { ", input" } else { "" }
     }
 
-    /// The `AND …` clauses of the given filters on the city `c`: `network` through
-    /// `networks`, a predicate on `$2`; `policy_area` through `areas` (`any`) or
-    /// `all_areas` (`policy_area_match=all`), predicates on `$1`; `q` through `q`, a predicate
-    /// on `input`; `bbox` and `near` on the point `{point}`.
+    /// The `AND …` clauses of the given filters: `country` on the column `country`;
+    /// `network` through `networks`, a predicate on `$2`; `policy_area` through `areas`
+    /// (`any`) or `all_areas` (`policy_area_match=all`), predicates on `$1`; `region` on the
+    /// city `c`; `q` through `q`, a predicate on `input`; `bbox` and `near` on the point
+    /// `{point}`.
     #[must_use]
-    pub fn clauses(self, networks: &str, areas: [&str; 2], q: &str, point: &str) -> String {
+    pub fn clauses(
+        self,
+        country: &str,
+        networks: &str,
+        areas: [&str; 2],
+        q: &str,
+        point: &str,
+    ) -> String {
         let mut sql = String::new();
         let mut and = |clause: &str| {
             sql.push_str("\n  AND ");
             sql.push_str(clause);
         };
         if self.countries {
-            and("c.country = ANY($3::text[])");
+            and(&format!("{country} = ANY($3::text[])"));
         }
         if self.networks {
             and(networks);

@@ -58,7 +58,13 @@ const PRACTICE_NETWORKS: &str =
 fn list_sql(shape: Shape, tail: &str) -> String {
     let inputs = shape.inputs();
     let input_join = shape.input_join();
-    let clauses = shape.clauses(PRACTICE_NETWORKS, PRACTICE_AREAS_OF, PRACTICE_Q, POINT);
+    let clauses = shape.clauses(
+        "c.country",
+        PRACTICE_NETWORKS,
+        PRACTICE_AREAS_OF,
+        PRACTICE_Q,
+        POINT,
+    );
     let matched_head = shape.matched_head();
     let distance = shape.distance(POINT);
     let distance_property = if shape.near {

@@ -9,7 +9,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::{Deserialize, Serialize};
 
 use super::JsonText;
-use super::city::CITY_Q;
+use super::city::{CITY_Q, CITY_Q_CTE};
 use super::collection::ALT_NAMES_CTE;
 use super::place::PlaceDoc;
 use super::practice::{CityRef, PRACTICE_Q};
@@ -27,6 +27,7 @@ static SEARCH: LazyLock<String> = LazyLock::new(|| {
                    haven_fold_de($1::text) AS fold_de
         ),
         {ALT_NAMES_CTE},
+        {CITY_Q_CTE},
         city_hits AS (
             SELECT c.id, c.slug, c.name, c.country, c.population, ts_rank(c.search, input.tsq) AS rank,
                    CASE WHEN starts_with(c.name_key, input.fold)
