@@ -12,7 +12,7 @@ use super::JsonText;
 use super::city::{CITY_Q, CITY_Q_CTE};
 use super::collection::ALT_NAMES_CTE;
 use super::place::PlaceDoc;
-use super::practice::{CityRef, PRACTICE_Q};
+use super::practice::{CityRef, PRACTICE_Q, PRACTICE_Q_CTE};
 use crate::error::AppResult;
 use crate::query::Lang;
 
@@ -28,6 +28,7 @@ static SEARCH: LazyLock<String> = LazyLock::new(|| {
         ),
         {ALT_NAMES_CTE},
         {CITY_Q_CTE},
+        {PRACTICE_Q_CTE},
         city_hits AS (
             SELECT c.id, c.slug, c.name, c.country, c.population, ts_rank(c.search, input.tsq) AS rank,
                    CASE WHEN starts_with(c.name_key, input.fold)

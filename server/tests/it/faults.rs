@@ -32,6 +32,25 @@ async fn a_statement_past_the_timeout_is_cancelled() {
     assert_eq!(answer.status(), StatusCode::SERVICE_UNAVAILABLE);
 }
 
+/// Pooled connections never JIT-compile: a short statement whose plan merely holds a costly
+/// branch would otherwise spend seconds compiling (the search box with a million practices).
+#[tokio::test]
+async fn pooled_connections_run_without_jit() {
+    #[derive(diesel::QueryableByName)]
+    struct Setting {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        jit: String,
+    }
+    let url = fresh_database().await;
+    let pool = db::pool::build(&url, 1).unwrap();
+    let mut conn = pool.get().await.unwrap();
+    let setting: Setting =
+        diesel_async::RunQueryDsl::get_result(diesel::sql_query("SHOW jit"), &mut *conn)
+            .await
+            .unwrap();
+    assert_eq!(setting.jit, "off");
+}
+
 #[tokio::test]
 async fn an_exhausted_pool_answers_503_with_retry_after() {
     let url = fresh_database().await;

@@ -1,0 +1,1 @@
+DROP INDEX practices_title_key_idx;
