@@ -49,9 +49,8 @@ static SEARCH: LazyLock<String> = LazyLock::new(|| {
         ),
         area_hits AS (
             SELECT pa.slug, pa.position, pa.labels ->> $2::text AS label,
-                   (SELECT count(*) FROM practice_policy_areas ppa JOIN practices p ON p.id = ppa.practice_id
-                    JOIN cities c ON c.id = p.city_id
-                    WHERE ppa.policy_area = pa.slug AND p.published AND c.published) AS practice_count
+                   coalesce((SELECT s.practice_count FROM policy_area_stats s
+                             WHERE s.policy_area = pa.slug), 0) AS practice_count
             FROM policy_areas pa, input
             WHERE to_tsvector('simple', haven_unaccent(pa.labels ->> 'de' || ' ' || (pa.labels ->> 'en') || ' '
                       || (pa.labels ->> 'fr') || ' ' || (pa.labels ->> 'es')))
