@@ -10,7 +10,9 @@ pub mod cache;
 pub mod filter;
 pub mod glyphs;
 pub mod invalidation;
+pub mod mvt;
 pub mod occupancy;
+pub mod points;
 pub mod query;
 pub mod sql;
 pub mod style;
@@ -283,8 +285,12 @@ impl TileService {
         let statement = layer.sql(coord.z, !filter.is_empty());
         let query = query::LayerQuery::new(statement, coord.z, coord.x, coord.y, &filter);
         // The practices' statements are plain index scans over precomputed rows: planning them
-        // is cheap, so they skip the read-only transaction that forces generic plans.
-        let mvt = if layer == Layer::Practices {
+        // is cheap, so they skip the read-only transaction that forces generic plans. Their
+        // points from zoom 7 on come as rows that Haven writes as the tile.
+        let mvt = if layer == Layer::Practices && coord.z >= sql::PRACTICE_CLUSTER_BELOW_ZOOM {
+            let keys = self.occupancy.point_keys(&mut conn, version).await?;
+            points::tile(coord, &keys, &query.points(&mut conn).await?)
+        } else if layer == Layer::Practices {
             query.run_plain(&mut conn).await?
         } else {
             query.run(&mut conn).await?

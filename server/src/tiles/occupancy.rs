@@ -7,14 +7,19 @@
 //! statement, one snapshot) and loaded again when the instance learns of a newer version, so
 //! it is never older than the tile cache would be: right after a write, on every instance.
 //! It errs on the side of "occupied" (neighbouring tiles count too), never the other way.
+//!
+//! The snapshot also holds the property keys of the practices' points (one flag per policy
+//! area, [`PointKeys`]), read by the same statement, so a point tile written in Haven names the
+//! areas of the data version it shows without asking for them per tile.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use diesel::QueryableByName;
-use diesel::sql_types::{Array, BigInt, Integer};
+use diesel::sql_types::{Array, BigInt, Integer, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
+use super::points::PointKeys;
 use super::{Layer, TileCoord};
 
 /// The zoom whose tiles are the finest occupancy cells: the zoom-6 cluster cells of
@@ -25,14 +30,15 @@ pub const CELL_ZOOM: u8 = 11;
 const CELLS: u32 = 1 << CELL_ZOOM;
 
 /// Occupied cells (`gx * 2048 + gy` at [`CELL_ZOOM`]) of practices and of published cities,
-/// with the data version they were read at.
+/// and the policy areas in their order, with the data version they were read at.
 const LOAD: &str = "
 SELECT (SELECT version FROM data_version) AS version,
        ARRAY(SELECT gx * 2048 + gy FROM tile_cells WHERE z = 6) AS practices,
        ARRAY(SELECT DISTINCT tile_cell_x(g) * 2048 + tile_cell_y(g)
              FROM (SELECT ST_Transform(geom, 3857) AS g FROM cities
                    WHERE published AND ST_Y(geom) BETWEEN -85.0511287798066 AND 85.0511287798066) c
-       ) AS cities";
+       ) AS cities,
+       ARRAY(SELECT slug::text FROM policy_areas ORDER BY position) AS policy_areas";
 
 #[derive(QueryableByName)]
 struct Loaded {
@@ -42,6 +48,8 @@ struct Loaded {
     practices: Vec<i32>,
     #[diesel(sql_type = Array<Integer>)]
     cities: Vec<i32>,
+    #[diesel(sql_type = Array<Text>)]
+    policy_areas: Vec<String>,
 }
 
 /// The tiles (of zoom 0 to [`CELL_ZOOM`]) that may hold points, per point layer.
@@ -50,6 +58,7 @@ struct Snapshot {
     version: i64,
     practices: HashSet<u64>,
     cities: HashSet<u64>,
+    point_keys: Arc<PointKeys>,
 }
 
 /// Key of tile z/x/y in a set.
@@ -90,6 +99,7 @@ impl Snapshot {
     fn from(loaded: Loaded) -> Self {
         let mut snapshot = Self {
             version: loaded.version,
+            point_keys: Arc::new(PointKeys::new(loaded.policy_areas)),
             ..Self::default()
         };
         for cell in loaded.practices {
@@ -144,24 +154,44 @@ impl Occupancy {
         if layer == Layer::Basemap {
             return Ok(true);
         }
+        Ok(self.snapshot(conn, version).await?.may_hold(layer, coord))
+    }
+
+    /// The property keys of the practices' points at data version `version` (or later).
+    ///
+    /// # Errors
+    /// When the occupancy has to be loaded and the query fails.
+    pub async fn point_keys(
+        &self,
+        conn: &mut AsyncPgConnection,
+        version: i64,
+    ) -> diesel::QueryResult<Arc<PointKeys>> {
+        Ok(Arc::clone(&self.snapshot(conn, version).await?.point_keys))
+    }
+
+    /// A snapshot at least as new as `version`, loaded if there is none.
+    async fn snapshot(
+        &self,
+        conn: &mut AsyncPgConnection,
+        version: i64,
+    ) -> diesel::QueryResult<Arc<Snapshot>> {
         if let Some(snapshot) = self.fresh(version) {
-            return Ok(snapshot.may_hold(layer, coord));
+            return Ok(snapshot);
         }
         let _loading = self.loading.lock().await;
         if let Some(snapshot) = self.fresh(version) {
-            return Ok(snapshot.may_hold(layer, coord)); // loaded while this request waited
+            return Ok(snapshot); // loaded while this request waited
         }
         let loaded: Loaded = diesel::sql_query(LOAD).get_result(conn).await?;
         let snapshot = Arc::new(Snapshot::from(loaded));
-        let answer = snapshot.may_hold(layer, coord);
         let mut current = self.current.lock().unwrap_or_else(PoisonError::into_inner);
         if current
             .as_ref()
             .is_none_or(|c| c.version < snapshot.version)
         {
-            *current = Some(snapshot);
+            *current = Some(Arc::clone(&snapshot));
         }
-        Ok(answer)
+        Ok(snapshot)
     }
 
     /// The snapshot when it is at least as new as `version`.

@@ -12,6 +12,7 @@ use diesel::sql_types::{Array, Binary, Bool, Integer, Nullable, Text, Untyped};
 use diesel::{QueryResult, QueryableByName};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
+use super::points::PointRow;
 use crate::query::Filters;
 
 /// One execution of a layer's statement.
@@ -84,6 +85,14 @@ impl LayerQuery {
     pub async fn run_plain(self, conn: &mut AsyncPgConnection) -> QueryResult<Vec<u8>> {
         let row: MvtRow = self.get_result(conn).await?;
         Ok(row.mvt)
+    }
+
+    /// The rows of a practices' point statement, for [`points::tile`](super::points::tile).
+    ///
+    /// # Errors
+    /// When the query fails.
+    pub async fn points(self, conn: &mut AsyncPgConnection) -> QueryResult<Vec<PointRow>> {
+        self.load(conn).await
     }
 }
 

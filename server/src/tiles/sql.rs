@@ -1,11 +1,12 @@
 //! The SQL of every tile layer, kept in one place.
 //!
 //! Each layer is one statement, prepared once per connection and reused: PostGIS builds the
-//! whole tile (`ST_AsMVT`), so the server only moves bytes. The point layers share their
-//! parameters: `$1` z, `$2` x, `$3` y, then the filters `$4` policy areas (`text[]`, any-of
-//! unless `$8`), `$5` networks (`text[]`), `$6` countries (`text[]`), `$7` region (code or
-//! id), `$8` whether all policy areas must match; a NULL filter is no filter. The basemap takes only `$1`..`$3`. The network, country and region
-//! predicates are the collections' own ([`collection::CITY_FILTERS`]), so a tile shows exactly
+//! whole tile (`ST_AsMVT`), so the server only moves bytes; except the practices' points from
+//! zoom 7 on, whose rows Haven writes as the tile itself ([`points`](super::points)). The
+//! point layers share their parameters: `$1` z, `$2` x, `$3` y, then the filters `$4` policy
+//! areas (`text[]`, any-of unless `$8`), `$5` networks (`text[]`), `$6` countries (`text[]`),
+//! `$7` region (code or id), `$8` whether all policy areas must match; a NULL filter is no
+//! filter. The basemap takes only `$1`..`$3`. The network, country and region predicates are the collections' own ([`collection::CITY_FILTERS`]), so a tile shows exactly
 //! what `GET /api/v1/cities` lists for the same filters, and only the cities it lists at all
 //! (`city_stats.listed`, the same flag [`collection::CITY_LISTED`] reads).
 //!
@@ -182,23 +183,19 @@ const REGION: &str = "region AS (
 
 /// Practices at z >= [`PRACTICE_CLUSTER_BELOW_ZOOM`] (`practices` source layer): one point per
 /// published practice, at its own location or else its city's, read from the precomputed
-/// `tile_points` (migration `000031_tile_points`) with one GiST index scan; the properties
-/// are stored ready-made.
+/// `tile_points` (migration `000031_tile_points`) with one GiST index scan. The statement
+/// returns the points (Web Mercator x and y, slug, policy areas) and Haven writes the tile
+/// ([`points`](super::points)): expanding each row's `jsonb` properties was most of what
+/// `ST_AsMVT` cost here.
 pub static PRACTICE_POINTS: LazyLock<String> = LazyLock::new(|| {
     format!(
         r"
-WITH bounds AS (
-    SELECT ST_TileEnvelope($1, $2, $3) AS env,
-           ST_TileEnvelope($1, $2, $3, margin => 0.015625) AS query_env
-),
-{REGION}
-SELECT coalesce(ST_AsMVT(t, 'practices', 4096, 'geom', 'id'), ''::bytea) AS mvt
-FROM (
-    SELECT tp.practice_id AS id, ST_AsMVTGeom(tp.geom, bounds.env, 4096, 64, true) AS geom, tp.props
-    FROM bounds, region, tile_points tp
-    WHERE tp.geom && bounds.query_env
-      AND {POINT_FILTERS}
-) t
+WITH {REGION}
+SELECT tp.practice_id AS id, ST_X(tp.geom) AS x, ST_Y(tp.geom) AS y, tp.props ->> 'slug' AS slug,
+       tp.areas
+FROM region, tile_points tp
+WHERE tp.geom && ST_TileEnvelope($1, $2, $3, margin => 0.015625)
+  AND {POINT_FILTERS}
 "
     )
 });
@@ -208,12 +205,10 @@ FROM (
 /// `$n IS NULL OR ...` clauses made a custom plan look cheaper, and planning cost more than
 /// the index scan itself).
 pub const PRACTICE_POINTS_UNFILTERED: &str = r"
-SELECT coalesce(ST_AsMVT(t, 'practices', 4096, 'geom', 'id'), ''::bytea) AS mvt
-FROM (
-    SELECT tp.practice_id AS id, ST_AsMVTGeom(tp.geom, ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom, tp.props
-    FROM tile_points tp
-    WHERE tp.geom && ST_TileEnvelope($1, $2, $3, margin => 0.015625)
-) t
+SELECT tp.practice_id AS id, ST_X(tp.geom) AS x, ST_Y(tp.geom) AS y, tp.props ->> 'slug' AS slug,
+       tp.areas
+FROM tile_points tp
+WHERE tp.geom && ST_TileEnvelope($1, $2, $3, margin => 0.015625)
 ";
 
 /// The features of a clustered tile from its `cell` rows (`gx`, `gy` at the tile's zoom, `n`,

@@ -193,6 +193,124 @@ async fn practices_carry_their_slug_and_area_flags_and_nothing_the_map_does_not_
     assert!(practice.id.is_some());
 }
 
+/// A feature as (id, point, properties sorted by key), everything as text but the id.
+type PointFeature = (Option<u64>, String, Vec<(String, String)>);
+
+/// A tile's features, sorted by id, for comparing two encodings.
+fn points_of(bytes: &[u8]) -> Vec<PointFeature> {
+    if bytes.is_empty() {
+        return Vec::new();
+    }
+    let reader = Reader::new(bytes.to_vec()).expect("a valid MVT");
+    let mut points: Vec<_> = reader
+        .get_features(0)
+        .unwrap()
+        .into_iter()
+        .map(|f| {
+            let mut props: Vec<_> = f
+                .properties
+                .clone()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(key, value)| (key, format!("{value:?}")))
+                .collect();
+            props.sort();
+            (f.id, format!("{:?}", f.get_geometry()), props)
+        })
+        .collect();
+    points.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+    points
+}
+
+/// Haven writes the practices' point tiles (from zoom 7 on) itself: every tile holds the same
+/// features, at the same grid positions, with the same properties as `ST_AsMVT` and
+/// `ST_AsMVTGeom` make of the same rows: at several zooms, with and without a filter, and for
+/// points on and around the edges of a tile and its buffer.
+#[tokio::test]
+async fn practice_point_tiles_are_what_postgis_makes_of_the_same_rows() {
+    let app = TestApp::with_sample().await;
+    // Points around the north-west corner of tile 10/530/343 (near Köln), at whole and half
+    // grid units from it: inside, on the edge, in the 64-unit buffer, just beyond it.
+    app.execute(
+        "WITH corner AS (SELECT ST_XMin(e) AS x, ST_YMax(e) AS y,
+                                (ST_XMax(e) - ST_XMin(e)) / 4096 AS unit
+                         FROM ST_TileEnvelope(10, 530, 343) e)
+         INSERT INTO practices (slug, city_id, geom, original_lang, title)
+         SELECT 'edge-' || row_number() OVER (), c.id,
+                ST_Transform(ST_SetSRID(ST_MakePoint(corner.x + dx * corner.unit,
+                                                     corner.y + dy * corner.unit), 3857), 4326),
+                'de', jsonb_build_object('de', 'Am Rand')
+         FROM corner, cities c,
+              unnest(ARRAY[-65, -64.5, -64, -63.5, -1, -0.5, 0, 0.5, 1, 63.5, 64, 64.5, 65]) dx,
+              unnest(ARRAY[-65, -64, -0.5, 0, 0.5, 64, 65]) dy
+         WHERE c.slug = 'koeln';
+         INSERT INTO practice_policy_areas (practice_id, policy_area)
+         SELECT id, CASE WHEN id % 2 = 0 THEN 'housing' ELSE 'health' END
+         FROM practices WHERE slug LIKE 'edge-%';",
+    )
+    .await;
+    let (client, connection) = tokio_postgres::connect(&app.database_url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    let mut tiles: Vec<(u8, u32, u32)> = vec![
+        (10, 530, 343),
+        (10, 529, 343),
+        (10, 530, 342),
+        (10, 529, 342),
+    ];
+    for row in client
+        .query(
+            "SELECT DISTINCT ST_X(g.point), ST_Y(g.point) FROM practices p JOIN cities c ON c.id = p.city_id
+             CROSS JOIN LATERAL (SELECT coalesce(p.geom, c.geom) AS point) g",
+            &[],
+        )
+        .await
+        .unwrap()
+    {
+        for z in [7, 10, 14] {
+            tiles.push(tile_of(row.get(0), row.get(1), z));
+        }
+    }
+    tiles.sort_unstable();
+    tiles.dedup();
+    let mut compared = 0;
+    for (z, x, y) in tiles {
+        for (query, areas) in [("", None), ("policy_area=housing", Some(vec!["housing"]))] {
+            let reference: Vec<u8> = client
+                .query_one(
+                    "SELECT coalesce(ST_AsMVT(t, 'practices', 4096, 'geom', 'id'), ''::bytea) FROM (
+                         SELECT tp.practice_id AS id,
+                                ST_AsMVTGeom(tp.geom, ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom,
+                                tp.props
+                         FROM tile_points tp
+                         WHERE tp.geom && ST_TileEnvelope($1, $2, $3, margin => 0.015625)
+                           AND ($4::text[] IS NULL OR tp.areas && $4::text[])) t",
+                    &[
+                        &i32::from(z),
+                        &i32::try_from(x).unwrap(),
+                        &i32::try_from(y).unwrap(),
+                        &areas,
+                    ],
+                )
+                .await
+                .unwrap()
+                .get(0);
+            let response = tile(&app, "practices", (z, x, y), query).await;
+            let served = match response.status {
+                StatusCode::OK => response.body.to_vec(),
+                StatusCode::NO_CONTENT => Vec::new(),
+                other => panic!("{z}/{x}/{y}?{query}: {other}"),
+            };
+            let expected = points_of(&reference);
+            assert_eq!(points_of(&served), expected, "tile {z}/{x}/{y}?{query}");
+            compared += expected.len();
+        }
+    }
+    // The corner's points: 13 × 7 around it, each in up to four tiles, some beyond every buffer.
+    assert!(compared > 150, "only {compared} features compared");
+}
+
 #[tokio::test]
 async fn cities_the_api_does_not_list_are_not_drawn() {
     let app = TestApp::with_sample().await;
