@@ -133,6 +133,26 @@ pub fn etag_for(version: i64, headers: &HeaderMap, path: &str, query: Option<&st
     format!("\"{version}-{hex}\"")
 }
 
+/// Whether `Accept-Encoding` allows gzip (any q other than 0).
+#[must_use]
+pub fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .any(|item| {
+            let mut parts = item.split(';').map(str::trim);
+            let coding = parts.next().unwrap_or("");
+            let zero = parts.any(|p| {
+                p.strip_prefix("q=")
+                    .and_then(|q| q.parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            (coding.eq_ignore_ascii_case("gzip") || coding == "*") && !zero
+        })
+}
+
 /// Paths whose answer depends on `Accept` (GeoJSON or CSV).
 const NEGOTIATED: [&str; 2] = ["/api/v1/cities", "/api/v1/practices"];
 
@@ -206,9 +226,10 @@ async fn answer(
         Joined::Followed(None) => None,
         Joined::Leads(flight) => Some(flight),
     };
+    let gzip = accepts_gzip(request.headers());
     let response = next.run(request).await;
     cache
-        .keep((tag, kinds, version), current, response, flight)
+        .keep((tag, kinds, version), current, (response, gzip), flight)
         .await
 }
 

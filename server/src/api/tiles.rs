@@ -10,6 +10,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 
+use super::caching::accepts_gzip;
 use crate::app::AppState;
 use crate::document::{BaseUrl, MVT};
 use crate::error::{AppResult, not_found};
@@ -154,25 +155,6 @@ pub async fn bench_static(State(state): State<AppState>) -> Response {
         body,
     )
         .into_response()
-}
-
-/// Whether `Accept-Encoding` allows gzip (any q other than 0).
-fn accepts_gzip(headers: &HeaderMap) -> bool {
-    headers
-        .get_all(header::ACCEPT_ENCODING)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(','))
-        .any(|item| {
-            let mut parts = item.split(';').map(str::trim);
-            let coding = parts.next().unwrap_or("");
-            let zero = parts.any(|p| {
-                p.strip_prefix("q=")
-                    .and_then(|q| q.parse::<f32>().ok())
-                    .is_some_and(|q| q <= 0.0)
-            });
-            (coding.eq_ignore_ascii_case("gzip") || coding == "*") && !zero
-        })
 }
 
 /// Whether `If-None-Match` names `etag` (or is `*`).

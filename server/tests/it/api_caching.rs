@@ -134,6 +134,43 @@ async fn brotli_and_gzip_by_accept_encoding_with_their_own_tags() {
     assert_ne!(brotli.headers["etag"], gzip.headers["etag"]);
 }
 
+/// An answer asked for with gzip is kept gzipped: compressed once when it is made, then sent
+/// as kept (the compression layer would have chosen brotli for this request and compressed
+/// every hit anew); it decodes to the plain answer, and a hit sends the same bytes.
+#[tokio::test]
+async fn an_answer_asked_for_with_gzip_is_kept_gzipped() {
+    use std::io::Read as _;
+    let app = TestApp::with_sample().await;
+    let path = "/api/v1/cities?limit=1000";
+    let plain = app.get(path).await;
+    let browser = [("accept-encoding", "gzip, deflate, br")];
+    let made = app.request(get_with(path, &browser)).await;
+    let kept = app.request(get_with(path, &browser)).await;
+    for response in [&made, &kept] {
+        assert_eq!(response.status, StatusCode::OK);
+        assert_eq!(response.headers["content-encoding"], "gzip");
+        assert_eq!(response.headers["etag"], made.headers["etag"]);
+        assert!(
+            response.headers["vary"]
+                .to_str()
+                .unwrap()
+                .contains("accept-encoding")
+        );
+    }
+    assert_eq!(made.body, kept.body);
+    assert!(kept.body.len() * 2 < plain.body.len(), "compressed");
+    let mut decoded = Vec::new();
+    flate2::read::GzDecoder::new(&kept.body[..])
+        .read_to_end(&mut decoded)
+        .unwrap();
+    assert_eq!(decoded, plain.body.to_vec());
+    // A client of brotli alone still gets brotli, from the compression layer.
+    let brotli = app
+        .request(get_with(path, &[("accept-encoding", "br")]))
+        .await;
+    assert_eq!(brotli.headers["content-encoding"], "br");
+}
+
 #[tokio::test]
 async fn cors_is_open_for_reads() {
     let app = TestApp::with_sample().await;
