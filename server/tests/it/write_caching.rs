@@ -472,3 +472,86 @@ async fn a_change_lists_a_box_per_changed_place() {
         .get(0);
     assert_eq!(anywhere, None);
 }
+
+/// A city's practices lie at their own points, anywhere: a change lists them only when what
+/// their tiles filter by changes (the city's country, region, district or publication; a
+/// membership's network, status or publication, or a membership that comes or goes). A new
+/// population, a verification date or a demand status changes only the city's own point.
+#[tokio::test]
+async fn a_change_lists_the_practices_of_its_city_only_when_their_tiles_change() {
+    let app = TestApp::with_sample().await;
+    let client = db(&app).await;
+    // Köln's practice at its own point, in Gdańsk.
+    client
+        .batch_execute(
+            "UPDATE practices SET geom = ST_SetSRID(ST_MakePoint(18.65, 54.35), 4326)
+              WHERE slug = 'koeln-welcome-housing'",
+        )
+        .await
+        .unwrap();
+    let koeln = [KOELN.0, KOELN.1, KOELN.0, KOELN.1];
+    let both = [
+        KOELN.0, KOELN.1, KOELN.0, KOELN.1, GDANSK.0, GDANSK.1, GDANSK.0, GDANSK.1,
+    ];
+    let cases: [(&str, &str, &[f64]); 7] = [
+        (
+            "UPDATE cities SET population = 1000001 WHERE slug = 'koeln'",
+            "cities",
+            &koeln,
+        ),
+        (
+            "UPDATE cities SET region_id = NULL WHERE slug = 'koeln'",
+            "cities",
+            &both,
+        ),
+        (
+            "UPDATE memberships SET verified_on = '2026-11-30'
+              WHERE city_id = (SELECT id FROM cities WHERE slug = 'koeln')",
+            "memberships",
+            &koeln,
+        ),
+        (
+            "UPDATE memberships SET status = 'left', until = '2026-11'
+              WHERE city_id = (SELECT id FROM cities WHERE slug = 'koeln')
+                AND network_id = (SELECT id FROM networks WHERE slug = 'seebruecke-safe-harbour')",
+            "memberships",
+            &both,
+        ),
+        (
+            "INSERT INTO memberships (city_id, network_id, status)
+             SELECT c.id, n.id, 'member' FROM cities c, networks n
+              WHERE c.slug = 'koeln' AND n.slug = 'iash'",
+            "memberships",
+            &both,
+        ),
+        (
+            "UPDATE safe_harbour_demands SET as_of = '2020'
+              WHERE city_id = (SELECT id FROM cities WHERE slug = 'koeln')",
+            "demands",
+            &koeln,
+        ),
+        (
+            "UPDATE cities SET published = false WHERE slug = 'koeln'",
+            "cities",
+            &both,
+        ),
+    ];
+    for (statement, kind, boxes) in cases {
+        let before: i64 = client
+            .query_one("SELECT version FROM data_version", &[])
+            .await
+            .unwrap()
+            .get(0);
+        client.batch_execute(statement).await.unwrap();
+        let row = client
+            .query_one(
+                "SELECT version, kind, boxes FROM data_changes ORDER BY version DESC LIMIT 1",
+                &[],
+            )
+            .await
+            .unwrap();
+        assert_eq!(row.get::<_, i64>(0), before + 1, "{statement}: one change");
+        assert_eq!(row.get::<_, String>(1), kind, "{statement}");
+        assert_eq!(row.get::<_, Vec<f64>>(2), boxes, "{statement}");
+    }
+}
