@@ -63,6 +63,13 @@ impl IntoResponse for KeptAnswer {
 /// Bodies smaller than this are kept as they are: gzip would gain little on them.
 const GZIP_FROM_BYTES: usize = 1024;
 
+/// Whether answers of `content_type` are text (JSON, GeoJSON, CSV, HTML, XML, Atom), which
+/// gzip shrinks; an archive or an image is compressed already.
+fn is_text(content_type: &HeaderValue) -> bool {
+    let media = content_type.to_str().unwrap_or("").to_ascii_lowercase();
+    media.starts_with("text/") || media.contains("json") || media.contains("xml")
+}
+
 /// `body` gzipped (at the default level: it is done once per answer made), off the
 /// runtime's worker threads; `None` if compressing failed.
 async fn gzip(body: Bytes) -> Option<Bytes> {
@@ -175,11 +182,12 @@ impl AnswerCache {
         let (parts, body) = response.into_parts();
         match axum::body::to_bytes(body, CACHE_BODY_BYTES).await {
             Ok(body) => {
-                let compressed = if accepts_gzip && body.len() >= GZIP_FROM_BYTES {
-                    gzip(body.clone()).await
-                } else {
-                    None
-                };
+                let compressed =
+                    if accepts_gzip && body.len() >= GZIP_FROM_BYTES && is_text(&content_type) {
+                        gzip(body.clone()).await
+                    } else {
+                        None
+                    };
                 let answer = match compressed {
                     Some(body) => KeptAnswer {
                         content_type,
@@ -263,6 +271,25 @@ mod tests {
             content_type: HeaderValue::from_static("text/plain"),
             body: Bytes::from("x"),
             gzipped: false,
+        }
+    }
+
+    #[test]
+    fn only_text_is_gzipped() {
+        for text in [
+            "application/geo+json",
+            "text/csv; charset=utf-8",
+            "text/html",
+            "application/atom+xml",
+        ] {
+            assert!(is_text(&HeaderValue::from_static(text)), "{text}");
+        }
+        for binary in [
+            "application/zip",
+            "image/png",
+            "application/vnd.mapbox-vector-tile",
+        ] {
+            assert!(!is_text(&HeaderValue::from_static(binary)), "{binary}");
         }
     }
 
