@@ -430,11 +430,8 @@ async fn a_write_while_the_notifications_are_lost_counts_as_everything_changed()
     .await;
 }
 
-#[tokio::test]
-async fn a_change_lists_a_box_per_changed_place() {
-    let app = TestApp::with_sample().await;
-    let client = db(&app).await;
-    // A practice of Köln (drawn at the city's point) moves to Gdańsk: both places change.
+/// Gives Köln's practice `koeln-welcome-housing` its own point, in Gdańsk.
+async fn move_a_koeln_practice_to_gdansk(client: &tokio_postgres::Client) {
     client
         .batch_execute(
             "UPDATE practices SET geom = ST_SetSRID(ST_MakePoint(18.65, 54.35), 4326)
@@ -442,6 +439,14 @@ async fn a_change_lists_a_box_per_changed_place() {
         )
         .await
         .unwrap();
+}
+
+#[tokio::test]
+async fn a_change_lists_a_box_per_changed_place() {
+    let app = TestApp::with_sample().await;
+    let client = db(&app).await;
+    // A practice of Köln (drawn at the city's point) moves to Gdańsk: both places change.
+    move_a_koeln_practice_to_gdansk(&client).await;
     let row = client
         .query_one(
             "SELECT kind, boxes FROM data_changes ORDER BY version DESC LIMIT 1",
@@ -482,13 +487,7 @@ async fn a_change_lists_the_practices_of_its_city_only_when_their_tiles_change()
     let app = TestApp::with_sample().await;
     let client = db(&app).await;
     // Köln's practice at its own point, in Gdańsk.
-    client
-        .batch_execute(
-            "UPDATE practices SET geom = ST_SetSRID(ST_MakePoint(18.65, 54.35), 4326)
-              WHERE slug = 'koeln-welcome-housing'",
-        )
-        .await
-        .unwrap();
+    move_a_koeln_practice_to_gdansk(&client).await;
     let koeln = [KOELN.0, KOELN.1, KOELN.0, KOELN.1];
     let both = [
         KOELN.0, KOELN.1, KOELN.0, KOELN.1, GDANSK.0, GDANSK.1, GDANSK.0, GDANSK.1,
