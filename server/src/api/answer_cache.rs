@@ -50,13 +50,21 @@ pub struct KeptAnswer {
 
 impl IntoResponse for KeptAnswer {
     fn into_response(self) -> Response {
-        let mut response = Response::new(Body::from(self.body));
-        let headers = response.headers_mut();
-        headers.insert(header::CONTENT_TYPE, self.content_type);
+        let mut response = Response::new(Body::from(self.body.clone()));
+        self.mark_encoding(response.headers_mut());
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, self.content_type);
+        response
+    }
+}
+
+impl KeptAnswer {
+    /// Names the body's encoding in `headers` when it is kept gzipped.
+    fn mark_encoding(&self, headers: &mut axum::http::HeaderMap) {
         if self.gzipped {
             headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
         }
-        response
     }
 }
 
@@ -188,25 +196,18 @@ impl AnswerCache {
                     } else {
                         None
                     };
-                let answer = match compressed {
-                    Some(body) => KeptAnswer {
-                        content_type,
-                        body,
-                        gzipped: true,
-                    },
-                    None => KeptAnswer {
-                        content_type,
-                        body,
-                        gzipped: false,
-                    },
+                let (body, gzipped) = match compressed {
+                    Some(gzip) => (gzip, true),
+                    None => (body, false),
+                };
+                let answer = KeptAnswer {
+                    content_type,
+                    body,
+                    gzipped,
                 };
                 self.put(tag.to_owned(), kinds, version, current, answer.clone());
                 let mut response = Response::from_parts(parts, Body::from(answer.body.clone()));
-                if answer.gzipped {
-                    response
-                        .headers_mut()
-                        .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-                }
+                answer.mark_encoding(response.headers_mut());
                 if let Some(flight) = flight {
                     flight.land(answer);
                 }

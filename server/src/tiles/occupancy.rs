@@ -28,20 +28,29 @@ pub const CELL_ZOOM: u8 = 11;
 /// Cells per side of the world at [`CELL_ZOOM`].
 const CELLS: u32 = 1 << CELL_ZOOM;
 
+/// The policy areas' slugs in their order, as an array (of [`LOAD`] and [`POLICY_AREAS`]).
+macro_rules! policy_area_slugs {
+    () => {
+        "ARRAY(SELECT slug::text FROM policy_areas ORDER BY position) AS policy_areas"
+    };
+}
+
 /// Occupied cells (`gx * 2048 + gy` at [`CELL_ZOOM`]) of practices and of published cities,
 /// and the policy areas in their order, with the data version they were read at.
-const LOAD: &str = "
+const LOAD: &str = concat!(
+    "
 SELECT (SELECT version FROM data_version) AS version,
        ARRAY(SELECT gx * 2048 + gy FROM tile_cells WHERE z = 6) AS practices,
        ARRAY(SELECT DISTINCT tile_cell_x(g) * 2048 + tile_cell_y(g)
              FROM (SELECT ST_Transform(geom, 3857) AS g FROM cities
                    WHERE published AND ST_Y(geom) BETWEEN -85.0511287798066 AND 85.0511287798066) c
        ) AS cities,
-       ARRAY(SELECT slug::text FROM policy_areas ORDER BY position) AS policy_areas";
+       ",
+    policy_area_slugs!()
+);
 
 /// The policy areas in their order, alone.
-const POLICY_AREAS: &str =
-    "SELECT ARRAY(SELECT slug::text FROM policy_areas ORDER BY position) AS policy_areas";
+const POLICY_AREAS: &str = concat!("SELECT ", policy_area_slugs!());
 
 #[derive(QueryableByName)]
 struct PolicyAreas {
