@@ -3,7 +3,7 @@
  * City and practice panels, and the place search.
  */
 import { expect, test } from '@playwright/test';
-import { requireDataApi, screenshot, seriousViolations, waitForMapIdle, watchProblems } from './support';
+import { requireDataApi, screenshot, seriousViolations, waitForMapIdle, waitForResults, watchProblems } from './support';
 
 interface CityDetail {
   properties: {
@@ -154,4 +154,52 @@ test('a city with no network membership is never called a member of other networ
     trs.map((tr) => ({ slug: new URL((tr.querySelector('a') as HTMLAnchorElement).href).searchParams.get('city'), status: tr.querySelectorAll('td')[1]?.textContent })),
   );
   for (const slug of without) expect(statuses.find((s) => s.slug === slug)?.status, slug).toBe('No network');
+});
+
+test('the map goes to a listed city at once, and a late answer does not take it from where the person went', async ({ page }) => {
+  await page.goto('/?lang=en#map=5/50/9');
+  await waitForResults(page);
+  await waitForMapIdle(page);
+  const view = () => page.evaluate(() => ({ zoom: window.__havenMap?.getZoom() ?? 0, lon: window.__havenMap?.getCenter().lng ?? 0, lat: window.__havenMap?.getCenter().lat ?? 0 }));
+
+  // A listed city: its point is known before its answer arrives, and the map sets off at once.
+  let releaseCity = (): void => undefined;
+  const cityHeld = new Promise<void>((resolve) => {
+    releaseCity = resolve;
+  });
+  await page.route(/\/api\/v1\/cities\/[^/?]+(\?|$)/, async (route) => {
+    await cityHeld;
+    await route.continue();
+  });
+  await page.locator('#results .row-link').first().click();
+  await expect.poll(async () => (await view()).zoom, { timeout: 15_000 }).toBeGreaterThan(8);
+  releaseCity();
+  await expect(page.locator('#detail #permalink')).toBeVisible();
+
+  // A practice: its point comes with the answer. The person moves the map while it is on its
+  // way, and the map stays where they went.
+  let releasePractice = (): void => undefined;
+  const practiceHeld = new Promise<void>((resolve) => {
+    releasePractice = resolve;
+  });
+  await page.route(/\/api\/v1\/practices\/[^/?]+(\?|$)/, async (route) => {
+    await practiceHeld;
+    await route.continue();
+  });
+  await page.getByRole('button', { name: /^Practices/ }).click();
+  await page.locator('#results .row-link').first().click();
+  await expect(page.locator('#detail-title')).not.toHaveText('Loading…');
+  await page.evaluate(() => {
+    window.__havenMap?.jumpTo({ center: [-3.7, 40.4], zoom: 6 });
+  });
+  await waitForMapIdle(page);
+  releasePractice();
+  await expect(page.locator('#detail #permalink')).toBeVisible();
+  await waitForMapIdle(page);
+  const after = await view();
+  expect(after.zoom).toBeCloseTo(6, 1);
+  expect(after.lon).toBeCloseTo(-3.7, 1);
+  expect(after.lat).toBeCloseTo(40.4, 1);
+  await expect(page).toHaveURL(/#map=6\/40\.4\/-3\.7/);
+  await expect(page).toHaveURL(/[?&]practice=/);
 });

@@ -20,6 +20,7 @@ interface HavenMapForTests {
   getZoom(): number;
   getCenter(): { lng: number; lat: number };
   project(lngLat: [number, number]): { x: number; y: number };
+  jumpTo(options: { center: [number, number]; zoom: number }): unknown;
 }
 
 interface Window {

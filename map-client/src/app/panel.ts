@@ -129,9 +129,14 @@ export class Panel {
     const { api, router, stage, t } = this.shell;
     const { catalogue } = this;
     const kindLabel = t(selection.kind === 'city' ? 'city.kind' : 'practice.kind');
-    const known =
-      selection.kind === 'city' ? catalogue.cities.find((c) => c.slug === selection.slug)?.name : catalogue.practices.find((p) => p.slug === selection.slug)?.title.text;
+    const knownCity = selection.kind === 'city' ? catalogue.cities.find((c) => c.slug === selection.slug) : undefined;
+    const known = selection.kind === 'city' ? knownCity?.name : catalogue.practices.find((p) => p.slug === selection.slug)?.title.text;
     this.detail.show(t, kindLabel, known ?? t('panel.loading'), [h('p', { class: 'muted' }, t('panel.loading'))], { focus: false });
+    // A listed city's point is known: the map sets off at once. Otherwise it follows the
+    // answer, unless the person has moved the map while it was on its way.
+    if (fly && knownCity) stage.flyTo(knownCity.lon, knownCity.lat, CITY_ZOOM);
+    const flyLater = fly && !knownCity;
+    const viewBefore = stage.view();
     try {
       const lang = router.state.lang;
       if (selection.kind === 'city') {
@@ -161,7 +166,7 @@ export class Panel {
         stage.whenReady((map) => {
           map.select({ kind: 'city', lon: city.lon, lat: city.lat });
         });
-        if (fly) stage.flyTo(city.lon, city.lat, CITY_ZOOM);
+        if (flyLater) stage.flyToUnlessMoved(viewBefore, city.lon, city.lat, CITY_ZOOM);
       } else {
         const [practice] = await Promise.all([api.practice(selection.slug, lang, controller.signal), catalogue.reference]);
         if (controller.signal.aborted) return;
@@ -191,7 +196,7 @@ export class Panel {
         stage.whenReady((map) => {
           map.select({ kind: 'practice', lon: practice.lon, lat: practice.lat });
         });
-        if (fly) stage.flyTo(practice.lon, practice.lat, CITY_ZOOM);
+        if (flyLater) stage.flyToUnlessMoved(viewBefore, practice.lon, practice.lat, CITY_ZOOM);
       }
     } catch (error) {
       if (isAbort(error)) return;

@@ -4,6 +4,7 @@
  */
 
 import { HavenMap, type HavenMapOptions } from '../map';
+import type { MapView } from '../state/url';
 import { byId } from '../ui/dom';
 
 declare global {
@@ -56,5 +57,20 @@ export class MapStage {
     this.whenReady((map) => {
       map.flyTo(lon, lat, zoom, panelPadding());
     });
+  }
+
+  /** Where the map looks now; null before it exists. */
+  view(): MapView | null {
+    return this.map?.view() ?? null;
+  }
+
+  /**
+   * Flies to a point unless the map moved since `before` was taken: a panel whose answer
+   * comes late must not take the map away from where the person has gone meanwhile.
+   */
+  flyToUnlessMoved(before: MapView | null, lon: number, lat: number, zoom: number): void {
+    const now = this.view();
+    if (before !== null && now !== null && (now.zoom !== before.zoom || now.lon !== before.lon || now.lat !== before.lat)) return;
+    this.flyTo(lon, lat, zoom);
   }
 }
