@@ -103,7 +103,7 @@ pub async fn tile(
         .tiles
         .tile(
             state.data_version.get(),
-            state.db_read(),
+            || state.db_read(),
             layer,
             coord,
             &filter,

@@ -1,12 +1,14 @@
 //! Vector tiles from PostGIS: the layers, their cache and the documents that describe them.
 //!
 //! Every tile is one prepared statement per layer ([`sql`], [`query`]) that lets PostGIS build
-//! the whole Mapbox Vector Tile; points are aggregated at low zoom so no tile grows with the
-//! data. Rendered tiles are kept in a byte-bounded cache ([`cache`]) from which every change
+//! the whole Mapbox Vector Tile, or that gives the points Haven writes as the tile ([`points`],
+//! [`mvt`]); the cities are drawn from a snapshot each instance keeps per data version
+//! ([`cities`]). Points are aggregated at low zoom so no tile grows with the data. Rendered tiles are kept in a byte-bounded cache ([`cache`]) from which every change
 //! of the data drops the tiles it touches ([`invalidation`]), on every instance. [`glyphs`] renders the label font of the
 //! offline style ([`style`]) from a font installed on the system.
 
 pub mod cache;
+pub mod cities;
 pub mod filter;
 pub mod glyphs;
 pub mod invalidation;
@@ -152,10 +154,11 @@ impl TileCoord {
 pub struct TileService {
     cache: Arc<TileCache>,
     occupancy: occupancy::Occupancy,
+    cities: cities::CityLayer,
     empty: Arc<RenderedTile>,
     /// Tiles answered from memory (the cache, or known to be empty).
     hits: AtomicU64,
-    /// Tiles that needed the database.
+    /// Tiles rendered anew (from the database, or the cities from their snapshot).
     misses: AtomicU64,
     /// The tiles being rendered, so that concurrent misses of one tile render it once; each
     /// with the data version its rendering started from.
@@ -171,6 +174,7 @@ impl TileService {
         Self {
             cache: Arc::new(TileCache::new(cache_bytes)),
             occupancy: occupancy::Occupancy::default(),
+            cities: cities::CityLayer::default(),
             empty: Arc::new(RenderedTile {
                 raw: Bytes::new(),
                 gzip: Bytes::new(),
@@ -215,16 +219,16 @@ impl TileService {
     /// filters were checked when it was rendered, and a change of what they name (networks,
     /// policy areas, regions) drops the tiles of the point layers.
     ///
-    /// `version` is the current data version; `connection` gives a read connection and is only
-    /// awaited on a miss.
+    /// `version` is the current data version; `connect` gives a read connection and is only
+    /// called on a miss (and for the cities only to check a filter or load their snapshot).
     ///
     /// # Errors
     /// 400 naming the filter for an unknown value, 503 when the database is unavailable, 500
     /// when the query fails.
-    pub async fn tile(
+    pub async fn tile<C: Future<Output = AppResult<DbConn>>>(
         &self,
         version: i64,
-        connection: impl Future<Output = AppResult<DbConn>>,
+        connect: impl Fn() -> C,
         layer: Layer,
         coord: TileCoord,
         filter: &Filters,
@@ -266,7 +270,21 @@ impl TileService {
             None
         };
         self.misses.fetch_add(1, Ordering::Relaxed);
-        let mut conn = connection.await?;
+        if layer == Layer::Cities && cities::CityPoints::serves(&filter) {
+            // The cities come from the instance's snapshot: the database is asked only to
+            // check the filter's values, or to load the snapshot of a newer version.
+            if !filter.is_empty() {
+                filter.check(&mut *connect().await?).await?;
+            }
+            let points = self.cities.at_least(version, connect).await?;
+            let rendered = Arc::new(render(points.tile(coord, &filter))?);
+            self.cache().insert(key, version, Arc::clone(&rendered));
+            if let Some(flight) = flight {
+                flight.land((version, Arc::clone(&rendered)));
+            }
+            return Ok(rendered);
+        }
+        let mut conn = connect().await?;
         filter.check(&mut conn).await?;
         let occupied = match known {
             Some(occupied) => occupied,

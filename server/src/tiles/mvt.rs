@@ -6,7 +6,10 @@
 //! values; the points themselves are one index scan. So the statement returns the rows and
 //! this module writes the protocol buffer: points need no clipping or simplification, only
 //! the tile's affine transform and a snap to its integer grid, done here exactly as
-//! `ST_AsMVTGeom` does them.
+//! `ST_AsMVTGeom` does them. The cities' tiles ([`cities`](super::cities)) are written here
+//! too, values encoded as `ST_AsMVT` encodes `jsonb` ones (a whole number ≥ 0 as `uint`).
+
+use std::collections::HashMap;
 
 /// The extent of a tile's grid (the MVT default, and the `4096` of every layer statement).
 pub const EXTENT: u32 = 4096;
@@ -21,6 +24,36 @@ const HALF_WORLD: f64 = 20_037_508.342_789_244;
 pub enum Value<'a> {
     Text(&'a str),
     Bool(bool),
+    UInt(u64),
+}
+
+/// The envelope of tile z/x/y in Web Mercator metres, as `ST_TileEnvelope(z, x, y)`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Envelope {
+    pub xmin: f64,
+    pub ymin: f64,
+    pub xmax: f64,
+    pub ymax: f64,
+}
+
+impl Envelope {
+    /// The envelope of tile z/x/y.
+    #[must_use]
+    pub fn of(z: u8, x: u32, y: u32) -> Self {
+        let tile_size = 2.0 * HALF_WORLD / f64::from(1u32 << z);
+        Self {
+            xmin: -HALF_WORLD + tile_size * f64::from(x),
+            xmax: -HALF_WORLD + tile_size * (f64::from(x) + 1.0),
+            ymin: HALF_WORLD - tile_size * (f64::from(y) + 1.0),
+            ymax: HALF_WORLD - tile_size * f64::from(y),
+        }
+    }
+
+    /// Whether the point (x, y) lies in the envelope or on its edge (PostGIS's `&&`).
+    #[must_use]
+    pub fn holds(&self, x: f64, y: f64) -> bool {
+        (self.xmin..=self.xmax).contains(&x) && (self.ymin..=self.ymax).contains(&y)
+    }
 }
 
 /// The grid of tile z/x/y: where a Web Mercator point falls on its 4096² grid.
@@ -36,11 +69,12 @@ impl TileGrid {
     /// The grid of tile z/x/y, with the envelope `ST_TileEnvelope(z, x, y)` computes.
     #[must_use]
     pub fn new(z: u8, x: u32, y: u32) -> Self {
-        let tile_size = 2.0 * HALF_WORLD / f64::from(1u32 << z);
-        let xmin = -HALF_WORLD + tile_size * f64::from(x);
-        let xmax = -HALF_WORLD + tile_size * (f64::from(x) + 1.0);
-        let ymin = HALF_WORLD - tile_size * (f64::from(y) + 1.0);
-        let ymax = HALF_WORLD - tile_size * f64::from(y);
+        let Envelope {
+            xmin,
+            ymin,
+            xmax,
+            ymax,
+        } = Envelope::of(z, x, y);
         let extent = f64::from(EXTENT);
         Self {
             xmin,
@@ -70,7 +104,7 @@ impl TileGrid {
 }
 
 /// A point layer being written: its keys are fixed up front, its values are added as the
-/// features use them.
+/// features use them, each value once.
 #[derive(Debug)]
 pub struct PointLayer<'k> {
     keys: &'k [String],
@@ -81,6 +115,10 @@ pub struct PointLayer<'k> {
     values: Vec<u8>,
     value_count: u32,
     bools: [Option<u32>; 2],
+    /// The texts written so far, when texts repeat (a practice's slug does not: looking it up
+    /// would only cost time).
+    texts: Option<HashMap<&'k str, u32>>,
+    numbers: HashMap<u64, u32>,
     tags: Vec<u32>,
 }
 
@@ -97,6 +135,7 @@ const FEATURE_TAGS: u32 = 2;
 const FEATURE_TYPE: u32 = 3;
 const FEATURE_GEOMETRY: u32 = 4;
 const VALUE_STRING: u32 = 1;
+const VALUE_UINT: u32 = 5;
 const VALUE_BOOL: u32 = 7;
 const VARINT: u32 = 0;
 const LENGTH_DELIMITED: u32 = 2;
@@ -115,17 +154,29 @@ impl<'k> PointLayer<'k> {
             values: Vec::new(),
             value_count: 0,
             bools: [None, None],
+            texts: None,
+            numbers: HashMap::new(),
             tags: Vec::new(),
+        }
+    }
+
+    /// An empty layer whose features may use `keys`, and whose texts repeat from feature to
+    /// feature (each is written once).
+    #[must_use]
+    pub fn with_shared_texts(keys: &'k [String]) -> Self {
+        Self {
+            texts: Some(HashMap::new()),
+            ..Self::new(keys)
         }
     }
 
     /// Adds the point feature `id` at grid position (x, y) with the properties given as
     /// (key index, value); a key index beyond the layer's keys is skipped.
-    pub fn add<'a>(
+    pub fn add(
         &mut self,
         id: u64,
         (x, y): (i32, i32),
-        properties: impl IntoIterator<Item = (usize, Value<'a>)>,
+        properties: impl IntoIterator<Item = (usize, Value<'k>)>,
     ) {
         let mut tags = std::mem::take(&mut self.tags);
         tags.clear();
@@ -170,12 +221,14 @@ impl<'k> PointLayer<'k> {
         self.tags = tags;
     }
 
-    /// The index of `value` in the layer's values: a flag's first index, a text's new one
-    /// (the texts of a point layer, its slugs, differ from feature to feature).
-    fn value_index(&mut self, value: Value<'_>) -> u32 {
-        if let Value::Bool(flag) = value
-            && let Some(index) = self.bools[usize::from(flag)]
-        {
+    /// The index of `value` in the layer's values: the index it got when first used.
+    fn value_index(&mut self, value: Value<'k>) -> u32 {
+        let known = match value {
+            Value::Bool(flag) => self.bools[usize::from(flag)],
+            Value::Text(text) => self.texts.as_ref().and_then(|t| t.get(text).copied()),
+            Value::UInt(number) => self.numbers.get(&number).copied(),
+        };
+        if let Some(index) = known {
             return index;
         }
         let out = &mut self.values;
@@ -192,11 +245,24 @@ impl<'k> PointLayer<'k> {
                 varint(out, text.len() as u64);
                 out.extend_from_slice(text.as_bytes());
             }
+            Value::UInt(number) => {
+                varint(out, (1 + varint_len(number)) as u64);
+                field(out, VALUE_UINT, VARINT);
+                varint(out, number);
+            }
         }
         let index = self.value_count;
         self.value_count += 1;
-        if let Value::Bool(flag) = value {
-            self.bools[usize::from(flag)] = Some(index);
+        match value {
+            Value::Bool(flag) => self.bools[usize::from(flag)] = Some(index),
+            Value::Text(text) => {
+                if let Some(texts) = &mut self.texts {
+                    texts.insert(text, index);
+                }
+            }
+            Value::UInt(number) => {
+                self.numbers.insert(number, index);
+            }
         }
         index
     }

@@ -27,8 +27,10 @@
 //! first id, coordinate sums, per-area counts, and the cell's ready-made tile feature). A tile
 //! from zoom 7 on is one GiST index scan; an unfiltered cluster tile is one index range scan of
 //! its at most 32² cells; a filtered one groups its points by their stored cell (cells nest:
-//! the cell at zoom z is the zoom-6 cell shifted right by 6 − z). The cities layer still
-//! computes its rows per tile (a per-city summary belongs to the API's `city_stats`).
+//! the cell at zoom z is the zoom-6 cell shifted right by 6 − z). The cities layer is
+//! drawn from each instance's snapshot of the listed cities ([`cities`](super::cities)),
+//! grouped as [`CITIES`] groups them; the statement draws the tiles with a region filter, and
+//! is what the snapshot's tiles are tested against.
 //!
 //! Every tile selects rows by its envelope widened by the buffer (64 of 4096 units) and
 //! clipped to the world, in WGS 84, so that the GiST indexes on the 4326 geometries apply (a

@@ -311,6 +311,150 @@ async fn practice_point_tiles_are_what_postgis_makes_of_the_same_rows() {
     assert!(compared > 150, "only {compared} features compared");
 }
 
+/// Haven writes the cities' tiles from its snapshot of the listed cities: every tile holds the
+/// same features (clusters with their cell ids and counts below zoom 6, cities with their
+/// properties from zoom 6 on), at the same grid positions, as the cities statement makes in
+/// PostGIS: for 300 more cities in clusters across Europe, at every zoom to 9, with each
+/// kind of filter; and a change shows in the next tile.
+#[tokio::test]
+async fn city_tiles_are_what_the_cities_statement_makes_in_postgis() {
+    let app = TestApp::with_sample().await;
+    app.execute(
+        "SELECT setseed(0.17);
+         INSERT INTO cities (slug, name, country, kind, geom)
+         SELECT 'ref-' || i, 'Ref ' || i, (ARRAY['DE', 'PL', 'IT'])[1 + i % 3],
+                CASE WHEN i % 5 = 0 THEN 'district' ELSE 'municipality' END,
+                ST_SetSRID(ST_MakePoint(-5 + random() * 30 + (i % 4) * 0.01,
+                                        38 + random() * 18), 4326)
+         FROM generate_series(1, 300) i;
+         INSERT INTO memberships (city_id, network_id, status)
+         SELECT c.id, n.id, 'member' FROM cities c
+         JOIN LATERAL (SELECT id FROM networks ORDER BY id OFFSET (c.id % 4) LIMIT 1 + (c.id % 2)) n ON true
+         WHERE c.slug LIKE 'ref-%' AND c.id % 7 <> 0;
+         INSERT INTO practices (slug, city_id, original_lang, title, status)
+         SELECT 'ref-practice-' || c.id, c.id, 'en', jsonb_build_object('en', 'Ref'), 'active'
+         FROM cities c WHERE c.slug LIKE 'ref-%' AND c.id % 3 = 0;
+         INSERT INTO practice_policy_areas (practice_id, policy_area)
+         SELECT p.id, a.slug FROM practices p
+         JOIN LATERAL (SELECT slug FROM policy_areas ORDER BY position OFFSET (p.id % 5) LIMIT 1 + (p.id % 3)) a ON true
+         WHERE p.slug LIKE 'ref-practice-%';",
+    )
+    .await;
+    let (client, connection) = tokio_postgres::connect(&app.database_url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    let mut tiles: Vec<(u8, u32, u32)> = Vec::new();
+    for row in client
+        .query(
+            "SELECT ST_X(c.geom), ST_Y(c.geom) FROM cities c
+             JOIN city_stats cs ON cs.city_id = c.id AND cs.listed",
+            &[],
+        )
+        .await
+        .unwrap()
+    {
+        for z in 0..=9 {
+            tiles.push(tile_of(row.get(0), row.get(1), z));
+        }
+    }
+    tiles.sort_unstable();
+    tiles.dedup();
+    // (query, policy areas, all of them, networks, countries)
+    type Filter<'a> = (
+        &'a str,
+        Option<Vec<&'a str>>,
+        bool,
+        Option<Vec<&'a str>>,
+        Option<Vec<&'a str>>,
+    );
+    let filters: [Filter; 6] = [
+        ("", None, false, None, None),
+        (
+            "policy_area=housing",
+            Some(vec!["housing"]),
+            false,
+            None,
+            None,
+        ),
+        (
+            "policy_area=housing,work&policy_area_match=all",
+            Some(vec!["housing", "work"]),
+            true,
+            None,
+            None,
+        ),
+        (
+            "policy_area=health,work",
+            Some(vec!["health", "work"]),
+            false,
+            None,
+            None,
+        ),
+        ("network=iash", None, false, Some(vec!["iash"]), None),
+        (
+            "network=intercultural-cities&country=DE,PL",
+            None,
+            false,
+            Some(vec!["intercultural-cities"]),
+            Some(vec!["DE", "PL"]),
+        ),
+    ];
+    let mut compared = 0;
+    let mut clusters = 0;
+    for &(z, x, y) in &tiles {
+        for (query, areas, all, networks, countries) in &filters {
+            let reference: Vec<u8> = client
+                .query_one(
+                    haven::tiles::sql::CITIES.as_str(),
+                    &[
+                        &i32::from(z),
+                        &i32::try_from(x).unwrap(),
+                        &i32::try_from(y).unwrap(),
+                        areas,
+                        networks,
+                        countries,
+                        &None::<&str>,
+                        all,
+                    ],
+                )
+                .await
+                .unwrap()
+                .get(0);
+            let response = tile(&app, "cities", (z, x, y), query).await;
+            let served = match response.status {
+                StatusCode::OK => response.body.to_vec(),
+                StatusCode::NO_CONTENT => Vec::new(),
+                other => panic!("{z}/{x}/{y}?{query}: {other}"),
+            };
+            let expected = points_of(&reference);
+            assert_eq!(points_of(&served), expected, "tile {z}/{x}/{y}?{query}");
+            compared += expected.len();
+            clusters += expected
+                .iter()
+                .filter(|(_, _, props)| {
+                    props.contains(&("cluster".to_owned(), "Bool(true)".to_owned()))
+                })
+                .count();
+        }
+    }
+    assert!(compared > 4000, "only {compared} features compared");
+    assert!(clusters > 300, "only {clusters} clusters compared");
+
+    // A change of a city shows in its next tile: the snapshot of the new version is loaded.
+    let at = tile_of(KOELN.0, KOELN.1, 8);
+    let before = features(&app, "cities", at, "").await;
+    assert!(before.iter().any(|f| f.str("slug") == Some("koeln")));
+    app.execute("UPDATE cities SET name = 'Köln am Rhein' WHERE slug = 'koeln'")
+        .await;
+    let after = features(&app, "cities", at, "").await;
+    let koeln = after
+        .iter()
+        .find(|f| f.str("slug") == Some("koeln"))
+        .unwrap();
+    assert_eq!(koeln.str("name"), Some("Köln am Rhein"));
+}
+
 #[tokio::test]
 async fn cities_the_api_does_not_list_are_not_drawn() {
     let app = TestApp::with_sample().await;
