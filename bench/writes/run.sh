@@ -8,6 +8,8 @@
 #   DURATION=30s bench/writes/run.sh
 #   GENERATED=0 bench/writes/run.sh      # the bundled data only (default: plus the 2,000
 #                                        # cities and 100,000 practices of bench/tiles)
+#   KINDS="3" bench/writes/run.sh        # only these kinds of write (indexes into WRITES:
+#                                        # 0 title, 1 population, 2 membership, 3 demand, 4 areas)
 #
 # Data: the bundled data set (`haven import data/`) plus bench/tiles/generate.sql, in a
 # private cluster under BENCH_DATA (default target/bench-writes), one Haven started as
@@ -111,10 +113,11 @@ WRITES=(
     "WITH p AS (SELECT id FROM practices WHERE published AND id >= (SELECT min(id) + random() * (max(id) - min(id)) FROM practices) ORDER BY id LIMIT 1)
      INSERT INTO practice_policy_areas SELECT p.id, 'work' FROM p ON CONFLICT DO NOTHING"
 )
+read -r -a KIND_LIST <<<"${KINDS:-${!WRITES[*]}}"
 write_loop() {
     local i=0
     while :; do
-        "${PSQL[@]}" -c "${WRITES[$((i % ${#WRITES[@]}))]}" >/dev/null
+        "${PSQL[@]}" -c "${WRITES[${KIND_LIST[$((i % ${#KIND_LIST[@]}))]}]}" >/dev/null
         i=$((i + 1))
         sleep 1
     done

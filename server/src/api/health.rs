@@ -51,7 +51,7 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
         ),
         (
             "haven_tile_cache_misses_total",
-            "Tiles that needed the database.",
+            "Tiles rendered anew (from the database, or the cities from their snapshot).",
             tile_misses,
         ),
         (
