@@ -186,6 +186,40 @@ impl Filters {
         unknown.verdict()
     }
 
+    /// The check of [`check`](Self::check) against lists in memory of the policy areas,
+    /// networks and country codes that exist (in the areas' order); `None` with a region
+    /// filter, which only the database can check.
+    ///
+    /// # Errors
+    /// 400 naming the parameter, as [`check`](Self::check).
+    #[must_use]
+    pub fn check_in(
+        &self,
+        policy_areas: &[String],
+        networks: &[String],
+        countries: &[String],
+    ) -> Option<AppResult<()>> {
+        if self.region.is_some() {
+            return None;
+        }
+        let unknown = |given: &[String], known: &[String]| -> Vec<String> {
+            given
+                .iter()
+                .filter(|g| !known.contains(g))
+                .cloned()
+                .collect()
+        };
+        let verdict = Unknown {
+            unknown_policy_areas: unknown(&self.policy_areas, policy_areas),
+            unknown_networks: unknown(&self.networks, networks),
+            unknown_countries: unknown(&self.countries, countries),
+            region_ok: true,
+            valid_policy_areas: policy_areas.to_vec(),
+        }
+        .verdict();
+        Some(verdict)
+    }
+
     /// The select-list columns of [`Unknown`] over the binds `$1` policy areas, `$2` networks,
     /// `$3` countries and `$4` region: a statement that also reads the filters checks them in
     /// the same round trip. Filters not given are constants (their binds stay unused), so the

@@ -25,6 +25,7 @@ use super::TileCoord;
 use super::mvt::{BUFFER, EXTENT, Envelope, PointLayer, TileGrid, Value};
 use super::sql::{CITY_CLUSTER_BELOW_ZOOM, CLUSTER_CELLS, CLUSTER_ID_BASE};
 use crate::db::DbConn;
+use crate::error::AppResult;
 use crate::query::{AreaMatch, Filters};
 
 /// The listed cities drawn on the map (those inside Web Mercator's latitudes) with their
@@ -38,11 +39,13 @@ JOIN city_stats cs ON cs.city_id = c.id AND cs.listed
 CROSS JOIN LATERAL (SELECT ST_Transform(c.geom, 3857) AS g) p
 WHERE ST_Y(c.geom) BETWEEN -85.0511287798066 AND 85.0511287798066";
 
-/// The data version, the policy areas and the networks (in the order of their keys).
+/// The data version, the policy areas and the networks (in the order of their keys), and the
+/// country codes (to check filters against).
 const HEAD: &str = "
 SELECT (SELECT version FROM data_version) AS version,
        ARRAY(SELECT slug::text FROM policy_areas ORDER BY position) AS policy_areas,
-       ARRAY(SELECT slug::text FROM networks ORDER BY slug) AS networks";
+       ARRAY(SELECT slug::text FROM networks ORDER BY slug) AS networks,
+       ARRAY(SELECT iso2::text FROM countries ORDER BY iso2) AS countries";
 
 #[derive(QueryableByName)]
 struct Head {
@@ -52,6 +55,8 @@ struct Head {
     policy_areas: Vec<String>,
     #[diesel(sql_type = Array<Text>)]
     networks: Vec<String>,
+    #[diesel(sql_type = Array<Text>)]
+    countries: Vec<String>,
 }
 
 #[derive(QueryableByName)]
@@ -146,6 +151,7 @@ pub struct CityPoints {
     cities: Vec<City>,
     areas: Vec<String>,
     networks: Vec<String>,
+    countries: Vec<String>,
     /// [`FIXED_KEYS`], then `area_<slug>` per policy area, then `net_<slug>` per network.
     keys: Vec<String>,
 }
@@ -246,6 +252,7 @@ impl CityPoints {
             cities,
             areas: head.policy_areas,
             networks: head.networks,
+            countries: head.countries,
             keys,
         }
     }
@@ -254,6 +261,14 @@ impl CityPoints {
     #[must_use]
     pub fn serves(filter: &Filters) -> bool {
         filter.region.is_none()
+    }
+
+    /// Checks the values of `filter` against the policy areas, networks and countries of the
+    /// snapshot's data version, as [`Filters::check`] does in the database; `None` for a
+    /// region filter, which only the database can check.
+    #[must_use]
+    pub fn check(&self, filter: &Filters) -> Option<AppResult<()>> {
+        filter.check_in(&self.areas, &self.networks, &self.countries)
     }
 
     fn selection<'f>(&self, filter: &'f Filters) -> Selection<'f> {
@@ -501,6 +516,7 @@ mod tests {
             version: 1,
             policy_areas: vec!["housing".to_owned(), "work".to_owned()],
             networks: vec!["iash".to_owned()],
+            countries: vec!["DE".to_owned(), "PL".to_owned()],
         };
         let mut points = CityPoints::new(head, Vec::new());
         points.cities = cities;

@@ -271,12 +271,13 @@ impl TileService {
         };
         self.misses.fetch_add(1, Ordering::Relaxed);
         if layer == Layer::Cities && cities::CityPoints::serves(&filter) {
-            // The cities come from the instance's snapshot: the database is asked only to
-            // check the filter's values, or to load the snapshot of a newer version.
-            if !filter.is_empty() {
-                filter.check(&mut *connect().await?).await?;
+            // The cities come from the instance's snapshot, which also checks the filter's
+            // values: the database is asked only for the snapshot of a newer version.
+            let points = self.cities.at_least(version, &connect).await?;
+            match points.check(&filter) {
+                Some(verdict) => verdict?,
+                None => filter.check(&mut *connect().await?).await?,
             }
-            let points = self.cities.at_least(version, connect).await?;
             let rendered = Arc::new(render(points.tile(coord, &filter))?);
             self.cache().insert(key, version, Arc::clone(&rendered));
             if let Some(flight) = flight {

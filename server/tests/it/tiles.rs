@@ -621,6 +621,17 @@ async fn unknown_filter_values_are_400_naming_the_filter() {
         .await
         .problem(StatusCode::BAD_REQUEST);
     assert_eq!(problem["field"], "network");
+    // The cities layer checks them against its snapshot: the same answers.
+    for (query, field) in [
+        ("network=no-such-network", "network"),
+        ("country=XX", "country"),
+        ("policy_area=housing&network=iash&country=DE,XX", "country"),
+    ] {
+        let problem = tile(&app, "cities", (0, 0, 0), query)
+            .await
+            .problem(StatusCode::BAD_REQUEST);
+        assert_eq!(problem["field"], field, "{query}");
+    }
     // Known values still answer, and the basemap ignores the filters.
     assert_eq!(
         tile(&app, "cities", (0, 0, 0), "policy_area=housing")
