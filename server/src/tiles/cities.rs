@@ -22,7 +22,7 @@ use diesel::sql_types::{Array, BigInt, Bool, Double, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::TileCoord;
-use super::mvt::{BUFFER, EXTENT, Envelope, PointLayer, TileGrid, Value};
+use super::mvt::{BUFFER, EXTENT, Envelope, HALF_WORLD, PointLayer, TileGrid, Value};
 use super::sql::{CITY_CLUSTER_BELOW_ZOOM, CLUSTER_CELLS, CLUSTER_ID_BASE};
 use crate::db::DbConn;
 use crate::error::AppResult;
@@ -419,9 +419,6 @@ impl CityPoints {
         );
     }
 }
-
-/// Half the side of the Web Mercator square.
-const HALF_WORLD: f64 = 20_037_508.342_789_244;
 
 /// The snapshot of one instance, replaced when the data version moves on.
 #[derive(Debug, Default)]

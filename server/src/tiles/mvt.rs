@@ -17,7 +17,7 @@ pub const EXTENT: u32 = 4096;
 pub const BUFFER: u32 = 64;
 
 /// Half the side of the Web Mercator square, as PostGIS's `ST_TileEnvelope` uses it.
-const HALF_WORLD: f64 = 20_037_508.342_789_244;
+pub const HALF_WORLD: f64 = 20_037_508.342_789_244;
 
 /// A property value of a feature.
 #[derive(Debug, Clone, Copy, PartialEq)]

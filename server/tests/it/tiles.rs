@@ -88,6 +88,16 @@ async fn tile(app: &TestApp, layer: &str, (z, x, y): (u8, u32, u32), query: &str
         .await
 }
 
+/// The bytes of a tile (none for a 204).
+async fn tile_bytes(app: &TestApp, layer: &str, (z, x, y): (u8, u32, u32), query: &str) -> Vec<u8> {
+    let response = tile(app, layer, (z, x, y), query).await;
+    match response.status {
+        StatusCode::OK => response.body.to_vec(),
+        StatusCode::NO_CONTENT => Vec::new(),
+        other => panic!("{layer} {z}/{x}/{y}?{query}: {other}"),
+    }
+}
+
 /// The features of `layer` in a tile (none for a 204).
 async fn features(app: &TestApp, layer: &str, at: (u8, u32, u32), query: &str) -> Vec<Feature> {
     let response = tile(app, layer, at, query).await;
@@ -296,12 +306,7 @@ async fn practice_point_tiles_are_what_postgis_makes_of_the_same_rows() {
                 .await
                 .unwrap()
                 .get(0);
-            let response = tile(&app, "practices", (z, x, y), query).await;
-            let served = match response.status {
-                StatusCode::OK => response.body.to_vec(),
-                StatusCode::NO_CONTENT => Vec::new(),
-                other => panic!("{z}/{x}/{y}?{query}: {other}"),
-            };
+            let served = tile_bytes(&app, "practices", (z, x, y), query).await;
             let expected = points_of(&reference);
             assert_eq!(points_of(&served), expected, "tile {z}/{x}/{y}?{query}");
             compared += expected.len();
@@ -421,12 +426,7 @@ async fn city_tiles_are_what_the_cities_statement_makes_in_postgis() {
                 .await
                 .unwrap()
                 .get(0);
-            let response = tile(&app, "cities", (z, x, y), query).await;
-            let served = match response.status {
-                StatusCode::OK => response.body.to_vec(),
-                StatusCode::NO_CONTENT => Vec::new(),
-                other => panic!("{z}/{x}/{y}?{query}: {other}"),
-            };
+            let served = tile_bytes(&app, "cities", (z, x, y), query).await;
             let expected = points_of(&reference);
             assert_eq!(points_of(&served), expected, "tile {z}/{x}/{y}?{query}");
             compared += expected.len();
