@@ -7,6 +7,7 @@ pub mod data_version;
 pub mod migrate;
 pub mod pool;
 pub mod prepared;
+pub mod snapshot;
 
 pub use cluster::EmbeddedCluster;
 pub use data_version::DataVersion;

@@ -1,7 +1,7 @@
 //! The filters every collection and the tiles share: policy areas, networks, countries and a
 //! region.
 
-use diesel::sql_types::{Array, Bool, Nullable, Text};
+use diesel::sql_types::{Array, BigInt, Bool, Nullable, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::QueryParams;
@@ -186,35 +186,32 @@ impl Filters {
         unknown.verdict()
     }
 
-    /// The check of [`check`](Self::check) against lists in memory of the policy areas,
-    /// networks and country codes that exist (in the areas' order); `None` with a region
-    /// filter, which only the database can check.
+    /// The check of [`check`](Self::check) against the values that exist as `known` holds
+    /// them in memory; `None` with a region filter, which only the database can check.
     ///
     /// # Errors
     /// 400 naming the parameter, as [`check`](Self::check).
     #[must_use]
-    pub fn check_in(
-        &self,
-        policy_areas: &[String],
-        networks: &[String],
-        countries: &[String],
-    ) -> Option<AppResult<()>> {
+    pub fn check_in(&self, known: &KnownValues) -> Option<AppResult<()>> {
         if self.region.is_some() {
             return None;
         }
+        // Each unknown value once, as the statement's `EXCEPT` gives them.
         let unknown = |given: &[String], known: &[String]| -> Vec<String> {
-            given
-                .iter()
-                .filter(|g| !known.contains(g))
-                .cloned()
-                .collect()
+            let mut unknown: Vec<String> = Vec::new();
+            for value in given {
+                if !known.contains(value) && !unknown.contains(value) {
+                    unknown.push(value.clone());
+                }
+            }
+            unknown
         };
         let verdict = Unknown {
-            unknown_policy_areas: unknown(&self.policy_areas, policy_areas),
-            unknown_networks: unknown(&self.networks, networks),
-            unknown_countries: unknown(&self.countries, countries),
+            unknown_policy_areas: unknown(&self.policy_areas, &known.policy_areas),
+            unknown_networks: unknown(&self.networks, &known.networks),
+            unknown_countries: unknown(&self.countries, &known.countries),
             region_ok: true,
-            valid_policy_areas: policy_areas.to_vec(),
+            valid_policy_areas: known.policy_areas.clone(),
         }
         .verdict();
         Some(verdict)
@@ -261,6 +258,38 @@ impl Filters {
                 "true".to_owned()
             },
         )
+    }
+}
+
+/// The policy areas (in their order), networks and country codes that exist, with the data
+/// version they were read at: what a snapshot in memory checks filters against
+/// ([`Filters::check_in`]).
+#[derive(Debug, Clone, Default, diesel::QueryableByName)]
+pub struct KnownValues {
+    #[diesel(sql_type = BigInt)]
+    pub version: i64,
+    #[diesel(sql_type = Array<Text>)]
+    pub policy_areas: Vec<String>,
+    #[diesel(sql_type = Array<Text>)]
+    pub networks: Vec<String>,
+    #[diesel(sql_type = Array<Text>)]
+    pub countries: Vec<String>,
+}
+
+impl KnownValues {
+    /// Reads them (inside the transaction of the snapshot they belong to).
+    ///
+    /// # Errors
+    /// When the query fails.
+    pub async fn read(conn: &mut AsyncPgConnection) -> diesel::QueryResult<Self> {
+        diesel::sql_query(
+            "SELECT (SELECT version FROM data_version) AS version,
+                    ARRAY(SELECT slug::text FROM policy_areas ORDER BY position) AS policy_areas,
+                    ARRAY(SELECT slug::text FROM networks ORDER BY slug) AS networks,
+                    ARRAY(SELECT iso2::text FROM countries ORDER BY iso2) AS countries",
+        )
+        .get_result(conn)
+        .await
     }
 }
 

@@ -17,7 +17,7 @@ use axum::http::request::Parts;
 
 pub use crate::domain::Lang;
 pub use doc::{CollectionParams, LangParams};
-pub use filters::{AreaMatch, FilterBinds, Filters, REGION_MATCH};
+pub use filters::{AreaMatch, FilterBinds, Filters, KnownValues, REGION_MATCH};
 pub use page::{CollectionQuery, DEFAULT_LIMIT, MAX_LIMIT, OverLimit, Page};
 pub use search::{BBox, DEFAULT_RADIUS_KM, MAX_Q_CHARS, MAX_RADIUS_KM, Near, Search, q_param};
 

@@ -15,7 +15,6 @@
 //! filter, which names regions the snapshot does not hold, still takes the statement.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
 
 use diesel::QueryableByName;
 use diesel::sql_types::{Array, BigInt, Bool, Double, Text};
@@ -24,9 +23,9 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use super::TileCoord;
 use super::mvt::{BUFFER, EXTENT, Envelope, HALF_WORLD, PointLayer, TileGrid, Value};
 use super::sql::{CITY_CLUSTER_BELOW_ZOOM, CLUSTER_CELLS, CLUSTER_ID_BASE};
-use crate::db::DbConn;
+use crate::db::snapshot::{Loaded, Snapshot};
 use crate::error::AppResult;
-use crate::query::{AreaMatch, Filters};
+use crate::query::{AreaMatch, Filters, KnownValues};
 
 /// The listed cities drawn on the map (those inside Web Mercator's latitudes) with their
 /// Web Mercator point and the summary the tiles show.
@@ -38,26 +37,6 @@ FROM cities c
 JOIN city_stats cs ON cs.city_id = c.id AND cs.listed
 CROSS JOIN LATERAL (SELECT ST_Transform(c.geom, 3857) AS g) p
 WHERE ST_Y(c.geom) BETWEEN -85.0511287798066 AND 85.0511287798066";
-
-/// The data version, the policy areas and the networks (in the order of their keys), and the
-/// country codes (to check filters against).
-const HEAD: &str = "
-SELECT (SELECT version FROM data_version) AS version,
-       ARRAY(SELECT slug::text FROM policy_areas ORDER BY position) AS policy_areas,
-       ARRAY(SELECT slug::text FROM networks ORDER BY slug) AS networks,
-       ARRAY(SELECT iso2::text FROM countries ORDER BY iso2) AS countries";
-
-#[derive(QueryableByName)]
-struct Head {
-    #[diesel(sql_type = BigInt)]
-    version: i64,
-    #[diesel(sql_type = Array<Text>)]
-    policy_areas: Vec<String>,
-    #[diesel(sql_type = Array<Text>)]
-    networks: Vec<String>,
-    #[diesel(sql_type = Array<Text>)]
-    countries: Vec<String>,
-}
 
 #[derive(QueryableByName)]
 struct CityRow {
@@ -147,11 +126,9 @@ const FIXED_KEYS: [&str; FIRST_AREA] = [
 /// The listed cities of one data version, sorted by their Web Mercator x.
 #[derive(Debug)]
 pub struct CityPoints {
-    version: i64,
     cities: Vec<City>,
-    areas: Vec<String>,
-    networks: Vec<String>,
-    countries: Vec<String>,
+    /// The policy areas, networks and countries of the snapshot's data version.
+    known: KnownValues,
     /// [`FIXED_KEYS`], then `area_<slug>` per policy area, then `net_<slug>` per network.
     keys: Vec<String>,
 }
@@ -215,7 +192,7 @@ struct Cell {
 }
 
 impl CityPoints {
-    fn new(head: Head, rows: Vec<CityRow>) -> Self {
+    fn new(known: KnownValues, rows: Vec<CityRow>) -> Self {
         let mut cities: Vec<City> = rows
             .into_iter()
             .filter_map(|row| {
@@ -223,8 +200,8 @@ impl CityPoints {
                     id: u64::try_from(row.id).ok()?,
                     x: row.x,
                     y: row.y,
-                    networks: known_indexes(&head.networks, &row.networks),
-                    areas: known_indexes(&head.policy_areas, &row.areas),
+                    networks: known_indexes(&known.networks, &row.networks),
+                    areas: known_indexes(&known.policy_areas, &row.areas),
                     slug: row.slug,
                     name: row.name,
                     kind: row.kind,
@@ -238,21 +215,20 @@ impl CityPoints {
         cities.sort_by(|a, b| a.x.total_cmp(&b.x));
         let mut keys: Vec<String> = FIXED_KEYS.iter().map(|&k| k.to_owned()).collect();
         keys.extend(
-            head.policy_areas
+            known
+                .policy_areas
                 .iter()
                 .map(|a| format!("area_{}", a.replace('-', "_"))),
         );
         keys.extend(
-            head.networks
+            known
+                .networks
                 .iter()
                 .map(|n| format!("net_{}", n.replace('-', "_"))),
         );
         Self {
-            version: head.version,
             cities,
-            areas: head.policy_areas,
-            networks: head.networks,
-            countries: head.countries,
+            known,
             keys,
         }
     }
@@ -268,19 +244,22 @@ impl CityPoints {
     /// region filter, which only the database can check.
     #[must_use]
     pub fn check(&self, filter: &Filters) -> Option<AppResult<()>> {
-        filter.check_in(&self.areas, &self.networks, &self.countries)
+        filter.check_in(&self.known)
     }
 
     fn selection<'f>(&self, filter: &'f Filters) -> Selection<'f> {
         Selection {
             countries: &filter.countries,
             networks: (!filter.networks.is_empty())
-                .then(|| known_indexes(&self.networks, &filter.networks)),
+                .then(|| known_indexes(&self.known.networks, &filter.networks)),
             areas: (!filter.policy_areas.is_empty()).then(|| {
                 if filter.policy_area_match == AreaMatch::All {
-                    indexes(&self.areas, &filter.policy_areas)
+                    indexes(&self.known.policy_areas, &filter.policy_areas)
                 } else {
-                    Some(known_indexes(&self.areas, &filter.policy_areas))
+                    Some(known_indexes(
+                        &self.known.policy_areas,
+                        &filter.policy_areas,
+                    ))
                 }
             }),
             all_areas: filter.policy_area_match == AreaMatch::All,
@@ -336,7 +315,7 @@ impl CityPoints {
                 practices: 0,
                 x: 0.0,
                 y: 0.0,
-                areas: vec![0; self.areas.len()],
+                areas: vec![0; self.known.policy_areas.len()],
             });
             if city.id < self.cities[group.first].id {
                 group.first = i;
@@ -393,11 +372,11 @@ impl CityPoints {
     }
 
     fn add_city<'k>(&'k self, layer: &mut PointLayer<'k>, city: &'k City, at: (i32, i32)) {
-        let first_network = FIRST_AREA + self.areas.len();
+        let first_network = FIRST_AREA + self.known.policy_areas.len();
         let has = |own: &[u16], i: usize| own.iter().any(|&o| usize::from(o) == i);
-        let areas =
-            (0..self.areas.len()).map(move |a| (FIRST_AREA + a, Value::Bool(has(&city.areas, a))));
-        let networks = (0..self.networks.len())
+        let areas = (0..self.known.policy_areas.len())
+            .map(move |a| (FIRST_AREA + a, Value::Bool(has(&city.areas, a))));
+        let networks = (0..self.known.networks.len())
             .map(move |n| (first_network + n, Value::Bool(has(&city.networks, n))));
         layer.add(
             city.id,
@@ -421,65 +400,27 @@ impl CityPoints {
 }
 
 /// The snapshot of one instance, replaced when the data version moves on.
-#[derive(Debug, Default)]
-pub struct CityLayer {
-    current: Mutex<Option<Arc<CityPoints>>>,
-    /// Held while a snapshot is loaded: the requests that find it stale wait for the one load.
-    loading: tokio::sync::Mutex<()>,
-}
+pub type CityLayer = Snapshot<CityPoints>;
 
-impl CityLayer {
-    /// The snapshot when it is at least as new as `version`.
-    #[must_use]
-    pub fn fresh(&self, version: i64) -> Option<Arc<CityPoints>> {
-        self.current
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .as_ref()
-            .filter(|points| points.version >= version)
-            .cloned()
+impl Loaded for CityPoints {
+    fn version(&self) -> i64 {
+        self.known.version
     }
 
-    /// The snapshot of data version `version` or later, loaded over a connection from
-    /// `connect` when it is not in memory yet, by one request at a time: the others wait for
-    /// it, holding no connection meanwhile.
-    ///
-    /// # Errors
-    /// When the connection cannot be had or the load fails.
-    pub async fn at_least<E: From<diesel::result::Error>, C: Future<Output = Result<DbConn, E>>>(
-        &self,
-        version: i64,
-        connect: impl Fn() -> C,
-    ) -> Result<Arc<CityPoints>, E> {
-        if let Some(points) = self.fresh(version) {
-            return Ok(points);
-        }
-        let _loading = self.loading.lock().await;
-        if let Some(points) = self.fresh(version) {
-            return Ok(points);
-        }
-        let points = Arc::new(load(&mut *connect().await?).await?);
-        let mut current = self.current.lock().unwrap_or_else(PoisonError::into_inner);
-        if current.as_ref().is_none_or(|c| c.version < points.version) {
-            *current = Some(Arc::clone(&points));
-        }
-        Ok(points)
+    /// Reads the listed cities and the lists their keys name, in one snapshot of the database.
+    async fn load(conn: &mut AsyncPgConnection) -> diesel::QueryResult<Self> {
+        let (known, rows) = conn
+            .build_transaction()
+            .read_only()
+            .repeatable_read()
+            .run(async |conn| {
+                let known = KnownValues::read(conn).await?;
+                let rows: Vec<CityRow> = diesel::sql_query(LOAD).load(conn).await?;
+                Ok::<_, diesel::result::Error>((known, rows))
+            })
+            .await?;
+        Ok(Self::new(known, rows))
     }
-}
-
-/// Reads the listed cities and the lists their keys name, in one snapshot of the database.
-async fn load(conn: &mut AsyncPgConnection) -> diesel::QueryResult<CityPoints> {
-    let (head, rows) = conn
-        .build_transaction()
-        .read_only()
-        .repeatable_read()
-        .run(async |conn| {
-            let head: Head = diesel::sql_query(HEAD).get_result(conn).await?;
-            let rows: Vec<CityRow> = diesel::sql_query(LOAD).load(conn).await?;
-            Ok::<_, diesel::result::Error>((head, rows))
-        })
-        .await?;
-    Ok(CityPoints::new(head, rows))
 }
 
 #[cfg(test)]
@@ -509,7 +450,7 @@ mod tests {
     }
 
     fn points(cities: Vec<City>) -> CityPoints {
-        let head = Head {
+        let head = KnownValues {
             version: 1,
             policy_areas: vec!["housing".to_owned(), "work".to_owned()],
             networks: vec!["iash".to_owned()],

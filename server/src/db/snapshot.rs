@@ -1,0 +1,84 @@
+//! Published data of one data version, kept in memory by an instance and answered from
+//! without a database round trip.
+//!
+//! A snapshot is read in one repeatable-read transaction together with the data version it
+//! belongs to ([`Loaded`]). A request that needs data of a newer version loads the snapshot
+//! again; the requests that come meanwhile wait for that one load, holding no connection,
+//! instead of each asking the database. A newer snapshot replaces an older one, never the
+//! other way round.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use diesel_async::AsyncPgConnection;
+
+use super::DbConn;
+
+/// Data read from the database as of one data version.
+pub trait Loaded: Sized + Send + Sync {
+    /// The data version the data was read at.
+    fn version(&self) -> i64;
+
+    /// Reads the data and its data version, in one snapshot of the database.
+    fn load(conn: &mut AsyncPgConnection)
+    -> impl Future<Output = diesel::QueryResult<Self>> + Send;
+}
+
+/// The latest snapshot an instance has read.
+#[derive(Debug)]
+pub struct Snapshot<T> {
+    current: Mutex<Option<Arc<T>>>,
+    /// Held while a snapshot is loaded: the requests that find it stale wait for the one load.
+    loading: tokio::sync::Mutex<()>,
+}
+
+impl<T> Default for Snapshot<T> {
+    fn default() -> Self {
+        Self {
+            current: Mutex::new(None),
+            loading: tokio::sync::Mutex::new(()),
+        }
+    }
+}
+
+impl<T: Loaded> Snapshot<T> {
+    /// The snapshot when it is at least as new as `version`.
+    #[must_use]
+    pub fn fresh(&self, version: i64) -> Option<Arc<T>> {
+        self.current
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_ref()
+            .filter(|data| data.version() >= version)
+            .cloned()
+    }
+
+    /// The snapshot of data version `version` or later, loaded over a connection from
+    /// `connect` when it is not in memory yet, by one request at a time: the others wait for
+    /// it, holding no connection meanwhile. (A replica behind `version` gives what it has, as
+    /// any read from it would.)
+    ///
+    /// # Errors
+    /// When the connection cannot be had or the load fails.
+    pub async fn at_least<E: From<diesel::result::Error>, C: Future<Output = Result<DbConn, E>>>(
+        &self,
+        version: i64,
+        connect: impl Fn() -> C,
+    ) -> Result<Arc<T>, E> {
+        if let Some(data) = self.fresh(version) {
+            return Ok(data);
+        }
+        let _loading = self.loading.lock().await;
+        if let Some(data) = self.fresh(version) {
+            return Ok(data);
+        }
+        let data = Arc::new(T::load(&mut *connect().await?).await?);
+        let mut current = self.current.lock().unwrap_or_else(PoisonError::into_inner);
+        if current
+            .as_ref()
+            .is_none_or(|c| c.version() < data.version())
+        {
+            *current = Some(Arc::clone(&data));
+        }
+        Ok(data)
+    }
+}
