@@ -33,6 +33,8 @@ pub struct App {
     pub glyphs: Arc<crate::tiles::glyphs::Glyphs>,
     /// The download archive of the current data version.
     pub downloads: crate::export::archive::Downloads,
+    /// The listed cities' collection of the current data version.
+    pub listed_cities: crate::model::city_list::ListedCities,
     primary: DbPool,
     replica: Option<DbPool>,
 }
@@ -72,6 +74,7 @@ impl App {
             answers,
             glyphs: Arc::default(),
             downloads: crate::export::archive::Downloads::default(),
+            listed_cities: crate::model::city_list::ListedCities::default(),
             config,
             data_version,
             primary,
@@ -109,6 +112,28 @@ impl App {
             }
         }
         Ok(self.primary.get().await?)
+    }
+
+    /// The page of listed cities `query` asks for, from the instance's snapshot of them when
+    /// it answers the query ([`crate::model::city_list`]), else from the database.
+    ///
+    /// # Errors
+    /// 400 naming a filter whose value names nothing, 503 when the database is unavailable,
+    /// 500 when the query fails.
+    pub async fn city_page(
+        &self,
+        query: &crate::query::CollectionQuery,
+        links: &crate::model::collection::PageLinks,
+    ) -> AppResult<String> {
+        let version = self.data_version.of(crate::model::city_list::KINDS);
+        crate::model::city_list::page(
+            &self.listed_cities,
+            version,
+            || self.db_read(),
+            query,
+            links,
+        )
+        .await
     }
 
     /// A connection to the primary, for writes and reads that must see them.

@@ -34,11 +34,8 @@ pub async fn list(
         return super::csv::answer(&state, &params, super::csv::Collection::Cities).await;
     }
     let query = CollectionQuery::from_params(&params, OverLimit::Refuse)?;
-    let mut conn = state.db_read().await?;
     let links = base.page_links("/api/v1/cities", &params, &query.page);
-    Ok(document::geojson(
-        city::list(&mut conn, &query, &links).await?,
-    ))
+    Ok(document::geojson(state.city_page(&query, &links).await?))
 }
 
 /// One city with everything its page needs; an old slug answers 301 to the new one.

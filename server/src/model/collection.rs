@@ -353,8 +353,6 @@ fn bound<'a>(
     let filters = query.filters.binds();
     let bbox = query.search.bbox;
     let near = query.search.near;
-    let mut with_next = links.always.clone();
-    with_next.push(links.next.clone());
     // The statements are fixed texts (composed once at start): prepared once per connection.
     Ok(Prepared::fixed(
         diesel::sql_query(sql)
@@ -374,8 +372,8 @@ fn bound<'a>(
             .bind::<Text, _>(query.lang.code())
             .bind::<BigInt, _>(query.page.limit)
             .bind::<BigInt, _>(query.page.offset)
-            .bind::<Text, _>(to_json(&links.always)?)
-            .bind::<Text, _>(to_json(&with_next)?)
+            .bind::<Text, _>(links_json(links, false)?)
+            .bind::<Text, _>(links_json(links, true)?)
             .bind::<Bool, _>(filters.all_policy_areas),
     ))
 }
@@ -423,6 +421,17 @@ pub async fn stream<'a>(
         .await?)
 }
 
-fn to_json(links: &[Link]) -> AppResult<String> {
-    serde_json::to_string(links).map_err(|error| crate::error::AppError::Internal(error.into()))
+/// The page's links as JSON text, with `next` when `more` features match.
+///
+/// # Errors
+/// 500 when they cannot be written.
+pub fn links_json(links: &PageLinks, more: bool) -> AppResult<String> {
+    let json = if more {
+        let mut with_next = links.always.clone();
+        with_next.push(links.next.clone());
+        serde_json::to_string(&with_next)
+    } else {
+        serde_json::to_string(&links.always)
+    };
+    json.map_err(|error| crate::error::AppError::Internal(error.into()))
 }

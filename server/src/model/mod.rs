@@ -7,6 +7,7 @@
 //! responses by the integration tests.
 
 pub mod city;
+pub mod city_list;
 pub mod collection;
 pub mod detail;
 pub mod gaps;

@@ -34,7 +34,6 @@ pub async fn list(
     let kind = Kind::parse(&collection)?;
     let encoding = check_format(&params)?;
     let query = CollectionQuery::from_params(&params, OverLimit::Clamp)?;
-    let mut conn = state.db_read().await?;
     let path = format!("/ogc/collections/{}/items", kind.id());
     let mut links = base.page_links(&path, &params, &query.page);
     links.always.push(Link::new(
@@ -46,8 +45,8 @@ pub async fn list(
         ),
     ));
     let body = match kind {
-        Kind::Cities => city::list(&mut conn, &query, &links).await?,
-        Kind::Practices => practice::list(&mut conn, &query, &links).await?,
+        Kind::Cities => state.city_page(&query, &links).await?,
+        Kind::Practices => practice::list(&mut *state.db_read().await?, &query, &links).await?,
     };
     encoded(encoding, &base, &path, &params, body)
 }

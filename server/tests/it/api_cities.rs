@@ -359,3 +359,142 @@ async fn an_empty_database_gives_an_empty_collection() {
     assert_eq!(json["numberMatched"], 0);
     assert_eq!(json["features"], serde_json::json!([]));
 }
+
+/// The collection from the instance's snapshot of the listed cities is, text for text, the
+/// page the collection statement writes in PostgreSQL: for 200 more cities across countries,
+/// networks and policy areas, in every language, with every filter the snapshot answers,
+/// pages and unknown values; and a write shows in the next answer.
+#[tokio::test]
+async fn the_city_list_from_memory_is_the_statements_page() {
+    use diesel_async::{AsyncConnection, AsyncPgConnection};
+    use haven::db::snapshot::Loaded;
+    use haven::model::city_list::CityList;
+    use haven::model::collection::{Link, PageLinks};
+    use haven::query::{CollectionQuery, OverLimit, QueryParams};
+
+    let app = TestApp::with_sample().await;
+    app.execute(
+        "INSERT INTO countries (iso2, name, names) VALUES
+             ('XQ', 'Quote \"Land\"', '{\"de\": \"Zitat\\\\Land\", \"fr\": \"Pays\\n\"}');
+         INSERT INTO cities (slug, name, country, kind, population, geom)
+         SELECT 'list-' || i, 'List ' || i, (ARRAY['DE', 'PL', 'IT', 'XQ'])[1 + i % 4],
+                'municipality', 1000 * i, ST_SetSRID(ST_MakePoint(5 + i % 20, 45 + i % 10), 4326)
+         FROM generate_series(1, 200) i;
+         INSERT INTO memberships (city_id, network_id, status)
+         SELECT c.id, n.id, 'member' FROM cities c
+         JOIN LATERAL (SELECT id FROM networks ORDER BY id OFFSET (c.id % 4) LIMIT 1 + (c.id % 2)) n ON true
+         WHERE c.slug LIKE 'list-%' AND c.id % 5 <> 0;
+         INSERT INTO practices (slug, city_id, original_lang, title, status)
+         SELECT 'list-practice-' || c.id, c.id, 'en', jsonb_build_object('en', 'List'), 'active'
+         FROM cities c WHERE c.slug LIKE 'list-%' AND c.id % 3 <> 1;
+         INSERT INTO practice_policy_areas (practice_id, policy_area)
+         SELECT p.id, a.slug FROM practices p
+         JOIN LATERAL (SELECT slug FROM policy_areas ORDER BY position OFFSET (p.id % 5) LIMIT 1 + (p.id % 3)) a ON true
+         WHERE p.slug LIKE 'list-practice-%';",
+    )
+    .await;
+    let mut conn = AsyncPgConnection::establish(&app.database_url)
+        .await
+        .unwrap();
+    let snapshot = CityList::load(&mut conn).await.unwrap();
+    let (client, connection) = tokio_postgres::connect(&app.database_url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    let networks: Vec<String> = client
+        .query("SELECT slug::text FROM networks ORDER BY slug", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    assert!(networks.len() >= 2, "networks: {networks:?}");
+    let mut queries: Vec<String> = vec![
+        String::new(),
+        "limit=1000".into(),
+        "limit=7&offset=3".into(),
+        "limit=1&offset=199".into(),
+        "offset=5000".into(),
+        "country=DE".into(),
+        "country=PL,XQ,DE".into(),
+        "country=XQ&lang=de".into(),
+        "country=XQ&lang=fr".into(),
+        "country=XQ&lang=es".into(),
+        "policy_area=housing".into(),
+        "policy_area=housing,work".into(),
+        "policy_area=housing,work&policy_area_match=all".into(),
+        "policy_area=work&policy_area_match=all&country=IT&limit=5".into(),
+        "country=ZZ".into(),
+        "policy_area=nowhere".into(),
+        "network=nowhere".into(),
+        "country=DE,ZZ,ZZ".into(),
+    ];
+    for network in &networks {
+        queries.push(format!("network={network}"));
+        queries.push(format!(
+            "network={network}&policy_area=health&lang=de&limit=10"
+        ));
+        queries.push(format!("network={},{network}&country=PL", networks[0]));
+    }
+    let links = PageLinks {
+        always: vec![Link::new(
+            "self",
+            "application/geo+json",
+            "https://h/self".into(),
+        )],
+        next: Link::new("next", "application/geo+json", "https://h/next".into()),
+    };
+    let mut compared = 0;
+    for raw in &queries {
+        let query = CollectionQuery::from_params(&QueryParams::parse(Some(raw)), OverLimit::Refuse)
+            .unwrap();
+        assert!(CityList::serves(&query), "{raw}");
+        let from_memory = snapshot.page(&query, &links);
+        let from_sql = haven::model::city::list(&mut conn, &query, &links).await;
+        match (from_memory, from_sql) {
+            (Ok(memory), Ok(sql)) => {
+                assert_eq!(memory, sql, "the page of `{raw}` differs");
+                let doc: Value = serde_json::from_str(&memory).unwrap();
+                compared += doc["numberReturned"].as_u64().unwrap();
+            }
+            (Err(memory), Err(sql)) => {
+                assert_eq!(format!("{memory:?}"), format!("{sql:?}"), "`{raw}`");
+            }
+            (memory, sql) => panic!("`{raw}`: {memory:?} against {sql:?}"),
+        }
+    }
+    assert!(compared > 1000, "{compared} features compared");
+
+    // Through HTTP, the answer follows a write.
+    let before = app.get("/api/v1/cities?country=XQ&limit=1000").await;
+    assert_eq!(before.status, StatusCode::OK);
+    let before = before.json();
+    app.execute(
+        "UPDATE cities SET population = 123456789 WHERE slug = 'list-3';
+         UPDATE cities SET published = false WHERE slug = 'list-7';",
+    )
+    .await;
+    let after = app.get("/api/v1/cities?country=XQ&limit=1000").await.json();
+    let city = |doc: &Value, slug: &str| {
+        doc["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["id"] == slug)
+            .cloned()
+    };
+    assert!(city(&before, "list-7").is_some());
+    assert!(city(&after, "list-7").is_none());
+    assert_eq!(
+        after["numberMatched"].as_i64().unwrap(),
+        before["numberMatched"].as_i64().unwrap() - 1
+    );
+    assert_eq!(
+        city(&after, "list-3").unwrap()["properties"]["population"],
+        123_456_789
+    );
+    assert_eq!(
+        city(&after, "list-3").unwrap()["properties"]["country_name"],
+        "Quote \"Land\""
+    );
+}
