@@ -39,12 +39,25 @@ pub const CACHE_CONTROL: &str = "public, max-age=60, stale-while-revalidate=60";
 #[must_use]
 pub fn depends_on(path: &str) -> Kinds {
     use DataKind::{
-        Cities, Demands, Guides, Memberships, Networks, Places, PolicyAreas, Practices, Search,
+        Cities, CityProfiles, Demands, Guides, Memberships, Networks, Places, PolicyAreas,
+        Practices, Search,
     };
-    /// What a city, a practice or a collection of them shows: the city with its networks,
-    /// Safe Harbour standing and region, its practices with their policy areas; and what
-    /// their full text (`q`) finds, which follows the search synonyms.
+    /// What a city, a practice or a collection of them shows: the city with its profile,
+    /// networks, Safe Harbour standing and region, its practices with their policy areas; and
+    /// what their full text (`q`) finds, which follows the search synonyms.
     const DIRECTORY: Kinds = Kinds::of(&[
+        Cities,
+        CityProfiles,
+        Practices,
+        Memberships,
+        Networks,
+        Demands,
+        Places,
+        PolicyAreas,
+        Search,
+    ]);
+    /// The practices and the places show a city's name and place, never its profile.
+    const WITHOUT_PROFILES: Kinds = Kinds::of(&[
         Cities,
         Practices,
         Memberships,
@@ -56,6 +69,7 @@ pub fn depends_on(path: &str) -> Kinds {
     ]);
     const EXCEPT_SEARCH: Kinds = Kinds::of(&[
         Cities,
+        CityProfiles,
         Practices,
         Memberships,
         Networks,
@@ -74,12 +88,9 @@ pub fn depends_on(path: &str) -> Kinds {
         Kinds::of(&[Networks, Memberships, Cities])
     } else if under("/api/v1/stats/growth") {
         Kinds::of(&[Cities, Memberships, Networks, Practices])
-    } else if under("/api/v1/cities")
-        || under("/api/v1/practices")
-        || under("/api/v1/places")
-        || under("/ogc")
-        || under("/feeds")
-    {
+    } else if under("/api/v1/practices") || under("/api/v1/places") {
+        WITHOUT_PROFILES
+    } else if under("/api/v1/cities") || under("/ogc") || under("/feeds") {
         DIRECTORY
     } else if path.get(1..3).is_some_and(|code| {
         crate::domain::kinds::Lang::ALL

@@ -11,8 +11,11 @@
 /// A kind of published data, as the triggers name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DataKind {
-    /// Cities (and their profiles).
+    /// Cities: what every answer about them shows (names, place, kind, publication).
     Cities,
+    /// A city's profile alone: its figures, texts and links (migration `000714`), which only
+    /// the city's own answers show.
+    CityProfiles,
     /// Practices, their policy areas and sources.
     Practices,
     /// Memberships of cities in networks.
@@ -33,8 +36,9 @@ pub enum DataKind {
 
 impl DataKind {
     /// Every kind.
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 10] = [
         Self::Cities,
+        Self::CityProfiles,
         Self::Practices,
         Self::Memberships,
         Self::Networks,
@@ -50,6 +54,7 @@ impl DataKind {
     pub fn name(self) -> &'static str {
         match self {
             Self::Cities => "cities",
+            Self::CityProfiles => "city_profiles",
             Self::Practices => "practices",
             Self::Memberships => "memberships",
             Self::Networks => "networks",

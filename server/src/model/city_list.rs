@@ -30,6 +30,7 @@ use crate::query::{AreaMatch, CollectionQuery, KnownValues, Lang};
 /// The kinds of data a listed city's Feature and its country's name come from.
 pub const KINDS: Kinds = Kinds::of(&[
     DataKind::Cities,
+    DataKind::CityProfiles,
     DataKind::Practices,
     DataKind::Memberships,
     DataKind::Networks,

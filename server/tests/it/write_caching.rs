@@ -267,6 +267,96 @@ async fn a_city_profile_edit_shows_at_once_and_far_tiles_stay_cached() {
     .await;
 }
 
+/// A city's profile alone (its population) is a change of `city_profiles`: the city's
+/// answers show it at once on both instances, while the tiles around the city and the
+/// practices', places' and networks' answers, which show no profile, stay cached with their
+/// ETags.
+#[tokio::test]
+async fn a_city_profile_alone_keeps_the_tiles_and_the_answers_that_do_not_show_it() {
+    let (a, b) = two_instances().await;
+    let apps = [&a, &b];
+    let moderator = moderator(&a).await;
+    let kept_tiles = [tile_path("cities", KOELN), tile_path("practices", KOELN)];
+    let kept_answers = [
+        "/api/v1/practices?country=DE",
+        "/api/v1/places?q=ko",
+        "/api/v1/networks",
+    ];
+    let reads = Reads::new("cities", KOELN, PALERMO, "/api/v1/cities?country=DE");
+    let tags = warm(&apps, &reads).await;
+    let mut kept_tags = Vec::new();
+    for app in apps {
+        for path in kept_tiles.iter().map(String::as_str).chain(kept_answers) {
+            let response = app.get(path).await;
+            assert!(response.status.is_success(), "{path}: {}", response.status);
+            kept_tags.push(
+                response
+                    .headers
+                    .get("etag")
+                    .map(|tag| tag.to_str().unwrap().to_owned()),
+            );
+        }
+    }
+    let edited = send(
+        &a,
+        "PATCH",
+        "/api/v1/cities/koeln",
+        Some(json!({ "population": 1_234_567, "reason": "Census" })),
+        Some(&moderator),
+    )
+    .await;
+    assert_eq!(edited.status, StatusCode::OK, "{}", edited.text());
+    let kind: String = db(&a)
+        .await
+        .query_one(
+            "SELECT kind FROM data_changes ORDER BY version DESC LIMIT 1",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(kind, "city_profiles");
+    settle(&apps).await;
+    let mut kept_tags = kept_tags.into_iter();
+    for app in apps {
+        for path in kept_tiles.iter().map(String::as_str).chain(kept_answers) {
+            let (tiles, answers) = (
+                metric(app, "haven_tile_cache_hits_total").await,
+                metric(app, "haven_answer_cache_hits_total").await,
+            );
+            let response = app.get(path).await;
+            assert!(response.status.is_success(), "{path}: {}", response.status);
+            let hits = metric(app, "haven_tile_cache_hits_total").await - tiles
+                + metric(app, "haven_answer_cache_hits_total").await
+                - answers;
+            assert_eq!(hits, 1, "{path} stays cached");
+            let tag = response
+                .headers
+                .get("etag")
+                .map(|tag| tag.to_str().unwrap().to_owned());
+            assert_eq!(tag, kept_tags.next().unwrap(), "{path} keeps its ETag");
+        }
+    }
+    assert_new_content(
+        &apps,
+        &reads,
+        &tags,
+        |tile| tile.iter().any(|f| f.str("slug") == Some("koeln")),
+        |answer| {
+            answer["features"].as_array().is_some_and(|cities| {
+                cities
+                    .iter()
+                    .any(|c| c["id"] == "koeln" && c["properties"]["population"] == 1_234_567)
+            })
+        },
+    )
+    .await;
+    assert_eq!(
+        a.get("/api/v1/cities/koeln").await.json()["properties"]["population"],
+        1_234_567
+    );
+}
+
 #[tokio::test]
 async fn a_membership_change_shows_at_once_and_far_tiles_stay_cached() {
     let (a, b) = two_instances().await;
@@ -481,7 +571,8 @@ async fn a_change_lists_a_box_per_changed_place() {
 /// A city's practices lie at their own points, anywhere: a change lists them only when what
 /// their tiles filter by changes (the city's country, region, district or publication; a
 /// membership's network, status or publication, or a membership that comes or goes). A new
-/// population, a verification date or a demand status changes only the city's own point.
+/// population (a change of the city's profile), a verification date or a demand status
+/// changes only the city's own point.
 #[tokio::test]
 async fn a_change_lists_the_practices_of_its_city_only_when_their_tiles_change() {
     let app = TestApp::with_sample().await;
@@ -495,7 +586,7 @@ async fn a_change_lists_the_practices_of_its_city_only_when_their_tiles_change()
     let cases: [(&str, &str, &[f64]); 7] = [
         (
             "UPDATE cities SET population = 1000001 WHERE slug = 'koeln'",
-            "cities",
+            "city_profiles",
             &koeln,
         ),
         (
