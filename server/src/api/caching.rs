@@ -39,8 +39,8 @@ pub const CACHE_CONTROL: &str = "public, max-age=60, stale-while-revalidate=60";
 #[must_use]
 pub fn depends_on(path: &str) -> Kinds {
     use DataKind::{
-        Cities, CityProfiles, Demands, Guides, Memberships, Networks, Places, PolicyAreas,
-        Practices, Search,
+        Cities, CityProfiles, Demands, Guides, MembershipChecks, Memberships, Networks, Places,
+        PolicyAreas, Practices, Search,
     };
     /// What a city, a practice or a collection of them shows: the city with its profile,
     /// networks, Safe Harbour standing and region, its practices with their policy areas; and
@@ -50,14 +50,16 @@ pub fn depends_on(path: &str) -> Kinds {
         CityProfiles,
         Practices,
         Memberships,
+        MembershipChecks,
         Networks,
         Demands,
         Places,
         PolicyAreas,
         Search,
     ]);
-    /// The practices and the places show a city's name and place, never its profile.
-    const WITHOUT_PROFILES: Kinds = Kinds::of(&[
+    /// The practices and the places show a city's name, place and networks, never its
+    /// profile nor how its memberships were checked.
+    const WITHOUT_DETAILS: Kinds = Kinds::of(&[
         Cities,
         Practices,
         Memberships,
@@ -72,6 +74,7 @@ pub fn depends_on(path: &str) -> Kinds {
         CityProfiles,
         Practices,
         Memberships,
+        MembershipChecks,
         Networks,
         Demands,
         Places,
@@ -85,11 +88,11 @@ pub fn depends_on(path: &str) -> Kinds {
     if under("/api/v1/policy-areas") {
         Kinds::of(&[PolicyAreas, Practices])
     } else if under("/api/v1/networks") {
-        Kinds::of(&[Networks, Memberships, Cities])
+        Kinds::of(&[Networks, Memberships, MembershipChecks, Cities])
     } else if under("/api/v1/stats/growth") {
         Kinds::of(&[Cities, Memberships, Networks, Practices])
     } else if under("/api/v1/practices") || under("/api/v1/places") {
-        WITHOUT_PROFILES
+        WITHOUT_DETAILS
     } else if under("/api/v1/cities") || under("/ogc") || under("/feeds") {
         DIRECTORY
     } else if path.get(1..3).is_some_and(|code| {

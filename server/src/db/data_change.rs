@@ -20,6 +20,9 @@ pub enum DataKind {
     Practices,
     /// Memberships of cities in networks.
     Memberships,
+    /// A membership's check alone: its verification date, evidence, role and note (migration
+    /// `000714`), which only the city's and the network's answers show.
+    MembershipChecks,
     /// Networks.
     Networks,
     /// Seebrücke's demands and where cities stand on them.
@@ -36,11 +39,12 @@ pub enum DataKind {
 
 impl DataKind {
     /// Every kind.
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 11] = [
         Self::Cities,
         Self::CityProfiles,
         Self::Practices,
         Self::Memberships,
+        Self::MembershipChecks,
         Self::Networks,
         Self::Demands,
         Self::Places,
@@ -57,6 +61,7 @@ impl DataKind {
             Self::CityProfiles => "city_profiles",
             Self::Practices => "practices",
             Self::Memberships => "memberships",
+            Self::MembershipChecks => "membership_checks",
             Self::Networks => "networks",
             Self::Demands => "demands",
             Self::Places => "places",

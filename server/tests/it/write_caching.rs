@@ -10,7 +10,7 @@ use axum::http::{Request, StatusCode};
 use haven::config::Config;
 use serde_json::{Value, json};
 
-use crate::auth::{db, moderator, send};
+use crate::auth::{Browser, db, moderator, send};
 use crate::moderation::{approve, submission_id};
 use crate::submissions::submit;
 use crate::support::{TestApp, TestResponse, fresh_database};
@@ -267,26 +267,29 @@ async fn a_city_profile_edit_shows_at_once_and_far_tiles_stay_cached() {
     .await;
 }
 
-/// A city's profile alone (its population) is a change of `city_profiles`: the city's
-/// answers show it at once on both instances, while the tiles around the city and the
-/// practices', places' and networks' answers, which show no profile, stay cached with their
-/// ETags.
-#[tokio::test]
-async fn a_city_profile_alone_keeps_the_tiles_and_the_answers_that_do_not_show_it() {
+/// A write of a row's details only (`write`, by the moderator of `a`) is a change of `kind`:
+/// `reads.answer` shows it at once on both instances (`answer_shows`), while the tiles around
+/// Köln and the answers of `kept_answers`, which do not show those details, stay cached with
+/// their ETags.
+async fn assert_details_keep_the_rest(
+    write: impl AsyncFnOnce(&TestApp, &Browser) -> TestResponse,
+    kind: &str,
+    reads: &Reads,
+    kept_answers: &[&str],
+    answer_shows: impl Fn(&Value) -> bool,
+) {
     let (a, b) = two_instances().await;
     let apps = [&a, &b];
     let moderator = moderator(&a).await;
     let kept_tiles = [tile_path("cities", KOELN), tile_path("practices", KOELN)];
-    let kept_answers = [
-        "/api/v1/practices?country=DE",
-        "/api/v1/places?q=ko",
-        "/api/v1/networks",
-    ];
-    let reads = Reads::new("cities", KOELN, PALERMO, "/api/v1/cities?country=DE");
-    let tags = warm(&apps, &reads).await;
+    let tags = warm(&apps, reads).await;
     let mut kept_tags = Vec::new();
     for app in apps {
-        for path in kept_tiles.iter().map(String::as_str).chain(kept_answers) {
+        for path in kept_tiles
+            .iter()
+            .map(String::as_str)
+            .chain(kept_answers.iter().copied())
+        {
             let response = app.get(path).await;
             assert!(response.status.is_success(), "{path}: {}", response.status);
             kept_tags.push(
@@ -297,16 +300,9 @@ async fn a_city_profile_alone_keeps_the_tiles_and_the_answers_that_do_not_show_i
             );
         }
     }
-    let edited = send(
-        &a,
-        "PATCH",
-        "/api/v1/cities/koeln",
-        Some(json!({ "population": 1_234_567, "reason": "Census" })),
-        Some(&moderator),
-    )
-    .await;
-    assert_eq!(edited.status, StatusCode::OK, "{}", edited.text());
-    let kind: String = db(&a)
+    let written = write(&a, &moderator).await;
+    assert_eq!(written.status, StatusCode::OK, "{}", written.text());
+    let recorded: String = db(&a)
         .await
         .query_one(
             "SELECT kind FROM data_changes ORDER BY version DESC LIMIT 1",
@@ -315,11 +311,15 @@ async fn a_city_profile_alone_keeps_the_tiles_and_the_answers_that_do_not_show_i
         .await
         .unwrap()
         .get(0);
-    assert_eq!(kind, "city_profiles");
+    assert_eq!(recorded, kind);
     settle(&apps).await;
     let mut kept_tags = kept_tags.into_iter();
     for app in apps {
-        for path in kept_tiles.iter().map(String::as_str).chain(kept_answers) {
+        for path in kept_tiles
+            .iter()
+            .map(String::as_str)
+            .chain(kept_answers.iter().copied())
+        {
             let (tiles, answers) = (
                 metric(app, "haven_tile_cache_hits_total").await,
                 metric(app, "haven_answer_cache_hits_total").await,
@@ -339,9 +339,36 @@ async fn a_city_profile_alone_keeps_the_tiles_and_the_answers_that_do_not_show_i
     }
     assert_new_content(
         &apps,
-        &reads,
+        reads,
         &tags,
         |tile| tile.iter().any(|f| f.str("slug") == Some("koeln")),
+        answer_shows,
+    )
+    .await;
+}
+
+/// A city's profile alone (its population) is a change of `city_profiles`: the city list
+/// shows it at once; the tiles and the practices', places' and networks' answers stay cached.
+#[tokio::test]
+async fn a_city_profile_alone_keeps_the_tiles_and_the_answers_that_do_not_show_it() {
+    assert_details_keep_the_rest(
+        async |app, moderator| {
+            send(
+                app,
+                "PATCH",
+                "/api/v1/cities/koeln",
+                Some(json!({ "population": 1_234_567, "reason": "Census" })),
+                Some(moderator),
+            )
+            .await
+        },
+        "city_profiles",
+        &Reads::new("cities", KOELN, PALERMO, "/api/v1/cities?country=DE"),
+        &[
+            "/api/v1/practices?country=DE",
+            "/api/v1/places?q=ko",
+            "/api/v1/networks",
+        ],
         |answer| {
             answer["features"].as_array().is_some_and(|cities| {
                 cities
@@ -351,10 +378,33 @@ async fn a_city_profile_alone_keeps_the_tiles_and_the_answers_that_do_not_show_i
         },
     )
     .await;
-    assert_eq!(
-        a.get("/api/v1/cities/koeln").await.json()["properties"]["population"],
-        1_234_567
-    );
+}
+
+/// A membership's check alone (a new verification date) is a change of `membership_checks`:
+/// the city's page shows it at once; the tiles and the practices' and places' answers stay
+/// cached.
+#[tokio::test]
+async fn a_membership_check_alone_keeps_the_tiles_and_the_answers_that_do_not_show_it() {
+    const NETWORK: &str = "buendnis-staedte-sicherer-haefen";
+    assert_details_keep_the_rest(
+        async |app, _moderator| {
+            db(app)
+                .await
+                .batch_execute(&format!(
+                    "UPDATE memberships SET verified_on = '2026-11-29'
+                      WHERE city_id = (SELECT id FROM cities WHERE slug = 'koeln')
+                        AND network_id = (SELECT id FROM networks WHERE slug = '{NETWORK}')"
+                ))
+                .await
+                .unwrap();
+            app.get("/api/v1/cities/koeln").await
+        },
+        "membership_checks",
+        &Reads::new("cities", KOELN, PALERMO, "/api/v1/cities/koeln"),
+        &["/api/v1/practices?country=DE", "/api/v1/places?q=ko"],
+        |answer| membership_of(answer, NETWORK).is_some_and(|m| m["verified_on"] == "2026-11-29"),
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -571,8 +621,8 @@ async fn a_change_lists_a_box_per_changed_place() {
 /// A city's practices lie at their own points, anywhere: a change lists them only when what
 /// their tiles filter by changes (the city's country, region, district or publication; a
 /// membership's network, status or publication, or a membership that comes or goes). A new
-/// population (a change of the city's profile), a verification date or a demand status
-/// changes only the city's own point.
+/// population (a change of the city's profile), a verification date (of a membership's
+/// check) or a demand status changes only the city's own point.
 #[tokio::test]
 async fn a_change_lists_the_practices_of_its_city_only_when_their_tiles_change() {
     let app = TestApp::with_sample().await;
@@ -597,7 +647,7 @@ async fn a_change_lists_the_practices_of_its_city_only_when_their_tiles_change()
         (
             "UPDATE memberships SET verified_on = '2026-11-30'
               WHERE city_id = (SELECT id FROM cities WHERE slug = 'koeln')",
-            "memberships",
+            "membership_checks",
             &koeln,
         ),
         (

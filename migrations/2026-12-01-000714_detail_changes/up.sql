@@ -1,4 +1,27 @@
--- Back to 000713's record_data_change (every change of a city row is `cities`).
+-- A city editing its profile (population, website, summary, takeaways, official name) changed
+-- the kind `cities`, and a moderator re-checking a membership (its verification date, evidence,
+-- role or note) the kind `memberships`, which nearly everything depends on: each such write
+-- dropped the tiles around the city and the practices', places' and (for a profile) networks'
+-- answers, though none of them shows these details. Such a write is now a change of its own
+-- kind, `city_profiles` or `membership_checks`, which only the answers showing those details
+-- depend on (the city, the city list, OGC, CSV, pages, search; the networks for a membership).
+
+-- The columns of a row of `tbl` that only the answers about the row itself show (with the
+-- columns that follow them: `search`, `updated_at`), or NULL for a table without such details.
+CREATE FUNCTION detail_columns(tbl text) RETURNS text[] LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE tbl
+        WHEN 'cities' THEN ARRAY['population', 'website', 'summary', 'takeaways',
+                                 'summary_sources', 'official_name', 'wikidata', 'search',
+                                 'updated_at']
+        WHEN 'memberships' THEN ARRAY['verified_on', 'evidence_url', 'role', 'note', 'updated_at']
+    END
+$$;
+
+ALTER TABLE data_changes DROP CONSTRAINT data_changes_kind_check;
+ALTER TABLE data_changes ADD CONSTRAINT data_changes_kind_check
+    CHECK (kind IN ('cities', 'city_profiles', 'practices', 'memberships', 'membership_checks',
+                    'networks', 'demands', 'places', 'policy_areas', 'guides', 'search', 'all'));
+
 CREATE OR REPLACE FUNCTION record_data_change() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     kind text := TG_ARGV[0];
@@ -6,6 +29,7 @@ DECLARE
     changed text;
     geometry_sql text;
     changed_any boolean;
+    details_only boolean;
     boxes double precision[];
     new_version bigint;
 BEGIN
@@ -19,6 +43,23 @@ BEGIN
     EXECUTE format('SELECT EXISTS (%s)', changed) INTO changed_any;
     IF NOT changed_any THEN
         RETURN NULL;
+    END IF;
+    -- A city whose profile alone changed, or a membership whose check alone changed (the
+    -- columns of detail_columns), is a change of `city_profiles` or `membership_checks`: the
+    -- tiles, the practices and the places show none of it. Any other column, or a row that
+    -- comes or goes, keeps the table's kind. (Dynamic SQL: the transition tables exist only
+    -- in an UPDATE's trigger.)
+    IF TG_OP = 'UPDATE' AND kind = TG_TABLE_NAME AND detail_columns(TG_TABLE_NAME) IS NOT NULL THEN
+        EXECUTE format('SELECT NOT EXISTS (
+                            SELECT 1 FROM new_rows n FULL JOIN old_rows o ON o.id = n.id
+                            WHERE n.id IS NULL OR o.id IS NULL
+                               OR (to_jsonb(n) - detail_columns(%L))
+                                  IS DISTINCT FROM (to_jsonb(o) - detail_columns(%L)))',
+                       TG_TABLE_NAME, TG_TABLE_NAME)
+            INTO details_only;
+        IF details_only THEN
+            kind := CASE TG_TABLE_NAME WHEN 'cities' THEN 'city_profiles' ELSE 'membership_checks' END;
+        END IF;
     END IF;
     geometry_sql := CASE mode
         WHEN 'geom' THEN (
@@ -78,10 +119,3 @@ BEGIN
         coalesce(array_to_string(boxes, ' '), '*'));
     RETURN NULL;
 END $$;
-
-DELETE FROM data_changes WHERE kind = 'city_profiles';
-ALTER TABLE data_changes DROP CONSTRAINT data_changes_kind_check;
-ALTER TABLE data_changes ADD CONSTRAINT data_changes_kind_check
-    CHECK (kind IN ('cities', 'practices', 'memberships', 'networks',
-                    'demands', 'places', 'policy_areas', 'guides', 'search', 'all'));
-DROP FUNCTION city_profile_columns();

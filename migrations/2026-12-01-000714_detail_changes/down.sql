@@ -1,20 +1,4 @@
--- A city editing its profile (population, website, summary, takeaways, official name) changed
--- the kind `cities`, which nearly everything depends on: each such write dropped the tiles
--- around the city and the practices', networks' and places' answers, though none of them
--- shows a profile. Such a write is now a change of its own kind, `city_profiles`, which only
--- the city's own answers (the city, the city list, OGC, CSV, pages, search) depend on.
-
--- The columns of a city's profile (and `search` and `updated_at`, which follow them).
-CREATE FUNCTION city_profile_columns() RETURNS text[] LANGUAGE sql IMMUTABLE AS $$
-    SELECT ARRAY['population', 'website', 'summary', 'takeaways', 'summary_sources',
-                 'official_name', 'wikidata', 'search', 'updated_at']
-$$;
-
-ALTER TABLE data_changes DROP CONSTRAINT data_changes_kind_check;
-ALTER TABLE data_changes ADD CONSTRAINT data_changes_kind_check
-    CHECK (kind IN ('cities', 'city_profiles', 'practices', 'memberships', 'networks',
-                    'demands', 'places', 'policy_areas', 'guides', 'search', 'all'));
-
+-- Back to 000713's record_data_change (every change of a city row is `cities`).
 CREATE OR REPLACE FUNCTION record_data_change() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     kind text := TG_ARGV[0];
@@ -22,7 +6,6 @@ DECLARE
     changed text;
     geometry_sql text;
     changed_any boolean;
-    profile_only boolean;
     boxes double precision[];
     new_version bigint;
 BEGIN
@@ -36,22 +19,6 @@ BEGIN
     EXECUTE format('SELECT EXISTS (%s)', changed) INTO changed_any;
     IF NOT changed_any THEN
         RETURN NULL;
-    END IF;
-    -- A city whose profile alone changed (its figures, texts and links, which only the city's
-    -- own answers show) is a change of `city_profiles`: the tiles, the practices, the networks
-    -- and the places show none of it. Any other column, or a city that comes or goes, is a
-    -- change of `cities`.
-    -- (Dynamic SQL: the transition tables exist only in an UPDATE's trigger.)
-    IF kind = 'cities' AND TG_TABLE_NAME = 'cities' AND TG_OP = 'UPDATE' THEN
-        EXECUTE 'SELECT NOT EXISTS (
-                     SELECT 1 FROM new_rows n FULL JOIN old_rows o ON o.id = n.id
-                     WHERE n.id IS NULL OR o.id IS NULL
-                        OR (to_jsonb(n) - city_profile_columns())
-                           IS DISTINCT FROM (to_jsonb(o) - city_profile_columns()))'
-            INTO profile_only;
-        IF profile_only THEN
-            kind := 'city_profiles';
-        END IF;
     END IF;
     geometry_sql := CASE mode
         WHEN 'geom' THEN (
@@ -111,3 +78,10 @@ BEGIN
         coalesce(array_to_string(boxes, ' '), '*'));
     RETURN NULL;
 END $$;
+
+DELETE FROM data_changes WHERE kind IN ('city_profiles', 'membership_checks');
+ALTER TABLE data_changes DROP CONSTRAINT data_changes_kind_check;
+ALTER TABLE data_changes ADD CONSTRAINT data_changes_kind_check
+    CHECK (kind IN ('cities', 'practices', 'memberships', 'networks',
+                    'demands', 'places', 'policy_areas', 'guides', 'search', 'all'));
+DROP FUNCTION detail_columns(text);
