@@ -59,28 +59,11 @@ pub fn depends_on(path: &str) -> Kinds {
     ]);
     /// The practices and the places show a city's name, place and networks, never its
     /// profile nor how its memberships were checked.
-    const WITHOUT_DETAILS: Kinds = Kinds::of(&[
-        Cities,
-        Practices,
-        Memberships,
-        Networks,
-        Demands,
-        Places,
-        PolicyAreas,
-        Search,
-    ]);
-    const EXCEPT_SEARCH: Kinds = Kinds::of(&[
-        Cities,
-        CityProfiles,
-        Practices,
-        Memberships,
-        MembershipChecks,
-        Networks,
-        Demands,
-        Places,
-        PolicyAreas,
-        Guides,
-    ]);
+    const WITHOUT_DETAILS: Kinds = DIRECTORY.without(Kinds::of(&[CityProfiles, MembershipChecks]));
+    /// The pages: the directory and the take-action guides; their search box asks the API.
+    const EXCEPT_SEARCH: Kinds = DIRECTORY
+        .without(Kinds::of(&[Search]))
+        .and(Kinds::of(&[Guides]));
     let under = |prefix: &str| {
         path.strip_prefix(prefix)
             .is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '.']))

@@ -112,6 +112,18 @@ impl Kinds {
         self.0 & (1 << kind as u16) != 0
     }
 
+    /// The kinds of both sets.
+    #[must_use]
+    pub const fn and(self, other: Self) -> Self {
+        Self(self.0 | other.0)
+    }
+
+    /// The kinds of this set that are not in `other`.
+    #[must_use]
+    pub const fn without(self, other: Self) -> Self {
+        Self(self.0 & !other.0)
+    }
+
     /// Whether the sets share a kind.
     #[must_use]
     pub fn intersects(self, other: Self) -> bool {
