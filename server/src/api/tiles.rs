@@ -102,7 +102,7 @@ pub async fn tile(
     let tile = state
         .tiles
         .tile(
-            state.data_version.get(),
+            &state.data_version,
             || state.db_read(),
             layer,
             coord,

@@ -71,6 +71,40 @@ impl<T: Loaded> Snapshot<T> {
         if let Some(data) = self.fresh(version) {
             return Ok(data);
         }
+        self.load(connect).await
+    }
+
+    /// The snapshot of data version `version` or later as [`at_least`](Self::at_least) gives
+    /// it, or `None` at once while another request is loading it: for data the caller can also
+    /// read another way, when waiting for a large snapshot would take longer.
+    ///
+    /// # Errors
+    /// When the connection cannot be had or the load fails.
+    pub async fn at_least_unless_loading<
+        E: From<diesel::result::Error>,
+        C: Future<Output = Result<DbConn, E>>,
+    >(
+        &self,
+        version: i64,
+        connect: impl Fn() -> C,
+    ) -> Result<Option<Arc<T>>, E> {
+        if let Some(data) = self.fresh(version) {
+            return Ok(Some(data));
+        }
+        let Ok(_loading) = self.loading.try_lock() else {
+            return Ok(None);
+        };
+        if let Some(data) = self.fresh(version) {
+            return Ok(Some(data));
+        }
+        self.load(connect).await.map(Some)
+    }
+
+    /// Loads the snapshot (the caller holds `loading`) and keeps it unless a newer one came.
+    async fn load<E: From<diesel::result::Error>, C: Future<Output = Result<DbConn, E>>>(
+        &self,
+        connect: impl Fn() -> C,
+    ) -> Result<Arc<T>, E> {
         let data = Arc::new(T::load(&mut *connect().await?).await?);
         let mut current = self.current.lock().unwrap_or_else(PoisonError::into_inner);
         if current

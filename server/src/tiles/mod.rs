@@ -15,6 +15,7 @@ pub mod invalidation;
 pub mod mvt;
 pub mod occupancy;
 pub mod points;
+pub mod practices;
 pub mod query;
 pub mod sql;
 pub mod style;
@@ -30,6 +31,7 @@ use sha2::{Digest, Sha256};
 pub use cache::{RenderedTile, TileCache, TileKey};
 
 use crate::db::DbConn;
+use crate::db::data_version::DataVersion;
 use crate::error::{AppResult, bad_request};
 use crate::flight::{Flights, Joined};
 use crate::query::Filters;
@@ -154,6 +156,7 @@ pub struct TileService {
     cache: Arc<TileCache>,
     occupancy: occupancy::Occupancy,
     cities: cities::CityLayer,
+    practices: practices::PracticeLayer,
     empty: Arc<RenderedTile>,
     /// Tiles answered from memory (the cache, or known to be empty).
     hits: AtomicU64,
@@ -174,6 +177,7 @@ impl TileService {
             cache: Arc::new(TileCache::new(cache_bytes)),
             occupancy: occupancy::Occupancy::default(),
             cities: cities::CityLayer::default(),
+            practices: practices::PracticeLayer::default(),
             empty: Arc::new(RenderedTile {
                 raw: Bytes::new(),
                 gzip: Bytes::new(),
@@ -218,20 +222,22 @@ impl TileService {
     /// filters were checked when it was rendered, and a change of what they name (networks,
     /// policy areas, regions) drops the tiles of the point layers.
     ///
-    /// `version` is the current data version; `connect` gives a read connection and is only
-    /// called on a miss (and for the cities only to check a filter or load their snapshot).
+    /// `versions` are the instance's data versions; `connect` gives a read connection and is
+    /// only called on a miss (and for the cities and the practices' points only to check a
+    /// region filter or load their snapshot).
     ///
     /// # Errors
     /// 400 naming the filter for an unknown value, 503 when the database is unavailable, 500
     /// when the query fails.
     pub async fn tile<C: Future<Output = AppResult<DbConn>>>(
         &self,
-        version: i64,
+        versions: &DataVersion,
         connect: impl Fn() -> C,
         layer: Layer,
         coord: TileCoord,
         filter: &Filters,
     ) -> AppResult<Arc<RenderedTile>> {
+        let version = versions.get();
         let filter = if layer.is_filtered() {
             filter.clone()
         } else {
@@ -269,20 +275,45 @@ impl TileService {
             None
         };
         self.misses.fetch_add(1, Ordering::Relaxed);
+        // Hands the tile to the requests waiting for it and keeps it (the empty tile of an
+        // unoccupied place needs no keeping: the occupancy knows it).
+        let keep = |rendered: Arc<RenderedTile>, cached: bool| {
+            if cached {
+                self.cache()
+                    .insert(key.clone(), version, Arc::clone(&rendered));
+            }
+            if let Some(flight) = flight {
+                flight.land((version, Arc::clone(&rendered)));
+            }
+            rendered
+        };
+        // The snapshots are loaded again when what their layer shows changes, not on every
+        // change of the data.
+        let shown = versions.of(layer.fed_by());
         if layer == Layer::Cities && cities::CityPoints::serves(&filter) {
             // The cities come from the instance's snapshot, which also checks the filter's
             // values: the database is asked only for the snapshot of a newer version.
-            let points = self.cities.at_least(version, &connect).await?;
+            let points = self.cities.at_least(shown, &connect).await?;
             match points.check(&filter) {
                 Some(verdict) => verdict?,
                 None => filter.check(&mut *connect().await?).await?,
             }
-            let rendered = Arc::new(render(points.tile(coord, &filter)));
-            self.cache().insert(key, version, Arc::clone(&rendered));
-            if let Some(flight) = flight {
-                flight.land((version, Arc::clone(&rendered)));
-            }
-            return Ok(rendered);
+            return Ok(keep(Arc::new(render(points.tile(coord, &filter))), true));
+        }
+        if layer == Layer::Practices
+            && coord.z >= sql::PRACTICE_CLUSTER_BELOW_ZOOM
+            && filter.region.is_none()
+            // While one request loads the snapshot of a newer version, the others take the
+            // statement instead of waiting for it.
+            && let Some(points) = self
+                .practices
+                .at_least_unless_loading(shown, &connect)
+                .await?
+            && points.draws(&filter)
+            && let Some(verdict) = points.check(&filter)
+        {
+            verdict?;
+            return Ok(keep(Arc::new(render(points.tile(coord, &filter))), true));
         }
         let mut conn = connect().await?;
         filter.check(&mut conn).await?;
@@ -295,10 +326,7 @@ impl TileService {
             }
         };
         if !occupied {
-            if let Some(flight) = flight {
-                flight.land((version, Arc::clone(&self.empty)));
-            }
-            return empty();
+            return Ok(keep(Arc::clone(&self.empty), false));
         }
         let statement = layer.sql(coord.z, !filter.is_empty());
         let query = query::LayerQuery::new(statement, coord.z, coord.x, coord.y, &filter);
@@ -307,19 +335,14 @@ impl TileService {
         // points from zoom 7 on come as rows that Haven writes as the tile.
         let mvt = if layer == Layer::Practices && coord.z >= sql::PRACTICE_CLUSTER_BELOW_ZOOM {
             let keys = self.occupancy.point_keys(&mut conn, version).await?;
-            points::tile(coord, &keys, &query.points(&mut conn).await?)
+            points::tile(coord, &keys, &mut query.points(&mut conn).await?)
         } else if layer == Layer::Practices {
             query.run_plain(&mut conn).await?
         } else {
             query.run(&mut conn).await?
         };
         drop(conn);
-        let rendered = Arc::new(render(mvt));
-        self.cache().insert(key, version, Arc::clone(&rendered));
-        if let Some(flight) = flight {
-            flight.land((version, Arc::clone(&rendered)));
-        }
-        Ok(rendered)
+        Ok(keep(Arc::new(render(mvt)), true))
     }
 }
 

@@ -49,6 +49,22 @@ impl Envelope {
         }
     }
 
+    /// The envelope of tile z/x/y widened by the buffer, as `ST_TileEnvelope(z, x, y, margin
+    /// => 64.0 / 4096)` computes it: the margin is added in tile sides before the scaling,
+    /// and the rows are clipped to the world (the columns are not).
+    #[must_use]
+    pub fn buffered(z: u8, x: u32, y: u32) -> Self {
+        let margin = f64::from(BUFFER) / f64::from(EXTENT);
+        let tile_size = 2.0 * HALF_WORLD / f64::from(1u32 << z);
+        let (x, y) = (f64::from(x), f64::from(y));
+        Self {
+            xmin: -HALF_WORLD + tile_size * (x - margin),
+            xmax: -HALF_WORLD + tile_size * (x + 1.0 + margin),
+            ymin: (HALF_WORLD - tile_size * (y + 1.0 + margin)).max(-HALF_WORLD),
+            ymax: (HALF_WORLD - tile_size * (y - margin)).min(HALF_WORLD),
+        }
+    }
+
     /// Whether the point (x, y) lies in the envelope or on its edge (PostGIS's `&&`).
     #[must_use]
     pub fn holds(&self, x: f64, y: f64) -> bool {

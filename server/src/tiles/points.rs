@@ -53,31 +53,71 @@ impl PointKeys {
     }
 }
 
-/// The tile of `coord` holding `rows` as its `practices` layer (empty without points).
-#[must_use]
-pub fn tile(coord: TileCoord, keys: &PointKeys, rows: &[PointRow]) -> Vec<u8> {
-    let grid = TileGrid::new(coord.z, coord.x, coord.y);
-    let mut layer = PointLayer::new(&keys.keys);
-    for row in rows {
-        let (Ok(id), Some(at)) = (u64::try_from(row.id), grid.place(row.x, row.y)) else {
-            continue;
-        };
-        // A practice has one to three of the dozen areas: look each of them up once.
+impl PointKeys {
+    /// The policy areas' slugs, in their order.
+    #[must_use]
+    pub fn areas(&self) -> &[String] {
+        &self.areas
+    }
+
+    /// The flags of `areas` (slugs): bit `i` for the `i`-th policy area.
+    fn flags(&self, areas: &[String]) -> u64 {
         let mut own = 0u64;
-        for area in &row.areas {
-            if let Some(i) = keys.areas.iter().position(|a| a == area) {
+        // A practice has one to three of the dozen areas: look each of them up once.
+        for area in areas {
+            if let Some(i) = self.areas.iter().position(|a| a == area) {
                 own |= 1 << (i % 64);
             }
         }
-        let slug = row.slug.as_deref().map(|slug| (SLUG, Value::Text(slug)));
-        let flags = (0..keys.areas.len())
-            .map(|i| (FIRST_AREA + i, Value::Bool(own & (1 << (i % 64)) != 0)));
+        own
+    }
+
+    /// A layer of practice points with these keys.
+    #[must_use]
+    pub fn layer(&self) -> PointLayer<'_> {
+        PointLayer::new(&self.keys)
+    }
+
+    /// Adds the practice `id` at grid position `at` to `layer`: its `slug`, `cluster` false and
+    /// the flag of each policy area, set for the bits of `areas` ([`flags`](Self::flags)).
+    pub fn add<'k>(
+        &'k self,
+        layer: &mut PointLayer<'k>,
+        id: u64,
+        at: (i32, i32),
+        slug: Option<&'k str>,
+        areas: u64,
+    ) {
+        let slug = slug.map(|slug| (SLUG, Value::Text(slug)));
+        let flags = (0..self.areas.len())
+            .map(|i| (FIRST_AREA + i, Value::Bool(areas & (1 << (i % 64)) != 0)));
         layer.add(
             id,
             at,
             slug.into_iter()
                 .chain([(CLUSTER, Value::Bool(false))])
                 .chain(flags),
+        );
+    }
+}
+
+/// The tile of `coord` holding `rows` as its `practices` layer (empty without points), in the
+/// order of their ids (as the instance's snapshot writes it, [`practices`](super::practices)).
+#[must_use]
+pub fn tile(coord: TileCoord, keys: &PointKeys, rows: &mut [PointRow]) -> Vec<u8> {
+    rows.sort_unstable_by_key(|row| row.id);
+    let grid = TileGrid::new(coord.z, coord.x, coord.y);
+    let mut layer = keys.layer();
+    for row in rows.iter() {
+        let (Ok(id), Some(at)) = (u64::try_from(row.id), grid.place(row.x, row.y)) else {
+            continue;
+        };
+        keys.add(
+            &mut layer,
+            id,
+            at,
+            row.slug.as_deref(),
+            keys.flags(&row.areas),
         );
     }
     layer.finish("practices")

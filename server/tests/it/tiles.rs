@@ -254,6 +254,20 @@ async fn practice_point_tiles_are_what_postgis_makes_of_the_same_rows() {
               unnest(ARRAY[-65, -64.5, -64, -63.5, -1, -0.5, 0, 0.5, 1, 63.5, 64, 64.5, 65]) dx,
               unnest(ARRAY[-65, -64, -0.5, 0, 0.5, 64, 65]) dy
          WHERE c.slug = 'koeln';
+         -- At zoom 17, a few centimetres beyond the buffer: less than single precision
+         -- resolves there, so `&&` (boxes rounded outward) takes some of them.
+         WITH corner AS (SELECT ST_XMin(e) AS x, ST_YMax(e) AS y,
+                                (ST_XMax(e) - ST_XMin(e)) / 4096 AS unit
+                         FROM ST_TileEnvelope(17, 530 << 7, 343 << 7) e)
+         INSERT INTO practices (slug, city_id, geom, original_lang, title)
+         SELECT 'edge-17-' || row_number() OVER (), c.id,
+                ST_Transform(ST_SetSRID(ST_MakePoint(corner.x + dx * corner.unit,
+                                                     corner.y + dy * corner.unit), 3857), 4326),
+                'de', jsonb_build_object('de', 'Am Rand')
+         FROM corner, cities c,
+              unnest(ARRAY[-64.45, -64.3, -64.1, 2, 4159.9, 4160.2, 4160.4]) dx,
+              unnest(ARRAY[-64.45, -64.3, -64.1, 2, 4159.9, 4160.2, 4160.4]) dy
+         WHERE c.slug = 'koeln';
          INSERT INTO practice_policy_areas (practice_id, policy_area)
          SELECT id, CASE WHEN id % 2 = 0 THEN 'housing' ELSE 'health' END
          FROM practices WHERE slug LIKE 'edge-%';",
@@ -268,6 +282,13 @@ async fn practice_point_tiles_are_what_postgis_makes_of_the_same_rows() {
         (10, 529, 343),
         (10, 530, 342),
         (10, 529, 342),
+        // The same corner at zoom 17, where the buffer (64 units of 7.5 cm) ends about where
+        // the points half a zoom-10 unit away lie, and single precision (the boxes of `&&`)
+        // resolves only half a metre.
+        (17, 530 << 7, 343 << 7),
+        (17, (530 << 7) - 1, 343 << 7),
+        (17, 530 << 7, (343 << 7) - 1),
+        (17, (530 << 7) - 1, (343 << 7) - 1),
     ];
     for row in client
         .query(
@@ -284,9 +305,43 @@ async fn practice_point_tiles_are_what_postgis_makes_of_the_same_rows() {
     }
     tiles.sort_unstable();
     tiles.dedup();
+    // (query, policy areas, all of them, networks, countries): each filter the instance's
+    // snapshot of the points draws.
+    type Filter<'a> = (
+        &'a str,
+        Option<Vec<&'a str>>,
+        bool,
+        Option<Vec<&'a str>>,
+        Option<Vec<&'a str>>,
+    );
+    let filters: [Filter; 5] = [
+        ("", None, false, None, None),
+        (
+            "policy_area=housing",
+            Some(vec!["housing"]),
+            false,
+            None,
+            None,
+        ),
+        (
+            "policy_area=housing,health&policy_area_match=all",
+            Some(vec!["housing", "health"]),
+            true,
+            None,
+            None,
+        ),
+        ("network=iash", None, false, Some(vec!["iash"]), None),
+        (
+            "policy_area=health,work&country=DE,PL",
+            Some(vec!["health", "work"]),
+            false,
+            None,
+            Some(vec!["DE", "PL"]),
+        ),
+    ];
     let mut compared = 0;
     for (z, x, y) in tiles {
-        for (query, areas) in [("", None), ("policy_area=housing", Some(vec!["housing"]))] {
+        for (query, areas, all, networks, countries) in &filters {
             let reference: Vec<u8> = client
                 .query_one(
                     "SELECT coalesce(ST_AsMVT(t, 'practices', 4096, 'geom', 'id'), ''::bytea) FROM (
@@ -295,12 +350,18 @@ async fn practice_point_tiles_are_what_postgis_makes_of_the_same_rows() {
                                 tp.props
                          FROM tile_points tp
                          WHERE tp.geom && ST_TileEnvelope($1, $2, $3, margin => 0.015625)
-                           AND ($4::text[] IS NULL OR tp.areas && $4::text[])) t",
+                           AND ($4::text[] IS NULL OR (NOT $7 AND tp.areas && $4::text[])
+                                OR ($7 AND tp.areas @> $4::text[]))
+                           AND ($5::text[] IS NULL OR tp.networks && $5::text[])
+                           AND ($6::text[] IS NULL OR tp.country = ANY ($6::text[]))) t",
                     &[
                         &i32::from(z),
                         &i32::try_from(x).unwrap(),
                         &i32::try_from(y).unwrap(),
-                        &areas,
+                        areas,
+                        networks,
+                        countries,
+                        all,
                     ],
                 )
                 .await

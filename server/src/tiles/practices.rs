@@ -1,0 +1,462 @@
+//! The practices' points from zoom [`PRACTICE_CLUSTER_BELOW_ZOOM`] on, written in Haven from a
+//! snapshot of every drawn practice.
+//!
+//! A point tile was one index scan of `tile_points` ([`PRACTICE_POINTS`](super::sql::PRACTICE_POINTS)),
+//! cheap in PostgreSQL but a round trip all the same: taking a pooled connection, sending the
+//! statement, reading the rows. With the tile cache off or after a write dropped the tiles, that
+//! round trip was most of a tile's time. So an instance keeps the points of every drawn
+//! practice in memory (their Web Mercator point, id, slug, policy areas, and the networks and
+//! country that filter them), read with the data version they belong to in one snapshot of
+//! the database, and loaded again when it learns of a newer version of what the layer shows.
+//! One request loads it; the others take the statement meanwhile instead of waiting for it.
+//!
+//! A tile is then the points of its envelope, widened by the buffer, chosen exactly as
+//! PostGIS's `&&` chooses them (both boxes rounded outward to single precision, as its index
+//! keys are), filtered as [`POINT_FILTERS`](super::sql) filters them and written as
+//! [`points::tile`](super::points::tile) writes the statement's rows: the same bytes, which
+//! tests compare tile by tile. A region filter, which names regions the snapshot does not
+//! hold, still takes the statement.
+//!
+//! The points are kept by the zoom-[`BUCKET_ZOOM`] tile they lie in, each bucket sorted by x,
+//! with the slugs of its points in one string: 48 bytes and the slug per practice.
+
+use std::collections::HashMap;
+
+use diesel::QueryableByName;
+use diesel::sql_types::{Array, BigInt, Double, Integer, Text};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use futures_util::TryStreamExt;
+
+use super::TileCoord;
+use super::mvt::{Envelope, HALF_WORLD, TileGrid};
+use super::points::PointKeys;
+use super::sql::PRACTICE_CLUSTER_BELOW_ZOOM;
+use crate::db::snapshot::{Loaded, Snapshot};
+use crate::error::AppResult;
+use crate::query::{AreaMatch, Filters, KnownValues};
+
+/// The zoom whose tiles group the points (256 per side of the world, each about 156 km wide
+/// at the equator): a tile of zoom 8 or more reads one to four buckets.
+pub const BUCKET_ZOOM: u8 = 8;
+
+/// Buckets per side of the world.
+const BUCKETS: u32 = 1 << BUCKET_ZOOM;
+
+/// How far a point may lie outside a tile's envelope and still be chosen by `&&` (whose
+/// boxes are rounded outward to single precision: at most 2 m in Web Mercator metres), with
+/// room to spare, in metres.
+const ROUNDING: f64 = 16.0;
+
+/// Every drawn practice with its filter columns; the policy areas and networks as bits of
+/// `$1` and `$2`, the country as its position in `$3` (0 when not in it).
+const LOAD: &str = "
+SELECT tp.practice_id AS id, ST_X(tp.geom) AS x, ST_Y(tp.geom) AS y,
+       coalesce(tp.props ->> 'slug', '') AS slug,
+       (SELECT coalesce(bit_or(1::bigint << (k.i - 1)::integer), 0)
+        FROM unnest($1::text[]) WITH ORDINALITY k(slug, i) WHERE k.slug = ANY (tp.areas)) AS areas,
+       (SELECT coalesce(bit_or(1::bigint << (k.i - 1)::integer), 0)
+        FROM unnest($2::text[]) WITH ORDINALITY k(slug, i) WHERE k.slug = ANY (tp.networks)) AS networks,
+       coalesce(array_position($3::text[], tp.country), 0) AS country
+FROM tile_points tp";
+
+#[derive(QueryableByName)]
+struct PointRow {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = Double)]
+    x: f64,
+    #[diesel(sql_type = Double)]
+    y: f64,
+    #[diesel(sql_type = Text)]
+    slug: String,
+    #[diesel(sql_type = BigInt)]
+    areas: i64,
+    #[diesel(sql_type = BigInt)]
+    networks: i64,
+    #[diesel(sql_type = Integer)]
+    country: i32,
+}
+
+/// A practice's point: where, which, and what filters it.
+#[derive(Debug, Clone, Copy)]
+struct Point {
+    x: f64,
+    y: f64,
+    id: u64,
+    /// Bit `i`: the `i`-th policy area.
+    areas: u64,
+    /// Bit `i`: the `i`-th network (of the city).
+    networks: u64,
+    /// Where its slug ends in the bucket's slugs (it starts where the previous point's ends).
+    slug_end: u32,
+    /// The position of its country in the known countries, from 1 (0: none of them).
+    country: u16,
+}
+
+/// The points of one bucket, sorted by x, and their slugs one after the other.
+#[derive(Debug, Default)]
+struct Bucket {
+    points: Vec<Point>,
+    slugs: String,
+}
+
+impl Bucket {
+    /// The slug of the `i`-th point.
+    fn slug(&self, i: usize) -> Option<&str> {
+        let start = if i == 0 {
+            0
+        } else {
+            self.points.get(i - 1)?.slug_end as usize
+        };
+        let end = self.points.get(i)?.slug_end as usize;
+        self.slugs.get(start..end).filter(|slug| !slug.is_empty())
+    }
+
+    /// The points read into the bucket, sorted by x, with their slugs.
+    fn of(mut read: Vec<(Point, String)>) -> Self {
+        read.sort_unstable_by(|a, b| a.0.x.total_cmp(&b.0.x));
+        let mut bucket = Self {
+            points: Vec::with_capacity(read.len()),
+            slugs: String::with_capacity(read.iter().map(|(_, slug)| slug.len()).sum()),
+        };
+        for (mut point, slug) in read {
+            bucket.slugs.push_str(&slug);
+            point.slug_end = u32::try_from(bucket.slugs.len()).unwrap_or(u32::MAX);
+            bucket.points.push(point);
+        }
+        bucket
+    }
+}
+
+/// The bucket (column or row, from the west or the north) of a Web Mercator coordinate.
+fn bucket_of(metres_from_edge: f64) -> u32 {
+    let side = 2.0 * HALF_WORLD / f64::from(BUCKETS);
+    // Clamped to the grid, so the cast neither truncates nor wraps.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let bucket = (metres_from_edge / side)
+        .floor()
+        .clamp(0.0, f64::from(BUCKETS - 1)) as u32;
+    bucket
+}
+
+/// The largest single-precision number not above `v` (PostGIS's `next_float_down`).
+#[allow(clippy::cast_possible_truncation)]
+fn float_down(v: f64) -> f32 {
+    let f = v as f32;
+    if f64::from(f) > v { f.next_down() } else { f }
+}
+
+/// The smallest single-precision number not below `v` (PostGIS's `next_float_up`).
+#[allow(clippy::cast_possible_truncation)]
+fn float_up(v: f64) -> f32 {
+    let f = v as f32;
+    if f64::from(f) < v { f.next_up() } else { f }
+}
+
+/// An envelope as PostGIS's `&&` compares it: each side rounded outward to single precision.
+#[derive(Debug, Clone, Copy)]
+struct IndexBox {
+    xmin: f32,
+    ymin: f32,
+    xmax: f32,
+    ymax: f32,
+}
+
+impl IndexBox {
+    fn of(envelope: &Envelope) -> Self {
+        Self {
+            xmin: float_down(envelope.xmin),
+            ymin: float_down(envelope.ymin),
+            xmax: float_up(envelope.xmax),
+            ymax: float_up(envelope.ymax),
+        }
+    }
+
+    /// Whether the point (x, y), boxed as PostGIS boxes it, overlaps the box.
+    fn overlaps(&self, x: f64, y: f64) -> bool {
+        float_down(x) <= self.xmax
+            && float_up(x) >= self.xmin
+            && float_down(y) <= self.ymax
+            && float_up(y) >= self.ymin
+    }
+}
+
+/// What a filter keeps, as bits and positions of the snapshot's lists.
+struct Selection {
+    areas: Option<u64>,
+    all_areas: bool,
+    networks: Option<u64>,
+    countries: Option<Vec<u16>>,
+}
+
+impl Selection {
+    fn keeps(&self, point: &Point) -> bool {
+        let areas = match self.areas {
+            None => true,
+            Some(wanted) if self.all_areas => point.areas & wanted == wanted,
+            Some(wanted) => point.areas & wanted != 0,
+        };
+        areas
+            && self
+                .networks
+                .is_none_or(|wanted| point.networks & wanted != 0)
+            && self
+                .countries
+                .as_ref()
+                .is_none_or(|countries| countries.contains(&point.country))
+    }
+}
+
+/// The bits of those of `names` that are in `list` (at most 64 long).
+fn bits(list: &[String], names: &[String]) -> u64 {
+    names
+        .iter()
+        .filter_map(|name| list.iter().position(|known| known == name))
+        .fold(0, |bits, i| bits | (1 << (i % 64)))
+}
+
+/// The drawn practices of one data version.
+#[derive(Debug)]
+pub struct PracticePoints {
+    /// The policy areas, networks and countries of the snapshot's data version.
+    known: KnownValues,
+    /// The keys of a point (its slug, `cluster`, a flag per policy area).
+    keys: PointKeys,
+    /// Whether the policy areas and networks fit the points' bits (64 each): else the
+    /// snapshot holds no points and draws nothing.
+    fits: bool,
+    buckets: HashMap<(u32, u32), Bucket>,
+    count: usize,
+}
+
+impl PracticePoints {
+    /// Whether the snapshot can draw tiles with `filter` (a region filter needs the database).
+    #[must_use]
+    pub fn draws(&self, filter: &Filters) -> bool {
+        self.fits && filter.region.is_none()
+    }
+
+    /// How many practices it holds.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    /// Whether it holds none.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// Checks the values of `filter` against the policy areas, networks and countries of the
+    /// snapshot's data version, as [`Filters::check`] does in the database; `None` for a
+    /// region filter, which only the database can check.
+    #[must_use]
+    pub fn check(&self, filter: &Filters) -> Option<AppResult<()>> {
+        filter.check_in(&self.known)
+    }
+
+    fn selection(&self, filter: &Filters) -> Selection {
+        let positions = |names: &[String]| -> Vec<u16> {
+            names
+                .iter()
+                .filter_map(|name| self.known.countries.iter().position(|c| c == name))
+                .filter_map(|i| u16::try_from(i + 1).ok())
+                .collect()
+        };
+        Selection {
+            areas: (!filter.policy_areas.is_empty())
+                .then(|| bits(&self.known.policy_areas, &filter.policy_areas)),
+            all_areas: filter.policy_area_match == AreaMatch::All,
+            networks: (!filter.networks.is_empty())
+                .then(|| bits(&self.known.networks, &filter.networks)),
+            countries: (!filter.countries.is_empty()).then(|| positions(&filter.countries)),
+        }
+    }
+
+    /// The tile of `coord` holding the practices `filter` selects as its `practices` layer
+    /// (empty without any), for zoom [`PRACTICE_CLUSTER_BELOW_ZOOM`] and up.
+    #[must_use]
+    pub fn tile(&self, coord: TileCoord, filter: &Filters) -> Vec<u8> {
+        debug_assert!(coord.z >= PRACTICE_CLUSTER_BELOW_ZOOM);
+        let selection = self.selection(filter);
+        let envelope = Envelope::buffered(coord.z, coord.x, coord.y);
+        let index_box = IndexBox::of(&envelope);
+        let (west, east) = (envelope.xmin - ROUNDING, envelope.xmax + ROUNDING);
+        let columns = bucket_of(west + HALF_WORLD)..=bucket_of(east + HALF_WORLD);
+        let rows = bucket_of(HALF_WORLD - envelope.ymax - ROUNDING)
+            ..=bucket_of(HALF_WORLD - envelope.ymin + ROUNDING);
+        let mut chosen: Vec<(&Bucket, usize)> = Vec::new();
+        for column in columns {
+            for row in rows.clone() {
+                let Some(bucket) = self.buckets.get(&(column, row)) else {
+                    continue;
+                };
+                let start = bucket.points.partition_point(|p| p.x < west);
+                let end = bucket.points.partition_point(|p| p.x <= east).max(start);
+                for i in start..end {
+                    let point = &bucket.points[i];
+                    if index_box.overlaps(point.x, point.y) && selection.keeps(point) {
+                        chosen.push((bucket, i));
+                    }
+                }
+            }
+        }
+        chosen.sort_unstable_by_key(|(bucket, i)| bucket.points[*i].id);
+        let grid = TileGrid::new(coord.z, coord.x, coord.y);
+        let mut layer = self.keys.layer();
+        for (bucket, i) in chosen {
+            let point = &bucket.points[i];
+            if let Some(at) = grid.place(point.x, point.y) {
+                self.keys
+                    .add(&mut layer, point.id, at, bucket.slug(i), point.areas);
+            }
+        }
+        layer.finish("practices")
+    }
+}
+
+/// The snapshot of one instance, replaced when the data it shows moves on.
+pub type PracticeLayer = Snapshot<PracticePoints>;
+
+impl Loaded for PracticePoints {
+    fn version(&self) -> i64 {
+        self.known.version
+    }
+
+    /// Reads every drawn practice and the lists their bits name, in one snapshot of the
+    /// database; the rows stream into their buckets.
+    async fn load(conn: &mut AsyncPgConnection) -> diesel::QueryResult<Self> {
+        conn.build_transaction()
+            .read_only()
+            .repeatable_read()
+            .run(async |conn| {
+                let known = KnownValues::read(conn).await?;
+                let keys = PointKeys::new(known.policy_areas.clone());
+                let fits = known.policy_areas.len() <= 64 && known.networks.len() <= 64;
+                let mut read: HashMap<(u32, u32), Vec<(Point, String)>> = HashMap::new();
+                let mut count = 0;
+                if fits {
+                    let mut rows = diesel::sql_query(LOAD)
+                        .bind::<Array<Text>, _>(&known.policy_areas)
+                        .bind::<Array<Text>, _>(&known.networks)
+                        .bind::<Array<Text>, _>(&known.countries)
+                        .load_stream::<PointRow>(conn)
+                        .await?;
+                    while let Some(row) = rows.try_next().await? {
+                        let Ok(id) = u64::try_from(row.id) else {
+                            continue;
+                        };
+                        let point = Point {
+                            x: row.x,
+                            y: row.y,
+                            id,
+                            areas: row.areas.cast_unsigned(),
+                            networks: row.networks.cast_unsigned(),
+                            slug_end: 0,
+                            country: u16::try_from(row.country).unwrap_or(0),
+                        };
+                        let at = (bucket_of(row.x + HALF_WORLD), bucket_of(HALF_WORLD - row.y));
+                        read.entry(at).or_default().push((point, row.slug));
+                        count += 1;
+                    }
+                }
+                let buckets = read
+                    .into_iter()
+                    .map(|(at, points)| (at, Bucket::of(points)))
+                    .collect();
+                Ok(Self {
+                    known,
+                    keys,
+                    fits,
+                    buckets,
+                    count,
+                })
+            })
+            .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn boxes_round_outward_as_postgis_index_keys_do() {
+        let v = 1_234_567.891_234_5_f64;
+        assert!(f64::from(float_down(v)) <= v && f64::from(float_up(v)) >= v);
+        assert!(float_up(v) > float_down(v));
+        let exact = 1_048_576.0_f64;
+        assert_eq!(float_down(exact), float_up(exact));
+        // A point a metre beyond the envelope's edge (less than single precision resolves
+        // there) overlaps it, as `&&` finds it.
+        let envelope = Envelope {
+            xmin: 1_000_000.0,
+            ymin: 6_000_000.0,
+            xmax: 1_100_000.0,
+            ymax: 6_100_000.0,
+        };
+        let boxed = IndexBox::of(&envelope);
+        assert!(boxed.overlaps(1_100_000.05, 6_050_000.0));
+        assert!(!boxed.overlaps(1_100_100.0, 6_050_000.0));
+        assert!(boxed.overlaps(1_000_000.0, 6_000_000.0));
+    }
+
+    #[test]
+    fn slugs_follow_their_points_in_x_order() {
+        let point = |x: f64, id: u64| Point {
+            x,
+            y: 0.0,
+            id,
+            areas: 0,
+            networks: 0,
+            slug_end: 0,
+            country: 0,
+        };
+        let bucket = Bucket::of(vec![
+            (point(3.0, 3), "three".to_owned()),
+            (point(1.0, 1), "one".to_owned()),
+            (point(2.0, 2), String::new()),
+        ]);
+        let ids: Vec<u64> = bucket.points.iter().map(|p| p.id).collect();
+        assert_eq!(ids, [1, 2, 3]);
+        assert_eq!(bucket.slug(0), Some("one"));
+        assert_eq!(bucket.slug(1), None);
+        assert_eq!(bucket.slug(2), Some("three"));
+        assert_eq!(bucket.slug(3), None);
+    }
+
+    #[test]
+    fn filters_keep_by_area_network_and_country() {
+        let point = Point {
+            x: 0.0,
+            y: 0.0,
+            id: 1,
+            areas: 0b101,
+            networks: 0b10,
+            slug_end: 0,
+            country: 2,
+        };
+        let keeps =
+            |areas: Option<u64>, all: bool, networks: Option<u64>, countries: Option<Vec<u16>>| {
+                Selection {
+                    areas,
+                    all_areas: all,
+                    networks,
+                    countries,
+                }
+                .keeps(&point)
+            };
+        assert!(keeps(None, false, None, None));
+        assert!(keeps(Some(0b001), false, None, None));
+        assert!(keeps(Some(0b011), false, None, None));
+        assert!(!keeps(Some(0b011), true, None, None));
+        assert!(keeps(Some(0b101), true, None, None));
+        assert!(!keeps(Some(0b010), false, None, None));
+        assert!(keeps(None, false, Some(0b11), None));
+        assert!(!keeps(None, false, Some(0b01), None));
+        assert!(keeps(None, false, None, Some(vec![1, 2])));
+        assert!(!keeps(None, false, None, Some(vec![1])));
+        assert!(!keeps(None, false, None, Some(vec![])));
+    }
+}
