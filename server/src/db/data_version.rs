@@ -140,65 +140,8 @@ impl DataVersion {
         &self,
         conn: &mut diesel_async::AsyncPgConnection,
     ) -> diesel::QueryResult<()> {
-        use diesel::sql_types::{Array, BigInt, Double, Nullable, Text};
-        use diesel_async::RunQueryDsl;
-        #[derive(diesel::QueryableByName)]
-        struct Row {
-            #[diesel(sql_type = BigInt)]
-            current: i64,
-            #[diesel(sql_type = Nullable<BigInt>)]
-            version: Option<i64>,
-            #[diesel(sql_type = Nullable<Text>)]
-            kind: Option<String>,
-            #[diesel(sql_type = Nullable<Array<Double>>)]
-            boxes: Option<Vec<f64>>,
-        }
-        let known = self.get();
-        let rows: Vec<Row> = diesel::sql_query(
-            "SELECT v.version AS current, c.version, c.kind, c.boxes
-             FROM data_version v
-             LEFT JOIN LATERAL (SELECT * FROM data_changes WHERE version > $1
-                                ORDER BY version LIMIT $2) c ON true
-             ORDER BY c.version",
-        )
-        .bind::<BigInt, _>(known)
-        .bind::<BigInt, _>(CATCH_UP_LIMIT)
-        .load(conn)
-        .await?;
-        let Some(current) = rows.iter().map(|row| row.current).next() else {
-            return Ok(());
-        };
-        if current <= known {
-            return Ok(());
-        }
-        let changes: Vec<Change> = rows
-            .into_iter()
-            .filter_map(|row| {
-                let version = row.version?;
-                // A kind this instance does not know (`all`): everything.
-                let kinds = row
-                    .kind
-                    .as_deref()
-                    .and_then(DataKind::parse)
-                    .map_or(Kinds::ALL, |kind| Kinds::of(&[kind]));
-                Some(Change {
-                    version,
-                    kinds,
-                    boxes: row.boxes.as_deref().and_then(Extent::boxes),
-                })
-            })
-            .collect();
-        let contiguous = changes
-            .iter()
-            .zip(known + 1..)
-            .all(|(change, expected)| change.version == expected)
-            && changes.last().is_some_and(|last| last.version == current);
-        if contiguous {
-            for change in &changes {
-                self.apply(change);
-            }
-        } else {
-            self.apply(&Change::everything(current));
+        for change in changes_after(conn, self.get()).await? {
+            self.apply(&change);
         }
         Ok(())
     }
@@ -208,6 +151,75 @@ impl DataVersion {
     pub fn subscribe(&self) -> watch::Receiver<i64> {
         self.changes.subscribe()
     }
+}
+
+/// The changes after data version `known` up to the current one, in version order, as the
+/// database behind `conn` holds them: none when `known` is current, one change of everything
+/// when it no longer holds them all (or more than [`CATCH_UP_LIMIT`] of them).
+///
+/// # Errors
+/// When the query fails.
+pub async fn changes_after(
+    conn: &mut diesel_async::AsyncPgConnection,
+    known: i64,
+) -> diesel::QueryResult<Vec<Change>> {
+    use diesel::sql_types::{Array, BigInt, Double, Nullable, Text};
+    use diesel_async::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = BigInt)]
+        current: i64,
+        #[diesel(sql_type = Nullable<BigInt>)]
+        version: Option<i64>,
+        #[diesel(sql_type = Nullable<Text>)]
+        kind: Option<String>,
+        #[diesel(sql_type = Nullable<Array<Double>>)]
+        boxes: Option<Vec<f64>>,
+    }
+    let rows: Vec<Row> = diesel::sql_query(
+        "SELECT v.version AS current, c.version, c.kind, c.boxes
+         FROM data_version v
+         LEFT JOIN LATERAL (SELECT * FROM data_changes WHERE version > $1
+                            ORDER BY version LIMIT $2) c ON true
+         ORDER BY c.version",
+    )
+    .bind::<BigInt, _>(known)
+    .bind::<BigInt, _>(CATCH_UP_LIMIT)
+    .load(conn)
+    .await?;
+    let Some(current) = rows.iter().map(|row| row.current).next() else {
+        return Ok(Vec::new());
+    };
+    if current <= known {
+        return Ok(Vec::new());
+    }
+    let changes: Vec<Change> = rows
+        .into_iter()
+        .filter_map(|row| {
+            let version = row.version?;
+            // A kind this instance does not know (`all`): everything.
+            let kinds = row
+                .kind
+                .as_deref()
+                .and_then(DataKind::parse)
+                .map_or(Kinds::ALL, |kind| Kinds::of(&[kind]));
+            Some(Change {
+                version,
+                kinds,
+                boxes: row.boxes.as_deref().and_then(Extent::boxes),
+            })
+        })
+        .collect();
+    let contiguous = changes
+        .iter()
+        .zip(known + 1..)
+        .all(|(change, expected)| change.version == expected)
+        && changes.last().is_some_and(|last| last.version == current);
+    Ok(if contiguous {
+        changes
+    } else {
+        vec![Change::everything(current)]
+    })
 }
 
 /// The data version as the database behind `conn` has it (on a replica: as far as it has

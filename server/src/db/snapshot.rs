@@ -3,9 +3,10 @@
 //!
 //! A snapshot is read in one repeatable-read transaction together with the data version it
 //! belongs to ([`Loaded`]). A request that needs data of a newer version loads the snapshot
-//! again; the requests that come meanwhile wait for that one load, holding no connection,
-//! instead of each asking the database. A newer snapshot replaces an older one, never the
-//! other way round.
+//! again (or, for data that knows how, reads only what changed since and makes the new
+//! snapshot from the old: [`Loaded::update`]); the requests that come meanwhile wait for that
+//! one load, holding no connection, instead of each asking the database. A newer snapshot
+//! replaces an older one, never the other way round.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -21,6 +22,17 @@ pub trait Loaded: Sized + Send + Sync {
     /// Reads the data and its data version, in one snapshot of the database.
     fn load(conn: &mut AsyncPgConnection)
     -> impl Future<Output = diesel::QueryResult<Self>> + Send;
+
+    /// The data of the current data version made from this data by reading only what changed
+    /// since, in one snapshot of the database; `None` when it has to be read whole (what the
+    /// default does).
+    fn update(
+        &self,
+        conn: &mut AsyncPgConnection,
+    ) -> impl Future<Output = diesel::QueryResult<Option<Self>>> + Send {
+        let _ = conn;
+        async { Ok(None) }
+    }
 }
 
 /// The latest snapshot an instance has read.
@@ -105,7 +117,20 @@ impl<T: Loaded> Snapshot<T> {
         &self,
         connect: impl Fn() -> C,
     ) -> Result<Arc<T>, E> {
-        let data = Arc::new(T::load(&mut *connect().await?).await?);
+        let old = self
+            .current
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        let mut conn = connect().await?;
+        let updated = match old {
+            Some(old) => old.update(&mut conn).await?,
+            None => None,
+        };
+        let data = Arc::new(match updated {
+            Some(data) => data,
+            None => T::load(&mut conn).await?,
+        });
         let mut current = self.current.lock().unwrap_or_else(PoisonError::into_inner);
         if current
             .as_ref()

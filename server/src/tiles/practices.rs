@@ -20,17 +20,19 @@
 //! The points are kept by the zoom-[`BUCKET_ZOOM`] tile they lie in, each bucket sorted by x,
 //! with the slugs of its points in one string: 48 bytes and the slug per practice.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use diesel::QueryableByName;
 use diesel::sql_types::{Array, BigInt, Double, Integer, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use futures_util::TryStreamExt;
 
-use super::TileCoord;
 use super::mvt::{Envelope, HALF_WORLD, TileGrid};
 use super::points::PointKeys;
 use super::sql::PRACTICE_CLUSTER_BELOW_ZOOM;
+use super::{Layer, TileCoord};
+use crate::db::data_version::{Extent, changes_after};
 use crate::db::snapshot::{Loaded, Snapshot};
 use crate::error::AppResult;
 use crate::query::{AreaMatch, Filters, KnownValues};
@@ -47,17 +49,34 @@ const BUCKETS: u32 = 1 << BUCKET_ZOOM;
 /// room to spare, in metres.
 const ROUNDING: f64 = 16.0;
 
-/// Every drawn practice with its filter columns; the policy areas and networks as bits of
-/// `$1` and `$2`, the country as its position in `$3` (0 when not in it).
-const LOAD: &str = "
-SELECT tp.practice_id AS id, ST_X(tp.geom) AS x, ST_Y(tp.geom) AS y,
+/// A drawn practice with its filter columns; the policy areas and networks as bits of `$1`
+/// and `$2`, the country as its position in `$3` (0 when not in it).
+macro_rules! point_columns {
+    () => {
+        "tp.practice_id AS id, ST_X(tp.geom) AS x, ST_Y(tp.geom) AS y,
        coalesce(tp.props ->> 'slug', '') AS slug,
        (SELECT coalesce(bit_or(1::bigint << (k.i - 1)::integer), 0)
         FROM unnest($1::text[]) WITH ORDINALITY k(slug, i) WHERE k.slug = ANY (tp.areas)) AS areas,
        (SELECT coalesce(bit_or(1::bigint << (k.i - 1)::integer), 0)
         FROM unnest($2::text[]) WITH ORDINALITY k(slug, i) WHERE k.slug = ANY (tp.networks)) AS networks,
-       coalesce(array_position($3::text[], tp.country), 0) AS country
-FROM tile_points tp";
+       coalesce(array_position($3::text[], tp.country), 0) AS country"
+    };
+}
+
+/// Every drawn practice.
+const LOAD: &str = concat!("SELECT ", point_columns!(), " FROM tile_points tp");
+
+/// The drawn practices in the Web Mercator boxes `$4`..`$7` (west, south, east and north
+/// edges), each once or more: one index scan per box.
+const IN_BOXES: &str = concat!(
+    "SELECT ",
+    point_columns!(),
+    " FROM unnest($4::float8[], $5::float8[], $6::float8[], $7::float8[]) b(x0, y0, x1, y1)
+      JOIN tile_points tp ON tp.geom && ST_MakeEnvelope(b.x0, b.y0, b.x1, b.y1, 3857)"
+);
+
+/// Above this many buckets touched since the last snapshot, the next one is read whole.
+const MOST_BUCKETS_UPDATED: usize = 256;
 
 #[derive(QueryableByName)]
 struct PointRow {
@@ -225,7 +244,9 @@ pub struct PracticePoints {
     /// Whether the policy areas and networks fit the points' bits (64 each): else the
     /// snapshot holds no points and draws nothing.
     fits: bool,
-    buckets: HashMap<(u32, u32), Bucket>,
+    /// The buckets that hold points, by zoom-[`BUCKET_ZOOM`] column and row; shared with the
+    /// snapshots made from this one where they did not change.
+    buckets: HashMap<(u32, u32), Arc<Bucket>>,
     count: usize,
 }
 
@@ -316,6 +337,93 @@ impl PracticePoints {
     }
 }
 
+/// A point as the statements give it, in its bucket.
+fn point_of(row: PointRow) -> Option<((u32, u32), Point, String)> {
+    let id = u64::try_from(row.id).ok()?;
+    let point = Point {
+        x: row.x,
+        y: row.y,
+        id,
+        areas: row.areas.cast_unsigned(),
+        networks: row.networks.cast_unsigned(),
+        slug_end: 0,
+        country: u16::try_from(row.country).unwrap_or(0),
+    };
+    let at = (bucket_of(row.x + HALF_WORLD), bucket_of(HALF_WORLD - row.y));
+    Some((at, point, row.slug))
+}
+
+/// The Web Mercator box of a WGS 84 one (latitudes clamped to Web Mercator's), as
+/// (west, south, east, north).
+fn mercator(extent: &Extent) -> (f64, f64, f64, f64) {
+    const RADIUS: f64 = 6_378_137.0;
+    const MAX_LATITUDE: f64 = 85.051_128_779_806_6;
+    let x = |lon: f64| lon.clamp(-180.0, 180.0).to_radians() * RADIUS;
+    let y = |lat: f64| {
+        let lat = lat.clamp(-MAX_LATITUDE, MAX_LATITUDE).to_radians();
+        (std::f64::consts::FRAC_PI_4 + lat / 2.0).tan().ln() * RADIUS
+    };
+    (
+        x(extent.west),
+        y(extent.south),
+        x(extent.east),
+        y(extent.north),
+    )
+}
+
+/// The buckets a box (Web Mercator: west, south, east, north) meets, with room for the
+/// rounding between PostGIS's projection and this one.
+fn buckets_of((west, south, east, north): (f64, f64, f64, f64)) -> Vec<(u32, u32)> {
+    let columns = bucket_of(west - ROUNDING + HALF_WORLD)..=bucket_of(east + ROUNDING + HALF_WORLD);
+    let rows = bucket_of(HALF_WORLD - north - ROUNDING)..=bucket_of(HALF_WORLD - south + ROUNDING);
+    columns
+        .flat_map(|column| rows.clone().map(move |row| (column, row)))
+        .collect()
+}
+
+/// The Web Mercator box (west, south, east, north) of a bucket, a metre wider on each side,
+/// and reaching far beyond the world at the grid's edges (where [`bucket_of`] clamps).
+fn extent_of((column, row): (u32, u32)) -> (f64, f64, f64, f64) {
+    let side = 2.0 * HALF_WORLD / f64::from(BUCKETS);
+    let beyond = 4.0 * HALF_WORLD;
+    let last = BUCKETS - 1;
+    (
+        if column == 0 {
+            -beyond
+        } else {
+            -HALF_WORLD + f64::from(column) * side - 1.0
+        },
+        if row == last {
+            -beyond
+        } else {
+            HALF_WORLD - f64::from(row + 1) * side - 1.0
+        },
+        if column == last {
+            beyond
+        } else {
+            -HALF_WORLD + f64::from(column + 1) * side + 1.0
+        },
+        if row == 0 {
+            beyond
+        } else {
+            HALF_WORLD - f64::from(row) * side + 1.0
+        },
+    )
+}
+
+impl PracticePoints {
+    /// The snapshot of `known` with `buckets`.
+    fn with(known: KnownValues, buckets: HashMap<(u32, u32), Arc<Bucket>>) -> Self {
+        Self {
+            keys: PointKeys::new(known.policy_areas.clone()),
+            fits: known.policy_areas.len() <= 64 && known.networks.len() <= 64,
+            count: buckets.values().map(|bucket| bucket.points.len()).sum(),
+            known,
+            buckets,
+        }
+    }
+}
+
 /// The snapshot of one instance, replaced when the data it shows moves on.
 pub type PracticeLayer = Snapshot<PracticePoints>;
 
@@ -332,11 +440,8 @@ impl Loaded for PracticePoints {
             .repeatable_read()
             .run(async |conn| {
                 let known = KnownValues::read(conn).await?;
-                let keys = PointKeys::new(known.policy_areas.clone());
-                let fits = known.policy_areas.len() <= 64 && known.networks.len() <= 64;
                 let mut read: HashMap<(u32, u32), Vec<(Point, String)>> = HashMap::new();
-                let mut count = 0;
-                if fits {
+                if known.policy_areas.len() <= 64 && known.networks.len() <= 64 {
                     let mut rows = diesel::sql_query(LOAD)
                         .bind::<Array<Text>, _>(&known.policy_areas)
                         .bind::<Array<Text>, _>(&known.networks)
@@ -344,34 +449,85 @@ impl Loaded for PracticePoints {
                         .load_stream::<PointRow>(conn)
                         .await?;
                     while let Some(row) = rows.try_next().await? {
-                        let Ok(id) = u64::try_from(row.id) else {
-                            continue;
-                        };
-                        let point = Point {
-                            x: row.x,
-                            y: row.y,
-                            id,
-                            areas: row.areas.cast_unsigned(),
-                            networks: row.networks.cast_unsigned(),
-                            slug_end: 0,
-                            country: u16::try_from(row.country).unwrap_or(0),
-                        };
-                        let at = (bucket_of(row.x + HALF_WORLD), bucket_of(HALF_WORLD - row.y));
-                        read.entry(at).or_default().push((point, row.slug));
-                        count += 1;
+                        if let Some((at, point, slug)) = point_of(row) {
+                            read.entry(at).or_default().push((point, slug));
+                        }
                     }
                 }
                 let buckets = read
                     .into_iter()
-                    .map(|(at, points)| (at, Bucket::of(points)))
+                    .map(|(at, points)| (at, Arc::new(Bucket::of(points))))
                     .collect();
-                Ok(Self {
-                    known,
-                    keys,
-                    fits,
-                    buckets,
-                    count,
-                })
+                Ok(Self::with(known, buckets))
+            })
+            .await
+    }
+
+    /// Reads again only the buckets that the changes since this snapshot touched (the boxes
+    /// of their old and new positions, as the tiles are dropped by them) and shares the
+    /// others; `None` (read it whole) when the policy areas, networks or countries changed, a
+    /// change is not confined to boxes, or it touched more than [`MOST_BUCKETS_UPDATED`]
+    /// buckets.
+    async fn update(&self, conn: &mut AsyncPgConnection) -> diesel::QueryResult<Option<Self>> {
+        conn.build_transaction()
+            .read_only()
+            .repeatable_read()
+            .run(async |conn| {
+                let known = KnownValues::read(conn).await?;
+                if !self.fits
+                    || known.policy_areas != self.known.policy_areas
+                    || known.networks != self.known.networks
+                    || known.countries != self.known.countries
+                {
+                    return Ok(None);
+                }
+                let mut touched: HashSet<(u32, u32)> = HashSet::new();
+                for change in changes_after(conn, self.known.version).await? {
+                    if !change.kinds.intersects(Layer::Practices.fed_by()) {
+                        continue;
+                    }
+                    let Some(boxes) = change.boxes else {
+                        return Ok(None);
+                    };
+                    touched.extend(boxes.iter().flat_map(|b| buckets_of(mercator(b))));
+                    if touched.len() > MOST_BUCKETS_UPDATED {
+                        return Ok(None);
+                    }
+                }
+                let mut buckets = self.buckets.clone();
+                if !touched.is_empty() {
+                    let boxes: Vec<(f64, f64, f64, f64)> =
+                        touched.iter().map(|&at| extent_of(at)).collect();
+                    let rows: Vec<PointRow> = diesel::sql_query(IN_BOXES)
+                        .bind::<Array<Text>, _>(&known.policy_areas)
+                        .bind::<Array<Text>, _>(&known.networks)
+                        .bind::<Array<Text>, _>(&known.countries)
+                        .bind::<Array<Double>, _>(boxes.iter().map(|b| b.0).collect::<Vec<_>>())
+                        .bind::<Array<Double>, _>(boxes.iter().map(|b| b.1).collect::<Vec<_>>())
+                        .bind::<Array<Double>, _>(boxes.iter().map(|b| b.2).collect::<Vec<_>>())
+                        .bind::<Array<Double>, _>(boxes.iter().map(|b| b.3).collect::<Vec<_>>())
+                        .load(conn)
+                        .await?;
+                    let mut read: HashMap<(u32, u32), Vec<(Point, String)>> =
+                        touched.iter().map(|&at| (at, Vec::new())).collect();
+                    let mut seen: HashSet<u64> = HashSet::new();
+                    for (at, point, slug) in rows.into_iter().filter_map(point_of) {
+                        // A point near a box's edge comes once per box it lies in.
+                        if let Some(points) = read.get_mut(&at)
+                            && seen.insert(point.id)
+                        {
+                            points.push((point, slug));
+                        }
+                    }
+                    for (at, points) in read {
+                        if points.is_empty() {
+                            buckets.remove(&at);
+                        } else {
+                            buckets.insert(at, Arc::new(Bucket::of(points)));
+                        }
+                    }
+                }
+                Ok(Some(Self::with(known, buckets)))
             })
             .await
     }
@@ -400,6 +556,34 @@ mod tests {
         assert!(boxed.overlaps(1_100_000.05, 6_050_000.0));
         assert!(!boxed.overlaps(1_100_100.0, 6_050_000.0));
         assert!(boxed.overlaps(1_000_000.0, 6_000_000.0));
+    }
+
+    #[test]
+    fn a_change_at_a_point_reads_the_bucket_that_holds_it_again() {
+        for (lon, lat) in [
+            (6.95, 50.94),
+            (13.4, 52.5),
+            (0.0, 0.0),
+            (-179.99, -85.0),
+            (179.99, 85.05),
+        ] {
+            let at_point = Extent::new(lon, lat, lon, lat).unwrap();
+            let (x, y, _, _) = mercator(&at_point);
+            let bucket = (bucket_of(x + HALF_WORLD), bucket_of(HALF_WORLD - y));
+            assert!(buckets_of(mercator(&at_point)).contains(&bucket));
+            let (west, south, east, north) = extent_of(bucket);
+            assert!(
+                west < x && x < east && south < y && y < north,
+                "{lon} {lat}"
+            );
+        }
+        // Köln: x 773,670 m, y 6,610,000 m or so.
+        let (x, y, _, _) = mercator(&Extent::new(6.95, 50.94, 6.95, 50.94).unwrap());
+        assert!((x - 773_670.0).abs() < 100.0 && (y - 6_609_850.0).abs() < 1_000.0);
+        // A box across a bucket's edge meets both buckets.
+        let side = 2.0 * HALF_WORLD / f64::from(BUCKETS);
+        let edge = -HALF_WORLD + 140.0 * side;
+        assert_eq!(buckets_of((edge - 5.0, y, edge + 5.0, y)).len(), 2);
     }
 
     #[test]

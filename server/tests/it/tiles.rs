@@ -377,6 +377,88 @@ async fn practice_point_tiles_are_what_postgis_makes_of_the_same_rows() {
     assert!(compared > 150, "only {compared} features compared");
 }
 
+/// An instance keeps its snapshot of the practices' points current by reading again only the
+/// buckets the changes' boxes touch: after each kind of write (a practice added, moved across
+/// the map, given other areas, unpublished; its city moved, its city joining a network), its
+/// tiles are byte for byte those of a new instance that reads every point, at zooms 7, 10 and
+/// 14, unfiltered and filtered, around every old and new position.
+#[tokio::test]
+async fn the_practice_snapshot_updated_by_boxes_draws_what_a_whole_load_draws() {
+    let uncached = || Config {
+        tile_cache_bytes: 0,
+        ..Config::default()
+    };
+    let sample = TestApp::with_sample().await;
+    let kept = TestApp::over(sample.database_url.clone(), uncached()).await;
+    let positions = |app: &TestApp| {
+        let url = app.database_url.clone();
+        async move {
+            let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+                .await
+                .unwrap();
+            tokio::spawn(connection);
+            client
+                .query(
+                    "SELECT DISTINCT ST_X(g), ST_Y(g) FROM tile_points tp,
+                            LATERAL ST_Transform(tp.geom, 4326) g",
+                    &[],
+                )
+                .await
+                .unwrap()
+                .iter()
+                .map(|row| (row.get::<_, f64>(0), row.get::<_, f64>(1)))
+                .collect::<Vec<_>>()
+        }
+    };
+    let writes = [
+        "INSERT INTO practices (slug, city_id, geom, original_lang, title)
+           VALUES ('kept-new', (SELECT id FROM cities WHERE slug = 'koeln'),
+                   ST_SetSRID(ST_MakePoint(7.5, 51.5), 4326), 'en', '{\"en\": \"New\"}');
+         INSERT INTO practice_policy_areas VALUES ((SELECT id FROM practices WHERE slug = 'kept-new'), 'work');",
+        "UPDATE practices SET geom = ST_SetSRID(ST_MakePoint(-3.7, 40.4), 4326) WHERE slug = 'kept-new'",
+        "INSERT INTO practice_policy_areas VALUES ((SELECT id FROM practices WHERE slug = 'kept-new'), 'housing')",
+        "UPDATE cities SET geom = ST_SetSRID(ST_MakePoint(8.5, 49.5), 4326) WHERE slug = 'koeln'",
+        "INSERT INTO memberships (city_id, network_id, status)
+           SELECT c.id, n.id, 'member' FROM cities c, networks n
+           WHERE c.slug = 'koeln' AND n.slug = 'iash'
+           ON CONFLICT DO NOTHING",
+        "UPDATE practices SET status = 'ended' WHERE slug = 'kept-new'",
+        "DELETE FROM practice_policy_areas WHERE practice_id = (SELECT id FROM practices WHERE slug = 'kept-new');
+         DELETE FROM practices WHERE slug = 'kept-new'",
+    ];
+    let mut seen: Vec<(f64, f64)> = positions(&kept).await;
+    // The snapshot is read whole once, before the writes.
+    assert!(
+        !tile_bytes(&kept, "practices", tile_of(KOELN.0, KOELN.1, 10), "")
+            .await
+            .is_empty()
+    );
+    let mut compared = 0;
+    for statements in writes {
+        let whole = TestApp::over(kept.database_url.clone(), uncached()).await;
+        write(&[&whole, &kept], statements).await;
+        seen.extend(positions(&kept).await);
+        let mut tiles: Vec<(u8, u32, u32)> = seen
+            .iter()
+            .flat_map(|&(lon, lat)| [7, 10, 14].map(|z| tile_of(lon, lat, z)))
+            .collect();
+        tiles.sort_unstable();
+        tiles.dedup();
+        for at in tiles {
+            for query in ["", "policy_area=housing,work", "network=iash", "country=DE"] {
+                let expected = tile_bytes(&whole, "practices", at, query).await;
+                assert_eq!(
+                    tile_bytes(&kept, "practices", at, query).await,
+                    expected,
+                    "{at:?}?{query} after {statements}"
+                );
+                compared += points_of(&expected).len();
+            }
+        }
+    }
+    assert!(compared > 150, "only {compared} features compared");
+}
+
 /// Haven writes the cities' tiles from its snapshot of the listed cities: every tile holds the
 /// same features (clusters with their cell ids and counts below zoom 6, cities with their
 /// properties from zoom 6 on), at the same grid positions, as the cities statement makes in
