@@ -122,15 +122,24 @@ impl<T: Loaded> Snapshot<T> {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clone();
+        let started = std::time::Instant::now();
         let mut conn = connect().await?;
         let updated = match old {
             Some(old) => old.update(&mut conn).await?,
             None => None,
         };
+        let whole = updated.is_none();
         let data = Arc::new(match updated {
             Some(data) => data,
             None => T::load(&mut conn).await?,
         });
+        tracing::debug!(
+            snapshot = std::any::type_name::<T>(),
+            version = data.version(),
+            whole,
+            ms = started.elapsed().as_secs_f64() * 1000.0,
+            "snapshot loaded"
+        );
         let mut current = self.current.lock().unwrap_or_else(PoisonError::into_inner);
         if current
             .as_ref()
