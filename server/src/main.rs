@@ -320,6 +320,18 @@ async fn serve_with(
     ));
     let data_version = db::DataVersion::listen(&db.url).await;
     let state = Arc::new(haven::App::new(config, primary, replica, data_version));
+    // The tiles' snapshots load in the background while Haven starts serving.
+    let preparing = Arc::clone(&state);
+    tokio::spawn(async move {
+        let state = preparing;
+        if let Err(error) = state
+            .tiles
+            .prepare(&state.data_version, || state.db_read())
+            .await
+        {
+            tracing::warn!(%error, "loading the tiles' snapshots at start failed; the first tiles load them");
+        }
+    });
     let listener = tokio::net::TcpListener::bind(serve.listen)
         .await
         .with_context(|| format!("listening on {}", serve.listen))?;

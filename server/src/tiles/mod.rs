@@ -3,7 +3,8 @@
 //! Every tile is one prepared statement per layer ([`sql`], [`query`]) that lets PostGIS build
 //! the whole Mapbox Vector Tile, or that gives the points Haven writes as the tile ([`points`],
 //! [`mvt`]); the cities are drawn from a snapshot each instance keeps per data version
-//! ([`cities`]). Points are aggregated at low zoom so no tile grows with the data. Rendered tiles are kept in a byte-bounded cache ([`cache`]) from which every change
+//! ([`cities`]), and so are the practices' points from zoom 7 on ([`practices`]: a snapshot a
+//! write updates where it changed something). Points are aggregated at low zoom so no tile grows with the data. Rendered tiles are kept in a byte-bounded cache ([`cache`]) from which every change
 //! of the data drops the tiles it touches ([`invalidation`]), on every instance. [`glyphs`] renders the label font of the
 //! offline style ([`style`]) from a font installed on the system.
 
@@ -211,6 +212,26 @@ impl TileService {
     #[must_use]
     pub fn shared_cache(&self) -> Arc<TileCache> {
         Arc::clone(&self.cache)
+    }
+
+    /// Loads the snapshots the point layers are drawn from, so that the first tiles after a
+    /// start find them in memory: with a million practices, reading their points takes
+    /// seconds, during which the tiles would take the statements.
+    ///
+    /// # Errors
+    /// When the database is unavailable or a load fails.
+    pub async fn prepare<C: Future<Output = AppResult<DbConn>>>(
+        &self,
+        versions: &DataVersion,
+        connect: impl Fn() -> C,
+    ) -> AppResult<()> {
+        self.practices
+            .at_least(versions.of(Layer::Practices.fed_by()), &connect)
+            .await?;
+        self.cities
+            .at_least(versions.of(Layer::Cities.fed_by()), &connect)
+            .await?;
+        Ok(())
     }
 
     /// The tile of `layer` at `coord` with `filter` (normalised by [`filter::parse`]): from the

@@ -24,7 +24,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use diesel::QueryableByName;
-use diesel::sql_types::{Array, BigInt, Double, Integer, Text};
+use diesel::sql_types::{Array, BigInt, Double, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use futures_util::TryStreamExt;
 
@@ -49,29 +49,24 @@ const BUCKETS: u32 = 1 << BUCKET_ZOOM;
 /// room to spare, in metres.
 const ROUNDING: f64 = 16.0;
 
-/// A drawn practice with its filter columns; the policy areas and networks as bits of `$1`
-/// and `$2`, the country as its position in `$3` (0 when not in it).
+/// A drawn practice with its filter columns (the bits and positions are worked out here:
+/// in the statement, two subqueries per row made a million rows take seconds).
 macro_rules! point_columns {
     () => {
         "tp.practice_id AS id, ST_X(tp.geom) AS x, ST_Y(tp.geom) AS y,
-       coalesce(tp.props ->> 'slug', '') AS slug,
-       (SELECT coalesce(bit_or(1::bigint << (k.i - 1)::integer), 0)
-        FROM unnest($1::text[]) WITH ORDINALITY k(slug, i) WHERE k.slug = ANY (tp.areas)) AS areas,
-       (SELECT coalesce(bit_or(1::bigint << (k.i - 1)::integer), 0)
-        FROM unnest($2::text[]) WITH ORDINALITY k(slug, i) WHERE k.slug = ANY (tp.networks)) AS networks,
-       coalesce(array_position($3::text[], tp.country), 0) AS country"
+       coalesce(tp.props ->> 'slug', '') AS slug, tp.areas, tp.networks, tp.country"
     };
 }
 
 /// Every drawn practice.
 const LOAD: &str = concat!("SELECT ", point_columns!(), " FROM tile_points tp");
 
-/// The drawn practices in the Web Mercator boxes `$4`..`$7` (west, south, east and north
+/// The drawn practices in the Web Mercator boxes `$1`..`$4` (west, south, east and north
 /// edges), each once or more: one index scan per box.
 const IN_BOXES: &str = concat!(
     "SELECT ",
     point_columns!(),
-    " FROM unnest($4::float8[], $5::float8[], $6::float8[], $7::float8[]) b(x0, y0, x1, y1)
+    " FROM unnest($1::float8[], $2::float8[], $3::float8[], $4::float8[]) b(x0, y0, x1, y1)
       JOIN tile_points tp ON tp.geom && ST_MakeEnvelope(b.x0, b.y0, b.x1, b.y1, 3857)"
 );
 
@@ -88,12 +83,12 @@ struct PointRow {
     y: f64,
     #[diesel(sql_type = Text)]
     slug: String,
-    #[diesel(sql_type = BigInt)]
-    areas: i64,
-    #[diesel(sql_type = BigInt)]
-    networks: i64,
-    #[diesel(sql_type = Integer)]
-    country: i32,
+    #[diesel(sql_type = Array<Text>)]
+    areas: Vec<String>,
+    #[diesel(sql_type = Array<Text>)]
+    networks: Vec<String>,
+    #[diesel(sql_type = Text)]
+    country: String,
 }
 
 /// A practice's point: where, which, and what filters it.
@@ -130,16 +125,38 @@ impl Bucket {
         let end = self.points.get(i)?.slug_end as usize;
         self.slugs.get(start..end).filter(|slug| !slug.is_empty())
     }
+}
 
-    /// The points read into the bucket, sorted by x, with their slugs.
-    fn of(mut read: Vec<(Point, String)>) -> Self {
-        read.sort_unstable_by(|a, b| a.0.x.total_cmp(&b.0.x));
-        let mut bucket = Self {
-            points: Vec::with_capacity(read.len()),
-            slugs: String::with_capacity(read.iter().map(|(_, slug)| slug.len()).sum()),
+/// A bucket being read: its points in the order read, each with where its slug lies in
+/// `slugs` (no string per point: with a million practices, one would double what a load
+/// needs at its peak).
+#[derive(Debug, Default)]
+struct BucketRead {
+    points: Vec<(Point, u32, u32)>,
+    slugs: String,
+}
+
+impl BucketRead {
+    fn push(&mut self, point: Point, slug: &str) {
+        let start = u32::try_from(self.slugs.len()).unwrap_or(u32::MAX);
+        self.slugs.push_str(slug);
+        let end = u32::try_from(self.slugs.len()).unwrap_or(u32::MAX);
+        self.points.push((point, start, end));
+    }
+
+    /// The bucket: its points sorted by x, their slugs in that order.
+    fn finish(mut self) -> Bucket {
+        self.points.sort_unstable_by(|a, b| a.0.x.total_cmp(&b.0.x));
+        let mut bucket = Bucket {
+            points: Vec::with_capacity(self.points.len()),
+            slugs: String::with_capacity(self.slugs.len()),
         };
-        for (mut point, slug) in read {
-            bucket.slugs.push_str(&slug);
+        for (mut point, start, end) in self.points {
+            bucket.slugs.push_str(
+                self.slugs
+                    .get(start as usize..end as usize)
+                    .unwrap_or_default(),
+            );
             point.slug_end = u32::try_from(bucket.slugs.len()).unwrap_or(u32::MAX);
             bucket.points.push(point);
         }
@@ -337,20 +354,27 @@ impl PracticePoints {
     }
 }
 
-/// A point as the statements give it, in its bucket.
-fn point_of(row: PointRow) -> Option<((u32, u32), Point, String)> {
+/// A point as the statements give it, with the bits and positions of `known`'s lists, in its
+/// bucket.
+fn point_of(known: &KnownValues, row: &PointRow) -> Option<((u32, u32), Point)> {
     let id = u64::try_from(row.id).ok()?;
     let point = Point {
         x: row.x,
         y: row.y,
         id,
-        areas: row.areas.cast_unsigned(),
-        networks: row.networks.cast_unsigned(),
+        areas: bits(&known.policy_areas, &row.areas),
+        networks: bits(&known.networks, &row.networks),
         slug_end: 0,
-        country: u16::try_from(row.country).unwrap_or(0),
+        // The known countries are sorted (by code); 0 for none of them.
+        country: known
+            .countries
+            .binary_search(&row.country)
+            .ok()
+            .and_then(|i| u16::try_from(i + 1).ok())
+            .unwrap_or(0),
     };
     let at = (bucket_of(row.x + HALF_WORLD), bucket_of(HALF_WORLD - row.y));
-    Some((at, point, row.slug))
+    Some((at, point))
 }
 
 /// The Web Mercator box of a WGS 84 one (latitudes clamped to Web Mercator's), as
@@ -440,23 +464,20 @@ impl Loaded for PracticePoints {
             .repeatable_read()
             .run(async |conn| {
                 let known = KnownValues::read(conn).await?;
-                let mut read: HashMap<(u32, u32), Vec<(Point, String)>> = HashMap::new();
+                let mut read: HashMap<(u32, u32), BucketRead> = HashMap::new();
                 if known.policy_areas.len() <= 64 && known.networks.len() <= 64 {
                     let mut rows = diesel::sql_query(LOAD)
-                        .bind::<Array<Text>, _>(&known.policy_areas)
-                        .bind::<Array<Text>, _>(&known.networks)
-                        .bind::<Array<Text>, _>(&known.countries)
                         .load_stream::<PointRow>(conn)
                         .await?;
                     while let Some(row) = rows.try_next().await? {
-                        if let Some((at, point, slug)) = point_of(row) {
-                            read.entry(at).or_default().push((point, slug));
+                        if let Some((at, point)) = point_of(&known, &row) {
+                            read.entry(at).or_default().push(point, &row.slug);
                         }
                     }
                 }
                 let buckets = read
                     .into_iter()
-                    .map(|(at, points)| (at, Arc::new(Bucket::of(points))))
+                    .map(|(at, points)| (at, Arc::new(points.finish())))
                     .collect();
                 Ok(Self::with(known, buckets))
             })
@@ -499,31 +520,31 @@ impl Loaded for PracticePoints {
                     let boxes: Vec<(f64, f64, f64, f64)> =
                         touched.iter().map(|&at| extent_of(at)).collect();
                     let rows: Vec<PointRow> = diesel::sql_query(IN_BOXES)
-                        .bind::<Array<Text>, _>(&known.policy_areas)
-                        .bind::<Array<Text>, _>(&known.networks)
-                        .bind::<Array<Text>, _>(&known.countries)
                         .bind::<Array<Double>, _>(boxes.iter().map(|b| b.0).collect::<Vec<_>>())
                         .bind::<Array<Double>, _>(boxes.iter().map(|b| b.1).collect::<Vec<_>>())
                         .bind::<Array<Double>, _>(boxes.iter().map(|b| b.2).collect::<Vec<_>>())
                         .bind::<Array<Double>, _>(boxes.iter().map(|b| b.3).collect::<Vec<_>>())
                         .load(conn)
                         .await?;
-                    let mut read: HashMap<(u32, u32), Vec<(Point, String)>> =
-                        touched.iter().map(|&at| (at, Vec::new())).collect();
+                    let mut read: HashMap<(u32, u32), BucketRead> = touched
+                        .iter()
+                        .map(|&at| (at, BucketRead::default()))
+                        .collect();
                     let mut seen: HashSet<u64> = HashSet::new();
-                    for (at, point, slug) in rows.into_iter().filter_map(point_of) {
+                    for row in &rows {
                         // A point near a box's edge comes once per box it lies in.
-                        if let Some(points) = read.get_mut(&at)
+                        if let Some((at, point)) = point_of(&known, row)
+                            && let Some(points) = read.get_mut(&at)
                             && seen.insert(point.id)
                         {
-                            points.push((point, slug));
+                            points.push(point, &row.slug);
                         }
                     }
                     for (at, points) in read {
-                        if points.is_empty() {
+                        if points.points.is_empty() {
                             buckets.remove(&at);
                         } else {
-                            buckets.insert(at, Arc::new(Bucket::of(points)));
+                            buckets.insert(at, Arc::new(points.finish()));
                         }
                     }
                 }
@@ -587,6 +608,11 @@ mod tests {
     }
 
     #[test]
+    fn a_point_takes_48_bytes_besides_its_slug() {
+        assert_eq!(std::mem::size_of::<Point>(), 48);
+    }
+
+    #[test]
     fn slugs_follow_their_points_in_x_order() {
         let point = |x: f64, id: u64| Point {
             x,
@@ -597,11 +623,11 @@ mod tests {
             slug_end: 0,
             country: 0,
         };
-        let bucket = Bucket::of(vec![
-            (point(3.0, 3), "three".to_owned()),
-            (point(1.0, 1), "one".to_owned()),
-            (point(2.0, 2), String::new()),
-        ]);
+        let mut read = BucketRead::default();
+        read.push(point(3.0, 3), "three");
+        read.push(point(1.0, 1), "one");
+        read.push(point(2.0, 2), "");
+        let bucket = read.finish();
         let ids: Vec<u64> = bucket.points.iter().map(|p| p.id).collect();
         assert_eq!(ids, [1, 2, 3]);
         assert_eq!(bucket.slug(0), Some("one"));
