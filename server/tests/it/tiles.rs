@@ -203,6 +203,16 @@ async fn practices_carry_their_slug_and_area_flags_and_nothing_the_map_does_not_
     assert!(practice.id.is_some());
 }
 
+/// A tile filter as its query string and as the binds of the point statements: (query, policy
+/// areas, all of them, networks, countries).
+type Filter<'a> = (
+    &'a str,
+    Option<Vec<&'a str>>,
+    bool,
+    Option<Vec<&'a str>>,
+    Option<Vec<&'a str>>,
+);
+
 /// A feature as (id, point, properties sorted by key), everything as text but the id.
 type PointFeature = (Option<u64>, String, Vec<(String, String)>);
 
@@ -305,15 +315,7 @@ async fn practice_point_tiles_are_what_postgis_makes_of_the_same_rows() {
     }
     tiles.sort_unstable();
     tiles.dedup();
-    // (query, policy areas, all of them, networks, countries): each filter the instance's
-    // snapshot of the points draws.
-    type Filter<'a> = (
-        &'a str,
-        Option<Vec<&'a str>>,
-        bool,
-        Option<Vec<&'a str>>,
-        Option<Vec<&'a str>>,
-    );
+    // Each filter the instance's snapshot of the points draws.
     let filters: [Filter; 5] = [
         ("", None, false, None, None),
         (
@@ -508,14 +510,6 @@ async fn city_tiles_are_what_the_cities_statement_makes_in_postgis() {
     }
     tiles.sort_unstable();
     tiles.dedup();
-    // (query, policy areas, all of them, networks, countries)
-    type Filter<'a> = (
-        &'a str,
-        Option<Vec<&'a str>>,
-        bool,
-        Option<Vec<&'a str>>,
-        Option<Vec<&'a str>>,
-    );
     let filters: [Filter; 6] = [
         ("", None, false, None, None),
         (
