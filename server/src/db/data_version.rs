@@ -155,7 +155,7 @@ impl DataVersion {
 
 /// The changes after data version `known` up to the current one, in version order, as the
 /// database behind `conn` holds them: none when `known` is current, one change of everything
-/// when it no longer holds them all (or more than [`CATCH_UP_LIMIT`] of them).
+/// when it no longer holds them all (or more than a thousand of them).
 ///
 /// # Errors
 /// When the query fails.

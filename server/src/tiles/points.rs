@@ -79,7 +79,7 @@ impl PointKeys {
     }
 
     /// Adds the practice `id` at grid position `at` to `layer`: its `slug`, `cluster` false and
-    /// the flag of each policy area, set for the bits of `areas` ([`flags`](Self::flags)).
+    /// the flag of each policy area, set for the bits of `areas` (bit `i`: the `i`-th area).
     pub fn add<'k>(
         &'k self,
         layer: &mut PointLayer<'k>,

@@ -7,15 +7,18 @@
 //! round trip was most of a tile's time. So an instance keeps the points of every drawn
 //! practice in memory (their Web Mercator point, id, slug, policy areas, and the networks and
 //! country that filter them), read with the data version they belong to in one snapshot of
-//! the database, and loaded again when it learns of a newer version of what the layer shows.
-//! One request loads it; the others take the statement meanwhile instead of waiting for it.
+//! the database: at start, in the background, and after a write by reading again only the
+//! squares its boxes touch ([`Loaded::update`]), when the instance learns of a newer version of
+//! what the layer shows. One request loads it; the others take the statement meanwhile
+//! instead of waiting for it.
 //!
 //! A tile is then the points of its envelope, widened by the buffer, chosen exactly as
 //! PostGIS's `&&` chooses them (both boxes rounded outward to single precision, as its index
-//! keys are), filtered as [`POINT_FILTERS`](super::sql) filters them and written as
-//! [`points::tile`](super::points::tile) writes the statement's rows: the same bytes, which
-//! tests compare tile by tile. A region filter, which names regions the snapshot does not
-//! hold, still takes the statement.
+//! keys are), filtered as [`POINT_FILTERS`](super::sql) filters them and written in id order as
+//! [`points::tile`](super::points::tile) writes the statement's rows: the same features as
+//! `ST_AsMVT` makes of the same rows (tests compare them tile by tile, and an updated snapshot's
+//! tiles byte for byte with a whole load's). A region filter, which names regions the snapshot
+//! does not hold, still takes the statement.
 //!
 //! The points are kept by the zoom-[`BUCKET_ZOOM`] tile they lie in, each bucket sorted by x,
 //! with the slugs of its points in one string: 48 bytes and the slug per practice.
@@ -487,7 +490,7 @@ impl Loaded for PracticePoints {
     /// Reads again only the buckets that the changes since this snapshot touched (the boxes
     /// of their old and new positions, as the tiles are dropped by them) and shares the
     /// others; `None` (read it whole) when the policy areas, networks or countries changed, a
-    /// change is not confined to boxes, or it touched more than [`MOST_BUCKETS_UPDATED`]
+    /// change is not confined to boxes, or it touched more than 256
     /// buckets.
     async fn update(&self, conn: &mut AsyncPgConnection) -> diesel::QueryResult<Option<Self>> {
         conn.build_transaction()
