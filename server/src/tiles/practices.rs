@@ -246,6 +246,11 @@ impl Selection {
     }
 }
 
+/// Whether the policy areas and networks of `known` fit a point's bits (64 each).
+fn fits(known: &KnownValues) -> bool {
+    known.policy_areas.len() <= 64 && known.networks.len() <= 64
+}
+
 /// The bits of those of `names` that are in `list` (at most 64 long).
 fn bits(list: &[String], names: &[String]) -> u64 {
     names
@@ -267,7 +272,6 @@ pub struct PracticePoints {
     /// The buckets that hold points, by zoom-[`BUCKET_ZOOM`] column and row; shared with the
     /// snapshots made from this one where they did not change.
     buckets: HashMap<(u32, u32), Arc<Bucket>>,
-    count: usize,
 }
 
 impl PracticePoints {
@@ -275,18 +279,6 @@ impl PracticePoints {
     #[must_use]
     pub fn draws(&self, filter: &Filters) -> bool {
         self.fits && filter.region.is_none()
-    }
-
-    /// How many practices it holds.
-    #[must_use]
-    pub fn len(&self) -> usize {
-        self.count
-    }
-
-    /// Whether it holds none.
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.count == 0
     }
 
     /// Checks the values of `filter` against the policy areas, networks and countries of the
@@ -443,8 +435,7 @@ impl PracticePoints {
     fn with(known: KnownValues, buckets: HashMap<(u32, u32), Arc<Bucket>>) -> Self {
         Self {
             keys: PointKeys::new(known.policy_areas.clone()),
-            fits: known.policy_areas.len() <= 64 && known.networks.len() <= 64,
-            count: buckets.values().map(|bucket| bucket.points.len()).sum(),
+            fits: fits(&known),
             known,
             buckets,
         }
@@ -468,7 +459,7 @@ impl Loaded for PracticePoints {
             .run(async |conn| {
                 let known = KnownValues::read(conn).await?;
                 let mut read: HashMap<(u32, u32), BucketRead> = HashMap::new();
-                if known.policy_areas.len() <= 64 && known.networks.len() <= 64 {
+                if fits(&known) {
                     let mut rows = diesel::sql_query(LOAD)
                         .load_stream::<PointRow>(conn)
                         .await?;
