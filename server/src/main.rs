@@ -10,7 +10,8 @@ use haven::db::{self, Database};
 use tracing_subscriber::EnvFilter;
 
 /// mimalloc gives freed memory back to the system (glibc's per-thread arenas keep it: a burst
-/// of password hashes left Haven holding gigabytes).
+/// of password hashes left Haven holding gigabytes). Transparent huge pages are off for the
+/// process (see [`without_huge_pages`]).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -94,6 +95,7 @@ enum AdminTask {
 }
 
 fn main() -> ExitCode {
+    without_huge_pages();
     let cli = Cli::parse();
     init_tracing(cli.log_json);
     let runtime = match tokio::runtime::Runtime::new() {
@@ -109,6 +111,19 @@ fn main() -> ExitCode {
             eprintln!("error: {error:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Turns transparent huge pages off for this process and the ones it starts (the private
+/// PostgreSQL cluster inherits it). mimalloc asks for huge pages for its arenas and
+/// gives memory it has not used for a second back to the system; under huge pages, taking it
+/// again meant zeroing (and often compacting) 2 MB per fault on a worker thread: after each
+/// write, rebuilding the dropped answers stalled every request for 30–70 ms (BENCHMARKS.md,
+/// "Writes keep caches warm", run 12).
+fn without_huge_pages() {
+    #[cfg(target_os = "linux")]
+    if let Err(error) = rustix::thread::disable_transparent_huge_pages(true) {
+        eprintln!("warning: cannot turn transparent huge pages off: {error}");
     }
 }
 
