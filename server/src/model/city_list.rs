@@ -11,18 +11,28 @@
 //! order, same counts and links; tested page by page against it). The snapshot is read again
 //! when the data it shows changes; full text, `bbox`, `near` and `region` still take the
 //! statement.
+//!
+//! After a write that changed cities where its boxes say (a city's profile or row, its
+//! practices, memberships or demands: [`Loaded::update`]), the snapshot reads again only the
+//! listed cities in those boxes and the listed cities' slugs in PostgreSQL's order (its
+//! collation decides it, not Haven's), and shares every other city's Feature with the old
+//! snapshot: after a city edited its profile, 1 ms instead of the 11 ms of a whole read of the
+//! 2,629 cities of the write benchmark, while every reader of the list waits for it. A change
+//! of the networks, places or policy areas (names every city shows), a change without boxes,
+//! or a slug in the order that neither snapshot holds reads it whole.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 use diesel::QueryableByName;
-use diesel::sql_types::{Array, Text};
+use diesel::sql_types::{Array, Double, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::city;
 use super::collection::{PageLinks, links_json};
 use crate::db::DbConn;
-use crate::db::data_version::{DataKind, Kinds};
+use crate::db::data_version::{DataKind, Kinds, changes_after};
 use crate::db::snapshot::{Loaded, Snapshot};
 use crate::error::AppResult;
 use crate::query::{AreaMatch, CollectionQuery, KnownValues, Lang};
@@ -39,13 +49,33 @@ pub const KINDS: Kinds = Kinds::of(&[
     DataKind::PolicyAreas,
 ]);
 
+/// The kinds of [`KINDS`] whose change names what every city may show (a network's slug, a
+/// country's or region's name, the policy areas): after one, the snapshot is read whole.
+const READ_WHOLE_AFTER: Kinds =
+    Kinds::of(&[DataKind::Networks, DataKind::Places, DataKind::PolicyAreas]);
+
+/// Above this many boxes changed since the last snapshot, the next one is read whole.
+const MOST_BOXES_UPDATED: usize = 256;
+
 /// The listed cities in the collection's order, each with the columns its filters read and
 /// its Feature without the closing `}}`.
 const LOAD: &str = "
-SELECT cs.country, cs.networks, cs.areas, left(cs.feature, -2) AS feature
+SELECT cs.slug, cs.country, cs.networks, cs.areas, left(cs.feature, -2) AS feature
 FROM city_stats cs
 WHERE cs.listed
 ORDER BY cs.slug";
+
+/// The listed cities whose point lies in one of the boxes `$1`–`$4` (west, south, east,
+/// north), as [`LOAD`] reads them; a city in several boxes comes once per box.
+const IN_BOXES: &str = "
+SELECT cs.slug, cs.country, cs.networks, cs.areas, left(cs.feature, -2) AS feature
+FROM unnest($1::float8[], $2::float8[], $3::float8[], $4::float8[]) b(w, s, e, n)
+JOIN cities c ON c.geom && ST_MakeEnvelope(b.w, b.s, b.e, b.n, 4326)
+JOIN city_stats cs ON cs.city_id = c.id
+WHERE cs.listed";
+
+/// The listed cities' slugs in the collection's order.
+const ORDER: &str = "SELECT cs.slug FROM city_stats cs WHERE cs.listed ORDER BY cs.slug";
 
 /// The name of each listed city's country in each language `$1`, as JSON text (as the
 /// statement splices it in).
@@ -58,6 +88,8 @@ WHERE co.iso2 IN (SELECT country FROM city_stats WHERE listed)";
 #[derive(QueryableByName)]
 struct CityRow {
     #[diesel(sql_type = Text)]
+    slug: String,
+    #[diesel(sql_type = Text)]
     country: String,
     #[diesel(sql_type = Array<Text>)]
     networks: Vec<String>,
@@ -65,6 +97,24 @@ struct CityRow {
     areas: Vec<String>,
     #[diesel(sql_type = Text)]
     feature: String,
+}
+
+impl From<CityRow> for ListedCity {
+    fn from(row: CityRow) -> Self {
+        Self {
+            slug: row.slug,
+            country: row.country,
+            networks: row.networks,
+            areas: row.areas,
+            feature: row.feature,
+        }
+    }
+}
+
+#[derive(QueryableByName)]
+struct SlugRow {
+    #[diesel(sql_type = Text)]
+    slug: String,
 }
 
 #[derive(QueryableByName)]
@@ -80,9 +130,10 @@ struct CountryName {
 /// The listed cities of one data version.
 #[derive(Debug)]
 pub struct CityList {
-    cities: Vec<ListedCity>,
+    /// In the collection's order; shared with the snapshots made from this one.
+    cities: Vec<Arc<ListedCity>>,
     /// Per country code, its name as JSON text in each language of [`Lang::ALL`].
-    country_names: HashMap<String, Vec<Option<String>>>,
+    country_names: Arc<HashMap<String, Vec<Option<String>>>>,
     /// The policy areas, networks and countries of the snapshot's data version.
     known: KnownValues,
 }
@@ -90,6 +141,7 @@ pub struct CityList {
 /// A listed city: what its filters read and its Feature.
 #[derive(Debug)]
 struct ListedCity {
+    slug: String,
     country: String,
     networks: Vec<String>,
     areas: Vec<String>,
@@ -218,14 +270,91 @@ impl Loaded for CityList {
         Ok(Self {
             cities: rows
                 .into_iter()
-                .map(|row| ListedCity {
-                    country: row.country,
-                    networks: row.networks,
-                    areas: row.areas,
-                    feature: row.feature,
-                })
+                .map(|row| Arc::new(ListedCity::from(row)))
                 .collect(),
-            country_names,
+            country_names: Arc::new(country_names),
+            known,
+        })
+    }
+
+    /// Reads again the listed cities in the boxes of the changes since this snapshot and the
+    /// collection's order; every other city is this snapshot's (see the module's note).
+    async fn update(&self, conn: &mut AsyncPgConnection) -> diesel::QueryResult<Option<Self>> {
+        conn.build_transaction()
+            .read_only()
+            .repeatable_read()
+            .run(async |conn| {
+                let known = KnownValues::read(conn).await?;
+                if known.policy_areas != self.known.policy_areas
+                    || known.networks != self.known.networks
+                    || known.countries != self.known.countries
+                {
+                    return Ok(None);
+                }
+                let mut boxes = Vec::new();
+                for change in changes_after(conn, self.known.version).await? {
+                    if !change.kinds.intersects(KINDS) {
+                        continue;
+                    }
+                    if change.kinds.intersects(READ_WHOLE_AFTER) {
+                        return Ok(None);
+                    }
+                    let Some(changed) = change.boxes else {
+                        return Ok(None);
+                    };
+                    boxes.extend(changed);
+                    if boxes.len() > MOST_BOXES_UPDATED {
+                        return Ok(None);
+                    }
+                }
+                let rows: Vec<CityRow> = if boxes.is_empty() {
+                    Vec::new()
+                } else {
+                    diesel::sql_query(IN_BOXES)
+                        .bind::<Array<Double>, _>(boxes.iter().map(|b| b.west).collect::<Vec<_>>())
+                        .bind::<Array<Double>, _>(boxes.iter().map(|b| b.south).collect::<Vec<_>>())
+                        .bind::<Array<Double>, _>(boxes.iter().map(|b| b.east).collect::<Vec<_>>())
+                        .bind::<Array<Double>, _>(boxes.iter().map(|b| b.north).collect::<Vec<_>>())
+                        .load(conn)
+                        .await?
+                };
+                let order: Vec<SlugRow> = diesel::sql_query(ORDER).load(conn).await?;
+                Ok(self.with(known, rows, &order))
+            })
+            .await
+    }
+}
+
+impl CityList {
+    /// The snapshot of `known`'s version whose cities are `order`'s: those of `read` (read
+    /// again), the others this snapshot's; `None` when a slug of `order` is in neither or a
+    /// city read again is in a country this snapshot has no name for.
+    fn with(&self, known: KnownValues, read: Vec<CityRow>, order: &[SlugRow]) -> Option<Self> {
+        let mut read: HashMap<String, ListedCity> = read
+            .into_iter()
+            .map(|row| (row.slug.clone(), ListedCity::from(row)))
+            .collect();
+        if read
+            .values()
+            .any(|city| !self.country_names.contains_key(&city.country))
+        {
+            return None;
+        }
+        let kept: HashMap<&str, &Arc<ListedCity>> = self
+            .cities
+            .iter()
+            .map(|city| (city.slug.as_str(), city))
+            .collect();
+        let cities = order
+            .iter()
+            .map(|row| match read.remove(&row.slug) {
+                Some(city) => Some(Arc::new(city)),
+                None => kept.get(row.slug.as_str()).map(|city| Arc::clone(city)),
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(Self {
+            cities,
+            country_names: Arc::clone(&self.country_names),
             known,
         })
     }

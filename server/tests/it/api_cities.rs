@@ -369,7 +369,6 @@ async fn the_city_list_from_memory_is_the_statements_page() {
     use diesel_async::{AsyncConnection, AsyncPgConnection};
     use haven::db::snapshot::Loaded;
     use haven::model::city_list::CityList;
-    use haven::model::collection::{Link, PageLinks};
     use haven::query::{CollectionQuery, OverLimit, QueryParams};
 
     let app = TestApp::with_sample().await;
@@ -409,41 +408,8 @@ async fn the_city_list_from_memory_is_the_statements_page() {
         .map(|row| row.get(0))
         .collect();
     assert!(networks.len() >= 2, "networks: {networks:?}");
-    let mut queries: Vec<String> = vec![
-        String::new(),
-        "limit=1000".into(),
-        "limit=7&offset=3".into(),
-        "limit=1&offset=199".into(),
-        "offset=5000".into(),
-        "country=DE".into(),
-        "country=PL,XQ,DE".into(),
-        "country=XQ&lang=de".into(),
-        "country=XQ&lang=fr".into(),
-        "country=XQ&lang=es".into(),
-        "policy_area=housing".into(),
-        "policy_area=housing,work".into(),
-        "policy_area=housing,work&policy_area_match=all".into(),
-        "policy_area=work&policy_area_match=all&country=IT&limit=5".into(),
-        "country=ZZ".into(),
-        "policy_area=nowhere".into(),
-        "network=nowhere".into(),
-        "country=DE,ZZ,ZZ".into(),
-    ];
-    for network in &networks {
-        queries.push(format!("network={network}"));
-        queries.push(format!(
-            "network={network}&policy_area=health&lang=de&limit=10"
-        ));
-        queries.push(format!("network={},{network}&country=PL", networks[0]));
-    }
-    let links = PageLinks {
-        always: vec![Link::new(
-            "self",
-            "application/geo+json",
-            "https://h/self".into(),
-        )],
-        next: Link::new("next", "application/geo+json", "https://h/next".into()),
-    };
+    let queries = city_list_queries(&networks);
+    let links = city_list_links();
     let mut compared = 0;
     for raw in &queries {
         let query = CollectionQuery::from_params(&QueryParams::parse(Some(raw)), OverLimit::Refuse)
@@ -496,5 +462,184 @@ async fn the_city_list_from_memory_is_the_statements_page() {
     assert_eq!(
         city(&after, "list-3").unwrap()["properties"]["country_name"],
         "Quote \"Land\""
+    );
+}
+
+/// The collection queries the city list's snapshot answers that its tests compare: paging,
+/// each filter and their combinations, every language, values that name nothing.
+fn city_list_queries(networks: &[String]) -> Vec<String> {
+    let mut queries: Vec<String> = vec![
+        String::new(),
+        "limit=1000".into(),
+        "limit=7&offset=3".into(),
+        "limit=1&offset=199".into(),
+        "offset=5000".into(),
+        "country=DE".into(),
+        "country=PL,XQ,DE".into(),
+        "country=XQ&lang=de".into(),
+        "country=XQ&lang=fr".into(),
+        "country=XQ&lang=es".into(),
+        "policy_area=housing".into(),
+        "policy_area=housing,work".into(),
+        "policy_area=housing,work&policy_area_match=all".into(),
+        "policy_area=work&policy_area_match=all&country=IT&limit=5".into(),
+        "country=ZZ".into(),
+        "policy_area=nowhere".into(),
+        "network=nowhere".into(),
+        "country=DE,ZZ,ZZ".into(),
+    ];
+    for network in networks {
+        queries.push(format!("network={network}"));
+        queries.push(format!(
+            "network={network}&policy_area=health&lang=de&limit=10"
+        ));
+        queries.push(format!("network={},{network}&country=PL", networks[0]));
+    }
+    queries
+}
+
+/// The links the city list's tests write pages with.
+fn city_list_links() -> haven::model::collection::PageLinks {
+    use haven::model::collection::{Link, PageLinks};
+    PageLinks {
+        always: vec![Link::new(
+            "self",
+            "application/geo+json",
+            "https://h/self".into(),
+        )],
+        next: Link::new("next", "application/geo+json", "https://h/next".into()),
+    }
+}
+
+#[tokio::test]
+async fn the_city_list_updated_by_boxes_is_the_whole_read() {
+    use diesel_async::{AsyncConnection, AsyncPgConnection};
+    use haven::db::snapshot::Loaded;
+    use haven::model::city_list::CityList;
+    use haven::query::{CollectionQuery, OverLimit, QueryParams};
+
+    let app = TestApp::with_sample().await;
+    app.execute(
+        "INSERT INTO cities (slug, name, country, kind, population, geom)
+         SELECT 'list-' || i, 'List ' || i, (ARRAY['DE', 'PL', 'IT'])[1 + i % 3],
+                'municipality', 1000 * i, ST_SetSRID(ST_MakePoint(5 + i % 20, 45 + i % 10), 4326)
+         FROM generate_series(1, 60) i;
+         INSERT INTO memberships (city_id, network_id, status)
+         SELECT c.id, n.id, 'member' FROM cities c
+         JOIN LATERAL (SELECT id FROM networks ORDER BY id OFFSET (c.id % 4) LIMIT 1) n ON true
+         WHERE c.slug LIKE 'list-%' AND c.id % 5 <> 0;
+         INSERT INTO practices (slug, city_id, original_lang, title, status)
+         SELECT 'list-practice-' || c.id, c.id, 'en', jsonb_build_object('en', 'List'), 'active'
+         FROM cities c WHERE c.slug LIKE 'list-%' AND c.id % 3 <> 1;",
+    )
+    .await;
+    let mut conn = AsyncPgConnection::establish(&app.database_url)
+        .await
+        .unwrap();
+    let (client, connection) = tokio_postgres::connect(&app.database_url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    let networks: Vec<String> = client
+        .query("SELECT slug::text FROM networks ORDER BY slug", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    let queries: Vec<CollectionQuery> = city_list_queries(&networks)
+        .iter()
+        .map(|raw| {
+            CollectionQuery::from_params(&QueryParams::parse(Some(raw)), OverLimit::Refuse).unwrap()
+        })
+        .collect();
+    let links = city_list_links();
+    // Each write, and whether the snapshot is made from the one before it (else read whole).
+    let writes = [
+        ("a city's profile", true,
+         "UPDATE cities SET population = 4242 WHERE slug = 'list-3'"),
+        ("a city renamed to the front of the order", true,
+         "UPDATE cities SET name = 'Aachen-Vorn', slug = 'aaa-vorn' WHERE slug = 'list-4'"),
+        ("a city moved across Europe", true,
+         "UPDATE cities SET geom = ST_SetSRID(ST_MakePoint(24.9, 60.2), 4326) WHERE slug = 'list-8'"),
+        ("a city unpublished", true,
+         "UPDATE cities SET published = false WHERE slug = 'list-7'"),
+        ("a new city's first practice", true,
+         "INSERT INTO cities (slug, name, country, kind, geom)
+          VALUES ('mitte-neu', 'Neu', 'PL', 'municipality', ST_SetSRID(ST_MakePoint(16.9, 52.4), 4326));
+          INSERT INTO practices (slug, city_id, original_lang, title, status)
+          SELECT 'neu-practice', id, 'en', '{\"en\": \"Neu\"}', 'active' FROM cities WHERE slug = 'mitte-neu'"),
+        ("a practice's policy area", true,
+         "INSERT INTO practice_policy_areas (practice_id, policy_area)
+          SELECT p.id, 'housing' FROM practices p JOIN cities c ON c.id = p.city_id
+          WHERE c.slug = 'aaa-vorn' ON CONFLICT DO NOTHING"),
+        ("a membership", true,
+         "INSERT INTO memberships (city_id, network_id, status)
+          SELECT c.id, n.id, 'member' FROM cities c, networks n
+          WHERE c.slug = 'list-10' AND NOT EXISTS (
+              SELECT 1 FROM memberships m WHERE m.city_id = c.id AND m.network_id = n.id)
+          ORDER BY n.id LIMIT 1"),
+        ("a demand", true,
+         "INSERT INTO safe_harbour_demands (city_id, demand_key, decided)
+          SELECT c.id, d.key, true FROM cities c, demands d
+          WHERE c.slug = 'list-15' ORDER BY d.key LIMIT 1"),
+        ("a practice unpublished", true,
+         "UPDATE practices SET published = false WHERE slug = 'neu-practice'"),
+        (
+            "a country's name",
+            false,
+            "UPDATE countries SET names = names || '{\"de\": \"Polska (de)\"}' WHERE iso2 = 'PL'",
+        ),
+        ("a network renamed", false,
+         "UPDATE networks SET slug = 'aa-' || slug WHERE id = (SELECT min(id) FROM networks)"),
+        ("a city in a country not listed before", false,
+         "INSERT INTO countries (iso2, name) VALUES ('XK', 'Kosovo');
+          INSERT INTO cities (slug, name, country, kind, geom)
+          VALUES ('prishtina', 'Prishtina', 'XK', 'municipality', ST_SetSRID(ST_MakePoint(21.2, 42.7), 4326));
+          INSERT INTO practices (slug, city_id, original_lang, title, status)
+          SELECT 'prishtina-practice', id, 'en', '{\"en\": \"P\"}', 'active' FROM cities WHERE slug = 'prishtina'"),
+    ];
+    let mut snapshot = CityList::load(&mut conn).await.unwrap();
+    for (write, updated, sql) in writes {
+        app.execute(sql).await;
+        let whole = CityList::load(&mut conn).await.unwrap();
+        let Some(next) = snapshot.update(&mut conn).await.unwrap() else {
+            assert!(!updated, "after {write}, the snapshot was read whole");
+            snapshot = whole;
+            continue;
+        };
+        assert!(
+            updated,
+            "after {write}, the snapshot was made from the one before"
+        );
+        assert_eq!(next.version(), whole.version(), "{write}");
+        for query in &queries {
+            let (made, read) = (next.page(query, &links), whole.page(query, &links));
+            match (made, read) {
+                (Ok(made), Ok(read)) => assert_eq!(made, read, "after {write}: {query:?}"),
+                (Err(made), Err(read)) => {
+                    assert_eq!(format!("{made:?}"), format!("{read:?}"), "{write}");
+                }
+                (made, read) => panic!("after {write}: {made:?} against {read:?}"),
+            }
+        }
+        snapshot = next;
+    }
+    let all =
+        CollectionQuery::from_params(&QueryParams::parse(Some("limit=1000")), OverLimit::Refuse)
+            .unwrap();
+    let page: Value = serde_json::from_str(&snapshot.page(&all, &links).unwrap()).unwrap();
+    let slugs: Vec<&str> = page["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(slugs.first(), Some(&"aaa-vorn"), "{slugs:?}");
+    assert!(slugs.contains(&"prishtina"), "{slugs:?}");
+    // Unpublished, and unlisted with its only practice unpublished.
+    assert!(
+        !slugs.contains(&"list-7") && !slugs.contains(&"mitte-neu"),
+        "{slugs:?}"
     );
 }
