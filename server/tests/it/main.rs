@@ -16,6 +16,7 @@ mod auth;
 mod backup;
 mod cite;
 mod cli_openapi;
+mod cli_serve;
 mod domain;
 mod exports;
 mod faults;
