@@ -78,14 +78,19 @@ fn is_text(content_type: &HeaderValue) -> bool {
     media.starts_with("text/") || media.contains("json") || media.contains("xml")
 }
 
-/// `body` gzipped (at the default level: it is done once per answer made), off the
-/// runtime's worker threads; `None` if compressing failed.
+/// The gzip level of kept answers: the requests that come while an answer a write dropped is
+/// made again wait for it, and zlib-rs at level 5 gzips the whole city list (280 KB) in 1.2 ms
+/// against 2.0 ms at the default 6, 2 % larger (30.6 against 30.0 KB; the best of ten rounds).
+const GZIP_LEVEL: u32 = 5;
+
+/// `body` gzipped (once per answer made, at [`GZIP_LEVEL`]), off the runtime's worker
+/// threads; `None` if compressing failed.
 async fn gzip(body: Bytes) -> Option<Bytes> {
     tokio::task::spawn_blocking(move || {
         use std::io::Write as _;
         let mut encoder = flate2::write::GzEncoder::new(
             Vec::with_capacity(body.len() / 4),
-            flate2::Compression::default(),
+            flate2::Compression::new(GZIP_LEVEL),
         );
         encoder.write_all(&body).ok()?;
         encoder.finish().ok().map(Bytes::from)

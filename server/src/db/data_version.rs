@@ -176,15 +176,17 @@ pub async fn changes_after(
         #[diesel(sql_type = Nullable<Array<Double>>)]
         boxes: Option<Vec<f64>>,
     }
-    let rows: Vec<Row> = diesel::sql_query(
-        "SELECT v.version AS current, c.version, c.kind, c.boxes
-         FROM data_version v
-         LEFT JOIN LATERAL (SELECT * FROM data_changes WHERE version > $1
-                            ORDER BY version LIMIT $2) c ON true
-         ORDER BY c.version",
+    let rows: Vec<Row> = super::Prepared::fixed(
+        diesel::sql_query(
+            "SELECT v.version AS current, c.version, c.kind, c.boxes
+             FROM data_version v
+             LEFT JOIN LATERAL (SELECT * FROM data_changes WHERE version > $1
+                                ORDER BY version LIMIT $2) c ON true
+             ORDER BY c.version",
+        )
+        .bind::<BigInt, _>(known)
+        .bind::<BigInt, _>(CATCH_UP_LIMIT),
     )
-    .bind::<BigInt, _>(known)
-    .bind::<BigInt, _>(CATCH_UP_LIMIT)
     .load(conn)
     .await?;
     let Some(current) = rows.iter().map(|row| row.current).next() else {

@@ -31,9 +31,9 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::city;
 use super::collection::{PageLinks, links_json};
-use crate::db::DbConn;
 use crate::db::data_version::{DataKind, Kinds, changes_after};
 use crate::db::snapshot::{Loaded, Snapshot};
+use crate::db::{DbConn, Prepared};
 use crate::error::AppResult;
 use crate::query::{AreaMatch, CollectionQuery, KnownValues, Lang};
 
@@ -310,15 +310,26 @@ impl Loaded for CityList {
                 let rows: Vec<CityRow> = if boxes.is_empty() {
                     Vec::new()
                 } else {
-                    diesel::sql_query(IN_BOXES)
-                        .bind::<Array<Double>, _>(boxes.iter().map(|b| b.west).collect::<Vec<_>>())
-                        .bind::<Array<Double>, _>(boxes.iter().map(|b| b.south).collect::<Vec<_>>())
-                        .bind::<Array<Double>, _>(boxes.iter().map(|b| b.east).collect::<Vec<_>>())
-                        .bind::<Array<Double>, _>(boxes.iter().map(|b| b.north).collect::<Vec<_>>())
-                        .load(conn)
-                        .await?
+                    Prepared::fixed(
+                        diesel::sql_query(IN_BOXES)
+                            .bind::<Array<Double>, _>(
+                                boxes.iter().map(|b| b.west).collect::<Vec<_>>(),
+                            )
+                            .bind::<Array<Double>, _>(
+                                boxes.iter().map(|b| b.south).collect::<Vec<_>>(),
+                            )
+                            .bind::<Array<Double>, _>(
+                                boxes.iter().map(|b| b.east).collect::<Vec<_>>(),
+                            )
+                            .bind::<Array<Double>, _>(
+                                boxes.iter().map(|b| b.north).collect::<Vec<_>>(),
+                            ),
+                    )
+                    .load(conn)
+                    .await?
                 };
-                let order: Vec<SlugRow> = diesel::sql_query(ORDER).load(conn).await?;
+                let order: Vec<SlugRow> =
+                    Prepared::fixed(diesel::sql_query(ORDER)).load(conn).await?;
                 Ok(self.with(known, rows, &order))
             })
             .await

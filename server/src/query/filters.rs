@@ -282,12 +282,12 @@ impl KnownValues {
     /// # Errors
     /// When the query fails.
     pub async fn read(conn: &mut AsyncPgConnection) -> diesel::QueryResult<Self> {
-        diesel::sql_query(
+        crate::db::Prepared::fixed(diesel::sql_query(
             "SELECT (SELECT version FROM data_version) AS version,
                     ARRAY(SELECT slug::text FROM policy_areas ORDER BY position) AS policy_areas,
                     ARRAY(SELECT slug::text FROM networks ORDER BY slug) AS networks,
                     ARRAY(SELECT iso2::text FROM countries ORDER BY iso2) AS countries",
-        )
+        ))
         .get_result(conn)
         .await
     }
