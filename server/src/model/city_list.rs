@@ -285,10 +285,7 @@ impl Loaded for CityList {
             .repeatable_read()
             .run(async |conn| {
                 let known = KnownValues::read(conn).await?;
-                if known.policy_areas != self.known.policy_areas
-                    || known.networks != self.known.networks
-                    || known.countries != self.known.countries
-                {
+                if !known.same_values(&self.known) {
                     return Ok(None);
                 }
                 let mut boxes = Vec::new();

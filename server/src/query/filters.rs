@@ -277,6 +277,15 @@ pub struct KnownValues {
 }
 
 impl KnownValues {
+    /// Whether `other` names the same policy areas, networks and countries, whatever the
+    /// versions they were read at (a snapshot made from an older one keeps its lists then).
+    #[must_use]
+    pub fn same_values(&self, other: &Self) -> bool {
+        self.policy_areas == other.policy_areas
+            && self.networks == other.networks
+            && self.countries == other.countries
+    }
+
     /// Reads them (inside the transaction of the snapshot they belong to).
     ///
     /// # Errors

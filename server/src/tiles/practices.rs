@@ -489,11 +489,7 @@ impl Loaded for PracticePoints {
             .repeatable_read()
             .run(async |conn| {
                 let known = KnownValues::read(conn).await?;
-                if !self.fits
-                    || known.policy_areas != self.known.policy_areas
-                    || known.networks != self.known.networks
-                    || known.countries != self.known.countries
-                {
+                if !self.fits || !known.same_values(&self.known) {
                     return Ok(None);
                 }
                 let mut touched: HashSet<(u32, u32)> = HashSet::new();

@@ -396,19 +396,7 @@ async fn the_city_list_from_memory_is_the_statements_page() {
         .await
         .unwrap();
     let snapshot = CityList::load(&mut conn).await.unwrap();
-    let (client, connection) = tokio_postgres::connect(&app.database_url, tokio_postgres::NoTls)
-        .await
-        .unwrap();
-    tokio::spawn(connection);
-    let networks: Vec<String> = client
-        .query("SELECT slug::text FROM networks ORDER BY slug", &[])
-        .await
-        .unwrap()
-        .iter()
-        .map(|row| row.get(0))
-        .collect();
-    assert!(networks.len() >= 2, "networks: {networks:?}");
-    let queries = city_list_queries(&networks);
+    let queries = city_list_queries(&app).await;
     let links = city_list_links();
     let mut compared = 0;
     for raw in &queries {
@@ -466,8 +454,21 @@ async fn the_city_list_from_memory_is_the_statements_page() {
 }
 
 /// The collection queries the city list's snapshot answers that its tests compare: paging,
-/// each filter and their combinations, every language, values that name nothing.
-fn city_list_queries(networks: &[String]) -> Vec<String> {
+/// each filter and their combinations (with each network of `app`'s database), every
+/// language, values that name nothing.
+async fn city_list_queries(app: &TestApp) -> Vec<String> {
+    let (client, connection) = tokio_postgres::connect(&app.database_url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    let networks: Vec<String> = client
+        .query("SELECT slug::text FROM networks ORDER BY slug", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    assert!(networks.len() >= 2, "networks: {networks:?}");
     let mut queries: Vec<String> = vec![
         String::new(),
         "limit=1000".into(),
@@ -488,7 +489,7 @@ fn city_list_queries(networks: &[String]) -> Vec<String> {
         "network=nowhere".into(),
         "country=DE,ZZ,ZZ".into(),
     ];
-    for network in networks {
+    for network in &networks {
         queries.push(format!("network={network}"));
         queries.push(format!(
             "network={network}&policy_area=health&lang=de&limit=10"
@@ -536,18 +537,8 @@ async fn the_city_list_updated_by_boxes_is_the_whole_read() {
     let mut conn = AsyncPgConnection::establish(&app.database_url)
         .await
         .unwrap();
-    let (client, connection) = tokio_postgres::connect(&app.database_url, tokio_postgres::NoTls)
+    let queries: Vec<CollectionQuery> = city_list_queries(&app)
         .await
-        .unwrap();
-    tokio::spawn(connection);
-    let networks: Vec<String> = client
-        .query("SELECT slug::text FROM networks ORDER BY slug", &[])
-        .await
-        .unwrap()
-        .iter()
-        .map(|row| row.get(0))
-        .collect();
-    let queries: Vec<CollectionQuery> = city_list_queries(&networks)
         .iter()
         .map(|raw| {
             CollectionQuery::from_params(&QueryParams::parse(Some(raw)), OverLimit::Refuse).unwrap()
