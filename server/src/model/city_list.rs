@@ -9,8 +9,14 @@
 //! language, read with the data version they belong to (one transaction, [`Loaded`]), and
 //! writes the page here exactly as the statement of [`city::list`] does (same text, same
 //! order, same counts and links; tested page by page against it). The snapshot is read again
-//! when the data it shows changes; full text, `bbox`, `near` and `region` still take the
-//! statement.
+//! when the data it shows changes; full text, `bbox` and `region` still take the statement.
+//!
+//! `near` is answered here too: each listed city's point is kept, and its distance from the
+//! `near` point is PostGIS's great-circle distance on the mean-radius sphere
+//! ([`sphere_distance_m`], the same formula in the same order of operations, so the same
+//! kilometres to the hundredth), the page in the statement's order (distance, then slug). In
+//! PostgreSQL a "near me" page of 170 cities took 3 ms of execution, a geography index scan
+//! and a sort, per request; here it is a pass over the listed cities.
 //!
 //! After a write that changed cities where its boxes say (a city's profile or row, its
 //! practices, memberships or demands: [`Loaded::update`]), the snapshot reads again only the
@@ -60,15 +66,17 @@ const MOST_BOXES_UPDATED: usize = 256;
 /// The listed cities in the collection's order, each with the columns its filters read and
 /// its Feature without the closing `}}`.
 const LOAD: &str = "
-SELECT cs.slug, cs.country, cs.networks, cs.areas, left(cs.feature, -2) AS feature
-FROM city_stats cs
+SELECT cs.slug, cs.country, cs.networks, cs.areas, left(cs.feature, -2) AS feature,
+       ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat
+FROM city_stats cs JOIN cities c ON c.id = cs.city_id
 WHERE cs.listed
 ORDER BY cs.slug";
 
 /// The listed cities whose point lies in one of the boxes `$1`–`$4` (west, south, east,
 /// north), as [`LOAD`] reads them; a city in several boxes comes once per box.
 const IN_BOXES: &str = "
-SELECT cs.slug, cs.country, cs.networks, cs.areas, left(cs.feature, -2) AS feature
+SELECT cs.slug, cs.country, cs.networks, cs.areas, left(cs.feature, -2) AS feature,
+       ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat
 FROM unnest($1::float8[], $2::float8[], $3::float8[], $4::float8[]) b(w, s, e, n)
 JOIN cities c ON c.geom && ST_MakeEnvelope(b.w, b.s, b.e, b.n, 4326)
 JOIN city_stats cs ON cs.city_id = c.id
@@ -97,6 +105,10 @@ struct CityRow {
     areas: Vec<String>,
     #[diesel(sql_type = Text)]
     feature: String,
+    #[diesel(sql_type = Double)]
+    lon: f64,
+    #[diesel(sql_type = Double)]
+    lat: f64,
 }
 
 impl From<CityRow> for ListedCity {
@@ -107,6 +119,8 @@ impl From<CityRow> for ListedCity {
             networks: row.networks,
             areas: row.areas,
             feature: row.feature,
+            lon: row.lon,
+            lat: row.lat,
         }
     }
 }
@@ -147,16 +161,48 @@ struct ListedCity {
     areas: Vec<String>,
     /// The Feature without its closing `}}`.
     feature: String,
+    /// Its point, in degrees.
+    lon: f64,
+    lat: f64,
 }
 
 impl CityList {
-    /// Whether the snapshot answers `query`: without full text, `bbox`, `near` or `region`.
+    /// Whether the snapshot answers `query`: without full text, `bbox` or `region`.
     #[must_use]
     pub fn serves(query: &CollectionQuery) -> bool {
-        query.filters.region.is_none()
-            && query.search.q.is_none()
-            && query.search.bbox.is_none()
-            && query.search.near.is_none()
+        query.filters.region.is_none() && query.search.q.is_none() && query.search.bbox.is_none()
+    }
+
+    /// The cities `query` selects in the collection's order, each with its distance in
+    /// metres from `near` (then only those within its radius, nearest first, as the statement
+    /// orders them: by distance, then slug).
+    fn matches(&self, query: &CollectionQuery) -> Vec<(&ListedCity, Option<f64>)> {
+        let selected = self
+            .cities
+            .iter()
+            .map(Arc::as_ref)
+            .filter(|city| Self::selects(query, city));
+        let Some(near) = query.search.near else {
+            return selected.map(|city| (city, None)).collect();
+        };
+        let here = (near.lon, near.lat);
+        let radius_m = near.radius_km * 1000.0;
+        // No point farther in latitude alone than the radius is within it (the great circle
+        // is at least that long); a metre of margin for rounding.
+        let furthest_lat = (radius_m + 1.0) / MEAN_RADIUS_M;
+        let mut within: Vec<(usize, &ListedCity, f64)> = selected
+            .enumerate()
+            .filter(|(_, city)| (deg2rad(city.lat) - deg2rad(near.lat)).abs() <= furthest_lat)
+            .filter_map(|(order, city)| {
+                let distance = sphere_distance_m((city.lon, city.lat), here);
+                (distance <= radius_m + DWITHIN_TOLERANCE_M).then_some((order, city, distance))
+            })
+            .collect();
+        within.sort_by(|a, b| a.2.total_cmp(&b.2).then(a.0.cmp(&b.0)));
+        within
+            .into_iter()
+            .map(|(_, city, distance)| (city, Some(distance)))
+            .collect()
     }
 
     /// Whether `city` matches the filters of `query`.
@@ -198,7 +244,7 @@ impl CityList {
         let mut matched = 0usize;
         let mut returned = 0usize;
         let mut features = String::new();
-        for city in self.cities.iter().filter(|city| Self::selects(query, city)) {
+        for (city, distance) in self.matches(query) {
             matched += 1;
             if matched <= start || matched - start > limit {
                 continue;
@@ -219,6 +265,10 @@ impl CityList {
             features.push_str(&city.feature);
             features.push_str(", \"country_name\" : ");
             features.push_str(name);
+            if let Some(distance) = distance {
+                features.push_str(", \"distance_km\" : ");
+                features.push_str(&km_as_numeric(distance));
+            }
             features.push_str("}}");
         }
         let more = i64::try_from(matched).unwrap_or(i64::MAX)
@@ -368,6 +418,70 @@ impl CityList {
     }
 }
 
+/// PostGIS's sphere for geography on WGS 84: the mean radius (2a + b) / 3, in metres.
+const MEAN_RADIUS_M: f64 = {
+    const A: f64 = 6_378_137.0;
+    const B: f64 = A - A / 298.257_223_563;
+    (2.0 * A + B) / 3.0
+};
+
+/// How far beyond its distance `ST_DWithin` on geography still counts a point (PostGIS's
+/// `FP_TOLERANCE`).
+const DWITHIN_TOLERANCE_M: f64 = 1e-12;
+
+/// Degrees in radians, as PostGIS converts them (`π · d / 180`).
+fn deg2rad(degrees: f64) -> f64 {
+    std::f64::consts::PI * degrees / 180.0
+}
+
+/// The great-circle distance in metres between two points (longitude, latitude in degrees)
+/// on PostGIS's mean-radius sphere: `ST_Distance(a::geography, b::geography, false)`, the
+/// arc of the two points' "Vincenty" formula (`atan2` of the chord's parts), as PostGIS's
+/// `sphere_distance` computes it, from `to` to `from`.
+fn sphere_distance_m(from: (f64, f64), to: (f64, f64)) -> f64 {
+    let (lon_s, lat_s) = (deg2rad(to.0), deg2rad(to.1));
+    let (lon_e, lat_e) = (deg2rad(from.0), deg2rad(from.1));
+    let d_lon = lon_e - lon_s;
+    let cos_d_lon = d_lon.cos();
+    let (sin_lat_e, cos_lat_e) = (lat_e.sin(), lat_e.cos());
+    let (sin_lat_s, cos_lat_s) = (lat_s.sin(), lat_s.cos());
+    let a1 = (cos_lat_e * d_lon.sin()).powi(2);
+    let a2 = (cos_lat_s * sin_lat_e - sin_lat_s * cos_lat_e * cos_d_lon).powi(2);
+    let a = (a1 + a2).sqrt();
+    let b = sin_lat_s * sin_lat_e + cos_lat_s * cos_lat_e * cos_d_lon;
+    MEAN_RADIUS_M * a.atan2(b)
+}
+
+/// `round((distance_m / 1000.0)::numeric, 2)::text`: PostgreSQL turns the float into a numeric
+/// of its 15 significant digits, rounds that half away from zero and writes two decimals.
+fn km_as_numeric(distance_m: f64) -> String {
+    let km = distance_m / 1000.0;
+    if !km.is_finite() || km <= 0.0 {
+        return "0.00".to_owned();
+    }
+    // `d.dddddddddddddde<exp>`: the 15 significant digits and the power of ten of the first.
+    let scientific = format!("{km:.14e}");
+    let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
+    let digits: Vec<u8> = mantissa.bytes().filter(u8::is_ascii_digit).collect();
+    let exponent: i64 = exponent.parse().unwrap_or(0);
+    // The digits before the hundredths' boundary, and the one after it that rounds.
+    let kept = exponent + 3;
+    let Ok(kept) = usize::try_from(kept) else {
+        return "0.00".to_owned();
+    };
+    let mut hundredths: u64 = digits
+        .iter()
+        .take(kept)
+        .fold(0, |n, d| n * 10 + u64::from(d - b'0'));
+    for _ in digits.len()..kept {
+        hundredths *= 10;
+    }
+    if digits.get(kept).is_some_and(|d| *d >= b'5') {
+        hundredths += 1;
+    }
+    format!("{}.{:02}", hundredths / 100, hundredths % 100)
+}
+
 /// The listed cities' snapshot of one instance.
 pub type ListedCities = Snapshot<CityList>;
 
@@ -389,4 +503,34 @@ pub async fn page<C: Future<Output = AppResult<DbConn>>>(
         return listed.at_least(version, connect).await?.page(query, links);
     }
     city::list(&mut *connect().await?, query, links).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// As PostgreSQL 15 writes `round((m / 1000.0)::numeric, 2)::text` for these metres.
+    #[test]
+    fn kilometres_are_rounded_as_postgresql_rounds_them() {
+        for (metres, text) in [
+            (5.0, "0.01"),
+            (1005.0, "1.01"),
+            (4.999, "0.00"),
+            (123_456.789, "123.46"),
+            (0.0, "0.00"),
+            (2675.0, "2.68"),
+            (20_015_086.796, "20015.09"),
+            (1e-9, "0.00"),
+            (994.999_999_999_999_9, "1.00"),
+        ] {
+            assert_eq!(km_as_numeric(metres), text, "{metres} m");
+        }
+    }
+
+    #[test]
+    fn the_distance_of_a_degree_of_latitude_is_that_of_the_sphere() {
+        let degree = sphere_distance_m((10.0, 50.0), (10.0, 51.0));
+        assert!((degree - MEAN_RADIUS_M * std::f64::consts::PI / 180.0).abs() < 1e-6);
+        assert!(sphere_distance_m((7.0, 45.0), (7.0, 45.0)).abs() < f64::EPSILON);
+    }
 }

@@ -488,9 +488,25 @@ async fn city_list_queries(app: &TestApp) -> Vec<String> {
         "policy_area=nowhere".into(),
         "network=nowhere".into(),
         "country=DE,ZZ,ZZ".into(),
+        // `near`: the generated cities lie on whole degrees, many on the same point (ties
+        // ordered by slug), the sample's across Europe.
+        "near=10,50&radius_km=300".into(),
+        "near=10,50&radius_km=300&limit=1000&lang=fr".into(),
+        "near=7,47".into(),
+        "near=12.5,48.25&radius_km=150&limit=7&offset=4".into(),
+        "near=24,54&radius_km=111.2&country=PL,XQ".into(),
+        "near=6.9,50.94&radius_km=20000&limit=1000".into(),
+        "near=-179.9,-89.9&radius_km=100".into(),
+        "near=15,50&radius_km=400&policy_area=housing,work&policy_area_match=all".into(),
+        "near=13.4,52.5&radius_km=2000&policy_area=health&lang=es&limit=50".into(),
+        "near=11,49&radius_km=0.001".into(),
+        "near=180,45&radius_km=1500".into(),
     ];
     for network in &networks {
         queries.push(format!("network={network}"));
+        queries.push(format!(
+            "network={network}&near=9,48&radius_km=500&limit=20"
+        ));
         queries.push(format!(
             "network={network}&policy_area=health&lang=de&limit=10"
         ));
