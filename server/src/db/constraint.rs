@@ -139,6 +139,8 @@ pub const CONSTRAINTS: &[(&str, &str)] = &[
     ("policy_areas_pkey", "slug"),
     ("policy_areas_position_check", "position"),
     ("policy_areas_position_key", "position"),
+    ("practice_features_pkey", "practice"),
+    ("practice_features_practice_id_fkey", "practice"),
     ("practice_policy_areas_pkey", "policy_areas"),
     ("practice_policy_areas_policy_area_fkey", "policy_areas"),
     ("practice_policy_areas_practice_id_fkey", "practice"),

@@ -89,7 +89,7 @@ fn list_sql(shape: Shape, tail: &str) -> String {
     let matched_head = shape.matched_head();
     let distance = shape.distance(POINT);
     let distance_property = if shape.near {
-        ", 'distance_km', round((m.distance_m / 1000.0)::numeric, 2)"
+        "|| ', \"distance_km\" : ' || round((m.distance_m / 1000.0)::numeric, 2)::text"
     } else {
         ""
     };
@@ -106,13 +106,16 @@ fn list_sql(shape: Shape, tail: &str) -> String {
         ),
         page AS (SELECT * FROM matched ORDER BY distance_m, slug LIMIT $14 OFFSET $15),
         features AS (
-            SELECT m.slug, m.distance_m, json_build_object(
-                'type', 'Feature',
-                'id', p.slug,
-                'geometry', ST_AsGeoJSON({POINT}, 5)::json,
-                'properties', json_build_object({PROPERTIES}{distance_property})
-            )::text AS feature
-            FROM page m JOIN practices p ON p.id = m.id JOIN cities c ON c.id = p.city_id
+            -- The kept parts of the Feature (migration `000715_practice_features`), with
+            -- the texts in the language asked for, whether the status needs checking today
+            -- and the distance spliced in.
+            SELECT m.slug, m.distance_m,
+                f.head || ', ' || (f.texts ->> $13::text) || ', ' || f.middle
+                || CASE WHEN f.confirmed_until IS NULL
+                             OR f.confirmed_until < current_date - interval '2 years'
+                        THEN ', \"needs_checking\" : true, ' ELSE ', \"needs_checking\" : false, ' END
+                || f.tail {distance_property} || '}}}}' AS feature
+            FROM page m JOIN practice_features f ON f.practice_id = m.id
         )
         {tail}"
     )

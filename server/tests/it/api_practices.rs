@@ -241,3 +241,112 @@ async fn kept_counts_agree_with_the_features_listed() {
         1
     );
 }
+
+/// The list's Features are written from the parts kept per practice (`practice_features`):
+/// after every kind of write that changes what a practice shows, each listed practice in every
+/// language (and with `near`, its distance) is the practice as its own answer shows it, which
+/// is computed from the tables per request.
+#[tokio::test]
+async fn listed_practices_follow_every_write_of_what_they_show() {
+    let app = TestApp::with_sample().await;
+    let writes = [
+        ("as loaded", ""),
+        (
+            "titles and summaries in other languages",
+            "UPDATE practices SET title = title || '{\"fr\": \"Titre \\\"cité\\\"\\n\"}',
+                                  summary = '{\"es\": \"Resumen\"}'
+             WHERE slug = 'koeln-welcome-housing';
+             UPDATE practices SET title = '{\"pl\": \"Rada\"}', original_lang = 'pl'
+             WHERE slug = 'gdansk-immigrants-council'",
+        ),
+        (
+            "statuses dated around two years ago",
+            "UPDATE practices SET status = 'active',
+                 status_as_of = to_char(current_date - interval '2 years' - interval '1 day', 'YYYY-MM-DD')
+             WHERE slug = 'koeln-welcome-housing';
+             UPDATE practices SET status = 'active',
+                 status_as_of = to_char(current_date - interval '2 years' + interval '1 day', 'YYYY-MM-DD')
+             WHERE slug = 'palermo-charter';
+             UPDATE practices SET status = 'ended',
+                 status_as_of = to_char(current_date - interval '2 years', 'YYYY-MM')
+             WHERE slug = 'gdansk-immigrants-council'",
+        ),
+        (
+            "a year alone, and unknown",
+            "UPDATE practices SET status_as_of = to_char(current_date, 'YYYY')
+             WHERE slug = 'palermo-charter';
+             UPDATE practices SET status = 'unknown' WHERE slug = 'koeln-welcome-housing'",
+        ),
+        (
+            "policy areas added, removed and reordered",
+            "INSERT INTO practice_policy_areas (practice_id, policy_area)
+             SELECT id, 'health' FROM practices WHERE slug = 'palermo-charter'
+             ON CONFLICT DO NOTHING;
+             DELETE FROM practice_policy_areas WHERE policy_area = 'reception'
+               AND practice_id = (SELECT id FROM practices WHERE slug = 'koeln-welcome-housing');
+             UPDATE policy_areas SET position = 100 - position",
+        ),
+        (
+            "sources added and removed",
+            "DELETE FROM practice_sources;
+             INSERT INTO practice_sources (practice_id, position, url)
+             SELECT id, 1, 'https://example.org/' || slug FROM practices",
+        ),
+        (
+            "cities renamed and moved",
+            "UPDATE cities SET name = 'Köln \"am\" Rhein', slug = 'koeln-am-rhein',
+                 geom = ST_SetSRID(ST_MakePoint(7.1, 51.1), 4326)
+             WHERE slug = 'koeln';
+             UPDATE practices SET geom = NULL",
+        ),
+        (
+            "a practice moved to another city, with a place of its own",
+            "UPDATE practices SET city_id = (SELECT id FROM cities WHERE slug = 'gdansk'),
+                 geom = ST_SetSRID(ST_MakePoint(18.61234567, 54.3), 4326),
+                 started = 2019, ended = 2021, organisation = 'Verein \\ e.V.'
+             WHERE slug = 'palermo-charter'",
+        ),
+    ];
+    for (when, sql) in writes {
+        if !sql.is_empty() {
+            app.execute(sql).await;
+        }
+        for lang in ["de", "en", "fr", "es"] {
+            for extra in ["", "&near=10,50&radius_km=3000"] {
+                let path = format!("/api/v1/practices?limit=1000&lang={lang}{extra}");
+                let list = app.get(&path).await.json();
+                let features = list["features"].as_array().unwrap();
+                assert!(!features.is_empty(), "{when}: {path}");
+                for listed in features {
+                    let slug = listed["id"].as_str().unwrap();
+                    let own = app
+                        .get(&format!("/api/v1/practices/{slug}?lang={lang}"))
+                        .await
+                        .json();
+                    assert_eq!(listed["geometry"], own["geometry"], "{when}: {slug}");
+                    let properties = listed["properties"].as_object().unwrap();
+                    for (key, value) in properties {
+                        if key == "distance_km" {
+                            continue;
+                        }
+                        assert_eq!(
+                            value, &own["properties"][key],
+                            "{when}: `{key}` of {slug} in {lang}"
+                        );
+                    }
+                    assert_eq!(properties.contains_key("distance_km"), !extra.is_empty());
+                }
+            }
+        }
+    }
+    let near = app
+        .get("/api/v1/practices?near=18.61234567,54.3&radius_km=10")
+        .await
+        .json();
+    assert_eq!(near["features"][0]["id"], "palermo-charter");
+    assert_eq!(near["features"][0]["properties"]["distance_km"], 0.0);
+    assert_eq!(
+        near["features"][0]["properties"]["organisation"],
+        "Verein \\ e.V."
+    );
+}
