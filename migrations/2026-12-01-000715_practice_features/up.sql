@@ -19,7 +19,10 @@ CREATE TABLE practice_features (
     confirmed_until date,
     -- `"single_source" : …, "started" : …, "ended" : …, "organisation" : …`
     tail text NOT NULL
-);
+) WITH (toast_tuple_target = 8160);
+-- Kept inline and uncompressed (a row of long summaries in four languages is some 4 KB):
+-- compressed, reading a page's texts cost more than writing it.
+ALTER TABLE practice_features ALTER COLUMN texts SET STORAGE MAIN;
 
 -- A JSON object's text without its braces: its members, to splice into another object.
 CREATE FUNCTION haven_json_members(object json) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
