@@ -4,7 +4,7 @@
 #   start_haven PORT DATA_DIR [haven serve flags...]   sets PID
 #   rss_mb VmRSS|VmHWM                                 Haven's RSS now / at its peak, in MB
 ROOT=$PWD
-HAVEN=$ROOT/target/release/haven
+HAVEN=${HAVEN:-$ROOT/target/release/haven}
 PID=
 
 cleanup() {
