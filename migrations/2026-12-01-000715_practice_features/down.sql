@@ -28,5 +28,6 @@ DROP FUNCTION practice_features_write(bigint[], boolean);
 DROP VIEW practice_features_all;
 DROP VIEW practice_features_fresh;
 DROP FUNCTION practice_feature_parts(practices, cities, json, bigint);
+DROP FUNCTION practice_feature_texts(jsonb, jsonb, text);
 DROP FUNCTION haven_json_members(json);
 DROP TABLE practice_features;

@@ -4,13 +4,14 @@
 -- and four language choices per practice): three quarters of PostgreSQL's time for a page
 -- of thirty practices, and the practices' answers are the slowest to make again after a
 -- write. The parts that depend on the request are spliced in when a page is written: the
--- texts in the language asked for (kept for each language), whether the status needs
--- checking (it depends on today's date) and the distance from `near`.
+-- texts in the language asked for (kept where they differ from English's), whether the
+-- status needs checking (it depends on today's date) and the distance from `near`.
 CREATE TABLE practice_features (
     practice_id bigint PRIMARY KEY REFERENCES practices(id) ON DELETE CASCADE,
     -- `{"type" : "Feature", "id" : …, "geometry" : …, "properties" : {"slug" : …`
     head text NOT NULL,
-    -- Per language code: `"title" : …, "title_lang" : …, "summary" : …, "summary_lang" : …`
+    -- Per language code: `"title" : …, "title_lang" : …, "summary" : …, "summary_lang" : …`,
+    -- English always, another language only where its texts differ from English's.
     texts jsonb NOT NULL,
     -- `"city" : …, "country" : …, "policy_areas" : …, "status" : …, "status_as_of" : …`
     middle text NOT NULL,
@@ -28,6 +29,40 @@ ALTER TABLE practice_features ALTER COLUMN texts SET STORAGE MAIN;
 CREATE FUNCTION haven_json_members(object json) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$ SELECT substr(object::text, 2, length(object::text) - 2) $$;
 
+-- The texts of a practice in each language, as the list shows them (`title`, `summary` and
+-- their languages: the one asked for, else English, else the original, `haven_pick_lang`):
+-- English's always, another language's only where they differ from English's (a page reads
+-- `texts ->> lang`, else `texts ->> 'en'`). Most practices are written in one or two
+-- languages: a bulk load of a million wrote four copies of their texts, a minute of its five.
+CREATE FUNCTION practice_feature_texts(title jsonb, summary jsonb, original text) RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+DECLARE
+    texts jsonb;
+    lang text;
+    title_lang text;
+    summary_lang text;
+    english_title text;
+    english_summary text;
+BEGIN
+    FOREACH lang IN ARRAY ARRAY['en', 'de', 'fr', 'es'] LOOP
+        title_lang := haven_pick_lang(title, lang, original);
+        summary_lang := haven_pick_lang(summary, lang, original);
+        IF lang = 'en' THEN
+            english_title := title_lang;
+            english_summary := summary_lang;
+        ELSIF title_lang IS NOT DISTINCT FROM english_title
+              AND summary_lang IS NOT DISTINCT FROM english_summary THEN
+            CONTINUE;
+        END IF;
+        texts := coalesce(texts, '{}'::jsonb) || jsonb_build_object(lang, haven_json_members(json_build_object(
+            'title', title ->> title_lang,
+            'title_lang', title_lang,
+            'summary', summary ->> summary_lang,
+            'summary_lang', summary_lang)));
+    END LOOP;
+    RETURN texts;
+END $$;
+
 -- A practice's parts as `practice_features` keeps them, from the practice `p`, its city `c`,
 -- its policy areas' slugs in their order (`areas`) and how many sources it has.
 CREATE FUNCTION practice_feature_parts(p practices, c cities, areas json, sources bigint)
@@ -38,12 +73,7 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
                'id', p.slug,
                'geometry', ST_AsGeoJSON(coalesce(p.geom, c.geom), 5)::json,
                'properties', json_build_object('slug', p.slug))::text, -2),
-           (SELECT jsonb_object_agg(l.lang, haven_json_members(json_build_object(
-                       'title', p.title ->> haven_pick_lang(p.title, l.lang, p.original_lang),
-                       'title_lang', haven_pick_lang(p.title, l.lang, p.original_lang),
-                       'summary', p.summary ->> haven_pick_lang(p.summary, l.lang, p.original_lang),
-                       'summary_lang', haven_pick_lang(p.summary, l.lang, p.original_lang))))
-            FROM unnest(ARRAY['de', 'en', 'fr', 'es']) AS l(lang)),
+           practice_feature_texts(p.title, p.summary, p.original_lang),
            haven_json_members(json_build_object(
                'city', json_build_object('slug', c.slug, 'name', c.name),
                'country', c.country,

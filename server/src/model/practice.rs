@@ -107,10 +107,10 @@ fn list_sql(shape: Shape, tail: &str) -> String {
         page AS (SELECT * FROM matched ORDER BY distance_m, slug LIMIT $14 OFFSET $15),
         features AS (
             -- The kept parts of the Feature (migration `000715_practice_features`), with
-            -- the texts in the language asked for, whether the status needs checking today
-            -- and the distance spliced in.
+            -- the texts in the language asked for (kept where they differ from English's),
+            -- whether the status needs checking today and the distance spliced in.
             SELECT m.slug, m.distance_m,
-                f.head || ', ' || (f.texts ->> $13::text) || ', ' || f.middle
+                f.head || ', ' || coalesce(f.texts ->> $13::text, f.texts ->> 'en') || ', ' || f.middle
                 || CASE WHEN f.confirmed_until IS NULL
                              OR f.confirmed_until < current_date - interval '2 years'
                         THEN ', \"needs_checking\" : true, ' ELSE ', \"needs_checking\" : false, ' END
