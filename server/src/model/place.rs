@@ -45,7 +45,9 @@ const STARTS_WITH: &str = "{key} ~>=~ {prefix} AND {key} ~<~ ({prefix} || chr(11
 
 /// [`STARTS_WITH`] for `key` and `prefix`.
 fn starts_with(key: &str, prefix: &str) -> String {
-    STARTS_WITH.replace("{key}", key).replace("{prefix}", prefix)
+    STARTS_WITH
+        .replace("{key}", key)
+        .replace("{prefix}", prefix)
 }
 
 /// A row when the place `p` is that of a listed city (read per place found, by its index: a
