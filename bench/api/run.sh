@@ -177,6 +177,7 @@ row "cities filtered" "$FILTERED" "${UNIQUE[@]}"
 row "cities filtered with network" "$FILTERED_NET" "${UNIQUE[@]}"
 row "cities, default page (100)" "/api/v1/cities" "${UNIQUE[@]}"
 row "cities full text" "$FULLTEXT" "${UNIQUE[@]}"
+row "cities full text, a new text each request" "$FULLTEXT" -s bench/api/unique_text.lua
 row "cities near" "/api/v1/cities?near=10,50&radius_km=300&limit=1000" "${UNIQUE[@]}"
 row "practices filtered" "$PRACTICES" "${UNIQUE[@]}"
 row "places search" "/api/v1/places?q=ko" "${UNIQUE[@]}"

@@ -125,10 +125,9 @@ impl App {
         query: &crate::query::CollectionQuery,
         links: &crate::model::collection::PageLinks,
     ) -> AppResult<String> {
-        let version = self.data_version.of(crate::model::city_list::KINDS);
         crate::model::city_list::page(
             &self.listed_cities,
-            version,
+            &self.data_version,
             || self.db_read(),
             query,
             links,

@@ -403,7 +403,7 @@ async fn the_city_list_from_memory_is_the_statements_page() {
         let query = CollectionQuery::from_params(&QueryParams::parse(Some(raw)), OverLimit::Refuse)
             .unwrap();
         assert!(CityList::serves(&query), "{raw}");
-        let from_memory = snapshot.page(&query, &links);
+        let from_memory = memory_page(&mut conn, &snapshot, &query, &links).await;
         let from_sql = haven::model::city::list(&mut conn, &query, &links).await;
         match (from_memory, from_sql) {
             (Ok(memory), Ok(sql)) => {
@@ -501,6 +501,21 @@ async fn city_list_queries(app: &TestApp) -> Vec<String> {
         "near=13.4,52.5&radius_km=2000&policy_area=health&lang=es&limit=50".into(),
         "near=11,49&radius_km=0.001".into(),
         "near=180,45&radius_km=1500".into(),
+        // Full text: by name (`List 1` and `List 1x`), by a prefix, by a practice's text
+        // (`List`), nothing, a text that folds to nothing (every city), with other filters,
+        // near, in pages.
+        "q=list%201".into(),
+        "q=list%2012&lang=fr".into(),
+        "q=lis".into(),
+        "q=list&limit=1000".into(),
+        "q=list&country=XQ,PL&limit=7&offset=5".into(),
+        "q=list&policy_area=housing,work&policy_area_match=all&lang=es".into(),
+        "q=list&near=10,50&radius_km=300&limit=20".into(),
+        "q=koeln".into(),
+        "q=K%C3%B6ln&lang=de".into(),
+        "q=zzzzzz".into(),
+        "q=%21%21%21&limit=3".into(),
+        "q=list&country=ZZ".into(),
     ];
     for network in &networks {
         queries.push(format!("network={network}"));
@@ -513,6 +528,96 @@ async fn city_list_queries(app: &TestApp) -> Vec<String> {
         queries.push(format!("network={},{network}&country=PL", networks[0]));
     }
     queries
+}
+
+/// Full text answered from the snapshot follows every write of what it finds: a city renamed,
+/// a synonym added, a city unpublished; and cities found at another data version than the
+/// snapshot's are not used for it.
+#[tokio::test]
+async fn full_text_from_memory_follows_what_it_finds() {
+    use diesel_async::{AsyncConnection, AsyncPgConnection};
+    use haven::db::data_version::{Change, DataVersion};
+    use haven::db::snapshot::Loaded;
+    use haven::model::city_list::{CityList, TextMatch};
+
+    let app = TestApp::with_sample().await;
+    let found = |doc: &Value| -> Vec<String> {
+        doc["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let search = async |q: &str| {
+        let response = app.get(&format!("/api/v1/cities?q={q}&lang=de")).await;
+        assert_eq!(response.status, StatusCode::OK, "{q}");
+        found(&response.json())
+    };
+    assert_eq!(search("zebra").await, Vec::<String>::new());
+    assert_eq!(search("quagga").await, Vec::<String>::new());
+    assert_eq!(search("koeln").await, ["koeln"]);
+
+    let mut conn = AsyncPgConnection::establish(&app.database_url)
+        .await
+        .unwrap();
+    let before = TextMatch::read(&mut conn, "zebra").await.unwrap();
+    let old = CityList::load(&mut conn).await.unwrap();
+    assert!(
+        old.found(&before, &DataVersion::new(old.version()))
+            .is_some()
+    );
+
+    app.execute("UPDATE cities SET name = 'Zebrahausen' WHERE slug = 'koeln'")
+        .await;
+    assert_eq!(search("zebra").await, ["koeln"]);
+    assert_eq!(search("zebrahausen").await, ["koeln"]);
+
+    // What `zebra` found before the rename is not the snapshot's after it: not used.
+    let new = CityList::load(&mut conn).await.unwrap();
+    assert!(new.version() > old.version());
+    let knows_the_rename = DataVersion::new(old.version());
+    knows_the_rename.apply(&Change::everything(new.version()));
+    assert!(new.found(&before, &knows_the_rename).is_none());
+    // Nor when the instance has not heard of the version the snapshot was read at.
+    assert!(
+        new.found(&before, &DataVersion::new(old.version()))
+            .is_none()
+    );
+    let after = TextMatch::read(&mut conn, "zebra").await.unwrap();
+    assert!(new.found(&after, &knows_the_rename).is_some());
+
+    // A synonym: `quagga` finds what `Zebrahausen` finds (asked before, then after).
+    assert_eq!(search("quagga").await, Vec::<String>::new());
+    app.execute("INSERT INTO search_synonyms (term, synonym) VALUES ('Quagga', 'Zebrahausen')")
+        .await;
+    assert_eq!(search("quagga").await, ["koeln"]);
+
+    app.execute("UPDATE cities SET published = false WHERE slug = 'koeln'")
+        .await;
+    assert_eq!(search("zebra").await, Vec::<String>::new());
+    assert_eq!(search("quagga").await, Vec::<String>::new());
+}
+
+/// The page of `query` from `snapshot`, with full text the cities PostgreSQL finds for it now
+/// (which must be the snapshot's data version).
+async fn memory_page(
+    conn: &mut diesel_async::AsyncPgConnection,
+    snapshot: &haven::model::city_list::CityList,
+    query: &haven::query::CollectionQuery,
+    links: &haven::model::collection::PageLinks,
+) -> haven::error::AppResult<String> {
+    use haven::db::data_version::DataVersion;
+    use haven::db::snapshot::Loaded;
+    use haven::model::city_list::TextMatch;
+    let Some(q) = &query.search.q else {
+        return snapshot.page(query, links, None);
+    };
+    let text = TextMatch::read(conn, q).await.unwrap();
+    let found = snapshot
+        .found(&text, &DataVersion::new(snapshot.version()))
+        .unwrap_or_else(|| panic!("`{q}` was found at another data version"));
+    snapshot.page(query, links, Some(&found))
 }
 
 /// The links the city list's tests write pages with.
@@ -621,7 +726,8 @@ async fn the_city_list_updated_by_boxes_is_the_whole_read() {
         );
         assert_eq!(next.version(), whole.version(), "{write}");
         for query in &queries {
-            let (made, read) = (next.page(query, &links), whole.page(query, &links));
+            let made = memory_page(&mut conn, &next, query, &links).await;
+            let read = memory_page(&mut conn, &whole, query, &links).await;
             match (made, read) {
                 (Ok(made), Ok(read)) => assert_eq!(made, read, "after {write}: {query:?}"),
                 (Err(made), Err(read)) => {
@@ -635,7 +741,7 @@ async fn the_city_list_updated_by_boxes_is_the_whole_read() {
     let all =
         CollectionQuery::from_params(&QueryParams::parse(Some("limit=1000")), OverLimit::Refuse)
             .unwrap();
-    let page: Value = serde_json::from_str(&snapshot.page(&all, &links).unwrap()).unwrap();
+    let page: Value = serde_json::from_str(&snapshot.page(&all, &links, None).unwrap()).unwrap();
     let slugs: Vec<&str> = page["features"]
         .as_array()
         .unwrap()
