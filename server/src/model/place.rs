@@ -31,10 +31,13 @@ pub struct PlaceDoc {
 }
 
 /// The text folded once (`fold`, and `fold_de` in the German transliteration), and whether it
-/// is `short`: one or two characters that the transliteration leaves as they are, for which
-/// `place_prefix_tops` holds the best places.
+/// is `short`: one or two characters, for which `place_prefix_tops` holds the best places,
+/// whose transliteration starts with the folding (it leaves them as they are, or lengthens only
+/// the last: `kö` is `ko` and `koe`). The places whose transliterated name starts with `koe`
+/// are then among those whose own name starts with `ko`, so the kept best places of `ko` hold
+/// the best of both (`äb`, `ab` and `aeb`, would miss `Aebi`: it searches the names).
 const INPUT: &str = "input AS MATERIALIZED (
-    SELECT f.fold, f.fold_de, f.fold = f.fold_de AND length(f.fold) <= 2 AS short
+    SELECT f.fold, f.fold_de, length(f.fold) <= 2 AND starts_with(f.fold_de, f.fold) AS short
     FROM (SELECT haven_fold($1::text) AS fold, haven_fold_de($1::text) AS fold_de) f
 )";
 

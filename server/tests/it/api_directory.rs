@@ -159,6 +159,78 @@ async fn own_names_come_before_alternate_names_and_listed_cities_before_other_pl
     assert_eq!(place_names(&app, "Konstantinopel").await, ["Istanbul"]);
 }
 
+/// A prefix of one or two letters whose German transliteration only lengthens its end (`kö`:
+/// `ko`, `koe`) reads the kept best places of its folding (`ko`) and gives what the names
+/// themselves give: the places whose own name starts with either folding, then those found by
+/// an alternate name, the listed cities first, then by population. One whose transliteration
+/// changes a letter before its end (`äb`: `ab`, `aeb`) searches the names.
+#[tokio::test]
+async fn umlaut_prefixes_rank_as_the_names_do() {
+    let app = TestApp::with_sample().await;
+    app.execute(
+        "INSERT INTO places (source, geonameid, name, country, population, geom)
+         SELECT 'geonames', 1000 + i, n, 'DE', pop, ST_SetSRID(ST_MakePoint(7 + i * 0.01, 50), 4326)
+         FROM (VALUES (1, 'Koerich', 500000), (2, 'Königswinter', 41000), (3, 'Kolkata', 4600000),
+                      (4, 'Köthen', 25000), (5, 'Koblenz', 113000), (6, 'Kœnigsberg', 900),
+                      (7, 'Aebi', 70000), (8, 'Abenberg', 5000), (9, 'Äbtissinwisch', 300),
+                      (10, 'Öhringen', 24000), (11, 'Oberhausen', 210000), (12, 'Oebisfelde', 9000),
+                      (13, 'Kolberg', NULL), (14, 'Kö', 1)) AS v (i, n, pop);
+         INSERT INTO place_names (place_id, name)
+         SELECT id, 'Kögelberg' FROM places WHERE name = 'Oberhausen'
+         UNION ALL SELECT id, 'Abtei' FROM places WHERE name = 'Koblenz'",
+    )
+    .await;
+    let (client, connection) = tokio_postgres::connect(&app.database_url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    // The ranking over the names themselves.
+    let by_the_names = async |q: &str| -> Vec<String> {
+        client
+            .query(
+                "WITH i AS (SELECT haven_fold($1) AS fold, haven_fold_de($1) AS fold_de),
+                 hits AS (
+                     SELECT p.id FROM places p, i
+                     WHERE starts_with(p.name_key, i.fold) OR starts_with(p.name_key_de, i.fold_de)
+                     UNION
+                     SELECT pn.place_id FROM place_names pn, i WHERE starts_with(pn.name_key, i.fold)
+                 )
+                 SELECT p.name FROM hits h JOIN places p ON p.id = h.id, i
+                 ORDER BY (starts_with(p.name_key, i.fold)
+                           OR coalesce(starts_with(p.name_key_de, i.fold_de), false)) DESC,
+                          EXISTS (SELECT 1 FROM cities c JOIN city_stats cs ON cs.city_id = c.id
+                                  WHERE c.place_id = p.id AND cs.listed) DESC,
+                          p.population DESC NULLS LAST, p.name, p.id
+                 LIMIT 10",
+                &[&q],
+            )
+            .await
+            .unwrap()
+            .iter()
+            .map(|row| row.get(0))
+            .collect()
+    };
+    for (q, encoded) in [
+        ("kö", "k%C3%B6"),
+        ("KÖ", "K%C3%96"),
+        ("ö", "%C3%B6"),
+        ("äb", "%C3%A4b"),
+        ("ä", "%C3%A4"),
+        ("ko", "ko"),
+        ("k", "k"),
+        ("oe", "oe"),
+        ("köt", "k%C3%B6t"),
+    ] {
+        let expected = by_the_names(q).await;
+        assert!(!expected.is_empty(), "{q}");
+        assert_eq!(place_names(&app, encoded).await, expected, "{q}");
+    }
+    assert_eq!(
+        place_names(&app, "k%C3%B6").await[..4],
+        ["Köln", "Kolkata", "Koerich", "Koblenz"]
+    );
+}
+
 #[tokio::test]
 async fn short_prefixes_follow_every_write_to_places_and_names() {
     let app = TestApp::with_sample().await;
