@@ -7,8 +7,8 @@ use serde_json::Value;
 
 use crate::support::{TestApp, fresh_database};
 
-/// Asserts that the kept summaries (`city_stats`, `site_entries`, `policy_area_stats`) equal the ones computed
-/// from scratch, row for row.
+/// Asserts that the kept summaries (`city_stats`, `site_entries`, `policy_area_stats`,
+/// `practice_features`) equal the ones computed from scratch, row for row.
 pub async fn assert_stats_exact(database_url: &str) {
     let (client, connection) = tokio_postgres::connect(database_url, tokio_postgres::NoTls)
         .await
@@ -21,6 +21,8 @@ pub async fn assert_stats_exact(database_url: &str) {
         ("site_entries", "site_entries_fresh"),
         ("policy_area_stats", "policy_area_stats_fresh"),
         ("policy_area_stats", "policy_area_stats_all"),
+        ("practice_features", "practice_features_fresh"),
+        ("practice_features", "practice_features_all"),
     ] {
         let differences: Vec<String> = client
             .query(
