@@ -45,7 +45,7 @@ use diesel::sql_types::{Array, BigInt, Double, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::city::{self, CITY_Q_CTE};
-use super::collection::{ALT_NAMES_CTE, PageLinks, links_json};
+use super::collection::{ALT_NAMES_CTE, PageLinks, TEXT_INPUT_CTE, links_json};
 use crate::db::data_version::{DataKind, DataVersion, Kinds, changes_after};
 use crate::db::snapshot::{Loaded, Snapshot};
 use crate::db::{DbConn, Prepared};
@@ -145,10 +145,7 @@ impl From<CityRow> for ListedCity {
 /// by slug, and the data version they were read at.
 static TEXT_MATCH: LazyLock<String> = LazyLock::new(|| {
     format!(
-        "WITH input AS MATERIALIZED (
-            SELECT haven_search_query($1::text) AS tsq, haven_fold($1::text) AS fold,
-                   haven_fold_de($1::text) AS fold_de
-        ),
+        "WITH {TEXT_INPUT_CTE},
         {ALT_NAMES_CTE},
         {CITY_Q_CTE}
         SELECT (SELECT version FROM data_version) AS version,

@@ -41,6 +41,13 @@ pub const INPUT_CTE: &str = "input AS MATERIALIZED (
            ST_SetSRID(ST_MakePoint($10::float8, $11::float8), 4326)::geography AS here
 )";
 
+/// [`INPUT_CTE`] for a statement whose only input is the text `$1` (the search box's answer,
+/// the cities a full text finds), without `near`.
+pub const TEXT_INPUT_CTE: &str = "input AS MATERIALIZED (
+    SELECT haven_search_query($1::text) AS tsq, haven_fold($1::text) AS fold,
+           haven_fold_de($1::text) AS fold_de
+)";
+
 /// The places with an alternate name starting with the folded `q`, once per statement (a
 /// range scan of the `text_pattern_ops` index; none for an empty `q`, which every name
 /// starts with anyway). Needs [`INPUT_CTE`].

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::JsonText;
 use super::city::{CITY_Q, CITY_Q_CTE};
-use super::collection::ALT_NAMES_CTE;
+use super::collection::{ALT_NAMES_CTE, TEXT_INPUT_CTE};
 use super::place::PlaceDoc;
 use super::practice::{CityRef, PRACTICE_Q, PRACTICE_Q_CTE};
 use crate::error::AppResult;
@@ -22,10 +22,7 @@ use crate::query::Lang;
 /// there.
 static SEARCH: LazyLock<String> = LazyLock::new(|| {
     format!(
-        "WITH input AS MATERIALIZED (
-            SELECT haven_search_query($1::text) AS tsq, haven_fold($1::text) AS fold,
-                   haven_fold_de($1::text) AS fold_de
-        ),
+        "WITH {TEXT_INPUT_CTE},
         {ALT_NAMES_CTE},
         {CITY_Q_CTE},
         {PRACTICE_Q_CTE},
