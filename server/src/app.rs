@@ -35,6 +35,8 @@ pub struct App {
     pub downloads: crate::export::archive::Downloads,
     /// The listed cities' collection of the current data version.
     pub listed_cities: crate::model::city_list::ListedCities,
+    /// The published practices' collection of the current data version.
+    pub listed_practices: crate::model::practice_list::ListedPractices,
     primary: DbPool,
     replica: Option<DbPool>,
 }
@@ -75,6 +77,7 @@ impl App {
             glyphs: Arc::default(),
             downloads: crate::export::archive::Downloads::default(),
             listed_cities: crate::model::city_list::ListedCities::default(),
+            listed_practices: crate::model::practice_list::ListedPractices::default(),
             config,
             data_version,
             primary,
@@ -127,6 +130,28 @@ impl App {
     ) -> AppResult<String> {
         crate::model::city_list::page(
             &self.listed_cities,
+            &self.data_version,
+            || self.db_read(),
+            query,
+            links,
+        )
+        .await
+    }
+
+    /// The page of published practices `query` asks for, chosen from the instance's snapshot
+    /// of them when it answers the query ([`crate::model::practice_list`]), else from the
+    /// database.
+    ///
+    /// # Errors
+    /// 400 naming a filter whose value names nothing, 503 when the database is unavailable,
+    /// 500 when the query fails.
+    pub async fn practice_page(
+        &self,
+        query: &crate::query::CollectionQuery,
+        links: &crate::model::collection::PageLinks,
+    ) -> AppResult<String> {
+        crate::model::practice_list::page(
+            &self.listed_practices,
             &self.data_version,
             || self.db_read(),
             query,

@@ -34,10 +34,9 @@ pub async fn list(
         return super::csv::answer(&state, &params, super::csv::Collection::Practices).await;
     }
     let query = CollectionQuery::from_params(&params, OverLimit::Refuse)?;
-    let mut conn = state.db_read().await?;
     let links = base.page_links("/api/v1/practices", &params, &query.page);
     Ok(document::geojson(
-        practice::list(&mut conn, &query, &links).await?,
+        state.practice_page(&query, &links).await?,
     ))
 }
 

@@ -90,6 +90,17 @@ impl DataVersion {
             .unwrap_or(0)
     }
 
+    /// Whether data of `kinds` read at versions `a` and `b` is the same data: this instance
+    /// knows both versions and no change of `kinds` it knows lies after the older one.
+    #[must_use]
+    pub fn unchanged_between(&self, kinds: Kinds, a: i64, b: i64) -> bool {
+        // The current version before the kinds' last change: `apply` records a change's
+        // kinds before the version, so every change up to `current` is in `last`.
+        let current = self.get();
+        let last = self.of(kinds);
+        a.max(b) <= current && last <= a.min(b)
+    }
+
     /// Registers `sink` for every later change (held weakly: a dropped sink is forgotten).
     pub fn register(&self, sink: Weak<dyn ChangeSink>) {
         let mut sinks = self.sinks.lock().unwrap_or_else(PoisonError::into_inner);

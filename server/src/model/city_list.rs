@@ -37,7 +37,6 @@
 //! or a slug in the order that neither snapshot holds reads it whole.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::sync::{Arc, LazyLock, Mutex, OnceLock, PoisonError};
 
 use diesel::QueryableByName;
@@ -45,7 +44,7 @@ use diesel::sql_types::{Array, BigInt, Double, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::city::{self, CITY_Q_CTE};
-use super::collection::{ALT_NAMES_CTE, PageLinks, TEXT_INPUT_CTE, links_json};
+use super::collection::{ALT_NAMES_CTE, PageLinks, TEXT_INPUT_CTE, envelope};
 use crate::db::data_version::{DataKind, DataVersion, Kinds, changes_after};
 use crate::db::snapshot::{Loaded, Snapshot};
 use crate::db::{DbConn, Prepared};
@@ -261,16 +260,7 @@ impl CityList {
     /// as `data_version` knows the changes (it must know both). `None` otherwise.
     #[must_use]
     pub fn found(&self, text: &TextMatch, data_version: &DataVersion) -> Option<Arc<[u32]>> {
-        // The current version before the kinds' last change: `apply` records a change's
-        // kinds before the version, so every change up to `current` is in `last`.
-        let current = data_version.get();
-        let last = data_version.of(KINDS);
-        let (low, high) = if text.version <= self.known.version {
-            (text.version, self.known.version)
-        } else {
-            (self.known.version, text.version)
-        };
-        if high > current || last > low {
+        if !data_version.unchanged_between(KINDS, text.version, self.known.version) {
             return None;
         }
         let positions = self.positions.get_or_init(|| {
@@ -433,16 +423,7 @@ impl CityList {
             }
             features.push_str("}}");
         }
-        let more = i64::try_from(matched).unwrap_or(i64::MAX)
-            > query.page.offset.saturating_add(query.page.limit);
-        let links = links_json(links, more)?;
-        let mut page = String::with_capacity(features.len() + links.len() + 128);
-        let _ = write!(
-            page,
-            "{{\"type\" : \"FeatureCollection\", \"numberMatched\" : {matched}, \
-             \"numberReturned\" : {returned}, \"links\" : {links}, \"features\" : [{features}]}}"
-        );
-        Ok(page)
+        envelope(query, links, matched, returned, &features)
     }
 }
 

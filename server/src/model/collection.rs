@@ -15,6 +15,8 @@
 //! `$15` offset, `$16` links without `next`, `$17` links with `next` (both JSON arrays), `$18`
 //! whether all policy areas must match (`policy_area_match=all`).
 
+use std::fmt::Write as _;
+
 use diesel::QueryableByName;
 use diesel::pg::Pg;
 use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
@@ -268,6 +270,30 @@ FROM (SELECT {matched} AS matched, count(*) AS returned,
 /// The tail of a collection statement that yields each feature as a row (`json`) instead of
 /// the FeatureCollection envelope: for CSV, streamed without the page limit.
 pub const ROWS: &str = "SELECT feature AS json FROM features ORDER BY distance_m, slug";
+
+/// The FeatureCollection page of `query` as [`ENVELOPE`] writes it, around `features` (the
+/// page's Features' JSON joined by `, `), `returned` of the `matched` in all.
+///
+/// # Errors
+/// 500 when the links cannot be written.
+pub fn envelope(
+    query: &CollectionQuery,
+    links: &PageLinks,
+    matched: usize,
+    returned: usize,
+    features: &str,
+) -> AppResult<String> {
+    let more = i64::try_from(matched).unwrap_or(i64::MAX)
+        > query.page.offset.saturating_add(query.page.limit);
+    let links = links_json(links, more)?;
+    let mut page = String::with_capacity(features.len() + links.len() + 128);
+    let _ = write!(
+        page,
+        "{{\"type\" : \"FeatureCollection\", \"numberMatched\" : {matched}, \
+         \"numberReturned\" : {returned}, \"links\" : {links}, \"features\" : [{features}]}}"
+    );
+    Ok(page)
+}
 
 /// A link of a document.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]

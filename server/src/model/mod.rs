@@ -17,6 +17,7 @@ pub mod network;
 pub mod place;
 pub mod policy_area;
 pub mod practice;
+pub mod practice_list;
 pub mod profile;
 pub mod search;
 pub mod site;

@@ -110,17 +110,24 @@ fn list_sql(shape: Shape, tail: &str) -> String {
             -- the texts in the language asked for (kept where they differ from English's),
             -- whether the status needs checking today and the distance spliced in.
             SELECT m.slug, m.distance_m,
-                f.head || ', ' || coalesce(f.texts ->> $13::text, f.texts ->> 'en') || ', ' || f.middle
-                || CASE WHEN f.confirmed_until IS NULL
-                             OR f.confirmed_until < current_date - interval '2 years'
-                        THEN ', \"needs_checking\" : true, ' ELSE ', \"needs_checking\" : false, ' END
-                || f.tail {distance_property} || '}}}}' AS feature
+                {FEATURE} {distance_property} || '}}}}' AS feature
             FROM page m JOIN practice_features f ON f.practice_id = m.id
         )
         {tail}"
     )
     .replace("{matched}", count(shape))
 }
+
+/// A practice's Feature in a page without its closing `}}` (alias `f` its
+/// `practice_features` row; `$13` lang): the kept parts (migration `000715_practice_features`)
+/// with the texts in the language asked for (kept where they differ from English's) and
+/// whether the status needs checking today spliced in.
+pub const FEATURE: &str =
+    "f.head || ', ' || coalesce(f.texts ->> $13::text, f.texts ->> 'en') || ', ' || f.middle
+    || CASE WHEN f.confirmed_until IS NULL
+                 OR f.confirmed_until < current_date - interval '2 years'
+            THEN ', \"needs_checking\" : true, ' ELSE ', \"needs_checking\" : false, ' END
+    || f.tail";
 
 /// `numberMatched` from the kept counts where they answer it: with no filter, the published
 /// practices of the listed cities (`city_stats`: a city with a published practice is listed

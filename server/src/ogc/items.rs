@@ -46,7 +46,7 @@ pub async fn list(
     ));
     let body = match kind {
         Kind::Cities => state.city_page(&query, &links).await?,
-        Kind::Practices => practice::list(&mut *state.db_read().await?, &query, &links).await?,
+        Kind::Practices => state.practice_page(&query, &links).await?,
     };
     encoded(encoding, &base, &path, &params, body)
 }

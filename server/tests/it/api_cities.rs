@@ -372,26 +372,7 @@ async fn the_city_list_from_memory_is_the_statements_page() {
     use haven::query::{CollectionQuery, OverLimit, QueryParams};
 
     let app = TestApp::with_sample().await;
-    app.execute(
-        "INSERT INTO countries (iso2, name, names) VALUES
-             ('XQ', 'Quote \"Land\"', '{\"de\": \"Zitat\\\\Land\", \"fr\": \"Pays\\n\"}');
-         INSERT INTO cities (slug, name, country, kind, population, geom)
-         SELECT 'list-' || i, 'List ' || i, (ARRAY['DE', 'PL', 'IT', 'XQ'])[1 + i % 4],
-                'municipality', 1000 * i, ST_SetSRID(ST_MakePoint(5 + i % 20, 45 + i % 10), 4326)
-         FROM generate_series(1, 200) i;
-         INSERT INTO memberships (city_id, network_id, status)
-         SELECT c.id, n.id, 'member' FROM cities c
-         JOIN LATERAL (SELECT id FROM networks ORDER BY id OFFSET (c.id % 4) LIMIT 1 + (c.id % 2)) n ON true
-         WHERE c.slug LIKE 'list-%' AND c.id % 5 <> 0;
-         INSERT INTO practices (slug, city_id, original_lang, title, status)
-         SELECT 'list-practice-' || c.id, c.id, 'en', jsonb_build_object('en', 'List'), 'active'
-         FROM cities c WHERE c.slug LIKE 'list-%' AND c.id % 3 <> 1;
-         INSERT INTO practice_policy_areas (practice_id, policy_area)
-         SELECT p.id, a.slug FROM practices p
-         JOIN LATERAL (SELECT slug FROM policy_areas ORDER BY position OFFSET (p.id % 5) LIMIT 1 + (p.id % 3)) a ON true
-         WHERE p.slug LIKE 'list-practice-%';",
-    )
-    .await;
+    add_list_cities(&app).await;
     let mut conn = AsyncPgConnection::establish(&app.database_url)
         .await
         .unwrap();
@@ -453,10 +434,36 @@ async fn the_city_list_from_memory_is_the_statements_page() {
     );
 }
 
+/// Adds 200 cities `list-1`…`list-200` across four countries (one, `XQ`, with quotes and a
+/// backslash in its names), their memberships in the networks of `app`'s database and, for two
+/// cities in three, a practice `list-practice-<id>` in one to three policy areas.
+pub async fn add_list_cities(app: &TestApp) {
+    app.execute(
+        "INSERT INTO countries (iso2, name, names) VALUES
+             ('XQ', 'Quote \"Land\"', '{\"de\": \"Zitat\\\\Land\", \"fr\": \"Pays\\n\"}');
+         INSERT INTO cities (slug, name, country, kind, population, geom)
+         SELECT 'list-' || i, 'List ' || i, (ARRAY['DE', 'PL', 'IT', 'XQ'])[1 + i % 4],
+                'municipality', 1000 * i, ST_SetSRID(ST_MakePoint(5 + i % 20, 45 + i % 10), 4326)
+         FROM generate_series(1, 200) i;
+         INSERT INTO memberships (city_id, network_id, status)
+         SELECT c.id, n.id, 'member' FROM cities c
+         JOIN LATERAL (SELECT id FROM networks ORDER BY id OFFSET (c.id % 4) LIMIT 1 + (c.id % 2)) n ON true
+         WHERE c.slug LIKE 'list-%' AND c.id % 5 <> 0;
+         INSERT INTO practices (slug, city_id, original_lang, title, status)
+         SELECT 'list-practice-' || c.id, c.id, 'en', jsonb_build_object('en', 'List'), 'active'
+         FROM cities c WHERE c.slug LIKE 'list-%' AND c.id % 3 <> 1;
+         INSERT INTO practice_policy_areas (practice_id, policy_area)
+         SELECT p.id, a.slug FROM practices p
+         JOIN LATERAL (SELECT slug FROM policy_areas ORDER BY position OFFSET (p.id % 5) LIMIT 1 + (p.id % 3)) a ON true
+         WHERE p.slug LIKE 'list-practice-%';",
+    )
+    .await;
+}
+
 /// The collection queries the city list's snapshot answers that its tests compare: paging,
 /// each filter and their combinations (with each network of `app`'s database), every
 /// language, values that name nothing.
-async fn city_list_queries(app: &TestApp) -> Vec<String> {
+pub async fn city_list_queries(app: &TestApp) -> Vec<String> {
     let (client, connection) = tokio_postgres::connect(&app.database_url, tokio_postgres::NoTls)
         .await
         .unwrap();
@@ -621,7 +628,7 @@ async fn memory_page(
 }
 
 /// The links the city list's tests write pages with.
-fn city_list_links() -> haven::model::collection::PageLinks {
+pub fn city_list_links() -> haven::model::collection::PageLinks {
     use haven::model::collection::{Link, PageLinks};
     PageLinks {
         always: vec![Link::new(

@@ -350,3 +350,169 @@ async fn listed_practices_follow_every_write_of_what_they_show() {
         "Verein \\ e.V."
     );
 }
+
+/// The practices' collection chosen from the instance's snapshot is, text for text, the page
+/// the collection statement writes in PostgreSQL: for the practices of 200 more cities (some
+/// unpublished, some of unpublished cities, titles in several languages), with every filter
+/// the snapshot answers, in every language, in pages, with unknown values. Features read at
+/// another data version than the snapshot's are not used, and over HTTP the list follows a
+/// write of each kind it reads.
+#[tokio::test]
+async fn the_practice_list_from_memory_is_the_statements_page() {
+    use diesel_async::{AsyncConnection, AsyncPgConnection};
+    use haven::db::data_version::{Change, DataVersion};
+    use haven::db::snapshot::Loaded;
+    use haven::model::practice_list::PracticeList;
+    use haven::query::{CollectionQuery, OverLimit, QueryParams};
+    use serde_json::Value;
+
+    let app = TestApp::with_sample().await;
+    crate::api_cities::add_list_cities(&app).await;
+    app.execute(
+        "UPDATE practices SET title = title || '{\"de\": \"Liste \\\"Ä\\\"\"}',
+                              summary = '{\"fr\": \"Résumé\\n\"}'
+         WHERE slug LIKE 'list-practice-%' AND id % 4 = 0;
+         UPDATE practices SET published = false WHERE slug LIKE 'list-practice-%' AND id % 7 = 0;
+         UPDATE cities SET published = false WHERE slug IN ('list-8', 'list-9');",
+    )
+    .await;
+    let mut conn = AsyncPgConnection::establish(&app.database_url)
+        .await
+        .unwrap();
+    let snapshot = PracticeList::load(&mut conn).await.unwrap();
+    let knows = DataVersion::new(snapshot.version());
+    let links = crate::api_cities::city_list_links();
+    let mut compared = 0;
+    let mut queries = crate::api_cities::city_list_queries(&app).await;
+    queries.extend(
+        [
+            "policy_area=housing&limit=1000&lang=de",
+            "policy_area=work,health&policy_area_match=all&limit=1000&lang=fr",
+            "country=IT&policy_area=housing",
+            "limit=1000&offset=20&lang=es",
+            "limit=1000&lang=fr",
+        ]
+        .map(String::from),
+    );
+    let mut served = 0;
+    for raw in &queries {
+        let query = CollectionQuery::from_params(&QueryParams::parse(Some(raw)), OverLimit::Refuse)
+            .unwrap();
+        if !PracticeList::serves(&query) {
+            continue;
+        }
+        served += 1;
+        let from_memory = snapshot.page(&mut conn, &knows, &query, &links).await;
+        let from_sql = haven::model::practice::list(&mut conn, &query, &links).await;
+        match (from_memory, from_sql) {
+            (Ok(Some(memory)), Ok(sql)) => {
+                assert_eq!(memory, sql, "the page of `{raw}` differs");
+                let doc: Value = serde_json::from_str(&memory).unwrap();
+                compared += doc["numberReturned"].as_u64().unwrap();
+            }
+            (Err(memory), Err(sql)) => {
+                assert_eq!(format!("{memory:?}"), format!("{sql:?}"), "`{raw}`");
+            }
+            (memory, sql) => panic!("`{raw}`: {memory:?} against {sql:?}"),
+        }
+    }
+    assert!(served > 30, "{served} queries served");
+    assert!(compared > 1000, "{compared} features compared");
+
+    // A practice's title changed: the snapshot read before does not write pages with the
+    // Features after it, whether the instance knows the change or not yet.
+    app.execute(
+        "UPDATE practices SET title = title || '{\"en\": \"Renamed\"}' WHERE slug = 'koeln-welcome-housing'",
+    )
+    .await;
+    let everything =
+        CollectionQuery::from_params(&QueryParams::parse(Some("limit=1000")), OverLimit::Refuse)
+            .unwrap();
+    let newer = PracticeList::load(&mut conn).await.unwrap();
+    let knows_the_change = DataVersion::new(snapshot.version());
+    knows_the_change.apply(&Change::everything(newer.version()));
+    for data_version in [&knows, &knows_the_change] {
+        let page = snapshot
+            .page(&mut conn, data_version, &everything, &links)
+            .await
+            .unwrap();
+        assert!(page.is_none(), "{page:?}");
+    }
+    let page = newer
+        .page(&mut conn, &knows_the_change, &everything, &links)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(page.contains("\"Renamed\""));
+
+    // Over HTTP: a practice unpublished, a policy area added to another, a city unpublished,
+    // a membership ended.
+    let listed = async |path: &str| -> Vec<String> {
+        let response = app.get(path).await;
+        assert_eq!(response.status, StatusCode::OK, "{path}");
+        let doc = response.json();
+        let features = doc["features"].as_array().unwrap();
+        assert_eq!(
+            doc["numberMatched"].as_u64().unwrap() as usize,
+            features.len()
+        );
+        features
+            .iter()
+            .map(|f| f["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let housing = "/api/v1/practices?policy_area=housing&limit=1000";
+    let before = listed(housing).await;
+    assert!(before.contains(&"koeln-welcome-housing".to_owned()));
+    assert!(!before.contains(&"palermo-charter".to_owned()));
+    app.execute(
+        "UPDATE practices SET published = false WHERE slug = 'koeln-welcome-housing';
+         INSERT INTO practice_policy_areas (practice_id, policy_area)
+         SELECT id, 'housing' FROM practices WHERE slug = 'palermo-charter'
+         ON CONFLICT DO NOTHING;",
+    )
+    .await;
+    let after = listed(housing).await;
+    assert!(!after.contains(&"koeln-welcome-housing".to_owned()));
+    assert!(after.contains(&"palermo-charter".to_owned()));
+    app.execute("UPDATE cities SET published = false WHERE slug = 'palermo'")
+        .await;
+    assert!(
+        !listed(housing)
+            .await
+            .contains(&"palermo-charter".to_owned())
+    );
+
+    let network: String = {
+        let (client, connection) =
+            tokio_postgres::connect(&app.database_url, tokio_postgres::NoTls)
+                .await
+                .unwrap();
+        tokio::spawn(connection);
+        client
+            .query_one(
+                "SELECT n.slug::text FROM networks n JOIN memberships m ON m.network_id = n.id
+                 JOIN cities c ON c.id = m.city_id WHERE c.slug = 'gdansk' LIMIT 1",
+                &[],
+            )
+            .await
+            .unwrap()
+            .get(0)
+    };
+    let of_network = format!("/api/v1/practices?network={network}&limit=1000");
+    assert!(
+        listed(&of_network)
+            .await
+            .contains(&"gdansk-immigrants-council".to_owned())
+    );
+    app.execute(&format!(
+        "DELETE FROM memberships WHERE city_id = (SELECT id FROM cities WHERE slug = 'gdansk')
+           AND network_id = (SELECT id FROM networks WHERE slug = '{network}')"
+    ))
+    .await;
+    assert!(
+        !listed(&of_network)
+            .await
+            .contains(&"gdansk-immigrants-council".to_owned())
+    );
+}
