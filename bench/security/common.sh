@@ -27,7 +27,7 @@ start_haven() {
     fi
     mkdir -p "$data_dir"
     chmod 755 "$data_dir" # the private cluster runs as `postgres` when this runs as root
-    RUST_LOG=error env -u DATABASE_URL -u DATABASE_REPLICA_URL \
+    RUST_LOG=${RUST_LOG:-error} env -u DATABASE_URL -u DATABASE_REPLICA_URL \
         "$HAVEN" serve --data-dir "$data_dir" --trust-forwarded-for \
         --listen "127.0.0.1:$port" --static-dir "$ROOT/map-client/dist" "$@" >&2 &
     PID=$!

@@ -139,21 +139,37 @@ impl App {
     }
 
     /// The page of published practices `query` asks for, chosen from the instance's snapshot
-    /// of them when it answers the query ([`crate::model::practice_list`]), else from the
-    /// database.
+    /// of them when it is of the current data version and answers the query
+    /// ([`crate::model::practice_list`]), else from the database. A stale snapshot is read
+    /// again in the background, one read at a time.
     ///
     /// # Errors
     /// 400 naming a filter whose value names nothing, 503 when the database is unavailable,
     /// 500 when the query fails.
     pub async fn practice_page(
-        &self,
+        self: &Arc<Self>,
         query: &crate::query::CollectionQuery,
         links: &crate::model::collection::PageLinks,
     ) -> AppResult<String> {
-        crate::model::practice_list::page(
-            &self.listed_practices,
+        use crate::model::practice_list::{self, KINDS, PracticeList};
+        let wanted = self.data_version.of(KINDS);
+        let snapshot = self.listed_practices.fresh(wanted);
+        if snapshot.is_none() && PracticeList::serves(query) {
+            let state = Arc::clone(self);
+            tokio::spawn(async move {
+                let read = state
+                    .listed_practices
+                    .at_least_unless_loading(wanted, || state.db_read())
+                    .await;
+                if let Err(error) = read {
+                    tracing::warn!(%error, "the practices' snapshot was not read");
+                }
+            });
+        }
+        practice_list::page(
+            snapshot.as_deref(),
             &self.data_version,
-            || self.db_read(),
+            &mut *self.db_read().await?,
             query,
             links,
         )

@@ -3,31 +3,35 @@
 //!
 //! A page of practices filtered by policy area, country or network ran the collection
 //! statement of [`practice::list`]: each practice's areas and its city's networks checked per
-//! row, the matches counted and sorted, the page's kept Features joined, about 1.5 ms of
-//! PostgreSQL per request and most of what the practices' rows cost. So an instance keeps, for
-//! every published practice of a published city in the collection's order, its id, its city
-//! (whose country and networks it keeps once) and its policy areas as bits: 16 bytes a
-//! practice, 16 MB with a million. It chooses and counts the page here, and asks PostgreSQL
-//! only for the page's kept Features by id ([`PAGE_FEATURES`], with the data version it read
-//! them at), which it uses when no change of [`KINDS`] lies between that version and the
-//! snapshot's (else the statement answers, as it does for full text, `bbox`, `region` and
+//! row, the matches counted and sorted, the page's kept Features joined: about 1.5 ms of
+//! PostgreSQL per request with the bundled data, and with a million practices two seconds for
+//! any filter the kept counts do not answer (a policy area and a country). So an instance
+//! keeps, for every published practice in the collection's order, its id, its city and its
+//! policy areas as bits (16 bytes a practice, 16 MB with a million), and every city's
+//! publication, country and networks once. It chooses and counts the page here, and asks
+//! PostgreSQL only for the page's kept Features by id ([`PAGE_FEATURES`], with the data version
+//! it read them at), which it uses when no change of [`KINDS`] lies between that version and
+//! the snapshot's (else the statement answers, as it does for full text, `bbox`, `region` and
 //! `near`). Tested page by page against the statement.
 //!
-//! After a change of its kinds the snapshot is read again whole (with a million practices,
-//! a second or two); while one request reads it, the others take the statement instead of
-//! waiting.
+//! After a change of a city, a membership, a network or a country, the snapshot reads the
+//! cities again (20,000 rows at most) and keeps the practices; after a change of the practices
+//! or the policy areas it is read whole (with a million practices, about 2.5 seconds, most of
+//! it PostgreSQL sorting the slugs). It is read in the background: until it is there, the
+//! statement answers (waiting for it made every answer that needed it after a write wait too,
+//! a quarter of a second with 100,000 practices).
 
-use std::collections::HashMap;
+use std::sync::Arc;
 
 use diesel::QueryableByName;
-use diesel::sql_types::{Array, BigInt, Integer, Text};
+use diesel::sql_types::{Array, BigInt, Double, Integer, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::collection::{PageLinks, envelope};
 use super::practice::{self, FEATURE};
-use crate::db::data_version::{DataKind, DataVersion, Kinds};
+use crate::db::Prepared;
+use crate::db::data_version::{DataKind, DataVersion, Kinds, changes_after};
 use crate::db::snapshot::{Loaded, Snapshot};
-use crate::db::{DbConn, Prepared};
 use crate::error::AppResult;
 use crate::query::{AreaMatch, CollectionQuery, KnownValues};
 
@@ -43,21 +47,52 @@ pub const KINDS: Kinds = Kinds::of(&[
     DataKind::PolicyAreas,
 ]);
 
-/// The published cities, each with its country and networks as the statement reads them.
-const CITIES: &str = "
-SELECT c.id, c.country::text AS country, coalesce(cs.networks, '{}') AS networks
-FROM cities c LEFT JOIN city_stats cs ON cs.city_id = c.id
-WHERE c.published";
+/// The kinds of [`KINDS`] whose change the snapshot reads whole after; after the others it
+/// reads the cities again, and the practices of the cities where a change of the practices
+/// lies.
+const READ_WHOLE_AFTER: Kinds = Kinds::of(&[DataKind::PolicyAreas]);
 
-/// The published practices of published cities in the collection's order, each with its
-/// policy areas as bits of their positions in `$1`.
+/// Every city by id, with whether it is published, its country and networks as the
+/// statement reads them.
+const CITIES: &str = "
+SELECT c.id, c.published, c.country::text AS country, coalesce(cs.networks, '{}') AS networks
+FROM cities c LEFT JOIN city_stats cs ON cs.city_id = c.id
+ORDER BY c.id";
+
+/// The published practices in the collection's order, each with its policy areas as bits of
+/// their positions in `$1` and its slug's hash.
 const PRACTICES: &str = "
-SELECT p.id, p.city_id,
+SELECT p.id, p.city_id, hashtext(p.slug) AS slug_hash,
        coalesce((SELECT bit_or(1 << (array_position($1::text[], ppa.policy_area::text) - 1))
                  FROM practice_policy_areas ppa WHERE ppa.practice_id = p.id), 0) AS areas
-FROM practices p JOIN cities c ON c.id = p.city_id
-WHERE p.published AND c.published
+FROM practices p
+WHERE p.published
 ORDER BY p.slug";
+
+/// The cities whose point lies in one of the boxes `$1`–`$4` (west, south, east, north).
+const CITIES_IN_BOXES: &str = "
+SELECT DISTINCT c.id
+FROM unnest($1::float8[], $2::float8[], $3::float8[], $4::float8[]) b(w, s, e, n)
+JOIN cities c ON c.geom && ST_MakeEnvelope(b.w, b.s, b.e, b.n, 4326)";
+
+/// The published practices of the cities `$2`, as [`PRACTICES`] reads them (unordered).
+const PRACTICES_OF: &str = "
+SELECT p.id, p.city_id, hashtext(p.slug) AS slug_hash,
+       coalesce((SELECT bit_or(1 << (array_position($1::text[], ppa.policy_area::text) - 1))
+                 FROM practice_policy_areas ppa WHERE ppa.practice_id = p.id), 0) AS areas
+FROM practices p
+WHERE p.published AND p.city_id = ANY($2::bigint[])";
+
+/// The position of each practice `$1` in the collection's order: how many published practices
+/// come before it.
+const POSITIONS: &str = "
+SELECT p.id, (SELECT count(*) FROM practices q WHERE q.published AND q.slug < p.slug) AS position
+FROM practices p WHERE p.id = ANY($1::bigint[])";
+
+/// Above this many practices read again, or this many placed anew, after the changes since
+/// the last snapshot, the next one is read whole.
+const MOST_PRACTICES_UPDATED: usize = 10_000;
+const MOST_PRACTICES_PLACED: usize = 64;
 
 /// The kept Features of the practices `$1` in that order, in language `$2`, with the data
 /// version they were read at.
@@ -79,6 +114,8 @@ const MOST_AREAS: usize = 32;
 struct CityRow {
     #[diesel(sql_type = BigInt)]
     id: i64,
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    published: bool,
     #[diesel(sql_type = Text)]
     country: String,
     #[diesel(sql_type = Array<Text>)]
@@ -92,7 +129,23 @@ struct PracticeRow {
     #[diesel(sql_type = BigInt)]
     city_id: i64,
     #[diesel(sql_type = Integer)]
+    slug_hash: i32,
+    #[diesel(sql_type = Integer)]
     areas: i32,
+}
+
+#[derive(QueryableByName)]
+struct IdRow {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+}
+
+#[derive(QueryableByName)]
+struct PositionRow {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = BigInt)]
+    position: i64,
 }
 
 #[derive(QueryableByName)]
@@ -103,14 +156,15 @@ struct FeatureRow {
     feature: String,
 }
 
-/// A published city of a published practice.
+/// The city of a practice.
 #[derive(Debug)]
 struct PracticeCity {
+    published: bool,
     country: String,
     networks: Vec<String>,
 }
 
-/// A published practice of a published city.
+/// A published practice.
 #[derive(Debug, Clone, Copy)]
 struct ListedPractice {
     id: i64,
@@ -118,13 +172,30 @@ struct ListedPractice {
     city: u32,
     /// Its policy areas: bit `i` for the `i`th of the known policy areas.
     areas: u32,
+    /// Its slug's hash (`hashtext`): a practice read again whose slug has another hash takes
+    /// a new place in the order.
+    slug: u32,
+}
+
+impl ListedPractice {
+    /// `row` as listed with the cities `city_ids` (`None` when its city is not among them).
+    fn of(row: &PracticeRow, city_ids: &[i64]) -> Option<Self> {
+        Some(Self {
+            id: row.id,
+            city: u32::try_from(city_ids.binary_search(&row.city_id).ok()?).ok()?,
+            areas: u32::from_ne_bytes(row.areas.to_ne_bytes()),
+            slug: u32::from_ne_bytes(row.slug_hash.to_ne_bytes()),
+        })
+    }
 }
 
 /// The published practices of one data version.
 #[derive(Debug)]
 pub struct PracticeList {
-    /// In the collection's order.
-    practices: Vec<ListedPractice>,
+    /// In the collection's order; shared with the snapshots made from this one.
+    practices: Arc<[ListedPractice]>,
+    /// Every city, by id; `cities[i]` is the city of id `city_ids[i]`.
+    city_ids: Vec<i64>,
     cities: Vec<PracticeCity>,
     /// The policy areas, networks and countries of the snapshot's data version.
     known: KnownValues,
@@ -158,7 +229,8 @@ impl PracticeList {
             .cities
             .iter()
             .map(|city| {
-                (filters.countries.is_empty() || filters.countries.contains(&city.country))
+                city.published
+                    && (filters.countries.is_empty() || filters.countries.contains(&city.country))
                     && (filters.networks.is_empty()
                         || city.networks.iter().any(|n| filters.networks.contains(n)))
             })
@@ -167,7 +239,7 @@ impl PracticeList {
         let limit = usize::try_from(query.page.limit).unwrap_or_default();
         let mut matched = 0usize;
         let mut page = Vec::with_capacity(limit.min(1024));
-        for practice in &self.practices {
+        for practice in self.practices.iter() {
             let areas_match = wanted == 0
                 || if all {
                     practice.areas & wanted == wanted
@@ -198,7 +270,9 @@ impl Loaded for PracticeList {
             .repeatable_read()
             .run(async |conn| {
                 let known = KnownValues::read(conn).await?;
-                let cities: Vec<CityRow> = diesel::sql_query(CITIES).load(conn).await?;
+                let cities: Vec<CityRow> = Prepared::fixed(diesel::sql_query(CITIES))
+                    .load(conn)
+                    .await?;
                 let practices: Vec<PracticeRow> = if known.policy_areas.len() > MOST_AREAS {
                     Vec::new()
                 } else {
@@ -210,68 +284,196 @@ impl Loaded for PracticeList {
                 Ok::<_, diesel::result::Error>((known, cities, practices))
             })
             .await?;
-        let mut positions: HashMap<i64, u32> = HashMap::with_capacity(cities.len());
-        let cities: Vec<PracticeCity> = cities
-            .into_iter()
-            .zip(0u32..)
-            .map(|(row, position)| {
-                positions.insert(row.id, position);
-                PracticeCity {
-                    country: row.country,
-                    networks: row.networks,
-                }
-            })
-            .collect();
+        let (city_ids, cities) = split(cities);
         let practices = practices
-            .into_iter()
-            .filter_map(|row| {
-                Some(ListedPractice {
-                    id: row.id,
-                    city: *positions.get(&row.city_id)?,
-                    areas: u32::from_ne_bytes(row.areas.to_ne_bytes()),
-                })
-            })
+            .iter()
+            .filter_map(|row| ListedPractice::of(row, &city_ids))
             .collect();
         Ok(Self {
             practices,
+            city_ids,
             cities,
             known,
         })
     }
+
+    async fn update(&self, conn: &mut AsyncPgConnection) -> diesel::QueryResult<Option<Self>> {
+        conn.build_transaction()
+            .read_only()
+            .repeatable_read()
+            .run(async |conn| {
+                let known = KnownValues::read(conn).await?;
+                if !known.same_values(&self.known) {
+                    return Ok(None);
+                }
+                let mut boxes = Vec::new();
+                for change in changes_after(conn, self.known.version).await? {
+                    if change.kinds.intersects(READ_WHOLE_AFTER) {
+                        return Ok(None);
+                    }
+                    if change.kinds.contains(DataKind::Practices) {
+                        let Some(changed) = change.boxes else {
+                            return Ok(None);
+                        };
+                        boxes.extend(changed);
+                    }
+                }
+                let cities: Vec<CityRow> = Prepared::fixed(diesel::sql_query(CITIES))
+                    .load(conn)
+                    .await?;
+                let (city_ids, cities) = split(cities);
+                // The practices' cities keep their positions when no city was deleted.
+                if city_ids.get(..self.city_ids.len()) != Some(self.city_ids.as_slice()) {
+                    return Ok(None);
+                }
+                let practices = if boxes.is_empty() {
+                    Arc::clone(&self.practices)
+                } else {
+                    let Some(practices) = self
+                        .practices_after(conn, &known, &city_ids, &boxes)
+                        .await?
+                    else {
+                        return Ok(None);
+                    };
+                    practices
+                };
+                Ok(Some(Self {
+                    practices,
+                    city_ids,
+                    cities,
+                    known,
+                }))
+            })
+            .await
+    }
+}
+
+impl PracticeList {
+    /// The practices after changes of the practices in `boxes` (in the transaction of the new
+    /// snapshot, whose cities are `city_ids`): those of the cities in the boxes read again, the
+    /// others kept. Every changed practice's city, old and new, lies in its change's boxes (the
+    /// `practice` and `practice_child` boxes of migration `000714`), so a practice of those
+    /// cities that is not read again was deleted, unpublished or moved to another city (read
+    /// again there). A practice new to the list or whose slug changed is placed by its
+    /// position in PostgreSQL's order. `None` when too much changed: it is read whole.
+    async fn practices_after(
+        &self,
+        conn: &mut AsyncPgConnection,
+        known: &KnownValues,
+        city_ids: &[i64],
+        boxes: &[crate::db::data_version::Extent],
+    ) -> diesel::QueryResult<Option<Arc<[ListedPractice]>>> {
+        let in_boxes: Vec<IdRow> = Prepared::fixed(
+            diesel::sql_query(CITIES_IN_BOXES)
+                .bind::<Array<Double>, _>(boxes.iter().map(|b| b.west).collect::<Vec<_>>())
+                .bind::<Array<Double>, _>(boxes.iter().map(|b| b.south).collect::<Vec<_>>())
+                .bind::<Array<Double>, _>(boxes.iter().map(|b| b.east).collect::<Vec<_>>())
+                .bind::<Array<Double>, _>(boxes.iter().map(|b| b.north).collect::<Vec<_>>()),
+        )
+        .load(conn)
+        .await?;
+        let changed_cities: Vec<i64> = in_boxes.iter().map(|row| row.id).collect();
+        let read: Vec<PracticeRow> = Prepared::fixed(
+            diesel::sql_query(PRACTICES_OF)
+                .bind::<Array<Text>, _>(&known.policy_areas)
+                .bind::<Array<BigInt>, _>(&changed_cities),
+        )
+        .load(conn)
+        .await?;
+        if read.len() > MOST_PRACTICES_UPDATED {
+            return Ok(None);
+        }
+        let Some(mut read) = read
+            .iter()
+            .map(|row| ListedPractice::of(row, city_ids).map(|practice| (row.id, practice)))
+            .collect::<Option<std::collections::HashMap<i64, ListedPractice>>>()
+        else {
+            return Ok(None);
+        };
+        let changed: std::collections::HashSet<u32> = changed_cities
+            .iter()
+            .filter_map(|id| u32::try_from(city_ids.binary_search(id).ok()?).ok())
+            .collect();
+        let mut practices: Vec<ListedPractice> = Vec::with_capacity(self.practices.len() + 1);
+        for old in self.practices.iter() {
+            match read.remove(&old.id) {
+                Some(new) if new.slug == old.slug => practices.push(new),
+                Some(new) => {
+                    // Renamed: placed anew below.
+                    read.insert(new.id, new);
+                }
+                // Of a city in the boxes but not read again: gone from the list.
+                None if changed.contains(&old.city) => {}
+                None => practices.push(*old),
+            }
+        }
+        // `read` now holds the practices to place; one whose old entry was skipped above as
+        // renamed was taken out of `read` and put back, so every practice is placed once.
+        if read.len() > MOST_PRACTICES_PLACED {
+            return Ok(None);
+        }
+        if !read.is_empty() {
+            let ids: Vec<i64> = read.keys().copied().collect();
+            let mut positions: Vec<PositionRow> =
+                Prepared::fixed(diesel::sql_query(POSITIONS).bind::<Array<BigInt>, _>(&ids))
+                    .load(conn)
+                    .await?;
+            positions.sort_by_key(|row| row.position);
+            for row in positions {
+                let (Some(practice), Ok(position)) =
+                    (read.remove(&row.id), usize::try_from(row.position))
+                else {
+                    return Ok(None);
+                };
+                if position > practices.len() {
+                    return Ok(None);
+                }
+                practices.insert(position, practice);
+            }
+        }
+        Ok(Some(practices.into()))
+    }
+}
+
+/// The ids of `rows` and their cities, in the same order.
+fn split(rows: Vec<CityRow>) -> (Vec<i64>, Vec<PracticeCity>) {
+    rows.into_iter()
+        .map(|row| {
+            (
+                row.id,
+                PracticeCity {
+                    published: row.published,
+                    country: row.country,
+                    networks: row.networks,
+                },
+            )
+        })
+        .unzip()
 }
 
 /// The published practices' snapshot of one instance.
 pub type ListedPractices = Snapshot<PracticeList>;
 
-/// The page of published practices `query` asks for: chosen from the instance's snapshot of
-/// the data as `data_version` knows it when it serves the query and is not being read, with
-/// the page's Features from PostgreSQL; else from the collection statement. `connect` gives a
-/// read connection.
+/// The page of published practices `query` asks for: chosen from `snapshot` (the instance's,
+/// when it is of the data version `data_version` knows) when it serves the query, with the
+/// page's Features read over `conn`; else from the collection statement.
 ///
 /// # Errors
-/// 400 naming a filter whose value names nothing, 503 when the database is unavailable, 500
-/// when the query fails.
-pub async fn page<C: Future<Output = AppResult<DbConn>>>(
-    listed: &ListedPractices,
+/// 400 naming a filter whose value names nothing, 500 when the query fails.
+pub async fn page(
+    snapshot: Option<&PracticeList>,
     data_version: &DataVersion,
-    connect: impl Fn() -> C,
+    conn: &mut AsyncPgConnection,
     query: &CollectionQuery,
     links: &PageLinks,
 ) -> AppResult<String> {
-    let snapshot = if PracticeList::serves(query) {
-        listed
-            .at_least_unless_loading(data_version.of(KINDS), &connect)
-            .await?
-    } else {
-        None
-    };
-    let mut conn = connect().await?;
     if let Some(snapshot) = snapshot
-        && let Some(page) = snapshot.page(&mut conn, data_version, query, links).await?
+        && PracticeList::serves(query)
+        && let Some(page) = snapshot.page(conn, data_version, query, links).await?
     {
         return Ok(page);
     }
-    practice::list(&mut conn, query, links).await
+    practice::list(conn, query, links).await
 }
 
 impl PracticeList {

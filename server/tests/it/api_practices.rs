@@ -364,7 +364,6 @@ async fn the_practice_list_from_memory_is_the_statements_page() {
     use haven::db::snapshot::Loaded;
     use haven::model::practice_list::PracticeList;
     use haven::query::{CollectionQuery, OverLimit, QueryParams};
-    use serde_json::Value;
 
     let app = TestApp::with_sample().await;
     crate::api_cities::add_list_cities(&app).await;
@@ -382,7 +381,6 @@ async fn the_practice_list_from_memory_is_the_statements_page() {
     let snapshot = PracticeList::load(&mut conn).await.unwrap();
     let knows = DataVersion::new(snapshot.version());
     let links = crate::api_cities::city_list_links();
-    let mut compared = 0;
     let mut queries = crate::api_cities::city_list_queries(&app).await;
     queries.extend(
         [
@@ -394,30 +392,66 @@ async fn the_practice_list_from_memory_is_the_statements_page() {
         ]
         .map(String::from),
     );
-    let mut served = 0;
-    for raw in &queries {
-        let query = CollectionQuery::from_params(&QueryParams::parse(Some(raw)), OverLimit::Refuse)
-            .unwrap();
-        if !PracticeList::serves(&query) {
-            continue;
-        }
-        served += 1;
-        let from_memory = snapshot.page(&mut conn, &knows, &query, &links).await;
-        let from_sql = haven::model::practice::list(&mut conn, &query, &links).await;
-        match (from_memory, from_sql) {
-            (Ok(Some(memory)), Ok(sql)) => {
-                assert_eq!(memory, sql, "the page of `{raw}` differs");
-                let doc: Value = serde_json::from_str(&memory).unwrap();
-                compared += doc["numberReturned"].as_u64().unwrap();
-            }
-            (Err(memory), Err(sql)) => {
-                assert_eq!(format!("{memory:?}"), format!("{sql:?}"), "`{raw}`");
-            }
-            (memory, sql) => panic!("`{raw}`: {memory:?} against {sql:?}"),
-        }
-    }
-    assert!(served > 30, "{served} queries served");
+    let compared = same_pages(&mut conn, &snapshot, &queries).await;
     assert!(compared > 1000, "{compared} features compared");
+
+    // After writes of cities, memberships and a country, the snapshot made from the old one
+    // (the cities read again, the practices kept) writes the statement's pages; after a
+    // practice's write it is read whole.
+    app.execute(
+        "UPDATE cities SET population = 7, country = 'PL' WHERE slug = 'list-10';
+         UPDATE cities SET published = false WHERE slug IN ('list-11', 'list-12');
+         UPDATE cities SET published = true WHERE slug = 'list-8';
+         DELETE FROM memberships WHERE city_id IN (SELECT id FROM cities WHERE slug LIKE 'list-2%');
+         UPDATE countries SET names = '{\"de\": \"Quote\"}' WHERE iso2 = 'XQ';",
+    )
+    .await;
+    let updated = snapshot.update(&mut conn).await.unwrap().unwrap();
+    assert!(updated.version() > snapshot.version());
+    let compared = same_pages(&mut conn, &updated, &queries).await;
+    assert!(compared > 1000, "{compared} features compared");
+
+    // After each kind of write of the practices, the snapshot made from the previous one (the
+    // practices of the cities where the write lies read again) writes the statement's pages.
+    let mut previous = updated;
+    for write in [
+        "UPDATE practices SET title = title || '{\"en\": \"Retitled\"}' WHERE slug = 'list-practice-30'",
+        "INSERT INTO practice_policy_areas (practice_id, policy_area)
+         SELECT id, 'work' FROM practices WHERE slug LIKE 'list-practice-4%' ON CONFLICT DO NOTHING",
+        "DELETE FROM practice_policy_areas
+         WHERE practice_id IN (SELECT id FROM practices WHERE slug LIKE 'list-practice-5%')",
+        "UPDATE practices SET slug = 'aaa-first' WHERE slug = 'list-practice-60'",
+        "UPDATE practices SET slug = 'zzz-last' WHERE slug = 'list-practice-63'",
+        "UPDATE practices SET published = false WHERE slug IN ('list-practice-62', 'list-practice-65')",
+        "UPDATE practices SET published = true WHERE slug LIKE 'list-practice-%' AND id % 7 = 0",
+        "INSERT INTO practices (slug, city_id, original_lang, title, status)
+         SELECT 'list-practice-new-' || c.id, c.id, 'en', '{\"en\": \"New\"}', 'active'
+         FROM cities c WHERE c.slug IN ('list-20', 'list-21', 'list-8')",
+        "UPDATE practices SET city_id = (SELECT id FROM cities WHERE slug = 'list-150')
+         WHERE slug = 'list-practice-68'",
+        "UPDATE practices SET geom = ST_SetSRID(ST_MakePoint(30, 60), 4326)
+         WHERE slug = 'list-practice-71'",
+    ] {
+        app.execute(write).await;
+        let next = previous
+            .update(&mut conn)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("read whole after `{write}`"));
+        assert!(next.version() > previous.version(), "`{write}` changed nothing");
+        let compared = same_pages(&mut conn, &next, &queries).await;
+        assert!(compared > 1000, "`{write}`: {compared} features compared");
+        previous = next;
+    }
+    // A practice deleted: its policy areas' rows go with it, and their change has no place (the
+    // practice is gone when its boxes are read), so the snapshot is read whole.
+    app.execute("DELETE FROM practices WHERE slug IN ('list-practice-72', 'aaa-first')")
+        .await;
+    assert!(previous.update(&mut conn).await.unwrap().is_none());
+    // A change of the policy areas reads it whole.
+    app.execute("UPDATE policy_areas SET position = 100 - position")
+        .await;
+    assert!(previous.update(&mut conn).await.unwrap().is_none());
 
     // A practice's title changed: the snapshot read before does not write pages with the
     // Features after it, whether the instance knows the change or not yet.
@@ -447,8 +481,27 @@ async fn the_practice_list_from_memory_is_the_statements_page() {
 
     // Over HTTP: a practice unpublished, a policy area added to another, a city unpublished,
     // a membership ended.
+    // Each asked twice: the first answer is the statement's while the snapshot of the new
+    // data version is read in the background, the second the snapshot's.
     let listed = async |path: &str| -> Vec<String> {
-        let response = app.get(path).await;
+        let first = app.get(path).await;
+        assert_eq!(first.status, StatusCode::OK, "{path}");
+        let wanted = app.data_version.of(haven::model::practice_list::KINDS);
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+        while app.state.listed_practices.fresh(wanted).is_none() {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "no snapshot of {wanted}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        // Another address than the first: not the first's answer from the answer cache.
+        let response = app.get(&format!("{path}&_=again")).await;
+        assert_eq!(
+            first.json()["features"],
+            response.json()["features"],
+            "{path}"
+        );
         assert_eq!(response.status, StatusCode::OK, "{path}");
         let doc = response.json();
         let features = doc["features"].as_array().unwrap();
@@ -515,4 +568,46 @@ async fn the_practice_list_from_memory_is_the_statements_page() {
             .await
             .contains(&"gdansk-immigrants-council".to_owned())
     );
+}
+
+/// Asserts that `snapshot` writes each of `queries` it serves as the collection statement does
+/// (the page's Features read now, at the snapshot's data version); returns how many Features
+/// were compared.
+async fn same_pages(
+    conn: &mut diesel_async::AsyncPgConnection,
+    snapshot: &haven::model::practice_list::PracticeList,
+    queries: &[String],
+) -> u64 {
+    use haven::db::data_version::DataVersion;
+    use haven::db::snapshot::Loaded;
+    use haven::model::practice_list::PracticeList;
+    use haven::query::{CollectionQuery, OverLimit, QueryParams};
+
+    let knows = DataVersion::new(snapshot.version());
+    let links = crate::api_cities::city_list_links();
+    let mut compared = 0;
+    let mut served = 0;
+    for raw in queries {
+        let query = CollectionQuery::from_params(&QueryParams::parse(Some(raw)), OverLimit::Refuse)
+            .unwrap();
+        if !PracticeList::serves(&query) {
+            continue;
+        }
+        served += 1;
+        let from_memory = snapshot.page(conn, &knows, &query, &links).await;
+        let from_sql = haven::model::practice::list(conn, &query, &links).await;
+        match (from_memory, from_sql) {
+            (Ok(Some(memory)), Ok(sql)) => {
+                assert_eq!(memory, sql, "the page of `{raw}` differs");
+                let doc: serde_json::Value = serde_json::from_str(&memory).unwrap();
+                compared += doc["numberReturned"].as_u64().unwrap();
+            }
+            (Err(memory), Err(sql)) => {
+                assert_eq!(format!("{memory:?}"), format!("{sql:?}"), "`{raw}`");
+            }
+            (memory, sql) => panic!("`{raw}`: {memory:?} against {sql:?}"),
+        }
+    }
+    assert!(served > 30, "{served} queries served");
+    compared
 }

@@ -26,9 +26,10 @@ async fn instance(primary_url: &str, replica_url: &str) -> TestApp {
         Arc::clone(&data_version),
     ));
     TestApp {
-        router: haven::app(state),
+        router: haven::app(Arc::clone(&state)),
         database_url: primary_url.to_owned(),
         data_version,
+        state,
     }
 }
 

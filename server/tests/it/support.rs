@@ -103,6 +103,8 @@ pub struct TestApp {
     pub database_url: String,
     /// The data version this instance has seen (through LISTEN/NOTIFY).
     pub data_version: Arc<db::DataVersion>,
+    /// The instance's state (its snapshots).
+    pub state: haven::AppState,
 }
 
 impl TestApp {
@@ -123,9 +125,10 @@ impl TestApp {
             Arc::clone(&data_version),
         ));
         Self {
-            router: haven::app(state),
+            router: haven::app(Arc::clone(&state)),
             database_url,
             data_version,
+            state,
         }
     }
 
