@@ -155,16 +155,7 @@ impl App {
         let wanted = self.data_version.of(KINDS);
         let snapshot = self.listed_practices.fresh(wanted);
         if snapshot.is_none() && PracticeList::serves(query) {
-            let state = Arc::clone(self);
-            tokio::spawn(async move {
-                let read = state
-                    .listed_practices
-                    .at_least_unless_loading(wanted, || state.db_read())
-                    .await;
-                if let Err(error) = read {
-                    tracing::warn!(%error, "the practices' snapshot was not read");
-                }
-            });
+            self.read_practices(wanted);
         }
         practice_list::page(
             snapshot.as_deref(),
@@ -174,6 +165,21 @@ impl App {
             links,
         )
         .await
+    }
+
+    /// Reads the practices' snapshot of data version `wanted` or later in the background,
+    /// unless another read of it is under way.
+    pub fn read_practices(self: &Arc<Self>, wanted: i64) {
+        let state = Arc::clone(self);
+        tokio::spawn(async move {
+            let read = state
+                .listed_practices
+                .at_least_unless_loading(wanted, || state.db_read())
+                .await;
+            if let Err(error) = read {
+                tracing::warn!(%error, "the practices' snapshot was not read");
+            }
+        });
     }
 
     /// A connection to the primary, for writes and reads that must see them.

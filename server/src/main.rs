@@ -335,7 +335,8 @@ async fn serve_with(
     ));
     let data_version = db::DataVersion::listen(&db.url).await;
     let state = Arc::new(haven::App::new(config, primary, replica, data_version));
-    // The tiles' snapshots load in the background while Haven starts serving.
+    // The tiles' snapshots, then the practices', load in the background while Haven starts
+    // serving.
     let preparing = Arc::clone(&state);
     tokio::spawn(async move {
         let state = preparing;
@@ -346,6 +347,7 @@ async fn serve_with(
         {
             tracing::warn!(%error, "loading the tiles' snapshots at start failed; the first tiles load them");
         }
+        state.read_practices(state.data_version.of(haven::model::practice_list::KINDS));
     });
     let listener = tokio::net::TcpListener::bind(serve.listen)
         .await

@@ -161,6 +161,19 @@ impl Extent {
             .collect()
     }
 
+    /// `boxes` as four columns (west, south, east, north), as statements bind them to
+    /// `unnest($1::float8[], $2::float8[], $3::float8[], $4::float8[])`.
+    #[must_use]
+    pub fn columns(boxes: &[Self]) -> [Vec<f64>; 4] {
+        let mut columns: [Vec<f64>; 4] = Default::default();
+        for b in boxes {
+            for (column, value) in columns.iter_mut().zip([b.west, b.south, b.east, b.north]) {
+                column.push(value);
+            }
+        }
+        columns
+    }
+
     /// The box of the four numbers, when they are finite and in order.
     #[must_use]
     pub fn new(west: f64, south: f64, east: f64, north: f64) -> Option<Self> {

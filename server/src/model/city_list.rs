@@ -45,7 +45,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::city::{self, CITY_Q_CTE};
 use super::collection::{ALT_NAMES_CTE, PageLinks, TEXT_INPUT_CTE, envelope};
-use crate::db::data_version::{DataKind, DataVersion, Kinds, changes_after};
+use crate::db::data_version::{DataKind, DataVersion, Extent, Kinds, changes_after};
 use crate::db::snapshot::{Loaded, Snapshot};
 use crate::db::{DbConn, Prepared};
 use crate::error::AppResult;
@@ -499,20 +499,13 @@ impl Loaded for CityList {
                 let rows: Vec<CityRow> = if boxes.is_empty() {
                     Vec::new()
                 } else {
+                    let [west, south, east, north] = Extent::columns(&boxes);
                     Prepared::fixed(
                         diesel::sql_query(IN_BOXES)
-                            .bind::<Array<Double>, _>(
-                                boxes.iter().map(|b| b.west).collect::<Vec<_>>(),
-                            )
-                            .bind::<Array<Double>, _>(
-                                boxes.iter().map(|b| b.south).collect::<Vec<_>>(),
-                            )
-                            .bind::<Array<Double>, _>(
-                                boxes.iter().map(|b| b.east).collect::<Vec<_>>(),
-                            )
-                            .bind::<Array<Double>, _>(
-                                boxes.iter().map(|b| b.north).collect::<Vec<_>>(),
-                            ),
+                            .bind::<Array<Double>, _>(west)
+                            .bind::<Array<Double>, _>(south)
+                            .bind::<Array<Double>, _>(east)
+                            .bind::<Array<Double>, _>(north),
                     )
                     .load(conn)
                     .await?

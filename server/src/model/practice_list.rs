@@ -6,20 +6,22 @@
 //! row, the matches counted and sorted, the page's kept Features joined: about 1.5 ms of
 //! PostgreSQL per request with the bundled data, and with a million practices two seconds for
 //! any filter the kept counts do not answer (a policy area and a country). So an instance
-//! keeps, for every published practice in the collection's order, its id, its city and its
-//! policy areas as bits (16 bytes a practice, 16 MB with a million), and every city's
-//! publication, country and networks once. It chooses and counts the page here, and asks
-//! PostgreSQL only for the page's kept Features by id ([`PAGE_FEATURES`], with the data version
-//! it read them at), which it uses when no change of [`KINDS`] lies between that version and
-//! the snapshot's (else the statement answers, as it does for full text, `bbox`, `region` and
-//! `near`). Tested page by page against the statement.
+//! keeps, for every published practice in the collection's order, its id, its city, its
+//! policy areas as bits and its slug's hash (24 bytes a practice, 24 MB with a million), and
+//! every city's publication, country and networks once. It chooses and counts the page here,
+//! and asks PostgreSQL only for the page's kept Features by id ([`PAGE_FEATURES`], with the
+//! data version it read them at), which it uses when no change of [`KINDS`] lies between that
+//! version and the snapshot's (else the statement answers, as it does for full text, `bbox`,
+//! `region` and `near`). Tested page by page against the statement.
 //!
-//! After a change of a city, a membership, a network or a country, the snapshot reads the
-//! cities again (20,000 rows at most) and keeps the practices; after a change of the practices
-//! or the policy areas it is read whole (with a million practices, about 2.5 seconds, most of
-//! it PostgreSQL sorting the slugs). It is read in the background: until it is there, the
-//! statement answers (waiting for it made every answer that needed it after a write wait too,
-//! a quarter of a second with 100,000 practices).
+//! After a write, the snapshot is made from the previous one ([`Loaded::update`]): the cities
+//! read again (20,000 rows at most), and after a change of the practices the practices of the
+//! cities in its boxes; a practice new to the list or renamed is placed by its position in
+//! PostgreSQL's order. A change of the policy areas, one without boxes (a bulk load, a deleted
+//! practice) or too many changed practices read it whole (with a million practices about 2.5
+//! seconds, most of it PostgreSQL sorting the slugs). It is read in the background, and until
+//! it is there the statement answers: waiting for it made every answer that needed it after a
+//! write wait too (a quarter of a second with 100,000 practices read whole).
 
 use std::sync::Arc;
 
@@ -30,7 +32,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use super::collection::{PageLinks, envelope};
 use super::practice::{self, FEATURE};
 use crate::db::Prepared;
-use crate::db::data_version::{DataKind, DataVersion, Kinds, changes_after};
+use crate::db::data_version::{DataKind, DataVersion, Extent, Kinds, changes_after};
 use crate::db::snapshot::{Loaded, Snapshot};
 use crate::error::AppResult;
 use crate::query::{AreaMatch, CollectionQuery, KnownValues};
@@ -361,14 +363,15 @@ impl PracticeList {
         conn: &mut AsyncPgConnection,
         known: &KnownValues,
         city_ids: &[i64],
-        boxes: &[crate::db::data_version::Extent],
+        boxes: &[Extent],
     ) -> diesel::QueryResult<Option<Arc<[ListedPractice]>>> {
+        let [west, south, east, north] = Extent::columns(boxes);
         let in_boxes: Vec<IdRow> = Prepared::fixed(
             diesel::sql_query(CITIES_IN_BOXES)
-                .bind::<Array<Double>, _>(boxes.iter().map(|b| b.west).collect::<Vec<_>>())
-                .bind::<Array<Double>, _>(boxes.iter().map(|b| b.south).collect::<Vec<_>>())
-                .bind::<Array<Double>, _>(boxes.iter().map(|b| b.east).collect::<Vec<_>>())
-                .bind::<Array<Double>, _>(boxes.iter().map(|b| b.north).collect::<Vec<_>>()),
+                .bind::<Array<Double>, _>(west)
+                .bind::<Array<Double>, _>(south)
+                .bind::<Array<Double>, _>(east)
+                .bind::<Array<Double>, _>(north),
         )
         .load(conn)
         .await?;
