@@ -112,14 +112,14 @@ counters() {
 # The writes: one a second, rotating through the kinds.
 WRITES=(
     "UPDATE practices SET title = jsonb_set(title, '{en}', to_jsonb('Bench ' || (random() * 1e6)::int))
-       WHERE id = (SELECT id FROM practices WHERE published AND id >= (SELECT min(id) + random() * (max(id) - min(id)) FROM practices) ORDER BY id LIMIT 1)"
+       WHERE id = (SELECT id FROM practices WHERE published AND id >= (SELECT (min(id) + random() * (max(id) - min(id)))::bigint FROM practices) ORDER BY id LIMIT 1)"
     "UPDATE cities SET population = coalesce(population, 0) + 1
-       WHERE id = (SELECT id FROM cities WHERE published AND id >= (SELECT min(id) + random() * (max(id) - min(id)) FROM cities) ORDER BY id LIMIT 1)"
+       WHERE id = (SELECT id FROM cities WHERE published AND id >= (SELECT (min(id) + random() * (max(id) - min(id)))::bigint FROM cities) ORDER BY id LIMIT 1)"
     "UPDATE memberships SET verified_on = (current_date - (random() * 100)::int)::text
-       WHERE id = (SELECT id FROM memberships WHERE id >= (SELECT min(id) + random() * (max(id) - min(id)) FROM memberships) ORDER BY id LIMIT 1)"
+       WHERE id = (SELECT id FROM memberships WHERE id >= (SELECT (min(id) + random() * (max(id) - min(id)))::bigint FROM memberships) ORDER BY id LIMIT 1)"
     "UPDATE safe_harbour_demands SET as_of = (2020 + (random() * 6)::int)::text
        WHERE (city_id, demand_key) = (SELECT city_id, demand_key FROM safe_harbour_demands ORDER BY random() LIMIT 1)"
-    "WITH p AS (SELECT id FROM practices WHERE published AND id >= (SELECT min(id) + random() * (max(id) - min(id)) FROM practices) ORDER BY id LIMIT 1)
+    "WITH p AS (SELECT id FROM practices WHERE published AND id >= (SELECT (min(id) + random() * (max(id) - min(id)))::bigint FROM practices) ORDER BY id LIMIT 1)
      INSERT INTO practice_policy_areas SELECT p.id, 'work' FROM p ON CONFLICT DO NOTHING"
 )
 read -r -a KIND_LIST <<<"${KINDS:-${!WRITES[*]}}"

@@ -40,15 +40,16 @@ pub const CACHE_CONTROL: &str = "public, max-age=60, stale-while-revalidate=60";
 pub fn depends_on(path: &str) -> Kinds {
     use DataKind::{
         Cities, CityProfiles, Demands, Guides, MembershipChecks, Memberships, Networks, Places,
-        PolicyAreas, Practices, Search,
+        PolicyAreas, PracticeDetails, Practices, Search,
     };
     /// What a city, a practice or a collection of them shows: the city with its profile,
-    /// networks, Safe Harbour standing and region, its practices with their policy areas; and
-    /// what their full text (`q`) finds, which follows the search synonyms.
+    /// networks, Safe Harbour standing and region, its practices with their policy areas and
+    /// texts; and what their full text (`q`) finds, which follows the search synonyms.
     const DIRECTORY: Kinds = Kinds::of(&[
         Cities,
         CityProfiles,
         Practices,
+        PracticeDetails,
         Memberships,
         MembershipChecks,
         Networks,
@@ -58,8 +59,9 @@ pub fn depends_on(path: &str) -> Kinds {
         Search,
     ]);
     /// The practices and the places show a city's name, place and networks, never its
-    /// profile nor how its memberships were checked.
-    const WITHOUT_DETAILS: Kinds = DIRECTORY.without(Kinds::of(&[CityProfiles, MembershipChecks]));
+    /// profile nor how its memberships were checked; the places no practice's texts either.
+    const PRACTICES: Kinds = DIRECTORY.without(Kinds::of(&[CityProfiles, MembershipChecks]));
+    const PLACES: Kinds = PRACTICES.without(Kinds::of(&[PracticeDetails]));
     /// The pages: the directory and the take-action guides; their search box asks the API.
     const EXCEPT_SEARCH: Kinds = DIRECTORY
         .without(Kinds::of(&[Search]))
@@ -74,8 +76,10 @@ pub fn depends_on(path: &str) -> Kinds {
         Kinds::of(&[Networks, Memberships, MembershipChecks, Cities])
     } else if under("/api/v1/stats/growth") {
         Kinds::of(&[Cities, Memberships, Networks, Practices])
-    } else if under("/api/v1/practices") || under("/api/v1/places") {
-        WITHOUT_DETAILS
+    } else if under("/api/v1/practices") {
+        PRACTICES
+    } else if under("/api/v1/places") {
+        PLACES
     } else if under("/api/v1/cities") || under("/ogc") || under("/feeds") {
         DIRECTORY
     } else if path.get(1..3).is_some_and(|code| {
@@ -265,6 +269,24 @@ mod tests {
         assert!(cities.contains(DataKind::Demands));
         assert!(!cities.contains(DataKind::Guides));
         assert!(!depends_on("/api/v1/networks").contains(DataKind::Practices));
+        // A practice's texts show in the practices, a city's page and the pages, not in the
+        // places nor the policy areas' counts.
+        for shown in [
+            "/api/v1/practices",
+            "/api/v1/cities/koeln",
+            "/de/practices/x",
+        ] {
+            assert!(
+                depends_on(shown).contains(DataKind::PracticeDetails),
+                "{shown}"
+            );
+        }
+        for unshown in ["/api/v1/places", "/api/v1/policy-areas", "/api/v1/networks"] {
+            assert!(
+                !depends_on(unshown).contains(DataKind::PracticeDetails),
+                "{unshown}"
+            );
+        }
         assert!(depends_on("/de/take-action/x").contains(DataKind::Guides));
         assert_eq!(depends_on("/api/v1/search"), Kinds::ALL);
         assert_eq!(depends_on("/api/v1/citiesfoo"), Kinds::ALL);

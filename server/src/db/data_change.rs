@@ -18,6 +18,10 @@ pub enum DataKind {
     CityProfiles,
     /// Practices, their policy areas and sources.
     Practices,
+    /// A practice's texts alone: its title, summary, body, transferability, organisation,
+    /// dates, status, contact and confidence (migration `000718`), which only the answers
+    /// showing the practice itself (and what a full text finds) show.
+    PracticeDetails,
     /// Memberships of cities in networks.
     Memberships,
     /// A membership's check alone: its verification date, evidence, role and note (migration
@@ -39,10 +43,11 @@ pub enum DataKind {
 
 impl DataKind {
     /// Every kind.
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 12] = [
         Self::Cities,
         Self::CityProfiles,
         Self::Practices,
+        Self::PracticeDetails,
         Self::Memberships,
         Self::MembershipChecks,
         Self::Networks,
@@ -60,6 +65,7 @@ impl DataKind {
             Self::Cities => "cities",
             Self::CityProfiles => "city_profiles",
             Self::Practices => "practices",
+            Self::PracticeDetails => "practice_details",
             Self::Memberships => "memberships",
             Self::MembershipChecks => "membership_checks",
             Self::Networks => "networks",

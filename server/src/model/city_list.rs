@@ -65,6 +65,11 @@ pub const KINDS: Kinds = Kinds::of(&[
     DataKind::Search,
 ]);
 
+/// The kinds a full text finds cities by besides [`KINDS`]: the texts of their practices. They
+/// change no city of the snapshot, only what a text finds, so a text found before their last
+/// change is read again.
+const TEXT_ONLY_KINDS: Kinds = Kinds::of(&[DataKind::PracticeDetails]);
+
 /// The kinds of [`KINDS`] whose change names what every city may show (a network's slug, a
 /// country's or region's name, the policy areas) or what every full text finds (the
 /// synonyms): after one, the snapshot is read whole.
@@ -179,10 +184,11 @@ impl TextMatch {
     }
 }
 
-/// The texts a snapshot was asked for, each with the positions of the cities it finds.
+/// The texts a snapshot was asked for, each with the data version it was read at and the
+/// positions of the cities it finds.
 #[derive(Debug, Default)]
 struct FoundTexts {
-    texts: HashMap<String, Arc<[u32]>>,
+    texts: HashMap<String, (i64, Arc<[u32]>)>,
     /// The positions kept in all.
     positions: usize,
 }
@@ -285,23 +291,28 @@ impl CityList {
     }
 
     /// The cities kept for full text `q`.
-    fn remembered(&self, q: &str) -> Option<Arc<[u32]>> {
+    fn remembered(&self, q: &str, data_version: &DataVersion) -> Option<Arc<[u32]>> {
+        let details = data_version.of(TEXT_ONLY_KINDS);
         self.found
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .texts
             .get(q)
-            .cloned()
+            .filter(|(read_at, _)| *read_at >= details)
+            .map(|(_, found)| Arc::clone(found))
     }
 
     /// Keeps the cities `found` for full text `q`.
-    fn remember(&self, q: &str, found: &Arc<[u32]>) {
+    fn remember(&self, q: &str, read_at: i64, found: &Arc<[u32]>) {
         let mut kept = self.found.lock().unwrap_or_else(PoisonError::into_inner);
         if kept.texts.len() >= MOST_TEXTS_KEPT || kept.positions + found.len() > MOST_FOUND_KEPT {
             *kept = FoundTexts::default();
         }
         kept.positions += found.len();
-        if let Some(old) = kept.texts.insert(q.to_owned(), Arc::clone(found)) {
+        if let Some((_, old)) = kept
+            .texts
+            .insert(q.to_owned(), (read_at, Arc::clone(found)))
+        {
             kept.positions -= old.len();
         }
     }
@@ -641,7 +652,7 @@ pub async fn page<C: Future<Output = AppResult<DbConn>>>(
     if let Some(verdict) = query.filters.check_in(&snapshot.known) {
         verdict?;
     }
-    let found = match snapshot.remembered(q) {
+    let found = match snapshot.remembered(q, data_version) {
         Some(found) => found,
         None => {
             let text = TextMatch::read(&mut *connect().await?, q).await?;
@@ -649,7 +660,7 @@ pub async fn page<C: Future<Output = AppResult<DbConn>>>(
                 // Found at a version of other cities than the snapshot's.
                 return city::list(&mut *connect().await?, query, links).await;
             };
-            snapshot.remember(q, &found);
+            snapshot.remember(q, text.version, &found);
             found
         }
     };

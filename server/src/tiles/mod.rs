@@ -276,7 +276,10 @@ impl TileService {
             return Ok(hit);
         }
         let empty = || Ok(Arc::clone(&self.empty));
-        let known = self.occupancy.known(version, layer, coord);
+        // The occupancy (and the point keys it holds) follows what the point layers show, not
+        // every change of the data.
+        let occupied_at = versions.of(Layer::Cities.fed_by().and(Layer::Practices.fed_by()));
+        let known = self.occupancy.known(occupied_at, layer, coord);
         if known == Some(false) && filter.is_empty() {
             self.hits.fetch_add(1, Ordering::Relaxed);
             return empty();
@@ -342,7 +345,7 @@ impl TileService {
             Some(occupied) => occupied,
             None => {
                 self.occupancy
-                    .may_hold(&mut conn, version, layer, coord)
+                    .may_hold(&mut conn, occupied_at, layer, coord)
                     .await?
             }
         };
@@ -355,7 +358,7 @@ impl TileService {
         // is cheap, so they skip the read-only transaction that forces generic plans. Their
         // points from zoom 7 on come as rows that Haven writes as the tile.
         let mvt = if layer == Layer::Practices && coord.z >= sql::PRACTICE_CLUSTER_BELOW_ZOOM {
-            let keys = self.occupancy.point_keys(&mut conn, version).await?;
+            let keys = self.occupancy.point_keys(&mut conn, occupied_at).await?;
             points::tile(coord, &keys, &mut query.points(&mut conn).await?)
         } else if layer == Layer::Practices {
             query.run_plain(&mut conn).await?

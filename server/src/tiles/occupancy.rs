@@ -4,7 +4,8 @@
 //! filter. The occupancy is the set of tiles of zoom 0 to [`CELL_ZOOM`] whose envelope, widened
 //! by the buffer, may hold a published city or practice; a tile of a higher zoom lies inside
 //! one of them. It is loaded from the database with the data version it belongs to (one
-//! statement, one snapshot) and loaded again when the instance learns of a newer version, so
+//! statement, one snapshot) and loaded again when the instance learns of a newer version of
+//! what the point layers show (a practice's texts or a city's profile change neither), so
 //! it is never older than the tile cache would be: right after a write, on every instance.
 //! It errs on the side of "occupied" (neighbouring tiles count too), never the other way.
 //!

@@ -380,6 +380,81 @@ async fn a_city_profile_alone_keeps_the_tiles_and_the_answers_that_do_not_show_i
     .await;
 }
 
+/// A practice's texts alone (its title) are a change of `practice_details`: the practices'
+/// answer shows them at once; the tiles and the places', networks' and policy areas' answers,
+/// which show no practice's texts, stay cached.
+#[tokio::test]
+async fn a_practice_text_alone_keeps_the_tiles_and_the_answers_that_do_not_show_it() {
+    const TITLES: [&str; 2] = ["Wohnen für alle", "Housing for all"];
+    assert_details_keep_the_rest(
+        async |app, moderator| {
+            send(
+                app,
+                "PATCH",
+                "/api/v1/practices/koeln-welcome-housing",
+                Some(json!({
+                    "title": { "de": TITLES[0], "en": TITLES[1] },
+                    "reason": "A clearer title",
+                })),
+                Some(moderator),
+            )
+            .await
+        },
+        "practice_details",
+        &Reads::new("cities", KOELN, PALERMO, "/api/v1/practices?country=DE"),
+        &["/api/v1/places?q=ko", "/api/v1/networks"],
+        |answer| {
+            answer["features"].as_array().is_some_and(|practices| {
+                practices.iter().any(|p| {
+                    p["properties"]["slug"] == "koeln-welcome-housing"
+                        && TITLES
+                            .iter()
+                            .any(|title| p["properties"]["title"] == *title)
+                })
+            })
+        },
+    )
+    .await;
+}
+
+/// A full text finds cities by their practices' texts: after a practice's new title, the
+/// city list (answered from the instance's snapshot, which the title does not change) finds
+/// its city by a word of it, on both instances, though each had remembered what that text
+/// found before.
+#[tokio::test]
+async fn a_practice_title_changes_what_the_city_list_finds() {
+    let (a, b) = two_instances().await;
+    let apps = [&a, &b];
+    let moderator = moderator(&a).await;
+    let finds = |answer: &Value| -> Vec<String> {
+        answer["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|city| city["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    const PATH: &str = "/api/v1/cities?q=wohnraumoffensive";
+    for app in apps {
+        for _ in 0..2 {
+            assert_eq!(finds(&app.get(PATH).await.json()), Vec::<String>::new());
+        }
+    }
+    let edited = send(
+        &a,
+        "PATCH",
+        "/api/v1/practices/koeln-welcome-housing",
+        Some(json!({ "title": { "de": "Wohnraumoffensive", "en": "Wohnraumoffensive" } })),
+        Some(&moderator),
+    )
+    .await;
+    assert_eq!(edited.status, StatusCode::OK, "{}", edited.text());
+    settle(&apps).await;
+    for app in apps {
+        assert_eq!(finds(&app.get(PATH).await.json()), ["koeln"]);
+    }
+}
+
 /// A membership's check alone (a new verification date) is a change of `membership_checks`:
 /// the city's page shows it at once; the tiles and the practices' and places' answers stay
 /// cached.
@@ -622,7 +697,9 @@ async fn a_change_lists_a_box_per_changed_place() {
 /// their tiles filter by changes (the city's country, region, district or publication; a
 /// membership's network, status or publication, or a membership that comes or goes). A new
 /// population (a change of the city's profile), a verification date (of a membership's
-/// check) or a demand status changes only the city's own point.
+/// check) or a demand status changes only the city's own point. A practice's new title is a
+/// change of its texts alone (`practice_details`), a new slug one of the practice: both at
+/// the practice's point and its city's.
 #[tokio::test]
 async fn a_change_lists_the_practices_of_its_city_only_when_their_tiles_change() {
     let app = TestApp::with_sample().await;
@@ -633,7 +710,18 @@ async fn a_change_lists_the_practices_of_its_city_only_when_their_tiles_change()
     let both = [
         KOELN.0, KOELN.1, KOELN.0, KOELN.1, GDANSK.0, GDANSK.1, GDANSK.0, GDANSK.1,
     ];
-    let cases: [(&str, &str, &[f64]); 7] = [
+    let cases: [(&str, &str, &[f64]); 9] = [
+        (
+            "UPDATE practices SET title = title || '{\"en\": \"Housing\"}'
+              WHERE slug = 'koeln-welcome-housing'",
+            "practice_details",
+            &both,
+        ),
+        (
+            "UPDATE practices SET slug = 'koeln-housing' WHERE slug = 'koeln-welcome-housing'",
+            "practices",
+            &both,
+        ),
         (
             "UPDATE cities SET population = 1000001 WHERE slug = 'koeln'",
             "city_profiles",
