@@ -247,6 +247,33 @@ async fn practices_and_their_areas_show_at_once() {
         serde_json::json!(["health", "housing", "reception"])
     );
 
+    // Areas added to and taken from a practice that is not counted (unpublished, or in an
+    // unpublished city) move no count; several areas at once, and the same practice counted
+    // again once published, do. Each write's counts equal a count from scratch.
+    for sql in [
+        "UPDATE practices SET published = false WHERE slug = 'potsdam-health-card';",
+        "INSERT INTO practice_policy_areas (practice_id, policy_area)
+         SELECT id, 'education' FROM practices WHERE slug = 'potsdam-health-card';",
+        "DELETE FROM practice_policy_areas WHERE policy_area = 'health'
+           AND practice_id = (SELECT id FROM practices WHERE slug = 'potsdam-health-card');",
+        "UPDATE practices SET published = true WHERE slug = 'potsdam-health-card';",
+        "UPDATE cities SET published = false WHERE slug = 'potsdam';",
+        "INSERT INTO practice_policy_areas (practice_id, policy_area)
+         SELECT id, 'work' FROM practices WHERE slug = 'potsdam-health-card';",
+        "DELETE FROM practice_policy_areas WHERE policy_area = 'education'
+           AND practice_id = (SELECT id FROM practices WHERE slug = 'potsdam-health-card');",
+        "UPDATE cities SET published = true WHERE slug = 'potsdam';",
+        "INSERT INTO practice_policy_areas (practice_id, policy_area)
+         SELECT p.id, a FROM practices p, unnest(ARRAY['health', 'education', 'housing']) a
+         WHERE p.slug IN ('potsdam-health-card', 'koeln-welcome-housing')
+         ON CONFLICT DO NOTHING;",
+        "DELETE FROM practice_policy_areas WHERE policy_area IN ('education', 'work')
+           AND practice_id IN (SELECT id FROM practices WHERE city_id =
+                               (SELECT id FROM cities WHERE slug = 'potsdam'));",
+    ] {
+        write(&app, sql).await;
+    }
+
     // Gdańsk's practice unpublished, then deleted with its areas.
     write(
         &app,
