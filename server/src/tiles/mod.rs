@@ -276,9 +276,7 @@ impl TileService {
             return Ok(hit);
         }
         let empty = || Ok(Arc::clone(&self.empty));
-        // The occupancy (and the point keys it holds) follows what the point layers show, not
-        // every change of the data.
-        let occupied_at = versions.of(Layer::Cities.fed_by().and(Layer::Practices.fed_by()));
+        let occupied_at = versions.of(occupancy::fed_by());
         let known = self.occupancy.known(occupied_at, layer, coord);
         if known == Some(false) && filter.is_empty() {
             self.hits.fetch_add(1, Ordering::Relaxed);

@@ -21,6 +21,14 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::points::PointKeys;
 use super::{Layer, TileCoord};
+use crate::db::data_version::Kinds;
+
+/// The kinds of data the occupancy (and the point keys it holds) follows: what the point
+/// layers show, not every change of the data.
+#[must_use]
+pub fn fed_by() -> Kinds {
+    Layer::Cities.fed_by().and(Layer::Practices.fed_by())
+}
 
 /// The zoom whose tiles are the finest occupancy cells: the zoom-6 cluster cells of
 /// `tile_points` (32 per tile side, so 2048 per world side, as many as tiles at zoom 11).
