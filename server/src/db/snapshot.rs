@@ -8,6 +8,7 @@
 //! one load, holding no connection, instead of each asking the database. A newer snapshot
 //! replaces an older one, never the other way round.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use diesel_async::AsyncPgConnection;
@@ -41,6 +42,9 @@ pub struct Snapshot<T> {
     current: Mutex<Option<Arc<T>>>,
     /// Held while a snapshot is loaded: the requests that find it stale wait for the one load.
     loading: tokio::sync::Mutex<()>,
+    /// Whether the load under way reads the data whole (rather than updating the snapshot
+    /// with what changed since).
+    reading_whole: AtomicBool,
 }
 
 impl<T> Default for Snapshot<T> {
@@ -48,7 +52,25 @@ impl<T> Default for Snapshot<T> {
         Self {
             current: Mutex::new(None),
             loading: tokio::sync::Mutex::new(()),
+            reading_whole: AtomicBool::new(false),
         }
+    }
+}
+
+/// Marks a snapshot's load as reading the data whole while it lives (also when the load fails
+/// or its request goes away).
+struct ReadingWhole<'s>(&'s AtomicBool);
+
+impl<'s> ReadingWhole<'s> {
+    fn start(flag: &'s AtomicBool) -> Self {
+        flag.store(true, Ordering::Release);
+        Self(flag)
+    }
+}
+
+impl Drop for ReadingWhole<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Release);
     }
 }
 
@@ -112,6 +134,37 @@ impl<T: Loaded> Snapshot<T> {
         self.load(connect).await.map(Some)
     }
 
+    /// The snapshot of data version `version` or later as [`at_least`](Self::at_least) gives
+    /// it, or `None` at once while another request reads it whole: an update (what changed
+    /// since the snapshot in memory) takes milliseconds and is waited for, while a whole read
+    /// of a large snapshot (after a start, or a change the update cannot follow) takes long
+    /// enough that the caller reads another way meanwhile. (A load that starts as an update
+    /// and turns out to need a whole read is waited for to its end.)
+    ///
+    /// # Errors
+    /// When the connection cannot be had or the load fails.
+    pub async fn at_least_unless_read_whole<
+        E: From<diesel::result::Error>,
+        C: Future<Output = Result<DbConn, E>>,
+    >(
+        &self,
+        version: i64,
+        connect: impl Fn() -> C,
+    ) -> Result<Option<Arc<T>>, E> {
+        if let Some(data) = self.fresh(version) {
+            return Ok(Some(data));
+        }
+        let _loading = match self.loading.try_lock() {
+            Ok(loading) => loading,
+            Err(_) if self.reading_whole.load(Ordering::Acquire) => return Ok(None),
+            Err(_) => self.loading.lock().await,
+        };
+        if let Some(data) = self.fresh(version) {
+            return Ok(Some(data));
+        }
+        self.load(connect).await.map(Some)
+    }
+
     /// Loads the snapshot (the caller holds `loading`) and keeps it unless a newer one came.
     async fn load<E: From<diesel::result::Error>, C: Future<Output = Result<DbConn, E>>>(
         &self,
@@ -123,6 +176,9 @@ impl<T: Loaded> Snapshot<T> {
             .unwrap_or_else(PoisonError::into_inner)
             .clone();
         let started = std::time::Instant::now();
+        let mut reading_whole = old
+            .is_none()
+            .then(|| ReadingWhole::start(&self.reading_whole));
         let mut conn = connect().await?;
         let updated = match old {
             Some(old) => old.update(&mut conn).await?,
@@ -131,8 +187,12 @@ impl<T: Loaded> Snapshot<T> {
         let whole = updated.is_none();
         let data = Arc::new(match updated {
             Some(data) => data,
-            None => T::load(&mut conn).await?,
+            None => {
+                reading_whole.get_or_insert_with(|| ReadingWhole::start(&self.reading_whole));
+                T::load(&mut conn).await?
+            }
         });
+        drop(reading_whole);
         tracing::debug!(
             snapshot = std::any::type_name::<T>(),
             version = data.version(),

@@ -3,8 +3,8 @@
 //! Every tile is one prepared statement per layer ([`sql`], [`query`]) that lets PostGIS build
 //! the whole Mapbox Vector Tile, or that gives the points Haven writes as the tile ([`points`],
 //! [`mvt`]); the cities are drawn from a snapshot each instance keeps per data version
-//! ([`cities`]), and so are the practices' points from zoom 7 on ([`practices`]: a snapshot a
-//! write updates where it changed something). Points are aggregated at low zoom so no tile grows with the data. Rendered tiles are kept in a byte-bounded cache ([`cache`]) from which every change
+//! ([`cities`]), and so are the practices, their points from zoom 7 on and their clusters below
+//! ([`practices`]: a snapshot a write updates where it changed something). Points are aggregated at low zoom so no tile grows with the data. Rendered tiles are kept in a byte-bounded cache ([`cache`]) from which every change
 //! of the data drops the tiles it touches ([`invalidation`]), on every instance. [`glyphs`] renders the label font of the
 //! offline style ([`style`]) from a font installed on the system.
 
@@ -323,13 +323,14 @@ impl TileService {
             return Ok(keep(Arc::new(render(points.tile(coord, &filter))), true));
         }
         if layer == Layer::Practices
-            && coord.z >= sql::PRACTICE_CLUSTER_BELOW_ZOOM
             && filter.region.is_none()
-            // While one request loads the snapshot of a newer version, the others take the
-            // statement instead of waiting for it.
+            // While one request reads the snapshot of a newer version whole, the others take
+            // the statement instead of waiting for it; an update (after a write) they wait
+            // for: a few milliseconds, where the statements of the tiles a write drops would
+            // each cost the database as much, and load the occupancy they need.
             && let Some(points) = self
                 .practices
-                .at_least_unless_loading(shown, &connect)
+                .at_least_unless_read_whole(shown, &connect)
                 .await?
             && points.draws(&filter)
             && let Some(verdict) = points.check(&filter)

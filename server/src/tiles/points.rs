@@ -25,12 +25,15 @@ pub struct PointRow {
 }
 
 /// The property keys of a practice point: `slug`, `cluster`, then one flag per policy area
-/// (in the areas' order), read with the tile occupancy at the same data version.
+/// (in the areas' order), read with the tile occupancy at the same data version; a cluster
+/// tile has `count` besides, and a cluster's `area_<slug>` is the count of its practices with
+/// that area.
 #[derive(Debug, Default)]
 pub struct PointKeys {
     /// The policy areas' slugs.
     areas: Vec<String>,
-    /// The keys in the tile: `slug`, `cluster`, `area_<slug>` for each of `areas`.
+    /// The keys in a cluster tile: `slug`, `cluster`, `area_<slug>` for each of `areas`,
+    /// `count`; a point tile has all but the last.
     keys: Vec<String>,
 }
 
@@ -49,6 +52,7 @@ impl PointKeys {
                 .iter()
                 .map(|area| format!("area_{}", area.replace('-', "_"))),
         );
+        keys.push("count".to_owned());
         Self { areas, keys }
     }
 }
@@ -75,7 +79,42 @@ impl PointKeys {
     /// A layer of practice points with these keys.
     #[must_use]
     pub fn layer(&self) -> PointLayer<'_> {
+        PointLayer::new(self.keys.split_last().map_or(&[], |(_, point)| point))
+    }
+
+    /// A layer of practice clusters (and of the points alone in their cell) with these keys.
+    #[must_use]
+    pub fn cluster_layer(&self) -> PointLayer<'_> {
         PointLayer::new(&self.keys)
+    }
+
+    /// Adds the cluster `id` at grid position `at` to `layer` (made by [`Self::cluster_layer`]):
+    /// `cluster` true, the `count` of its practices, and per policy area how many of them have
+    /// it (`area_counts[i]`: the `i`-th area).
+    pub fn add_cluster<'k>(
+        &'k self,
+        layer: &mut PointLayer<'k>,
+        id: u64,
+        at: (i32, i32),
+        count: u64,
+        area_counts: &[u64],
+    ) {
+        let counts = (0..self.areas.len()).map(|i| {
+            (
+                FIRST_AREA + i,
+                Value::UInt(area_counts.get(i).copied().unwrap_or(0)),
+            )
+        });
+        layer.add(
+            id,
+            at,
+            [
+                (CLUSTER, Value::Bool(true)),
+                (FIRST_AREA + self.areas.len(), Value::UInt(count)),
+            ]
+            .into_iter()
+            .chain(counts),
+        );
     }
 
     /// Adds the practice `id` at grid position `at` to `layer`: its `slug`, `cluster` false and

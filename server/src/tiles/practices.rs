@@ -1,5 +1,5 @@
-//! The practices' points from zoom [`PRACTICE_CLUSTER_BELOW_ZOOM`] on, written in Haven from a
-//! snapshot of every drawn practice.
+//! The practices' tiles, written in Haven from a snapshot of every drawn practice: their points
+//! from zoom [`PRACTICE_CLUSTER_BELOW_ZOOM`] on, their clusters below it.
 //!
 //! A point tile was one index scan of `tile_points` ([`PRACTICE_POINTS`](super::sql::PRACTICE_POINTS)),
 //! cheap in PostgreSQL but a round trip all the same: taking a pooled connection, sending the
@@ -20,6 +20,13 @@
 //! tiles byte for byte with a whole load's). A region filter, which names regions the snapshot
 //! does not hold, still takes the statement.
 //!
+//! A cluster tile (zoom 0 to 6) groups the same points by the cells of its 32² grid as the
+//! cluster statements group `tile_points` ([`PracticePoints::clusters`]). They read
+//! precomputed cells unfiltered and every point of the tile's extent filtered: 2–40 ms in
+//! PostgreSQL per tile, and a filtered zoom-0 tile of 100,000 practices far more; every
+//! write of a practice dropped the 7 clusters above it. From the snapshot they take well under
+//! a millisecond to a few (all points of the world for zoom 0), filtered or not.
+//!
 //! The points are kept by the zoom-[`BUCKET_ZOOM`] tile they lie in, each bucket sorted by x,
 //! with the slugs of its points in one string: 48 bytes and the slug per practice.
 
@@ -33,7 +40,7 @@ use futures_util::TryStreamExt;
 
 use super::mvt::{Envelope, HALF_WORLD, TileGrid};
 use super::points::PointKeys;
-use super::sql::PRACTICE_CLUSTER_BELOW_ZOOM;
+use super::sql::{CLUSTER_CELLS, CLUSTER_ID_BASE, PRACTICE_CLUSTER_BELOW_ZOOM};
 use super::{Layer, TileCoord};
 use crate::db::data_version::{Extent, changes_after};
 use crate::db::snapshot::{Loaded, Snapshot};
@@ -167,15 +174,31 @@ impl BucketRead {
     }
 }
 
-/// The bucket (column or row, from the west or the north) of a Web Mercator coordinate.
-fn bucket_of(metres_from_edge: f64) -> u32 {
-    let side = 2.0 * HALF_WORLD / f64::from(BUCKETS);
+/// Cluster cells per side of the world at the last cluster zoom (2048, each 32 of a tile's
+/// side): the cells `tile_points.gx` and `gy` number.
+const CELLS: u32 = CLUSTER_CELLS << (PRACTICE_CLUSTER_BELOW_ZOOM - 1);
+
+/// Bits of a cell's number below its bucket's (a bucket holds 8 × 8 cells).
+const CELLS_PER_BUCKET_BITS: u32 = CELLS.trailing_zeros() - BUCKET_ZOOM as u32;
+
+/// The cluster cell (column or row, from the west or the north) of a Web Mercator coordinate
+/// at the last cluster zoom, computed as migration `000032`'s `tile_cell_x` and `tile_cell_y`
+/// compute it: the same operations on the same doubles, so the same cell.
+fn cell_of(metres_from_edge: f64) -> u32 {
+    // `2 * HALF_WORLD` is PostGIS's 40075016.685578488 exactly (a doubling is exact).
+    let side = 2.0 * HALF_WORLD / f64::from(CELLS);
     // Clamped to the grid, so the cast neither truncates nor wraps.
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let bucket = (metres_from_edge / side)
+    let cell = (metres_from_edge / side)
         .floor()
-        .clamp(0.0, f64::from(BUCKETS - 1)) as u32;
-    bucket
+        .clamp(0.0, f64::from(CELLS - 1)) as u32;
+    cell
+}
+
+/// The bucket (column or row, from the west or the north) of a Web Mercator coordinate: the
+/// one holding its cluster cell.
+fn bucket_of(metres_from_edge: f64) -> u32 {
+    cell_of(metres_from_edge) >> CELLS_PER_BUCKET_BITS
 }
 
 /// The largest single-precision number not above `v` (PostGIS's `next_float_down`).
@@ -308,11 +331,14 @@ impl PracticePoints {
     }
 
     /// The tile of `coord` holding the practices `filter` selects as its `practices` layer
-    /// (empty without any), for zoom [`PRACTICE_CLUSTER_BELOW_ZOOM`] and up.
+    /// (empty without any): below zoom [`PRACTICE_CLUSTER_BELOW_ZOOM`] grouped by cells of
+    /// the tile's grid ([`Self::clusters`]).
     #[must_use]
     pub fn tile(&self, coord: TileCoord, filter: &Filters) -> Vec<u8> {
-        debug_assert!(coord.z >= PRACTICE_CLUSTER_BELOW_ZOOM);
         let selection = self.selection(filter);
+        if coord.z < PRACTICE_CLUSTER_BELOW_ZOOM {
+            return self.clusters(coord, &selection);
+        }
         let envelope = Envelope::buffered(coord.z, coord.x, coord.y);
         let index_box = IndexBox::of(&envelope);
         let (west, east) = (envelope.xmin - ROUNDING, envelope.xmax + ROUNDING);
@@ -344,6 +370,102 @@ impl PracticePoints {
                 self.keys
                     .add(&mut layer, point.id, at, bucket.slug(i), point.areas);
             }
+        }
+        layer.finish("practices")
+    }
+}
+
+/// The practices of one cluster cell of a tile.
+struct Group<'b> {
+    /// The point of the smallest id (the one shown when the cell holds one practice).
+    first: (&'b Bucket, usize),
+    count: u64,
+    x: f64,
+    y: f64,
+    /// Per policy area, how many of the cell's practices have it.
+    area_counts: Vec<u64>,
+}
+
+impl PracticePoints {
+    /// The cluster tile of `coord` (zoom 0 to 6): the selected practices grouped by the
+    /// cells of the tile's 32² grid, as [`PRACTICE_CLUSTERS`](super::sql::PRACTICE_CLUSTERS)
+    /// and [`PRACTICE_CLUSTERS_FILTERED`](super::sql::PRACTICE_CLUSTERS_FILTERED) group them
+    /// in SQL: by the cell of the last cluster zoom (`tile_points.gx`, `gy`) shifted to the
+    /// tile's zoom. A cell of one practice is the practice's point; a cell of more is a
+    /// cluster at their mean position, with their count and per policy area how many have
+    /// it, and the id the statements give it. The cells are written row by row.
+    fn clusters(&self, coord: TileCoord, selection: &Selection) -> Vec<u8> {
+        let shift = u32::from(PRACTICE_CLUSTER_BELOW_ZOOM - 1 - coord.z);
+        let (first_column, first_row) = (coord.x * CLUSTER_CELLS, coord.y * CLUSTER_CELLS);
+        // The tile's cells at the last cluster zoom, and the buckets that hold them.
+        let columns = first_column << shift..(first_column + CLUSTER_CELLS) << shift;
+        let rows = first_row << shift..(first_row + CLUSTER_CELLS) << shift;
+        let side = CLUSTER_CELLS as usize;
+        let mut groups: Vec<Option<Group>> = Vec::new();
+        groups.resize_with(side * side, || None);
+        for column in
+            columns.start >> CELLS_PER_BUCKET_BITS..=(columns.end - 1) >> CELLS_PER_BUCKET_BITS
+        {
+            for row in rows.start >> CELLS_PER_BUCKET_BITS..=(rows.end - 1) >> CELLS_PER_BUCKET_BITS
+            {
+                let Some(bucket) = self.buckets.get(&(column, row)) else {
+                    continue;
+                };
+                for (i, point) in bucket.points.iter().enumerate() {
+                    let (cx, cy) = (cell_of(point.x + HALF_WORLD), cell_of(HALF_WORLD - point.y));
+                    if !columns.contains(&cx) || !rows.contains(&cy) || !selection.keeps(point) {
+                        continue;
+                    }
+                    let at = ((cy - rows.start) >> shift) as usize * side
+                        + ((cx - columns.start) >> shift) as usize;
+                    let Some(slot) = groups.get_mut(at) else {
+                        continue;
+                    };
+                    let group = slot.get_or_insert_with(|| Group {
+                        first: (bucket, i),
+                        count: 0,
+                        x: 0.0,
+                        y: 0.0,
+                        area_counts: vec![0; self.known.policy_areas.len()],
+                    });
+                    if point.id < group.first.0.points[group.first.1].id {
+                        group.first = (bucket, i);
+                    }
+                    group.count += 1;
+                    group.x += point.x;
+                    group.y += point.y;
+                    for (a, count) in group.area_counts.iter_mut().enumerate() {
+                        *count += (point.areas >> (a % 64)) & 1;
+                    }
+                }
+            }
+        }
+        let grid = TileGrid::new(coord.z, coord.x, coord.y);
+        let cells_per_side = u64::from(CLUSTER_CELLS) << coord.z;
+        let mut layer = self.keys.cluster_layer();
+        for (at, group) in groups.iter().enumerate() {
+            let Some(group) = group else {
+                continue;
+            };
+            let (bucket, i) = group.first;
+            let point = &bucket.points[i];
+            if group.count == 1 {
+                if let Some(at) = grid.place(point.x, point.y) {
+                    self.keys
+                        .add(&mut layer, point.id, at, bucket.slug(i), point.areas);
+                }
+                continue;
+            }
+            #[allow(clippy::cast_precision_loss)]
+            let n = group.count as f64;
+            let Some(place) = grid.place(group.x / n, group.y / n) else {
+                continue;
+            };
+            let column = u64::from(first_column) + (at % side) as u64;
+            let row = u64::from(first_row) + (at / side) as u64;
+            let id = CLUSTER_ID_BASE.unsigned_abs() + row * cells_per_side + column;
+            self.keys
+                .add_cluster(&mut layer, id, place, group.count, &group.area_counts);
         }
         layer.finish("practices")
     }

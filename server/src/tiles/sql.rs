@@ -2,9 +2,11 @@
 //!
 //! Each layer is one statement, prepared once per connection and reused: PostGIS builds the
 //! whole tile (`ST_AsMVT`), so the server only moves bytes; except the practices' points from
-//! zoom 7 on, whose rows Haven writes as the tile itself ([`points`](super::points)), and which
-//! each instance draws from its snapshot of the points ([`practices`](super::practices)) when
-//! it has one of the data version and the filter names no region. The
+//! zoom 7 on, whose rows Haven writes as the tile itself ([`points`](super::points)). Each
+//! instance draws the practices' tiles, points and clusters, from its snapshot of the points
+//! ([`practices`](super::practices)) when it has one of the data version and the filter names
+//! no region: their statements draw the others, and are what the snapshot's tiles are tested
+//! against. The
 //! point layers share their parameters: `$1` z, `$2` x, `$3` y, then the filters `$4` policy
 //! areas (`text[]`, any-of unless `$8`), `$5` networks (`text[]`), `$6` countries (`text[]`),
 //! `$7` region (code or id), `$8` whether all policy areas must match; a NULL filter is no

@@ -382,8 +382,9 @@ async fn practice_point_tiles_are_what_postgis_makes_of_the_same_rows() {
 /// An instance keeps its snapshot of the practices' points current by reading again only the
 /// buckets the changes' boxes touch: after each kind of write (a practice added, moved across
 /// the map, given other areas, unpublished; its city moved, its city joining a network), its
-/// tiles are byte for byte those of a new instance that reads every point, at zooms 7, 10 and
-/// 14, unfiltered and filtered, around every old and new position.
+/// tiles are byte for byte those of a new instance that reads every point, at zooms 3 and 6
+/// (clusters) and 7, 10 and 14 (points), unfiltered and filtered, around every old and new
+/// position.
 #[tokio::test]
 async fn the_practice_snapshot_updated_by_boxes_draws_what_a_whole_load_draws() {
     let uncached = || Config {
@@ -442,7 +443,7 @@ async fn the_practice_snapshot_updated_by_boxes_draws_what_a_whole_load_draws() 
         seen.extend(positions(&kept).await);
         let mut tiles: Vec<(u8, u32, u32)> = seen
             .iter()
-            .flat_map(|&(lon, lat)| [7, 10, 14].map(|z| tile_of(lon, lat, z)))
+            .flat_map(|&(lon, lat)| [3, 6, 7, 10, 14].map(|z| tile_of(lon, lat, z)))
             .collect();
         tiles.sort_unstable();
         tiles.dedup();
@@ -459,6 +460,220 @@ async fn the_practice_snapshot_updated_by_boxes_draws_what_a_whole_load_draws() 
         }
     }
     assert!(compared > 150, "only {compared} features compared");
+}
+
+/// Below zoom 7 an instance groups the practices of its snapshot into clusters itself: every
+/// cluster tile holds the same features (a practice alone in its cell as its point; a cluster
+/// with its cell's id, its count and per policy area how many of its practices have it), at
+/// the same grid positions, as the cluster statements make in PostGIS: for 600 more practices
+/// across Europe, at every zoom from 0 to 6, unfiltered and with each kind of filter. The
+/// precomputed rows the statements read are then emptied behind the instance's back (no change
+/// it learns of): it still draws every tile, so they come from its snapshot.
+#[tokio::test]
+async fn practice_cluster_tiles_are_what_the_cluster_statements_make_in_postgis() {
+    let sample = TestApp::with_sample().await;
+    sample
+        .execute(
+            "SELECT setseed(0.29);
+             INSERT INTO practices (slug, city_id, geom, original_lang, title)
+             SELECT 'cluster-' || i, c.id,
+                    CASE WHEN i % 4 = 0 THEN NULL
+                         ELSE ST_SetSRID(ST_MakePoint(-9 + random() * 33, 36 + random() * 22), 4326) END,
+                    'en', jsonb_build_object('en', 'Cluster ' || i)
+             FROM generate_series(1, 600) i
+             JOIN LATERAL (SELECT id FROM cities ORDER BY id OFFSET i % (SELECT count(*) FROM cities) LIMIT 1) c ON true;
+             INSERT INTO practice_policy_areas (practice_id, policy_area)
+             SELECT p.id, a.slug FROM practices p
+             JOIN LATERAL (SELECT slug FROM policy_areas ORDER BY position OFFSET (p.id % 5) LIMIT 1 + (p.id % 3)) a ON true
+             WHERE p.slug LIKE 'cluster-%';",
+        )
+        .await;
+    let app = TestApp::over(
+        sample.database_url.clone(),
+        Config {
+            tile_cache_bytes: 0,
+            ..Config::default()
+        },
+    )
+    .await;
+    let (client, connection) = tokio_postgres::connect(&app.database_url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    let mut tiles: Vec<(u8, u32, u32)> = Vec::new();
+    for row in client
+        .query(
+            "SELECT DISTINCT ST_X(g), ST_Y(g) FROM tile_points tp, LATERAL ST_Transform(tp.geom, 4326) g",
+            &[],
+        )
+        .await
+        .unwrap()
+    {
+        for z in 0..=6 {
+            tiles.push(tile_of(row.get(0), row.get(1), z));
+        }
+    }
+    tiles.sort_unstable();
+    tiles.dedup();
+    let filters: [Filter; 6] = [
+        ("", None, false, None, None),
+        (
+            "policy_area=housing",
+            Some(vec!["housing"]),
+            false,
+            None,
+            None,
+        ),
+        (
+            "policy_area=housing,work&policy_area_match=all",
+            Some(vec!["housing", "work"]),
+            true,
+            None,
+            None,
+        ),
+        (
+            "policy_area=health,work",
+            Some(vec!["health", "work"]),
+            false,
+            None,
+            None,
+        ),
+        ("network=iash", None, false, Some(vec!["iash"]), None),
+        (
+            "policy_area=health&country=DE,PL",
+            Some(vec!["health"]),
+            false,
+            None,
+            Some(vec!["DE", "PL"]),
+        ),
+    ];
+    let mut references = Vec::new();
+    for &(z, x, y) in &tiles {
+        let (z32, x32, y32) = (
+            i32::from(z),
+            i32::try_from(x).unwrap(),
+            i32::try_from(y).unwrap(),
+        );
+        for (query, areas, all, networks, countries) in &filters {
+            let reference: Vec<u8> = if query.is_empty() {
+                client
+                    .query_one(haven::tiles::sql::PRACTICE_CLUSTERS, &[&z32, &x32, &y32])
+                    .await
+            } else {
+                client
+                    .query_one(
+                        haven::tiles::sql::PRACTICE_CLUSTERS_FILTERED.as_str(),
+                        &[
+                            &z32,
+                            &x32,
+                            &y32,
+                            areas,
+                            networks,
+                            countries,
+                            &None::<&str>,
+                            all,
+                        ],
+                    )
+                    .await
+            }
+            .unwrap()
+            .get(0);
+            references.push(((z, x, y), *query, points_of(&reference)));
+        }
+    }
+    // The instance reads its snapshot; then what the statements read is gone, and the
+    // snapshot of the same data version is what draws the tiles.
+    assert!(
+        !tile_bytes(&app, "practices", (0, 0, 0), "")
+            .await
+            .is_empty()
+    );
+    app.execute("TRUNCATE tile_cells; DELETE FROM tile_points")
+        .await;
+    let mut compared = 0;
+    let mut clusters = 0;
+    let mut zooms = [0; 7];
+    for (at, query, expected) in references {
+        let served = tile_bytes(&app, "practices", at, query).await;
+        assert_eq!(points_of(&served), expected, "tile {at:?}?{query}");
+        compared += expected.len();
+        for (_, _, props) in &expected {
+            if props.contains(&("cluster".to_owned(), "Bool(true)".to_owned())) {
+                clusters += 1;
+                zooms[usize::from(at.0)] += 1;
+            }
+        }
+    }
+    assert!(compared > 3000, "only {compared} features compared");
+    assert!(clusters > 500, "only {clusters} clusters compared");
+    assert!(zooms.iter().all(|&n| n > 0), "clusters per zoom: {zooms:?}");
+}
+
+/// After a write, the requests for practice tiles that come while the instance updates its
+/// snapshot of the points wait for that update (milliseconds) instead of each taking the
+/// statement (and the database's time, after every write). The cells the cluster statement
+/// reads are given a false count behind the instance's back; 35 requests of the tiles around
+/// Köln (each holding a cluster there) made at once after a write elsewhere show none of it.
+#[tokio::test]
+async fn tiles_requested_while_the_snapshot_updates_wait_for_it() {
+    let sample = TestApp::with_sample().await;
+    // Practices of their own in and around Köln: a cluster at every zoom to 6.
+    sample
+        .execute(
+            "INSERT INTO practices (slug, city_id, geom, original_lang, title)
+             SELECT 'around-koeln-' || i, c.id,
+                    ST_SetSRID(ST_MakePoint(6.95 + i * 0.001, 50.94 + i * 0.001), 4326),
+                    'de', jsonb_build_object('de', 'Nahe Köln ' || i)
+             FROM cities c, generate_series(1, 5) i WHERE c.slug = 'koeln'",
+        )
+        .await;
+    let app = TestApp::over(
+        sample.database_url.clone(),
+        Config {
+            tile_cache_bytes: 0,
+            ..Config::default()
+        },
+    )
+    .await;
+    let around: Vec<(u8, u32, u32)> = (0..=6).map(|z| tile_of(KOELN.0, KOELN.1, z)).collect();
+    let counts = |bytes: &[u8]| -> Vec<i64> {
+        decode(bytes)
+            .remove("practices")
+            .unwrap_or_default()
+            .iter()
+            .filter(|f| f.bool("cluster") == Some(true))
+            .filter_map(|f| f.number("count"))
+            .collect()
+    };
+    // The snapshot is read whole before.
+    for &at in &around {
+        assert!(!tile_bytes(&app, "practices", at, "").await.is_empty());
+    }
+    app.execute("UPDATE tile_cells SET props = props || '{\"count\": 999}' WHERE n > 1")
+        .await;
+    // A practice far from Köln (its cells are counted again, Köln's are not).
+    app.execute(
+        "INSERT INTO practices (slug, city_id, geom, original_lang, title)
+         SELECT 'in-madrid', c.id, ST_SetSRID(ST_MakePoint(-3.7, 40.4), 4326), 'es',
+                '{\"es\": \"En Madrid\"}'
+         FROM cities c WHERE c.slug = 'koeln'",
+    )
+    .await;
+    let requests = around
+        .iter()
+        .cycle()
+        .take(5 * around.len())
+        .map(|&at| tile_bytes(&app, "practices", at, ""));
+    let mut clusters = 0;
+    for bytes in futures_util::future::join_all(requests).await {
+        let counts = counts(&bytes);
+        assert!(
+            !counts.contains(&999),
+            "a tile took the statement: {counts:?}"
+        );
+        clusters += counts.len();
+    }
+    assert!(clusters >= 35, "only {clusters} clusters");
 }
 
 /// Haven writes the cities' tiles from its snapshot of the listed cities: every tile holds the
