@@ -14,29 +14,56 @@
 //! properties, tested tile by tile against it), without a database round trip. A region
 //! filter, which names regions the snapshot does not hold, still takes the statement.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 use diesel::QueryableByName;
 use diesel::sql_types::{Array, BigInt, Bool, Double, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use super::TileCoord;
-use super::mvt::{BUFFER, EXTENT, Envelope, HALF_WORLD, PointLayer, TileGrid, Value};
+use super::mvt::{BUFFER, EXTENT, Envelope, HALF_WORLD, PointLayer, TileGrid, Value, mercator};
 use super::sql::{CITY_CLUSTER_BELOW_ZOOM, CLUSTER_CELLS, CLUSTER_ID_BASE};
+use super::{Layer, TileCoord};
+use crate::db::data_version::{Extent, changes_after};
 use crate::db::snapshot::{Loaded, Snapshot};
 use crate::error::AppResult;
 use crate::query::{AreaMatch, Filters, KnownValues};
 
 /// The listed cities drawn on the map (those inside Web Mercator's latitudes) with their
 /// Web Mercator point and the summary the tiles show.
-const LOAD: &str = "
+macro_rules! listed_cities {
+    () => {
+        "
 SELECT c.id, ST_X(p.g) AS x, ST_Y(p.g) AS y, c.slug::text AS slug, c.name, c.kind,
        c.country::text AS country, cs.networks, cs.areas,
        cs.safe_harbour IS NOT NULL AS safe_harbour, cs.alliance, cs.practice_count
 FROM cities c
 JOIN city_stats cs ON cs.city_id = c.id AND cs.listed
 CROSS JOIN LATERAL (SELECT ST_Transform(c.geom, 3857) AS g) p
-WHERE ST_Y(c.geom) BETWEEN -85.0511287798066 AND 85.0511287798066";
+WHERE ST_Y(c.geom) BETWEEN -85.0511287798066 AND 85.0511287798066"
+    };
+}
+
+/// Every listed city.
+const LOAD: &str = listed_cities!();
+
+/// The listed cities among the ids `$1` or in the WGS 84 boxes `$2`..`$5` (west, south, east
+/// and north edges): one index scan per box.
+const IN_BOXES: &str = concat!(
+    listed_cities!(),
+    "
+  AND c.id IN (SELECT unnest($1::bigint[])
+               UNION ALL
+               SELECT n.id FROM unnest($2::float8[], $3::float8[], $4::float8[], $5::float8[]) b(w, s, e, n)
+               JOIN cities n ON n.geom && ST_MakeEnvelope(b.w, b.s, b.e, b.n, 4326))"
+);
+
+/// Above this many boxes changed since the last snapshot, the next one is read whole.
+const MOST_BOXES_UPDATED: usize = 256;
+
+/// How far (in Web Mercator metres) a kept city may lie outside a change's box and still be
+/// read again: room for the rounding between PostGIS's projection and this one.
+const ROUNDING: f64 = 16.0;
 
 #[derive(QueryableByName)]
 struct CityRow {
@@ -126,7 +153,8 @@ const FIXED_KEYS: [&str; FIRST_AREA] = [
 /// The listed cities of one data version, sorted by their Web Mercator x.
 #[derive(Debug)]
 pub struct CityPoints {
-    cities: Vec<City>,
+    /// Shared with the snapshots made from this one where they did not change.
+    cities: Vec<Arc<City>>,
     /// The policy areas, networks and countries of the snapshot's data version.
     known: KnownValues,
     /// [`FIXED_KEYS`], then `area_<slug>` per policy area, then `net_<slug>` per network.
@@ -191,27 +219,37 @@ struct Cell {
     areas: Vec<u64>,
 }
 
+impl City {
+    /// The city of `row`, its networks and policy areas as indexes into `known`'s lists.
+    fn of(known: &KnownValues, row: CityRow) -> Option<Self> {
+        Some(Self {
+            id: u64::try_from(row.id).ok()?,
+            x: row.x,
+            y: row.y,
+            networks: known_indexes(&known.networks, &row.networks),
+            areas: known_indexes(&known.policy_areas, &row.areas),
+            slug: row.slug,
+            name: row.name,
+            kind: row.kind,
+            country: row.country,
+            safe_harbour: row.safe_harbour,
+            alliance: row.alliance,
+            practice_count: u64::try_from(row.practice_count).unwrap_or(0),
+        })
+    }
+}
+
 impl CityPoints {
     fn new(known: KnownValues, rows: Vec<CityRow>) -> Self {
-        let mut cities: Vec<City> = rows
+        let cities = rows
             .into_iter()
-            .filter_map(|row| {
-                Some(City {
-                    id: u64::try_from(row.id).ok()?,
-                    x: row.x,
-                    y: row.y,
-                    networks: known_indexes(&known.networks, &row.networks),
-                    areas: known_indexes(&known.policy_areas, &row.areas),
-                    slug: row.slug,
-                    name: row.name,
-                    kind: row.kind,
-                    country: row.country,
-                    safe_harbour: row.safe_harbour,
-                    alliance: row.alliance,
-                    practice_count: u64::try_from(row.practice_count).unwrap_or(0),
-                })
-            })
+            .filter_map(|row| City::of(&known, row).map(Arc::new))
             .collect();
+        Self::with(known, cities)
+    }
+
+    /// The snapshot of `known` with `cities` (in any order).
+    fn with(known: KnownValues, mut cities: Vec<Arc<City>>) -> Self {
         cities.sort_by(|a, b| a.x.total_cmp(&b.x));
         let mut keys: Vec<String> = FIXED_KEYS.iter().map(|&k| k.to_owned()).collect();
         keys.extend(
@@ -296,7 +334,9 @@ impl CityPoints {
         }
         // The cells of the whole world's grid at this zoom, as the statement computes them.
         let cell = 2.0 * HALF_WORLD / (f64::from(CLUSTER_CELLS) * f64::from(1u32 << coord.z));
-        let mut cells: HashMap<(i64, i64), Cell> = HashMap::new();
+        // In the order of their cell numbers, so that every instance writes the same bytes
+        // (and ETag) for the same tile.
+        let mut cells: BTreeMap<(i64, i64), Cell> = BTreeMap::new();
         for i in self.between(envelope.xmin, envelope.xmax) {
             let city = &self.cities[i];
             if !envelope.holds(city.x, city.y) || !selection.selects(city) {
@@ -421,6 +461,97 @@ impl Loaded for CityPoints {
             .await?;
         Ok(Self::new(known, rows))
     }
+
+    /// Reads again only the cities in the boxes of the changes since this snapshot (their old
+    /// and new positions, as the tiles are dropped by them) and shares the others; `None`
+    /// (read it whole) when the policy areas, networks or countries changed, a change is not
+    /// confined to boxes, or more than 256 boxes changed. A city this snapshot holds in or
+    /// near a box is read again by its id (or left out when it is no longer listed), so one
+    /// that left the boxes is not kept twice.
+    async fn update(&self, conn: &mut AsyncPgConnection) -> diesel::QueryResult<Option<Self>> {
+        conn.build_transaction()
+            .read_only()
+            .repeatable_read()
+            .run(async |conn| {
+                let known = KnownValues::read(conn).await?;
+                if !known.same_values(&self.known) {
+                    return Ok(None);
+                }
+                let mut boxes: Vec<Extent> = Vec::new();
+                for change in changes_after(conn, self.known.version).await? {
+                    if !change.kinds.intersects(Layer::Cities.fed_by()) {
+                        continue;
+                    }
+                    let Some(changed) = change.boxes else {
+                        return Ok(None);
+                    };
+                    boxes.extend(changed);
+                    if boxes.len() > MOST_BOXES_UPDATED {
+                        return Ok(None);
+                    }
+                }
+                if boxes.is_empty() {
+                    return Ok(Some(Self::with(known, self.cities.clone())));
+                }
+                let near: Vec<i64> = self
+                    .near(&boxes)
+                    .filter_map(|city| i64::try_from(city.id).ok())
+                    .collect();
+                let [west, south, east, north] = Extent::columns(&boxes);
+                let rows: Vec<CityRow> = diesel::sql_query(IN_BOXES)
+                    .bind::<Array<BigInt>, _>(&near)
+                    .bind::<Array<Double>, _>(west)
+                    .bind::<Array<Double>, _>(south)
+                    .bind::<Array<Double>, _>(east)
+                    .bind::<Array<Double>, _>(north)
+                    .load(conn)
+                    .await?;
+                let read: Vec<Arc<City>> = rows
+                    .into_iter()
+                    .filter_map(|row| City::of(&known, row).map(Arc::new))
+                    .collect();
+                let replaced: HashSet<u64> = near
+                    .iter()
+                    .filter_map(|&id| u64::try_from(id).ok())
+                    .chain(read.iter().map(|city| city.id))
+                    .collect();
+                let mut cities: Vec<Arc<City>> = self
+                    .cities
+                    .iter()
+                    .filter(|city| !replaced.contains(&city.id))
+                    .cloned()
+                    .collect();
+                cities.extend(read);
+                Ok(Some(Self::with(known, cities)))
+            })
+            .await
+    }
+}
+
+impl CityPoints {
+    /// The cities of this snapshot in or near (within [`ROUNDING`]) one of `boxes`.
+    fn near<'s>(&'s self, boxes: &[Extent]) -> impl Iterator<Item = &'s City> + 's {
+        let boxes: Vec<(f64, f64, f64, f64)> = boxes
+            .iter()
+            .map(|b| {
+                let (west, south, east, north) = mercator(b);
+                (
+                    west - ROUNDING,
+                    south - ROUNDING,
+                    east + ROUNDING,
+                    north + ROUNDING,
+                )
+            })
+            .collect();
+        self.cities
+            .iter()
+            .filter(move |city| {
+                boxes.iter().any(|&(west, south, east, north)| {
+                    (west..=east).contains(&city.x) && (south..=north).contains(&city.y)
+                })
+            })
+            .map(AsRef::as_ref)
+    }
 }
 
 #[cfg(test)]
@@ -456,10 +587,7 @@ mod tests {
             networks: vec!["iash".to_owned()],
             countries: vec!["DE".to_owned(), "PL".to_owned()],
         };
-        let mut points = CityPoints::new(head, Vec::new());
-        points.cities = cities;
-        points.cities.sort_by(|a, b| a.x.total_cmp(&b.x));
-        points
+        CityPoints::with(head, cities.into_iter().map(Arc::new).collect())
     }
 
     fn decoded(tile: &[u8]) -> Vec<mvt_reader::feature::Feature> {

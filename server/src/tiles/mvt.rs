@@ -11,6 +11,8 @@
 
 use std::collections::HashMap;
 
+use crate::db::data_version::Extent;
+
 /// The extent of a tile's grid (the MVT default, and the `4096` of every layer statement).
 pub const EXTENT: u32 = 4096;
 /// Grid units around the tile in which points are still kept (the `64` of the statements).
@@ -70,6 +72,25 @@ impl Envelope {
     pub fn holds(&self, x: f64, y: f64) -> bool {
         (self.xmin..=self.xmax).contains(&x) && (self.ymin..=self.ymax).contains(&y)
     }
+}
+
+/// The Web Mercator box of a WGS 84 one (latitudes clamped to Web Mercator's), as
+/// (west, south, east, north).
+#[must_use]
+pub fn mercator(extent: &Extent) -> (f64, f64, f64, f64) {
+    const RADIUS: f64 = 6_378_137.0;
+    const MAX_LATITUDE: f64 = 85.051_128_779_806_6;
+    let x = |lon: f64| lon.clamp(-180.0, 180.0).to_radians() * RADIUS;
+    let y = |lat: f64| {
+        let lat = lat.clamp(-MAX_LATITUDE, MAX_LATITUDE).to_radians();
+        (std::f64::consts::FRAC_PI_4 + lat / 2.0).tan().ln() * RADIUS
+    };
+    (
+        x(extent.west),
+        y(extent.south),
+        x(extent.east),
+        y(extent.north),
+    )
 }
 
 /// The grid of tile z/x/y: where a Web Mercator point falls on its 4096² grid.

@@ -38,11 +38,11 @@ use diesel::sql_types::{Array, BigInt, Double, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use futures_util::TryStreamExt;
 
-use super::mvt::{Envelope, HALF_WORLD, TileGrid};
+use super::mvt::{Envelope, HALF_WORLD, TileGrid, mercator};
 use super::points::PointKeys;
 use super::sql::{CLUSTER_CELLS, CLUSTER_ID_BASE, PRACTICE_CLUSTER_BELOW_ZOOM};
 use super::{Layer, TileCoord};
-use crate::db::data_version::{Extent, changes_after};
+use crate::db::data_version::changes_after;
 use crate::db::snapshot::{Loaded, Snapshot};
 use crate::error::AppResult;
 use crate::query::{AreaMatch, Filters, KnownValues};
@@ -494,24 +494,6 @@ fn point_of(known: &KnownValues, row: &PointRow) -> Option<((u32, u32), Point)> 
     Some((at, point))
 }
 
-/// The Web Mercator box of a WGS 84 one (latitudes clamped to Web Mercator's), as
-/// (west, south, east, north).
-fn mercator(extent: &Extent) -> (f64, f64, f64, f64) {
-    const RADIUS: f64 = 6_378_137.0;
-    const MAX_LATITUDE: f64 = 85.051_128_779_806_6;
-    let x = |lon: f64| lon.clamp(-180.0, 180.0).to_radians() * RADIUS;
-    let y = |lat: f64| {
-        let lat = lat.clamp(-MAX_LATITUDE, MAX_LATITUDE).to_radians();
-        (std::f64::consts::FRAC_PI_4 + lat / 2.0).tan().ln() * RADIUS
-    };
-    (
-        x(extent.west),
-        y(extent.south),
-        x(extent.east),
-        y(extent.north),
-    )
-}
-
 /// The buckets a box (Web Mercator: west, south, east, north) meets, with room for the
 /// rounding between PostGIS's projection and this one.
 fn buckets_of((west, south, east, north): (f64, f64, f64, f64)) -> Vec<(u32, u32)> {
@@ -669,6 +651,7 @@ impl Loaded for PracticePoints {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::db::data_version::Extent;
 
     #[test]
     fn boxes_round_outward_as_postgis_index_keys_do() {

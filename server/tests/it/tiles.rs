@@ -676,6 +676,99 @@ async fn tiles_requested_while_the_snapshot_updates_wait_for_it() {
     assert!(clusters >= 35, "only {clusters} clusters");
 }
 
+/// An instance keeps its snapshot of the listed cities current by reading again only the
+/// cities in the changes' boxes: after each kind of write (a city listed, moved across the
+/// map, listed and no longer listed, renamed, joining a network, declaring a demand, given a
+/// practice, moved again, deleted), its city tiles are byte for byte those of a new instance that reads every city,
+/// at zooms 2 and 5 (clusters) and 8, unfiltered and filtered, around every old and new
+/// position.
+#[tokio::test]
+async fn the_city_snapshot_updated_by_boxes_draws_what_a_whole_load_draws() {
+    let uncached = || Config {
+        tile_cache_bytes: 0,
+        ..Config::default()
+    };
+    let sample = TestApp::with_sample().await;
+    let kept = TestApp::over(sample.database_url.clone(), uncached()).await;
+    let positions = |app: &TestApp| {
+        let url = app.database_url.clone();
+        async move {
+            let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+                .await
+                .unwrap();
+            tokio::spawn(connection);
+            client
+                .query("SELECT DISTINCT ST_X(geom), ST_Y(geom) FROM cities", &[])
+                .await
+                .unwrap()
+                .iter()
+                .map(|row| (row.get::<_, f64>(0), row.get::<_, f64>(1)))
+                .collect::<Vec<_>>()
+        }
+    };
+    let writes = [
+        "INSERT INTO cities (slug, name, country, geom)
+           VALUES ('kept-city', 'Kept', 'DE', ST_SetSRID(ST_MakePoint(7.5, 51.5), 4326));
+         INSERT INTO memberships (city_id, network_id, status)
+           SELECT c.id, n.id, 'member' FROM cities c, networks n
+           WHERE c.slug = 'kept-city' AND n.slug = 'intercultural-cities'",
+        "UPDATE cities SET geom = ST_SetSRID(ST_MakePoint(-3.7, 40.4), 4326) WHERE slug = 'kept-city'",
+        "INSERT INTO cities (slug, name, country, geom)
+           VALUES ('brief-city', 'Brief', 'DE', ST_SetSRID(ST_MakePoint(10.0, 53.5), 4326));
+         INSERT INTO memberships (city_id, network_id, status)
+           SELECT c.id, n.id, 'member' FROM cities c, networks n
+           WHERE c.slug = 'brief-city' AND n.slug = 'iash'",
+        // No longer listed: only the snapshot's own position of it tells it to go.
+        "DELETE FROM memberships WHERE city_id = (SELECT id FROM cities WHERE slug = 'brief-city')",
+        "UPDATE cities SET name = 'Köln am Rhein' WHERE slug = 'koeln'",
+        "INSERT INTO memberships (city_id, network_id, status)
+           SELECT c.id, n.id, 'member' FROM cities c, networks n
+           WHERE c.slug = 'koeln' AND n.slug = 'iash'
+           ON CONFLICT DO NOTHING",
+        "INSERT INTO safe_harbour_demands (city_id, demand_key, decided)
+           SELECT id, 'transparency', true FROM cities WHERE slug = 'kept-city'",
+        "INSERT INTO practices (slug, city_id, original_lang, title)
+           VALUES ('kept-practice', (SELECT id FROM cities WHERE slug = 'kept-city'), 'es',
+                   '{\"es\": \"Nueva\"}');
+         INSERT INTO practice_policy_areas
+           VALUES ((SELECT id FROM practices WHERE slug = 'kept-practice'), 'housing')",
+        "UPDATE cities SET geom = ST_SetSRID(ST_MakePoint(8.5, 49.5), 4326) WHERE slug = 'koeln'",
+        "DELETE FROM practices WHERE slug = 'kept-practice';
+         DELETE FROM cities WHERE slug = 'kept-city'",
+    ];
+    let mut seen: Vec<(f64, f64)> = positions(&kept).await;
+    // The snapshot is read whole once, before the writes.
+    assert!(
+        !tile_bytes(&kept, "cities", tile_of(KOELN.0, KOELN.1, 8), "")
+            .await
+            .is_empty()
+    );
+    let mut compared = 0;
+    for statements in writes {
+        let whole = TestApp::over(kept.database_url.clone(), uncached()).await;
+        write(&[&whole, &kept], statements).await;
+        seen.extend(positions(&kept).await);
+        let mut tiles: Vec<(u8, u32, u32)> = seen
+            .iter()
+            .flat_map(|&(lon, lat)| [2, 5, 8].map(|z| tile_of(lon, lat, z)))
+            .collect();
+        tiles.sort_unstable();
+        tiles.dedup();
+        for at in tiles {
+            for query in ["", "policy_area=housing", "network=iash", "country=DE"] {
+                let expected = tile_bytes(&whole, "cities", at, query).await;
+                assert_eq!(
+                    tile_bytes(&kept, "cities", at, query).await,
+                    expected,
+                    "{at:?}?{query} after {statements}"
+                );
+                compared += points_of(&expected).len();
+            }
+        }
+    }
+    assert!(compared > 150, "only {compared} features compared");
+}
+
 /// Haven writes the cities' tiles from its snapshot of the listed cities: every tile holds the
 /// same features (clusters with their cell ids and counts below zoom 6, cities with their
 /// properties from zoom 6 on), at the same grid positions, as the cities statement makes in
