@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# The cities layer without a tile cache, two Haven builds side by side on one database: every
-# request renders its tile (as right after a write dropped it). Runs alternate between the
+# The cities layer (or LAYER=practices) without a tile cache, two Haven builds side by side on
+# one database: every request renders its tile (as right after a write dropped it). Runs alternate between the
 # two builds, three rounds each, so that a noisy machine weighs on both alike. Prints a
 # Markdown table for BENCHMARKS.md.
 #
 #   PEER=/path/to/other/haven bench/tiles/cities.sh     (from the repository root)
 #   DURATION=5s ROUNDS=3 PEER=... bench/tiles/cities.sh
+#   LAYER=practices PEER=... bench/tiles/cities.sh      (the practices layer, same paths)
 #
 # Data: the database of bench/writes (BENCH_DATA, default target/bench-writes: the bundled
 # data plus bench/tiles/generate.sql; run bench/writes/run.sh once first). Paths: every tile
-# of zooms 0-6 of the cities layer that holds something, unfiltered and with
+# of zooms 0-6 of the layer that holds something, unfiltered and with
 # `policy_area=housing`, and up to 2,000 non-empty zoom-10 tiles. wrk with
 # bench/tiles/paths.lua, 16 connections.
 set -euo pipefail
@@ -17,6 +18,7 @@ cd "$(dirname "$0")/../.."
 DURATION=${DURATION:-5s}
 ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-16}
+LAYER=${LAYER:-cities}
 : "${PEER:?PEER=path of the other haven binary}"
 . bench/security/common.sh
 DATA=${BENCH_DATA:-$ROOT/target/bench-writes}
@@ -37,13 +39,13 @@ PSQL=(psql -X -q "host=$SOCKET port=5432 user=postgres dbname=haven")
                  floor((1 - ln(tan(radians(ST_Y(geom))) + 1 / cos(radians(ST_Y(geom)))) / pi()) / 2 * 1024)::int AS y
           FROM cities WHERE published AND abs(ST_Y(geom)) < 85)
         SELECT '10/' || x || '/' || y FROM t ORDER BY md5(x || '/' || y) LIMIT 2000"
-} | sed 's|^\(.*\)$|/tiles/cities/\1.mvt|' >"$DATA/cities-all.txt"
+} | sed "s|^\(.*\)$|/tiles/$LAYER/\1.mvt|" >"$DATA/$LAYER-all.txt"
 xargs -P 4 -I{} curl -s -o /dev/null -w '%{http_code} {}\n' "http://127.0.0.1:18145{}" \
-    <"$DATA/cities-all.txt" | awk '$1 == 200 { print $2 }' | sort >"$DATA/cities-tiles.txt"
-grep -v '/10/' "$DATA/cities-tiles.txt" >"$DATA/cities-low.txt"
-sed 's|$|?policy_area=housing|' "$DATA/cities-low.txt" >"$DATA/cities-low-housing.txt"
-grep '/10/' "$DATA/cities-tiles.txt" >"$DATA/cities-z10.txt"
-echo "paths: $(wc -l <"$DATA/cities-low.txt") tiles of z0-6, $(wc -l <"$DATA/cities-z10.txt") of z10" >&2
+    <"$DATA/$LAYER-all.txt" | awk '$1 == 200 { print $2 }' | sort >"$DATA/$LAYER-tiles.txt"
+grep -v '/10/' "$DATA/$LAYER-tiles.txt" >"$DATA/$LAYER-low.txt"
+sed 's|$|?policy_area=housing|' "$DATA/$LAYER-low.txt" >"$DATA/$LAYER-low-housing.txt"
+grep '/10/' "$DATA/$LAYER-tiles.txt" >"$DATA/$LAYER-z10.txt"
+echo "paths: $(wc -l <"$DATA/$LAYER-low.txt") tiles of z0-6, $(wc -l <"$DATA/$LAYER-z10.txt") of z10" >&2
 
 # measure PORT FILE -> "req/s p50 p99"
 measure() {
@@ -53,7 +55,7 @@ measure() {
 echo "| tiles | Haven req/s | p50 / p99 ms | peer req/s | p50 / p99 ms | ratio |"
 echo "|---|---:|---:|---:|---:|---:|"
 for set in low low-housing z10; do
-    file="$DATA/cities-$set.txt"
+    file="$DATA/$LAYER-$set.txt"
     measure 18145 "$file" >/dev/null
     measure 18146 "$file" >/dev/null
     haven=() peer=()

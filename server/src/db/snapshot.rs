@@ -122,16 +122,7 @@ impl<T: Loaded> Snapshot<T> {
         version: i64,
         connect: impl Fn() -> C,
     ) -> Result<Option<Arc<T>>, E> {
-        if let Some(data) = self.fresh(version) {
-            return Ok(Some(data));
-        }
-        let Ok(_loading) = self.loading.try_lock() else {
-            return Ok(None);
-        };
-        if let Some(data) = self.fresh(version) {
-            return Ok(Some(data));
-        }
-        self.load(connect).await.map(Some)
+        self.at_least_unless(version, connect, false).await
     }
 
     /// The snapshot of data version `version` or later as [`at_least`](Self::at_least) gives
@@ -151,12 +142,28 @@ impl<T: Loaded> Snapshot<T> {
         version: i64,
         connect: impl Fn() -> C,
     ) -> Result<Option<Arc<T>>, E> {
+        self.at_least_unless(version, connect, true).await
+    }
+
+    /// The snapshot of data version `version` or later, or `None` at once while another
+    /// request loads it (unless `wait_for_updates` and the load is an update).
+    async fn at_least_unless<
+        E: From<diesel::result::Error>,
+        C: Future<Output = Result<DbConn, E>>,
+    >(
+        &self,
+        version: i64,
+        connect: impl Fn() -> C,
+        wait_for_updates: bool,
+    ) -> Result<Option<Arc<T>>, E> {
         if let Some(data) = self.fresh(version) {
             return Ok(Some(data));
         }
         let _loading = match self.loading.try_lock() {
             Ok(loading) => loading,
-            Err(_) if self.reading_whole.load(Ordering::Acquire) => return Ok(None),
+            Err(_) if !wait_for_updates || self.reading_whole.load(Ordering::Acquire) => {
+                return Ok(None);
+            }
             Err(_) => self.loading.lock().await,
         };
         if let Some(data) = self.fresh(version) {

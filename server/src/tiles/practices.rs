@@ -434,8 +434,15 @@ impl PracticePoints {
                     group.count += 1;
                     group.x += point.x;
                     group.y += point.y;
-                    for (a, count) in group.area_counts.iter_mut().enumerate() {
-                        *count += (point.areas >> (a % 64)) & 1;
+                    // A practice has one to three of the dozen areas: visit its bits alone.
+                    let mut areas = point.areas;
+                    while areas != 0 {
+                        if let Some(count) =
+                            group.area_counts.get_mut(areas.trailing_zeros() as usize)
+                        {
+                            *count += 1;
+                        }
+                        areas &= areas - 1;
                     }
                 }
             }

@@ -387,32 +387,6 @@ async fn practice_point_tiles_are_what_postgis_makes_of_the_same_rows() {
 /// position.
 #[tokio::test]
 async fn the_practice_snapshot_updated_by_boxes_draws_what_a_whole_load_draws() {
-    let uncached = || Config {
-        tile_cache_bytes: 0,
-        ..Config::default()
-    };
-    let sample = TestApp::with_sample().await;
-    let kept = TestApp::over(sample.database_url.clone(), uncached()).await;
-    let positions = |app: &TestApp| {
-        let url = app.database_url.clone();
-        async move {
-            let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
-                .await
-                .unwrap();
-            tokio::spawn(connection);
-            client
-                .query(
-                    "SELECT DISTINCT ST_X(g), ST_Y(g) FROM tile_points tp,
-                            LATERAL ST_Transform(tp.geom, 4326) g",
-                    &[],
-                )
-                .await
-                .unwrap()
-                .iter()
-                .map(|row| (row.get::<_, f64>(0), row.get::<_, f64>(1)))
-                .collect::<Vec<_>>()
-        }
-    };
     let writes = [
         "INSERT INTO practices (slug, city_id, geom, original_lang, title)
            VALUES ('kept-new', (SELECT id FROM cities WHERE slug = 'koeln'),
@@ -429,37 +403,14 @@ async fn the_practice_snapshot_updated_by_boxes_draws_what_a_whole_load_draws() 
         "DELETE FROM practice_policy_areas WHERE practice_id = (SELECT id FROM practices WHERE slug = 'kept-new');
          DELETE FROM practices WHERE slug = 'kept-new'",
     ];
-    let mut seen: Vec<(f64, f64)> = positions(&kept).await;
-    // The snapshot is read whole once, before the writes.
-    assert!(
-        !tile_bytes(&kept, "practices", tile_of(KOELN.0, KOELN.1, 10), "")
-            .await
-            .is_empty()
-    );
-    let mut compared = 0;
-    for statements in writes {
-        let whole = TestApp::over(kept.database_url.clone(), uncached()).await;
-        write(&[&whole, &kept], statements).await;
-        seen.extend(positions(&kept).await);
-        let mut tiles: Vec<(u8, u32, u32)> = seen
-            .iter()
-            .flat_map(|&(lon, lat)| [3, 6, 7, 10, 14].map(|z| tile_of(lon, lat, z)))
-            .collect();
-        tiles.sort_unstable();
-        tiles.dedup();
-        for at in tiles {
-            for query in ["", "policy_area=housing,work", "network=iash", "country=DE"] {
-                let expected = tile_bytes(&whole, "practices", at, query).await;
-                assert_eq!(
-                    tile_bytes(&kept, "practices", at, query).await,
-                    expected,
-                    "{at:?}?{query} after {statements}"
-                );
-                compared += points_of(&expected).len();
-            }
-        }
-    }
-    assert!(compared > 150, "only {compared} features compared");
+    assert_snapshot_updates_draw_what_a_whole_load_draws(
+        "practices",
+        "SELECT DISTINCT ST_X(g), ST_Y(g) FROM tile_points tp, LATERAL ST_Transform(tp.geom, 4326) g",
+        &writes,
+        &[3, 6, 7, 10, 14],
+        &["", "policy_area=housing,work", "network=iash", "country=DE"],
+    )
+    .await;
 }
 
 /// Below zoom 7 an instance groups the practices of its snapshot into clusters itself: every
@@ -684,28 +635,6 @@ async fn tiles_requested_while_the_snapshot_updates_wait_for_it() {
 /// position.
 #[tokio::test]
 async fn the_city_snapshot_updated_by_boxes_draws_what_a_whole_load_draws() {
-    let uncached = || Config {
-        tile_cache_bytes: 0,
-        ..Config::default()
-    };
-    let sample = TestApp::with_sample().await;
-    let kept = TestApp::over(sample.database_url.clone(), uncached()).await;
-    let positions = |app: &TestApp| {
-        let url = app.database_url.clone();
-        async move {
-            let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
-                .await
-                .unwrap();
-            tokio::spawn(connection);
-            client
-                .query("SELECT DISTINCT ST_X(geom), ST_Y(geom) FROM cities", &[])
-                .await
-                .unwrap()
-                .iter()
-                .map(|row| (row.get::<_, f64>(0), row.get::<_, f64>(1)))
-                .collect::<Vec<_>>()
-        }
-    };
     let writes = [
         "INSERT INTO cities (slug, name, country, geom)
            VALUES ('kept-city', 'Kept', 'DE', ST_SetSRID(ST_MakePoint(7.5, 51.5), 4326));
@@ -736,10 +665,47 @@ async fn the_city_snapshot_updated_by_boxes_draws_what_a_whole_load_draws() {
         "DELETE FROM practices WHERE slug = 'kept-practice';
          DELETE FROM cities WHERE slug = 'kept-city'",
     ];
-    let mut seen: Vec<(f64, f64)> = positions(&kept).await;
+    assert_snapshot_updates_draw_what_a_whole_load_draws(
+        "cities",
+        "SELECT DISTINCT ST_X(geom), ST_Y(geom) FROM cities",
+        &writes,
+        &[2, 5, 8],
+        &["", "policy_area=housing", "network=iash", "country=DE"],
+    )
+    .await;
+}
+
+/// Over the sample data, one instance keeps its snapshot of `layer` through `writes`; after
+/// each, its tiles at `zooms` around every position `positions` (a statement of lon, lat)
+/// gives before and after, with each of `queries`, are byte for byte those of a new instance
+/// that reads the snapshot whole. Both have no tile cache.
+async fn assert_snapshot_updates_draw_what_a_whole_load_draws(
+    layer: &str,
+    positions: &str,
+    writes: &[&str],
+    zooms: &[u8],
+    queries: &[&str],
+) {
+    let uncached = || Config {
+        tile_cache_bytes: 0,
+        ..Config::default()
+    };
+    let sample = TestApp::with_sample().await;
+    let kept = TestApp::over(sample.database_url.clone(), uncached()).await;
+    let (client, connection) = tokio_postgres::connect(&kept.database_url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    let mut seen: Vec<(f64, f64)> = Vec::new();
+    let see = async |seen: &mut Vec<(f64, f64)>| {
+        for row in client.query(positions, &[]).await.unwrap() {
+            seen.push((row.get(0), row.get(1)));
+        }
+    };
+    see(&mut seen).await;
     // The snapshot is read whole once, before the writes.
     assert!(
-        !tile_bytes(&kept, "cities", tile_of(KOELN.0, KOELN.1, 8), "")
+        !tile_bytes(&kept, layer, tile_of(KOELN.0, KOELN.1, 8), "")
             .await
             .is_empty()
     );
@@ -747,20 +713,20 @@ async fn the_city_snapshot_updated_by_boxes_draws_what_a_whole_load_draws() {
     for statements in writes {
         let whole = TestApp::over(kept.database_url.clone(), uncached()).await;
         write(&[&whole, &kept], statements).await;
-        seen.extend(positions(&kept).await);
+        see(&mut seen).await;
         let mut tiles: Vec<(u8, u32, u32)> = seen
             .iter()
-            .flat_map(|&(lon, lat)| [2, 5, 8].map(|z| tile_of(lon, lat, z)))
+            .flat_map(|&(lon, lat)| zooms.iter().map(move |&z| tile_of(lon, lat, z)))
             .collect();
         tiles.sort_unstable();
         tiles.dedup();
         for at in tiles {
-            for query in ["", "policy_area=housing", "network=iash", "country=DE"] {
-                let expected = tile_bytes(&whole, "cities", at, query).await;
+            for query in queries {
+                let expected = tile_bytes(&whole, layer, at, query).await;
                 assert_eq!(
-                    tile_bytes(&kept, "cities", at, query).await,
+                    tile_bytes(&kept, layer, at, query).await,
                     expected,
-                    "{at:?}?{query} after {statements}"
+                    "{layer} {at:?}?{query} after {statements}"
                 );
                 compared += points_of(&expected).len();
             }
