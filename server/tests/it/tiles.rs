@@ -242,6 +242,50 @@ fn points_of(bytes: &[u8]) -> Vec<PointFeature> {
     points
 }
 
+/// The filters a layer's snapshot is compared with its statement by: none, one area, all of
+/// two areas, any of two, a network, a network with countries, an area with countries.
+fn compared_filters() -> [Filter<'static>; 7] {
+    [
+        ("", None, false, None, None),
+        (
+            "policy_area=housing",
+            Some(vec!["housing"]),
+            false,
+            None,
+            None,
+        ),
+        (
+            "policy_area=housing,work&policy_area_match=all",
+            Some(vec!["housing", "work"]),
+            true,
+            None,
+            None,
+        ),
+        (
+            "policy_area=health,work",
+            Some(vec!["health", "work"]),
+            false,
+            None,
+            None,
+        ),
+        ("network=iash", None, false, Some(vec!["iash"]), None),
+        (
+            "network=intercultural-cities&country=DE,PL",
+            None,
+            false,
+            Some(vec!["intercultural-cities"]),
+            Some(vec!["DE", "PL"]),
+        ),
+        (
+            "policy_area=health&country=DE,PL",
+            Some(vec!["health"]),
+            false,
+            None,
+            Some(vec!["DE", "PL"]),
+        ),
+    ]
+}
+
 /// Haven writes the practices' point tiles (from zoom 7 on) itself: every tile holds the same
 /// features, at the same grid positions, with the same properties as `ST_AsMVT` and
 /// `ST_AsMVTGeom` make of the same rows: at several zooms, with and without a filter, and for
@@ -466,38 +510,7 @@ async fn practice_cluster_tiles_are_what_the_cluster_statements_make_in_postgis(
     }
     tiles.sort_unstable();
     tiles.dedup();
-    let filters: [Filter; 6] = [
-        ("", None, false, None, None),
-        (
-            "policy_area=housing",
-            Some(vec!["housing"]),
-            false,
-            None,
-            None,
-        ),
-        (
-            "policy_area=housing,work&policy_area_match=all",
-            Some(vec!["housing", "work"]),
-            true,
-            None,
-            None,
-        ),
-        (
-            "policy_area=health,work",
-            Some(vec!["health", "work"]),
-            false,
-            None,
-            None,
-        ),
-        ("network=iash", None, false, Some(vec!["iash"]), None),
-        (
-            "policy_area=health&country=DE,PL",
-            Some(vec!["health"]),
-            false,
-            None,
-            Some(vec!["DE", "PL"]),
-        ),
-    ];
+    let filters = compared_filters();
     let mut references = Vec::new();
     for &(z, x, y) in &tiles {
         let (z32, x32, y32) = (
@@ -784,38 +797,7 @@ async fn city_tiles_are_what_the_cities_statement_makes_in_postgis() {
     }
     tiles.sort_unstable();
     tiles.dedup();
-    let filters: [Filter; 6] = [
-        ("", None, false, None, None),
-        (
-            "policy_area=housing",
-            Some(vec!["housing"]),
-            false,
-            None,
-            None,
-        ),
-        (
-            "policy_area=housing,work&policy_area_match=all",
-            Some(vec!["housing", "work"]),
-            true,
-            None,
-            None,
-        ),
-        (
-            "policy_area=health,work",
-            Some(vec!["health", "work"]),
-            false,
-            None,
-            None,
-        ),
-        ("network=iash", None, false, Some(vec!["iash"]), None),
-        (
-            "network=intercultural-cities&country=DE,PL",
-            None,
-            false,
-            Some(vec!["intercultural-cities"]),
-            Some(vec!["DE", "PL"]),
-        ),
-    ];
+    let filters = compared_filters();
     let mut compared = 0;
     let mut clusters = 0;
     for &(z, x, y) in &tiles {
