@@ -33,7 +33,7 @@ pub use cache::{RenderedTile, TileCache, TileKey};
 
 use crate::db::DbConn;
 use crate::db::data_version::DataVersion;
-use crate::error::{AppResult, bad_request};
+use crate::error::{AppError, AppResult, bad_request};
 use crate::flight::{Flights, Joined};
 use crate::query::Filters;
 
@@ -336,7 +336,18 @@ impl TileService {
             && let Some(verdict) = points.check(&filter)
         {
             verdict?;
-            return Ok(keep(Arc::new(render(points.tile(coord, &filter))), true));
+            let mvt = if coord.z < sql::PRACTICE_CLUSTER_BELOW_ZOOM {
+                // A cluster tile groups every point of its extent (at zoom 0 all of them: with
+                // a million practices, milliseconds of one core): off the runtime's threads,
+                // so the requests they serve do not wait behind it.
+                let filter = filter.clone();
+                tokio::task::spawn_blocking(move || points.tile(coord, &filter))
+                    .await
+                    .map_err(|error| AppError::Internal(error.into()))?
+            } else {
+                points.tile(coord, &filter)
+            };
+            return Ok(keep(Arc::new(render(mvt)), true));
         }
         let mut conn = connect().await?;
         filter.check(&mut conn).await?;
