@@ -242,6 +242,23 @@ fn points_of(bytes: &[u8]) -> Vec<PointFeature> {
     points
 }
 
+/// The tiles at `zooms` holding the positions (lon, lat) that `positions` selects, each once.
+async fn tiles_around(
+    client: &tokio_postgres::Client,
+    positions: &str,
+    zooms: std::ops::RangeInclusive<u8>,
+) -> Vec<(u8, u32, u32)> {
+    let mut tiles: Vec<(u8, u32, u32)> = Vec::new();
+    for row in client.query(positions, &[]).await.unwrap() {
+        for z in zooms.clone() {
+            tiles.push(tile_of(row.get(0), row.get(1), z));
+        }
+    }
+    tiles.sort_unstable();
+    tiles.dedup();
+    tiles
+}
+
 /// The filters a layer's snapshot is compared with its statement by: none, one area, all of
 /// two areas, any of two, a network, a network with countries, an area with countries.
 fn compared_filters() -> [Filter<'static>; 7] {
@@ -495,21 +512,12 @@ async fn practice_cluster_tiles_are_what_the_cluster_statements_make_in_postgis(
         .await
         .unwrap();
     tokio::spawn(connection);
-    let mut tiles: Vec<(u8, u32, u32)> = Vec::new();
-    for row in client
-        .query(
-            "SELECT DISTINCT ST_X(g), ST_Y(g) FROM tile_points tp, LATERAL ST_Transform(tp.geom, 4326) g",
-            &[],
-        )
-        .await
-        .unwrap()
-    {
-        for z in 0..=6 {
-            tiles.push(tile_of(row.get(0), row.get(1), z));
-        }
-    }
-    tiles.sort_unstable();
-    tiles.dedup();
+    let tiles = tiles_around(
+        &client,
+        "SELECT DISTINCT ST_X(g), ST_Y(g) FROM tile_points tp, LATERAL ST_Transform(tp.geom, 4326) g",
+        0..=6,
+    )
+    .await;
     let filters = compared_filters();
     let mut references = Vec::new();
     for &(z, x, y) in &tiles {
@@ -781,22 +789,13 @@ async fn city_tiles_are_what_the_cities_statement_makes_in_postgis() {
         .await
         .unwrap();
     tokio::spawn(connection);
-    let mut tiles: Vec<(u8, u32, u32)> = Vec::new();
-    for row in client
-        .query(
-            "SELECT ST_X(c.geom), ST_Y(c.geom) FROM cities c
-             JOIN city_stats cs ON cs.city_id = c.id AND cs.listed",
-            &[],
-        )
-        .await
-        .unwrap()
-    {
-        for z in 0..=9 {
-            tiles.push(tile_of(row.get(0), row.get(1), z));
-        }
-    }
-    tiles.sort_unstable();
-    tiles.dedup();
+    let tiles = tiles_around(
+        &client,
+        "SELECT ST_X(c.geom), ST_Y(c.geom) FROM cities c
+         JOIN city_stats cs ON cs.city_id = c.id AND cs.listed",
+        0..=9,
+    )
+    .await;
     let filters = compared_filters();
     let mut compared = 0;
     let mut clusters = 0;
