@@ -140,8 +140,10 @@ impl App {
 
     /// The page of published practices `query` asks for, chosen from the instance's snapshot
     /// of them when it is of the current data version and answers the query
-    /// ([`crate::model::practice_list`]), else from the database. A stale snapshot is read
-    /// again in the background, one read at a time.
+    /// ([`crate::model::practice_list`]), else from the database. After a write the snapshot
+    /// in memory is updated by what changed (milliseconds) and the answer waits for that,
+    /// as tiles do; a snapshot read whole (at start, or after a change an update cannot
+    /// follow) is read in the background, one read at a time, while the statement answers.
     ///
     /// # Errors
     /// 400 naming a filter whose value names nothing, 503 when the database is unavailable,
@@ -153,10 +155,20 @@ impl App {
     ) -> AppResult<String> {
         use crate::model::practice_list::{self, KINDS, PracticeList};
         let wanted = self.data_version.of(KINDS);
-        let snapshot = self.listed_practices.fresh(wanted);
-        if snapshot.is_none() && PracticeList::serves(query) {
-            self.read_practices(wanted);
-        }
+        // The statement of a page dropped by a write costs the database about as much as the
+        // update, which then serves every page after it.
+        let snapshot = if PracticeList::serves(query) {
+            let updated = self
+                .listed_practices
+                .updated(wanted, || self.db_read())
+                .await?;
+            if updated.is_none() {
+                self.read_practices(wanted);
+            }
+            updated
+        } else {
+            None
+        };
         practice_list::page(
             snapshot.as_deref(),
             &self.data_version,

@@ -207,6 +207,56 @@ impl<T: Loaded> Snapshot<T> {
             ms = started.elapsed().as_secs_f64() * 1000.0,
             "snapshot loaded"
         );
+        Ok(self.keep(data))
+    }
+
+    /// The snapshot of data version `version` or later when the one in memory can be updated
+    /// to it (what changed since, in milliseconds; another request's update is waited for),
+    /// or `None` at once: when none is in memory, while another request reads it whole, or
+    /// when the update finds that it has to be read whole (which it leaves to the caller, to
+    /// start where no request waits for it).
+    ///
+    /// # Errors
+    /// When the connection cannot be had or the update fails.
+    pub async fn updated<E: From<diesel::result::Error>, C: Future<Output = Result<DbConn, E>>>(
+        &self,
+        version: i64,
+        connect: impl Fn() -> C,
+    ) -> Result<Option<Arc<T>>, E> {
+        if let Some(data) = self.fresh(version) {
+            return Ok(Some(data));
+        }
+        let _loading = match self.loading.try_lock() {
+            Ok(loading) => loading,
+            Err(_) if self.reading_whole.load(Ordering::Acquire) => return Ok(None),
+            Err(_) => self.loading.lock().await,
+        };
+        if let Some(data) = self.fresh(version) {
+            return Ok(Some(data));
+        }
+        let old = self
+            .current
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        let Some(old) = old else {
+            return Ok(None);
+        };
+        let started = std::time::Instant::now();
+        let Some(data) = old.update(&mut *connect().await?).await? else {
+            return Ok(None);
+        };
+        tracing::debug!(
+            snapshot = std::any::type_name::<T>(),
+            version = data.version(),
+            ms = started.elapsed().as_secs_f64() * 1000.0,
+            "snapshot updated"
+        );
+        Ok(Some(self.keep(Arc::new(data))))
+    }
+
+    /// Keeps `data` unless a newer snapshot came meanwhile; gives it back.
+    fn keep(&self, data: Arc<T>) -> Arc<T> {
         let mut current = self.current.lock().unwrap_or_else(PoisonError::into_inner);
         if current
             .as_ref()
@@ -214,6 +264,6 @@ impl<T: Loaded> Snapshot<T> {
         {
             *current = Some(Arc::clone(&data));
         }
-        Ok(data)
+        data
     }
 }

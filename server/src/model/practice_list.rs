@@ -19,9 +19,11 @@
 //! cities in its boxes; a practice new to the list or renamed is placed by its position in
 //! PostgreSQL's order. A change of the policy areas, one without boxes (a bulk load, a deleted
 //! practice) or too many changed practices read it whole (with a million practices about 2.5
-//! seconds, most of it PostgreSQL sorting the slugs). It is read in the background, and until
-//! it is there the statement answers: waiting for it made every answer that needed it after a
-//! write wait too (a quarter of a second with 100,000 practices read whole).
+//! seconds, most of it PostgreSQL sorting the slugs). Read whole, it is read in the background
+//! and until it is there the statement answers: waiting for it made every answer that needed it
+//! after a write wait too (a quarter of a second with 100,000 practices). An update the answers
+//! wait for ([`crate::db::snapshot::Snapshot::updated`]): milliseconds, where each page's
+//! statement would cost the database as much.
 
 use std::sync::Arc;
 

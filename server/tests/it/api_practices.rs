@@ -570,6 +570,53 @@ async fn the_practice_list_from_memory_is_the_statements_page() {
     );
 }
 
+/// After a write, the practice pages asked for while the instance updates its snapshot wait
+/// for the update instead of each taking the collection statement: the count the statement
+/// reads for one policy area (`policy_area_stats`) is made false behind the instance's back,
+/// and none of 24 concurrent answers after a write shows it.
+#[tokio::test]
+async fn practice_pages_asked_while_the_snapshot_updates_wait_for_it() {
+    use haven::model::practice_list::KINDS;
+
+    let app = TestApp::with_sample().await;
+    let housing = "/api/v1/practices?policy_area=housing&limit=1000";
+    let matched = |doc: &serde_json::Value| doc["numberMatched"].as_i64().unwrap();
+    let before = matched(&app.get(housing).await.json());
+    assert!(before > 0);
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    while app
+        .state
+        .listed_practices
+        .fresh(app.data_version.of(KINDS))
+        .is_none()
+    {
+        assert!(tokio::time::Instant::now() < deadline, "no snapshot");
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    // Another area for a practice (the housing count stays), then the false count.
+    app.execute(
+        "INSERT INTO practice_policy_areas (practice_id, policy_area)
+         SELECT id, 'work' FROM practices WHERE slug = 'palermo-charter'
+         ON CONFLICT DO NOTHING;",
+    )
+    .await;
+    app.execute("UPDATE policy_area_stats SET practice_count = 999 WHERE policy_area = 'housing'")
+        .await;
+    assert!(
+        app.state
+            .listed_practices
+            .fresh(app.data_version.of(KINDS))
+            .is_none(),
+        "the write is not one of the practices' kinds"
+    );
+    let paths: Vec<String> = (0..24).map(|i| format!("{housing}&_={i}")).collect();
+    let answers = paths.iter().map(|path| app.get(path));
+    for answer in futures_util::future::join_all(answers).await {
+        assert_eq!(answer.status, StatusCode::OK);
+        assert_eq!(matched(&answer.json()), before, "a page took the statement");
+    }
+}
+
 /// Asserts that `snapshot` writes each of `queries` it serves as the collection statement does
 /// (the page's Features read now, at the snapshot's data version); returns how many Features
 /// were compared.
