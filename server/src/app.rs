@@ -37,6 +37,8 @@ pub struct App {
     pub listed_cities: crate::model::city_list::ListedCities,
     /// The published practices' collection of the current data version.
     pub listed_practices: crate::model::practice_list::ListedPractices,
+    /// The gazetteer the place search answers from.
+    pub gazetteer: crate::model::gazetteer::Gazetteer,
     primary: DbPool,
     replica: Option<DbPool>,
 }
@@ -78,6 +80,7 @@ impl App {
             downloads: crate::export::archive::Downloads::default(),
             listed_cities: crate::model::city_list::ListedCities::default(),
             listed_practices: crate::model::practice_list::ListedPractices::default(),
+            gazetteer: crate::model::gazetteer::Gazetteer::default(),
             config,
             data_version,
             primary,
@@ -190,6 +193,57 @@ impl App {
                 .await;
             if let Err(error) = read {
                 tracing::warn!(%error, "the practices' snapshot was not read");
+            }
+        });
+    }
+
+    /// The places whose name starts with `q`, at most `limit` ([`crate::model::place`]): from
+    /// the instance's gazetteer ([`crate::model::gazetteer`]) when it is of the current data
+    /// version, else from the database while it is read in the background.
+    ///
+    /// # Errors
+    /// 503 when the database is unavailable, 500 when a query fails.
+    pub async fn places_found(self: &Arc<Self>, q: &str, limit: i64) -> AppResult<String> {
+        use crate::model::gazetteer::{self, CITY_KINDS, PLACE_KINDS};
+        let wanted = self.data_version.of(PLACE_KINDS);
+        let Some(places) = self.gazetteer.places.fresh(wanted) else {
+            self.read_places(wanted);
+            return crate::model::place::search(&mut *self.db_read().await?, q, limit).await;
+        };
+        let cities = self
+            .gazetteer
+            .cities
+            .at_least(self.data_version.of(CITY_KINDS), || self.db_read())
+            .await?;
+        let folded = match self.gazetteer.folds.kept(q) {
+            Some(folded) => folded,
+            None => {
+                self.gazetteer
+                    .folds
+                    .of(q, &mut *self.db_read().await?)
+                    .await?
+            }
+        };
+        Ok(gazetteer::search(
+            &places,
+            &cities,
+            &folded,
+            usize::try_from(limit).unwrap_or(0),
+        ))
+    }
+
+    /// Reads the gazetteer of data version `wanted` or later in the background, unless
+    /// another read of it is under way.
+    pub fn read_places(self: &Arc<Self>, wanted: i64) {
+        let state = Arc::clone(self);
+        tokio::spawn(async move {
+            let read = state
+                .gazetteer
+                .places
+                .at_least_unless_loading(wanted, || state.db_read())
+                .await;
+            if let Err(error) = read {
+                tracing::warn!(%error, "the gazetteer was not read");
             }
         });
     }

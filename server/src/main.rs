@@ -335,7 +335,7 @@ async fn serve_with(
     ));
     let data_version = db::DataVersion::listen(&db.url).await;
     let state = Arc::new(haven::App::new(config, primary, replica, data_version));
-    // The tiles' snapshots, then the practices', load in the background while Haven starts
+    // The tiles' snapshots, then the practices' and the gazetteer, load in the background while Haven starts
     // serving.
     let preparing = Arc::clone(&state);
     tokio::spawn(async move {
@@ -348,6 +348,7 @@ async fn serve_with(
             tracing::warn!(%error, "loading the tiles' snapshots at start failed; the first tiles load them");
         }
         state.read_practices(state.data_version.of(haven::model::practice_list::KINDS));
+        state.read_places(state.data_version.of(haven::model::gazetteer::PLACE_KINDS));
     });
     let listener = tokio::net::TcpListener::bind(serve.listen)
         .await

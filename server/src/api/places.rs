@@ -6,7 +6,7 @@ use axum::response::Response;
 use crate::app::AppState;
 use crate::document;
 use crate::error::{AppResult, bad_request};
-use crate::model::place::{self, PlaceDoc};
+use crate::model::place::PlaceDoc;
 use crate::query::{OverLimit, Page, QueryParams, q_param};
 
 /// Default number of places.
@@ -39,8 +39,5 @@ pub async fn search(State(state): State<AppState>, params: QueryParams) -> AppRe
     let q = q_param(&params)?
         .ok_or_else(|| bad_request("q", "`q` (the start of a name) is required."))?;
     let page = Page::from_params(&params, DEFAULT_LIMIT, MAX_LIMIT, OverLimit::Refuse)?;
-    let mut conn = state.db_read().await?;
-    Ok(document::json(
-        place::search(&mut conn, &q, page.limit).await?,
-    ))
+    Ok(document::json(state.places_found(&q, page.limit).await?))
 }

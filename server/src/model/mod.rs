@@ -11,6 +11,7 @@ pub mod city_list;
 pub mod collection;
 pub mod detail;
 pub mod gaps;
+pub mod gazetteer;
 pub mod growth;
 pub mod history;
 pub mod network;

@@ -277,3 +277,170 @@ async fn short_prefixes_follow_every_write_to_places_and_names() {
         .await;
     assert_eq!(place_names(&app, "xo").await, Vec::<String>::new());
 }
+
+/// The place search from the instance's gazetteer ([`haven::model::gazetteer`]) gives, text
+/// for text and limit for limit, what the search statement gives: over 3,000 more places
+/// (names with umlauts, `ß`, ligatures and spaces, equal populations and none, alternate
+/// names, regions and districts, listed cities at some of them, named otherwise than their
+/// place). Then over HTTP, once the instance has read its gazetteer, the answer comes from it:
+/// the best places kept per short prefix (which the statement reads) are emptied behind the
+/// instance's back, and `ko` still finds what it found.
+#[tokio::test]
+async fn the_place_search_from_memory_is_the_statements() {
+    use diesel_async::{AsyncConnection, AsyncPgConnection};
+    use haven::db::snapshot::Loaded;
+    use haven::model::gazetteer::{self, Folds, PlaceCities, Places};
+
+    let app = TestApp::with_sample().await;
+    app.execute(
+        "INSERT INTO places (source, geonameid, name, country, population, region_id, district_id, geom)
+         SELECT 'geonames', 10000 + i,
+                (ARRAY['Ko', 'Kö', 'Koe', 'Ber', 'Bär', 'Ae', 'Ä', 'O', 'Ö', 'Sch', 'Sankt ', 'Üb',
+                       'Straß', 'Ma', 'Mü', 'Œ', 'K'])[1 + i % 17]
+                || lower((ARRAY['ln', 'be', 'r', 'ö', 'a', 'ß', 'en', 'ü', 'i', 'x', 'st', 'au',
+                                'on'])[1 + (i / 17) % 13])
+                || CASE WHEN i % 5 = 0 THEN '' ELSE lower((ARRAY['dorf', 'heim', 'berg', ' am See', 'ow'])[1 + (i / 221) % 5]) END,
+                CASE WHEN i % 3 = 0 THEN 'PL' ELSE 'DE' END,
+                CASE WHEN i % 7 = 0 THEN NULL WHEN i % 11 = 0 THEN 5000 ELSE (i * 7919) % 90000 END,
+                CASE WHEN i % 4 = 0 THEN (SELECT min(id) FROM regions) END,
+                CASE WHEN i % 8 = 0 THEN (SELECT max(id) FROM regions) END,
+                ST_SetSRID(ST_MakePoint(6 + (i % 100) * 0.0371234, 48 + (i / 100) * 0.0523456), 4326)
+         FROM generate_series(1, 3200) i;
+         INSERT INTO place_names (place_id, name)
+         SELECT id, (ARRAY['Kolonie ', 'Altes ', 'Ö-', 'Bad '])[1 + id % 4] || name
+         FROM places WHERE geonameid % 6 = 0 AND geonameid >= 10000;
+         INSERT INTO cities (slug, name, country, place_id, geom)
+         SELECT 'city-at-' || p.id, (ARRAY['Königsstadt ', 'Zeta ', 'Ob '])[1 + p.id % 3] || p.id,
+                p.country, p.id, p.geom
+         FROM places p WHERE p.geonameid % 97 = 0 AND p.geonameid >= 10000;
+         INSERT INTO memberships (city_id, network_id, status)
+         SELECT c.id, (SELECT id FROM networks ORDER BY id LIMIT 1), 'member'
+         FROM cities c WHERE c.slug LIKE 'city-at-%' AND c.id % 2 = 0;",
+    )
+    .await;
+    let mut conn = AsyncPgConnection::establish(&app.database_url)
+        .await
+        .unwrap();
+    let places = Places::load(&mut conn).await.unwrap();
+    let cities = PlaceCities::load(&mut conn).await.unwrap();
+    let folds = Folds::default();
+    let mut texts: Vec<String> = [
+        "k",
+        "K",
+        "ko",
+        "kö",
+        "KÖ",
+        "koe",
+        "köl",
+        "koln",
+        "Köln",
+        "ö",
+        "o",
+        "oe",
+        "ä",
+        "ae",
+        "äb",
+        "b",
+        "be",
+        "bä",
+        "bae",
+        "bär",
+        "sch",
+        "Sankt",
+        "sankt ",
+        "st",
+        "straß",
+        "strass",
+        "ü",
+        "ue",
+        "üb",
+        "œ",
+        "oe",
+        "m",
+        "mü",
+        "mue",
+        "z",
+        "ze",
+        "Zeta",
+        "kolonie",
+        "Kolonie K",
+        "bad ",
+        "ö-",
+        "altes",
+        "x",
+        "xy",
+        "Danzig",
+        "gdansk",
+        "p",
+        "po",
+        "'",
+        "%",
+        "_",
+        "\u{301}",
+        "kö\u{301}",
+        "Ko ",
+        " ",
+    ]
+    .map(String::from)
+    .to_vec();
+    // Whole names of generated places.
+    texts.extend(
+        [
+            "Koln",
+            "Köbe",
+            "Bärr",
+            "Aeen",
+            "Ößdorf",
+            "Schöheim",
+            "Sankt xberg",
+            "Üben am See",
+        ]
+        .map(String::from),
+    );
+    let mut compared = 0;
+    for q in &texts {
+        let folded = folds.of(q, &mut conn).await.unwrap();
+        for limit in [1, 3, 10, 50] {
+            let statement: serde_json::Value = serde_json::from_str(
+                &haven::model::place::search(&mut conn, q, limit)
+                    .await
+                    .unwrap(),
+            )
+            .unwrap();
+            let memory: serde_json::Value = serde_json::from_str(&gazetteer::search(
+                &places,
+                &cities,
+                &folded,
+                limit as usize,
+            ))
+            .unwrap();
+            assert_eq!(memory, statement, "q={q:?}, limit={limit}");
+            compared += statement.as_array().unwrap().len();
+        }
+    }
+    assert!(compared > 2000, "{compared} places compared");
+
+    // Over HTTP, from the gazetteer once it is read.
+    let before = place_names(&app, "ko").await;
+    assert_eq!(before.len(), 10);
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    while app
+        .state
+        .gazetteer
+        .places
+        .fresh(app.data_version.of(gazetteer::PLACE_KINDS))
+        .is_none()
+    {
+        assert!(tokio::time::Instant::now() < deadline, "no gazetteer");
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    app.execute("DELETE FROM place_prefix_tops").await;
+    assert_eq!(place_names(&app, "ko&_=again").await, before);
+    // A write of the gazetteer is followed.
+    app.execute(
+        "INSERT INTO places (source, geonameid, name, country, population, geom)
+         VALUES ('geonames', 99, 'Kobaltstadt', 'DE', 99000000, ST_SetSRID(ST_MakePoint(9, 50), 4326))",
+    )
+    .await;
+    assert_eq!(place_names(&app, "kob").await[0], "Kobaltstadt");
+}

@@ -1,0 +1,594 @@
+//! The place search from memory: each instance keeps the gazetteer (every place with its
+//! names' search keys, 128,000 places and 183,000 alternate names in the bundled data) and,
+//! apart, the cities at places, and ranks the places a text finds as the search statement
+//! does ([`super::place`]), without a database round trip.
+//!
+//! - [`Places`] changes only with the gazetteer (the kind `places`): read whole, in the
+//!   background (half a second), while the statement answers.
+//! - [`PlaceCities`] (which listed or published city is at a place, and the listed cities'
+//!   name keys) changes with every write of the cities and what lists them: read whole when a
+//!   search needs it, a few milliseconds.
+//! - A text's folding (`haven_fold`, `haven_fold_de`: PostgreSQL's unaccent rules and case
+//!   folding) is asked of PostgreSQL once per text and kept ([`Folds`]): texts typed into a
+//!   search box repeat (`k`, `ko`, `kö`, `köl`).
+//!
+//! The ranking is the statement's, tested text for text against it: the places whose own name
+//! (or its German transliteration) starts with the text first, then those found by an
+//! alternate name; among each the places of listed cities first, then the most populous, then
+//! by name (bytewise, as the cluster's `C.UTF-8` collation orders) and id. A text of one or two
+//! characters takes, as the statement does, the best places of its prefix by own name and
+//! population (as `place_prefix_tops` keeps them) and the listed cities whose name starts with
+//! it.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use diesel::QueryableByName;
+use diesel::sql_types::{BigInt, Bool, Double, Nullable, Text};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde::Serialize;
+
+use crate::db::Prepared;
+use crate::db::data_version::{DataKind, Kinds};
+use crate::db::snapshot::{Loaded, Snapshot};
+
+/// The kinds the gazetteer is read from.
+pub const PLACE_KINDS: Kinds = Kinds::of(&[DataKind::Places]);
+
+/// The kinds of the cities at places: their publication, names and places, and what makes a
+/// city listed (its memberships, practices, demands).
+pub const CITY_KINDS: Kinds = Kinds::of(&[
+    DataKind::Cities,
+    DataKind::Practices,
+    DataKind::Memberships,
+    DataKind::Networks,
+    DataKind::Demands,
+    DataKind::PolicyAreas,
+]);
+
+/// Most places an answer holds (the API's limit) and kept per short prefix by the statement.
+const MOST_TOPS: usize = 50;
+
+/// Most texts whose folding is kept; all are forgotten when more come.
+const MOST_FOLDS: usize = 4096;
+
+/// Every place, its search keys in one sorted index.
+const LOAD_PLACES: &str = "
+SELECT p.id, p.name, p.country::text AS country, r.name AS region, d.name AS district,
+       p.population, round(ST_X(p.geom)::numeric, 5)::float8 AS lon,
+       round(ST_Y(p.geom)::numeric, 5)::float8 AS lat, p.ags, p.geonameid,
+       p.name_key, p.name_key_de
+FROM places p
+LEFT JOIN regions r ON r.id = p.region_id
+LEFT JOIN regions d ON d.id = p.district_id
+ORDER BY p.id";
+
+/// Every alternate name's key.
+const LOAD_NAMES: &str = "SELECT place_id, name_key FROM place_names WHERE name_key IS NOT NULL";
+
+/// The cities at places, in id order.
+const LOAD_CITIES: &str = "
+SELECT c.place_id, c.slug::text AS slug, c.published, coalesce(cs.listed, false) AS listed,
+       c.name_key, c.name_key_de
+FROM cities c LEFT JOIN city_stats cs ON cs.city_id = c.id
+WHERE c.place_id IS NOT NULL
+ORDER BY c.id";
+
+/// The data version the snapshot is read at.
+const VERSION: &str = "SELECT version FROM data_version";
+
+#[derive(QueryableByName)]
+struct Version {
+    #[diesel(sql_type = BigInt)]
+    version: i64,
+}
+
+#[derive(QueryableByName)]
+struct PlaceRow {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = Text)]
+    name: String,
+    #[diesel(sql_type = Text)]
+    country: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    region: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    district: Option<String>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    population: Option<i64>,
+    #[diesel(sql_type = Double)]
+    lon: f64,
+    #[diesel(sql_type = Double)]
+    lat: f64,
+    #[diesel(sql_type = Nullable<Text>)]
+    ags: Option<String>,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    geonameid: Option<i64>,
+    #[diesel(sql_type = Text)]
+    name_key: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    name_key_de: Option<String>,
+}
+
+#[derive(QueryableByName)]
+struct NameRow {
+    #[diesel(sql_type = BigInt)]
+    place_id: i64,
+    #[diesel(sql_type = Text)]
+    name_key: String,
+}
+
+#[derive(QueryableByName)]
+struct CityRow {
+    #[diesel(sql_type = BigInt)]
+    place_id: i64,
+    #[diesel(sql_type = Text)]
+    slug: String,
+    #[diesel(sql_type = Bool)]
+    published: bool,
+    #[diesel(sql_type = Bool)]
+    listed: bool,
+    #[diesel(sql_type = Nullable<Text>)]
+    name_key: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    name_key_de: Option<String>,
+}
+
+#[derive(QueryableByName)]
+struct FoldRow {
+    #[diesel(sql_type = Text)]
+    fold: String,
+    #[diesel(sql_type = Text)]
+    fold_de: String,
+}
+
+/// A text in [`Places::text`]: its start and length in bytes.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: u32,
+    len: u32,
+}
+
+/// One place; its texts are spans of [`Places::text`].
+#[derive(Debug)]
+struct Place {
+    id: i64,
+    name: Span,
+    country: Span,
+    key: Span,
+    key_de: Option<Span>,
+    ags: Option<Span>,
+    /// Index into [`Places::regions`].
+    region: Option<u32>,
+    district: Option<u32>,
+    population: Option<i64>,
+    lon: f64,
+    lat: f64,
+    geonameid: Option<i64>,
+}
+
+/// Which of a place's keys an entry of the index is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KeyOf {
+    /// Its own name's (`name_key`); `also_de` when its transliteration's is the same.
+    Own { also_de: bool },
+    /// Its own name's German transliteration (`name_key_de`), where it differs.
+    OwnDe,
+    /// An alternate name's (`place_names.name_key`).
+    Alternate,
+}
+
+/// A search key of a place.
+#[derive(Debug, Clone, Copy)]
+struct Key {
+    key: Span,
+    place: u32,
+    of: KeyOf,
+}
+
+/// The gazetteer of one data version.
+#[derive(Debug)]
+pub struct Places {
+    version: i64,
+    /// Every text of the places, one after another.
+    text: String,
+    /// In id order.
+    places: Vec<Place>,
+    regions: Vec<String>,
+    /// Every key, in bytewise order.
+    keys: Vec<Key>,
+}
+
+impl Places {
+    fn str(&self, span: Span) -> &str {
+        let start = span.start as usize;
+        self.text
+            .get(start..start + span.len as usize)
+            .unwrap_or_default()
+    }
+
+    /// The index of the place with id `id`.
+    fn index_of(&self, id: i64) -> Option<u32> {
+        self.places
+            .binary_search_by_key(&id, |place| place.id)
+            .ok()
+            .and_then(|at| u32::try_from(at).ok())
+    }
+
+    /// The keys starting with `prefix`.
+    fn starting_with(&self, prefix: &str) -> &[Key] {
+        let from = self.keys.partition_point(|key| self.str(key.key) < prefix);
+        let to =
+            from + self.keys[from..].partition_point(|key| self.str(key.key).starts_with(prefix));
+        &self.keys[from..to]
+    }
+
+    fn place(&self, at: u32) -> &Place {
+        &self.places[at as usize]
+    }
+}
+
+/// Appends `value` to `text`, giving its span.
+fn push(text: &mut String, value: &str) -> Span {
+    let start = u32::try_from(text.len()).unwrap_or(u32::MAX);
+    text.push_str(value);
+    Span {
+        start,
+        len: u32::try_from(value.len()).unwrap_or(0),
+    }
+}
+
+impl Loaded for Places {
+    fn version(&self) -> i64 {
+        self.version
+    }
+
+    async fn load(conn: &mut AsyncPgConnection) -> diesel::QueryResult<Self> {
+        let (version, rows, names) = conn
+            .build_transaction()
+            .read_only()
+            .repeatable_read()
+            .run(async |conn| {
+                let version: Version = diesel::sql_query(VERSION).get_result(conn).await?;
+                let rows: Vec<PlaceRow> = diesel::sql_query(LOAD_PLACES).load(conn).await?;
+                let names: Vec<NameRow> = diesel::sql_query(LOAD_NAMES).load(conn).await?;
+                Ok::<_, diesel::result::Error>((version.version, rows, names))
+            })
+            .await?;
+        let mut text = String::new();
+        let mut regions: Vec<String> = Vec::new();
+        let mut region_at: HashMap<String, u32> = HashMap::new();
+        let mut region = |name: Option<String>| {
+            name.map(|name| {
+                let next = u32::try_from(regions.len()).unwrap_or(u32::MAX);
+                *region_at.entry(name.clone()).or_insert_with(|| {
+                    regions.push(name);
+                    next
+                })
+            })
+        };
+        let mut places = Vec::with_capacity(rows.len());
+        let mut keys = Vec::with_capacity(rows.len() + names.len());
+        for row in rows {
+            let at = u32::try_from(places.len()).unwrap_or(u32::MAX);
+            let key = push(&mut text, &row.name_key);
+            let also_de = row.name_key_de.as_deref() == Some(row.name_key.as_str());
+            keys.push(Key {
+                key,
+                place: at,
+                of: KeyOf::Own { also_de },
+            });
+            let key_de = match row.name_key_de {
+                Some(_) if also_de => Some(key),
+                Some(de) => {
+                    let span = push(&mut text, &de);
+                    keys.push(Key {
+                        key: span,
+                        place: at,
+                        of: KeyOf::OwnDe,
+                    });
+                    Some(span)
+                }
+                None => None,
+            };
+            places.push(Place {
+                id: row.id,
+                name: push(&mut text, &row.name),
+                country: push(&mut text, &row.country),
+                key,
+                key_de,
+                ags: row.ags.as_deref().map(|ags| push(&mut text, ags)),
+                region: region(row.region),
+                district: region(row.district),
+                population: row.population,
+                lon: row.lon,
+                lat: row.lat,
+                geonameid: row.geonameid,
+            });
+        }
+        let mut gazetteer = Self {
+            version,
+            text,
+            places,
+            regions,
+            keys: Vec::new(),
+        };
+        for name in names {
+            if let Some(place) = gazetteer.index_of(name.place_id) {
+                let key = push(&mut gazetteer.text, &name.name_key);
+                keys.push(Key {
+                    key,
+                    place,
+                    of: KeyOf::Alternate,
+                });
+            }
+        }
+        keys.sort_unstable_by(|a, b| gazetteer.str(a.key).cmp(gazetteer.str(b.key)));
+        gazetteer.keys = keys;
+        gazetteer.text.shrink_to_fit();
+        Ok(gazetteer)
+    }
+}
+
+/// A listed city's name keys and place.
+#[derive(Debug)]
+struct ListedCity {
+    place_id: i64,
+    name_key: Option<String>,
+    name_key_de: Option<String>,
+}
+
+/// The cities at places, of one data version.
+#[derive(Debug)]
+pub struct PlaceCities {
+    version: i64,
+    /// The slug of the first published city at a place (by the city's id).
+    slugs: HashMap<i64, String>,
+    /// The places of listed cities.
+    listed: HashSet<i64>,
+    /// The listed cities, for a short text's cities by name.
+    listed_cities: Vec<ListedCity>,
+}
+
+impl Loaded for PlaceCities {
+    fn version(&self) -> i64 {
+        self.version
+    }
+
+    async fn load(conn: &mut AsyncPgConnection) -> diesel::QueryResult<Self> {
+        let (version, rows) = conn
+            .build_transaction()
+            .read_only()
+            .repeatable_read()
+            .run(async |conn| {
+                let version: Version = Prepared::fixed(diesel::sql_query(VERSION))
+                    .get_result(conn)
+                    .await?;
+                let rows: Vec<CityRow> = Prepared::fixed(diesel::sql_query(LOAD_CITIES))
+                    .load(conn)
+                    .await?;
+                Ok::<_, diesel::result::Error>((version.version, rows))
+            })
+            .await?;
+        let mut cities = Self {
+            version,
+            slugs: HashMap::new(),
+            listed: HashSet::new(),
+            listed_cities: Vec::new(),
+        };
+        for row in rows {
+            if row.published {
+                cities.slugs.entry(row.place_id).or_insert(row.slug);
+            }
+            if row.listed {
+                cities.listed.insert(row.place_id);
+                cities.listed_cities.push(ListedCity {
+                    place_id: row.place_id,
+                    name_key: row.name_key,
+                    name_key_de: row.name_key_de,
+                });
+            }
+        }
+        Ok(cities)
+    }
+}
+
+/// A text folded as the search statement folds it (`haven_fold`, `haven_fold_de`).
+#[derive(Debug)]
+pub struct Folded {
+    fold: String,
+    fold_de: String,
+}
+
+/// The foldings of the texts searched for, kept by text.
+#[derive(Debug, Default)]
+pub struct Folds(Mutex<HashMap<String, Arc<Folded>>>);
+
+impl Folds {
+    /// `q` folded: kept, or asked of PostgreSQL over `conn` and kept.
+    ///
+    /// # Errors
+    /// When the query fails.
+    pub async fn of(
+        &self,
+        q: &str,
+        conn: &mut AsyncPgConnection,
+    ) -> diesel::QueryResult<Arc<Folded>> {
+        if let Some(folded) = self.0.lock().unwrap_or_else(PoisonError::into_inner).get(q) {
+            return Ok(Arc::clone(folded));
+        }
+        let row: FoldRow = Prepared::fixed(
+            diesel::sql_query(
+                "SELECT haven_fold($1::text) AS fold, haven_fold_de($1::text) AS fold_de",
+            )
+            .bind::<Text, _>(q),
+        )
+        .get_result(conn)
+        .await?;
+        let folded = Arc::new(Folded {
+            fold: row.fold,
+            fold_de: row.fold_de,
+        });
+        let mut kept = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if kept.len() >= MOST_FOLDS {
+            kept.clear();
+        }
+        kept.insert(q.to_owned(), Arc::clone(&folded));
+        Ok(folded)
+    }
+
+    /// The folding of `q` when it is kept.
+    #[must_use]
+    pub fn kept(&self, q: &str) -> Option<Arc<Folded>> {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(q)
+            .cloned()
+    }
+}
+
+/// What an instance keeps to search places without the database.
+#[derive(Debug, Default)]
+pub struct Gazetteer {
+    pub places: Snapshot<Places>,
+    pub cities: Snapshot<PlaceCities>,
+    pub folds: Folds,
+}
+
+/// A place as the search answers it ([`super::place::PlaceDoc`]'s fields, borrowed).
+#[derive(Serialize)]
+struct Found<'a> {
+    id: i64,
+    name: &'a str,
+    country: &'a str,
+    region: Option<&'a str>,
+    district: Option<&'a str>,
+    population: Option<i64>,
+    lon: f64,
+    lat: f64,
+    ags: Option<&'a str>,
+    geonameid: Option<i64>,
+    city_slug: Option<&'a str>,
+}
+
+/// The places `folded` finds, at most `limit`, as the search statement ranks and writes them
+/// (a JSON array).
+#[must_use]
+pub fn search(places: &Places, cities: &PlaceCities, folded: &Folded, limit: usize) -> String {
+    let Folded { fold, fold_de } = folded;
+    let short = fold.chars().count() <= 2 && fold_de.starts_with(fold.as_str());
+    let mut hits: Vec<u32> = Vec::new();
+    if short {
+        // The best places of the prefix by own name and population (`place_prefix_tops`).
+        if !fold.is_empty() {
+            let mut tops: Vec<u32> = places
+                .starting_with(fold)
+                .iter()
+                .map(|key| key.place)
+                .collect();
+            tops.sort_unstable();
+            tops.dedup();
+            let own_name = |at: u32| {
+                let place = places.place(at);
+                places.str(place.key).starts_with(fold.as_str())
+                    || place
+                        .key_de
+                        .is_some_and(|de| places.str(de).starts_with(fold.as_str()))
+            };
+            tops.sort_by(|&a, &b| {
+                let (pa, pb) = (places.place(a), places.place(b));
+                own_name(b)
+                    .cmp(&own_name(a))
+                    .then_with(|| by_population(pa.population, pb.population))
+                    .then_with(|| places.str(pa.name).cmp(places.str(pb.name)))
+                    .then_with(|| pa.id.cmp(&pb.id))
+            });
+            tops.truncate(limit.min(MOST_TOPS));
+            hits.extend(tops);
+        }
+        // The listed cities whose own name starts with the text.
+        for city in &cities.listed_cities {
+            let named = city
+                .name_key
+                .as_deref()
+                .is_some_and(|key| key.starts_with(fold.as_str()))
+                || city
+                    .name_key_de
+                    .as_deref()
+                    .is_some_and(|key| key.starts_with(fold_de.as_str()));
+            if named && let Some(at) = places.index_of(city.place_id) {
+                hits.push(at);
+            }
+        }
+    } else {
+        for key in places.starting_with(fold) {
+            if matches!(key.of, KeyOf::Own { .. } | KeyOf::Alternate) {
+                hits.push(key.place);
+            }
+        }
+        for key in places.starting_with(fold_de) {
+            if matches!(key.of, KeyOf::OwnDe | KeyOf::Own { also_de: true }) {
+                hits.push(key.place);
+            }
+        }
+    }
+    hits.sort_unstable();
+    hits.dedup();
+    let own = |place: &Place| {
+        places.str(place.key).starts_with(fold.as_str())
+            || place
+                .key_de
+                .is_some_and(|de| places.str(de).starts_with(fold_de.as_str()))
+    };
+    let listed = |place: &Place| cities.listed.contains(&place.id);
+    let mut ranked: Vec<(bool, bool, &Place)> = hits
+        .into_iter()
+        .map(|at| {
+            let place = places.place(at);
+            (own(place), listed(place), place)
+        })
+        .collect();
+    ranked.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then_with(|| b.1.cmp(&a.1))
+            .then_with(|| by_population(a.2.population, b.2.population))
+            .then_with(|| places.str(a.2.name).cmp(places.str(b.2.name)))
+            .then_with(|| a.2.id.cmp(&b.2.id))
+    });
+    ranked.truncate(limit);
+    let found: Vec<Found<'_>> = ranked
+        .into_iter()
+        .map(|(_, _, place)| Found {
+            id: place.id,
+            name: places.str(place.name),
+            country: places.str(place.country),
+            region: place
+                .region
+                .and_then(|at| places.regions.get(at as usize))
+                .map(String::as_str),
+            district: place
+                .district
+                .and_then(|at| places.regions.get(at as usize))
+                .map(String::as_str),
+            population: place.population,
+            lon: place.lon,
+            lat: place.lat,
+            ags: place.ags.map(|ags| places.str(ags)),
+            geonameid: place.geonameid,
+            city_slug: cities.slugs.get(&place.id).map(String::as_str),
+        })
+        .collect();
+    serde_json::to_string(&found).unwrap_or_else(|_| "[]".to_owned())
+}
+
+/// Population descending, unknown last (`population DESC NULLS LAST`).
+fn by_population(a: Option<i64>, b: Option<i64>) -> std::cmp::Ordering {
+    match (a, b) {
+        (Some(a), Some(b)) => b.cmp(&a),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    }
+}
