@@ -267,3 +267,41 @@ impl<T: Loaded> Snapshot<T> {
         data
     }
 }
+
+/// What changed since a snapshot read at `old`, as its update reads it (in the update's
+/// transaction): the filters' values now, and the boxes of the changes of `boxes_of` since.
+/// `None` when the snapshot has to be read whole: the filters' values changed, a change of
+/// `read_whole_after` or one of `boxes_of` without boxes came, or more than `most_boxes`
+/// boxes.
+///
+/// # Errors
+/// When a query fails.
+pub async fn changed_since(
+    conn: &mut AsyncPgConnection,
+    old: &crate::query::KnownValues,
+    boxes_of: super::data_version::Kinds,
+    read_whole_after: super::data_version::Kinds,
+    most_boxes: usize,
+) -> diesel::QueryResult<Option<(crate::query::KnownValues, Vec<super::data_version::Extent>)>> {
+    let known = crate::query::KnownValues::read(conn).await?;
+    if !known.same_values(old) {
+        return Ok(None);
+    }
+    let mut boxes = Vec::new();
+    for change in super::data_version::changes_after(conn, old.version).await? {
+        if change.kinds.intersects(read_whole_after) {
+            return Ok(None);
+        }
+        if !change.kinds.intersects(boxes_of) {
+            continue;
+        }
+        let Some(changed) = change.boxes else {
+            return Ok(None);
+        };
+        boxes.extend(changed);
+        if boxes.len() > most_boxes {
+            return Ok(None);
+        }
+    }
+    Ok(Some((known, boxes)))
+}

@@ -45,8 +45,8 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use super::city::{self, CITY_Q_CTE};
 use super::collection::{ALT_NAMES_CTE, PageLinks, TEXT_INPUT_CTE, envelope};
-use crate::db::data_version::{DataKind, DataVersion, Extent, Kinds, changes_after};
-use crate::db::snapshot::{Loaded, Snapshot};
+use crate::db::data_version::{DataKind, DataVersion, Extent, Kinds};
+use crate::db::snapshot::{Loaded, Snapshot, changed_since};
 use crate::db::{DbConn, Prepared};
 use crate::error::AppResult;
 use crate::query::{AreaMatch, CollectionQuery, KnownValues, Lang};
@@ -487,26 +487,17 @@ impl Loaded for CityList {
             .read_only()
             .repeatable_read()
             .run(async |conn| {
-                let known = KnownValues::read(conn).await?;
-                if !known.same_values(&self.known) {
+                let Some((known, boxes)) = changed_since(
+                    conn,
+                    &self.known,
+                    KINDS,
+                    READ_WHOLE_AFTER,
+                    MOST_BOXES_UPDATED,
+                )
+                .await?
+                else {
                     return Ok(None);
-                }
-                let mut boxes = Vec::new();
-                for change in changes_after(conn, self.known.version).await? {
-                    if !change.kinds.intersects(KINDS) {
-                        continue;
-                    }
-                    if change.kinds.intersects(READ_WHOLE_AFTER) {
-                        return Ok(None);
-                    }
-                    let Some(changed) = change.boxes else {
-                        return Ok(None);
-                    };
-                    boxes.extend(changed);
-                    if boxes.len() > MOST_BOXES_UPDATED {
-                        return Ok(None);
-                    }
-                }
+                };
                 let rows: Vec<CityRow> = if boxes.is_empty() {
                     Vec::new()
                 } else {

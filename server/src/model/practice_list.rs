@@ -34,8 +34,8 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use super::collection::{PageLinks, envelope};
 use super::practice::{self, FEATURE};
 use crate::db::Prepared;
-use crate::db::data_version::{DataKind, DataVersion, Extent, Kinds, changes_after};
-use crate::db::snapshot::{Loaded, Snapshot};
+use crate::db::data_version::{DataKind, DataVersion, Extent, Kinds};
+use crate::db::snapshot::{Loaded, Snapshot, changed_since};
 use crate::error::AppResult;
 use crate::query::{AreaMatch, CollectionQuery, KnownValues};
 
@@ -306,22 +306,17 @@ impl Loaded for PracticeList {
             .read_only()
             .repeatable_read()
             .run(async |conn| {
-                let known = KnownValues::read(conn).await?;
-                if !known.same_values(&self.known) {
+                let Some((known, boxes)) = changed_since(
+                    conn,
+                    &self.known,
+                    Kinds::of(&[DataKind::Practices]),
+                    READ_WHOLE_AFTER,
+                    usize::MAX,
+                )
+                .await?
+                else {
                     return Ok(None);
-                }
-                let mut boxes = Vec::new();
-                for change in changes_after(conn, self.known.version).await? {
-                    if change.kinds.intersects(READ_WHOLE_AFTER) {
-                        return Ok(None);
-                    }
-                    if change.kinds.contains(DataKind::Practices) {
-                        let Some(changed) = change.boxes else {
-                            return Ok(None);
-                        };
-                        boxes.extend(changed);
-                    }
-                }
+                };
                 let cities: Vec<CityRow> = Prepared::fixed(diesel::sql_query(CITIES))
                     .load(conn)
                     .await?;

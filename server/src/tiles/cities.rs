@@ -24,8 +24,8 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use super::mvt::{BUFFER, EXTENT, Envelope, HALF_WORLD, PointLayer, TileGrid, Value, mercator};
 use super::sql::{CITY_CLUSTER_BELOW_ZOOM, CLUSTER_CELLS, CLUSTER_ID_BASE};
 use super::{Layer, TileCoord};
-use crate::db::data_version::{Extent, changes_after};
-use crate::db::snapshot::{Loaded, Snapshot};
+use crate::db::data_version::{Extent, Kinds};
+use crate::db::snapshot::{Loaded, Snapshot, changed_since};
 use crate::error::AppResult;
 use crate::query::{AreaMatch, Filters, KnownValues};
 
@@ -473,23 +473,17 @@ impl Loaded for CityPoints {
             .read_only()
             .repeatable_read()
             .run(async |conn| {
-                let known = KnownValues::read(conn).await?;
-                if !known.same_values(&self.known) {
+                let Some((known, boxes)) = changed_since(
+                    conn,
+                    &self.known,
+                    Layer::Cities.fed_by(),
+                    Kinds::NONE,
+                    MOST_BOXES_UPDATED,
+                )
+                .await?
+                else {
                     return Ok(None);
-                }
-                let mut boxes: Vec<Extent> = Vec::new();
-                for change in changes_after(conn, self.known.version).await? {
-                    if !change.kinds.intersects(Layer::Cities.fed_by()) {
-                        continue;
-                    }
-                    let Some(changed) = change.boxes else {
-                        return Ok(None);
-                    };
-                    boxes.extend(changed);
-                    if boxes.len() > MOST_BOXES_UPDATED {
-                        return Ok(None);
-                    }
-                }
+                };
                 if boxes.is_empty() {
                     return Ok(Some(Self::with(known, self.cities.clone())));
                 }

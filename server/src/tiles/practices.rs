@@ -42,7 +42,8 @@ use super::mvt::{Envelope, HALF_WORLD, TileGrid, mercator};
 use super::points::PointKeys;
 use super::sql::{CLUSTER_CELLS, CLUSTER_ID_BASE, PRACTICE_CLUSTER_BELOW_ZOOM};
 use super::{Layer, TileCoord};
-use crate::db::data_version::changes_after;
+use crate::db::data_version::Kinds;
+use crate::db::snapshot::changed_since;
 use crate::db::snapshot::{Loaded, Snapshot};
 use crate::error::AppResult;
 use crate::query::{AreaMatch, Filters, KnownValues};
@@ -599,22 +600,24 @@ impl Loaded for PracticePoints {
             .read_only()
             .repeatable_read()
             .run(async |conn| {
-                let known = KnownValues::read(conn).await?;
-                if !self.fits || !known.same_values(&self.known) {
+                if !self.fits {
                     return Ok(None);
                 }
-                let mut touched: HashSet<(u32, u32)> = HashSet::new();
-                for change in changes_after(conn, self.known.version).await? {
-                    if !change.kinds.intersects(Layer::Practices.fed_by()) {
-                        continue;
-                    }
-                    let Some(boxes) = change.boxes else {
-                        return Ok(None);
-                    };
-                    touched.extend(boxes.iter().flat_map(|b| buckets_of(mercator(b))));
-                    if touched.len() > MOST_BUCKETS_UPDATED {
-                        return Ok(None);
-                    }
+                let Some((known, boxes)) = changed_since(
+                    conn,
+                    &self.known,
+                    Layer::Practices.fed_by(),
+                    Kinds::NONE,
+                    usize::MAX,
+                )
+                .await?
+                else {
+                    return Ok(None);
+                };
+                let touched: HashSet<(u32, u32)> =
+                    boxes.iter().flat_map(|b| buckets_of(mercator(b))).collect();
+                if touched.len() > MOST_BUCKETS_UPDATED {
+                    return Ok(None);
                 }
                 let mut buckets = self.buckets.clone();
                 if !touched.is_empty() {
