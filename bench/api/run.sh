@@ -181,5 +181,6 @@ row "cities full text, a new text each request" "$FULLTEXT" -s bench/api/unique_
 row "cities near" "/api/v1/cities?near=10,50&radius_km=300&limit=1000" "${UNIQUE[@]}"
 row "practices filtered" "$PRACTICES" "${UNIQUE[@]}"
 row "places search" "/api/v1/places?q=ko" "${UNIQUE[@]}"
+row "places search, a new text each request" "/api/v1/places?q=ko" -s bench/api/unique_prefix.lua
 row "city page" "/api/v1/cities/$CITY" "${UNIQUE[@]}"
 row "OGC cities items" "/ogc/collections/cities/items?limit=1000" "${UNIQUE[@]}"

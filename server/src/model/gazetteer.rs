@@ -198,6 +198,12 @@ pub struct Places {
     regions: Vec<String>,
     /// Every key, in bytewise order.
     keys: Vec<Key>,
+    /// Each place's position in the order of population (most first, unknown last), name and
+    /// id, and the places in that order.
+    position: Vec<u32>,
+    by_position: Vec<u32>,
+    /// The best places of each prefix of one and two characters ([`Places::tops_of`]).
+    tops: HashMap<Box<str>, Box<[u64]>>,
 }
 
 impl Places {
@@ -226,6 +232,59 @@ impl Places {
 
     fn place(&self, at: u32) -> &Place {
         &self.places[at as usize]
+    }
+
+    /// The best `most` places of `keys` (those starting with `prefix`), each once, as
+    /// `place_prefix_tops` keeps them: by own name first (its own name or transliteration
+    /// starts with `prefix`), then position; each as `!own << 32 | position`, in order.
+    fn tops_of(&self, keys: &[Key], prefix: &str, most: usize) -> Vec<u64> {
+        let mut tops: Vec<u64> = Vec::with_capacity(most + 1);
+        for key in keys {
+            let place = self.place(key.place);
+            let own_name = !matches!(key.of, KeyOf::Alternate)
+                || self.str(place.key).starts_with(prefix)
+                || place
+                    .key_de
+                    .is_some_and(|de| self.str(de).starts_with(prefix));
+            let rank = (u64::from(!own_name) << 32) | u64::from(self.position[key.place as usize]);
+            if tops.len() == most && tops.last().is_some_and(|&worst| rank >= worst) {
+                continue;
+            }
+            if let Err(at) = tops.binary_search(&rank) {
+                tops.insert(at, rank);
+                tops.truncate(most);
+            }
+        }
+        tops
+    }
+
+    /// The place of a rank of [`tops_of`](Self::tops_of).
+    fn by_rank(&self, rank: u64) -> Option<u32> {
+        let position = usize::try_from(rank & u64::from(u32::MAX)).ok()?;
+        self.by_position.get(position).copied()
+    }
+
+    /// The best places of every prefix of one and two characters of the keys.
+    fn every_tops(&self) -> HashMap<Box<str>, Box<[u64]>> {
+        let mut every = HashMap::new();
+        for chars in 1..=2 {
+            let mut from = 0;
+            while let Some(first) = self.keys.get(from) {
+                let key = self.str(first.key);
+                let Some((end, _)) = key.char_indices().nth(chars - 1) else {
+                    from += 1;
+                    continue;
+                };
+                let end = end + key[end..].chars().next().map_or(0, char::len_utf8);
+                let prefix = &key[..end];
+                let to = from
+                    + self.keys[from..].partition_point(|k| self.str(k.key).starts_with(prefix));
+                let tops = self.tops_of(&self.keys[from..to], prefix, MOST_TOPS);
+                every.insert(Box::from(prefix), tops.into_boxed_slice());
+                from = to;
+            }
+        }
+        every
     }
 }
 
@@ -313,6 +372,9 @@ impl Loaded for Places {
             places,
             regions,
             keys: Vec::new(),
+            position: Vec::new(),
+            by_position: Vec::new(),
+            tops: HashMap::new(),
         };
         for name in names {
             if let Some(place) = gazetteer.index_of(name.place_id) {
@@ -326,6 +388,22 @@ impl Loaded for Places {
         }
         keys.sort_unstable_by(|a, b| gazetteer.str(a.key).cmp(gazetteer.str(b.key)));
         gazetteer.keys = keys;
+        let mut by_position: Vec<u32> = (0..gazetteer.places.len())
+            .filter_map(|at| u32::try_from(at).ok())
+            .collect();
+        by_position.sort_unstable_by(|&a, &b| {
+            let (a, b) = (gazetteer.place(a), gazetteer.place(b));
+            by_population(a.population, b.population)
+                .then_with(|| gazetteer.str(a.name).cmp(gazetteer.str(b.name)))
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        let mut position = vec![0; by_position.len()];
+        for (at, &place) in by_position.iter().enumerate() {
+            position[place as usize] = u32::try_from(at).unwrap_or(u32::MAX);
+        }
+        gazetteer.position = position;
+        gazetteer.by_position = by_position;
+        gazetteer.tops = gazetteer.every_tops();
         gazetteer.text.shrink_to_fit();
         Ok(gazetteer)
     }
@@ -483,30 +561,14 @@ pub fn search(places: &Places, cities: &PlaceCities, folded: &Folded, limit: usi
     if short {
         // The best places of the prefix by own name and population (`place_prefix_tops`).
         if !fold.is_empty() {
-            let mut tops: Vec<u32> = places
-                .starting_with(fold)
-                .iter()
-                .map(|key| key.place)
-                .collect();
-            tops.sort_unstable();
-            tops.dedup();
-            let own_name = |at: u32| {
-                let place = places.place(at);
-                places.str(place.key).starts_with(fold.as_str())
-                    || place
-                        .key_de
-                        .is_some_and(|de| places.str(de).starts_with(fold.as_str()))
-            };
-            tops.sort_by(|&a, &b| {
-                let (pa, pb) = (places.place(a), places.place(b));
-                own_name(b)
-                    .cmp(&own_name(a))
-                    .then_with(|| by_population(pa.population, pb.population))
-                    .then_with(|| places.str(pa.name).cmp(places.str(pb.name)))
-                    .then_with(|| pa.id.cmp(&pb.id))
-            });
-            tops.truncate(limit.min(MOST_TOPS));
-            hits.extend(tops);
+            let most = limit.min(MOST_TOPS);
+            if let Some(tops) = places.tops.get(fold.as_str()) {
+                hits.extend(
+                    tops.iter()
+                        .take(most)
+                        .filter_map(|&rank| places.by_rank(rank)),
+                );
+            }
         }
         // The listed cities whose own name starts with the text.
         for city in &cities.listed_cities {
@@ -542,25 +604,16 @@ pub fn search(places: &Places, cities: &PlaceCities, folded: &Folded, limit: usi
                 .key_de
                 .is_some_and(|de| places.str(de).starts_with(fold_de.as_str()))
     };
-    let listed = |place: &Place| cities.listed.contains(&place.id);
-    let mut ranked: Vec<(bool, bool, &Place)> = hits
+    let ranked: Vec<Rank> = hits
         .into_iter()
         .map(|at| {
             let place = places.place(at);
-            (own(place), listed(place), place)
+            Rank::of(places, at, own(place), cities.listed.contains(&place.id))
         })
         .collect();
-    ranked.sort_by(|a, b| {
-        b.0.cmp(&a.0)
-            .then_with(|| b.1.cmp(&a.1))
-            .then_with(|| by_population(a.2.population, b.2.population))
-            .then_with(|| places.str(a.2.name).cmp(places.str(b.2.name)))
-            .then_with(|| a.2.id.cmp(&b.2.id))
-    });
-    ranked.truncate(limit);
-    let found: Vec<Found<'_>> = ranked
-        .into_iter()
-        .map(|(_, _, place)| Found {
+    let found: Vec<Found<'_>> = best(ranked, limit)
+        .map(|rank| places.place(rank.at))
+        .map(|place| Found {
             id: place.id,
             name: places.str(place.name),
             country: places.str(place.country),
@@ -581,6 +634,44 @@ pub fn search(places: &Places, cities: &PlaceCities, folded: &Folded, limit: usi
         })
         .collect();
     serde_json::to_string(&found).unwrap_or_else(|_| "[]".to_owned())
+}
+
+/// What a place is ranked by: `first` (its own name starts with the text), `listed`, then its
+/// position by population (most first, unknown last), name and id.
+struct Rank {
+    first: bool,
+    listed: bool,
+    position: u32,
+    at: u32,
+}
+
+impl Rank {
+    fn of(places: &Places, at: u32, first: bool, listed: bool) -> Self {
+        Self {
+            first,
+            listed,
+            position: places.position[at as usize],
+            at,
+        }
+    }
+
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        other
+            .first
+            .cmp(&self.first)
+            .then_with(|| other.listed.cmp(&self.listed))
+            .then_with(|| self.position.cmp(&other.position))
+    }
+}
+
+/// The first `limit` of `ranked` in order (chosen without sorting the others).
+fn best(mut ranked: Vec<Rank>, limit: usize) -> impl Iterator<Item = Rank> {
+    if ranked.len() > limit && limit > 0 {
+        ranked.select_nth_unstable_by(limit - 1, Rank::cmp);
+    }
+    ranked.truncate(limit);
+    ranked.sort_unstable_by(Rank::cmp);
+    ranked.into_iter()
 }
 
 /// Population descending, unknown last (`population DESC NULLS LAST`).
