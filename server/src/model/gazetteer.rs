@@ -26,6 +26,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Bool, Double, Nullable, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use futures_util::TryStreamExt;
 use serde::Serialize;
 
 use crate::db::Prepared;
@@ -303,90 +304,131 @@ impl Loaded for Places {
         self.version
     }
 
+    /// Reads every place and alternate name in one snapshot of the database; the rows stream
+    /// into the gazetteer (128,000 rows of a dozen columns held at once doubled the memory its
+    /// read took).
     async fn load(conn: &mut AsyncPgConnection) -> diesel::QueryResult<Self> {
-        let (version, rows, names) = conn
+        let mut read = PlacesRead::default();
+        let version = conn
             .build_transaction()
             .read_only()
             .repeatable_read()
             .run(async |conn| {
                 let version: Version = diesel::sql_query(VERSION).get_result(conn).await?;
-                let rows: Vec<PlaceRow> = diesel::sql_query(LOAD_PLACES).load(conn).await?;
-                let names: Vec<NameRow> = diesel::sql_query(LOAD_NAMES).load(conn).await?;
-                Ok::<_, diesel::result::Error>((version.version, rows, names))
+                let mut rows = diesel::sql_query(LOAD_PLACES)
+                    .load_stream::<PlaceRow>(conn)
+                    .await?;
+                while let Some(row) = rows.try_next().await? {
+                    read.place(row);
+                }
+                drop(rows);
+                let mut names = diesel::sql_query(LOAD_NAMES)
+                    .load_stream::<NameRow>(conn)
+                    .await?;
+                while let Some(row) = names.try_next().await? {
+                    read.name(&row);
+                }
+                Ok::<_, diesel::result::Error>(version.version)
             })
             .await?;
-        let mut text = String::new();
-        let mut regions: Vec<String> = Vec::new();
-        let mut region_at: HashMap<String, u32> = HashMap::new();
-        let mut region = |name: Option<String>| {
-            name.map(|name| {
-                let next = u32::try_from(regions.len()).unwrap_or(u32::MAX);
-                *region_at.entry(name.clone()).or_insert_with(|| {
-                    regions.push(name);
-                    next
-                })
-            })
-        };
-        let mut places = Vec::with_capacity(rows.len());
-        let mut keys = Vec::with_capacity(rows.len() + names.len());
-        for row in rows {
-            let at = u32::try_from(places.len()).unwrap_or(u32::MAX);
-            let key = push(&mut text, &row.name_key);
-            let also_de = row.name_key_de.as_deref() == Some(row.name_key.as_str());
-            keys.push(Key {
-                key,
-                place: at,
-                of: KeyOf::Own { also_de },
-            });
-            let key_de = match row.name_key_de {
-                Some(_) if also_de => Some(key),
-                Some(de) => {
-                    let span = push(&mut text, &de);
-                    keys.push(Key {
-                        key: span,
-                        place: at,
-                        of: KeyOf::OwnDe,
-                    });
-                    Some(span)
-                }
-                None => None,
-            };
-            places.push(Place {
-                id: row.id,
-                name: push(&mut text, &row.name),
-                country: push(&mut text, &row.country),
-                key,
-                key_de,
-                ags: row.ags.as_deref().map(|ags| push(&mut text, ags)),
-                region: region(row.region),
-                district: region(row.district),
-                population: row.population,
-                lon: row.lon,
-                lat: row.lat,
-                geonameid: row.geonameid,
-            });
+        Ok(read.finish(version))
+    }
+}
+
+/// A gazetteer as its rows are read.
+#[derive(Default)]
+struct PlacesRead {
+    text: String,
+    places: Vec<Place>,
+    regions: Vec<String>,
+    region_at: HashMap<String, u32>,
+    keys: Vec<Key>,
+}
+
+impl PlacesRead {
+    fn region(&mut self, name: Option<String>) -> Option<u32> {
+        let name = name?;
+        if let Some(&at) = self.region_at.get(&name) {
+            return Some(at);
         }
-        let mut gazetteer = Self {
+        let at = u32::try_from(self.regions.len()).ok()?;
+        self.regions.push(name.clone());
+        self.region_at.insert(name, at);
+        Some(at)
+    }
+
+    /// A place (in id order).
+    fn place(&mut self, row: PlaceRow) {
+        let at = u32::try_from(self.places.len()).unwrap_or(u32::MAX);
+        let key = push(&mut self.text, &row.name_key);
+        let also_de = row.name_key_de.as_deref() == Some(row.name_key.as_str());
+        self.keys.push(Key {
+            key,
+            place: at,
+            of: KeyOf::Own { also_de },
+        });
+        let key_de = match row.name_key_de {
+            Some(_) if also_de => Some(key),
+            Some(de) => {
+                let span = push(&mut self.text, &de);
+                self.keys.push(Key {
+                    key: span,
+                    place: at,
+                    of: KeyOf::OwnDe,
+                });
+                Some(span)
+            }
+            None => None,
+        };
+        let place = Place {
+            id: row.id,
+            name: push(&mut self.text, &row.name),
+            country: push(&mut self.text, &row.country),
+            key,
+            key_de,
+            ags: row.ags.as_deref().map(|ags| push(&mut self.text, ags)),
+            region: self.region(row.region),
+            district: self.region(row.district),
+            population: row.population,
+            lon: row.lon,
+            lat: row.lat,
+            geonameid: row.geonameid,
+        };
+        self.places.push(place);
+    }
+
+    /// An alternate name of a place read before.
+    fn name(&mut self, row: &NameRow) {
+        let Ok(place) = self
+            .places
+            .binary_search_by_key(&row.place_id, |place| place.id)
+        else {
+            return;
+        };
+        let key = push(&mut self.text, &row.name_key);
+        self.keys.push(Key {
+            key,
+            place: u32::try_from(place).unwrap_or(u32::MAX),
+            of: KeyOf::Alternate,
+        });
+    }
+
+    /// The gazetteer of data version `version`: the keys in order, the places' positions and
+    /// the best places of every short prefix.
+    fn finish(self, version: i64) -> Places {
+        let mut gazetteer = Places {
             version,
-            text,
-            places,
-            regions,
+            text: self.text,
+            places: self.places,
+            regions: self.regions,
             keys: Vec::new(),
             position: Vec::new(),
             by_position: Vec::new(),
             tops: HashMap::new(),
         };
-        for name in names {
-            if let Some(place) = gazetteer.index_of(name.place_id) {
-                let key = push(&mut gazetteer.text, &name.name_key);
-                keys.push(Key {
-                    key,
-                    place,
-                    of: KeyOf::Alternate,
-                });
-            }
-        }
+        let mut keys = self.keys;
         keys.sort_unstable_by(|a, b| gazetteer.str(a.key).cmp(gazetteer.str(b.key)));
+        keys.shrink_to_fit();
         gazetteer.keys = keys;
         let mut by_position: Vec<u32> = (0..gazetteer.places.len())
             .filter_map(|at| u32::try_from(at).ok())
@@ -405,7 +447,8 @@ impl Loaded for Places {
         gazetteer.by_position = by_position;
         gazetteer.tops = gazetteer.every_tops();
         gazetteer.text.shrink_to_fit();
-        Ok(gazetteer)
+        gazetteer.places.shrink_to_fit();
+        gazetteer
     }
 }
 
