@@ -7,7 +7,7 @@ use axum::response::Response;
 use crate::app::AppState;
 use crate::document;
 use crate::error::{AppResult, bad_request};
-use crate::model::{place, search};
+use crate::model::search;
 use crate::query::{Lang, OverLimit, Page, QueryParams, q_param};
 
 /// Default hits per group.
@@ -46,8 +46,10 @@ pub async fn search(State(state): State<AppState>, params: QueryParams) -> AppRe
         q_param(&params)?.ok_or_else(|| bad_request("q", "`q` (the text to find) is required."))?;
     let lang = Lang::from_params(&params)?;
     let page = Page::from_params(&params, DEFAULT_LIMIT, MAX_LIMIT, OverLimit::Refuse)?;
+    // The places first, from the gazetteer (with a connection of their own only when it is
+    // not read yet): one connection held at a time.
+    let places = state.places_found(&q, page.limit).await?;
     let mut conn = state.db_read().await?;
-    let places = place::search(&mut conn, &q, page.limit).await?;
     Ok(document::json(
         search::search(&mut conn, &q, lang, page.limit, &places).await?,
     ))

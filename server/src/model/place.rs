@@ -129,6 +129,9 @@ static SEARCH: LazyLock<String> = LazyLock::new(|| {
 /// places of listed cities before the others, then the most populous (so `ko` offers Köln
 /// and Konstanz first, not Istanbul for "Konstantinopel").
 ///
+/// Each instance answers from its gazetteer in memory ([`super::gazetteer`], tested text for
+/// text against this statement); the statement answers while the gazetteer is read.
+///
 /// One statement text, prepared once per connection: the text is folded once in `input`, and
 /// each branch finds its names by a range of a `text_pattern_ops` index from it (a full name
 /// takes well under a millisecond instead of scanning all 128k places and 180k names). A
