@@ -335,8 +335,8 @@ async fn serve_with(
     ));
     let data_version = db::DataVersion::listen(&db.url).await;
     let state = Arc::new(haven::App::new(config, primary, replica, data_version));
-    // The tiles' snapshots, then the practices' and the gazetteer, load in the background while Haven starts
-    // serving.
+    // The tiles' snapshots, then the practices' and the gazetteer, load in the background, one
+    // after the other, while Haven starts serving.
     let preparing = Arc::clone(&state);
     tokio::spawn(async move {
         let state = preparing;
@@ -347,8 +347,29 @@ async fn serve_with(
         {
             tracing::warn!(%error, "loading the tiles' snapshots at start failed; the first tiles load them");
         }
-        state.read_practices(state.data_version.of(haven::model::practice_list::KINDS));
-        state.read_places(state.data_version.of(haven::model::gazetteer::PLACE_KINDS));
+        // One after the other: read at once, the rows each read holds (a million practices,
+        // 128,000 places) added up in the process's peak memory.
+        let practices = state
+            .listed_practices
+            .at_least_unless_loading(
+                state.data_version.of(haven::model::practice_list::KINDS),
+                || state.db_read(),
+            )
+            .await;
+        if let Err(error) = practices {
+            tracing::warn!(%error, "the practices' snapshot was not read at start");
+        }
+        let places = state
+            .gazetteer
+            .places
+            .at_least_unless_loading(
+                state.data_version.of(haven::model::gazetteer::PLACE_KINDS),
+                || state.db_read(),
+            )
+            .await;
+        if let Err(error) = places {
+            tracing::warn!(%error, "the gazetteer was not read at start");
+        }
     });
     let listener = tokio::net::TcpListener::bind(serve.listen)
         .await
