@@ -477,6 +477,20 @@ impl PlacesRead {
         gazetteer.tops = gazetteer.every_tops();
         gazetteer.text.shrink_to_fit();
         gazetteer.places.shrink_to_fit();
+        tracing::debug!(
+            places = gazetteer.places.len(),
+            keys = gazetteer.keys.len(),
+            prefixes = gazetteer.tops.len(),
+            places_bytes = gazetteer.places.len() * size_of::<Place>(),
+            keys_bytes = gazetteer.keys.len() * size_of::<Key>(),
+            text_bytes = gazetteer.text.len(),
+            tops_bytes = gazetteer
+                .tops
+                .iter()
+                .map(|(prefix, tops)| prefix.len() + tops.len() * 8 + 48)
+                .sum::<usize>(),
+            "gazetteer read"
+        );
         gazetteer
     }
 }
