@@ -152,7 +152,7 @@ struct Span {
 }
 
 /// One place; its texts are spans of [`Places::text`]. What it may lack is kept as a value
-/// it cannot have ([`NONE`], a negative population or id), 80 bytes a place instead of 112.
+/// it cannot have ([`NONE`], a negative population or id), 88 bytes a place instead of 120.
 #[derive(Debug)]
 struct Place {
     id: i64,
