@@ -186,15 +186,22 @@ impl App {
     /// unless another read of it is under way.
     pub fn read_practices(self: &Arc<Self>, wanted: i64) {
         let state = Arc::clone(self);
-        tokio::spawn(async move {
-            let read = state
-                .listed_practices
-                .at_least_unless_loading(wanted, || state.db_read())
-                .await;
-            if let Err(error) = read {
-                tracing::warn!(%error, "the practices' snapshot was not read");
-            }
-        });
+        tokio::spawn(async move { state.read(&state.listed_practices, wanted).await });
+    }
+
+    /// Reads `snapshot` of data version `wanted` or later, unless another read of it is under
+    /// way; a failure is logged (the statements answer meanwhile).
+    pub async fn read<T: crate::db::snapshot::Loaded>(
+        &self,
+        snapshot: &crate::db::snapshot::Snapshot<T>,
+        wanted: i64,
+    ) {
+        if let Err(error) = snapshot
+            .at_least_unless_loading(wanted, || self.db_read())
+            .await
+        {
+            tracing::warn!(%error, snapshot = std::any::type_name::<T>(), "a snapshot was not read");
+        }
     }
 
     /// The places whose name starts with `q`, at most `limit` ([`crate::model::place`]): from
@@ -236,16 +243,7 @@ impl App {
     /// another read of it is under way.
     pub fn read_places(self: &Arc<Self>, wanted: i64) {
         let state = Arc::clone(self);
-        tokio::spawn(async move {
-            let read = state
-                .gazetteer
-                .places
-                .at_least_unless_loading(wanted, || state.db_read())
-                .await;
-            if let Err(error) = read {
-                tracing::warn!(%error, "the gazetteer was not read");
-            }
-        });
+        tokio::spawn(async move { state.read(&state.gazetteer.places, wanted).await });
     }
 
     /// A connection to the primary, for writes and reads that must see them.

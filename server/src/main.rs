@@ -349,27 +349,18 @@ async fn serve_with(
         }
         // One after the other: read at once, the rows each read holds (a million practices,
         // 128,000 places) added up in the process's peak memory.
-        let practices = state
-            .listed_practices
-            .at_least_unless_loading(
+        state
+            .read(
+                &state.listed_practices,
                 state.data_version.of(haven::model::practice_list::KINDS),
-                || state.db_read(),
             )
             .await;
-        if let Err(error) = practices {
-            tracing::warn!(%error, "the practices' snapshot was not read at start");
-        }
-        let places = state
-            .gazetteer
-            .places
-            .at_least_unless_loading(
+        state
+            .read(
+                &state.gazetteer.places,
                 state.data_version.of(haven::model::gazetteer::PLACE_KINDS),
-                || state.db_read(),
             )
             .await;
-        if let Err(error) = places {
-            tracing::warn!(%error, "the gazetteer was not read at start");
-        }
     });
     let listener = tokio::net::TcpListener::bind(serve.listen)
         .await

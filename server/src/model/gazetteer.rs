@@ -570,7 +570,8 @@ pub struct Folded {
 pub struct Folds(Mutex<HashMap<String, Arc<Folded>>>);
 
 impl Folds {
-    /// `q` folded: kept, or asked of PostgreSQL over `conn` and kept.
+    /// `q` folded, asked of PostgreSQL over `conn` and kept (callers look for it with
+    /// [`kept`](Self::kept) first, holding no connection).
     ///
     /// # Errors
     /// When the query fails.
@@ -579,9 +580,6 @@ impl Folds {
         q: &str,
         conn: &mut AsyncPgConnection,
     ) -> diesel::QueryResult<Arc<Folded>> {
-        if let Some(folded) = self.0.lock().unwrap_or_else(PoisonError::into_inner).get(q) {
-            return Ok(Arc::clone(folded));
-        }
         let row: FoldRow = Prepared::fixed(
             diesel::sql_query(
                 "SELECT haven_fold($1::text) AS fold, haven_fold_de($1::text) AS fold_de",
