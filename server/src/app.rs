@@ -39,6 +39,8 @@ pub struct App {
     pub listed_practices: crate::model::practice_list::ListedPractices,
     /// The gazetteer the place search answers from.
     pub gazetteer: crate::model::gazetteer::Gazetteer,
+    /// The cities' pages kept in memory.
+    pub city_pages: Arc<crate::model::city_pages::CityPages>,
     primary: DbPool,
     replica: Option<DbPool>,
 }
@@ -68,12 +70,16 @@ impl App {
     ) -> Self {
         let tiles = crate::tiles::TileService::new(config.tile_cache_bytes);
         let answers = Arc::new(crate::api::caching::AnswerCache::default());
-        // Every change of the data drops what it touches from both caches.
+        // Every change of the data drops what it touches from the caches.
         let tile_cache: Arc<dyn crate::db::data_version::ChangeSink> = tiles.shared_cache();
         data_version.register(Arc::downgrade(&tile_cache));
         let answer_cache: Arc<dyn crate::db::data_version::ChangeSink> = answers.clone();
         data_version.register(Arc::downgrade(&answer_cache));
+        let city_pages = Arc::new(crate::model::city_pages::CityPages::default());
+        let kept_pages: Arc<dyn crate::db::data_version::ChangeSink> = city_pages.clone();
+        data_version.register(Arc::downgrade(&kept_pages));
         Self {
+            city_pages,
             tiles,
             answers,
             glyphs: Arc::default(),
@@ -118,6 +124,34 @@ impl App {
             }
         }
         Ok(self.primary.get().await?)
+    }
+
+    /// The published city of `slug` in `lang` with `links`, or where an old slug moved to:
+    /// from the instance's pages ([`crate::model::city_pages`]), else read and kept.
+    ///
+    /// # Errors
+    /// 503 when the database is unavailable, 500 when the query fails.
+    pub async fn city_found(
+        &self,
+        slug: &str,
+        lang: crate::query::Lang,
+        links: &[crate::model::collection::Link],
+    ) -> AppResult<crate::model::Lookup> {
+        use crate::model::Lookup;
+        if let Some(page) = self.city_pages.get(slug, lang) {
+            return Ok(Lookup::Found(page.with_links(links)?));
+        }
+        let version = self.data_version.get();
+        match crate::model::city::find_page(&mut *self.db_read().await?, slug, lang).await? {
+            Lookup::Found(page) => {
+                let page = Arc::new(page);
+                self.city_pages
+                    .insert(slug, lang, version, Arc::clone(&page));
+                Ok(Lookup::Found(page.with_links(links)?))
+            }
+            Lookup::Moved(to) => Ok(Lookup::Moved(to)),
+            Lookup::Missing => Ok(Lookup::Missing),
+        }
     }
 
     /// The page of listed cities `query` asks for, from the instance's snapshot of them when

@@ -101,8 +101,9 @@ pub async fn city(
     params: QueryParams,
 ) -> AppResult<Response> {
     let request = request(slug, &params, "city")?;
+    let found = state.city_found(&request.slug, request.lang, &[]).await?;
     let mut conn = state.db_read().await?;
-    let loaded = detail::city(&mut conn, &request.slug, request.lang, request.rev).await?;
+    let loaded = detail::city(&mut conn, found, request.lang, request.rev).await?;
     respond(loaded, &request, &base, &params, Subject::City)
 }
 

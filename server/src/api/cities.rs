@@ -66,8 +66,7 @@ pub async fn show(
             &QueryParams::default(),
         ),
     );
-    let mut conn = state.db_read().await?;
-    match city::find(&mut conn, &slug, lang, &links).await? {
+    match state.city_found(&slug, lang, &links).await? {
         Lookup::Found(body) => Ok(document::geojson(body)),
         Lookup::Moved(to) => Ok(document::moved(
             &base.href(&format!("/api/v1/cities/{to}"), &params),

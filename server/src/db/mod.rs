@@ -4,6 +4,7 @@ pub mod cluster;
 pub mod constraint;
 pub mod data_change;
 pub mod data_version;
+pub mod kept;
 pub mod migrate;
 pub mod pool;
 pub mod prepared;

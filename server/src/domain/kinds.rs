@@ -153,7 +153,7 @@ names!(ClaimStatus {
 });
 
 /// A language Haven speaks: labels, pages and mail.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Lang {
     De,

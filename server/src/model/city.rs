@@ -9,7 +9,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::{Deserialize, Serialize};
 
 use super::collection::{COUNT_MATCHED, ENVELOPE, Link, PageLinks, ROWS, Shape};
-use super::{JsonText, Lookup, Redirect};
+use super::{Lookup, Redirect};
 use crate::error::AppResult;
 use crate::query::{CollectionQuery, Lang};
 
@@ -139,7 +139,7 @@ pub async fn list(
     super::collection::run(conn, &list_sql(Shape::of(query), ENVELOPE), query, links).await
 }
 
-/// One city: `$1` slug, `$2` lang, `$3` links (JSON array).
+/// One city (`$1` slug, `$2` lang) without its links, and its point (`lon`, `lat`).
 static DETAIL: LazyLock<String> = LazyLock::new(|| {
     format!(
         "SELECT json_build_object(
@@ -193,16 +193,14 @@ static DETAIL: LazyLock<String> = LazyLock::new(|| {
                             FROM practice_policy_areas ppa JOIN policy_areas pa ON pa.slug = ppa.policy_area
                             WHERE ppa.practice_id = p.id), '[]'::json)) ORDER BY p.slug)
                     FROM practices p WHERE p.city_id = c.id AND p.published), '[]'::json),
-                'updated_at', c.updated_at,
-                'links', $14::json)
-        )::text AS json
+                'updated_at', c.updated_at)
+        )::text AS json, ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat
         FROM cities c JOIN city_stats cs ON cs.city_id = c.id JOIN countries co ON co.iso2 = c.country
         WHERE c.slug = $1::text AND c.published",
         properties = COMMON_PROPERTIES
     )
-    // The detail statement has no collection binds: renumber lang and links.
+    // The detail statement has no collection binds: renumber lang.
     .replace("$13::text", "$2::text")
-    .replace("$14::json", "$3::json")
 });
 
 /// The document links of a city page, given its self and OGC hrefs.
@@ -214,7 +212,7 @@ pub fn detail_links(self_href: String, ogc_href: String) -> Vec<Link> {
     ]
 }
 
-/// One published city by slug, or where an old slug moved to.
+/// One published city by slug with `links`, or where an old slug moved to.
 ///
 /// # Errors
 /// When the query fails.
@@ -224,21 +222,45 @@ pub async fn find(
     lang: Lang,
     links: &[Link],
 ) -> AppResult<Lookup> {
-    let links = serde_json::to_string(links)
-        .map_err(|error| crate::error::AppError::Internal(error.into()))?;
-    let found: Option<JsonText> = crate::db::Prepared::fixed(
+    match find_page(conn, slug, lang).await? {
+        Lookup::Found(page) => Ok(Lookup::Found(page.with_links(links)?)),
+        Lookup::Moved(to) => Ok(Lookup::Moved(to)),
+        Lookup::Missing => Ok(Lookup::Missing),
+    }
+}
+
+/// The statement's row of [`DETAIL`].
+#[derive(Debug, diesel::QueryableByName)]
+struct DetailRow {
+    #[diesel(sql_type = Text)]
+    json: String,
+    #[diesel(sql_type = diesel::sql_types::Double)]
+    lon: f64,
+    #[diesel(sql_type = diesel::sql_types::Double)]
+    lat: f64,
+}
+
+/// One published city's page by slug (without links), or where an old slug moved to.
+///
+/// # Errors
+/// When the query fails.
+pub async fn find_page(
+    conn: &mut AsyncPgConnection,
+    slug: &str,
+    lang: Lang,
+) -> AppResult<Lookup<CityPage>> {
+    let found: Option<DetailRow> = crate::db::Prepared::fixed(
         diesel::sql_query(DETAIL.as_str())
             .bind::<Text, _>(slug)
-            .bind::<Text, _>(lang.code())
-            .bind::<Text, _>(links),
+            .bind::<Text, _>(lang.code()),
     )
     .get_result(conn)
     .await
     .optional()?;
     if let Some(found) = found {
-        let document = super::profile::with_profile(&found.json, lang)
+        let page = CityPage::new(&found.json, lang, (found.lon, found.lat))
             .map_err(|error| crate::error::AppError::Internal(error.into()))?;
-        return Ok(Lookup::Found(document));
+        return Ok(Lookup::Found(page));
     }
     let moved: Option<Redirect> = crate::db::Prepared::fixed(diesel::sql_query(
         "SELECT c.slug::text AS slug FROM city_slug_redirects r JOIN cities c ON c.id = r.city_id
@@ -249,6 +271,63 @@ pub async fn find(
     .await
     .optional()?;
     Ok(moved.map_or(Lookup::Missing, |moved| Lookup::Moved(moved.slug)))
+}
+
+/// A city's page in one language, its profile composed, but for its links (which name the
+/// address it was asked at): what [`find_page`] reads and each instance keeps
+/// ([`super::city_pages`]).
+#[derive(Debug)]
+pub struct CityPage {
+    /// The Feature up to the end of its properties, without their closing braces.
+    head: String,
+    /// The city's point (longitude, latitude).
+    pub point: (f64, f64),
+}
+
+impl CityPage {
+    /// The page of the statement's Feature `feature`, with its profile composed in `lang`.
+    fn new(feature: &str, lang: Lang, point: (f64, f64)) -> serde_json::Result<Self> {
+        let mut document = super::profile::with_profile(feature, lang)?;
+        let properties = document
+            .as_object_mut()
+            .and_then(|feature| feature.remove("properties"))
+            .unwrap_or_else(|| serde_json::json!({}));
+        let feature = serde_json::to_string(&document)?;
+        let properties = serde_json::to_string(&properties)?;
+        // Both are objects, `{...}`: the Feature's members, then its properties'.
+        let mut head = String::with_capacity(feature.len() + properties.len() + 16);
+        head.push_str(feature.strip_suffix('}').unwrap_or(&feature));
+        if head.len() > 1 {
+            head.push(',');
+        }
+        head.push_str("\"properties\":");
+        head.push_str(properties.strip_suffix('}').unwrap_or(&properties));
+        Ok(Self { head, point })
+    }
+
+    /// The page's Feature with `links` as its properties' last member.
+    ///
+    /// # Errors
+    /// When the links cannot be written (never for [`Link`]s).
+    pub fn with_links(&self, links: &[Link]) -> AppResult<String> {
+        let links = serde_json::to_string(links)
+            .map_err(|error| crate::error::AppError::Internal(error.into()))?;
+        let mut feature = String::with_capacity(self.head.len() + links.len() + 16);
+        feature.push_str(&self.head);
+        if !self.head.ends_with('{') {
+            feature.push(',');
+        }
+        feature.push_str("\"links\":");
+        feature.push_str(&links);
+        feature.push_str("}}");
+        Ok(feature)
+    }
+
+    /// Bytes the page holds.
+    #[must_use]
+    pub fn weight(&self) -> usize {
+        self.head.len()
+    }
 }
 
 /// Safe Harbour status of a city.

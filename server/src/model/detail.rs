@@ -6,7 +6,7 @@
 use diesel_async::AsyncPgConnection;
 
 use super::Lookup;
-use super::city::{self, CityDetailProperties};
+use super::city::CityDetailProperties;
 use super::collection::FeatureDoc;
 use super::history::{self, AtRevision, Revisions};
 use super::practice::{self, PracticeDetailProperties};
@@ -49,17 +49,17 @@ async fn load<T: serde::de::DeserializeOwned>(
     }
 }
 
-/// A city in `lang`, at revision `rev` or current.
+/// A city in `lang` as `lookup` found it (current, [`crate::app::App::city_found`]), at
+/// revision `rev` or current.
 ///
 /// # Errors
 /// When a query fails.
 pub async fn city(
     conn: &mut AsyncPgConnection,
-    slug: &str,
+    lookup: Lookup,
     lang: Lang,
     rev: Option<i64>,
 ) -> AppResult<Loaded<CityDetailProperties>> {
-    let lookup = city::find(conn, slug, lang, &[]).await?;
     load(conn, lookup, async |conn, doc| {
         history::city_at(conn, doc, rev, lang).await
     })

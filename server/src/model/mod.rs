@@ -8,6 +8,7 @@
 
 pub mod city;
 pub mod city_list;
+pub mod city_pages;
 pub mod collection;
 pub mod detail;
 pub mod gaps;
@@ -65,9 +66,9 @@ pub struct Redirect {
 
 /// What looking up one entity by slug gives.
 #[derive(Debug)]
-pub enum Lookup {
+pub enum Lookup<T = String> {
     /// The document (a GeoJSON Feature).
-    Found(String),
+    Found(T),
     /// The slug is an old one: the current slug.
     Moved(String),
     /// No published entity has this slug.

@@ -10,7 +10,7 @@ use crate::app::AppState;
 use crate::document::{self, BaseUrl, JSON};
 use crate::error::{AppResult, not_found};
 use crate::model::collection::Link;
-use crate::model::{Lookup, city, practice};
+use crate::model::{Lookup, practice};
 use crate::query::{CollectionQuery, Lang, OverLimit, QueryParams};
 
 /// A page of features: the API's filters plus `bbox`, `limit` (default 100; above 1000 is
@@ -86,10 +86,11 @@ pub async fn show(
         ),
         Link::new("collection", JSON, base.href(&collection_path, &none)),
     ];
-    let mut conn = state.db_read().await?;
     let found = match kind {
-        Kind::Cities => city::find(&mut conn, &feature, lang, &links).await?,
-        Kind::Practices => practice::find(&mut conn, &feature, lang, &links).await?,
+        Kind::Cities => state.city_found(&feature, lang, &links).await?,
+        Kind::Practices => {
+            practice::find(&mut *state.db_read().await?, &feature, lang, &links).await?
+        }
     };
     match found {
         Lookup::Found(body) => encoded(

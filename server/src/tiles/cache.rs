@@ -4,19 +4,17 @@
 //! Entries are keyed by layer, z/x/y and the normalised filter, and hold the tile both as is
 //! and gzipped, so a hit costs a hash lookup and no compression. When the data changes (a
 //! NOTIFY from any instance, see [`DataVersion`](crate::db::DataVersion)), the cache drops the
-//! tiles the change touches ([`invalidation`](super::invalidation)) and keeps the rest. A tile
-//! is stored with the data version read before its query: when a change after that version
-//! touches it, or the cache no longer remembers the changes since, it is not stored, so a
-//! stale tile can never outlive the change that made it stale.
+//! tiles the change touches ([`invalidation`](super::invalidation)) and keeps the rest, as
+//! [`Kept`] does: a stale tile can never outlive the change that made it stale.
 
-use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 use bytes::Bytes;
 
 use super::Layer;
 use super::invalidation::touches;
 use crate::db::data_version::{Change, ChangeSink, DataKind};
+use crate::db::kept::Kept;
 /// What identifies a tile.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TileKey {
@@ -45,50 +43,15 @@ impl RenderedTile {
     }
 }
 
-/// How many recent changes the cache remembers, to refuse tiles rendered before them.
-const REMEMBERED_CHANGES: usize = 256;
-
-#[derive(Debug, Default)]
-struct Inner {
-    bytes: usize,
-    entries: HashMap<TileKey, Arc<RenderedTile>>,
-    /// Insertion order, for eviction (oldest first).
-    order: VecDeque<TileKey>,
-    /// The latest changes, oldest first.
-    recent: VecDeque<Change>,
-    /// The latest version whose change is no longer in `recent`.
-    forgotten: i64,
-}
-
-impl Inner {
-    fn remove_where(&mut self, touched: impl Fn(&TileKey) -> bool) {
-        let before = self.entries.len();
-        let mut freed = 0;
-        self.entries.retain(|key, tile| {
-            let drop = touched(key);
-            if drop {
-                freed += tile.weight(key);
-            }
-            !drop
-        });
-        self.bytes -= freed;
-        if self.entries.len() != before {
-            let entries = &self.entries;
-            self.order.retain(|key| entries.contains_key(key));
-        }
-    }
-}
-
 /// Rendered tiles, at most `capacity` bytes.
 #[derive(Debug)]
 pub struct TileCache {
-    capacity: usize,
-    inner: Mutex<Inner>,
+    kept: Kept<TileKey, Arc<RenderedTile>>,
 }
 
 /// Whether `change` touches the tile of `key`. A tile filtered by region or country depends
 /// on the region or country as a whole (whether it exists), wherever the change lies.
-fn touched_by(change: &Change, key: &TileKey) -> bool {
+fn touched_by(change: &Change, key: &TileKey, _: &Arc<RenderedTile>) -> bool {
     touches(change, key.layer, key.z, key.x, key.y)
         || (change.kinds.contains(DataKind::Places)
             && (key.filter.contains("region=") || key.filter.contains("country=")))
@@ -99,88 +62,44 @@ impl TileCache {
     #[must_use]
     pub fn new(capacity: usize) -> Self {
         Self {
-            capacity,
-            inner: Mutex::new(Inner::default()),
+            kept: Kept::new(capacity),
         }
     }
 
     /// Whether tiles are kept at all (a capacity above 0).
     #[must_use]
     pub fn is_enabled(&self) -> bool {
-        self.capacity > 0
+        self.kept.is_enabled()
     }
 
     /// The tile for `key`, if cached.
     pub fn get(&self, key: &TileKey) -> Option<Arc<RenderedTile>> {
-        if self.capacity == 0 {
-            return None;
-        }
-        let inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
-        inner.entries.get(key).cloned()
+        self.kept.get(key)
     }
 
     /// Whether the tile for `key` is cached (without counting).
     #[must_use]
     pub fn contains(&self, key: &TileKey) -> bool {
-        self.inner
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .entries
-            .contains_key(key)
+        self.kept.contains(key)
     }
 
     /// Stores a tile rendered from data version `version` (read before the query ran),
     /// unless a later change touches it (or may have: one the cache no longer remembers).
     pub fn insert(&self, key: TileKey, version: i64, tile: Arc<RenderedTile>) {
         let weight = tile.weight(&key);
-        if self.capacity == 0 || weight > self.capacity {
-            return;
-        }
-        let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
-        if version < inner.forgotten
-            || inner
-                .recent
-                .iter()
-                .any(|change| change.version > version && touched_by(change, &key))
-        {
-            return;
-        }
-        if let Some(old) = inner.entries.insert(key.clone(), tile) {
-            inner.bytes -= old.weight(&key);
-        } else {
-            inner.order.push_back(key);
-        }
-        inner.bytes += weight;
-        while inner.bytes > self.capacity {
-            let Some(oldest) = inner.order.pop_front() else {
-                break;
-            };
-            if let Some(evicted) = inner.entries.remove(&oldest) {
-                inner.bytes -= evicted.weight(&oldest);
-            }
-        }
+        self.kept.insert(key, version, tile, weight, touched_by);
     }
 
     /// Bytes held now.
     #[must_use]
     pub fn bytes(&self) -> usize {
-        self.inner
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .bytes
+        self.kept.bytes()
     }
 }
 
 impl ChangeSink for TileCache {
     fn apply(&self, change: &Change) {
-        let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
-        inner.remove_where(|key| touched_by(change, key));
-        inner.recent.push_back(change.clone());
-        while inner.recent.len() > REMEMBERED_CHANGES {
-            if let Some(oldest) = inner.recent.pop_front() {
-                inner.forgotten = inner.forgotten.max(oldest.version);
-            }
-        }
+        self.kept.apply(change, touched_by);
     }
 }
 

@@ -783,3 +783,131 @@ async fn a_change_lists_the_practices_of_its_city_only_when_their_tiles_change()
         assert_eq!(row.get::<_, Vec<f64>>(2), boxes, "{statement}");
     }
 }
+
+/// A city's website as each of its documents shows it: the API's page at a new address (no
+/// answer of the answer cache), its OGC item and its HTML page.
+async fn websites_shown(app: &TestApp, n: u32) -> [String; 3] {
+    let page = app
+        .get(&format!("/api/v1/cities/koeln?lang=de&_={n}"))
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    let page = page.json();
+    let self_link = page["properties"]["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|link| link["rel"] == "self")
+        .unwrap()["href"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (path, query) = self_link.split_once('?').unwrap();
+    assert!(
+        path.ends_with("/api/v1/cities/koeln") && query.split('&').any(|p| p == format!("_={n}")),
+        "the links name the address asked: {self_link}"
+    );
+    let ogc = app
+        .get(&format!(
+            "/ogc/collections/cities/items/koeln?lang=de&_={n}"
+        ))
+        .await
+        .json();
+    let html = app.get(&format!("/de/cities/koeln?_={n}")).await.text();
+    let shown_in_html = ["https://www.stadt-koeln.de", "https://kept.example/koeln"]
+        .into_iter()
+        .find(|site| html.contains(site))
+        .unwrap_or("neither")
+        .to_owned();
+    [
+        page["properties"]["website"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned(),
+        ogc["properties"]["website"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned(),
+        shown_in_html,
+    ]
+}
+
+/// Each instance keeps its cities' pages (`model::city_pages`): asked at a new address, a page
+/// comes from memory (a website changed behind the instances' backs, with no change
+/// recorded, does not show); a write at a city far away keeps it, as does one of data no page
+/// shows; a write at the city drops it (on both instances), and so does a change of a network
+/// whose name every page shows.
+#[tokio::test]
+async fn a_city_page_is_kept_until_a_write_touches_its_city() {
+    const OLD: &str = "https://www.stadt-koeln.de";
+    const HIDDEN: &str = "https://kept.example/koeln";
+    let (a, b) = two_instances().await;
+    let apps = [&a, &b];
+    let client = db(&a).await;
+    client
+        .batch_execute(&format!(
+            "UPDATE cities SET website = '{OLD}' WHERE slug = 'koeln'"
+        ))
+        .await
+        .unwrap();
+    settle(&apps).await;
+    let mut n = 0;
+    for app in apps {
+        n += 1;
+        assert_eq!(websites_shown(app, n).await, [OLD, OLD, OLD]);
+    }
+    // Behind the instances' backs: the triggers that record changes do not fire.
+    let behind_the_back = |site: &str| {
+        format!(
+            "BEGIN; SET LOCAL session_replication_role = replica;
+             UPDATE cities SET website = '{site}' WHERE slug = 'koeln'; COMMIT;"
+        )
+    };
+    client
+        .batch_execute(&behind_the_back(HIDDEN))
+        .await
+        .unwrap();
+    let kept_writes = [
+        // A city's profile far away, a practice there, a search synonym.
+        "UPDATE cities SET population = population + 1 WHERE slug = 'palermo'",
+        "UPDATE practices SET title = title || jsonb_build_object('en', 'Kept ' || (title ->> 'en'))
+          WHERE city_id = (SELECT id FROM cities WHERE slug = 'palermo')",
+        "INSERT INTO search_synonyms (term, synonym) VALUES ('zuflucht', 'hafen')",
+    ];
+    for write in kept_writes {
+        let changed = client.execute(write, &[]).await.unwrap();
+        assert!(changed > 0, "{write}");
+        settle(&apps).await;
+        for app in apps {
+            n += 1;
+            assert_eq!(
+                websites_shown(app, n).await,
+                [OLD, OLD, OLD],
+                "after {write}"
+            );
+        }
+    }
+    // A membership re-checked at Köln: its pages are read again.
+    client
+        .batch_execute(
+            "UPDATE memberships SET verified_on = '2026-11-28'
+              WHERE city_id = (SELECT id FROM cities WHERE slug = 'koeln')",
+        )
+        .await
+        .unwrap();
+    settle(&apps).await;
+    for app in apps {
+        n += 1;
+        assert_eq!(websites_shown(app, n).await, [HIDDEN, HIDDEN, HIDDEN]);
+    }
+    // A network renamed (its name is on every page): every page is read again.
+    client.batch_execute(&behind_the_back(OLD)).await.unwrap();
+    client
+        .batch_execute("UPDATE networks SET name = name || ' (renamed)' WHERE slug = 'iash'")
+        .await
+        .unwrap();
+    settle(&apps).await;
+    for app in apps {
+        n += 1;
+        assert_eq!(websites_shown(app, n).await, [OLD, OLD, OLD]);
+    }
+}

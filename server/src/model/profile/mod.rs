@@ -202,12 +202,12 @@ pub fn compose(facts: &ProfileFacts, lang: Lang) -> String {
     sentences.join(" ")
 }
 
-/// Adds `profile` to the properties of a city's detail document (a GeoJSON Feature as
-/// text), composed from the document itself.
+/// A city's detail document (a GeoJSON Feature as text) with `profile` added to its
+/// properties, composed from the document itself.
 ///
 /// # Errors
 /// When the document is not the JSON the detail query builds.
-pub fn with_profile(feature: &str, lang: Lang) -> serde_json::Result<String> {
+pub fn with_profile(feature: &str, lang: Lang) -> serde_json::Result<serde_json::Value> {
     let mut document: serde_json::Value = serde_json::from_str(feature)?;
     if let Some(properties) = document.get_mut("properties") {
         let facts: ProfileFacts = serde_json::from_value(properties.clone())?;
@@ -215,7 +215,7 @@ pub fn with_profile(feature: &str, lang: Lang) -> serde_json::Result<String> {
             map.insert("profile".to_owned(), compose(&facts, lang).into());
         }
     }
-    serde_json::to_string(&document)
+    Ok(document)
 }
 
 #[cfg(test)]

@@ -119,8 +119,9 @@ pub async fn show(
     params: QueryParams,
 ) -> AppResult<Response> {
     let rev = super::rev_param(&params)?;
+    let found = state.city_found(&slug, lang, &[]).await?;
     let mut conn = state.db_read().await?;
-    let loaded = detail::city(&mut conn, &slug, lang, rev).await?;
+    let loaded = detail::city(&mut conn, found, lang, rev).await?;
     let (doc, revisions) = match super::found(loaded, lang, &base, "cities", rev) {
         Ok(found) => found,
         Err(answer) => return Ok(*answer),
