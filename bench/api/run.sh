@@ -109,6 +109,10 @@ else
     PRACTICE=koeln-welcome-housing
 fi
 
+# The published cities' slugs, for the pages asked in turn (bench/api/every_city.lua).
+export CITY_SLUGS=$DATA_DIR/city-slugs
+"${PSQL[@]}" -At -c "SELECT slug FROM cities WHERE published ORDER BY slug" >"$CITY_SLUGS"
+
 # wrk_stats URL [wrk args...] -> "p50 p99 req/s"
 wrk_stats() {
     local url=$1
@@ -183,4 +187,5 @@ row "practices filtered" "$PRACTICES" "${UNIQUE[@]}"
 row "places search" "/api/v1/places?q=ko" "${UNIQUE[@]}"
 row "places search, a new text each request" "/api/v1/places?q=ko" -s bench/api/unique_prefix.lua
 row "city page" "/api/v1/cities/$CITY" "${UNIQUE[@]}"
+row "city page, every published city in turn" "/api/v1/cities/$CITY" -s bench/api/every_city.lua
 row "OGC cities items" "/ogc/collections/cities/items?limit=1000" "${UNIQUE[@]}"
