@@ -142,16 +142,14 @@ impl App {
             return Ok(Lookup::Found(page.with_links(links)?));
         }
         let version = self.data_version.get();
-        match crate::model::city::find_page(&mut *self.db_read().await?, slug, lang).await? {
-            Lookup::Found(page) => {
+        crate::model::city::find_page(&mut *self.db_read().await?, slug, lang)
+            .await?
+            .try_map(|page| {
                 let page = Arc::new(page);
                 self.city_pages
                     .insert(slug, lang, version, Arc::clone(&page));
-                Ok(Lookup::Found(page.with_links(links)?))
-            }
-            Lookup::Moved(to) => Ok(Lookup::Moved(to)),
-            Lookup::Missing => Ok(Lookup::Missing),
-        }
+                page.with_links(links)
+            })
     }
 
     /// The page of listed cities `query` asks for, from the instance's snapshot of them when

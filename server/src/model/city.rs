@@ -212,23 +212,6 @@ pub fn detail_links(self_href: String, ogc_href: String) -> Vec<Link> {
     ]
 }
 
-/// One published city by slug with `links`, or where an old slug moved to.
-///
-/// # Errors
-/// When the query fails.
-pub async fn find(
-    conn: &mut AsyncPgConnection,
-    slug: &str,
-    lang: Lang,
-    links: &[Link],
-) -> AppResult<Lookup> {
-    match find_page(conn, slug, lang).await? {
-        Lookup::Found(page) => Ok(Lookup::Found(page.with_links(links)?)),
-        Lookup::Moved(to) => Ok(Lookup::Moved(to)),
-        Lookup::Missing => Ok(Lookup::Missing),
-    }
-}
-
 /// The statement's row of [`DETAIL`].
 #[derive(Debug, diesel::QueryableByName)]
 struct DetailRow {

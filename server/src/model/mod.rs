@@ -74,3 +74,17 @@ pub enum Lookup<T = String> {
     /// No published entity has this slug.
     Missing,
 }
+
+impl<T> Lookup<T> {
+    /// The lookup with its document, if found, made by `f`.
+    ///
+    /// # Errors
+    /// What `f` fails with.
+    pub fn try_map<U, E>(self, f: impl FnOnce(T) -> Result<U, E>) -> Result<Lookup<U>, E> {
+        Ok(match self {
+            Self::Found(found) => Lookup::Found(f(found)?),
+            Self::Moved(to) => Lookup::Moved(to),
+            Self::Missing => Lookup::Missing,
+        })
+    }
+}
