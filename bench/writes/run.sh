@@ -2,7 +2,8 @@
 # Writes keep caches warm: the read mix of bench/api and bench/tiles (repeated requests, so
 # the caches can answer them) against one Haven, first without writes, then while one write
 # per second lands; reports the cache hit rate (from GET /metrics) and the latency of both
-# runs side by side. Prints a Markdown table for BENCHMARKS.md.
+# runs side by side, with the CPU time Haven and PostgreSQL spent in each. Prints a Markdown
+# table for BENCHMARKS.md.
 #
 #   bench/writes/run.sh                  (from the repository root)
 #   DURATION=30s bench/writes/run.sh
@@ -134,27 +135,46 @@ write_loop() {
     done | "${PSQL[@]}" >/dev/null
 }
 
+# CPU seconds used so far by Haven, and by the cluster's PostgreSQL (the postmaster, the
+# backends it has reaped and those still running).
+POSTMASTER=$(head -1 "$DATA/pg/postmaster.pid")
+TICKS=$(getconf CLK_TCK)
+cpu_seconds() {
+    local haven pg
+    haven=$(awk '{ print $14 + $15 }' "/proc/$PID/stat")
+    pg=$({ awk '{ print $14 + $15 + $16 + $17 }' "/proc/$POSTMASTER/stat"
+           for child in $(pgrep -P "$POSTMASTER"); do
+               awk '{ print $14 + $15 }' "/proc/$child/stat" 2>/dev/null || true
+           done; } | awk '{ s += $1 } END { print s }')
+    awk -v h="$haven" -v p="$pg" -v t="$TICKS" 'BEGIN { printf "%.2f %.2f", h / t, p / t }'
+}
+
 # run NAME: one wrk run of the mix; prints a table row.
 run() {
-    local name=$1 before after
+    local name=$1 before after cpu0 cpu1
+    cpu0=$(cpu_seconds)
     before=$(counters)
     read -r rps p50 p99 bytes errors requests < <(PATHS="$DATA/mix.txt" wrk -t2 -c"$CONNECTIONS" \
         -d"$DURATION" -s bench/tiles/paths.lua "$BASE" | awk '/^RESULT/ { print $2, $3, $4, $5, $6, $7 }')
     after=$(counters)
+    cpu1=$(cpu_seconds)
+    read -r hc0 pc0 <<<"$cpu0"
+    read -r hc1 pc1 <<<"$cpu1"
     read -r th0 tm0 ah0 am0 s0 v0 <<<"$before"
     read -r th1 tm1 ah1 am1 s1 v1 <<<"$after"
     awk -v name="$name" -v rps="$rps" -v p50="$p50" -v p99="$p99" -v req="$requests" -v err="$errors" \
         -v th=$((th1 - th0)) -v tm=$((tm1 - tm0)) -v ah=$((ah1 - ah0)) -v am=$((am1 - am0)) \
-        -v shared=$((s1 - s0)) -v w=$((v1 - v0)) '
+        -v shared=$((s1 - s0)) -v w=$((v1 - v0)) -v hc="$(awk -v a="$hc0" -v b="$hc1" 'BEGIN { print b - a }')" \
+        -v pc="$(awk -v a="$pc0" -v b="$pc1" 'BEGIN { print b - a }')" '
         function pct(h, m) { return h + m > 0 ? sprintf("%.1f %%", 100 * h / (h + m)) : "–" }
-        BEGIN { printf "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %d | %s |\n",
-            name, w, req, rps, p50, p99, pct(th, tm), pct(ah, am), pct(th + ah, tm + am), shared, err }'
+        BEGIN { printf "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %d | %s | %.1f | %.2f |\n",
+            name, w, req, rps, p50, p99, pct(th, tm), pct(ah, am), pct(th + ah, tm + am), shared, err, hc, pc }'
 }
 
 echo "warm-up: $WARMUP of the mix" >&2
 PATHS="$DATA/mix.txt" wrk -t2 -c"$CONNECTIONS" -d"$WARMUP" -s bench/tiles/paths.lua "$BASE" >/dev/null
-echo "| run | writes | requests | req/s | p50 ms | p99 ms | tile hit rate | answer hit rate | hit rate | shared | non-2xx |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| run | writes | requests | req/s | p50 ms | p99 ms | tile hit rate | answer hit rate | hit rate | shared | non-2xx | Haven CPU s | PostgreSQL CPU s |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 run "no writes"
 write_loop &
 WRITER=$!
