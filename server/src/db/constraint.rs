@@ -211,7 +211,6 @@ pub const CONSTRAINTS: &[(&str, &str)] = &[
     ("take_action_guides_title_check", "title"),
     ("tile_cells_n_check", "n"),
     ("tile_cells_pkey", "gy"),
-    ("tile_cells_z_check", "z"),
     ("tile_points_pkey", "practice"),
     ("user_tokens_pkey", "token"),
     ("user_tokens_purpose_check", "purpose"),

@@ -93,7 +93,7 @@ impl Layer {
                 sql::PRACTICE_POINTS_UNFILTERED
             }
             Self::Practices if filtered => sql::PRACTICE_CLUSTERS_FILTERED.as_str(),
-            Self::Practices => sql::PRACTICE_CLUSTERS,
+            Self::Practices => sql::PRACTICE_CLUSTERS.as_str(),
             Self::Basemap => sql::BASEMAP,
         }
     }

@@ -49,7 +49,7 @@ macro_rules! policy_area_slugs {
 const LOAD: &str = concat!(
     "
 SELECT (SELECT version FROM data_version) AS version,
-       ARRAY(SELECT gx * 2048 + gy FROM tile_cells WHERE z = 6) AS practices,
+       ARRAY(SELECT gx * 2048 + gy FROM tile_cells) AS practices,
        ARRAY(SELECT DISTINCT tile_cell_x(g) * 2048 + tile_cell_y(g)
              FROM (SELECT ST_Transform(geom, 3857) AS g FROM cities
                    WHERE published AND ST_Y(geom) BETWEEN -85.0511287798066 AND 85.0511287798066) c

@@ -27,11 +27,11 @@
 //! The practices layer reads tables that triggers keep exact inside every writing
 //! transaction (migrations `000031_tile_points` and `000032_practice_clusters_z6`):
 //! `tile_points` (one row per drawn practice with its Web Mercator point, zoom-6 cluster cell,
-//! filter columns and ready-made properties) and `tile_cells` (per zoom 0–6 and cell: count,
-//! first id, coordinate sums, per-area counts, and the cell's ready-made tile feature). A tile
-//! from zoom 7 on is one GiST index scan; an unfiltered cluster tile is one index range scan of
-//! its at most 32² cells; a filtered one groups its points by their stored cell (cells nest:
-//! the cell at zoom z is the zoom-6 cell shifted right by 6 − z). The cities layer is
+//! filter columns and ready-made properties) and `tile_cells` (per zoom-6 cell: count, first
+//! id, coordinate sums and per-area counts; migration `000720_tile_cells_zoom_6_only`). A tile
+//! from zoom 7 on is one GiST index scan; an unfiltered cluster tile groups the zoom-6 cells of
+//! its extent, a filtered one its points by their stored cell (cells nest: the cell at zoom z is
+//! the zoom-6 cell shifted right by 6 − z). The cities layer is
 //! drawn from each instance's snapshot of the listed cities ([`cities`](super::cities)),
 //! grouped as [`CITIES`] groups them; the statement draws the tiles with a region filter, and
 //! is what the snapshot's tiles are tested against.
@@ -77,7 +77,8 @@ pub static CITIES: LazyLock<String> = LazyLock::new(|| {
 /// Zoom levels below this one carry city clusters instead of single cities (the `6` of
 /// [`CITIES`]).
 pub const CITY_CLUSTER_BELOW_ZOOM: u8 = 6;
-/// Zoom levels below this one carry practice clusters: the zooms of `tile_cells`, 0 to 6.
+/// Zoom levels below this one carry practice clusters, 0 to 6 (the cells of `tile_cells` are
+/// those of zoom 6).
 pub const PRACTICE_CLUSTER_BELOW_ZOOM: u8 = 7;
 /// Grid cells per tile side used for clustering (16 px cells on a 512 px tile).
 pub const CLUSTER_CELLS: u32 = 32;
@@ -242,16 +243,37 @@ FROM (
 ) t
 ";
 
-/// Practices below [`PRACTICE_CLUSTER_BELOW_ZOOM`] without filters: the ready-made features
-/// of the tile's (at most 32²) cells of the precomputed `tile_cells`.
-pub const PRACTICE_CLUSTERS: &str = r"
-SELECT coalesce(ST_AsMVT(t, 'practices', 4096, 'geom', 'id'), ''::bytea) AS mvt
-FROM (
-    SELECT feature_id AS id, ST_AsMVTGeom(geom, ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom, props
+/// Practices below [`PRACTICE_CLUSTER_BELOW_ZOOM`] without filters: the tile's precomputed
+/// zoom-6 cells of `tile_cells` (count, first id, coordinate sums and per-area counts of their
+/// points) grouped by the cell of the tile's zoom, as the filtered statement groups the points.
+pub static PRACTICE_CLUSTERS: LazyLock<String> = LazyLock::new(|| {
+    let sql = format!(
+        r"
+WITH bounds AS (SELECT ST_TileEnvelope($1, $2, $3) AS env),
+part AS (
+    SELECT gx >> (6 - $1) AS gx, gy >> (6 - $1) AS gy, n, first_id, sum_x, sum_y, area_counts
     FROM tile_cells
-    WHERE z = $1 AND gx BETWEEN $2 * 32 AND $2 * 32 + 31 AND gy BETWEEN $3 * 32 AND $3 * 32 + 31
-) t
-";
+    WHERE gx BETWEEN ($2 * 32) << (6 - $1) AND ((($2 + 1) * 32) << (6 - $1)) - 1
+      AND gy BETWEEN ($3 * 32) << (6 - $1) AND ((($3 + 1) * 32) << (6 - $1)) - 1
+),
+counts AS (
+    SELECT gx, gy, jsonb_object_agg(key, n) AS area_counts
+    FROM (SELECT gx, gy, e.key, sum(e.value::bigint) AS n
+          FROM part, jsonb_each_text(part.area_counts) AS e GROUP BY 1, 2, 3) s
+    GROUP BY gx, gy
+),
+cell AS (
+    SELECT g.*, coalesce(counts.area_counts, '{{}}') AS area_counts
+    FROM (
+        SELECT gx, gy, sum(n)::bigint AS n, min(first_id) AS first_id,
+               sum(sum_x) / sum(n)::double precision AS x, sum(sum_y) / sum(n)::double precision AS y
+        FROM part GROUP BY gx, gy
+    ) g LEFT JOIN counts USING (gx, gy)
+),
+{CLUSTER_FEATURES}"
+    );
+    with_cluster_ids(&sql)
+});
 
 /// Practices below [`PRACTICE_CLUSTER_BELOW_ZOOM`] with filters: the tile's points (by their
 /// stored zoom-6 cell, which nests in the cell of every lower zoom) that pass the filters, grouped

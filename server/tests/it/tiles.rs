@@ -529,7 +529,10 @@ async fn practice_cluster_tiles_are_what_the_cluster_statements_make_in_postgis(
         for (query, areas, all, networks, countries) in &filters {
             let reference: Vec<u8> = if query.is_empty() {
                 client
-                    .query_one(haven::tiles::sql::PRACTICE_CLUSTERS, &[&z32, &x32, &y32])
+                    .query_one(
+                        haven::tiles::sql::PRACTICE_CLUSTERS.as_str(),
+                        &[&z32, &x32, &y32],
+                    )
                     .await
             } else {
                 client
@@ -621,7 +624,7 @@ async fn tiles_requested_while_the_snapshot_updates_wait_for_it() {
     for &at in &around {
         assert!(!tile_bytes(&app, "practices", at, "").await.is_empty());
     }
-    app.execute("UPDATE tile_cells SET props = props || '{\"count\": 999}' WHERE n > 1")
+    app.execute("UPDATE tile_cells SET n = 999 WHERE n > 1")
         .await;
     // A practice far from Köln (its cells are counted again, Köln's are not).
     app.execute(
@@ -640,7 +643,7 @@ async fn tiles_requested_while_the_snapshot_updates_wait_for_it() {
     for bytes in futures_util::future::join_all(requests).await {
         let counts = counts(&bytes);
         assert!(
-            !counts.contains(&999),
+            counts.iter().all(|&n| n < 999),
             "a tile took the statement: {counts:?}"
         );
         clusters += counts.len();
@@ -1532,40 +1535,26 @@ pub async fn assert_precomputed_exact(database_url: &str) {
         .unwrap()
         .get(0);
     assert_eq!(differing, 0, "tile_points differ from tile_points_source");
-    // Cells from scratch at every cluster zoom, with the feature each must carry: the point
-    // itself when it holds one, else the cluster at the centroid with every area's count.
+    // The zoom-6 cells from scratch.
     let bad_cells: i64 = client
         .query_one(
             "WITH scratch AS (
-               SELECT z, s.gx >> (6 - z) AS gx, s.gy >> (6 - z) AS gy, count(*) AS n,
-                      min(s.practice_id) AS first_id, sum(ST_X(s.geom)) AS sum_x, sum(ST_Y(s.geom)) AS sum_y
-               FROM tile_points_source s, generate_series(0, 6) AS z GROUP BY 1, 2, 3
+               SELECT s.gx, s.gy, count(*) AS n, min(s.practice_id) AS first_id,
+                      sum(ST_X(s.geom)) AS sum_x, sum(ST_Y(s.geom)) AS sum_y
+               FROM tile_points_source s GROUP BY 1, 2
              ),
              scratch_areas AS (
-               SELECT z, gx, gy, jsonb_object_agg('area_' || replace(area, '-', '_'), n) AS counts
-               FROM (SELECT z, s.gx >> (6 - z) AS gx, s.gy >> (6 - z) AS gy, area, count(*) AS n
-                     FROM tile_points_source s, generate_series(0, 6) AS z, unnest(s.areas) AS area
-                     GROUP BY 1, 2, 3, 4) a
-               GROUP BY 1, 2, 3
-             ),
-             zeros AS (
-               SELECT jsonb_object_agg('area_' || replace(slug, '-', '_'), 0) AS zeros FROM policy_areas
+               SELECT gx, gy, jsonb_object_agg('area_' || replace(area, '-', '_'), n) AS counts
+               FROM (SELECT s.gx, s.gy, area, count(*) AS n
+                     FROM tile_points_source s, unnest(s.areas) AS area GROUP BY 1, 2, 3) a
+               GROUP BY 1, 2
              )
              SELECT count(*) FROM scratch s
-             CROSS JOIN zeros
-             LEFT JOIN scratch_areas a USING (z, gx, gy)
-             LEFT JOIN tile_points_source p ON s.n = 1 AND p.practice_id = s.first_id
-             FULL JOIN tile_cells t ON t.z = s.z AND t.gx = s.gx AND t.gy = s.gy
-             WHERE t.z IS NULL OR s.z IS NULL OR t.n <> s.n OR t.first_id <> s.first_id
+             LEFT JOIN scratch_areas a USING (gx, gy)
+             FULL JOIN tile_cells t ON t.gx = s.gx AND t.gy = s.gy
+             WHERE t.gx IS NULL OR s.gx IS NULL OR t.n <> s.n OR t.first_id <> s.first_id
                 OR abs(t.sum_x - s.sum_x) > 1e-3 OR abs(t.sum_y - s.sum_y) > 1e-3
-                OR t.area_counts <> coalesce(a.counts, '{}')
-                OR t.feature_id <> CASE WHEN s.n = 1 THEN s.first_id
-                                        ELSE (1::bigint << 50) + s.gy::bigint * (32::bigint << s.z) + s.gx END
-                OR t.props <> CASE WHEN s.n = 1 THEN p.props
-                                   ELSE jsonb_build_object('cluster', true, 'count', s.n)
-                                        || zeros.zeros || coalesce(a.counts, '{}') END
-                OR ST_Distance(t.geom, CASE WHEN s.n = 1 THEN p.geom
-                                            ELSE ST_SetSRID(ST_MakePoint(s.sum_x / s.n, s.sum_y / s.n), 3857) END) > 1e-3",
+                OR t.area_counts <> coalesce(a.counts, '{}')",
             &[],
         )
         .await
