@@ -268,11 +268,22 @@ impl<T: Loaded> Snapshot<T> {
     }
 }
 
+/// What changed since a snapshot, as its update reads it.
+#[derive(Debug)]
+pub struct Since {
+    /// The filters' values now.
+    pub known: crate::query::KnownValues,
+    /// The boxes of the changes of the kinds asked for.
+    pub boxes: Vec<super::data_version::Extent>,
+    /// The kinds of every change since, asked for or not.
+    pub kinds: super::data_version::Kinds,
+}
+
 /// What changed since a snapshot read at `old`, as its update reads it (in the update's
-/// transaction): the filters' values now, and the boxes of the changes of `boxes_of` since.
-/// `None` when the snapshot has to be read whole: the filters' values changed, a change of
-/// `read_whole_after` or one of `boxes_of` without boxes came, or more than `most_boxes`
-/// boxes.
+/// transaction): the filters' values now, the boxes of the changes of `boxes_of` since, and
+/// the kinds of all of them. `None` when the snapshot has to be read whole: the filters'
+/// values changed, a change of `read_whole_after` or one of `boxes_of` without boxes came, or
+/// more than `most_boxes` boxes.
 ///
 /// # Errors
 /// When a query fails.
@@ -282,13 +293,15 @@ pub async fn changed_since(
     boxes_of: super::data_version::Kinds,
     read_whole_after: super::data_version::Kinds,
     most_boxes: usize,
-) -> diesel::QueryResult<Option<(crate::query::KnownValues, Vec<super::data_version::Extent>)>> {
+) -> diesel::QueryResult<Option<Since>> {
     let known = crate::query::KnownValues::read(conn).await?;
     if !known.same_values(old) {
         return Ok(None);
     }
     let mut boxes = Vec::new();
+    let mut kinds = super::data_version::Kinds::NONE;
     for change in super::data_version::changes_after(conn, old.version).await? {
+        kinds = kinds.and(change.kinds);
         if change.kinds.intersects(read_whole_after) {
             return Ok(None);
         }
@@ -303,5 +316,9 @@ pub async fn changed_since(
             return Ok(None);
         }
     }
-    Ok(Some((known, boxes)))
+    Ok(Some(Since {
+        known,
+        boxes,
+        kinds,
+    }))
 }

@@ -46,7 +46,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use super::city::{self, CITY_Q_CTE};
 use super::collection::{ALT_NAMES_CTE, PageLinks, TEXT_INPUT_CTE, envelope};
 use crate::db::data_version::{DataKind, DataVersion, Extent, Kinds};
-use crate::db::snapshot::{Loaded, Snapshot, changed_since};
+use crate::db::snapshot::{Loaded, Since, Snapshot, changed_since};
 use crate::db::{DbConn, Prepared};
 use crate::error::AppResult;
 use crate::query::{AreaMatch, CollectionQuery, KnownValues, Lang};
@@ -487,7 +487,7 @@ impl Loaded for CityList {
             .read_only()
             .repeatable_read()
             .run(async |conn| {
-                let Some((known, boxes)) = changed_since(
+                let Some(Since { known, boxes, .. }) = changed_since(
                     conn,
                     &self.known,
                     KINDS,

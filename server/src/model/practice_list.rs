@@ -15,8 +15,8 @@
 //! `region` and `near`). Tested page by page against the statement.
 //!
 //! After a write, the snapshot is made from the previous one ([`Loaded::update`]): the cities
-//! read again (20,000 rows at most), and after a change of the practices the practices of the
-//! cities in its boxes; a practice new to the list or renamed is placed by its position in
+//! read again (20,000 rows at most) after a change of what it holds of them ([`CITY_KINDS`]),
+//! else kept, and after a change of the practices the practices of the cities in its boxes; a practice new to the list or renamed is placed by its position in
 //! PostgreSQL's order. A change of the policy areas, one without boxes (a bulk load, a deleted
 //! practice) or too many changed practices read it whole (with a million practices about 2.5
 //! seconds, most of it PostgreSQL sorting the slugs). Read whole, it is read in the background
@@ -35,7 +35,7 @@ use super::collection::{PageLinks, envelope};
 use super::practice::{self, FEATURE};
 use crate::db::Prepared;
 use crate::db::data_version::{DataKind, DataVersion, Extent, Kinds};
-use crate::db::snapshot::{Loaded, Snapshot, changed_since};
+use crate::db::snapshot::{Loaded, Since, Snapshot, changed_since};
 use crate::error::AppResult;
 use crate::query::{AreaMatch, CollectionQuery, KnownValues};
 
@@ -55,6 +55,10 @@ pub const KINDS: Kinds = Kinds::of(&[
 /// reads the cities again, and the practices of the cities where a change of the practices
 /// lies.
 const READ_WHOLE_AFTER: Kinds = Kinds::of(&[DataKind::PolicyAreas]);
+
+/// The kinds of [`KINDS`] whose change can change what the snapshot holds of the cities
+/// (publication, country, networks): after the others, an update keeps its cities.
+const CITY_KINDS: Kinds = Kinds::of(&[DataKind::Cities, DataKind::Memberships, DataKind::Networks]);
 
 /// Every city by id, with whether it is published, its country and networks as the
 /// statement reads them.
@@ -198,9 +202,10 @@ impl ListedPractice {
 pub struct PracticeList {
     /// In the collection's order; shared with the snapshots made from this one.
     practices: Arc<[ListedPractice]>,
-    /// Every city, by id; `cities[i]` is the city of id `city_ids[i]`.
-    city_ids: Vec<i64>,
-    cities: Vec<PracticeCity>,
+    /// Every city, by id; `cities[i]` is the city of id `city_ids[i]`. Shared with the
+    /// snapshots made from this one when no change of [`CITY_KINDS`] came between.
+    city_ids: Arc<[i64]>,
+    cities: Arc<[PracticeCity]>,
     /// The policy areas, networks and countries of the snapshot's data version.
     known: KnownValues,
     /// How many practices of published cities there are, in all and per policy area (by bit).
@@ -361,7 +366,11 @@ impl Loaded for PracticeList {
             .read_only()
             .repeatable_read()
             .run(async |conn| {
-                let Some((known, boxes)) = changed_since(
+                let Some(Since {
+                    known,
+                    boxes,
+                    kinds,
+                }) = changed_since(
                     conn,
                     &self.known,
                     Kinds::of(&[DataKind::Practices]),
@@ -372,12 +381,16 @@ impl Loaded for PracticeList {
                 else {
                     return Ok(None);
                 };
-                let cities: Vec<CityRow> = Prepared::fixed(diesel::sql_query(CITIES))
-                    .load(conn)
-                    .await?;
-                let (city_ids, cities) = split(cities);
+                let (city_ids, cities) = if kinds.intersects(CITY_KINDS) {
+                    let cities: Vec<CityRow> = Prepared::fixed(diesel::sql_query(CITIES))
+                        .load(conn)
+                        .await?;
+                    split(cities)
+                } else {
+                    (Arc::clone(&self.city_ids), Arc::clone(&self.cities))
+                };
                 // The practices' cities keep their positions when no city was deleted.
-                if city_ids.get(..self.city_ids.len()) != Some(self.city_ids.as_slice()) {
+                if city_ids.get(..self.city_ids.len()) != Some(&self.city_ids[..]) {
                     return Ok(None);
                 }
                 let practices = if boxes.is_empty() {
@@ -492,8 +505,9 @@ impl PracticeList {
 }
 
 /// The ids of `rows` and their cities, in the same order.
-fn split(rows: Vec<CityRow>) -> (Vec<i64>, Vec<PracticeCity>) {
-    rows.into_iter()
+fn split(rows: Vec<CityRow>) -> (Arc<[i64]>, Arc<[PracticeCity]>) {
+    let (ids, cities): (Vec<i64>, Vec<PracticeCity>) = rows
+        .into_iter()
         .map(|row| {
             (
                 row.id,
@@ -504,7 +518,8 @@ fn split(rows: Vec<CityRow>) -> (Vec<i64>, Vec<PracticeCity>) {
                 },
             )
         })
-        .unzip()
+        .unzip();
+    (ids.into(), cities.into())
 }
 
 /// The published practices' snapshot of one instance.

@@ -25,7 +25,7 @@ use super::mvt::{BUFFER, EXTENT, Envelope, HALF_WORLD, PointLayer, TileGrid, Val
 use super::sql::{CITY_CLUSTER_BELOW_ZOOM, CLUSTER_CELLS, CLUSTER_ID_BASE};
 use super::{Layer, TileCoord};
 use crate::db::data_version::{Extent, Kinds};
-use crate::db::snapshot::{Loaded, Snapshot, changed_since};
+use crate::db::snapshot::{Loaded, Since, Snapshot, changed_since};
 use crate::error::AppResult;
 use crate::query::{AreaMatch, Filters, KnownValues};
 
@@ -473,7 +473,7 @@ impl Loaded for CityPoints {
             .read_only()
             .repeatable_read()
             .run(async |conn| {
-                let Some((known, boxes)) = changed_since(
+                let Some(Since { known, boxes, .. }) = changed_since(
                     conn,
                     &self.known,
                     Layer::Cities.fed_by(),

@@ -43,8 +43,7 @@ use super::points::PointKeys;
 use super::sql::{CLUSTER_CELLS, CLUSTER_ID_BASE, PRACTICE_CLUSTER_BELOW_ZOOM};
 use super::{Layer, TileCoord};
 use crate::db::data_version::Kinds;
-use crate::db::snapshot::changed_since;
-use crate::db::snapshot::{Loaded, Snapshot};
+use crate::db::snapshot::{Loaded, Since, Snapshot, changed_since};
 use crate::error::AppResult;
 use crate::query::{AreaMatch, Filters, KnownValues};
 
@@ -603,7 +602,7 @@ impl Loaded for PracticePoints {
                 if !self.fits {
                     return Ok(None);
                 }
-                let Some((known, boxes)) = changed_since(
+                let Some(Since { known, boxes, .. }) = changed_since(
                     conn,
                     &self.known,
                     Layer::Practices.fed_by(),

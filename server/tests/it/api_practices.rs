@@ -412,15 +412,19 @@ async fn the_practice_list_from_memory_is_the_statements_page() {
     assert!(compared > 1000, "{compared} features compared");
 
     // After each kind of write of the practices, the snapshot made from the previous one (the
-    // practices of the cities where the write lies read again) writes the statement's pages.
+    // practices of the cities where the write lies read again) writes the statement's pages;
+    // so it does after a membership and a city's publication between them (the cities read
+    // again, kept after the practices' writes).
     let mut previous = updated;
     for write in [
         "UPDATE practices SET title = title || '{\"en\": \"Retitled\"}' WHERE slug = 'list-practice-30'",
+        "DELETE FROM memberships WHERE city_id IN (SELECT id FROM cities WHERE slug LIKE 'list-3%')",
         "INSERT INTO practice_policy_areas (practice_id, policy_area)
          SELECT id, 'work' FROM practices WHERE slug LIKE 'list-practice-4%' ON CONFLICT DO NOTHING",
         "DELETE FROM practice_policy_areas
          WHERE practice_id IN (SELECT id FROM practices WHERE slug LIKE 'list-practice-5%')",
         "UPDATE practices SET slug = 'aaa-first' WHERE slug = 'list-practice-60'",
+        "UPDATE cities SET published = false WHERE slug = 'list-13'",
         "UPDATE practices SET slug = 'zzz-last' WHERE slug = 'list-practice-63'",
         "UPDATE practices SET published = false WHERE slug IN ('list-practice-62', 'list-practice-65')",
         "UPDATE practices SET published = true WHERE slug LIKE 'list-practice-%' AND id % 7 = 0",
