@@ -39,17 +39,20 @@ pub const CACHE_CONTROL: &str = "public, max-age=60, stale-while-revalidate=60";
 #[must_use]
 pub fn depends_on(path: &str) -> Kinds {
     use DataKind::{
-        Cities, CityProfiles, Demands, Guides, MembershipChecks, Memberships, Networks, Places,
-        PolicyAreas, PracticeDetails, Practices, Search,
+        Cities, CityProfiles, CitySummaries, Demands, Guides, MembershipChecks, Memberships,
+        Networks, Places, PolicyAreas, PracticeAreas, PracticeDetails, Practices, Search,
     };
     /// What a city, a practice or a collection of them shows: the city with its profile,
-    /// networks, Safe Harbour standing and region, its practices with their policy areas and
-    /// texts; and what their full text (`q`) finds, which follows the search synonyms.
+    /// summary, networks, Safe Harbour standing and region, its practices with their policy
+    /// areas and texts; and what their full text (`q`) finds, which follows the search
+    /// synonyms.
     const DIRECTORY: Kinds = Kinds::of(&[
         Cities,
         CityProfiles,
+        CitySummaries,
         Practices,
         PracticeDetails,
+        PracticeAreas,
         Memberships,
         MembershipChecks,
         Networks,
@@ -58,10 +61,17 @@ pub fn depends_on(path: &str) -> Kinds {
         PolicyAreas,
         Search,
     ]);
+    /// The collections of cities show a city's policy areas and practice count from its
+    /// summary, never its practices' areas themselves (their full text finds cities by
+    /// their practices' texts, not their areas).
+    const CITY_COLLECTIONS: Kinds = DIRECTORY.without(Kinds::of(&[PracticeAreas]));
     /// The practices and the places show a city's name, place and networks, never its
-    /// profile nor how its memberships were checked; the places no practice's texts either.
+    /// profile nor how its memberships were checked; the places no practice's texts and
+    /// areas either, nor a city's summary beyond whether it is listed (which follows its
+    /// row, memberships, demands and practices).
     const PRACTICES: Kinds = DIRECTORY.without(Kinds::of(&[CityProfiles, MembershipChecks]));
-    const PLACES: Kinds = PRACTICES.without(Kinds::of(&[PracticeDetails]));
+    const PLACES: Kinds =
+        PRACTICES.without(Kinds::of(&[PracticeDetails, PracticeAreas, CitySummaries]));
     /// The pages: the directory and the take-action guides; their search box asks the API.
     const EXCEPT_SEARCH: Kinds = DIRECTORY
         .without(Kinds::of(&[Search]))
@@ -70,8 +80,13 @@ pub fn depends_on(path: &str) -> Kinds {
         path.strip_prefix(prefix)
             .is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '.']))
     };
-    if under("/api/v1/policy-areas") {
-        Kinds::of(&[PolicyAreas, Practices])
+    if matches!(
+        path,
+        "/api/v1/cities" | "/api/v1/cities.csv" | "/ogc/collections/cities/items"
+    ) {
+        CITY_COLLECTIONS
+    } else if under("/api/v1/policy-areas") {
+        Kinds::of(&[PolicyAreas, Practices, PracticeAreas])
     } else if under("/api/v1/networks") {
         Kinds::of(&[Networks, Memberships, MembershipChecks, Cities])
     } else if under("/api/v1/stats/growth") {
@@ -262,9 +277,23 @@ mod tests {
 
     #[test]
     fn answers_depend_on_the_kinds_they_show() {
-        let cities = depends_on("/api/v1/cities");
+        let cities = depends_on("/api/v1/cities/koeln");
         assert_eq!(depends_on("/api/v1/cities/koeln/cite"), cities);
-        assert_eq!(depends_on("/api/v1/cities.csv"), cities);
+        assert!(cities.contains(DataKind::PracticeAreas));
+        // The collections of cities show their practices' areas through the summaries.
+        for collection in [
+            "/api/v1/cities",
+            "/api/v1/cities.csv",
+            "/ogc/collections/cities/items",
+        ] {
+            let kinds = depends_on(collection);
+            assert!(kinds.contains(DataKind::CitySummaries), "{collection}");
+            assert!(kinds.contains(DataKind::Practices), "{collection}");
+            assert!(!kinds.contains(DataKind::PracticeAreas), "{collection}");
+        }
+        assert!(depends_on("/ogc/collections/practices/items").contains(DataKind::PracticeAreas));
+        assert!(depends_on("/api/v1/policy-areas").contains(DataKind::PracticeAreas));
+        assert!(!depends_on("/api/v1/places").contains(DataKind::PracticeAreas));
         assert!(cities.contains(DataKind::Memberships));
         assert!(cities.contains(DataKind::Demands));
         assert!(!cities.contains(DataKind::Guides));

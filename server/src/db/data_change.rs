@@ -16,12 +16,19 @@ pub enum DataKind {
     /// A city's profile alone: its figures, texts and links (migration `000714`), which only
     /// the city's own answers show.
     CityProfiles,
-    /// Practices, their policy areas and sources.
+    /// A city's summary as its listed Feature shows it (`city_stats`: its networks, Safe
+    /// Harbour standing, policy areas and practice count), recorded when it really changed
+    /// (migration `000722`): what the city collections and tiles show of its practices.
+    CitySummaries,
+    /// Practices: a practice that comes, goes, moves, is (un)published, and its sources.
     Practices,
     /// A practice's texts alone: its title, summary, body, transferability, organisation,
     /// dates, status, contact and confidence (migration `000718`), which only the answers
     /// showing the practice itself (and what a full text finds) show.
     PracticeDetails,
+    /// A practice's policy areas alone (migration `000722`): a city shows them only through
+    /// its summary, [`CitySummaries`](Self::CitySummaries).
+    PracticeAreas,
     /// Memberships of cities in networks.
     Memberships,
     /// A membership's check alone: its verification date, evidence, role and note (migration
@@ -43,11 +50,13 @@ pub enum DataKind {
 
 impl DataKind {
     /// Every kind.
-    pub const ALL: [Self; 12] = [
+    pub const ALL: [Self; 14] = [
         Self::Cities,
         Self::CityProfiles,
+        Self::CitySummaries,
         Self::Practices,
         Self::PracticeDetails,
+        Self::PracticeAreas,
         Self::Memberships,
         Self::MembershipChecks,
         Self::Networks,
@@ -64,8 +73,10 @@ impl DataKind {
         match self {
             Self::Cities => "cities",
             Self::CityProfiles => "city_profiles",
+            Self::CitySummaries => "city_summaries",
             Self::Practices => "practices",
             Self::PracticeDetails => "practice_details",
+            Self::PracticeAreas => "practice_areas",
             Self::Memberships => "memberships",
             Self::MembershipChecks => "membership_checks",
             Self::Networks => "networks",

@@ -27,8 +27,8 @@
 //! PostgreSQL a "near me" page of 170 cities took 3 ms of execution, a geography index scan
 //! and a sort, per request; here it is a pass over the listed cities.
 //!
-//! After a write that changed cities where its boxes say (a city's profile or row, its
-//! practices, memberships or demands: [`Loaded::update`]), the snapshot reads again only the
+//! After a write that changed cities where its boxes say (a city's profile, row or summary,
+//! its practices, memberships or demands: [`Loaded::update`]), the snapshot reads again only the
 //! listed cities in those boxes and the listed cities' slugs in PostgreSQL's order (its
 //! collation decides it, not Haven's), and shares every other city's Feature with the old
 //! snapshot: after a city edited its profile, 1 ms instead of the 11 ms of a whole read of the
@@ -52,10 +52,13 @@ use crate::error::AppResult;
 use crate::query::{AreaMatch, CollectionQuery, KnownValues, Lang};
 
 /// The kinds of data a listed city's Feature and its country's name come from, and the
-/// search synonyms its full text follows.
+/// search synonyms its full text follows. A practice's policy areas are not among them: a
+/// city shows them through its summary (`city_summaries`), which changes only when the
+/// city's set of areas does.
 pub const KINDS: Kinds = Kinds::of(&[
     DataKind::Cities,
     DataKind::CityProfiles,
+    DataKind::CitySummaries,
     DataKind::Practices,
     DataKind::Memberships,
     DataKind::Networks,

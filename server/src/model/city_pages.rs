@@ -31,6 +31,8 @@ const AT_CITIES: Kinds = Kinds::of(&[
     DataKind::CityProfiles,
     DataKind::Practices,
     DataKind::PracticeDetails,
+    DataKind::PracticeAreas,
+    DataKind::CitySummaries,
     DataKind::Memberships,
     DataKind::MembershipChecks,
     DataKind::Demands,

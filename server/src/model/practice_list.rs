@@ -45,6 +45,7 @@ use crate::query::{AreaMatch, CollectionQuery, KnownValues};
 pub const KINDS: Kinds = Kinds::of(&[
     DataKind::Cities,
     DataKind::Practices,
+    DataKind::PracticeAreas,
     DataKind::Memberships,
     DataKind::Networks,
     DataKind::Places,
@@ -373,7 +374,7 @@ impl Loaded for PracticeList {
                 }) = changed_since(
                     conn,
                     &self.known,
-                    Kinds::of(&[DataKind::Practices]),
+                    Kinds::of(&[DataKind::Practices, DataKind::PracticeAreas]),
                     READ_WHOLE_AFTER,
                     usize::MAX,
                 )

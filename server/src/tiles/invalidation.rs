@@ -24,12 +24,16 @@ impl Layer {
     /// The kinds of data the layer's tiles show or filter on.
     #[must_use]
     pub fn fed_by(self) -> Kinds {
-        use DataKind::{Cities, Demands, Memberships, Networks, Places, PolicyAreas, Practices};
+        use DataKind::{
+            Cities, CitySummaries, Demands, Memberships, Networks, Places, PolicyAreas,
+            PracticeAreas, Practices,
+        };
         match self {
-            // Cities carry their networks, Safe Harbour status, practice counts and areas;
-            // both point layers filter by region.
+            // Cities carry their networks, Safe Harbour status, practice counts and areas (from
+            // their summaries); both point layers filter by region.
             Self::Cities => Kinds::of(&[
                 Cities,
+                CitySummaries,
                 Practices,
                 Memberships,
                 Networks,
@@ -40,6 +44,7 @@ impl Layer {
             Self::Practices => Kinds::of(&[
                 Cities,
                 Practices,
+                PracticeAreas,
                 Memberships,
                 Networks,
                 Places,

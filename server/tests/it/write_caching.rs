@@ -699,7 +699,8 @@ async fn a_change_lists_a_box_per_changed_place() {
 /// population (a change of the city's profile), a verification date (of a membership's
 /// check) or a demand status changes only the city's own point. A practice's new title is a
 /// change of its texts alone (`practice_details`), a new slug one of the practice: both at
-/// the practice's point and its city's.
+/// the practice's point and its city's. A write that changes the city's summary (its
+/// networks, its listing) is followed by a change of `city_summaries` at the city's point.
 #[tokio::test]
 async fn a_change_lists_the_practices_of_its_city_only_when_their_tiles_change() {
     let app = TestApp::with_sample().await;
@@ -710,33 +711,38 @@ async fn a_change_lists_the_practices_of_its_city_only_when_their_tiles_change()
     let both = [
         KOELN.0, KOELN.1, KOELN.0, KOELN.1, GDANSK.0, GDANSK.1, GDANSK.0, GDANSK.1,
     ];
-    let cases: [(&str, &str, &[f64]); 9] = [
+    let cases: [(&str, &str, &[f64], bool); 9] = [
         (
             "UPDATE practices SET title = title || '{\"en\": \"Housing\"}'
               WHERE slug = 'koeln-welcome-housing'",
             "practice_details",
             &both,
+            false,
         ),
         (
             "UPDATE practices SET slug = 'koeln-housing' WHERE slug = 'koeln-welcome-housing'",
             "practices",
             &both,
+            false,
         ),
         (
             "UPDATE cities SET population = 1000001 WHERE slug = 'koeln'",
             "city_profiles",
             &koeln,
+            false,
         ),
         (
             "UPDATE cities SET region_id = NULL WHERE slug = 'koeln'",
             "cities",
             &both,
+            false,
         ),
         (
             "UPDATE memberships SET verified_on = '2026-11-30'
               WHERE city_id = (SELECT id FROM cities WHERE slug = 'koeln')",
             "membership_checks",
             &koeln,
+            false,
         ),
         (
             "UPDATE memberships SET status = 'left', until = '2026-11'
@@ -744,6 +750,7 @@ async fn a_change_lists_the_practices_of_its_city_only_when_their_tiles_change()
                 AND network_id = (SELECT id FROM networks WHERE slug = 'seebruecke-safe-harbour')",
             "memberships",
             &both,
+            true,
         ),
         (
             "INSERT INTO memberships (city_id, network_id, status)
@@ -751,36 +758,203 @@ async fn a_change_lists_the_practices_of_its_city_only_when_their_tiles_change()
               WHERE c.slug = 'koeln' AND n.slug = 'iash'",
             "memberships",
             &both,
+            true,
         ),
         (
             "UPDATE safe_harbour_demands SET as_of = '2020'
               WHERE city_id = (SELECT id FROM cities WHERE slug = 'koeln')",
             "demands",
             &koeln,
+            false,
         ),
         (
             "UPDATE cities SET published = false WHERE slug = 'koeln'",
             "cities",
             &both,
+            true,
         ),
     ];
-    for (statement, kind, boxes) in cases {
+    for (statement, kind, boxes, summary) in cases {
         let before: i64 = client
             .query_one("SELECT version FROM data_version", &[])
             .await
             .unwrap()
             .get(0);
         client.batch_execute(statement).await.unwrap();
-        let row = client
-            .query_one(
-                "SELECT version, kind, boxes FROM data_changes ORDER BY version DESC LIMIT 1",
-                &[],
+        let rows = client
+            .query(
+                "SELECT kind, boxes FROM data_changes WHERE version > $1 ORDER BY version",
+                &[&before],
             )
             .await
             .unwrap();
-        assert_eq!(row.get::<_, i64>(0), before + 1, "{statement}: one change");
-        assert_eq!(row.get::<_, String>(1), kind, "{statement}");
-        assert_eq!(row.get::<_, Vec<f64>>(2), boxes, "{statement}");
+        let (summaries, own): (Vec<_>, Vec<_>) = rows
+            .iter()
+            .partition(|row| row.get::<_, String>(0) == "city_summaries");
+        assert_eq!(own.len(), 1, "{statement}: one change of its own");
+        assert_eq!(own[0].get::<_, String>(0), kind, "{statement}");
+        assert_eq!(own[0].get::<_, Vec<f64>>(1), boxes, "{statement}");
+        // A change of Köln's summary (networks, Safe Harbour standing, listing), at its point;
+        // none for what its Feature alone shows (population, region).
+        assert_eq!(
+            summaries.len(),
+            usize::from(summary),
+            "{statement}: its summary"
+        );
+        for row in summaries {
+            assert_eq!(row.get::<_, Vec<f64>>(1), koeln, "{statement}");
+        }
+    }
+}
+
+/// Reads each path on each instance; with `kept`, asserts it came from the cache with the
+/// ETag it had, and returns the ETags.
+async fn read_all(
+    apps: &[&TestApp],
+    paths: &[String],
+    kept: Option<&[Option<String>]>,
+) -> Vec<Option<String>> {
+    let mut tags = Vec::new();
+    for app in apps {
+        for path in paths {
+            let (tiles, answers) = (
+                metric(app, "haven_tile_cache_hits_total").await,
+                metric(app, "haven_answer_cache_hits_total").await,
+            );
+            let response = app.get(path).await;
+            assert!(response.status.is_success(), "{path}: {}", response.status);
+            let hits = metric(app, "haven_tile_cache_hits_total").await - tiles
+                + metric(app, "haven_answer_cache_hits_total").await
+                - answers;
+            let tag = response
+                .headers
+                .get("etag")
+                .map(|tag| tag.to_str().unwrap().to_owned());
+            if let Some(kept) = kept {
+                assert_eq!(hits, 1, "{path} stays cached");
+                assert_eq!(tag, kept[tags.len()], "{path} keeps its ETag");
+            }
+            tags.push(tag);
+        }
+    }
+    tags
+}
+
+/// The slugs of the features of the answer at `path`.
+async fn slugs_at(app: &TestApp, path: &str) -> Vec<String> {
+    let answer = app.get(path).await;
+    assert_eq!(answer.status, StatusCode::OK, "{path}");
+    answer.json()["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|feature| feature["properties"]["slug"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// A practice's new policy area is a change of `practice_areas`; its city's summary changes
+/// only when no other practice of the city had the area. While it had, the cities' list, its
+/// filtered page, the OGC items and the city tiles stay cached on both instances, and the
+/// practices' list filtered by the area shows the practice at once. An area new to the city
+/// changes its summary (`city_summaries`), and the cities' list and tile filtered by it show
+/// the city at once.
+#[tokio::test]
+async fn a_practice_area_its_city_had_keeps_the_city_answers_and_tiles() {
+    let (a, b) = two_instances().await;
+    let apps = [&a, &b];
+    let client = db(&a).await;
+    client
+        .batch_execute(
+            "INSERT INTO practices (slug, city_id, original_lang, title, status)
+             SELECT 'koeln-clearing-office', id, 'de', '{\"de\": \"Clearingstelle\"}', 'active'
+             FROM cities WHERE slug = 'koeln';
+             INSERT INTO practice_policy_areas (practice_id, policy_area)
+             SELECT id, 'health' FROM practices WHERE slug = 'koeln-clearing-office';",
+        )
+        .await
+        .unwrap();
+    settle(&apps).await;
+    let kept: Vec<String> = [
+        "/api/v1/cities",
+        "/api/v1/cities?policy_area=health",
+        "/ogc/collections/cities/items",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .chain([tile_path("cities", KOELN)])
+    .collect();
+    const PRACTICES: &str = "/api/v1/practices?policy_area=health";
+    const CITIES_AT_WORK: &str = "/api/v1/cities?policy_area=work";
+    read_all(&apps, &kept, None).await;
+    let tags = read_all(&apps, &kept, None).await;
+    let tile_at_work = format!("{}?policy_area=work", tile_path("cities", KOELN));
+    let koeln_at_work = async |app: &TestApp| {
+        features(&app.get(&tile_at_work).await, "cities")
+            .iter()
+            .any(|f| f.str("slug") == Some("koeln"))
+    };
+    for app in apps {
+        assert!(
+            !slugs_at(app, PRACTICES)
+                .await
+                .contains(&"koeln-welcome-housing".to_owned())
+        );
+        assert!(
+            !slugs_at(app, CITIES_AT_WORK)
+                .await
+                .contains(&"koeln".to_owned())
+        );
+        assert!(!koeln_at_work(app).await);
+    }
+    let kinds_of = async |statement: &str| -> Vec<String> {
+        let before: i64 = client
+            .query_one("SELECT version FROM data_version", &[])
+            .await
+            .unwrap()
+            .get(0);
+        client.batch_execute(statement).await.unwrap();
+        client
+            .query(
+                "SELECT kind FROM data_changes WHERE version > $1 ORDER BY kind",
+                &[&before],
+            )
+            .await
+            .unwrap()
+            .iter()
+            .map(|row| row.get(0))
+            .collect()
+    };
+    let add = |area: &str| {
+        format!(
+            "INSERT INTO practice_policy_areas (practice_id, policy_area)
+             SELECT id, '{area}' FROM practices WHERE slug = 'koeln-welcome-housing'"
+        )
+    };
+    assert_eq!(kinds_of(&add("health")).await, ["practice_areas"]);
+    settle(&apps).await;
+    read_all(&apps, &kept, Some(&tags)).await;
+    for app in apps {
+        assert!(
+            slugs_at(app, PRACTICES)
+                .await
+                .contains(&"koeln-welcome-housing".to_owned())
+        );
+    }
+    assert_eq!(
+        kinds_of(&add("work")).await,
+        ["city_summaries", "practice_areas"]
+    );
+    settle(&apps).await;
+    for app in apps {
+        assert!(
+            slugs_at(app, CITIES_AT_WORK)
+                .await
+                .contains(&"koeln".to_owned())
+        );
+        assert!(
+            koeln_at_work(app).await,
+            "the city tile filtered by work shows Köln"
+        );
     }
 }
 
