@@ -283,23 +283,11 @@ async fn assert_details_keep_the_rest(
     let moderator = moderator(&a).await;
     let kept_tiles = [tile_path("cities", KOELN), tile_path("practices", KOELN)];
     let tags = warm(&apps, reads).await;
-    let mut kept_tags = Vec::new();
-    for app in apps {
-        for path in kept_tiles
-            .iter()
-            .map(String::as_str)
-            .chain(kept_answers.iter().copied())
-        {
-            let response = app.get(path).await;
-            assert!(response.status.is_success(), "{path}: {}", response.status);
-            kept_tags.push(
-                response
-                    .headers
-                    .get("etag")
-                    .map(|tag| tag.to_str().unwrap().to_owned()),
-            );
-        }
-    }
+    let kept: Vec<String> = kept_tiles
+        .into_iter()
+        .chain(kept_answers.iter().map(|path| (*path).to_owned()))
+        .collect();
+    let kept_tags = read_all(&apps, &kept, None).await;
     let written = write(&a, &moderator).await;
     assert_eq!(written.status, StatusCode::OK, "{}", written.text());
     let recorded: String = db(&a)
@@ -313,30 +301,7 @@ async fn assert_details_keep_the_rest(
         .get(0);
     assert_eq!(recorded, kind);
     settle(&apps).await;
-    let mut kept_tags = kept_tags.into_iter();
-    for app in apps {
-        for path in kept_tiles
-            .iter()
-            .map(String::as_str)
-            .chain(kept_answers.iter().copied())
-        {
-            let (tiles, answers) = (
-                metric(app, "haven_tile_cache_hits_total").await,
-                metric(app, "haven_answer_cache_hits_total").await,
-            );
-            let response = app.get(path).await;
-            assert!(response.status.is_success(), "{path}: {}", response.status);
-            let hits = metric(app, "haven_tile_cache_hits_total").await - tiles
-                + metric(app, "haven_answer_cache_hits_total").await
-                - answers;
-            assert_eq!(hits, 1, "{path} stays cached");
-            let tag = response
-                .headers
-                .get("etag")
-                .map(|tag| tag.to_str().unwrap().to_owned());
-            assert_eq!(tag, kept_tags.next().unwrap(), "{path} keeps its ETag");
-        }
-    }
+    read_all(&apps, &kept, Some(&kept_tags)).await;
     assert_new_content(
         &apps,
         reads,
