@@ -12,7 +12,8 @@
 #   bench/scale/run.sh            (from the repository root; SCALE=10 by default)
 #   SKIP=tiles,api bench/scale/run.sh   # only the load
 #
-# Settings: SCALE (10), DURATION (5s, passed on), BENCH_DATA (target/bench-scale).
+# Settings: SCALE (10), DURATION (5s, passed on), BENCH_DATA (target/bench-scale), HAVEN (a
+# binary built before, say of another commit, to measure instead of this checkout's release build).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -20,10 +21,12 @@ SCALE=${SCALE:-10}
 DATA=${BENCH_DATA:-$ROOT/target/bench-scale}
 SKIP=${SKIP:-}
 export DURATION=${DURATION:-5s}
-HAVEN=$ROOT/target/release/haven
 PORT=${PORT:-18096}
 
-cargo build --release --locked --bin haven
+if [ -z "${HAVEN:-}" ]; then
+  cargo build --release --locked --bin haven
+  HAVEN=$ROOT/target/release/haven
+fi
 mkdir -p "$DATA"
 
 wait_for() {
@@ -54,7 +57,10 @@ if [ ! -e "$DATA/imported" ]; then
   "${PSQL[@]}" -c "BEGIN; SELECT haven_begin_bulk_load();
     UPDATE practices p SET geom = c.geom FROM cities c WHERE c.id = p.city_id AND p.geom IS NULL; COMMIT;" >/dev/null
   counts=$("${PSQL[@]}" -At -c "SELECT (SELECT count(*) FROM cities) || ' cities, ' || (SELECT count(*) FROM practices)
-    || ' practices, ' || (SELECT count(*) FROM tile_points) || ' tile points, ' || (SELECT count(*) FROM site_entries) || ' index entries'")
+    || ' practices, ' || (SELECT count(*) FROM tile_points) || ' tile points, ' || (SELECT count(*) FROM site_entries)
+    || ' index entries' || CASE WHEN to_regclass('site_practices') IS NULL THEN '' ELSE ', '
+    || (xpath('/table/row/n/text()', query_to_xml('SELECT count(*) AS n FROM site_practices', false, false, '')))[1]::text
+    || ' practice index entries' END")
   awk -v a="$start" -v b="$imported" -v c="$loaded" -v n="$counts" -v s="$SCALE" 'BEGIN {
     printf "| load | bundled import | generated ×%s (bulk load, derived tables rebuilt at commit) | rows after |\n|---|---:|---:|---|\n", s
     printf "| scale %s | %.1f s | %.1f s | %s |\n", s, b - a, c - b, n }' | tee "$DATA/load.md"

@@ -192,6 +192,7 @@ pub const CONSTRAINTS: &[(&str, &str)] = &[
     ("sessions_pkey", "id"),
     ("sessions_user_id_fkey", "user"),
     ("site_entries_pkey", "slug"),
+    ("site_practices_pkey", "slug"),
     ("slug_check", "slug"),
     ("submissions_kind_check", "kind"),
     ("submissions_message_check", "message"),

@@ -3,11 +3,13 @@
 
 use chrono::NaiveDate;
 use diesel::QueryableByName;
-use diesel::sql_types::{Date, Nullable, SmallInt, Text};
+use diesel::sql_types::{Date, Jsonb, Nullable, SmallInt, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::Deserialize;
+use serde_json::Value;
 
 use crate::error::AppResult;
+use crate::model::pick_lang;
 use crate::query::Lang;
 
 /// One subject with a page.
@@ -60,15 +62,38 @@ struct SiteRow {
     updated: NaiveDate,
 }
 
-/// Every subject with a page, one row each, named in `$1` (lang): cities (kind 1) by country
-/// name and name, practices (2) by city and slug, networks (3) by name, policy areas (4) in
-/// their order.
+/// One row of [`PRACTICES`].
+#[derive(Debug, QueryableByName)]
+struct PracticeRow {
+    #[diesel(sql_type = Text)]
+    slug: String,
+    /// Every title, `{lang: text}`.
+    #[diesel(sql_type = Jsonb)]
+    title: Value,
+    #[diesel(sql_type = Text)]
+    original_lang: String,
+    #[diesel(sql_type = Text)]
+    country: String,
+    #[diesel(sql_type = Text)]
+    city: String,
+    #[diesel(sql_type = Date)]
+    updated: NaiveDate,
+}
+
+/// Every subject with a page but the practices, one row each, named in `$1` (lang): cities
+/// (kind 1) by country name and name, networks (3) by name, policy areas (4) in their order.
 ///
 /// The rows are kept, named and ordered, in `site_entries` by triggers; the statement reads
 /// them in the order of the index `site_entries_order_idx` (no join, no sort).
 const SITE: &str = "SELECT kind, slug, name, name_lang, country, country_name, city, updated
     FROM site_entries WHERE lang = $1::text
     ORDER BY lang, kind, position, sort_a, sort_b, slug";
+
+/// Every published practice of a published city, by city and slug, with every title: their
+/// order is the same in every language, so `site_practices` keeps each once (by triggers) and
+/// the title of the page's language is picked here.
+const PRACTICES: &str = "SELECT slug, title, original_lang, country, city, updated
+    FROM site_practices ORDER BY city, slug";
 
 /// Every page subject, named in `lang`.
 ///
@@ -88,8 +113,9 @@ pub async fn all(conn: &mut AsyncPgConnection, lang: Lang) -> AppResult<Site> {
     for row in rows {
         let list = match row.kind {
             1 => &mut site.cities,
-            2 => &mut site.practices,
             3 => &mut site.networks,
+            // Practices are in `site_practices`; an entry of theirs here would be a stale one.
+            2 => continue,
             _ => &mut site.policy_areas,
         };
         list.push(Entry {
@@ -102,5 +128,27 @@ pub async fn all(conn: &mut AsyncPgConnection, lang: Lang) -> AppResult<Site> {
             updated: row.updated.to_string(),
         });
     }
+    let practices: Vec<PracticeRow> = crate::db::Prepared::fixed(diesel::sql_query(PRACTICES))
+        .load(conn)
+        .await?;
+    site.practices = practices
+        .into_iter()
+        .map(|row| {
+            let picked = pick_lang(&row.title, lang, Some(&row.original_lang));
+            let (name, name_lang) = match picked {
+                Some((text, code)) => (text, Some(code)),
+                None => (row.slug.clone(), None),
+            };
+            Entry {
+                slug: row.slug,
+                name,
+                name_lang,
+                country: Some(row.country),
+                country_name: None,
+                city: Some(row.city),
+                updated: row.updated.to_string(),
+            }
+        })
+        .collect();
     Ok(site)
 }

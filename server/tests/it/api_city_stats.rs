@@ -1,14 +1,15 @@
 //! The per-city summary `city_stats` behind `GET /api/v1/cities`: after every kind of write
 //! the summary and the list reflect it at once (the triggers recompute inside the writing
 //! transaction), and it always equals the summary computed from scratch (`city_stats_fresh`).
-//! The same holds for the entries of the index of every page (`site_entries`).
+//! The same holds for the entries of the index of every page (`site_entries`,
+//! `site_practices`).
 
 use serde_json::Value;
 
 use crate::support::{TestApp, fresh_database};
 
-/// Asserts that the kept summaries (`city_stats`, `site_entries`, `policy_area_stats`,
-/// `practice_features`) equal the ones computed from scratch, row for row.
+/// Asserts that the kept summaries (`city_stats`, `site_entries`, `site_practices`,
+/// `policy_area_stats`, `practice_features`) equal the ones computed from scratch, row for row.
 pub async fn assert_stats_exact(database_url: &str) {
     let (client, connection) = tokio_postgres::connect(database_url, tokio_postgres::NoTls)
         .await
@@ -19,6 +20,7 @@ pub async fn assert_stats_exact(database_url: &str) {
         // The set-based computations of a bulk load's rebuild give the same rows.
         ("city_stats", "city_stats_all"),
         ("site_entries", "site_entries_fresh"),
+        ("site_practices", "site_practices_fresh"),
         ("policy_area_stats", "policy_area_stats_fresh"),
         ("policy_area_stats", "policy_area_stats_all"),
         ("practice_features", "practice_features_fresh"),
@@ -390,7 +392,8 @@ async fn a_bulk_load_leaves_the_upkeep_to_its_commit_and_then_every_summary_is_e
         .query_one(
             "SELECT (SELECT count(*) FROM tile_points t JOIN practices p ON p.id = t.practice_id
                      WHERE p.slug LIKE 'bonn-%')
-                  + (SELECT count(*) FROM site_entries WHERE slug LIKE 'bonn%')",
+                  + (SELECT count(*) FROM site_entries WHERE slug LIKE 'bonn%')
+                  + (SELECT count(*) FROM site_practices WHERE slug LIKE 'bonn-%')",
             &[],
         )
         .await

@@ -210,6 +210,20 @@ async fn the_index_follows_every_write_at_once() {
         "Auszugsmanagement für Geflüchtete".to_owned(),
         "/de/practices/koeln-welcome-housing".to_owned()
     )));
+    // The practices are kept once for every language: each page picks the title of its
+    // language, else English, and says which; their order is by city, then slug.
+    let (html, _) = page(&app, "/fr/").await;
+    let charter = &select(
+        &html,
+        "ul.practices a[href='/fr/practices/palermo-charter']",
+    )[0];
+    assert_eq!(charter.text().collect::<String>(), "Charter of Palermo");
+    assert_eq!(charter.value().attr("lang"), Some("en"));
+    let cities_in_order: Vec<String> = select(&html, "ul.practices .muted")
+        .iter()
+        .map(|span| span.text().collect())
+        .collect();
+    assert_eq!(cities_in_order, ["— Gdańsk", "— Köln", "— Palermo"]);
 
     // A renamed country, city, network and policy area; a practice unpublished; a city no
     // longer listed: each shows on the next request, in its place in the order.

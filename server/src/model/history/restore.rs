@@ -6,30 +6,10 @@ use serde_json::Value;
 use crate::domain::slug::{ALLIANCE, SAFE_HARBOUR_CAMPAIGN};
 use crate::error::{AppError, AppResult};
 use crate::model::city::{CityDetailProperties, MembershipDoc, SafeHarbour};
+use crate::model::pick_lang;
 use crate::model::practice::{PracticeDetailProperties, SourceDoc};
 use crate::model::profile::{ProfileFacts, compose};
 use crate::query::Lang;
-
-/// The text of `texts` (a `{lang: text}` map) in `lang`, else English, else `original`, else
-/// any; with the language it is in (as `haven_pick_lang` does in SQL).
-#[must_use]
-pub fn pick_lang(texts: &Value, lang: Lang, original: Option<&str>) -> Option<(String, String)> {
-    let map = texts.as_object()?;
-    let text_in = |code: &str| {
-        map.get(code)
-            .and_then(Value::as_str)
-            .filter(|text| !text.is_empty())
-            .map(|text| (text.to_owned(), code.to_owned()))
-    };
-    text_in(lang.code())
-        .or_else(|| text_in("en"))
-        .or_else(|| original.and_then(text_in))
-        .or_else(|| {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            keys.into_iter().find_map(|code| text_in(code))
-        })
-}
 
 fn text(state: &Value, key: &str) -> Option<String> {
     state.get(key).and_then(Value::as_str).map(str::to_owned)
@@ -233,21 +213,6 @@ pub fn needs_checking(date: Option<&str>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn picks_the_language_then_english_then_the_original() {
-        let texts = serde_json::json!({"it": "Carta", "en": "Charter", "de": ""});
-        assert_eq!(
-            pick_lang(&texts, Lang::De, Some("it")),
-            Some(("Charter".to_owned(), "en".to_owned()))
-        );
-        let texts = serde_json::json!({"it": "Carta"});
-        assert_eq!(
-            pick_lang(&texts, Lang::Fr, Some("it")),
-            Some(("Carta".to_owned(), "it".to_owned()))
-        );
-        assert_eq!(pick_lang(&serde_json::json!({}), Lang::Fr, None), None);
-    }
 
     #[test]
     fn old_or_missing_dates_need_checking() {
