@@ -15,6 +15,7 @@
 #   REIMPORT=1 bench/api/run.sh           # import again into an existing bench cluster
 #   SUITE=pages bench/api/run.sh           # the server-rendered pages instead (bench/pages/run.sh)
 #   WARMUP=0 bench/api/run.sh              # no warm-up run before each measurement (default 1s)
+#   HAVEN=<binary> bench/api/run.sh        # a binary built before (say of another commit)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -29,7 +30,7 @@ DATASET=${DATASET:-bundled}
 SUITE=${SUITE:-api}
 DATA_DIR=${BENCH_DATA:-$ROOT/target/bench-api-$DATASET}
 BASE=http://127.0.0.1:$PORT
-HAVEN=$ROOT/target/release/haven
+HAVEN=${HAVEN:-}
 PIDS=()
 
 cleanup() {
@@ -42,7 +43,10 @@ cleanup() {
 trap cleanup EXIT
 
 command -v wrk >/dev/null || { echo "error: wrk is required" >&2; exit 1; }
-cargo build --release --locked --bin haven >&2
+if [ -z "$HAVEN" ]; then
+  cargo build --release --locked --bin haven >&2
+  HAVEN=$ROOT/target/release/haven
+fi
 for port in $PORT $CEILING_PORT; do
     if curl -s -o /dev/null "http://127.0.0.1:$port/healthz"; then
         echo "port $port is taken by another server; set PORT=..." >&2
@@ -155,7 +159,7 @@ UNIQUE=(-s bench/api/unique.lua)
 if [ "$SUITE" = pages ]; then
     echo "| page | path | bytes | p50 | p99 | req/s | ceiling p50 | ceiling p99 | ceiling req/s | req/s of ceiling |"
     echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
-    echo "| **repeated requests (answer cache after the first)** | | | | | | | | | |"
+    echo "| **repeated requests (answer cache after the second)** | | | | | | | | | |"
     row "city page" "/de/cities/$CITY"
     row "practice page" "/en/practices/$PRACTICE"
     row "index of every page" "/fr/"
@@ -172,7 +176,7 @@ if [ "$SUITE" = pages ]; then
 fi
 echo "| query | path | bytes | p50 | p99 | req/s | ceiling p50 | ceiling p99 | ceiling req/s | req/s of ceiling |"
 echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
-echo "| **repeated requests (answer cache after the first)** | | | | | | | | | |"
+echo "| **repeated requests (answer cache after the second)** | | | | | | | | | |"
 row "all cities (1000 per page)" "/api/v1/cities?limit=1000"
 row "cities filtered" "$FILTERED"
 echo "| **every request unique (database path, no answer cache)** | | | | | | | | | |"

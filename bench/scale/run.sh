@@ -27,6 +27,8 @@ if [ -z "${HAVEN:-}" ]; then
   cargo build --release --locked --bin haven
   HAVEN=$ROOT/target/release/haven
 fi
+# The tile and API benchmarks measure the same binary.
+export HAVEN
 mkdir -p "$DATA"
 
 wait_for() {

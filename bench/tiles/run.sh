@@ -16,7 +16,8 @@
 #
 # Settings (environment): DURATION (default 10s), CONNECTIONS (32), THREADS (2), POOL (16),
 # HAVEN_BENCH_HOME (where Martin is installed, default ~/.local/haven-bench),
-# BENCH_DATA (the cluster and URL lists, default target/bench-tiles-bundled).
+# BENCH_DATA (the cluster and URL lists, default target/bench-tiles-bundled), HAVEN (a binary
+# built before, say of another commit, instead of this checkout's release build).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -28,7 +29,7 @@ CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
 POOL=${POOL:-16}
 MARTIN="$BENCH_HOME/bin/martin"
-HAVEN="$ROOT/target/release/haven"
+HAVEN=${HAVEN:-}
 PIDS=()
 
 cleanup() {
@@ -46,7 +47,10 @@ if [ ! -x "$MARTIN" ]; then
     --features postgres --root "$BENCH_HOME"
 fi
 command -v wrk >/dev/null || { echo "error: wrk is required" >&2; exit 1; }
-cargo build --release --locked --bin haven
+if [ -z "$HAVEN" ]; then
+  cargo build --release --locked --bin haven
+  HAVEN=$ROOT/target/release/haven
+fi
 mkdir -p "$DATA"
 
 wait_for() {

@@ -10,8 +10,17 @@
 //! the compression layer gzipped the kept answer anew for each request: two thirds of
 //! Haven's time under the benchmarks' mix, and a 500 KB list held a worker thread for
 //! milliseconds each time it was read.
+//!
+//! An answer is kept from the second time its request is made: a request made once (a map's
+//! random view, a wide `near`, a page of the OGC items, a city's page on a walk through them
+//! all) would otherwise fill the cache with answers no one reads again (at ten times the data
+//! the whole city list, `near` and the OGC items are 480–520 KB: a hundred fill it), and a full
+//! cache starts over, dropping the answers that are read. The requests seen are remembered
+//! across data versions, so a popular answer a write dropped is kept again the first time it
+//! is made anew.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -30,6 +39,8 @@ const CACHE_ENTRIES: usize = 1024;
 /// (goal 4 of issue 17 holds an instance under 300 MB at ten times the data).
 const CACHE_TOTAL_BYTES: usize = 64 * 1024 * 1024 - crate::model::city_pages::CITY_PAGE_BYTES;
 const CACHE_BODY_BYTES: usize = 64 * 1024 * 1024;
+/// Most requests remembered as made (8 bytes each; forgotten all at once beyond).
+const SEEN_REQUESTS: usize = 1 << 16;
 
 /// Current answers by ETag, with the kinds of data each depends on (one per instance).
 #[derive(Debug, Default)]
@@ -41,6 +52,8 @@ pub struct AnswerCache {
     misses: AtomicU64,
     shared: AtomicU64,
     not_modified: AtomicU64,
+    /// Hashes of the requests whose answer was made, whatever the data version.
+    seen: Mutex<HashSet<u64>>,
 }
 
 /// A kept answer's media type and body, gzipped or not.
@@ -148,6 +161,20 @@ impl AnswerCache {
         self.not_modified.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// Whether the request of `tag` has made its answer before (at any data version), and
+    /// remembers that it has now.
+    fn seen_before(&self, tag: &str) -> bool {
+        let Ok(mut seen) = self.seen.lock() else {
+            return false;
+        };
+        if seen.len() >= SEEN_REQUESTS {
+            seen.clear();
+        }
+        let mut hasher = DefaultHasher::new();
+        super::caching::request_of(tag).hash(&mut hasher);
+        !seen.insert(hasher.finish())
+    }
+
     /// Keeps an answer made while its data was at `version`, unless that data has changed
     /// since (`current` gives the version now, read under the cache's lock, so a change that
     /// lands meanwhile either refuses the answer here or drops it afterwards).
@@ -178,7 +205,8 @@ impl AnswerCache {
     }
 
     /// Stores a plain 200 answer under `tag` (reading its body, gzipping it once when the
-    /// request accepts gzip), hands it to the requests waiting in `flight`, and gives it back;
+    /// request accepts gzip; only when its request made one before), hands it to the requests
+    /// waiting in `flight`, and gives it back;
     /// it was made while the data of `kinds` was at `version`, and `current` tells the version
     /// now. Other answers (redirects, problems) are neither kept nor shared: the waiting
     /// requests make their own.
@@ -213,7 +241,9 @@ impl AnswerCache {
                     body,
                     gzipped,
                 };
-                self.put(tag.to_owned(), kinds, version, current, answer.clone());
+                if self.seen_before(tag) {
+                    self.put(tag.to_owned(), kinds, version, current, answer.clone());
+                }
                 let mut response = Response::from_parts(parts, Body::from(answer.body.clone()));
                 answer.mark_encoding(response.headers_mut());
                 if let Some(flight) = flight {
@@ -338,6 +368,31 @@ mod tests {
         };
         assert_eq!(answer.body, Bytes::from("made once"));
         assert_eq!(cache.counts().shared, 1);
-        assert!(cache.get("tag").is_some());
+    }
+
+    #[tokio::test]
+    async fn an_answer_is_kept_from_the_second_time_its_request_is_made() {
+        let cache = AnswerCache::default();
+        let make = |tag: &'static str, version| {
+            let cache = &cache;
+            async move {
+                let response = (StatusCode::OK, "answer").into_response();
+                cache
+                    .keep(
+                        (tag, Kinds::ALL, version),
+                        || version,
+                        (response, false),
+                        None,
+                    )
+                    .await;
+                cache.get(tag).is_some()
+            }
+        };
+        assert!(!make("\"1-a\"", 1).await);
+        assert!(!make("\"1-b\"", 1).await);
+        assert!(make("\"1-a\"", 1).await);
+        // After a write, the request's answer is kept the first time it is made again.
+        assert!(make("\"2-a\"", 2).await);
+        assert!(!make("\"2-c\"", 2).await);
     }
 }

@@ -11,8 +11,9 @@
 //! answers for a minute.
 //!
 //! The same tag also keys a small in-memory cache of answers ([`AnswerCache`]): repeated
-//! requests (the map's default view, a popular filter) are served without the database until
-//! data they depend on changes; a change drops exactly the answers that depend on its kind.
+//! requests (the map's default view, a popular filter), once made twice, are served without
+//! the database until data they depend on changes; a change drops exactly the answers that
+//! depend on its kind.
 //!
 //! Two more things go into the tag: whether `Accept` asks for CSV (the collections answer it
 //! on the same path, so they also say `Vary: Accept`), and the UTC date, as citations and the
@@ -110,7 +111,8 @@ pub fn depends_on(path: &str) -> Kinds {
 }
 
 /// The strong ETag of a public GET whose data is at version `version` (the version of the
-/// last change of the data it depends on, [`depends_on`]).
+/// last change of the data it depends on, [`depends_on`]): `"<version>-<hash of the
+/// request>"`.
 #[must_use]
 pub fn etag_for(version: i64, headers: &HeaderMap, path: &str, query: Option<&str>) -> String {
     let header = |name: header::HeaderName| {
@@ -147,6 +149,12 @@ pub fn etag_for(version: i64, headers: &HeaderMap, path: &str, query: Option<&st
     let digest = hash.finalize();
     let hex: String = digest[..10].iter().map(|b| format!("{b:02x}")).collect();
     format!("\"{version}-{hex}\"")
+}
+
+/// The part of an [`etag_for`] tag that names the request alone, not the data's version.
+#[must_use]
+pub fn request_of(tag: &str) -> &str {
+    tag.split_once('-').map_or(tag, |(_, request)| request)
 }
 
 /// Whether `Accept-Encoding` allows gzip (any q other than 0).
