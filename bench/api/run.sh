@@ -16,6 +16,7 @@
 #   SUITE=pages bench/api/run.sh           # the server-rendered pages instead (bench/pages/run.sh)
 #   WARMUP=0 bench/api/run.sh              # no warm-up run before each measurement (default 1s)
 #   HAVEN=<binary> bench/api/run.sh        # a binary built before (say of another commit)
+#   ONLY='full text' bench/api/run.sh       # only the rows whose name matches this regex
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -142,6 +143,9 @@ stop_last() {
 row() {
     local name=$1 path=$2
     shift 2
+    if [ -n "${ONLY:-}" ] && ! [[ $name =~ $ONLY ]]; then
+        return 0
+    fi
     local bytes
     bytes=$(curl -fs "$BASE$path" | wc -c) # warm up, and fail early on an error
     read -r p50 p99 rps < <(wrk_stats "$BASE$path" "$@")

@@ -149,7 +149,9 @@ impl From<CityRow> for ListedCity {
 }
 
 /// The listed cities full text `$1` finds (`q` of the collection statement: [`CITY_Q_CTE`]),
-/// by slug, and the data version they were read at.
+/// by slug, and the data version they were read at. Each city found is looked up by its key
+/// (`= ANY` of their array: an index scan of as many entries as were found), where a join
+/// would read every listed city's summary to hash it against the few found.
 static TEXT_MATCH: LazyLock<String> = LazyLock::new(|| {
     format!(
         "WITH {TEXT_INPUT_CTE},
@@ -157,7 +159,8 @@ static TEXT_MATCH: LazyLock<String> = LazyLock::new(|| {
         {CITY_Q_CTE}
         SELECT (SELECT version FROM data_version) AS version,
                ARRAY(SELECT cs.slug FROM city_stats cs
-                     WHERE cs.listed AND cs.city_id IN (SELECT id FROM city_q)) AS slugs"
+                     WHERE cs.city_id = ANY (ARRAY(SELECT id FROM city_q)) AND cs.listed)
+                   AS slugs"
     )
 });
 
