@@ -51,9 +51,6 @@ use crate::query::{AreaMatch, Filters, KnownValues};
 /// at the equator): a tile of zoom 8 or more reads one to four buckets.
 pub const BUCKET_ZOOM: u8 = 8;
 
-/// Buckets per side of the world.
-const BUCKETS: u32 = 1 << BUCKET_ZOOM;
-
 /// How far a point may lie outside a tile's envelope and still be chosen by `&&` (whose
 /// boxes are rounded outward to single precision: at most 2 m in Web Mercator metres), with
 /// room to spare, in metres.
@@ -134,6 +131,18 @@ impl Bucket {
         };
         let end = self.points.get(i)?.slug_end as usize;
         self.slugs.get(start..end).filter(|slug| !slug.is_empty())
+    }
+
+    /// This bucket with the points where `changed` holds replaced by `read` (the points there
+    /// now, as the database has them; each must lie where `changed` holds).
+    fn replaced(&self, changed: impl Fn(f64, f64) -> bool, read: BucketRead) -> Self {
+        let mut points = read;
+        for (i, point) in self.points.iter().enumerate() {
+            if !changed(point.x, point.y) {
+                points.push(*point, self.slug(i).unwrap_or_default());
+            }
+        }
+        points.finish()
     }
 }
 
@@ -511,36 +520,6 @@ fn buckets_of((west, south, east, north): (f64, f64, f64, f64)) -> Vec<(u32, u32
         .collect()
 }
 
-/// The Web Mercator box (west, south, east, north) of a bucket, a metre wider on each side,
-/// and reaching far beyond the world at the grid's edges (where [`bucket_of`] clamps).
-fn extent_of((column, row): (u32, u32)) -> (f64, f64, f64, f64) {
-    let side = 2.0 * HALF_WORLD / f64::from(BUCKETS);
-    let beyond = 4.0 * HALF_WORLD;
-    let last = BUCKETS - 1;
-    (
-        if column == 0 {
-            -beyond
-        } else {
-            -HALF_WORLD + f64::from(column) * side - 1.0
-        },
-        if row == last {
-            -beyond
-        } else {
-            HALF_WORLD - f64::from(row + 1) * side - 1.0
-        },
-        if column == last {
-            beyond
-        } else {
-            -HALF_WORLD + f64::from(column + 1) * side + 1.0
-        },
-        if row == 0 {
-            beyond
-        } else {
-            HALF_WORLD - f64::from(row) * side + 1.0
-        },
-    )
-}
-
 impl PracticePoints {
     /// The snapshot of `known` with `buckets`.
     fn with(known: KnownValues, buckets: HashMap<(u32, u32), Arc<Bucket>>) -> Self {
@@ -589,11 +568,14 @@ impl Loaded for PracticePoints {
             .await
     }
 
-    /// Reads again only the buckets that the changes since this snapshot touched (the boxes
-    /// of their old and new positions, as the tiles are dropped by them) and shares the
-    /// others; `None` (read it whole) when the policy areas, networks or countries changed, a
-    /// change is not confined to boxes, or it touched more than 256
-    /// buckets.
+    /// Reads again only the points in the boxes of the changes since this snapshot (their old
+    /// and new positions, as the tiles are dropped by them, with [`ROUNDING`] to spare),
+    /// puts them in place of the points there in the buckets the boxes meet, and shares the
+    /// other buckets; `None` (read it whole) when the policy areas, networks or countries
+    /// changed, a change is not confined to boxes, or it touched more than 256 buckets.
+    ///
+    /// A bucket holds up to thousands of points (a zoom-8 tile of a dense region), and one
+    /// practice's write used to read its whole bucket again while the tiles waited for it.
     async fn update(&self, conn: &mut AsyncPgConnection) -> diesel::QueryResult<Option<Self>> {
         conn.build_transaction()
             .read_only()
@@ -613,15 +595,31 @@ impl Loaded for PracticePoints {
                 else {
                     return Ok(None);
                 };
+                let changed: Vec<(f64, f64, f64, f64)> = boxes
+                    .iter()
+                    .map(|b| {
+                        let (west, south, east, north) = mercator(b);
+                        (
+                            west - ROUNDING,
+                            south - ROUNDING,
+                            east + ROUNDING,
+                            north + ROUNDING,
+                        )
+                    })
+                    .collect();
                 let touched: HashSet<(u32, u32)> =
-                    boxes.iter().flat_map(|b| buckets_of(mercator(b))).collect();
+                    changed.iter().flat_map(|&b| buckets_of(b)).collect();
                 if touched.len() > MOST_BUCKETS_UPDATED {
                     return Ok(None);
                 }
+                let in_changed = |x: f64, y: f64| {
+                    changed.iter().any(|&(west, south, east, north)| {
+                        (west..=east).contains(&x) && (south..=north).contains(&y)
+                    })
+                };
                 let mut buckets = self.buckets.clone();
                 if !touched.is_empty() {
-                    let boxes: Vec<(f64, f64, f64, f64)> =
-                        touched.iter().map(|&at| extent_of(at)).collect();
+                    let boxes = &changed;
                     let rows: Vec<PointRow> = diesel::sql_query(IN_BOXES)
                         .bind::<Array<Double>, _>(boxes.iter().map(|b| b.0).collect::<Vec<_>>())
                         .bind::<Array<Double>, _>(boxes.iter().map(|b| b.1).collect::<Vec<_>>())
@@ -635,8 +633,10 @@ impl Loaded for PracticePoints {
                         .collect();
                     let mut seen: HashSet<u64> = HashSet::new();
                     for row in &rows {
-                        // A point near a box's edge comes once per box it lies in.
+                        // `&&` also finds points a little outside the boxes (its index boxes
+                        // are rounded outward), and a point in two boxes comes twice.
                         if let Some((at, point)) = point_of(&known, row)
+                            && in_changed(point.x, point.y)
                             && let Some(points) = read.get_mut(&at)
                             && seen.insert(point.id)
                         {
@@ -644,10 +644,14 @@ impl Loaded for PracticePoints {
                         }
                     }
                     for (at, points) in read {
-                        if points.points.is_empty() {
+                        let bucket = match buckets.get(&at) {
+                            Some(old) => old.replaced(in_changed, points),
+                            None => points.finish(),
+                        };
+                        if bucket.points.is_empty() {
                             buckets.remove(&at);
                         } else {
-                            buckets.insert(at, Arc::new(points.finish()));
+                            buckets.insert(at, Arc::new(bucket));
                         }
                     }
                 }
@@ -684,7 +688,7 @@ mod tests {
     }
 
     #[test]
-    fn a_change_at_a_point_reads_the_bucket_that_holds_it_again() {
+    fn a_change_at_a_point_meets_the_bucket_that_holds_it() {
         for (lon, lat) in [
             (6.95, 50.94),
             (13.4, 52.5),
@@ -695,10 +699,8 @@ mod tests {
             let at_point = Extent::new(lon, lat, lon, lat).unwrap();
             let (x, y, _, _) = mercator(&at_point);
             let bucket = (bucket_of(x + HALF_WORLD), bucket_of(HALF_WORLD - y));
-            assert!(buckets_of(mercator(&at_point)).contains(&bucket));
-            let (west, south, east, north) = extent_of(bucket);
             assert!(
-                west < x && x < east && south < y && y < north,
+                buckets_of(mercator(&at_point)).contains(&bucket),
                 "{lon} {lat}"
             );
         }
@@ -706,7 +708,7 @@ mod tests {
         let (x, y, _, _) = mercator(&Extent::new(6.95, 50.94, 6.95, 50.94).unwrap());
         assert!((x - 773_670.0).abs() < 100.0 && (y - 6_609_850.0).abs() < 1_000.0);
         // A box across a bucket's edge meets both buckets.
-        let side = 2.0 * HALF_WORLD / f64::from(BUCKETS);
+        let side = 2.0 * HALF_WORLD / f64::from(1_u32 << BUCKET_ZOOM);
         let edge = -HALF_WORLD + 140.0 * side;
         assert_eq!(buckets_of((edge - 5.0, y, edge + 5.0, y)).len(), 2);
     }
@@ -738,6 +740,39 @@ mod tests {
         assert_eq!(bucket.slug(1), None);
         assert_eq!(bucket.slug(2), Some("three"));
         assert_eq!(bucket.slug(3), None);
+    }
+
+    #[test]
+    fn a_changed_place_of_a_bucket_takes_the_points_read_there() {
+        let point = |x: f64, id: u64| Point {
+            x,
+            y: 0.0,
+            id,
+            areas: 0,
+            networks: 0,
+            slug_end: 0,
+            country: 0,
+        };
+        let mut read = BucketRead::default();
+        for (x, id, slug) in [(1.0, 1, "one"), (2.0, 2, "two"), (3.0, 3, "three")] {
+            read.push(point(x, id), slug);
+        }
+        let bucket = read.finish();
+        // Around x = 2: the second point is there now with another slug, and a new one came;
+        // the third point left.
+        let mut now = BucketRead::default();
+        now.push(point(2.5, 4), "four");
+        now.push(point(2.0, 2), "two-b");
+        let changed = |x: f64, _y: f64| (1.5..=3.5).contains(&x);
+        let bucket = bucket.replaced(changed, now);
+        let ids: Vec<u64> = bucket.points.iter().map(|p| p.id).collect();
+        assert_eq!(ids, [1, 2, 4]);
+        let slugs: Vec<Option<&str>> = (0..3).map(|i| bucket.slug(i)).collect();
+        assert_eq!(slugs, [Some("one"), Some("two-b"), Some("four")]);
+        // Nothing changed there: the bucket stays as it was.
+        let same = bucket.replaced(|x, _| x > 10.0, BucketRead::default());
+        assert_eq!(same.slugs, bucket.slugs);
+        assert_eq!(same.points.len(), 3);
     }
 
     #[test]
